@@ -1,0 +1,1 @@
+"""Leidraadbot: the chat layer (entry point, service, renderers, adapters)."""

@@ -1,0 +1,103 @@
+"""The entry point: ``leidraadbot`` (or ``python -m bot``).
+
+Loads ``.env``, configures logging, opens the store, builds the chosen adapter and starts it.
+Everything the person at the terminal reads is Dutch, argparse's own messages included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings, from_env
+from bot.console import Console, console_user
+from bot.service import Service
+from bot.textinput import clean_text, gemeente_key
+from dialogues.commands import part_number
+from dialogues.content import ContentError
+from store import Store, StoreError
+
+_ARGPARSE_DUTCH = {
+    "usage: ": "gebruik: ",
+    "options": "opties",
+    "positional arguments": "argumenten",
+    "show this help message and exit": "toon deze hulp en stop",
+    "the following arguments are required: %s": "deze argumenten zijn verplicht: %s",
+    "unrecognized arguments: %s": "onbekende argumenten: %s",
+    "expected one argument": "verwacht een waarde",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "ongeldige keuze: %(value)r (kies uit %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "bij %(argument_name)s: %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fout: %(message)s\n",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "onduidelijke optie: %(option)s kan %(matches)s zijn",
+}
+# argparse looks its messages up through its module-level gettext alias at call time.
+argparse._ = lambda message: _ARGPARSE_DUTCH.get(message, message)  # type: ignore[attr-defined]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PAD",
+                        help="databasebestand (standaard: $LEIDRAAD_DB of leidraad.db)")
+    parser = argparse.ArgumentParser(
+        prog="leidraadbot",
+        description="Leidraadbot: de Checklist sturing van de Leidraad Werken aan Veiligheid, "
+                    "als gesprek, met de antwoorden per gemeente bewaard.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="opdracht", title="opdrachten")
+    for name, help_text in (
+        ("chat", "het gesprek in de terminal (ook via standaardinvoer te gebruiken)"),
+        ("run", "de bot starten; zonder Slack- of Teams-gegevens is dat het gesprek in de terminal"),
+    ):
+        chat = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        chat.add_argument("--gemeente", metavar="NAAM", help="de gemeente, bijvoorbeeld Utrecht")
+        chat.add_argument("--gebruiker", metavar="NAAM",
+                          help="jouw naam, zoals collega's die bij je antwoorden zien "
+                               "(standaard: je inlognaam)")
+        chat.add_argument("--deel", metavar="1|2", help="beginnen bij Deel I of Deel II")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    load_dotenv(override=False)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        settings = from_env(os.environ, db=args.db)
+        logging.basicConfig(level=settings.log_level, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return _chat(args, settings)
+    except (ConfigError, StoreError, ContentError) as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 2
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    gemeente = args.gemeente or ""
+    if not gemeente_key(gemeente):
+        raise ConfigError("Voor welke gemeente? Geef de naam op met --gemeente, "
+                          "bijvoorbeeld: leidraadbot chat --gemeente Utrecht")
+    naam = " ".join(clean_text(args.gebruiker or getpass.getuser()).split())
+    if not naam:
+        raise ConfigError("Geef je naam op met --gebruiker, bijvoorbeeld --gebruiker \"Anna de Vries\".")
+    deel = None
+    if args.deel is not None:
+        deel = part_number(args.deel)
+        if deel is None:
+            raise ConfigError(f"--deel {args.deel!r} bestaat niet; kies --deel 1 of --deel 2.")
+    store = Store(settings.db_path)
+    try:
+        Console(Service(store), gemeente, console_user(naam), sys.stdout).run(sys.stdin, deel)
+    finally:
+        store.close()
+    return 0

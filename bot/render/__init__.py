@@ -1,0 +1,1 @@
+"""Renderers: one per surface, each built from the same reply objects (``bot.replies``)."""

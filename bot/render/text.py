@@ -1,0 +1,149 @@
+"""Plain text: the console, and the fallback text of every chat message."""
+
+from __future__ import annotations
+
+import textwrap
+from functools import singledispatch
+
+from bot.dutch import format_moment
+from bot.replies import (
+    Help,
+    Notice,
+    Paused,
+    ProgressReport,
+    QuestionList,
+    QuestionPrompt,
+    Recap,
+    Reply,
+    Tone,
+    Welcome,
+)
+
+WIDTH = 88
+_MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """Wrap each paragraph of ``text``; lines the user typed keep their breaks."""
+    return "\n".join(
+        textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent) or indent
+        for line in text.splitlines()
+    )
+
+
+def render(replies: list[Reply]) -> str:
+    """All replies of one turn, separated by blank lines."""
+    return "\n\n".join(render_one(reply) for reply in replies)
+
+
+def progress_line(prompt: QuestionPrompt) -> str:
+    return f"{prompt.part} › {prompt.section} · vraag {prompt.number} van {prompt.total}"
+
+
+@singledispatch
+def render_one(reply: Reply) -> str:
+    raise TypeError(f"no text rendering for {type(reply).__name__}")
+
+
+@render_one.register
+def _(reply: Notice) -> str:
+    return _wrap(_MARKS[reply.tone] + reply.text)
+
+
+@render_one.register
+def _(reply: Welcome) -> str:
+    return "\n\n".join([
+        f"Welkom bij Leidraadbot voor gemeente {reply.gemeente}.",
+        _wrap(f"We lopen samen de {reply.title} door: {reply.total} vragen in Deel I en Deel II. "
+              + reply.intro),
+        _wrap("Typ bij elke vraag je antwoord. De antwoorden zijn van de hele gemeente: collega's "
+              "zien ze ook en kunnen ze aanvullen. Typ ‘hulp’ voor uitleg en alle commando's, "
+              "‘overslaan’ om een vraag over te slaan en ‘pauze’ om later verder te gaan."),
+    ])
+
+
+def _question_body(prompt: QuestionPrompt) -> list[str]:
+    parts = [progress_line(prompt)]
+    if prompt.intro:
+        parts.append(_wrap(prompt.intro))
+    if prompt.lead:
+        parts.append(_wrap(prompt.lead))
+    question = _wrap(("» " if prompt.lead else "") + prompt.text)
+    if prompt.hints:
+        question += "\nDenk aan:\n" + "\n".join(
+            textwrap.fill(hint, WIDTH, initial_indent="  • ", subsequent_indent="    ")
+            for hint in prompt.hints
+        )
+    parts.append(question)
+    return parts
+
+
+@render_one.register
+def _(reply: QuestionPrompt) -> str:
+    parts = _question_body(reply)
+    if reply.revisit:
+        parts[0] += " (opnieuw bekijken)"
+    if reply.previous:
+        parts.append(
+            f"Er is al een antwoord van de gemeente, door {reply.previous.author} op "
+            f"{format_moment(reply.previous.at)}:\n{_wrap(reply.previous.text, '  │ ')}\n"
+            "Typ ‘behouden’ om het te houden, of typ een nieuw antwoord om het te vervangen."
+        )
+    return "\n\n".join(parts)
+
+
+@render_one.register
+def _(reply: Help) -> str:
+    parts = ["Hulp"]
+    if reply.prompt:
+        parts += ["Je bent bij deze vraag:", *_question_body(reply.prompt)]
+        if not reply.prompt.hints:
+            parts.append("Er is geen toelichting bij deze vraag. Antwoord in je eigen woorden; "
+                         "kort mag.")
+    width = max(len(name) for name, _ in reply.commands)
+    parts.append("Wat je kunt typen:\n" + "\n".join(
+        f"  {name.ljust(width)}  {explanation}" for name, explanation in reply.commands))
+    return "\n\n".join(parts)
+
+
+@render_one.register
+def _(reply: ProgressReport) -> str:
+    lines = ["Voortgang"]
+    part = None
+    for section in reply.sections:
+        if section.part != part:
+            part = section.part
+            lines.append(f"{part}")
+        lines.append(f"  {section.title}: {section.answered} beantwoord, "
+                     f"{section.skipped} overgeslagen, {section.open} open")
+    return "\n".join(lines) + "\n\n" + reply.where
+
+
+def _listed(items) -> str:
+    width = max(len(item.ref) for item in items)
+    return "\n".join(
+        _wrap(f"{item.ref.ljust(width)}  {item.text} ({item.status})", "  ")
+        for item in items
+    )
+
+
+@render_one.register
+def _(reply: QuestionList) -> str:
+    return f"{reply.title}:\n{_listed(reply.items)}" + (f"\n\n{reply.footer}" if reply.footer else "")
+
+
+@render_one.register
+def _(reply: Recap) -> str:
+    tallies = "\n".join(f"  {t.title}: {t.answered} van {t.total} vragen beantwoord"
+                        for t in reply.parts)
+    text = f"Einde van de vragenlijst. Overzicht voor gemeente {reply.gemeente}:\n{tallies}"
+    if not reply.open:
+        return text + "\n\nAlle vragen zijn beantwoord. Dank je wel!"
+    return (f"{text}\n\nNog open:\n{_listed(reply.open)}\n\n"
+            f"Typ ‘wijzig’ met het nummer om een vraag alsnog te beantwoorden, bijvoorbeeld "
+            f"‘wijzig {reply.open[0].ref}’.")
+
+
+@render_one.register
+def _(reply: Paused) -> str:
+    return _wrap(reply.resume_hint)

@@ -1,0 +1,121 @@
+"""What the service answers: plain data that every renderer (text, Slack, Teams) turns into output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Tone(StrEnum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short message: a confirmation, a hint, or what went wrong and what to do."""
+
+    text: str
+    tone: Tone = Tone.INFO
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """The start of a gesprek: what it is and how to use it."""
+
+    gemeente: str
+    title: str
+    intro: str
+    total: int
+
+
+@dataclass(frozen=True)
+class PreviousAnswer:
+    text: str
+    author: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class QuestionPrompt:
+    """One question, with where the user is (``Deel I › Opdrachtgevende rol · vraag 6 van 23``)."""
+
+    question_id: str
+    part: str
+    section: str
+    number: int
+    total: int
+    text: str
+    hints: tuple[str, ...] = ()
+    lead: str = ""
+    intro: str = ""
+    previous: PreviousAnswer | None = None
+    revisit: bool = False
+
+
+@dataclass(frozen=True)
+class Help:
+    """Explanation of the current question (if any) and the commands."""
+
+    prompt: QuestionPrompt | None
+    commands: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    part: str
+    title: str
+    answered: int
+    skipped: int
+    open: int
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    sections: tuple[SectionProgress, ...]
+    where: str
+
+
+@dataclass(frozen=True)
+class ListedQuestion:
+    """A question in a list, with the reference to use in ``wijzig`` (``1.6``)."""
+
+    ref: str
+    text: str
+    status: str
+
+
+@dataclass(frozen=True)
+class QuestionList:
+    title: str
+    items: tuple[ListedQuestion, ...]
+    footer: str = ""
+
+
+@dataclass(frozen=True)
+class PartTally:
+    title: str
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Recap:
+    """The end of a gesprek: how far the gemeente is, and what is still open."""
+
+    gemeente: str
+    parts: tuple[PartTally, ...]
+    open: tuple[ListedQuestion, ...]
+
+
+@dataclass(frozen=True)
+class Paused:
+    """The gesprek is paused; the session may end here."""
+
+    resume_hint: str
+
+
+Reply = Notice | Welcome | QuestionPrompt | Help | ProgressReport | QuestionList | Recap | Paused

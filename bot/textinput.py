@@ -1,0 +1,28 @@
+"""Cleaning what people type: control characters, length, and gemeente names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_ANSWER_LENGTH = 4000
+
+# C0 and C1 control characters except tab and newline, plus bidi overrides and zero-width marks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_GEMEENTE_PREFIX = re.compile(r"^gemeente\s+", re.IGNORECASE)
+
+
+def clean_text(text: str) -> str:
+    """Text as it should be stored: NFC, no control characters, no surrounding white space."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL.sub("", text).strip()
+
+
+def gemeente_naam(name: str) -> str:
+    """The display name of a gemeente: single spaces, no leading "gemeente"."""
+    return _GEMEENTE_PREFIX.sub("", " ".join(clean_text(name).split()))
+
+
+def gemeente_key(name: str) -> str:
+    """The key that identifies a gemeente however its name is typed ("Gemeente  UTRECHT")."""
+    return gemeente_naam(name).casefold()

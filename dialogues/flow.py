@@ -1,0 +1,86 @@
+"""The dialogue state machine of a questionnaire, built once from its content with `transitions`.
+
+Every question is a state, followed by the final state ``END``. The machine is built once and
+shared: for each move a conversation's saved state is restored on the machine's one cursor, the
+trigger fires, and the new state is read back. `transitions` machines are not thread-safe, hence
+the lock. (Restoring onto a standing cursor is 20x faster than add_model/remove_model per move.)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from itertools import pairwise
+
+from transitions import Machine, MachineError
+
+from dialogues.content import Questionnaire
+
+END = "einde"
+
+NEXT = "verder"
+BACK = "terug"
+
+
+def goto(state: str) -> str:
+    """The trigger that jumps to ``state`` from anywhere (revisiting a question, choosing a Deel)."""
+    return f"naar_{state}"
+
+
+class CannotMove(Exception):
+    """The move is not possible from this state (back from the first question, on past the end)."""
+
+
+class _Cursor:
+    """The machine's model: holds the state of the conversation being moved."""
+
+    state: str
+
+
+class Flow:
+    """Moves through one questionnaire: ``move(state, trigger) -> new state``."""
+
+    def __init__(self, questionnaire: Questionnaire):
+        self.questionnaire = questionnaire
+        self.states: tuple[str, ...] = (*(q.id for q in questionnaire.questions), END)
+        self._lock = threading.Lock()
+        self._cursor = _Cursor()
+        self._machine = Machine(
+            model=self._cursor,
+            states=[*self.states[:-1], {"name": END, "final": True}],
+            initial=self.states[0],
+            auto_transitions=False,
+            send_event=False,
+        )
+        self._machine.add_ordered_transitions(list(self.states), trigger=NEXT, loop=False)
+        for earlier, later in pairwise(self.states):
+            self._machine.add_transition(BACK, later, earlier)
+        for state in self.states:
+            self._machine.add_transition(goto(state), "*", state)
+
+    @property
+    def first(self) -> str:
+        return self.states[0]
+
+    def move(self, state: str, trigger: str) -> str:
+        """The state after ``trigger`` fires in ``state``; ``CannotMove`` if it cannot fire there."""
+        if state not in self.states:
+            raise CannotMove(f"unknown state {state!r}")
+        with self._lock:
+            self._machine.set_state(state, model=self._cursor)
+            try:
+                self._cursor.trigger(trigger)
+            except (MachineError, AttributeError) as exc:
+                raise CannotMove(f"{trigger} from {state}") from exc
+            return self._cursor.state
+
+    def walk(self, start: str, trigger: str) -> Sequence[str]:
+        """Every state reached by firing ``trigger`` repeatedly from ``start`` (for checks)."""
+        path = [start]
+        while True:
+            try:
+                path.append(self.move(path[-1], trigger))
+            except CannotMove:
+                return path
+            if len(path) > len(self.states):
+                raise CannotMove(f"{trigger} from {start} loops")

@@ -1,0 +1,69 @@
+"""The schema, as sqlite-utils migrations applied in order at start-up, each in a transaction.
+
+Add a new function at the end for every change; never edit one that has shipped.
+"""
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("leidraadbot")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db["gemeenten"].create(
+        {"id": int, "key": str, "naam": str, "created_at": str},
+        pk="id",
+        not_null={"key", "naam", "created_at"},
+    )
+    db["gemeenten"].create_index(["key"], unique=True)
+
+    db["users"].create(
+        {"id": str, "naam": str, "created_at": str},
+        pk="id",
+        not_null={"naam", "created_at"},
+    )
+
+    # Every version of every answer is kept; the row with the highest id is current.
+    db["answers"].create(
+        {
+            "id": int,
+            "gemeente_id": int,
+            "question_id": str,
+            "text": str,
+            "author_id": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"gemeente_id", "question_id", "text", "author_id", "created_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("author_id", "users", "id")],
+    )
+    db["answers"].create_index(["gemeente_id", "question_id", "id"])
+
+    # One conversation per gemeente, place (a thread, a direct message, a console user) and
+    # questionnaire. `skipped` is a JSON list of question ids; `pending` a JSON object.
+    db["conversations"].create(
+        {
+            "id": int,
+            "gemeente_id": int,
+            "place": str,
+            "questionnaire": str,
+            "state": str,
+            "status": str,
+            "skipped": str,
+            "return_to": str,
+            "pending": str,
+            "user_id": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"gemeente_id", "place", "questionnaire", "state", "status", "skipped",
+                  "user_id", "created_at", "updated_at"},
+        defaults={"skipped": "[]"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("user_id", "users", "id")],
+    )
+    db["conversations"].create_index(["gemeente_id", "place", "questionnaire"], unique=True)
+
+    # Platform delivery ids already handled, so a retried delivery changes nothing.
+    db["deliveries"].create({"id": str, "received_at": str}, pk="id", not_null={"received_at"})

@@ -1,0 +1,199 @@
+"""SQLite persistence: one small verb per thing the service needs to read or write.
+
+Each thread gets its own connection (sqlite3 connections are bound to a thread; Bolt calls in
+from a thread pool). Writes run in ``transaction()``: ``BEGIN IMMEDIATE`` takes the write lock at
+the start, so two threads or two processes never interleave a read-decide-write, and the
+busy timeout makes the second one wait instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from store.migrations import migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message is meant for the person running the bot."""
+
+
+def _check_path(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(f"‘{path}’ is een map, geen databasebestand.")
+    if not path.parent.is_dir():
+        raise StoreError(f"De map ‘{path.parent}’ bestaat niet. Maak hem aan of kies een ander pad.")
+
+
+class Store:
+    """The Leidraadbot database at ``path``; migrations are applied when it is opened."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        _check_path(self.path)
+        self._local = threading.local()
+        try:
+            db = self.db
+            db.enable_wal()
+            with self.transaction():
+                migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"‘{self.path}’ kan niet als database worden geopend: {exc}. "
+                "Is het wel een Leidraadbot-database, en mag dit proces erin schrijven?"
+            ) from exc
+
+    @property
+    def db(self) -> Database:
+        """This thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            db = self._local.db = Database(conn)
+        return db
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        db = self.db
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
+
+    # --- gemeenten and users ------------------------------------------------------------------
+
+    def gemeente(self, key: str) -> dict | None:
+        """The gemeente with normalised name ``key``, or None."""
+        return next(self.db["gemeenten"].rows_where("key = ?", [key]), None)
+
+    def create_gemeente(self, key: str, naam: str, at: str) -> dict:
+        """Add a gemeente (or return the existing one with that key)."""
+        self.db.execute(
+            "INSERT INTO gemeenten (key, naam, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO NOTHING",
+            [key, naam, at],
+        )
+        return self.gemeente(key)
+
+    def ensure_user(self, user_id: str, naam: str, at: str) -> None:
+        """Record a user, keeping their display name up to date."""
+        self.db.execute(
+            "INSERT INTO users (id, naam, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET naam = excluded.naam WHERE naam != excluded.naam",
+            [user_id, naam, at],
+        )
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def save_answer(
+        self, gemeente_id: int, question_id: str, text: str, author_id: str, at: str
+    ) -> int:
+        """Add a new version of an answer; earlier versions stay. Returns the new row id."""
+        return self.db["answers"].insert(
+            {
+                "gemeente_id": gemeente_id,
+                "question_id": question_id,
+                "text": text,
+                "author_id": author_id,
+                "created_at": at,
+            }
+        ).last_pk
+
+    _ANSWERS = (
+        "SELECT a.question_id, a.text, a.created_at, a.author_id, u.naam AS author "
+        "FROM answers a JOIN users u ON u.id = a.author_id "
+    )
+
+    def current_answers(self, gemeente_id: int) -> dict[str, dict]:
+        """The latest answer per question of a gemeente, by question id."""
+        rows = self.db.execute(
+            self._ANSWERS + "WHERE a.id IN (SELECT max(id) FROM answers WHERE gemeente_id = ? "
+            "GROUP BY question_id)",
+            [gemeente_id],
+        )
+        return {row["question_id"]: row for row in _dicts(rows)}
+
+    def answer_history(self, gemeente_id: int, question_id: str) -> list[dict]:
+        """Every version of one answer, oldest first."""
+        rows = self.db.execute(
+            self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ? ORDER BY a.id",
+            [gemeente_id, question_id],
+        )
+        return list(_dicts(rows))
+
+    # --- conversations ------------------------------------------------------------------------
+
+    def conversation(self, gemeente_id: int, place: str, questionnaire: str) -> dict | None:
+        """The saved conversation in a place, with ``skipped`` and ``pending`` decoded."""
+        row = next(
+            self.db["conversations"].rows_where(
+                "gemeente_id = ? AND place = ? AND questionnaire = ?",
+                [gemeente_id, place, questionnaire],
+            ),
+            None,
+        )
+        if row is None:
+            return None
+        return {**row, "skipped": json.loads(row["skipped"]),
+                "pending": json.loads(row["pending"]) if row["pending"] else None}
+
+    def save_conversation(self, conversation: dict[str, Any], at: str) -> None:
+        """Insert or update a conversation, keyed on gemeente, place and questionnaire."""
+        row = {
+            **{key: conversation.get(key) for key in (
+                "gemeente_id", "place", "questionnaire", "state", "status", "return_to", "user_id")},
+            "skipped": json.dumps(sorted(conversation.get("skipped", ()))),
+            "pending": json.dumps(conversation["pending"]) if conversation.get("pending") else None,
+            "at": at,
+        }
+        self.db.execute(
+            "INSERT INTO conversations (gemeente_id, place, questionnaire, state, status, skipped, "
+            "return_to, pending, user_id, created_at, updated_at) VALUES (:gemeente_id, :place, "
+            ":questionnaire, :state, :status, :skipped, :return_to, :pending, :user_id, :at, :at) "
+            "ON CONFLICT(gemeente_id, place, questionnaire) DO UPDATE SET state = excluded.state, "
+            "status = excluded.status, skipped = excluded.skipped, return_to = excluded.return_to, "
+            "pending = excluded.pending, user_id = excluded.user_id, updated_at = excluded.updated_at",
+            row,
+        )
+
+    # --- deliveries ---------------------------------------------------------------------------
+
+    def claim_delivery(self, delivery_id: str, at: str) -> bool:
+        """Record a platform delivery id; False if it was seen before (a retry)."""
+        cursor = self.db.execute(
+            "INSERT INTO deliveries (id, received_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
+            [delivery_id, at],
+        )
+        return cursor.rowcount == 1
+
+
+def _dicts(cursor: sqlite3.Cursor) -> Iterator[dict]:
+    columns = [c[0] for c in cursor.description]
+    return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
