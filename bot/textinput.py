@@ -9,7 +9,7 @@ MAX_ANSWER_LENGTH = 4000
 
 # C0 and C1 control characters except tab and newline, plus bidi overrides and zero-width marks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_GEMEENTE_PREFIX = re.compile(r"^gemeente\s+", re.IGNORECASE)
+_GEMEENTE_PREFIX = re.compile(r"^gemeente(\s+|$)", re.IGNORECASE)
 
 
 def clean_text(text: str) -> str:

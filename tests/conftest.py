@@ -1,0 +1,81 @@
+"""Shared fixtures: a store on a temporary file, a service with a fixed clock, message factories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.messages import Inbound, Place, PlaceKind, Start, User
+from bot.replies import QuestionPrompt, Reply
+from bot.service import Service
+from store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+class Clock:
+    """A clock that moves one second per reading, so every version has its own time."""
+
+    def __init__(self, start: datetime = datetime(2026, 3, 12, 13, 0, tzinfo=UTC)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets(monkeypatch):
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "LEIDRAAD_DB"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "leidraad.db"
+
+
+@pytest.fixture
+def store(db_path):
+    store = Store(db_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def service(store) -> Service:
+    return Service(store, clock=Clock())
+
+
+def console_inbound(naam: str = "Anna", gemeente: str = "Utrecht", text: str = "",
+                    start: Start | None = None, delivery_id: str | None = None) -> Inbound:
+    user = User(f"console:{naam.casefold()}", naam)
+    return Inbound(user, Place(PlaceKind.CONSOLE, user.id), gemeente, text=text, start=start,
+                   delivery_id=delivery_id)
+
+
+class Chat:
+    """One person talking to the service, errbot-testbot style: push a message, get the replies."""
+
+    def __init__(self, service: Service, naam: str = "Anna", gemeente: str = "Utrecht"):
+        self.service, self.naam, self.gemeente = service, naam, gemeente
+
+    def start(self, deel: int | None = None) -> list[Reply]:
+        return self.service.handle(console_inbound(self.naam, self.gemeente, start=Start(deel)))
+
+    def say(self, text: str) -> list[Reply]:
+        return self.service.handle(console_inbound(self.naam, self.gemeente, text=text))
+
+    @staticmethod
+    def prompt(replies: list[Reply]) -> QuestionPrompt:
+        prompts = [r for r in replies if isinstance(r, QuestionPrompt)]
+        assert prompts, f"no question in {replies}"
+        return prompts[-1]
+
+
+@pytest.fixture
+def chat(service) -> Chat:
+    return Chat(service)
