@@ -8,6 +8,7 @@ the lock. (Restoring onto a standing cursor is 20x faster than add_model/remove_
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from itertools import pairwise
@@ -40,23 +41,25 @@ class _Cursor:
 class Flow:
     """Moves through one questionnaire: ``move(state, trigger) -> new state``."""
 
-    def __init__(self, questionnaire: Questionnaire):
+    def __init__(self, questionnaire: Questionnaire, machine_class: type[Machine] = Machine,
+                 jumps: bool = True, **machine_options):
         self.questionnaire = questionnaire
         self.states: tuple[str, ...] = (*(q.id for q in questionnaire.questions), END)
         self._lock = threading.Lock()
         self._cursor = _Cursor()
-        self._machine = Machine(
+        self._machine = machine_class(
             model=self._cursor,
             states=[*self.states[:-1], {"name": END, "final": True}],
             initial=self.states[0],
             auto_transitions=False,
-            send_event=False,
+            **machine_options,
         )
         self._machine.add_ordered_transitions(list(self.states), trigger=NEXT, loop=False)
         for earlier, later in pairwise(self.states):
             self._machine.add_transition(BACK, later, earlier)
-        for state in self.states:
-            self._machine.add_transition(goto(state), "*", state)
+        if jumps:
+            for state in self.states:
+                self._machine.add_transition(goto(state), "*", state)
 
     @property
     def first(self) -> str:
@@ -84,3 +87,20 @@ class Flow:
                 return path
             if len(path) > len(self.states):
                 raise CannotMove(f"{trigger} from {start} loops")
+
+
+def diagram(questionnaire: Questionnaire) -> str:
+    """A Mermaid state diagram of the question order (the jumps of wijzig and deel left out)."""
+    from transitions.extensions.diagrams import GraphMachine
+
+    flow = Flow(questionnaire, GraphMachine, jumps=False, graph_engine="mermaid",
+                title=f"{questionnaire.title}: verder en terug", show_state_attributes=False)
+    mermaid = flow._machine.get_graph().draw(None)
+    # Mermaid state ids may not contain dots; "rollen.wie" becomes "rollen__wie".
+    return re.sub(r"(?<=[a-z0-9_])\.(?=[a-z])", "__", mermaid)
+
+
+if __name__ == "__main__":
+    from dialogues.content import checklist
+
+    print(diagram(checklist()), end="")

@@ -13,9 +13,9 @@ from dialogues.content import (
     load_questionnaire,
     ontwikkelplan,
 )
-from dialogues.flow import BACK, END, NEXT, Flow, goto
+from dialogues.flow import BACK, END, NEXT, Flow, diagram, goto
 
-from .conftest import SEEDS
+from .conftest import ROOT, SEEDS
 
 # Questions per section as Bijlage 1 lists them (sub-bullets are hints, not questions).
 EXPECTED_SECTIONS = {
@@ -137,3 +137,8 @@ def test_a_missing_or_incomplete_plan_file_fails_clearly(tmp_path):
                     "statuses: [{id: open, label: open}]\nbasisfuncties: []\n", encoding="utf-8")
     with pytest.raises(ContentError, match="verwacht de zeven velden"):
         load_ontwikkelplan(path)
+
+
+def test_the_committed_diagram_matches_the_content():
+    committed = (ROOT / "dialogues" / "content" / "checklist.mmd").read_text(encoding="utf-8")
+    assert committed == diagram(checklist()), "run: python -m dialogues.flow > dialogues/content/checklist.mmd"

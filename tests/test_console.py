@@ -1,0 +1,130 @@
+"""End to end: the console chat as a new user runs it, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from dialogues.content import checklist
+
+QUESTIONS = checklist().questions
+
+
+def run_chat(db_path, *args: str, stdin: str = "", gemeente="Utrecht", gebruiker="Anna"):
+    command = [sys.executable, "-m", "bot", "chat", "--db", str(db_path), *args]
+    if gemeente:
+        command += ["--gemeente", gemeente]
+    if gebruiker:
+        command += ["--gebruiker", gebruiker]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, check=False)
+
+
+def answers(db_path) -> list[tuple]:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(
+            "SELECT g.naam, a.question_id, a.text, u.naam, a.created_at FROM answers a "
+            "JOIN gemeenten g ON g.id = a.gemeente_id JOIN users u ON u.id = a.author_id "
+            "ORDER BY a.id").fetchall()
+
+
+def test_piped_answers_walk_deel_1_then_deel_2_and_end_with_the_recap(tmp_path):
+    db = tmp_path / "leidraad.db"
+    lines = [f"Antwoord {n}" for n in range(1, len(QUESTIONS) + 1)]
+    result = run_chat(db, stdin="\n".join([*lines, "na het einde", "nog een regel"]) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    out = result.stdout
+    shown = re.findall(r"^(Deel I+) › (.+) · vraag (\d+) van (\d+)$", out, re.MULTILINE)
+    expected = [(p.part.title, p.section.title, str(p.number), str(p.total))
+                for p in map(checklist().position, (q.id for q in QUESTIONS))]
+    assert shown == expected, "questions out of the order of Bijlage 1"
+    assert "Alle vragen zijn beantwoord" in out
+    stored = answers(db)
+    assert [(r[1], r[2]) for r in stored] == [(q.id, f"Antwoord {n}")
+                                             for n, q in enumerate(QUESTIONS, 1)]
+    assert {(r[0], r[3]) for r in stored} == {("Utrecht", "Anna")}
+    assert all(r[4].startswith("20") for r in stored)
+
+
+def test_deel_2_starts_at_deel_2(tmp_path):
+    result = run_chat(tmp_path / "x.db", "--deel", "2", stdin="Veel al\n")
+    assert "Deel II › Bestuurlijk gesprek – lokaal · vraag 1 van 25" in result.stdout
+    assert "vraag 1 van 23" not in result.stdout
+    assert answers(tmp_path / "x.db")[0][1] == "gesprek.wat_is_er_al"
+
+
+def test_kill_9_halfway_and_restart_resumes_with_confirmed_answers_intact(tmp_path):
+    db = tmp_path / "leidraad.db"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--db", str(db), "--gemeente", "Utrecht",
+         "--gebruiker", "Anna"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    try:
+        for n in range(1, 6):
+            process.stdin.write(f"Antwoord {n}\n")
+            process.stdin.flush()
+            marker = f"vraag {n + 1} van 23"
+            while marker not in (line := process.stdout.readline()):
+                assert line, "the chat ended early"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert [r[2] for r in answers(db)] == [f"Antwoord {n}" for n in range(1, 6)]
+    result = run_chat(db, stdin="")
+    assert "Welkom terug" in result.stdout
+    assert "Opdrachtgevende rol · vraag 6 van 23" in result.stdout
+    assert "vraag 1 van 23" not in result.stdout
+
+
+def test_a_second_user_is_offered_the_first_users_answers(tmp_path):
+    db = tmp_path / "leidraad.db"
+    run_chat(db, stdin="Wethouder en beleid\n")
+    result = run_chat(db, stdin="behouden\nMijn eigen antwoord\n", gemeente="gemeente utrecht",
+                      gebruiker="Bram")
+    assert "Er is al een antwoord van de gemeente, door Anna" in result.stdout
+    assert "Wethouder en beleid" in result.stdout
+    assert "behouden" in result.stdout
+    assert [(r[2], r[3]) for r in answers(db)] == [("Wethouder en beleid", "Anna"),
+                                                  ("Mijn eigen antwoord", "Bram")]
+
+
+def test_pause_ends_the_session_and_the_next_start_resumes(tmp_path):
+    db = tmp_path / "leidraad.db"
+    result = run_chat(db, stdin="een\npauze\nwordt niet gelezen\n")
+    assert "Gepauzeerd" in result.stdout and "1.2" in result.stdout
+    assert "wordt niet gelezen" not in [r[2] for r in answers(db)]
+    assert "vraag 2 van 23" in run_chat(db).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--db", "/nonexistent/map/leidraad.db"], "bestaat niet"),
+        (["--deel", "3"], "kies --deel 1 of --deel 2"),
+    ],
+)
+def test_bad_arguments_give_a_dutch_message_and_no_traceback(tmp_path, args, message):
+    result = subprocess.run([sys.executable, "-m", "bot", "chat", "--gemeente", "Utrecht",
+                             "--db", str(tmp_path / "x.db"), *args], capture_output=True,
+                            text=True, timeout=60, check=False, input="")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_missing_gemeente_and_unknown_options_are_explained_in_dutch(tmp_path):
+    result = run_chat(tmp_path / "x.db", gemeente=None)
+    assert result.returncode == 2 and "Voor welke gemeente?" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "bot", "chat", "--kleur", "rood"],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2 and "onbekende argumenten" in result.stderr

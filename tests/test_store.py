@@ -1,0 +1,119 @@
+"""The store: schema and pragmas, answer history, conversations, deliveries, concurrency, bad paths."""
+
+from __future__ import annotations
+
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.service import Service
+from store import Store, StoreError
+from store.migrations import migrations
+
+from .conftest import Chat, Clock
+
+AT = "2026-03-12T13:00:00+00:00"
+
+
+def _gemeente(store, key="utrecht"):
+    with store.transaction():
+        gemeente = store.create_gemeente(key, key.title(), AT)
+        store.ensure_user("console:anna", "Anna", AT)
+    return gemeente
+
+
+def test_opening_applies_migrations_once_with_wal_and_foreign_keys(db_path):
+    Store(db_path).close()
+    store = Store(db_path)  # a second start applies nothing again
+    assert [m.name for m in migrations.applied(store.db)] == ["m001_core"]
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    with pytest.raises(sqlite3.IntegrityError), store.transaction():
+        store.save_answer(999, "rollen.wie", "x", "console:nobody", AT)
+
+
+def test_every_version_is_kept_and_the_latest_is_current(store):
+    gemeente = _gemeente(store)
+    with store.transaction():
+        store.ensure_user("console:bram", "Bram", AT)
+        store.save_answer(gemeente["id"], "rollen.wie", "eerste", "console:anna", AT)
+        store.save_answer(gemeente["id"], "rollen.wie", "tweede", "console:bram", AT)
+        store.save_answer(gemeente["id"], "rollen.eigen_rol", "rol", "console:anna", AT)
+    current = store.current_answers(gemeente["id"])
+    assert {k: v["text"] for k, v in current.items()} == {"rollen.wie": "tweede",
+                                                        "rollen.eigen_rol": "rol"}
+    assert current["rollen.wie"]["author"] == "Bram"
+    history = store.answer_history(gemeente["id"], "rollen.wie")
+    assert [(h["text"], h["author"]) for h in history] == [("eerste", "Anna"), ("tweede", "Bram")]
+
+
+def test_answers_of_one_gemeente_are_invisible_to_another(store):
+    utrecht, zeist = _gemeente(store, "utrecht"), _gemeente(store, "zeist")
+    with store.transaction():
+        store.save_answer(utrecht["id"], "rollen.wie", "geheim", "console:anna", AT)
+    assert store.current_answers(zeist["id"]) == {}
+    assert store.answer_history(zeist["id"], "rollen.wie") == []
+
+
+def test_a_failed_transaction_leaves_nothing_behind(store):
+    gemeente = _gemeente(store)
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save_answer(gemeente["id"], "rollen.wie", "half", "console:anna", AT)
+        raise RuntimeError("crash between write and commit")
+    assert store.current_answers(gemeente["id"]) == {}
+
+
+def test_conversations_round_trip(store):
+    gemeente = _gemeente(store)
+    conversation = {"gemeente_id": gemeente["id"], "place": "console:anna", "questionnaire": "checklist",
+                    "state": "rollen.afstemming", "status": "actief", "skipped": {"rollen.wie"},
+                    "return_to": None, "pending": {"command": "overslaan", "text": "overslan"},
+                    "user_id": "console:anna"}
+    with store.transaction():
+        store.save_conversation(conversation, AT)
+        store.save_conversation({**conversation, "status": "gepauzeerd"}, AT)
+    row = store.conversation(gemeente["id"], "console:anna", "checklist")
+    assert row["status"] == "gepauzeerd" and row["skipped"] == ["rollen.wie"]
+    assert row["pending"] == {"command": "overslaan", "text": "overslan"}
+    assert store.db["conversations"].count == 1
+
+
+def test_a_delivery_is_claimed_once(store):
+    with store.transaction():
+        assert store.claim_delivery("evt-1", AT)
+        assert not store.claim_delivery("evt-1", AT)
+
+
+def test_many_people_at_once_lose_and_duplicate_nothing(db_path):
+    """Eight colleagues answer in parallel threads, each with their own connection."""
+    store = Store(db_path)
+    service = Service(store, clock=Clock())
+    names = [f"Collega {i}" for i in range(8)]
+
+    def converse(naam: str) -> None:
+        chat = Chat(service, naam)
+        chat.start()
+        for n in range(12):
+            chat.say(f"{naam} antwoord {n}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(converse, names))
+    gemeente = store.gemeente("utrecht")
+    rows = store.db.execute("SELECT author_id, text FROM answers").fetchall()
+    assert len(rows) == 8 * 12
+    assert len(set(rows)) == len(rows)
+    assert store.db["conversations"].count == 8
+    assert len(store.current_answers(gemeente["id"])) == 12
+
+
+@pytest.mark.parametrize("kind", ["missing folder", "folder", "not a database"])
+def test_a_bad_database_path_gives_a_clear_error(tmp_path, kind):
+    path = {"missing folder": tmp_path / "nope" / "x.db", "folder": tmp_path,
+            "not a database": tmp_path / "notes.db"}[kind]
+    if kind == "not a database":
+        path.write_text("dit is geen database " * 100)
+    with pytest.raises(StoreError) as error:
+        Store(path)
+    assert str(path) in str(error.value) or str(path.parent) in str(error.value)
