@@ -141,4 +141,5 @@ def test_a_missing_or_incomplete_plan_file_fails_clearly(tmp_path):
 
 def test_the_committed_diagram_matches_the_content():
     committed = (ROOT / "dialogues" / "content" / "checklist.mmd").read_text(encoding="utf-8")
-    assert committed == diagram(checklist()), "run: python -m dialogues.flow > dialogues/content/checklist.mmd"
+    regenerate = "python -m dialogues.flow > dialogues/content/checklist.mmd"
+    assert committed == diagram(checklist()), f"out of date; run: {regenerate}"
