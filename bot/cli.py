@@ -18,7 +18,7 @@ from dotenv import load_dotenv
 from bot.config import ConfigError, Settings, from_env
 from bot.console import Console, console_user
 from bot.service import Service
-from bot.textinput import clean_text, gemeente_key
+from bot.textinput import MAX_NAME_LENGTH, clean_text, gemeente_key
 from dialogues.commands import part_number
 from dialogues.content import ContentError
 from store import Store, StoreError
@@ -80,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, StoreError, ContentError) as exc:
         print(f"✗ {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly
+        sys.stdout = None
+        return 0
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -88,8 +91,9 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("Voor welke gemeente? Geef de naam op met --gemeente, "
                           "bijvoorbeeld: leidraadbot chat --gemeente Utrecht")
     naam = " ".join(clean_text(args.gebruiker or getpass.getuser()).split())
-    if not naam:
-        raise ConfigError("Geef je naam op met --gebruiker, bijvoorbeeld --gebruiker \"Anna de Vries\".")
+    if not naam or len(naam) > MAX_NAME_LENGTH:
+        raise ConfigError("Geef je naam op met --gebruiker (hoogstens 80 tekens), "
+                          "bijvoorbeeld --gebruiker \"Anna de Vries\".")
     deel = None
     if args.deel is not None:
         deel = part_number(args.deel)

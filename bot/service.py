@@ -15,7 +15,7 @@ from bot.access import authorize, may_create_gemeente
 from bot.gesprek import Gesprek, Turn
 from bot.messages import Inbound
 from bot.replies import Notice, Reply, Tone
-from bot.textinput import gemeente_key, gemeente_naam
+from bot.textinput import MAX_NAME_LENGTH, gemeente_key, gemeente_naam
 from dialogues.content import Questionnaire, checklist
 from store import Store
 
@@ -42,6 +42,8 @@ class Service:
         naam, key = gemeente_naam(inbound.gemeente), gemeente_key(inbound.gemeente)
         if not key:
             return [Notice("Voor welke gemeente? Geef de naam van de gemeente op.", Tone.ERROR)]
+        if len(naam) > MAX_NAME_LENGTH:
+            return [Notice(f"‘{naam[:40]}…’ is te lang voor de naam van een gemeente.", Tone.ERROR)]
         now = self.clock()
         at = now.isoformat()
         replies: list[Reply] = []

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 MAX_ANSWER_LENGTH = 4000
+MAX_NAME_LENGTH = 80
 
 # C0 and C1 control characters except tab and newline, plus bidi overrides and zero-width marks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")

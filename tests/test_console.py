@@ -128,3 +128,24 @@ def test_missing_gemeente_and_unknown_options_are_explained_in_dutch(tmp_path):
     result = subprocess.run([sys.executable, "-m", "bot", "chat", "--kleur", "rood"],
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 2 and "onbekende argumenten" in result.stderr
+
+
+def test_two_people_answering_at_the_same_time_in_two_processes_lose_nothing(tmp_path):
+    db = tmp_path / "leidraad.db"
+    run_chat(db, stdin="")  # create the database and the gemeente first
+    names = ("Anna", "Bram")
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "bot", "chat", "--db", str(db), "--gemeente",
+                          "Utrecht", "--gebruiker", naam], stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for naam in names
+    ]
+    for process, naam in zip(processes, names, strict=True):  # both write before either waits
+        process.stdin.write("".join(f"{naam} {n}\n" for n in range(1, len(QUESTIONS) + 1)))
+        process.stdin.close()
+    errors = [p.stderr.read() for p in processes]
+    assert [p.wait(timeout=60) for p in processes] == [0, 0]
+    assert errors == ["", ""]
+    stored = answers(db)
+    assert len(stored) == 2 * len(QUESTIONS)
+    assert {r[3] for r in stored} == {"Anna", "Bram"}

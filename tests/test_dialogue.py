@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.messages import Inbound, Place, PlaceKind, Start, User
 from bot.replies import (
     Help,
     Notice,
@@ -241,3 +242,21 @@ def test_no_gemeente_name_is_a_clear_error(service):
 
 def test_text_before_any_gesprek_points_to_start(chat):
     assert "start" in notices(chat.say("hallo"))
+
+
+def test_access_is_checked_in_one_place_and_a_refusal_changes_nothing(service, store):
+    Chat(service).start()
+    anna = User("slack:T1:U1", "Anna")
+    elsewhere = Inbound(anna, Place(PlaceKind.DIRECT, "slack:D1"), "Utrecht", text="geheim")
+    [refusal] = service.handle(elsewhere)
+    assert refusal.tone is Tone.ERROR and "beheerder" in refusal.text
+    [unknown] = service.handle(Inbound(anna, Place(PlaceKind.CHANNEL, "slack:C1"), "Nergenshuizen",
+                                       start=Start()))
+    assert unknown.tone is Tone.ERROR and "niet bekend" in unknown.text
+    assert store.gemeente("nergenshuizen") is None
+    assert store.current_answers(store.gemeente("utrecht")["id"]) == {}
+
+
+def test_an_overlong_gemeente_name_is_refused(service):
+    [reply] = service.handle(console_inbound(gemeente="Utrecht" * 20, start=Start()))
+    assert reply.tone is Tone.ERROR and "te lang" in reply.text
