@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from bot.config import ConfigError, Settings, from_env
 from bot.console import Console, console_user
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    load_dotenv(override=False)
+    load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env of the working directory
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

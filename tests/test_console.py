@@ -149,3 +149,15 @@ def test_two_people_answering_at_the_same_time_in_two_processes_lose_nothing(tmp
     stored = answers(db)
     assert len(stored) == 2 * len(QUESTIONS)
     assert {r[3] for r in stored} == {"Anna", "Bram"}
+
+
+def test_the_database_comes_from_leidraad_db_in_dot_env_and_the_environment(tmp_path):
+    (tmp_path / ".env").write_text("LEIDRAAD_DB=uit-env-bestand.db\n")
+    command = [sys.executable, "-m", "bot", "chat", "--gemeente", "Zeist", "--gebruiker", "Anna"]
+    env = {k: v for k, v in os.environ.items() if k != "LEIDRAAD_DB"}
+    subprocess.run(command, input="een\n", cwd=tmp_path, env=env, capture_output=True, timeout=60,
+                   check=True, text=True)
+    assert answers(tmp_path / "uit-env-bestand.db")[0][:3] == ("Zeist", "rollen.wie", "een")
+    subprocess.run(command, input="twee\n", cwd=tmp_path, capture_output=True, timeout=60, check=True,
+                   text=True, env={**env, "LEIDRAAD_DB": str(tmp_path / "omgeving.db")})
+    assert answers(tmp_path / "omgeving.db")[0][2] == "twee"
