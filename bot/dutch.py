@@ -1,4 +1,4 @@
-"""Dates and times the way Dutch readers expect them, in Europe/Amsterdam."""
+"""Numbers, dates and times the way Dutch readers expect them (times in Europe/Amsterdam)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from zoneinfo import ZoneInfo
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
+
+
+def format_number(number: int) -> str:
+    """``4.000``: a dot between thousands."""
+    return f"{number:,}".replace(",", ".")
 
 
 def format_date(day: date) -> str:

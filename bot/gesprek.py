@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from bot.dutch import format_number
 from bot.messages import Start, User
 from bot.replies import (
     Help,
@@ -143,9 +144,9 @@ class Gesprek:
                     *self._ask(turn, conv)]
         if len(text) > MAX_ANSWER_LENGTH:
             return [Notice(
-                f"Dit antwoord is te lang: {len(text):,} tekens, en het maximum is "
-                f"{MAX_ANSWER_LENGTH:,}. Er is niets opgeslagen. Kort het in, of zet de "
-                "details in een document en verwijs daarnaar.".replace(",", "."),
+                f"Dit antwoord is te lang: {format_number(len(text))} tekens, en het maximum is "
+                f"{format_number(MAX_ANSWER_LENGTH)}. Er is niets opgeslagen. Kort het in, of zet "
+                "de details in een document en verwijs daarnaar.",
                 Tone.ERROR,
             )]
         command = parse(text)

@@ -189,7 +189,9 @@ def test_empty_long_and_control_character_input(chat, store):
     replies = chat.say("   \t ")
     assert "geen tekst" in notices(replies) and chat.prompt(replies).number == 1
     replies = chat.say("x" * (MAX_ANSWER_LENGTH + 1))
-    assert any(isinstance(r, Notice) and r.tone is Tone.ERROR and "4.000" in r.text for r in replies)
+    [refusal] = replies
+    assert refusal.tone is Tone.ERROR
+    assert "4.001 tekens, en het maximum is 4.000" in refusal.text and "Kort het in, of" in refusal.text
     gemeente_id = store.gemeente("utrecht")["id"]
     assert store.current_answers(gemeente_id) == {}
     chat.say("be\x00leid\x1b[31m\u202e")
