@@ -29,7 +29,7 @@ class Cmd(StrEnum):
 
 
 SYNONYMS: dict[Cmd, tuple[str, ...]] = {
-    Cmd.SKIP: ("overslaan", "sla over", "skip", "overslaan graag"),
+    Cmd.SKIP: ("overslaan", "sla over", "skip", "volgende vraag"),
     Cmd.BACK: ("terug", "vorige", "ga terug", "vorige vraag"),
     Cmd.PAUSE: ("pauze", "pauzeer", "pauzeren", "stop", "stoppen", "later verder"),
     Cmd.HELP: ("hulp", "help", "?", "uitleg", "commando's", "commandos"),
@@ -43,8 +43,11 @@ SYNONYMS: dict[Cmd, tuple[str, ...]] = {
     Cmd.NO: ("nee", "n", "no", "nee hoor"),
 }
 
-# Commands that take an argument: "wijzig 7", "deel 2".
-WITH_ARGUMENT = (Cmd.EDIT, Cmd.PART)
+# "wijzig 1.6", "wijzig meldcode", "aanpassen 6": an argument after these words is a reference or
+# a few search words. Only "wijzig" takes words; a longer sentence is an answer, not a command.
+EDIT_WITH_WORDS = ("wijzig", "wijzigen")
+_REFERENCE = re.compile(r"(\d\s*[.,]\s*)?\d+")
+_PART = re.compile(r"deel\s*(\w+)")  # "deel 2", "deel II", "deel1"; "deel 3" gets an explanation
 
 # Commands worth asking about when a short answer looks like a typo of one.
 GUARDED = (Cmd.SKIP, Cmd.BACK, Cmd.PAUSE, Cmd.HELP, Cmd.PROGRESS, Cmd.KEEP, Cmd.REPLACE,
@@ -69,11 +72,14 @@ def parse(text: str) -> Command | None:
     words = _normalise(text)
     if words in _LOOKUP:
         return Command(_LOOKUP[words])
-    head, _, rest = words.partition(" ")
-    if rest and _LOOKUP.get(head) in WITH_ARGUMENT:
-        return Command(_LOOKUP[head], rest)
-    if re.fullmatch(r"deel\s*(1|2|i|ii|een|twee)", words):
-        return Command(Cmd.PART, words.removeprefix("deel").strip())
+    part = _PART.fullmatch(words)
+    if part:
+        return Command(Cmd.PART, part.group(1))
+    for synonym in SYNONYMS[Cmd.EDIT]:
+        rest = words.removeprefix(synonym + " ").strip()
+        if rest != words and (_REFERENCE.fullmatch(rest) or (
+                synonym in EDIT_WITH_WORDS and len(rest.split()) <= 4)):
+            return Command(Cmd.EDIT, rest)
     return None
 
 
