@@ -1,15 +1,39 @@
 """The one place that decides whether a user may do something for a gemeente, here.
 
-Every inbound message passes through ``authorize`` before anything is read or written. The console
-is the operator's own terminal: whoever runs it may do everything for the gemeente they name.
-Chat platforms get their rules with their adapters; until then they are refused.
+Every inbound message passes through ``authorize`` before anything of a gemeente is read or
+written. The rules:
+
+- the console is the operator's own terminal: whoever runs it may do everything;
+- a channel bound to a gemeente, and its threads, may work on that gemeente's gesprek: whoever
+  is in the channel takes part (the platform decides who is in the channel);
+- in a direct message, only members of the gemeente (whoever bound a channel, was added by a
+  beheerder, or took part in the gemeente's channel gesprek);
+- managing the gemeente (binding a channel again, adding and removing members) is for beheerders.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.messages import Place, PlaceKind, User
+
+BEHEERDER = "beheerder"
+LID = "lid"
+
+
+class Need(StrEnum):
+    GESPREK = "gesprek"
+    BEHEER = "beheer"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the store knows about this user, place and gemeente."""
+
+    bound_gemeente_id: int | None
+    role: str | None
+    beheerders: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -20,15 +44,34 @@ class Refusal:
 
 
 def may_create_gemeente(place: Place) -> bool:
-    """Whether a gemeente that does not exist yet may be created from this place."""
+    """Whether a gemeente that does not exist yet may be created by naming it here."""
     return place.kind is PlaceKind.CONSOLE
 
 
-def authorize(user: User, place: Place, gemeente: dict) -> Refusal | None:
-    """None when ``user`` may read and change ``gemeente``'s answers in ``place``."""
+def authorize(user: User, place: Place, gemeente: dict, facts: Facts,
+              need: Need = Need.GESPREK) -> Refusal | None:
+    """None when ``user`` may do ``need`` for ``gemeente`` in ``place``; else why not."""
     if place.kind is PlaceKind.CONSOLE:
         return None
-    return Refusal(
-        f"Je hebt hier geen toegang tot de gegevens van gemeente {gemeente['naam']}. "
-        "Vraag de beheerder van de gemeente om je toe te voegen."
-    )
+    if need is Need.BEHEER:
+        if facts.role == BEHEERDER:
+            return None
+        return Refusal(f"Alleen een beheerder van gemeente {gemeente['naam']} kan dit. "
+                       f"{_who_grants(facts)}")
+    if place.kind in (PlaceKind.CHANNEL, PlaceKind.THREAD):
+        if facts.bound_gemeente_id == gemeente["id"]:
+            return None
+        return Refusal(f"Dit kanaal hoort niet bij gemeente {gemeente['naam']}; de antwoorden van "
+                       "een gemeente zijn alleen te zien in haar eigen kanaal.")
+    if place.kind is PlaceKind.DIRECT and facts.role is not None:
+        return None
+    return Refusal(f"Je hebt geen toegang tot de gegevens van gemeente {gemeente['naam']}. "
+                   f"{_who_grants(facts)}")
+
+
+def _who_grants(facts: Facts) -> str:
+    if not facts.beheerders:
+        return "Deze gemeente heeft nog geen beheerder; dat wordt wie een kanaal koppelt."
+    names = ", ".join(facts.beheerders)
+    return (f"Vraag een beheerder ({names}) om je toe te voegen met "
+            "‘/leidraad lid toevoegen @jouwnaam’.")

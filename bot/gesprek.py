@@ -136,8 +136,12 @@ class Gesprek:
         return conv, [Notice("Welkom terug! We gaan verder waar je gebleven was."),
                       *self._ask(turn, conv)]
 
-    def handle(self, turn: Turn, conv: Conversation, raw: str) -> list[Reply]:
-        """Apply one typed message to the conversation."""
+    def handle(self, turn: Turn, conv: Conversation, raw: str, expects: str | None = None
+               ) -> list[Reply]:
+        """Apply one typed message (or button, for question ``expects``) to the conversation."""
+        if expects is not None and expects != conv.state:
+            return [Notice("Die knop hoort bij een eerdere vraag. Het gesprek is nu hier:"),
+                    *self._ask(turn, conv)]
         text = clean_text(raw)
         if not text:
             return [Notice("Ik heb geen tekst ontvangen. Typ je antwoord, of ‘hulp’ voor uitleg."),
@@ -194,9 +198,9 @@ class Gesprek:
         handler = {
             Cmd.SKIP: self._skip,
             Cmd.BACK: self._back,
-            Cmd.PAUSE: self._pause,
+            Cmd.PAUSE: self.pause,
             Cmd.HELP: self._help,
-            Cmd.PROGRESS: self._progress,
+            Cmd.PROGRESS: self.progress,
             Cmd.KEEP: self._keep,
             Cmd.REPLACE: self._replace,
             Cmd.RESUME: self._resume,
@@ -223,7 +227,8 @@ class Gesprek:
             return [Notice("Dit is de eerste vraag; verder terug kan niet."), *self._ask(turn, conv)]
         return self._ask(turn, conv)
 
-    def _pause(self, turn: Turn, conv: Conversation) -> list[Reply]:
+    def pause(self, turn: Turn, conv: Conversation) -> list[Reply]:
+        """Pause the conversation where it is."""
         conv.status = PAUSED
         where = ("bij het overzicht" if conv.done else
                  f"bij vraag {self._ref(self.questionnaire.position(conv.state))}")
@@ -239,7 +244,8 @@ class Gesprek:
         prompt = None if conv.done else self._prompt(turn, conv)
         return [Help(prompt, COMMANDS_HELP)]
 
-    def _progress(self, turn: Turn, conv: Conversation) -> list[Reply]:
+    def progress(self, turn: Turn, conv: Conversation | None) -> list[Reply]:
+        """Per section: answered, skipped (in this conversation), open."""
         sections = []
         for part in self.questionnaire.parts:
             for section in part.sections:
@@ -251,7 +257,7 @@ class Gesprek:
                     skipped=statuses.count("overgeslagen"),
                     open=statuses.count("open"),
                 ))
-        return [ProgressReport(tuple(sections), self._where(conv))]
+        return [ProgressReport(tuple(sections), self._where(turn, conv))]
 
     def _keep(self, turn: Turn, conv: Conversation) -> list[Reply]:
         if conv.done or conv.state not in turn.answers:
@@ -328,21 +334,24 @@ class Gesprek:
             revisit=conv.return_to is not None,
         )
 
-    def _recap(self, turn: Turn, conv: Conversation) -> Recap:
-        tallies = tuple(
-            PartTally(p.title, sum(q.id in turn.answers for q in p.questions), len(p.questions))
+    def tallies(self, answers: dict[str, dict]) -> tuple[PartTally, ...]:
+        """Per Deel: how many of its questions the gemeente has answered."""
+        return tuple(
+            PartTally(p.title, sum(q.id in answers for q in p.questions), len(p.questions))
             for p in self.questionnaire.parts
         )
+
+    def _recap(self, turn: Turn, conv: Conversation) -> Recap:
         unanswered = [q for q in self.questionnaire.questions if q.id not in turn.answers]
-        return Recap(turn.gemeente["naam"], tallies,
+        return Recap(turn.gemeente["naam"], self.tallies(turn.answers),
                      tuple(self._listed(turn, conv, q) for q in unanswered))
 
     # --- helpers --------------------------------------------------------------------------------
 
-    def _status(self, turn: Turn, conv: Conversation, question: Question) -> str:
+    def _status(self, turn: Turn, conv: Conversation | None, question: Question) -> str:
         if question.id in turn.answers:
             return "beantwoord"
-        return "overgeslagen" if question.id in conv.skipped else "open"
+        return "overgeslagen" if conv and question.id in conv.skipped else "open"
 
     def _listed(self, turn: Turn, conv: Conversation, question: Question) -> ListedQuestion:
         ref = self._ref(self.questionnaire.position(question.id))
@@ -364,7 +373,11 @@ class Gesprek:
             return self.questionnaire.parts[-1]
         return self.questionnaire.position(conv.state).part
 
-    def _where(self, conv: Conversation) -> str:
+    def _where(self, turn: Turn, conv: Conversation | None) -> str:
+        if conv is None:
+            answered = sum(t.answered for t in self.tallies(turn.answers))
+            return (f"Gemeente {turn.gemeente['naam']} heeft {answered} van de "
+                    f"{len(self.questionnaire.questions)} vragen beantwoord.")
         if conv.done:
             return "Alle vragen zijn doorlopen."
         p = self.questionnaire.position(conv.state)

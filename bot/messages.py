@@ -23,10 +23,12 @@ class User:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a message was written; ``id`` is unique across platforms (``slack:C1:1700.1``)."""
+    """Where a message was written. ``id`` is unique across platforms (``slack:T1:C1:1700.1``);
+    ``channel`` is the id of the channel a thread or channel message belongs to."""
 
     kind: PlaceKind
     id: str
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,20 @@ class Start:
 
 @dataclass(frozen=True)
 class Inbound:
-    """One message or action from a user, in a place, for a gemeente (by the name they gave)."""
+    """One message or action from a user, in a place.
+
+    ``gemeente`` is a name the user gave (the console, a button); without it the service finds
+    the gemeente from the place. ``command`` is the text of a bot command (``/leidraad koppel
+    Utrecht``), ``mentions`` the people named in it. ``expects`` is the question a button belongs
+    to, so a click on an old message cannot act on a newer question.
+    """
 
     user: User
     place: Place
-    gemeente: str
+    gemeente: str | None = None
     text: str = ""
     start: Start | None = None
+    command: str | None = None
+    mentions: tuple[User, ...] = ()
+    expects: str | None = None
     delivery_id: str | None = None

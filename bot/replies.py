@@ -118,4 +118,41 @@ class Paused:
     resume_hint: str
 
 
-Reply = Notice | Welcome | QuestionPrompt | Help | ProgressReport | QuestionList | Recap | Paused
+@dataclass(frozen=True)
+class StartThread:
+    """Start the gesprek in a new thread of the channel, or continue it in ``existing`` (a place id).
+
+    A thread must exist before the gesprek can live in it, so the adapter posts the thread's first
+    message and then starts the gesprek there.
+    """
+
+    gemeente: str
+    deel: int | None
+    existing: str | None = None
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    """The bot commands, with a suggestion when what was typed was close to one."""
+
+    commands: tuple[tuple[str, str], ...]
+    unknown: str = ""
+    suggestion: str = ""
+
+
+@dataclass(frozen=True)
+class HomeEntry:
+    gemeente: str
+    role: str
+    parts: tuple[PartTally, ...]
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """Someone's overview of the gemeenten they belong to (the Slack App Home)."""
+
+    entries: tuple[HomeEntry, ...]
+
+
+Reply = (Notice | Welcome | QuestionPrompt | Help | ProgressReport | QuestionList | Recap | Paused
+         | StartThread | CommandHelp)

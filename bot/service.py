@@ -1,7 +1,8 @@
 """The transport-agnostic service: one inbound message in, the replies to send out.
 
-For every message it resolves the gemeente, checks access in one place, loads the conversation,
-lets the gesprek decide, and commits everything in one transaction before it returns: whatever
+For every message it finds the gemeente (from the channel, the name given, or the user's
+membership), checks access in one place (``bot.access``), loads the conversation, lets the gesprek
+or the bot command decide, and commits everything in one transaction before it returns: whatever
 the bot confirms is already stored. A delivery id seen before is ignored (platforms retry).
 """
 
@@ -9,14 +10,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.access import authorize, may_create_gemeente
-from bot.gesprek import Gesprek, Turn
-from bot.messages import Inbound
-from bot.replies import Notice, Reply, Tone
+from bot.access import BEHEERDER, LID, Facts, Need, authorize, may_create_gemeente
+from bot.commands import USAGE, BotCmd, BotCommand, parse, start_arguments
+from bot.gesprek import Conversation, Gesprek, Turn
+from bot.messages import Inbound, PlaceKind, Start, User
+from bot.replies import CommandHelp, HomeEntry, HomeView, Notice, Reply, StartThread, Tone
 from bot.textinput import MAX_NAME_LENGTH, gemeente_key, gemeente_naam
 from dialogues.content import Questionnaire, checklist
+from dialogues.flow import END
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,31 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class Problem(Exception):
+    """Why a message cannot be handled, as replies for the user; nothing is changed."""
+
+    def __init__(self, text: str, tone: Tone = Tone.ERROR):
+        super().__init__(text)
+        self.replies = [Notice(text, tone)]
+
+
+@dataclass
+class Context:
+    """One message being handled: what came in, when, and what was said so far."""
+
+    inbound: Inbound
+    now: datetime
+    said: list[Reply]
+
+    @property
+    def at(self) -> str:
+        return self.now.isoformat()
+
+    @property
+    def user(self) -> User:
+        return self.inbound.user
+
+
 class Service:
     """Handles inbound messages against one store."""
 
@@ -37,59 +66,218 @@ class Service:
         self.gesprek = Gesprek(questionnaire or checklist())
         self.clock = clock
 
+    # --- entry points ---------------------------------------------------------------------------
+
     def handle(self, inbound: Inbound) -> list[Reply]:
         """Process one message; its effects are committed when this returns."""
-        naam, key = gemeente_naam(inbound.gemeente), gemeente_key(inbound.gemeente)
-        if not key:
-            return [Notice("Voor welke gemeente? Geef de naam van de gemeente op.", Tone.ERROR)]
-        if len(naam) > MAX_NAME_LENGTH:
-            return [Notice(f"‘{naam[:40]}…’ is te lang voor de naam van een gemeente.", Tone.ERROR)]
-        now = self.clock()
-        at = now.isoformat()
-        replies: list[Reply] = []
-        with self.store.transaction():
-            if inbound.delivery_id and not self.store.claim_delivery(inbound.delivery_id, at):
-                log.info("ignoring repeated delivery %s", inbound.delivery_id)
-                return []
-            gemeente = self.store.gemeente(key)
-            if gemeente is None:
-                if not may_create_gemeente(inbound.place):
-                    return [Notice(f"De gemeente ‘{naam}’ is niet bekend bij Leidraadbot. "
-                                   "Controleer de naam, of vraag een beheerder de gemeente te "
-                                   "koppelen.", Tone.ERROR)]
-                gemeente = self.store.create_gemeente(key, naam, at)
-                replies.append(Notice(f"Gemeente {naam} is nieuw in Leidraadbot en is aangemaakt."))
-            refusal = authorize(inbound.user, inbound.place, gemeente)
-            if refusal:
-                return [Notice(refusal.text, Tone.ERROR)]
-            self.store.ensure_user(inbound.user.id, inbound.user.naam, at)
-            replies += self._converse(Turn(self.store, gemeente, inbound.user, now), inbound)
-        return replies
+        ctx = Context(inbound, self.clock(), [])
+        try:
+            with self.store.transaction():
+                if inbound.delivery_id and not self.store.claim_delivery(inbound.delivery_id, ctx.at):
+                    log.info("ignoring repeated delivery %s", inbound.delivery_id)
+                    return []
+                for person in (inbound.user, *inbound.mentions):
+                    self.store.ensure_user(person.id, person.naam, ctx.at)
+                if inbound.command is not None:
+                    return ctx.said + self._command(ctx, parse(inbound.command))
+                return ctx.said + self._message(ctx)
+        except Problem as problem:  # rolled back: a refused or impossible message changes nothing
+            return problem.replies
 
-    def _converse(self, turn: Turn, inbound: Inbound) -> list[Reply]:
-        questionnaire = self.gesprek.questionnaire.id
-        row = self.store.conversation(turn.gemeente["id"], inbound.place.id, questionnaire)
-        conv = self.gesprek.restore(row) if row else None
-        start = inbound.start or (self.gesprek.start_request(inbound.text) if conv is None else None)
+    def home(self, user: User) -> HomeView:
+        """For each gemeente ``user`` belongs to: their role and how far each Deel is."""
+        return HomeView(tuple(
+            HomeEntry(g["naam"], g["role"], self.gesprek.tallies(self.store.current_answers(g["id"])))
+            for g in self.store.memberships(user.id)
+        ))
+
+    # --- a message in a gesprek -----------------------------------------------------------------
+
+    def _message(self, ctx: Context) -> list[Reply]:
+        inbound = ctx.inbound
+        gemeente = self._gemeente(ctx, inbound.gemeente)
+        self._check(ctx, gemeente)
+        conv = self._conversation(gemeente, inbound.place.id)
+        start = inbound.start
+        if start is None and conv is None:
+            start = self.gesprek.start_request(inbound.text)
+            if start is None:
+                if inbound.place.kind is PlaceKind.THREAD:
+                    return []  # someone else's thread in the channel: not ours to answer
+                return [Notice("Er loopt hier nog geen gesprek. Typ ‘start’ om te beginnen.")]
+        turn = self._turn(ctx, gemeente)
+        if inbound.place.kind is PlaceKind.THREAD:  # taking part makes you a member
+            self.store.add_member(gemeente["id"], ctx.user.id, LID, ctx.user.id, ctx.at)
         if start is not None:
             conv, replies = self.gesprek.start(turn, conv, start.deel)
-        elif conv is None:
-            return [Notice("Er loopt hier nog geen gesprek. Typ ‘start’ om te beginnen.")]
         else:
-            replies = self.gesprek.handle(turn, conv, inbound.text)
+            replies = self.gesprek.handle(turn, conv, inbound.text, inbound.expects)
+        self._save(ctx, gemeente, inbound.place.id, conv)
+        return replies
+
+    # --- bot commands ---------------------------------------------------------------------------
+
+    def _command(self, ctx: Context, command: BotCommand) -> list[Reply]:
+        if command.name in (None, BotCmd.HELP):
+            return [CommandHelp(USAGE, command.typed if command.name is None else "",
+                                command.suggestion if command.name is None else "")]
+        if command.name is BotCmd.BIND:
+            return self._bind(ctx, command.argument)
+        if command.name in (BotCmd.ADD, BotCmd.REMOVE):
+            return self._members(ctx, add=command.name is BotCmd.ADD)
+        place = ctx.inbound.place
+        arguments = start_arguments(command.argument)
+        gemeente = self._gemeente(ctx, arguments.gemeente or ctx.inbound.gemeente)
+        self._check(ctx, gemeente)
+        in_channel = place.kind is PlaceKind.CHANNEL
+        conv_place = self._channel_thread(gemeente, place.channel) if in_channel else place.id
+        if command.name is BotCmd.START:
+            if in_channel:
+                return [StartThread(gemeente["naam"], arguments.deel, conv_place)]
+            inbound = Inbound(ctx.user, place, gemeente["naam"], start=Start(arguments.deel))
+            return self._message(Context(inbound, ctx.now, []))
+        conv = self._conversation(gemeente, conv_place) if conv_place else None
+        turn = self._turn(ctx, gemeente)
+        if command.name is BotCmd.PROGRESS:
+            return self.gesprek.progress(turn, conv)
+        if conv is None:
+            return [Notice("Er loopt hier geen gesprek om te pauzeren.")]
+        replies = self.gesprek.pause(turn, conv)
+        self._save(ctx, gemeente, conv_place, conv)
+        return replies
+
+    def _bind(self, ctx: Context, name: str) -> list[Reply]:
+        place = ctx.inbound.place
+        if place.kind not in (PlaceKind.CHANNEL, PlaceKind.THREAD) or not place.channel:
+            raise Problem("Koppelen kan alleen in een kanaal: typ ‘/leidraad koppel <gemeente>’ in "
+                          "het kanaal van het team.", Tone.WARNING)
+        naam, key = self._name(name)
+        current = self.store.channel_gemeente(place.channel)
+        target = self.store.gemeente(key)
+        if current and target and current["id"] == target["id"]:
+            return [Notice(f"Dit kanaal is al gekoppeld aan gemeente {current['naam']}.")]
+        for gemeente in (current, target):
+            if gemeente and self.store.beheerders(gemeente["id"]):
+                self._check(ctx, gemeente, Need.BEHEER)
+        if target is None:
+            target = self.store.create_gemeente(key, naam, ctx.at)
+        self.store.bind_channel(place.channel, target["id"], ctx.user.id, ctx.at)
+        self.store.add_member(target["id"], ctx.user.id, BEHEERDER, ctx.user.id, ctx.at)
+        return [Notice(f"Dit kanaal is nu gekoppeld aan gemeente {target['naam']}, en jij bent "
+                       "beheerder. Start het gesprek met ‘/leidraad start’; voeg collega's toe met "
+                       "‘/leidraad lid toevoegen @naam’.", Tone.SUCCESS)]
+
+    def _members(self, ctx: Context, add: bool) -> list[Reply]:
+        gemeente = self._gemeente(ctx, None)
+        self._check(ctx, gemeente, Need.BEHEER)
+        people = ctx.inbound.mentions
+        if not people:
+            verb = "toevoegen" if add else "verwijderen"
+            raise Problem(f"Noem wie je wilt {verb}, bijvoorbeeld ‘/leidraad lid {verb} @anna’.",
+                          Tone.WARNING)
+        replies: list[Reply] = []
+        for person in people:
+            if add:
+                self.store.add_member(gemeente["id"], person.id, LID, ctx.user.id, ctx.at)
+                text = f"{person.naam} hoort nu bij gemeente {gemeente['naam']}."
+            elif self._last_beheerder(gemeente, person):
+                text = (f"{person.naam} is de laatste beheerder van gemeente {gemeente['naam']} en "
+                        "blijft erbij; maak eerst iemand anders beheerder door een kanaal te koppelen.")
+            elif self.store.remove_member(gemeente["id"], person.id):
+                text = f"{person.naam} hoort niet meer bij gemeente {gemeente['naam']}."
+            else:
+                text = f"{person.naam} hoorde niet bij gemeente {gemeente['naam']}."
+            replies.append(Notice(text, Tone.SUCCESS))
+        return replies
+
+    # --- finding things -------------------------------------------------------------------------
+
+    def _name(self, name: str | None) -> tuple[str, str]:
+        naam, key = gemeente_naam(name or ""), gemeente_key(name or "")
+        if not key:
+            raise Problem("Voor welke gemeente? Geef de naam van de gemeente op.")
+        if len(naam) > MAX_NAME_LENGTH:
+            raise Problem(f"‘{naam[:40]}…’ is te lang voor de naam van een gemeente.")
+        return naam, key
+
+    def _gemeente(self, ctx: Context, name: str | None) -> dict:
+        """The gemeente this message is about; ``Problem`` when there is none to be had."""
+        place, user = ctx.inbound.place, ctx.user
+        if place.channel and place.kind is not PlaceKind.CONSOLE:
+            bound = self.store.channel_gemeente(place.channel)
+            if bound is None:
+                raise Problem("Dit kanaal is nog niet gekoppeld aan een gemeente. Koppel het met "
+                              "‘/leidraad koppel <naam van de gemeente>’.", Tone.WARNING)
+            return bound
+        if name:
+            naam, key = self._name(name)
+            gemeente = self.store.gemeente(key)
+            if gemeente:
+                return gemeente
+            if not may_create_gemeente(place):
+                raise Problem(f"De gemeente ‘{naam}’ is niet bekend bij Leidraadbot. Controleer de "
+                              "naam, of koppel eerst een kanaal aan de gemeente.")
+            ctx.said.append(Notice(f"Gemeente {naam} is nieuw in Leidraadbot en is aangemaakt."))
+            return self.store.create_gemeente(key, naam, ctx.at)
+        memberships = self.store.memberships(user.id)
+        if len(memberships) == 1:
+            return memberships[0]
+        last = self.store.last_gemeente_in(place.id)
+        chosen = next((g for g in memberships if g["id"] == last), None)
+        if chosen:
+            return chosen
+        if memberships:
+            names = ", ".join(g["naam"] for g in memberships)
+            raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
+                          "‘/leidraad start <gemeente>’.", Tone.WARNING)
+        raise Problem("Je hoort nog bij geen enkele gemeente. Vraag een beheerder van je gemeente om "
+                      "je toe te voegen, of koppel een kanaal met ‘/leidraad koppel <gemeente>’.",
+                      Tone.WARNING)
+
+    def _check(self, ctx: Context, gemeente: dict, need: Need = Need.GESPREK) -> None:
+        place = ctx.inbound.place
+        bound = self.store.channel_gemeente(place.channel) if place.channel else None
+        facts = Facts(
+            bound_gemeente_id=bound["id"] if bound else None,
+            role=self.store.member_role(gemeente["id"], ctx.user.id),
+            beheerders=tuple(b["naam"] for b in self.store.beheerders(gemeente["id"])),
+        )
+        refusal = authorize(ctx.user, place, gemeente, facts, need)
+        if refusal:
+            raise Problem(refusal.text)
+
+    def _last_beheerder(self, gemeente: dict, person: User) -> bool:
+        return [b["id"] for b in self.store.beheerders(gemeente["id"])] == [person.id]
+
+    def _channel_thread(self, gemeente: dict, channel: str | None) -> str | None:
+        """The place of the channel's gesprek thread that is still going, if any."""
+        if not channel:
+            return None
+        row = self.store.latest_conversation_under(
+            channel + ":", gemeente["id"], self.gesprek.questionnaire.id, END)
+        return row["place"] if row else None
+
+    # --- conversations --------------------------------------------------------------------------
+
+    def _turn(self, ctx: Context, gemeente: dict) -> Turn:
+        return Turn(self.store, gemeente, ctx.user, ctx.now)
+
+    def _conversation(self, gemeente: dict, place: str) -> Conversation | None:
+        row = self.store.conversation(gemeente["id"], place, self.gesprek.questionnaire.id)
+        return self.gesprek.restore(row) if row else None
+
+    def _save(self, ctx: Context, gemeente: dict, place: str, conv: Conversation) -> None:
         self.store.save_conversation(
             {
-                "gemeente_id": turn.gemeente["id"],
-                "place": inbound.place.id,
-                "questionnaire": questionnaire,
+                "gemeente_id": gemeente["id"],
+                "place": place,
+                "questionnaire": self.gesprek.questionnaire.id,
                 "state": conv.state,
                 "status": conv.status,
                 "skipped": conv.skipped,
                 "return_to": conv.return_to,
                 "pending": conv.pending,
-                "user_id": turn.user.id,
+                "user_id": ctx.user.id,
             },
-            turn.now.isoformat(),
+            ctx.at,
         )
-        return replies
-

@@ -67,3 +67,24 @@ def m001_core(db: Database) -> None:
 
     # Platform delivery ids already handled, so a retried delivery changes nothing.
     db["deliveries"].create({"id": str, "received_at": str}, pk="id", not_null={"received_at"})
+
+
+@migrations()
+def m002_channels_and_members(db: Database) -> None:
+    # A chat channel bound to a gemeente: its threads hold that gemeente's gesprekken.
+    db["channels"].create(
+        {"place": str, "gemeente_id": int, "bound_by": str, "bound_at": str},
+        pk="place",
+        not_null={"gemeente_id", "bound_by", "bound_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("bound_by", "users", "id")],
+    )
+    db["channels"].create_index(["gemeente_id"])
+
+    # Who belongs to a gemeente: role is "beheerder" or "lid".
+    db["members"].create(
+        {"gemeente_id": int, "user_id": str, "role": str, "added_by": str, "added_at": str},
+        pk=("gemeente_id", "user_id"),
+        not_null={"role", "added_by", "added_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("user_id", "users", "id")],
+    )
+    db["members"].create_index(["user_id"])

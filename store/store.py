@@ -110,6 +110,70 @@ class Store:
             [user_id, naam, at],
         )
 
+    def gemeente_by_id(self, gemeente_id: int) -> dict:
+        """The gemeente with this id."""
+        return self.db["gemeenten"].get(gemeente_id)
+
+    # --- channels and members -----------------------------------------------------------------
+
+    def bind_channel(self, place: str, gemeente_id: int, user_id: str, at: str) -> None:
+        """Bind a channel to a gemeente (replacing an earlier binding of that channel)."""
+        self.db.execute(
+            "INSERT INTO channels (place, gemeente_id, bound_by, bound_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(place) DO UPDATE SET gemeente_id = excluded.gemeente_id, "
+            "bound_by = excluded.bound_by, bound_at = excluded.bound_at",
+            [place, gemeente_id, user_id, at],
+        )
+
+    def channel_gemeente(self, place: str) -> dict | None:
+        """The gemeente a channel is bound to, or None."""
+        rows = self.db.execute(
+            "SELECT g.* FROM channels c JOIN gemeenten g ON g.id = c.gemeente_id WHERE c.place = ?",
+            [place],
+        )
+        return next(iter(_dicts(rows)), None)
+
+    def add_member(self, gemeente_id: int, user_id: str, role: str, by: str, at: str) -> None:
+        """Make someone a member; a beheerder stays beheerder when added again as lid."""
+        self.db.execute(
+            "INSERT INTO members (gemeente_id, user_id, role, added_by, added_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(gemeente_id, user_id) DO UPDATE SET "
+            "role = CASE WHEN members.role = 'beheerder' THEN 'beheerder' ELSE excluded.role END",
+            [gemeente_id, user_id, role, by, at],
+        )
+
+    def remove_member(self, gemeente_id: int, user_id: str) -> bool:
+        """Remove someone from a gemeente; False if they were not a member."""
+        cursor = self.db.execute(
+            "DELETE FROM members WHERE gemeente_id = ? AND user_id = ?", [gemeente_id, user_id]
+        )
+        return cursor.rowcount == 1
+
+    def member_role(self, gemeente_id: int, user_id: str) -> str | None:
+        """"beheerder", "lid", or None for someone who does not belong to the gemeente."""
+        row = self.db.execute(
+            "SELECT role FROM members WHERE gemeente_id = ? AND user_id = ?", [gemeente_id, user_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def memberships(self, user_id: str) -> list[dict]:
+        """The gemeenten someone belongs to, with their role, by name."""
+        rows = self.db.execute(
+            "SELECT g.*, m.role FROM members m JOIN gemeenten g ON g.id = m.gemeente_id "
+            "WHERE m.user_id = ? ORDER BY g.naam",
+            [user_id],
+        )
+        return list(_dicts(rows))
+
+    def beheerders(self, gemeente_id: int) -> list[dict]:
+        """The beheerders of a gemeente (id and name), by name."""
+        rows = self.db.execute(
+            "SELECT u.id, u.naam FROM members m JOIN users u ON u.id = m.user_id "
+            "WHERE m.gemeente_id = ? AND m.role = 'beheerder' ORDER BY u.naam",
+            [gemeente_id],
+        )
+        return list(_dicts(rows))
+
     # --- answers ------------------------------------------------------------------------------
 
     def save_answer(
@@ -163,6 +227,27 @@ class Store:
             return None
         return {**row, "skipped": json.loads(row["skipped"]),
                 "pending": json.loads(row["pending"]) if row["pending"] else None}
+
+    def latest_conversation_under(
+        self, prefix: str, gemeente_id: int, questionnaire: str, unless_state: str
+    ) -> dict | None:
+        """The most recently used conversation in a place starting with ``prefix`` (the threads
+        of a channel) whose state is not ``unless_state``, or None."""
+        row = self.db.execute(
+            "SELECT place FROM conversations WHERE gemeente_id = ? AND questionnaire = ? "
+            "AND substr(place, 1, ?) = ? AND state != ? ORDER BY updated_at DESC, id DESC LIMIT 1",
+            [gemeente_id, questionnaire, len(prefix), prefix, unless_state],
+        ).fetchone()
+        return self.conversation(gemeente_id, row[0], questionnaire) if row else None
+
+    def last_gemeente_in(self, place: str) -> int | None:
+        """The gemeente whose conversation in ``place`` was used last (a direct message)."""
+        row = self.db.execute(
+            "SELECT gemeente_id FROM conversations WHERE place = ? ORDER BY updated_at DESC, id DESC "
+            "LIMIT 1",
+            [place],
+        ).fetchone()
+        return row[0] if row else None
 
     def save_conversation(self, conversation: dict[str, Any], at: str) -> None:
         """Insert or update a conversation, keyed on gemeente, place and questionnaire."""
