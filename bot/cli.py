@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from dotenv import find_dotenv, load_dotenv
 
-from bot.config import ConfigError, Settings, from_env
+from bot.config import ConfigError, Settings, from_env, slack_from_env
 from bot.console import Console, console_user
 from bot.service import Service
 from bot.textinput import MAX_NAME_LENGTH, clean_text, gemeente_key
@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="opdracht", title="opdrachten")
     for name, help_text in (
         ("chat", "het gesprek in de terminal (ook via standaardinvoer te gebruiken)"),
-        ("run", "de bot starten; zonder Slack- of Teams-gegevens is dat het gesprek in de terminal"),
+        ("run", "de bot starten: in Slack als SLACK_BOT_TOKEN gezet is, anders het gesprek in de "
+                "terminal"),
     ):
         chat = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
         chat.add_argument("--gemeente", metavar="NAAM", help="de gemeente, bijvoorbeeld Utrecht")
@@ -62,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
                           help="jouw naam, zoals collega's die bij je antwoorden zien "
                                "(standaard: je inlognaam)")
         chat.add_argument("--deel", metavar="1|2", help="beginnen bij Deel I of Deel II")
+    slack = commands.add_parser(
+        "slack", parents=[common], help="de bot in Slack (Socket Mode, of --http)",
+        description="De bot in Slack. Zonder --http via Socket Mode (SLACK_APP_TOKEN, geen "
+                    "publieke URL nodig); met --http via de Events API op /slack/events.")
+    slack.add_argument("--http", action="store_true", help="de Events API over HTTP bedienen")
+    slack.add_argument("--port", metavar="N", help="poort voor --http (standaard: $PORT of 3000)")
+    slack.add_argument("--host", metavar="ADRES", default="0.0.0.0",
+                       help="adres voor --http (standaard: 0.0.0.0)")
     return parser
 
 
@@ -76,10 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = from_env(os.environ, db=args.db)
         logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.command == "slack" or (args.command == "run" and os.environ.get("SLACK_BOT_TOKEN")):
+            return _slack(args, settings)
         return _chat(args, settings)
     except (ConfigError, StoreError, ContentError) as exc:
         print(f"✗ {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 0
     except BrokenPipeError:  # the reader went away (``| head``): stop quietly
         sys.stdout = None
         return 0
@@ -104,4 +117,23 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         Console(Service(store), gemeente, console_user(naam), sys.stdout).run(sys.stdin, deel)
     finally:
         store.close()
+    return 0
+
+
+def _slack(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.app import build_app, run_http, run_socket_mode
+
+    # `slack` is Socket Mode unless --http; `run` picks HTTP when there is no app token.
+    http = args.http if args.command == "slack" else not os.environ.get("SLACK_APP_TOKEN")
+    slack = slack_from_env(os.environ, http=http)
+    port_text = getattr(args, "port", None) or os.environ.get("PORT") or "3000"
+    if not port_text.isdigit() or int(port_text) > 65535:
+        raise ConfigError(f"--port {port_text!r} is geen poortnummer; kies bijvoorbeeld 3000.")
+    store = Store(settings.db_path)
+    service = Service(store)
+    app = build_app(service, slack, http=http)
+    if http:
+        run_http(app, service, getattr(args, "host", "0.0.0.0"), int(port_text))
+    else:
+        run_socket_mode(app, slack)
     return 0

@@ -31,3 +31,37 @@ def from_env(env: Mapping[str, str], db: str | None = None) -> Settings:
     if not path:
         raise ConfigError("Geef een pad voor de database op, bijvoorbeeld --db leidraad.db.")
     return Settings(db_path=Path(path).expanduser(), log_level=level)
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token: str
+    signing_secret: str
+    app_token: str
+    api_url: str | None
+
+
+def slack_from_env(env: Mapping[str, str], http: bool) -> SlackSettings:
+    """Slack settings for Socket Mode (``http=False``) or HTTP mode; every problem in one error."""
+    bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
+    signing_secret = env.get("SLACK_SIGNING_SECRET", "").strip()
+    app_token = env.get("SLACK_APP_TOKEN", "").strip()
+    api_url = env.get("SLACK_API_URL", "").strip() or None
+    problems = []
+    if not bot_token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN ontbreekt of begint niet met xoxb- (de Bot User OAuth "
+                        "Token van de app)")
+    if http and not signing_secret:
+        problems.append("SLACK_SIGNING_SECRET ontbreekt (Basic Information › Signing Secret)")
+    if http and signing_secret and not signing_secret.isalnum():
+        problems.append("SLACK_SIGNING_SECRET bevat tekens die er niet in horen")
+    if not http and not app_token.startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN ontbreekt of begint niet met xapp- (nodig voor Socket "
+                        "Mode; of start met --http)")
+    if api_url and not api_url.startswith(("http://", "https://")):
+        problems.append("SLACK_API_URL moet met http:// of https:// beginnen")
+    if problems:
+        raise ConfigError("De Slack-instellingen kloppen niet:\n- " + "\n- ".join(problems))
+    if api_url and not api_url.endswith("/"):
+        api_url += "/"
+    return SlackSettings(bot_token, signing_secret, app_token, api_url)

@@ -64,6 +64,13 @@ class Store:
             db = self._local.db = Database(conn)
         return db
 
+    def healthy(self) -> bool:
+        """Whether the database answers (for a health check)."""
+        try:
+            return self.db.execute("SELECT 1").fetchone() == (1,)
+        except sqlite3.Error:
+            return False
+
     def close(self) -> None:
         """Close this thread's connection."""
         db = getattr(self._local, "db", None)

@@ -7,6 +7,7 @@ from functools import singledispatch
 
 from bot.dutch import format_moment
 from bot.replies import (
+    CommandHelp,
     Help,
     Notice,
     Paused,
@@ -147,3 +148,15 @@ def _(reply: Recap) -> str:
 @render_one.register
 def _(reply: Paused) -> str:
     return _wrap(reply.resume_hint)
+
+
+@render_one.register
+def _(reply: CommandHelp) -> str:
+    lines = []
+    if reply.unknown:
+        hint = f" Bedoel je ‘{reply.suggestion}’?" if reply.suggestion else ""
+        lines.append(f"‘{reply.unknown}’ ken ik niet.{hint}\n")
+    width = max(len(usage) for usage, _ in reply.commands)
+    lines.append("Wat je aan Leidraadbot kunt vragen:")
+    lines += [f"  {usage.ljust(width)}  {explanation}" for usage, explanation in reply.commands]
+    return "\n".join(lines)
