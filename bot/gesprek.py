@@ -112,13 +112,17 @@ class Gesprek:
             return Start(part_number(command.argument))
         return None
 
-    def start(self, turn: Turn, conv: Conversation | None, deel: int | None) -> tuple[
+    def start(self, turn: Turn, conv: Conversation | None, start: Start) -> tuple[
         Conversation, list[Reply]
     ]:
-        """Begin a new gesprek, or resume one (at the start of ``deel`` if given)."""
+        """Begin a new gesprek, or resume one (at the start of ``start.deel`` if given)."""
+        deel = start.deel
         if conv is None:
             part = self.questionnaire.part(deel or 1)
-            conv = Conversation(state=part.questions[0].id if part else self.flow.first)
+            ids = [q.id for q in (part.questions if part else self.questionnaire.questions)]
+            if start.first_open:
+                ids = [i for i in ids if i not in turn.answers] or [END]
+            conv = Conversation(state=ids[0])
             welcome = Welcome(
                 gemeente=turn.gemeente["naam"],
                 title=self.questionnaire.title,

@@ -33,9 +33,11 @@ class Place:
 
 @dataclass(frozen=True)
 class Start:
-    """Begin or resume the gesprek, optionally at the start of a Deel."""
+    """Begin or resume the gesprek, optionally at the start of a Deel. A new gesprek begins at the
+    first question; with ``first_open`` at the first one the gemeente has not answered yet."""
 
     deel: int | None = None
+    first_open: bool = False
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ class Service:
         if inbound.place.kind is PlaceKind.THREAD:  # taking part makes you a member
             self.store.add_member(gemeente["id"], ctx.user.id, LID, ctx.user.id, ctx.at)
         if start is not None:
-            conv, replies = self.gesprek.start(turn, conv, start.deel)
+            conv, replies = self.gesprek.start(turn, conv, start)
         else:
             replies = self.gesprek.handle(turn, conv, inbound.text, inbound.expects)
         self._save(ctx, gemeente, inbound.place.id, conv)

@@ -99,7 +99,7 @@ class Listeners:
         team, user_id = body["team"]["id"], body["user"]["id"]
         channel = client.conversations_open(users=user_id)["channel"]["id"]
         inbound = Inbound(self.people.user(team, user_id), direct_place(team, channel),
-                          gemeente=action["value"], start=Start(),
+                          gemeente=action["value"], start=Start(first_open=True),
                           delivery_id=delivery_id(team, user_id, action["action_ts"]))
         _post(client, channel, render(self.service.handle(inbound)))
 

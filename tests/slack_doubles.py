@@ -1,0 +1,221 @@
+"""Local stand-ins for Slack: a fake Web API on 127.0.0.1 that records calls, and signed requests.
+
+The bot's own code runs unchanged: its WebClient is pointed at the fake (``SLACK_API_URL``), and
+requests reach it through Bolt's signature verification exactly as Slack's would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test-token"
+TEAM = "T1"
+BOT_USER = "UBOT"
+NAMES = {"U1": "Anna", "U2": "Bram", "U3": "Cor"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+
+
+class FakeSlackApi:
+    """Answers Web API calls with ``{"ok": true, ...}`` and records them, in order."""
+
+    def __init__(self):
+        self.calls: list[Call] = []
+        self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
+        self._ts = itertools.count(1)
+        self._changed = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                path, _, query = self.path.partition("?")
+                self._reply(path, {k: v[0] for k, v in urllib.parse.parse_qs(query).items()})
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length).decode()
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    params = json.loads(raw or "{}")
+                else:
+                    params = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+                path, _, query = self.path.partition("?")
+                params |= {k: v[0] for k, v in urllib.parse.parse_qs(query).items()}
+                self._reply(path, params)
+
+            def _reply(self, path: str, params: dict):
+                if isinstance(params.get("blocks"), str):
+                    params["blocks"] = json.loads(params["blocks"])
+                method = path.rsplit("/", 1)[-1]
+                status, body, headers = fake._answer(method, params)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps(body).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/api/"
+        self.response_url = f"http://127.0.0.1:{self.server.server_port}/response/cmd"
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+
+    def __enter__(self) -> FakeSlackApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+        with self._changed:
+            if self.rate_limited.get(method, 0) > 0:
+                self.rate_limited[method] -= 1
+                self.calls.append(Call(method + " (429)", params))
+                self._changed.notify_all()
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"}
+            self.calls.append(Call(method, params))
+            self._changed.notify_all()
+        body: dict = {"ok": True}
+        if method == "auth.test":
+            body |= {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "user": "leidraadbot"}
+        elif method == "users.info":
+            user = params.get("user", "")
+            body["user"] = {"id": user, "name": user.lower(),
+                            "profile": {"display_name": NAMES.get(user, user)}}
+        elif method == "chat.postMessage":
+            body |= {"channel": params.get("channel"), "ts": f"1800000000.{next(self._ts):06d}"}
+        elif method == "conversations.open":
+            body["channel"] = {"id": "D" + str(params.get("users", "X"))}
+        return 200, body, {}
+
+    def named(self, method: str) -> list[dict]:
+        with self._changed:
+            return [c.params for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int, timeout: float = 15) -> list[dict]:
+        """Block until ``count`` calls of ``method`` arrived (for a bot in another process)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len([c for c in self.calls if c.method == method]) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"{method}: {count} calls expected, got {self.calls}")
+                self._changed.wait(remaining)
+        return self.named(method)
+
+    def clear(self) -> None:
+        with self._changed:
+            self.calls.clear()
+
+
+def signed_headers(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None,
+                   content_type: str = "application/x-www-form-urlencoded") -> dict:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}",
+            "Content-Type": content_type}
+
+
+def post(url: str, body: str, headers: dict) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+class SlackUser:
+    """Builds Slack payloads as one person would cause them, and sends them signed."""
+
+    def __init__(self, events_url: str, api: FakeSlackApi, user: str = "U1"):
+        self.events_url, self.api, self.user = events_url, api, user
+        self._ts = itertools.count(1)
+
+    def _ts_next(self) -> str:
+        return f"1700000000.{next(self._ts):06d}{self.user}"
+
+    def send_form(self, fields: dict, **sign) -> tuple[int, str]:
+        body = urllib.parse.urlencode(fields)
+        return post(self.events_url, body, signed_headers(body, **sign))
+
+    def send_event(self, event: dict, event_id: str | None = None, retry: int | None = None,
+                   **sign) -> tuple[int, str]:
+        payload = {"token": "x", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
+                   "event_id": event_id or f"Ev{next(self._ts)}", "event_time": int(time.time()),
+                   "event": event}
+        body = json.dumps(payload)
+        headers = signed_headers(body, content_type="application/json", **sign)
+        if retry is not None:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return post(self.events_url, body, headers)
+
+    def command(self, text: str, channel: str = "C1", **sign) -> tuple[int, str]:
+        return self.send_form({
+            "token": "x", "team_id": TEAM, "team_domain": "gemeente", "channel_id": channel,
+            "channel_name": "directmessage" if channel.startswith("D") else "veiligheid",
+            "user_id": self.user, "user_name": NAMES.get(self.user, self.user).lower(),
+            "command": "/leidraad", "text": text, "api_app_id": "A1",
+            "response_url": self.api.response_url, "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        }, **sign)
+
+    def say(self, text: str, channel: str = "C1", thread_ts: str | None = None, ts: str | None = None,
+            **extra) -> tuple[str, tuple[int, str]]:
+        ts = ts or self._ts_next()
+        event = {"type": "message", "user": self.user, "text": text, "ts": ts, "channel": channel,
+                 "channel_type": "im" if channel.startswith("D") else "channel", **extra}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return ts, self.send_event(event)
+
+    def mention(self, text: str, channel: str = "C1") -> tuple[int, str]:
+        ts = self._ts_next()
+        return self.send_event({"type": "app_mention", "user": self.user, "ts": ts,
+                                "text": f"<@{BOT_USER}> {text}", "channel": channel})
+
+    def click(self, message: dict, command: str, channel: str = "C1") -> tuple[int, str]:
+        """Click the button for ``command`` on a message the bot posted."""
+        value = next(e["value"] for b in message["blocks"] if b["type"] == "actions"
+                     for e in b["elements"] if json.loads(e["value"])["cmd"] == command)
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
+            "api_app_id": "A1", "token": "x", "trigger_id": "1.2.3",
+            "channel": {"id": channel}, "container": {"type": "message", "message_ts": "1"},
+            "message": {"ts": "1", "thread_ts": message.get("thread_ts")} if message.get("thread_ts")
+            else {"ts": "1"},
+            "response_url": self.api.response_url,
+            "actions": [{"action_id": f"leidraad:{command}", "block_id": "b", "value": value,
+                         "type": "button", "action_ts": self._ts_next()}],
+        }
+        return self.send_form({"payload": json.dumps(payload)})
+
+    def open_home(self) -> tuple[int, str]:
+        return self.send_event({"type": "app_home_opened", "user": self.user, "channel": "D0",
+                                "tab": "home", "event_ts": self._ts_next()})
+
+    def click_home_continue(self, gemeente: str) -> tuple[int, str]:
+        payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
+                   "api_app_id": "A1", "token": "x", "trigger_id": "1.2.3",
+                   "container": {"type": "view", "view_id": "V1"},
+                   "actions": [{"action_id": "leidraad_home_continue", "block_id": "b",
+                                "value": gemeente, "type": "button", "action_ts": self._ts_next()}]}
+        return self.send_form({"payload": json.dumps(payload)})

@@ -1,0 +1,246 @@
+"""Slack through slack-bolt itself: signed requests in, a fake Web API out, the real store."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+from bot.service import Service
+from dialogues.content import checklist
+
+from .conftest import Chat, Clock
+from .slack_doubles import post, signed_headers
+
+QUESTIONS = checklist().questions
+
+
+def blocks_text(message: dict) -> str:
+    return json.dumps(message.get("blocks", []), ensure_ascii=False)
+
+
+def bind_and_start(slack, user="U1", gemeente="Utrecht") -> tuple[object, str]:
+    """Bind C1 to a gemeente and start the gesprek: returns the person and the thread ts."""
+    person = slack.user(user)
+    person.command(f"koppel {gemeente}")
+    slack.settle()
+    person.command("start")
+    slack.settle()
+    return person, slack.api.named("chat.postMessage")[-1]["thread_ts"]
+
+
+def answers(slack) -> list[tuple]:
+    return slack.store.db.execute(
+        "SELECT a.question_id, a.text, u.naam FROM answers a JOIN users u ON u.id = a.author_id "
+        "ORDER BY a.id").fetchall()
+
+
+def test_health_check_answers(slack):
+    with urllib.request.urlopen(slack.url + "/healthz", timeout=5) as response:
+        assert response.status == 200 and response.read() == b"ok"
+
+
+def test_a_forged_or_old_signature_is_refused_and_changes_nothing(slack):
+    person = slack.user()
+    assert person.command("koppel Utrecht", secret="niet-het-geheim")[0] == 401
+    assert person.command("koppel Utrecht", timestamp=int(time.time()) - 3600)[0] == 401
+    slack.settle()
+    assert slack.store.gemeente("utrecht") is None
+    assert slack.api.calls == []
+
+
+def test_help_and_an_unknown_subcommand_get_dutch_help(slack):
+    person = slack.user()
+    assert person.command("help")[0] == 200
+    slack.settle()
+    [reply] = slack.api.named("cmd")
+    assert reply["response_type"] == "ephemeral"
+    assert "/leidraad koppel <gemeente>" in reply["text"]
+    person.command("kopel Utrecht")
+    slack.settle()
+    assert "Bedoel je ‘koppel’?" in slack.api.named("cmd")[-1]["text"]
+
+
+def test_binding_a_channel_makes_you_beheerder_and_rebinding_needs_the_beheerder(slack):
+    anna, bram = slack.user("U1"), slack.user("U2")
+    anna.command("koppel gemeente Utrecht")
+    slack.settle()
+    assert "gekoppeld aan gemeente Utrecht" in slack.api.named("cmd")[-1]["text"]
+    gemeente = slack.store.gemeente("utrecht")
+    assert slack.store.member_role(gemeente["id"], "slack:T1:U1") == "beheerder"
+    bram.command("koppel Zeist")
+    slack.settle()
+    assert "Alleen een beheerder" in slack.api.named("cmd")[-1]["text"]
+    assert "Anna" in slack.api.named("cmd")[-1]["text"]
+    assert slack.store.channel_gemeente("slack:T1:C1")["naam"] == "Utrecht"
+    bram.command("koppel Utrecht", channel="C2")  # an existing gemeente: only its beheerders
+    slack.settle()
+    assert slack.store.channel_gemeente("slack:T1:C2") is None
+
+
+def test_start_in_a_channel_opens_a_thread_with_the_first_question_and_buttons(slack):
+    bind_and_start(slack)
+    posts = slack.api.named("chat.postMessage")
+    anchor, *thread = posts
+    assert anchor["channel"] == "C1" and not anchor.get("thread_ts")
+    assert "gemeente Utrecht" in anchor["text"]
+    thread_ts = thread[0]["thread_ts"]
+    assert all(p["thread_ts"] == thread_ts for p in thread)
+    question = thread[-1]
+    assert "Deel I › Rollen en taken · vraag 1 van 23" in blocks_text(question)
+    labels = [e["text"]["text"] for b in question["blocks"] if b["type"] == "actions"
+              for e in b["elements"]]
+    assert labels == ["Overslaan", "Terug", "Pauzeren", "Hulp"]
+
+
+def test_a_whole_section_through_thread_replies_lands_in_the_console_database(slack, db_path):
+    anna, thread_ts = bind_and_start(slack)
+    for n in range(1, 4):
+        anna.say(f"Slack-antwoord {n}", thread_ts=thread_ts)
+        slack.settle()
+    assert answers(slack) == [(q.id, f"Slack-antwoord {n}", "Anna")
+                              for n, q in enumerate(QUESTIONS[:3], 1)]
+    last = slack.api.named("chat.postMessage")[-1]
+    assert "Opdrachtgevende rol · vraag 4 van 23" in blocks_text(last)
+    console = Chat(Service(slack.store, clock=Clock()), "Beheer", gemeente="Utrecht")
+    prompt = console.prompt(console.start())
+    assert prompt.previous and prompt.previous.text == "Slack-antwoord 1"
+    assert prompt.previous.author == "Anna"
+
+
+def test_a_retried_event_stores_nothing_twice(slack):
+    anna, thread_ts = bind_and_start(slack)
+    ts, (status, _) = anna.say("Eenmaal", thread_ts=thread_ts)
+    assert status == 200
+    slack.settle()
+    posts = len(slack.api.named("chat.postMessage"))
+    event = {"type": "message", "user": "U1", "text": "Eenmaal", "ts": ts, "channel": "C1",
+             "channel_type": "channel", "thread_ts": thread_ts}
+    assert anna.send_event(event, event_id="EvRetry", retry=1)[0] == 200
+    slack.settle()
+    assert [a[1] for a in answers(slack)] == ["Eenmaal"]
+    assert len(slack.api.named("chat.postMessage")) == posts
+
+
+def test_buttons_act_on_their_own_question_only(slack):
+    anna, _ = bind_and_start(slack)
+    first_question = slack.api.named("chat.postMessage")[-1]
+    anna.click(first_question, "overslaan")
+    slack.settle()
+    assert "vraag 2 van 23" in blocks_text(slack.api.named("chat.postMessage")[-1])
+    anna.click(first_question, "overslaan")  # the same, older button again
+    slack.settle()
+    posts = slack.api.named("chat.postMessage")
+    assert "eerdere vraag" in posts[-2]["text"]
+    assert "vraag 2 van 23" in blocks_text(posts[-1])
+
+
+def test_user_text_is_escaped_so_it_never_pings(slack):
+    anna, thread_ts = bind_and_start(slack)
+    anna.say("<!channel> en <@U2> & co", thread_ts=thread_ts)
+    slack.settle()
+    anna.say("wijzig 1.1", thread_ts=thread_ts)
+    slack.settle()
+    shown = slack.api.named("chat.postMessage")[-1]
+    text = blocks_text(shown)
+    assert "&lt;!channel&gt; en &lt;@U2&gt; &amp; co" in text
+    assert "<!channel>" not in text and "<@U2>" not in text
+    labels = [e["text"]["text"] for b in shown["blocks"] if b["type"] == "actions"
+              for e in b["elements"]]
+    assert labels[:2] == ["Behouden", "Vervangen"]
+
+
+def test_bots_and_the_bot_itself_are_ignored(slack):
+    anna, thread_ts = bind_and_start(slack)
+    slack.api.clear()
+    anna.say("ik ben een bot", thread_ts=thread_ts, bot_id="B999")
+    anna.say("bewerkt", thread_ts=thread_ts, subtype="message_changed")
+    slack.user("UBOT").say("van mezelf", thread_ts=thread_ts)
+    slack.settle()
+    assert answers(slack) == []
+    assert slack.api.named("chat.postMessage") == []
+
+
+def test_direct_messages_for_members_only(slack):
+    bind_and_start(slack)
+    slack.user("U1").say("start", channel="D1")
+    slack.settle()
+    [dm] = [p for p in slack.api.named("chat.postMessage") if p["channel"] == "D1"][-1:]
+    assert "vraag" in blocks_text(dm) and not dm.get("thread_ts")
+    slack.user("U3").say("start", channel="D3")
+    slack.settle()
+    refusal = [p for p in slack.api.named("chat.postMessage") if p["channel"] == "D3"][-1]
+    assert "geen enkele gemeente" in refusal["text"]
+
+
+def test_members_are_managed_by_the_beheerder(slack):
+    bind_and_start(slack)
+    slack.user("U2").command("lid toevoegen <@U3|cor>")
+    slack.settle()
+    assert "Alleen een beheerder" in slack.api.named("cmd")[-1]["text"]
+    slack.user("U1").command("lid toevoegen <@U3|cor>")
+    slack.settle()
+    assert "Cor hoort nu bij gemeente Utrecht" in slack.api.named("cmd")[-1]["text"]
+    gemeente_id = slack.store.gemeente("utrecht")["id"]
+    assert slack.store.member_role(gemeente_id, "slack:T1:U3") == "lid"
+    slack.user("U1").command("lid verwijderen <@U3>")
+    slack.settle()
+    assert slack.store.member_role(gemeente_id, "slack:T1:U3") is None
+    slack.user("U1").command("lid verwijderen <@U1>")
+    slack.settle()
+    assert "laatste beheerder" in slack.api.named("cmd")[-1]["text"]
+
+
+def test_app_home_shows_progress_and_continues_in_a_direct_message(slack):
+    anna, thread_ts = bind_and_start(slack)
+    anna.say("een", thread_ts=thread_ts)
+    slack.settle()
+    anna.open_home()
+    slack.settle()
+    [publish] = slack.api.named("views.publish")
+    view = publish["view"] if isinstance(publish["view"], dict) else json.loads(publish["view"])
+    text = json.dumps(view, ensure_ascii=False)
+    assert "Gemeente Utrecht" in text and "Deel I: 1 van 23" in text
+    anna.click_home_continue("Utrecht")
+    slack.settle()
+    assert slack.api.named("conversations.open")[-1]["users"] == "U1"
+    dm = slack.api.named("chat.postMessage")[-1]
+    assert dm["channel"] == "DU1" and "vraag 2 van 23" in blocks_text(dm)
+
+
+def test_mentioning_the_bot_works_like_the_slash_command(slack):
+    anna = slack.user("U1")
+    anna.command("koppel Utrecht")
+    slack.settle()
+    anna.mention("start deel2")
+    slack.settle()
+    question = slack.api.named("chat.postMessage")[-1]
+    assert "Deel II › Bestuurlijk gesprek – lokaal · vraag 1 van 25" in blocks_text(question)
+
+
+def test_a_rate_limited_call_is_retried_after_retry_after(slack):
+    anna = slack.user("U1")
+    anna.command("koppel Utrecht")
+    slack.settle()
+    slack.api.rate_limited["chat.postMessage"] = 1
+    anna.command("start")
+    slack.settle()
+    methods = [c.method for c in slack.api.calls]
+    assert "chat.postMessage (429)" in methods
+    assert methods.index("chat.postMessage (429)") < methods.index("chat.postMessage")
+
+
+def test_url_verification_is_answered(slack):
+    body = json.dumps({"token": "x", "challenge": "uitdaging", "type": "url_verification"})
+    status, text = post(slack.url + "/slack/events", body,
+                        signed_headers(body, content_type="application/json"))
+    assert status == 200 and "uitdaging" in text
+
+
+def test_start_in_a_channel_with_a_running_thread_continues_there(slack):
+    anna, thread_ts = bind_and_start(slack)
+    anna.command("start")
+    slack.settle()
+    posts = slack.api.named("chat.postMessage")
+    assert not any(p for p in posts[3:] if not p.get("thread_ts"))  # no second anchor
+    assert posts[-1]["thread_ts"] == thread_ts and posts[-1].get("reply_broadcast")
