@@ -37,6 +37,8 @@ class FakeSlackApi:
     def __init__(self):
         self.calls: list[Call] = []
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
+        self.failing: dict[str, str] = {}  # method -> Slack error to answer with
+        self.held: dict[str, threading.Event] = {}  # method -> answered only once the event is set
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         fake = self
@@ -85,7 +87,14 @@ class FakeSlackApi:
         self.server.shutdown()
         self.server.server_close()
 
+    def hold(self, method: str) -> threading.Event:
+        """Make calls of ``method`` wait until the returned event is set."""
+        self.held[method] = threading.Event()
+        return self.held[method]
+
     def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+        if method in self.held:
+            self.held[method].wait(timeout=30)
         with self._changed:
             if self.rate_limited.get(method, 0) > 0:
                 self.rate_limited[method] -= 1
@@ -94,6 +103,8 @@ class FakeSlackApi:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"}
             self.calls.append(Call(method, params))
             self._changed.notify_all()
+        if method in self.failing:
+            return 200, {"ok": False, "error": self.failing[method]}, {}
         body: dict = {"ok": True}
         if method == "auth.test":
             body |= {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "user": "leidraadbot"}

@@ -6,6 +6,8 @@ import json
 import time
 import urllib.request
 
+import pytest
+
 from bot.service import Service
 from dialogues.content import checklist
 
@@ -244,3 +246,63 @@ def test_start_in_a_channel_with_a_running_thread_continues_there(slack):
     posts = slack.api.named("chat.postMessage")
     assert not any(p for p in posts[3:] if not p.get("thread_ts"))  # no second anchor
     assert posts[-1]["thread_ts"] == thread_ts and posts[-1].get("reply_broadcast")
+
+
+def test_a_slash_command_is_acknowledged_before_the_work_is_done(slack):
+    release = slack.api.hold("users.info")  # the listener's first Web API call will hang
+    status, body = slack.user("U1").command("koppel Utrecht")
+    assert status == 200 and body == ""  # acknowledged while the listener is still waiting
+    assert slack.store.gemeente("utrecht") is None
+    release.set()
+    slack.settle()
+    assert slack.store.gemeente("utrecht") is not None
+
+
+def test_progress_and_stop_from_the_channel(slack):
+    anna, thread_ts = bind_and_start(slack)
+    anna.say("een", thread_ts=thread_ts)
+    slack.settle()
+    anna.command("voortgang")
+    slack.settle()
+    progress = slack.api.named("cmd")[-1]
+    assert "Rollen en taken: 1 beantwoord" in progress["text"]
+    anna.command("stop")
+    slack.settle()
+    assert "Gepauzeerd" in slack.api.named("cmd")[-1]["text"]
+    gemeente_id = slack.store.gemeente("utrecht")["id"]
+    conversation = slack.store.conversation(gemeente_id, f"slack:T1:C1:{thread_ts}", "checklist")
+    assert conversation["status"] == "gepauzeerd"
+
+
+def test_an_unbound_channel_says_how_to_bind_it(slack):
+    slack.user("U1").command("start")
+    slack.settle()
+    assert "/leidraad koppel" in slack.api.named("cmd")[-1]["text"]
+
+
+def test_a_token_slack_rejects_is_a_clear_start_up_error(store):
+    from bot.config import ConfigError, SlackSettings
+    from bot.slack.app import build_app
+
+    from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
+
+    with FakeSlackApi() as api:
+        api.failing["auth.test"] = "invalid_auth"
+        with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
+            build_app(Service(store), SlackSettings(BOT_TOKEN, SIGNING_SECRET, "", api.url), http=True)
+
+
+def test_the_manifest_asks_for_what_the_bot_listens_to():
+    import yaml
+
+    from .conftest import ROOT
+
+    manifest = yaml.safe_load((ROOT / "slack-app-manifest.yaml").read_text(encoding="utf-8"))
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/leidraad"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"]
+    assert manifest["settings"]["interactivity"]["is_enabled"]
+    assert manifest["settings"]["socket_mode_enabled"]
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert {"app_home_opened", "app_mention", "message.im", "message.channels"} <= events
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"chat:write", "commands", "im:write", "users:read", "channels:history"} <= scopes
