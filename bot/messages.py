@@ -47,7 +47,8 @@ class Inbound:
     ``gemeente`` is a name the user gave (the console, a button); without it the service finds
     the gemeente from the place. ``command`` is the text of a bot command (``/leidraad koppel
     Utrecht``), ``mentions`` the people named in it. ``expects`` is the question a button belongs
-    to, so a click on an old message cannot act on a newer question.
+    to, so a click on an old message cannot act on a newer question. ``addressed`` says the
+    message names the bot; in a channel's threads the bot only speaks up unasked in its own gesprek.
     """
 
     user: User
@@ -58,4 +59,5 @@ class Inbound:
     command: str | None = None
     mentions: tuple[User, ...] = ()
     expects: str | None = None
+    addressed: bool = False
     delivery_id: str | None = None

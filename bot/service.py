@@ -95,15 +95,23 @@ class Service:
 
     def _message(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
-        gemeente = self._gemeente(ctx, inbound.gemeente)
+        # In a channel's threads people talk among themselves: unless they address the bot, it
+        # answers only in the thread of its own gesprek.
+        quiet = inbound.place.kind is PlaceKind.THREAD and not inbound.addressed and not inbound.start
+        try:
+            gemeente = self._gemeente(ctx, inbound.gemeente)
+        except Problem:
+            if quiet:
+                return []
+            raise
         self._check(ctx, gemeente)
         conv = self._conversation(gemeente, inbound.place.id)
         start = inbound.start
         if start is None and conv is None:
+            if quiet:
+                return []
             start = self.gesprek.start_request(inbound.text)
             if start is None:
-                if inbound.place.kind is PlaceKind.THREAD:
-                    return []  # someone else's thread in the channel: not ours to answer
                 return [Notice("Er loopt hier nog geen gesprek. Typ ‘start’ om te beginnen.")]
         turn = self._turn(ctx, gemeente)
         if inbound.place.kind is PlaceKind.THREAD:  # taking part makes you a member

@@ -306,3 +306,26 @@ def test_the_manifest_asks_for_what_the_bot_listens_to():
     assert {"app_home_opened", "app_mention", "message.im", "message.channels"} <= events
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"chat:write", "commands", "im:write", "users:read", "channels:history"} <= scopes
+
+
+def test_other_threads_are_left_alone_unless_the_bot_is_addressed(slack):
+    anna = slack.user("U1")
+    anna.say("gewoon overleg", thread_ts="1600000000.000001", channel="C9")  # unbound channel
+    bind_and_start(slack)
+    slack.api.clear()
+    anna.say("start", thread_ts="1600000000.000002")  # a colleague's thread in the bound channel
+    slack.settle()
+    assert slack.api.named("chat.postMessage") == []
+    anna.say("<@UBOT> start", thread_ts="1600000000.000002")
+    slack.settle()
+    [question] = slack.api.named("chat.postMessage")[-1:]
+    assert question["thread_ts"] == "1600000000.000002" and "vraag" in question["text"]
+
+
+def test_a_failing_web_api_call_is_logged_and_the_bot_keeps_serving(slack, caplog):
+    slack.api.failing["conversations.open"] = "user_not_found"
+    slack.user("U1").click_home_continue("Utrecht")
+    slack.settle()
+    assert "user_not_found" in caplog.text
+    with urllib.request.urlopen(slack.url + "/healthz", timeout=5) as response:
+        assert response.status == 200

@@ -75,8 +75,10 @@ class Listeners:
         place = message_place(team, event)
         if place is None:
             return  # top level of a channel: only mentions and commands are for the bot
+        text = event.get("text", "")
         inbound = Inbound(self.people.user(team, event["user"]), place,
-                          text=without_mentions(event.get("text", ""), context.bot_user_id),
+                          text=without_mentions(text, context.bot_user_id),
+                          addressed=f"<@{context.bot_user_id}" in text,
                           delivery_id=delivery_id(team, event["channel"], event["ts"]))
         _post(client, event["channel"], render(self.service.handle(inbound)),
               event.get("thread_ts"))
