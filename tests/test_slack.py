@@ -7,12 +7,15 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 
+from bot.config import ConfigError, SlackSettings
 from bot.service import Service
+from bot.slack.app import build_app
 from dialogues.content import checklist
 
-from .conftest import Chat, Clock
-from .slack_doubles import post, signed_headers
+from .conftest import ROOT, Chat, Clock
+from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, post, signed_headers
 
 QUESTIONS = checklist().questions
 
@@ -281,11 +284,6 @@ def test_an_unbound_channel_says_how_to_bind_it(slack):
 
 
 def test_a_token_slack_rejects_is_a_clear_start_up_error(store):
-    from bot.config import ConfigError, SlackSettings
-    from bot.slack.app import build_app
-
-    from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
-
     with FakeSlackApi() as api:
         api.failing["auth.test"] = "invalid_auth"
         with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
@@ -293,10 +291,6 @@ def test_a_token_slack_rejects_is_a_clear_start_up_error(store):
 
 
 def test_the_manifest_asks_for_what_the_bot_listens_to():
-    import yaml
-
-    from .conftest import ROOT
-
     manifest = yaml.safe_load((ROOT / "slack-app-manifest.yaml").read_text(encoding="utf-8"))
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/leidraad"]
     assert manifest["features"]["app_home"]["home_tab_enabled"]
