@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,3 +25,34 @@ def format_moment(moment: datetime) -> str:
     """``12 maart 2026 om 14:03`` in Dutch local time."""
     local = moment.astimezone(AMSTERDAM)
     return f"{format_date(local.date())} om {local:%H:%M}"
+
+
+DATE_EXAMPLE = "12-03-2026 of 12 maart 2026"
+_MONTH_NUMBERS = {name: n for n, name in enumerate(MONTHS, 1)} | {
+    name[:3]: n for n, name in enumerate(MONTHS, 1)} | {"mrt": 3, "sept": 9}
+
+
+class DateError(ValueError):
+    """A date that cannot be read or does not exist; the message says why, with an example."""
+
+
+def parse_date(text: str) -> date:
+    """``12-03-2026``, ``12/3/2026``, ``2026-03-12`` or ``12 maart 2026`` as a date."""
+    words = " ".join(text.casefold().replace(".", " ").split())
+    numeric = re.fullmatch(r"(\d{1,2})[-/](\d{1,2})[-/](\d{4})", words)
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", words)
+    spelled = re.fullmatch(r"(\d{1,2}) ([a-z]+) (\d{4})", words)
+    if numeric:
+        day, month, year = (int(g) for g in numeric.groups())
+    elif iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif spelled and spelled.group(2) in _MONTH_NUMBERS:
+        day, month, year = int(spelled.group(1)), _MONTH_NUMBERS[spelled.group(2)], int(spelled.group(3))
+    else:
+        raise DateError(f"Ik kan ‘{text.strip()}’ niet als datum lezen. Schrijf de datum "
+                        f"bijvoorbeeld als {DATE_EXAMPLE}.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateError(f"De datum ‘{text.strip()}’ bestaat niet. Schrijf een bestaande datum, "
+                        f"bijvoorbeeld {DATE_EXAMPLE}.") from None

@@ -82,6 +82,18 @@ class Turn:
         return self.store.current_answers(self.gemeente["id"])
 
 
+def restore(row: dict, flow: Flow) -> Conversation:
+    """A saved conversation; a state the content no longer has starts over at the beginning."""
+    known = set(flow.states)
+    return Conversation(
+        state=row["state"] if row["state"] in known else flow.first,
+        status=row["status"],
+        skipped=set(row["skipped"]) & known,
+        return_to=row["return_to"] if row["return_to"] in known else None,
+        pending=row["pending"],
+    )
+
+
 class Gesprek:
     """Handles messages for one questionnaire, built from its content."""
 
@@ -91,16 +103,9 @@ class Gesprek:
 
     # --- entry points ---------------------------------------------------------------------------
 
-    def restore(self, row: dict) -> Conversation:
-        """A saved conversation; a state the content no longer has starts over at the beginning."""
-        known = set(self.flow.states)
-        return Conversation(
-            state=row["state"] if row["state"] in known else self.flow.first,
-            status=row["status"],
-            skipped=set(row["skipped"]) & known,
-            return_to=row["return_to"] if row["return_to"] in known else None,
-            pending=row["pending"],
-        )
+    def current(self, turn: Turn, conv: Conversation) -> list[Reply]:
+        """The question the conversation is at (or the recap at the end)."""
+        return self._ask(turn, conv)
 
     @staticmethod
     def start_request(text: str) -> Start | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -154,5 +154,55 @@ class HomeView:
     entries: tuple[HomeEntry, ...]
 
 
+@dataclass(frozen=True)
+class PuntSummary:
+    """An ontwikkelpunt as lists and details show it."""
+
+    nummer: int
+    basisfunctie: str
+    thema: str
+    ontwikkelpunt: str
+    wie: str
+    planning: date | None
+    status: str
+    concept: bool
+    stand: str = ""
+    stand_at: datetime | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # (label, value) of the seven fields, for details
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PuntEvent:
+    kind: str  # "stand", "status" or "veld"
+    text: str
+    author: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PuntDetail:
+    punt: PuntSummary
+    history: tuple[PuntEvent, ...]
+
+
+@dataclass(frozen=True)
+class PuntList:
+    """The open ontwikkelpunten grouped by basisfunctie, and what else there is."""
+
+    gemeente: str
+    groups: tuple[tuple[str, tuple[PuntSummary, ...]], ...]
+    concepts: tuple[PuntSummary, ...]
+    closed: int
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """Ask the adapter for a form: a new ontwikkelpunt, or a stand van zaken for #nummer."""
+
+    kind: str  # "nieuw" or "bijwerken"
+    nummer: int | None = None
+
+
 Reply = (Notice | Welcome | QuestionPrompt | Help | ProgressReport | QuestionList | Recap | Paused
-         | StartThread | CommandHelp)
+         | StartThread | CommandHelp | PuntDetail | PuntList | OpenForm)

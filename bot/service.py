@@ -15,11 +15,22 @@ from datetime import UTC, datetime
 
 from bot.access import BEHEERDER, LID, Facts, Need, authorize, may_create_gemeente
 from bot.commands import USAGE, BotCmd, BotCommand, parse, start_arguments
-from bot.gesprek import Conversation, Gesprek, Turn
+from bot.gesprek import Conversation, Gesprek, Turn, restore
 from bot.messages import Inbound, PlaceKind, Start, User
-from bot.replies import CommandHelp, HomeEntry, HomeView, Notice, Reply, StartThread, Tone
+from bot.plan import FieldError, Plan, PlanCommand, PuntWalk, parse_plan_command
+from bot.replies import (
+    CommandHelp,
+    HomeEntry,
+    HomeView,
+    Notice,
+    OpenForm,
+    Recap,
+    Reply,
+    StartThread,
+    Tone,
+)
 from bot.textinput import MAX_NAME_LENGTH, gemeente_key, gemeente_naam
-from dialogues.content import Questionnaire, checklist
+from dialogues.content import Questionnaire, checklist, ontwikkelplan
 from dialogues.flow import END
 from store import Store
 
@@ -64,6 +75,8 @@ class Service:
                  clock: Clock = utc_now):
         self.store = store
         self.gesprek = Gesprek(questionnaire or checklist())
+        self.plan = Plan(ontwikkelplan())
+        self.walk = PuntWalk(self.plan)
         self.clock = clock
 
     # --- entry points ---------------------------------------------------------------------------
@@ -79,6 +92,9 @@ class Service:
                 for person in (inbound.user, *inbound.mentions):
                     self.store.ensure_user(person.id, person.naam, ctx.at)
                 if inbound.command is not None:
+                    plan_command = parse_plan_command(inbound.command)
+                    if plan_command:
+                        return ctx.said + self._plan_command(ctx, plan_command)
                     return ctx.said + self._command(ctx, parse(inbound.command))
                 return ctx.said + self._message(ctx)
         except Problem as problem:  # rolled back: a refused or impossible message changes nothing
@@ -105,6 +121,12 @@ class Service:
                 return []
             raise
         self._check(ctx, gemeente)
+        plan_command = None if inbound.start else parse_plan_command(inbound.text)
+        if plan_command:
+            return self._plan(ctx, gemeente, plan_command, chat=True)
+        walk = self._conversation(gemeente, inbound.place.id, self.walk.questionnaire.id)
+        if walk and not walk.done:
+            return self._walk(ctx, gemeente, walk)
         conv = self._conversation(gemeente, inbound.place.id)
         start = inbound.start
         if start is None and conv is None:
@@ -121,7 +143,109 @@ class Service:
         else:
             replies = self.gesprek.handle(turn, conv, inbound.text, inbound.expects)
         self._save(ctx, gemeente, inbound.place.id, conv)
+        return replies + self._offer_drafts(turn, replies)
+
+    # --- the ontwikkelplan ------------------------------------------------------------------------
+
+    def _plan_command(self, ctx: Context, command: PlanCommand) -> list[Reply]:
+        """A plan command given as a bot command (``/leidraad ontwikkelpunten``)."""
+        gemeente = self._gemeente(ctx, ctx.inbound.gemeente)
+        self._check(ctx, gemeente)
+        return self._plan(ctx, gemeente, command, chat=ctx.inbound.place.kind is not PlaceKind.CHANNEL)
+
+    def _plan(self, ctx: Context, gemeente: dict, command: PlanCommand, chat: bool) -> list[Reply]:
+        """Carry out a plan command; ``chat``: fields are asked in the conversation, not a form."""
+        turn = self._turn(ctx, gemeente)
+        plan = self.plan
+        try:
+            if command.name == "lijst":
+                return [plan.listing(turn)]
+            if command.name == "concepten":
+                return self._drafts(ctx, turn, chat)
+            if command.name == "nieuw":
+                if not chat:
+                    return [OpenForm("nieuw")]
+                punt = self.store.create_punt(gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
+                return self._begin_walk(ctx, turn, punt)
+            punt = plan.find(turn, command.nummer)
+            if command.name == "detail":
+                return [plan.detail(turn, punt)]
+            if command.name == "afmaken":
+                if not punt["concept"]:
+                    return [Notice(f"#{punt['nummer']} is al compleet; wijzig een veld met "
+                                   f"‘wijzig {punt['nummer']} <veld>’.")]
+                return self._begin_walk(ctx, turn, punt) if chat else [OpenForm("nieuw", punt["nummer"])]
+            if command.name == "bijwerken":
+                if not command.value:
+                    if not chat:
+                        return [OpenForm("bijwerken", punt["nummer"])]
+                    raise FieldError(f"Typ de stand van zaken erachter, bijvoorbeeld ‘bijwerken "
+                                     f"{punt['nummer']} offerte opgevraagd’.")
+                plan.add_stand(turn, punt, command.value)
+                return [Notice(f"Stand van zaken van #{punt['nummer']} bijgewerkt.", Tone.SUCCESS),
+                        plan.detail(turn, self.store.punt(gemeente["id"], punt["nummer"]))]
+            if command.name == "status":
+                status = plan.status_id(command.value)
+                plan.set_status(turn, punt, status)
+                return [Notice(f"#{punt['nummer']} heeft nu de status ‘{plan.statuses[status]}’.",
+                               Tone.SUCCESS)]
+            # wijzig <nr> <veld> [waarde]
+            if not command.value:
+                if not chat:
+                    raise FieldError(f"Zet de nieuwe waarde erachter, bijvoorbeeld ‘wijzig "
+                                     f"{punt['nummer']} planning 1-3-2027’.")
+                return self._begin_walk(ctx, turn, punt, only=command.field)
+            plan.set_field(turn, punt, command.field, command.value, ctx.inbound.mentions)
+            return [Notice(f"{plan.labels[command.field]} van #{punt['nummer']} is gewijzigd.",
+                           Tone.SUCCESS)]
+        except FieldError as error:
+            return [Notice(str(error), Tone.WARNING)]
+
+    def _drafts(self, ctx: Context, turn: Turn, chat: bool) -> list[Reply]:
+        drafts = self.plan.drafts_from_bouwstenen(turn)
+        if not drafts:
+            return [Notice("Er zijn geen antwoorden op ‘Welke acties zijn daarvoor nodig?’ die nog "
+                           "geen concept-ontwikkelpunt hebben.")]
+        numbers = ", ".join(f"#{d['nummer']}" for d in drafts)
+        done = Notice(f"{len(drafts)} concept-ontwikkelpunten klaargezet ({numbers}), met de acties "
+                      "uit de Bouwstenen al ingevuld.", Tone.SUCCESS)
+        if not chat:
+            return [done, Notice("Maak ze af met ‘/leidraad afmaken <nummer>’.")]
+        return [done, *self._begin_walk(ctx, turn, drafts[0], [d["nummer"] for d in drafts[1:]])]
+
+    def _begin_walk(self, ctx: Context, turn: Turn, punt: dict, queue: list[int] = (),
+                    only: str | None = None) -> list[Reply]:
+        conv, replies = self.walk.begin(turn, punt, queue, only)
+        self._save(ctx, turn.gemeente, ctx.inbound.place.id, conv, self.walk.questionnaire.id)
         return replies
+
+    def _walk(self, ctx: Context, gemeente: dict, walk: Conversation) -> list[Reply]:
+        turn = self._turn(ctx, gemeente)
+        inbound = ctx.inbound
+        if inbound.start is not None:
+            replies = [Notice("We waren een ontwikkelpunt aan het invullen:"),
+                       *self.walk.current(turn, walk)]
+        else:
+            replies = self.walk.handle(turn, walk, inbound.text, inbound.mentions, inbound.expects)
+        self._save(ctx, gemeente, inbound.place.id, walk, self.walk.questionnaire.id)
+        if walk.done:
+            conv = self._conversation(gemeente, inbound.place.id)
+            if conv and not conv.done:
+                replies += [Notice("We gaan verder met de Checklist sturing."),
+                            *self.gesprek.current(turn, conv)]
+        return replies
+
+    def _offer_drafts(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
+        """After the recap: offer to turn the Bouwstenen's actions into concept ontwikkelpunten."""
+        if not any(isinstance(r, Recap) for r in replies):
+            return []
+        bouwstenen = self.plan.draftable(turn.answers, self.store.punten(turn.gemeente["id"]))
+        if not bouwstenen:
+            return []
+        names = ", ".join(b.replace("bouwsteen", "Bouwsteen ") for b in bouwstenen)
+        return [Notice(f"Je antwoorden op ‘Welke acties zijn daarvoor nodig?’ ({names}) kunnen "
+                       "concept-ontwikkelpunten worden in het ontwikkelplan. Typ ‘concepten maken’ "
+                       "om ze klaar te zetten en aan te vullen.")]
 
     # --- bot commands ---------------------------------------------------------------------------
 
@@ -270,16 +394,23 @@ class Service:
     def _turn(self, ctx: Context, gemeente: dict) -> Turn:
         return Turn(self.store, gemeente, ctx.user, ctx.now)
 
-    def _conversation(self, gemeente: dict, place: str) -> Conversation | None:
-        row = self.store.conversation(gemeente["id"], place, self.gesprek.questionnaire.id)
-        return self.gesprek.restore(row) if row else None
+    def _conversation(self, gemeente: dict, place: str, questionnaire: str | None = None
+                      ) -> Conversation | None:
+        """The checklist conversation in ``place`` (or that of another ``questionnaire``)."""
+        questionnaire = questionnaire or self.gesprek.questionnaire.id
+        row = self.store.conversation(gemeente["id"], place, questionnaire)
+        if row is None:
+            return None
+        flow = self.gesprek.flow if questionnaire == self.gesprek.questionnaire.id else self.walk.flow
+        return restore(row, flow)
 
-    def _save(self, ctx: Context, gemeente: dict, place: str, conv: Conversation) -> None:
+    def _save(self, ctx: Context, gemeente: dict, place: str, conv: Conversation,
+              questionnaire: str | None = None) -> None:
         self.store.save_conversation(
             {
                 "gemeente_id": gemeente["id"],
                 "place": place,
-                "questionnaire": self.gesprek.questionnaire.id,
+                "questionnaire": questionnaire or self.gesprek.questionnaire.id,
                 "state": conv.state,
                 "status": conv.status,
                 "skipped": conv.skipped,

@@ -88,3 +88,57 @@ def m002_channels_and_members(db: Database) -> None:
         foreign_keys=[("gemeente_id", "gemeenten", "id"), ("user_id", "users", "id")],
     )
     db["members"].create_index(["user_id"])
+
+
+@migrations()
+def m003_ontwikkelpunten(db: Database) -> None:
+    # The Lokaal meerjarig ontwikkelplan: one row per ontwikkelpunt with its current values.
+    # `nummer` is the short number people use (#3), per gemeente. `concept` marks a draft that
+    # still misses a required field. `planning` is an ISO date.
+    db["ontwikkelpunten"].create(
+        {
+            "id": int,
+            "gemeente_id": int,
+            "nummer": int,
+            "basisfunctie": int,
+            "thema": int,
+            "ontwikkelpunt": str,
+            "beoogd_resultaat": str,
+            "verbeteractie": str,
+            "kosten": str,
+            "wie": str,
+            "wie_id": str,
+            "planning": str,
+            "status": str,
+            "concept": int,
+            "bron": str,
+            "created_by": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"gemeente_id", "nummer", "status", "concept", "created_by", "created_at",
+                  "updated_at"},
+        defaults={"status": "open", "concept": 1},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("created_by", "users", "id")],
+    )
+    db["ontwikkelpunten"].create_index(["gemeente_id", "nummer"], unique=True)
+
+    # The living history: every stand van zaken, status change and field change, never edited.
+    # kind is "stand", "status" or "veld" (then `field` says which, `previous` what it was).
+    db["ontwikkelpunt_log"].create(
+        {
+            "id": int,
+            "ontwikkelpunt_id": int,
+            "kind": str,
+            "field": str,
+            "value": str,
+            "previous": str,
+            "author_id": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"ontwikkelpunt_id", "kind", "author_id", "created_at"},
+        foreign_keys=[("ontwikkelpunt_id", "ontwikkelpunten", "id"), ("author_id", "users", "id")],
+    )
+    db["ontwikkelpunt_log"].create_index(["ontwikkelpunt_id", "id"])

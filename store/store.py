@@ -275,6 +275,68 @@ class Store:
             row,
         )
 
+    # --- ontwikkelpunten -----------------------------------------------------------------------
+
+    PUNT_FIELDS = ("basisfunctie", "thema", "ontwikkelpunt", "beoogd_resultaat", "verbeteractie",
+                   "kosten", "wie", "wie_id", "planning", "status", "concept", "bron")
+
+    def create_punt(self, gemeente_id: int, values: dict[str, Any], by: str, at: str) -> dict:
+        """A new ontwikkelpunt with the next number of the gemeente; returns the row."""
+        nummer = self.db.execute(
+            "SELECT coalesce(max(nummer), 0) + 1 FROM ontwikkelpunten WHERE gemeente_id = ?",
+            [gemeente_id],
+        ).fetchone()[0]
+        row = {key: values[key] for key in self.PUNT_FIELDS if key in values}
+        pk = self.db["ontwikkelpunten"].insert(
+            {**row, "gemeente_id": gemeente_id, "nummer": nummer, "created_by": by,
+             "created_at": at, "updated_at": at}
+        ).last_pk
+        return self.db["ontwikkelpunten"].get(pk)
+
+    def punt(self, gemeente_id: int, nummer: int) -> dict | None:
+        """Ontwikkelpunt #nummer of a gemeente, or None."""
+        return next(self.db["ontwikkelpunten"].rows_where(
+            "gemeente_id = ? AND nummer = ?", [gemeente_id, nummer]), None)
+
+    def punten(self, gemeente_id: int) -> list[dict]:
+        """All ontwikkelpunten of a gemeente, by number."""
+        return list(self.db["ontwikkelpunten"].rows_where(
+            "gemeente_id = ?", [gemeente_id], order_by="nummer"))
+
+    def update_punt(self, punt_id: int, values: dict[str, Any], at: str) -> None:
+        """Set current values of an ontwikkelpunt (log the change with ``log_punt``)."""
+        row = {key: values[key] for key in self.PUNT_FIELDS if key in values}
+        self.db["ontwikkelpunten"].update(punt_id, {**row, "updated_at": at})
+
+    def log_punt(self, punt_id: int, kind: str, value: str, author_id: str, at: str,
+                 field: str | None = None, previous: str | None = None) -> None:
+        """Add to an ontwikkelpunt's history: a stand van zaken, a status or a field change."""
+        self.db["ontwikkelpunt_log"].insert(
+            {"ontwikkelpunt_id": punt_id, "kind": kind, "field": field, "value": value,
+             "previous": previous, "author_id": author_id, "created_at": at}
+        )
+
+    def punt_history(self, punt_id: int) -> list[dict]:
+        """An ontwikkelpunt's history, oldest first, with author names."""
+        rows = self.db.execute(
+            "SELECT l.kind, l.field, l.value, l.previous, l.created_at, u.naam AS author "
+            "FROM ontwikkelpunt_log l JOIN users u ON u.id = l.author_id "
+            "WHERE l.ontwikkelpunt_id = ? ORDER BY l.id",
+            [punt_id],
+        )
+        return list(_dicts(rows))
+
+    def latest_stands(self, gemeente_id: int) -> dict[int, dict]:
+        """The latest stand van zaken per ontwikkelpunt id of a gemeente."""
+        rows = self.db.execute(
+            "SELECT l.ontwikkelpunt_id, l.value, l.created_at FROM ontwikkelpunt_log l "
+            "WHERE l.id IN (SELECT max(l2.id) FROM ontwikkelpunt_log l2 JOIN ontwikkelpunten p "
+            "ON p.id = l2.ontwikkelpunt_id WHERE p.gemeente_id = ? AND l2.kind = 'stand' "
+            "GROUP BY l2.ontwikkelpunt_id)",
+            [gemeente_id],
+        )
+        return {row["ontwikkelpunt_id"]: row for row in _dicts(rows)}
+
     # --- deliveries ---------------------------------------------------------------------------
 
     def claim_delivery(self, delivery_id: str, at: str) -> bool:

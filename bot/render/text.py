@@ -5,13 +5,17 @@ from __future__ import annotations
 import textwrap
 from functools import singledispatch
 
-from bot.dutch import format_moment
+from bot.dutch import AMSTERDAM, format_date, format_moment
 from bot.replies import (
     CommandHelp,
     Help,
     Notice,
+    OpenForm,
     Paused,
     ProgressReport,
+    PuntDetail,
+    PuntList,
+    PuntSummary,
     QuestionList,
     QuestionPrompt,
     Recap,
@@ -85,9 +89,11 @@ def _(reply: QuestionPrompt) -> str:
     if reply.revisit:
         parts[0] += " (opnieuw bekijken)"
     if reply.previous:
+        source = (f"Er is al een antwoord van de gemeente, door {reply.previous.author} op "
+                  f"{format_moment(reply.previous.at)}:" if reply.previous.author
+                  else "Al ingevuld:")
         parts.append(
-            f"Er is al een antwoord van de gemeente, door {reply.previous.author} op "
-            f"{format_moment(reply.previous.at)}:\n{_wrap(reply.previous.text, '  │ ')}\n"
+            f"{source}\n{_wrap(reply.previous.text, '  │ ')}\n"
             "Typ ‘behouden’ om het te houden, of typ een nieuw antwoord om het te vervangen."
         )
     return "\n\n".join(parts)
@@ -160,3 +166,54 @@ def _(reply: CommandHelp) -> str:
     lines.append("Wat je aan Leidraadbot kunt vragen:")
     lines += [f"  {usage.ljust(width)}  {explanation}" for usage, explanation in reply.commands]
     return "\n".join(lines)
+
+
+def _punt_line(punt: PuntSummary) -> str:
+    planning = format_date(punt.planning) if punt.planning else "geen planning"
+    line = f"#{punt.nummer} {punt.ontwikkelpunt or '(nog zonder omschrijving)'}"
+    details = [f"wie: {punt.wie or '?'}", f"planning: {planning}", punt.status]
+    if punt.stand:
+        details.append(f"stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}: "
+                       f"{punt.stand}")
+    return _wrap(line, "  ") + "\n" + _wrap(" · ".join(details), "     ")
+
+
+@render_one.register
+def _(reply: PuntList) -> str:
+    if not reply.groups and not reply.concepts:
+        return (f"Gemeente {reply.gemeente} heeft nog geen open ontwikkelpunten. Typ "
+                "‘ontwikkelpunt nieuw’ om er een toe te voegen.")
+    parts = [f"Open ontwikkelpunten van gemeente {reply.gemeente}"]
+    for title, punten in reply.groups:
+        parts.append(f"Basisfunctie {title}\n" + "\n".join(_punt_line(p) for p in punten))
+    if reply.concepts:
+        parts.append("Concepten (nog niet compleet):\n" + "\n".join(
+            _wrap(f"#{p.nummer} {p.ontwikkelpunt} (nog nodig: {', '.join(p.missing)})", "  ")
+            for p in reply.concepts))
+    if reply.closed:
+        parts.append(f"Verder {reply.closed} afgerond of vervallen. Typ ‘ontwikkelpunt <nummer>’ "
+                     "voor de details en de geschiedenis.")
+    return "\n\n".join(parts)
+
+
+@render_one.register
+def _(reply: PuntDetail) -> str:
+    punt = reply.punt
+    head = f"Ontwikkelpunt #{punt.nummer} · {punt.status}" + (" · concept" if punt.concept else "")
+    fields = "\n".join(_wrap(f"{label}: {value or '—'}", "  ") for label, value in punt.fields)
+    parts = [head, fields]
+    if punt.missing:
+        parts.append(f"Nog nodig: {', '.join(punt.missing)}.")
+    if punt.stand:
+        parts.append(f"Stand van zaken ({format_date(punt.stand_at.astimezone(AMSTERDAM).date())}): "
+                     f"{punt.stand}")
+    if reply.history:
+        parts.append("Geschiedenis:\n" + "\n".join(
+            _wrap(f"{format_moment(e.at)} · {e.author} · {e.text}", "  ") for e in reply.history))
+    return "\n\n".join(parts)
+
+
+@render_one.register
+def _(reply: OpenForm) -> str:
+    return ("Dit opent een formulier in Slack." if reply.kind == "nieuw" else
+            f"Dit opent het formulier om #{reply.nummer} bij te werken.")
