@@ -161,3 +161,17 @@ def test_the_database_comes_from_leidraad_db_in_dot_env_and_the_environment(tmp_
     subprocess.run(command, input="twee\n", cwd=tmp_path, capture_output=True, timeout=60, check=True,
                    text=True, env={**env, "LEIDRAAD_DB": str(tmp_path / "omgeving.db")})
     assert answers(tmp_path / "omgeving.db")[0][2] == "twee"
+
+
+def test_ontwikkelpunten_in_the_console_survive_a_restart(tmp_path):
+    db = tmp_path / "leidraad.db"
+    walk = ["ontwikkelpunt nieuw", "3", "4", "Bereikbaarheid lokaal team vergroten", "overslaan",
+            "overslaan", "overslaan", "Team Zuid", "1 september 2027", "Folder in de maak",
+            "bijwerken 1 Folder gedrukt", "status 1 afgerond"]
+    run_chat(db, stdin="\n".join(walk) + "\n")
+    result = run_chat(db, stdin="ontwikkelpunt 1\nontwikkelpunten\n")
+    assert "Ontwikkelpunt #1 · afgerond" in result.stdout
+    assert "Stand van zaken (" in result.stdout and "Folder gedrukt" in result.stdout
+    assert "Planning: 1 september 2027" in result.stdout
+    assert "4. Waar en hoe is het lokale team aanwezig en bereikbaar?" in result.stdout
+    assert "Verder 1 afgerond of vervallen" in result.stdout

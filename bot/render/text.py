@@ -180,9 +180,11 @@ def _punt_line(punt: PuntSummary) -> str:
 
 @render_one.register
 def _(reply: PuntList) -> str:
+    closed = (f"Verder {reply.closed} afgerond of vervallen. Typ ‘ontwikkelpunt <nummer>’ voor de "
+              "details en de geschiedenis.") if reply.closed else ""
     if not reply.groups and not reply.concepts:
-        return (f"Gemeente {reply.gemeente} heeft nog geen open ontwikkelpunten. Typ "
-                "‘ontwikkelpunt nieuw’ om er een toe te voegen.")
+        return _wrap(f"Gemeente {reply.gemeente} heeft geen open ontwikkelpunten. {closed} Typ "
+                     "‘ontwikkelpunt nieuw’ om er een toe te voegen.".replace("  ", " "))
     parts = [f"Open ontwikkelpunten van gemeente {reply.gemeente}"]
     for title, punten in reply.groups:
         parts.append(f"Basisfunctie {title}\n" + "\n".join(_punt_line(p) for p in punten))
@@ -190,9 +192,8 @@ def _(reply: PuntList) -> str:
         parts.append("Concepten (nog niet compleet):\n" + "\n".join(
             _wrap(f"#{p.nummer} {p.ontwikkelpunt} (nog nodig: {', '.join(p.missing)})", "  ")
             for p in reply.concepts))
-    if reply.closed:
-        parts.append(f"Verder {reply.closed} afgerond of vervallen. Typ ‘ontwikkelpunt <nummer>’ "
-                     "voor de details en de geschiedenis.")
+    if closed:
+        parts.append(_wrap(closed))
     return "\n\n".join(parts)
 
 

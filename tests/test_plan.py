@@ -1,0 +1,186 @@
+"""The ontwikkelplan in the chat: creating, updating, closing, history, drafts, dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.dutch import DateError, parse_date
+from bot.plan import parse_plan_command
+from bot.replies import Notice, PuntDetail, PuntList, QuestionPrompt, Recap, Tone
+from bot.service import Service
+from dialogues.content import checklist
+
+from .conftest import Chat, Clock
+
+
+def notices(replies) -> str:
+    return " ".join(r.text for r in replies if isinstance(r, Notice))
+
+
+def create(chat: Chat, basisfunctie: str, doel: str, wie: str, planning: str) -> list:
+    """Walk through `ontwikkelpunt nieuw` answering every field."""
+    chat.say("ontwikkelpunt nieuw")
+    replies = []
+    for value in (basisfunctie, "overslaan", doel, "Resultaat", "Acties", "Kosten", wie, planning,
+                  "Net begonnen"):
+        replies = chat.say(value)
+    return replies
+
+
+@pytest.fixture
+def planner(service) -> Chat:
+    chat = Chat(service)
+    chat.start()
+    return chat
+
+
+def test_three_punten_updated_closed_listed_and_kept_after_a_restart(planner, store):
+    create(planner, "1", "Signaleren verbeteren", "Anna", "1-3-2027")
+    create(planner, "3", "Website vindbaar maken", "Bram", "15 april 2027")
+    replies = create(planner, "5", "Leren van klachten", "Cor", "2027-06-30")
+    assert "Ontwikkelpunt #3 is opgeslagen" in notices(replies)
+    planner.say("bijwerken 1 Training gepland")
+    planner.say("bijwerken 1 Eerste training gegeven")
+    planner.say("status 1 in uitvoering")
+    assert "afgerond" in notices(planner.say("status 2 afgerond"))
+
+    again = Chat(Service(store, clock=Clock(start=planner.service.clock.now)))
+    [listing] = again.say("ontwikkelpunten")
+    assert isinstance(listing, PuntList)
+    groups = {title: [p.nummer for p in punten] for title, punten in listing.groups}
+    assert groups == {"1. Een veilige leefomgeving": [1], "5. Leren en verbeteren": [3]}
+    assert listing.closed == 1
+    [first] = listing.groups[0][1]
+    assert (first.status, first.stand, first.planning) == (
+        "in uitvoering", "Eerste training gegeven", date(2027, 3, 1))
+    [detail] = again.say("ontwikkelpunt 1")
+    assert isinstance(detail, PuntDetail)
+    assert [e.text for e in detail.history] == [
+        "Net begonnen", "status: open", "Training gepland", "Eerste training gegeven",
+        "status: in uitvoering"]
+    assert {e.author for e in detail.history} == {"Anna"}
+    [closed] = again.say("ontwikkelpunt 2")
+    assert closed.punt.status == "afgerond"
+
+
+def test_required_fields_cannot_be_skipped_and_bad_values_are_explained(planner, store):
+    planner.say("ontwikkelpunt nieuw")
+    replies = planner.say("overslaan")
+    assert "verplicht" in notices(replies)
+    replies = planner.say("9")
+    assert "Kies een basisfunctie" in notices(replies)
+    planner.say("2")
+    replies = planner.say("12")
+    assert "1 tot en met 3" in notices(replies)
+    for value in ("1", "Samen met scholen signaleren", "overslaan", "overslaan", "overslaan",
+                  "Anna"):
+        planner.say(value)
+    replies = planner.say("morgen")
+    assert "niet als datum lezen" in notices(replies) and "12-03-2026" in notices(replies)
+    assert isinstance(replies[-1], QuestionPrompt) and replies[-1].section.startswith("Planning")
+    planner.say("30-9-2027")
+    planner.say("overslaan")
+    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    assert (punt["basisfunctie"], punt["thema"], punt["planning"], punt["concept"]) == (
+        2, 1, "2027-09-30", 0)
+
+
+def test_stopping_keeps_a_concept_and_afmaken_finishes_it(planner, store):
+    planner.say("ontwikkelpunt nieuw")
+    planner.say("4")
+    replies = planner.say("stop")
+    assert "afmaken 1" in notices(replies)
+    assert any(isinstance(r, QuestionPrompt) and r.part == "Deel I" for r in replies)
+    [listing] = planner.say("ontwikkelpunten")
+    assert [c.nummer for c in listing.concepts] == [1]
+    assert "Ontwikkelpunt" in listing.concepts[0].missing
+    planner.say("afmaken 1")
+    replies = planner.say("behouden")
+    assert replies[-1].number == 2
+    for value in ("overslaan", "Brede blik in elk plan", "overslaan", "overslaan", "overslaan",
+                  "Team Noord", "1-1-2028", "overslaan"):
+        replies = planner.say(value)
+    assert "#1 is opgeslagen" in notices(replies)
+    assert store.punt(store.gemeente("utrecht")["id"], 1)["concept"] == 0
+
+
+def test_field_changes_of_a_finished_punt_are_kept_in_the_history(planner):
+    create(planner, "1", "Doel", "Anna", "1-3-2027")
+    planner.say("wijzig 1 wie Bram")
+    replies = planner.say("wijzig 1 planning")
+    assert isinstance(replies[-1], QuestionPrompt) and replies[-1].previous.text == "1 maart 2027"
+    planner.say("1 juni 2027")
+    [detail] = planner.say("ontwikkelpunt 1")
+    assert [e.text for e in detail.history if e.kind == "veld"] == [
+        "Wie gaat de actie uitvoeren?: Bram (was: Anna)", "Planning: 1 juni 2027 (was: 1 maart 2027)"]
+    assert detail.punt.wie == "Bram"
+
+
+def test_unknown_numbers_statuses_and_a_concept_status_are_refused(planner):
+    assert "bestaat niet" in notices(planner.say("ontwikkelpunt 7"))
+    create(planner, "1", "Doel", "Anna", "1-3-2027")
+    assert "geen status" in notices(planner.say("status 1 half klaar"))
+    planner.say("ontwikkelpunt nieuw")
+    planner.say("stop")
+    assert "nog een concept" in notices(planner.say("status 2 afgerond"))
+
+
+def test_bouwsteen_actions_become_draft_ontwikkelpunten(planner, store):
+    planner.say("deel 2")
+    questions = checklist().part(2).questions
+    for question in questions:
+        replies = planner.say(f"Acties voor {question.id}" if question.id.endswith(".acties")
+                              else "antwoord")
+    assert any(isinstance(r, Recap) for r in replies)
+    assert "concepten maken" in notices(replies)
+    replies = planner.say("concepten maken")
+    assert "5 concept-ontwikkelpunten klaargezet (#1, #2, #3, #4, #5)" in notices(replies)
+    prompt = replies[-1]
+    assert prompt.part == "Ontwikkelpunt #1" and prompt.section.startswith("Basisfunctie")
+    planner.say("2")
+    planner.say("overslaan")
+    replies = planner.say("behouden")  # the prefilled ontwikkelpunt from Bouwsteen 1
+    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    assert punt["ontwikkelpunt"] == "Acties voor bouwsteen1.acties"
+    assert punt["bron"] == "bouwsteen1.acties"
+    assert "geen antwoorden" in notices(planner.say("concepten maken"))
+
+
+def test_plan_commands_are_told_apart_from_answers_and_gesprek_commands():
+    assert parse_plan_command("wijzig 1.6") is None
+    assert parse_plan_command("Bijwerken 3 Offerte  is\nbinnen").value == "Offerte is\nbinnen"
+    assert parse_plan_command("wijzig 2 beoogd resultaat meer meldingen").field == "beoogd_resultaat"
+    assert parse_plan_command("status #4 afgerond").nummer == 4
+    assert parse_plan_command("De ontwikkelpunten zijn nog niet bekend") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12-03-2026", date(2026, 3, 12)), ("1/2/2027", date(2027, 2, 1)),
+    ("2026-03-12", date(2026, 3, 12)), ("12 maart 2026", date(2026, 3, 12)),
+    ("3 Sept 2026", date(2026, 9, 3)), ("29-02-2028", date(2028, 2, 29)),
+])
+def test_dates_in_dutch_forms(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("31-02-2026", "bestaat niet"), ("29-02-2027", "bestaat niet"), ("morgen", "niet als datum"),
+    ("12 maartje 2026", "niet als datum"), ("2026-13-01", "bestaat niet"),
+])
+def test_impossible_or_unreadable_dates(text, message):
+    with pytest.raises(DateError, match=message) as error:
+        parse_date(text)
+    assert "12-03-2026" in str(error.value)
+
+
+def test_the_plan_is_per_gemeente(service):
+    utrecht, zeist = Chat(service, "Anna", "Utrecht"), Chat(service, "Zoë", "Zeist")
+    utrecht.start()
+    zeist.start()
+    create(utrecht, "1", "Geheim van Utrecht", "Anna", "1-3-2027")
+    [listing] = zeist.say("ontwikkelpunten")
+    assert listing.groups == () and listing.concepts == ()
+    replies = zeist.say("ontwikkelpunt 1")
+    assert any(isinstance(r, Notice) and r.tone is Tone.WARNING for r in replies)
