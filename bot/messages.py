@@ -41,6 +41,18 @@ class Start:
 
 
 @dataclass(frozen=True)
+class FormInput:
+    """A submitted form: a new (or concept) ontwikkelpunt, or a stand van zaken for #nummer.
+
+    ``values`` holds the text of each field by field id (``planning`` as a date in any form).
+    """
+
+    kind: str  # "nieuw" or "bijwerken"
+    nummer: int | None
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One message or action from a user, in a place.
 
@@ -49,6 +61,8 @@ class Inbound:
     Utrecht``), ``mentions`` the people named in it. ``expects`` is the question a button belongs
     to, so a click on an old message cannot act on a newer question. ``addressed`` says the
     message names the bot; in a channel's threads the bot only speaks up unasked in its own gesprek.
+    ``forms`` says the platform can show a form here (a Slack modal) instead of asking field by field;
+    ``form`` is a submitted one.
     """
 
     user: User
@@ -60,4 +74,6 @@ class Inbound:
     mentions: tuple[User, ...] = ()
     expects: str | None = None
     addressed: bool = False
+    forms: bool = False
+    form: FormInput | None = None
     delivery_id: str | None = None

@@ -144,6 +144,13 @@ class Plan:
         if functie is None:
             raise FieldError("Kies eerst de basisfunctie; het thema hoort daarbij.")
         words = text.casefold().strip().rstrip(".")
+        qualified = re.fullmatch(r"(\d)\.(\d+)", words)  # "1.5": thema 5 of basisfunctie 1
+        if qualified:
+            if int(qualified.group(1)) != functie.number:
+                raise FieldError(f"Dat thema hoort bij basisfunctie {qualified.group(1)}, niet bij "
+                                 f"basisfunctie {functie.number}. Kies een thema van "
+                                 f"{functie.short_title}.")
+            words = qualified.group(2)
         for thema in functie.themes:
             if words == str(thema.number) or words == thema.title.casefold():
                 return thema.number
@@ -265,6 +272,29 @@ class Plan:
                                 turn.user.id, at, field=field,
                                 previous=self.value_text(field, punt))
         return {**punt, **values}
+
+    def read_form(self, values: dict[str, str], punt: dict, mentions: tuple[User, ...] = (),
+                  fields: tuple[str, ...] = WALK[:-1]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Column values from a submitted form, and the errors per field (all of them at once)."""
+        columns: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for field in fields:
+            text = (values.get(field) or "").strip()
+            if not text:
+                if field in REQUIRED:
+                    errors[field] = f"Vul ‘{self.labels[field]}’ in; dit veld is verplicht."
+                continue
+            try:
+                columns |= self.parse_field(field, text, {**punt, **columns},
+                                            mentions if field == "wie" else ())
+            except FieldError as error:
+                errors[field] = str(error)
+        return columns, errors
+
+    def form_values(self, punt: dict) -> tuple[tuple[str, str], ...]:
+        """A punt's stored values for prefilling a form (ids and numbers as stored)."""
+        return tuple((key, str(punt[key])) for key in (*WALK[:-1], "wie_id", "status")
+                     if punt.get(key) not in (None, ""))
 
     def finish(self, turn: Turn, punt: dict) -> dict:
         """Promote a complete concept to a real ontwikkelpunt."""

@@ -198,11 +198,20 @@ class PuntList:
 
 @dataclass(frozen=True)
 class OpenForm:
-    """Ask the adapter for a form: a new ontwikkelpunt, or a stand van zaken for #nummer."""
+    """Ask the adapter for a form: a new ontwikkelpunt, or a stand van zaken for #nummer,
+    prefilled with ``values`` (field id -> current value as stored: numbers, ISO dates)."""
 
     kind: str  # "nieuw" or "bijwerken"
     nummer: int | None = None
+    values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FormErrors:
+    """What is wrong in a submitted form, per field id, in Dutch; nothing was stored."""
+
+    errors: tuple[tuple[str, str], ...]
 
 
 Reply = (Notice | Welcome | QuestionPrompt | Help | ProgressReport | QuestionList | Recap | Paused
-         | StartThread | CommandHelp | PuntDetail | PuntList | OpenForm)
+         | StartThread | CommandHelp | PuntDetail | PuntList | OpenForm | FormErrors)

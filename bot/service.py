@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from bot.access import BEHEERDER, LID, Facts, Need, authorize, may_create_gemeente
 from bot.commands import USAGE, BotCmd, BotCommand, parse, start_arguments
 from bot.gesprek import Conversation, Gesprek, Turn, restore
-from bot.messages import Inbound, PlaceKind, Start, User
-from bot.plan import FieldError, Plan, PlanCommand, PuntWalk, parse_plan_command
+from bot.messages import FormInput, Inbound, PlaceKind, Start, User
+from bot.plan import WALK, FieldError, Plan, PlanCommand, PuntWalk, parse_plan_command
 from bot.replies import (
     CommandHelp,
+    FormErrors,
     HomeEntry,
     HomeView,
     Notice,
@@ -91,6 +92,8 @@ class Service:
                     return []
                 for person in (inbound.user, *inbound.mentions):
                     self.store.ensure_user(person.id, person.naam, ctx.at)
+                if inbound.form is not None:
+                    return ctx.said + self._submit(ctx, inbound.form)
                 if inbound.command is not None:
                     plan_command = parse_plan_command(inbound.command)
                     if plan_command:
@@ -151,7 +154,7 @@ class Service:
         """A plan command given as a bot command (``/leidraad ontwikkelpunten``)."""
         gemeente = self._gemeente(ctx, ctx.inbound.gemeente)
         self._check(ctx, gemeente)
-        return self._plan(ctx, gemeente, command, chat=ctx.inbound.place.kind is not PlaceKind.CHANNEL)
+        return self._plan(ctx, gemeente, command, chat=not ctx.inbound.forms)
 
     def _plan(self, ctx: Context, gemeente: dict, command: PlanCommand, chat: bool) -> list[Reply]:
         """Carry out a plan command; ``chat``: fields are asked in the conversation, not a form."""
@@ -164,7 +167,7 @@ class Service:
                 return self._drafts(ctx, turn, chat)
             if command.name == "nieuw":
                 if not chat:
-                    return [OpenForm("nieuw")]
+                    return [OpenForm("nieuw")]  # an adapter with forms asks all fields at once
                 punt = self.store.create_punt(gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
                 return self._begin_walk(ctx, turn, punt)
             punt = plan.find(turn, command.nummer)
@@ -174,11 +177,13 @@ class Service:
                 if not punt["concept"]:
                     return [Notice(f"#{punt['nummer']} is al compleet; wijzig een veld met "
                                    f"‘wijzig {punt['nummer']} <veld>’.")]
-                return self._begin_walk(ctx, turn, punt) if chat else [OpenForm("nieuw", punt["nummer"])]
+                if chat:
+                    return self._begin_walk(ctx, turn, punt)
+                return [OpenForm("nieuw", punt["nummer"], plan.form_values(punt))]
             if command.name == "bijwerken":
                 if not command.value:
                     if not chat:
-                        return [OpenForm("bijwerken", punt["nummer"])]
+                        return [OpenForm("bijwerken", punt["nummer"], plan.form_values(punt))]
                     raise FieldError(f"Typ de stand van zaken erachter, bijvoorbeeld ‘bijwerken "
                                      f"{punt['nummer']} offerte opgevraagd’.")
                 plan.add_stand(turn, punt, command.value)
@@ -200,6 +205,45 @@ class Service:
                            Tone.SUCCESS)]
         except FieldError as error:
             return [Notice(str(error), Tone.WARNING)]
+
+    def _submit(self, ctx: Context, form: FormInput) -> list[Reply]:
+        """A submitted form: all fields checked at once; stored only when all are right."""
+        gemeente = self._gemeente(ctx, ctx.inbound.gemeente)
+        self._check(ctx, gemeente)
+        turn, plan, who = self._turn(ctx, gemeente), self.plan, ctx.user.naam
+        try:
+            punt = plan.find(turn, form.nummer) if form.nummer else {}
+        except FieldError as error:
+            return [Notice(str(error), Tone.WARNING)]
+        fields = ("planning",) if form.kind == "bijwerken" else WALK[:-1]
+        columns, errors = plan.read_form(form.values, punt, ctx.inbound.mentions, fields)
+        stand = (form.values.get("stand_van_zaken") or "").strip()
+        if form.kind == "bijwerken" and not stand:
+            errors["stand_van_zaken"] = "Beschrijf de stand van zaken; die wordt met de datum bewaard."
+        status = form.values.get("status") or punt.get("status") or "open"
+        if status not in plan.statuses:
+            errors["status"] = f"Kies een status: {', '.join(plan.statuses.values())}."
+        if errors:
+            return [FormErrors(tuple(errors.items()))]
+        if not punt:
+            punt = self.store.create_punt(gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
+        was_concept = bool(punt["concept"])
+        try:
+            for field, value in columns.items():
+                if field in WALK and str(punt.get(field) or "") != str(value or ""):
+                    text = form.values.get("wie", "") if field == "wie" else str(value)
+                    punt = plan.set_field(turn, punt, field, text, ctx.inbound.mentions)
+            punt = plan.finish(turn, punt)
+            if stand:
+                plan.add_stand(turn, punt, stand)
+            if status != punt["status"]:
+                plan.set_status(turn, punt, status)
+        except FieldError as error:
+            raise Problem(str(error), Tone.WARNING) from None
+        punt = self.store.punt(gemeente["id"], punt["nummer"])
+        done = ("toegevoegd" if was_concept else "bijgewerkt")
+        return [Notice(f"Ontwikkelpunt #{punt['nummer']} is {done} door {who}.", Tone.SUCCESS),
+                plan.detail(turn, punt)]
 
     def _drafts(self, ctx: Context, turn: Turn, chat: bool) -> list[Reply]:
         drafts = self.plan.drafts_from_bouwstenen(turn)

@@ -230,3 +230,35 @@ class SlackUser:
                    "actions": [{"action_id": "leidraad_home_continue", "block_id": "b",
                                 "value": gemeente, "type": "button", "action_ts": self._ts_next()}]}
         return self.send_form({"payload": json.dumps(payload)})
+
+    def submit(self, view: dict, values: dict[str, str]) -> tuple[int, dict | str]:
+        """Fill in a modal the bot opened (``values`` by block id) and submit it."""
+        state = {}
+        for block in view["blocks"]:
+            if block["type"] != "input" or block["block_id"] not in values:
+                continue
+            value, kind = values[block["block_id"]], block["element"]["type"]
+            if kind == "static_select":
+                element = {"type": kind, "selected_option": {"value": value}}
+            elif kind == "users_select":
+                element = {"type": kind, "selected_user": value}
+            elif kind == "datepicker":
+                element = {"type": kind, "selected_date": value}
+            else:
+                element = {"type": kind, "value": value}
+            state[block["block_id"]] = {"value": element}
+        payload = {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": self.user},
+                   "api_app_id": "A1", "token": "x", "trigger_id": "1.2.3",
+                   "view": {**view, "id": "V1", "hash": "h1", "state": {"values": state}}}
+        status, body = self.send_form({"payload": json.dumps(payload)})
+        return status, json.loads(body) if body.startswith("{") else body
+
+    def click_stand(self, nummer: int, channel: str = "C1") -> tuple[int, str]:
+        payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
+                   "api_app_id": "A1", "token": "x", "trigger_id": "9.9.9",
+                   "channel": {"id": channel}, "container": {"type": "message", "message_ts": "1"},
+                   "response_url": self.api.response_url,
+                   "actions": [{"action_id": "leidraad_punt_bijwerken", "block_id": "b",
+                                "value": str(nummer), "type": "button",
+                                "action_ts": self._ts_next()}]}
+        return self.send_form({"payload": json.dumps(payload)})

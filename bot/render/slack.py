@@ -16,22 +16,34 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
+    DatePickerElement,
     DividerBlock,
     HeaderBlock,
+    InputBlock,
     MarkdownTextObject,
+    Option,
+    OptionGroup,
+    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
 )
 
-from bot.dutch import format_moment
+from bot.dutch import AMSTERDAM, format_date, format_moment
 from bot.render import text as plain
 from bot.replies import (
     CommandHelp,
+    FormErrors,
     Help,
     HomeView,
     Notice,
+    OpenForm,
     Paused,
     ProgressReport,
+    PuntDetail,
+    PuntList,
+    PuntSummary,
     QuestionList,
     QuestionPrompt,
     Recap,
@@ -40,9 +52,13 @@ from bot.replies import (
     Tone,
     Welcome,
 )
+from dialogues.content import Ontwikkelplan
 
 ACTION_PREFIX = "leidraad:"
 HOME_CONTINUE = "leidraad_home_continue"
+STAND_BUTTON = "leidraad_punt_bijwerken"
+PUNT_FORM = "leidraad_punt_form"
+MAX_LISTED = 40  # ontwikkelpunten in one message; Slack allows 50 blocks
 SECTION_LIMIT = 3000  # characters in one section's text
 QUOTE_LIMIT = 2500
 _ICONS = {Tone.INFO: "", Tone.SUCCESS: ":white_check_mark: ", Tone.WARNING: ":warning: ",
@@ -87,7 +103,7 @@ def render(replies: list[Reply]) -> list[SlackMessage]:
     return [
         SlackMessage(text=plain.render_one(reply), blocks=[b.to_dict() for b in blocks(reply)])
         for reply in replies
-        if not isinstance(reply, StartThread)
+        if not isinstance(reply, StartThread | OpenForm | FormErrors)
     ]
 
 
@@ -208,6 +224,152 @@ def _(reply: CommandHelp) -> list[Block]:
                            "Veiligheid, als gesprek.\n" + "\n".join(
                                f"• `{usage}`: {explanation}" for usage, explanation in reply.commands)))
     return result
+
+
+def _punt_text(punt: PuntSummary) -> str:
+    planning = format_date(punt.planning) if punt.planning else "geen planning"
+    text = (f"*#{punt.nummer}* {escape(punt.ontwikkelpunt or '(nog zonder omschrijving)')}\n"
+            f"wie: {escape(punt.wie or '?')} · planning: {planning} · {punt.status}")
+    if punt.stand:
+        text += (f"\n_Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}:_ "
+                 f"{escape(_cut(punt.stand, 500))}")
+    return text
+
+
+@blocks.register
+def _(reply: PuntList) -> list[Block]:
+    result: list[Block] = [HeaderBlock(text=PlainTextObject(
+        text=f"Ontwikkelpunten · gemeente {reply.gemeente}"[:150]))]
+    listed = 0
+    total = sum(len(punten) for _, punten in reply.groups)
+    for title, punten in reply.groups:
+        result.append(_section(f"*Basisfunctie {escape(title)}*"))
+        for punt in punten[: max(0, MAX_LISTED - listed)]:
+            result.append(SectionBlock(
+                text=MarkdownTextObject(text=_cut(_punt_text(punt), SECTION_LIMIT)),
+                accessory=ButtonElement(text=PlainTextObject(text="Stand van zaken bijwerken"),
+                                        action_id=STAND_BUTTON, value=str(punt.nummer)),
+            ))
+            listed += 1
+    notes = []
+    if total > listed:
+        notes.append(f"en {total - listed} meer; typ `/leidraad ontwikkelpunt <nummer>` voor één punt")
+    if reply.concepts:
+        notes.append("Concepten: " + ", ".join(f"#{p.nummer}" for p in reply.concepts)
+                     + " (maak af met `/leidraad afmaken <nummer>`)")
+    if reply.closed:
+        notes.append(f"{reply.closed} afgerond of vervallen")
+    if not reply.groups:
+        notes.insert(0, "Nog geen open ontwikkelpunten. Voeg er een toe met "
+                        "`/leidraad ontwikkelpunt nieuw`.")
+    if notes:
+        result.append(_context(" · ".join(notes)))
+    return result
+
+
+@blocks.register
+def _(reply: PuntDetail) -> list[Block]:
+    punt = reply.punt
+    fields = "\n".join(f"*{escape(label)}:* {escape(value) or '—'}" for label, value in punt.fields)
+    result: list[Block] = [
+        _section(f"*Ontwikkelpunt #{punt.nummer}* · {punt.status}"
+                 + (" · _concept_" if punt.concept else "")),
+        _section(fields),
+    ]
+    if punt.stand:
+        result.append(_section(f"*Stand van zaken "
+                               f"({format_date(punt.stand_at.astimezone(AMSTERDAM).date())}):* "
+                               f"{escape(punt.stand)}"))
+    if reply.history:
+        lines = [f"{format_moment(e.at)} · {escape(e.author)} · {escape(_cut(e.text, 300))}"
+                 for e in reply.history[-15:]]
+        result.append(_context("\n".join(lines)))
+    if not punt.concept:
+        result.append(ActionsBlock(elements=[ButtonElement(
+            text=PlainTextObject(text="Stand van zaken bijwerken"), action_id=STAND_BUTTON,
+            value=str(punt.nummer))]))
+    return result
+
+
+def _options(pairs) -> list[Option]:
+    return [Option(value=value, text=PlainTextObject(text=_cut(label, 75))) for value, label in pairs]
+
+
+def _input(block_id: str, label: str, element, hint: str = "", optional: bool = False) -> InputBlock:
+    return InputBlock(block_id=block_id, label=PlainTextObject(text=_cut(label, 2000)),
+                      element=element, optional=optional,
+                      hint=PlainTextObject(text=_cut(hint, 2000)) if hint else None)
+
+
+def _text_input(values: dict, field: str, multiline: bool = True) -> PlainTextInputElement:
+    return PlainTextInputElement(action_id="value", multiline=multiline, max_length=4000,
+                                 initial_value=values.get(field) or None)
+
+
+def _select(values: dict, field: str, pairs, groups=None) -> StaticSelectElement:
+    chosen = values.get(field)
+    every = [p for group in (groups or [(None, pairs)]) for p in group[1]]
+    initial = next((o for o in _options(every) if o.value == chosen), None)
+    if groups:
+        return StaticSelectElement(
+            action_id="value", placeholder=PlainTextObject(text="Kies"), initial_option=initial,
+            option_groups=[OptionGroup(label=_cut(label, 75), options=_options(group))
+                           for label, group in groups])
+    return StaticSelectElement(action_id="value", placeholder=PlainTextObject(text="Kies"),
+                               options=_options(pairs), initial_option=initial)
+
+
+def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
+    """The modal for a new ontwikkelpunt (or completing concept #nummer), or a stand van zaken."""
+    values = dict(form.values)
+    guidance = {f.id: f.guidance for f in plan.fields}
+    labels = {f.id: f.label for f in plan.fields}
+    statuses = [(s.id, s.label) for s in plan.statuses]
+    planning = DatePickerElement(action_id="value", initial_date=values.get("planning") or None)
+    if form.kind == "bijwerken":
+        title = f"Bijwerken #{form.nummer}"
+        elements: list[Block] = [
+            _section(f"*#{form.nummer}* {escape(values.get('ontwikkelpunt', ''))}"),
+            _input("stand_van_zaken", "Stand van zaken", _text_input({}, "stand_van_zaken"),
+                   guidance["stand_van_zaken"]),
+            _input("status", "Status", _select(values, "status", statuses)),
+            _input("planning", labels["planning"], planning, guidance["planning"]),
+        ]
+    else:
+        title = f"Ontwikkelpunt #{form.nummer}" if form.nummer else "Nieuw ontwikkelpunt"
+        functies = [(str(b.number), f"{b.number}. {b.short_title}") for b in plan.basisfuncties]
+        themes = [(f"{b.number}. {b.short_title}",
+                   [(f"{b.number}.{t.number}", f"{t.number}. {t.title}") for t in b.themes])
+                  for b in plan.basisfuncties]
+        values["thema"] = f"{values['basisfunctie']}.{values['thema']}" if values.get("thema") else ""
+        elements = [
+            _input("basisfunctie", "Basisfunctie", _select(values, "basisfunctie", functies)),
+            _input("thema", "Quickscan-thema", _select(values, "thema", [], themes), optional=True),
+            _input("ontwikkelpunt", labels["ontwikkelpunt"], _text_input(values, "ontwikkelpunt"),
+                   guidance["ontwikkelpunt"]),
+            *(_input(f, labels[f], _text_input(values, f), guidance[f], optional=True)
+              for f in ("beoogd_resultaat", "verbeteractie", "kosten")),
+            _input("wie", labels["wie"], UserSelectElement(
+                action_id="value", initial_user=values.get("wie_id", "").rsplit(":", 1)[-1] or None)),
+            _input("planning", labels["planning"], planning, guidance["planning"]),
+            _input("status", "Status", _select({"status": "open", **values}, "status", statuses)),
+            _input("stand_van_zaken", labels["stand_van_zaken"], _text_input({}, "stand_van_zaken"),
+                   guidance["stand_van_zaken"], optional=True),
+        ]
+    return {
+        "type": "modal",
+        "callback_id": PUNT_FORM,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": _cut(title, 24)},
+        "submit": {"type": "plain_text", "text": "Opslaan"},
+        "close": {"type": "plain_text", "text": "Annuleren"},
+        "blocks": [b.to_dict() for b in elements],
+    }
+
+
+def form_errors(reply: FormErrors) -> dict:
+    """The ``response_action: errors`` answer to a submitted modal."""
+    return {"response_action": "errors", "errors": dict(reply.errors)}
 
 
 def home_view(view: HomeView) -> dict:

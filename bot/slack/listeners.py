@@ -15,16 +15,29 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import Inbound, Start, User
-from bot.render.slack import ACTION_PREFIX, HOME_CONTINUE, SlackMessage, escape, home_view, render
-from bot.replies import Notice, Reply, StartThread, Tone
+from bot.messages import FormInput, Inbound, Start, User
+from bot.render.slack import (
+    ACTION_PREFIX,
+    HOME_CONTINUE,
+    PUNT_FORM,
+    STAND_BUTTON,
+    SlackMessage,
+    escape,
+    form_errors,
+    home_view,
+    punt_form,
+    render,
+)
+from bot.replies import FormErrors, Notice, OpenForm, Reply, StartThread, Tone
 from bot.service import Service
 from bot.slack.translate import (
     People,
     channel_place,
     delivery_id,
     direct_place,
+    form_values,
     message_place,
+    place_of_channel,
     thread_place,
     thread_ts_of,
     without_mentions,
@@ -46,14 +59,15 @@ class Listeners:
         ack()
         team, channel = command["team_id"], command["channel_id"]
         place = (direct_place(team, channel) if command.get("channel_name") == "directmessage"
-                 or channel.startswith("D") else channel_place(team, channel))
+                 else place_of_channel(team, channel))
         user = self.people.user(team, command["user_id"])
         inbound = Inbound(user, place, command=without_mentions(command.get("text", "")),
-                          mentions=self.people.mentioned(team, command.get("text", "")))
+                          mentions=self.people.mentioned(team, command.get("text", "")), forms=True)
         replies = self.service.handle(inbound)
         self._answer_command(client, team, channel, user, replies,
                              lambda messages: [respond(text=m.text, blocks=m.blocks,
-                                                       response_type="ephemeral") for m in messages])
+                                                       response_type="ephemeral") for m in messages],
+                             command.get("trigger_id"))
 
     def app_mention(self, event: dict, context: BoltContext, client: WebClient, body: dict) -> None:
         if event.get("thread_ts"):
@@ -105,6 +119,35 @@ class Listeners:
                           delivery_id=delivery_id(team, user_id, action["action_ts"]))
         _post(client, channel, render(self.service.handle(inbound)))
 
+    def stand_button(self, ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        team, channel = body["team"]["id"], body["channel"]["id"]
+        place = place_of_channel(team, channel)
+        user = self.people.user(team, body["user"]["id"])
+        replies = self.service.handle(Inbound(user, place, command=f"bijwerken {action['value']}",
+                                              forms=True))
+        self._answer_command(client, team, channel, user, replies,
+                             lambda messages: _post(client, channel, messages),
+                             body.get("trigger_id"))
+
+    def form_submitted(self, ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        meta = json.loads(view["private_metadata"])
+        team, channel = body["team"]["id"], meta["channel"]
+        values, picked = form_values(view["state"]["values"])
+        mentions: tuple[User, ...] = ()
+        if picked:
+            mentions = (self.people.user(team, picked),)
+            values["wie"] = mentions[0].naam
+        inbound = Inbound(self.people.user(team, body["user"]["id"]), place_of_channel(team, channel),
+                          form=FormInput(meta["kind"], meta["nummer"], values), mentions=mentions)
+        replies = self.service.handle(inbound)
+        errors = next((r for r in replies if isinstance(r, FormErrors)), None)
+        if errors:
+            ack(**form_errors(errors))
+            return
+        ack()
+        _post(client, channel, render(replies))
+
     def home_opened(self, event: dict, body: dict, client: WebClient) -> None:
         if event.get("tab") != "home":
             return
@@ -114,11 +157,17 @@ class Listeners:
     # --- outbound ---------------------------------------------------------------------------------
 
     def _answer_command(self, client: WebClient, team: str, channel: str, user: User,
-                        replies: list[Reply], answer: Callable[[list[SlackMessage]], object]) -> None:
-        """Send a command's replies; a StartThread becomes the gesprek's thread in the channel."""
+                        replies: list[Reply], answer: Callable[[list[SlackMessage]], object],
+                        trigger_id: str | None = None) -> None:
+        """Send a command's replies; a StartThread becomes the gesprek's thread in the channel,
+        an OpenForm a modal."""
         for reply in replies:
             if isinstance(reply, StartThread):
                 self._start_thread(client, team, channel, user, reply, answer)
+            elif isinstance(reply, OpenForm) and trigger_id:
+                metadata = json.dumps({"channel": channel, "kind": reply.kind, "nummer": reply.nummer})
+                client.views_open(trigger_id=trigger_id,
+                                  view=punt_form(reply, self.service.plan.content, metadata))
         answer(render(replies))
 
     def _start_thread(self, client: WebClient, team: str, channel: str, user: User,
@@ -170,4 +219,6 @@ def register(app: App, service: Service) -> None:
     app.event("app_home_opened")(listeners.home_opened)
     app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(listeners.button)
     app.action(HOME_CONTINUE)(listeners.home_continue)
+    app.action(STAND_BUTTON)(listeners.stand_button)
+    app.view(PUNT_FORM)(listeners.form_submitted)
     app.error(error_handler)

@@ -86,3 +86,26 @@ def without_mentions(text: str, only: str | None = None) -> str:
     """``text`` with its mentions (or only those of ``only``) removed."""
     pattern = MENTION if only is None else re.compile(rf"<@{re.escape(only)}(?:\|[^>]*)?>")
     return " ".join(pattern.sub(" ", text).split())
+
+
+def place_of_channel(team: str, channel: str) -> Place:
+    """A channel or, for a ``D…`` id, a direct message."""
+    return direct_place(team, channel) if channel.startswith("D") else channel_place(team, channel)
+
+
+def form_values(state: dict) -> tuple[dict[str, str], str | None]:
+    """The text of each input of a submitted modal by block id, and the user picked (if any)."""
+    values: dict[str, str] = {}
+    picked = None
+    for block_id, actions in state.items():
+        element = actions.get("value", {})
+        kind = element.get("type")
+        if kind == "static_select":
+            values[block_id] = (element.get("selected_option") or {}).get("value", "")
+        elif kind == "users_select":
+            picked = element.get("selected_user")
+        elif kind == "datepicker":
+            values[block_id] = element.get("selected_date") or ""
+        else:
+            values[block_id] = element.get("value") or ""
+    return values, picked

@@ -1,0 +1,119 @@
+"""The ontwikkelplan in Slack: the modal, its Dutch validation, the list and the update button."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.views import View
+
+from .test_slack import blocks_text
+
+
+def bind(slack, user="U1"):
+    person = slack.user(user)
+    person.command("koppel Utrecht")
+    slack.settle()
+    return person
+
+
+def opened_view(slack) -> dict:
+    view = slack.api.named("views.open")[-1]["view"]
+    return view if isinstance(view, dict) else json.loads(view)
+
+
+def new_punt(slack, person, **values) -> tuple[int, object]:
+    person.command("ontwikkelpunt nieuw")
+    slack.settle()
+    result = person.submit(opened_view(slack), values)
+    slack.settle()
+    return result
+
+
+VALID = {"basisfunctie": "1", "thema": "1.5", "ontwikkelpunt": "Signalering <b>versterken</b>",
+         "wie": "U2", "planning": "2027-03-01", "status": "open",
+         "stand_van_zaken": "Plan van aanpak in concept"}
+
+
+def test_the_new_ontwikkelpunt_modal_opens_with_every_field(slack):
+    person = bind(slack)
+    person.command("ontwikkelpunt nieuw")
+    slack.settle()
+    [call] = slack.api.named("views.open")
+    assert call["trigger_id"]
+    view = opened_view(slack)
+    View(**view).validate_json()  # within Slack's limits
+    kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"] if b["type"] == "input"}
+    assert kinds == {
+        "basisfunctie": "static_select", "thema": "static_select", "ontwikkelpunt": "plain_text_input",
+        "beoogd_resultaat": "plain_text_input", "verbeteractie": "plain_text_input",
+        "kosten": "plain_text_input", "wie": "users_select", "planning": "datepicker",
+        "status": "static_select", "stand_van_zaken": "plain_text_input"}
+    hints = blocks_text(view)
+    assert "als doel omschrijven" in hints and "begrotingscycli" in hints
+
+
+def test_missing_required_fields_are_refused_in_dutch_in_the_modal(slack):
+    person = bind(slack)
+    status, answer = new_punt(slack, person, ontwikkelpunt="Alleen een doel")
+    assert status == 200 and answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {"basisfunctie", "wie", "planning"}
+    assert answer["errors"]["wie"].startswith("Vul ‘Wie gaat de actie uitvoeren?’ in")
+    assert slack.store.punten(slack.store.gemeente("utrecht")["id"]) == []
+    _, answer = new_punt(slack, person, **{**VALID, "thema": "2.1"})
+    assert "hoort bij basisfunctie 2" in answer["errors"]["thema"]
+
+
+def test_a_valid_submission_stores_the_ontwikkelpunt_and_tells_the_channel(slack):
+    person = bind(slack)
+    status, answer = new_punt(slack, person, **VALID)
+    assert status == 200 and answer == ""
+    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    assert (punt["basisfunctie"], punt["thema"], punt["wie"], punt["wie_id"], punt["planning"],
+            punt["concept"]) == (1, 5, "Bram", "slack:T1:U2", "2027-03-01", 0)
+    posted = slack.api.named("chat.postMessage")[-2:]
+    assert posted[0]["channel"] == "C1" and "#1 is toegevoegd door Anna" in posted[0]["text"]
+    assert "&lt;b&gt;versterken&lt;/b&gt;" in blocks_text(posted[1])
+    assert "Plan van aanpak in concept" in blocks_text(posted[1])
+
+
+def test_the_list_button_opens_a_prefilled_update_form_that_adds_to_the_history(slack):
+    person = bind(slack)
+    new_punt(slack, person, **VALID)
+    person.command("ontwikkelpunten")
+    slack.settle()
+    listing = slack.api.named("cmd")[-1]
+    buttons = [b["accessory"] for b in listing["blocks"] if b.get("accessory")]
+    assert [(b["text"]["text"], b["value"]) for b in buttons] == [("Stand van zaken bijwerken", "1")]
+    person.click_stand(1)
+    slack.settle()
+    view = opened_view(slack)
+    View(**view).validate_json()
+    initial = {b["block_id"]: b["element"].get("initial_option", {}).get("value")
+               or b["element"].get("initial_date") for b in view["blocks"] if b["type"] == "input"}
+    assert initial == {"stand_van_zaken": None, "status": "open", "planning": "2027-03-01"}
+    _, answer = person.submit(view, {"status": "in_uitvoering", "planning": "2027-03-01"})
+    assert "stand_van_zaken" in answer["errors"]
+    _, answer = person.submit(view, {"stand_van_zaken": "Eerste bijeenkomst gehouden",
+                                     "status": "in_uitvoering", "planning": "2027-04-01"})
+    slack.settle()
+    assert answer == ""
+    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    history = slack.store.punt_history(punt["id"])
+    assert [(h["kind"], h["value"]) for h in history][-3:] == [
+        ("veld", "1 april 2027"), ("stand", "Eerste bijeenkomst gehouden"),
+        ("status", "in_uitvoering")]
+    assert punt["status"] == "in_uitvoering" and punt["planning"] == "2027-04-01"
+
+
+def test_text_commands_for_the_plan_work_in_slack_too(slack):
+    person = bind(slack)
+    new_punt(slack, person, **VALID)
+    person.command("bijwerken 1 Offerte binnen")
+    slack.settle()
+    assert "bijgewerkt" in slack.api.named("cmd")[-2]["text"]
+    person.command("status 1 afgerond")
+    slack.settle()
+    assert "afgerond" in slack.api.named("cmd")[-1]["text"]
+    person.command("ontwikkelpunt 1")
+    slack.settle()
+    assert "Offerte binnen" in blocks_text(slack.api.named("cmd")[-1])
