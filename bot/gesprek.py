@@ -49,6 +49,12 @@ COMMANDS_HELP = (
     ("wijzig 1.6", "vraag 6 van Deel I opnieuw bekijken of aanpassen; ‘wijzig’ toont de lijst"),
     ("deel 1 / deel 2", "naar het begin van Deel I of Deel II"),
     ("behouden / vervangen", "een eerder antwoord van de gemeente houden of vervangen"),
+    ("ontwikkelpunt nieuw", "een ontwikkelpunt voor het ontwikkelplan toevoegen, veld voor veld"),
+    ("ontwikkelpunten", "de open ontwikkelpunten per basisfunctie"),
+    ("ontwikkelpunt 3", "ontwikkelpunt #3 met zijn geschiedenis"),
+    ("bijwerken 3 <tekst>", "een stand van zaken bij #3 zetten (met de datum van vandaag)"),
+    ("status 3 afgerond", "de status van #3: open, in uitvoering, afgerond of vervallen"),
+    ("wijzig 3 planning", "één veld van #3 wijzigen"),
     ("hulp", "deze uitleg"),
 )
 
