@@ -6,7 +6,7 @@ import json
 
 from slack_sdk.models.views import View
 
-from .test_slack import blocks_text
+from .test_slack import bind_and_start, blocks_text
 
 
 def bind(slack, user="U1"):
@@ -117,3 +117,15 @@ def test_text_commands_for_the_plan_work_in_slack_too(slack):
     person.command("ontwikkelpunt 1")
     slack.settle()
     assert "Offerte binnen" in blocks_text(slack.api.named("cmd")[-1])
+
+
+def test_an_ontwikkelpunt_typed_in_a_thread_takes_a_slack_user_as_wie(slack):
+    anna, thread_ts = bind_and_start(slack)
+    for text in ("ontwikkelpunt nieuw", "2", "3", "Preventie structureel bekostigen", "overslaan",
+                 "overslaan", "overslaan", "<@U3>", "1 juli 2027", "overslaan"):
+        anna.say(text, thread_ts=thread_ts)
+        slack.settle()
+    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    assert (punt["wie"], punt["wie_id"], punt["concept"]) == ("Cor", "slack:T1:U3", 0)
+    last = slack.api.named("chat.postMessage")[-1]
+    assert last["thread_ts"] == thread_ts and "Deel I › Rollen en taken · vraag 1 van 23" in last["text"]

@@ -92,6 +92,7 @@ class Listeners:
         text = event.get("text", "")
         inbound = Inbound(self.people.user(team, event["user"]), place,
                           text=without_mentions(text, context.bot_user_id),
+                          mentions=self.people.mentioned(team, text, context.bot_user_id),
                           addressed=f"<@{context.bot_user_id}" in text,
                           delivery_id=delivery_id(team, event["channel"], event["ts"]))
         _post(client, event["channel"], render(self.service.handle(inbound)),
