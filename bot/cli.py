@@ -12,12 +12,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
 from bot.config import ConfigError, Settings, from_env, slack_from_env
 from bot.console import Console, console_user
-from bot.service import Service
+from bot.export import markdown
+from bot.service import Problem, Service
 from bot.textinput import MAX_NAME_LENGTH, clean_text, gemeente_key
 from dialogues.commands import part_number
 from dialogues.content import ContentError
@@ -63,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
                           help="jouw naam, zoals collega's die bij je antwoorden zien "
                                "(standaard: je inlognaam)")
         chat.add_argument("--deel", metavar="1|2", help="beginnen bij Deel I of Deel II")
+    summary = commands.add_parser(
+        "samenvatting", parents=[common], help="de samenvatting van een gemeente, als Markdown",
+        description="De samenvatting van een gemeente (of met --regio het regiobeeld), als Markdown.")
+    summary.add_argument("--gemeente", metavar="NAAM")
+    summary.add_argument("--regio", metavar="NAAM", help="het regiobeeld van deze regio")
+    export = commands.add_parser(
+        "export", parents=[common], help="het ontwikkelplan als Word, Excel of Markdown",
+        description="Het ontwikkelplan van een gemeente als document.")
+    export.add_argument("--gemeente", metavar="NAAM")
+    export.add_argument("--formaat", metavar="md|docx|xlsx", default="docx")
+    export.add_argument("-o", "--uitvoer", metavar="BESTAND", help="standaard: de voorgestelde naam")
     slack = commands.add_parser(
         "slack", parents=[common], help="de bot in Slack (Socket Mode, of --http)",
         description="De bot in Slack. Zonder --http via Socket Mode (SLACK_APP_TOKEN, geen "
@@ -87,7 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         if args.command == "slack" or (args.command == "run" and os.environ.get("SLACK_BOT_TOKEN")):
             return _slack(args, settings)
+        if args.command in ("samenvatting", "export"):
+            return _document(args, settings)
         return _chat(args, settings)
+    except Problem as problem:
+        print(f"✗ {problem}", file=sys.stderr)
+        return 2
     except (ConfigError, StoreError, ContentError) as exc:
         print(f"✗ {exc}", file=sys.stderr)
         return 2
@@ -137,3 +155,29 @@ def _slack(args: argparse.Namespace, settings: Settings) -> int:
     else:
         run_socket_mode(app, slack)
     return 0
+
+
+def _document(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.gemeente and not getattr(args, "regio", None):
+        raise ConfigError(f"Voor welke gemeente? Gebruik bijvoorbeeld: leidraadbot {args.command} "
+                          "--gemeente Utrecht")
+    if not settings.db_path.exists():
+        raise ConfigError(f"Er is nog geen database ‘{settings.db_path}’; begin met leidraadbot chat.")
+    store = Store(settings.db_path)
+    try:
+        service = Service(store)
+        if args.command == "samenvatting":
+            text = (markdown.regiobeeld(service.regiobeeld(args.regio)) if args.regio else
+                    service.export(args.gemeente, "md").content.decode())
+            sys.stdout.write(text)
+            return 0
+        document = service.export(args.gemeente, args.formaat)
+        path = Path(args.uitvoer or document.filename)
+        try:
+            path.write_bytes(document.content)
+        except OSError as error:
+            raise ConfigError(f"‘{path}’ kan niet worden geschreven: {error.strerror}.") from error
+        print(f"✓ {document.title} opgeslagen als {path}")
+        return 0
+    finally:
+        store.close()

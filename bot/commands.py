@@ -22,6 +22,7 @@ class BotCmd(StrEnum):
     START = "start"
     PROGRESS = "voortgang"
     STOP = "stop"
+    LEAD = "projectleider toevoegen"
 
 
 WORDS: dict[BotCmd, tuple[str, ...]] = {
@@ -32,6 +33,7 @@ WORDS: dict[BotCmd, tuple[str, ...]] = {
     BotCmd.START: ("start", "begin", "verder", "hervat"),
     BotCmd.PROGRESS: ("voortgang", "overzicht"),
     BotCmd.STOP: ("stop", "pauze", "pauzeer"),
+    BotCmd.LEAD: ("projectleider toevoegen", "projectleider"),
 }
 
 USAGE = (
@@ -44,9 +46,15 @@ USAGE = (
     ("/leidraad bijwerken 3 [tekst]", "een stand van zaken toevoegen (zonder tekst: formulier)"),
     ("/leidraad status 3 afgerond", "de status: open, in uitvoering, afgerond of vervallen"),
     ("/leidraad wijzig 3 planning 1-3-2027", "één veld van een ontwikkelpunt wijzigen"),
+    ("/leidraad samenvatting", "waar de gemeente staat, voor de stuurgroep"),
+    ("/leidraad export docx|xlsx|md", "het ontwikkelplan als Word, Excel of Markdown in het kanaal"),
+    ("/leidraad samenvatting regio", "het regiobeeld (voor projectleiders van de regio)"),
     ("/leidraad koppel <gemeente>", "dit kanaal aan een gemeente koppelen (je wordt beheerder)"),
     ("/leidraad lid toevoegen @iemand", "iemand toegang geven tot de gemeente (beheerder)"),
     ("/leidraad lid verwijderen @iemand", "iemand de toegang weer ontnemen (beheerder)"),
+    ("/leidraad regio instellen <naam>", "de regio van de gemeente zetten (beheerder)"),
+    ("/leidraad projectleider toevoegen @iemand", "een projectleider van de regio toevoegen (beheerder)"),
+    ("/leidraad verouderd na 8 weken", "wanneer een ontwikkelpunt verouderd heet (beheerder)"),
     ("/leidraad help", "deze uitleg"),
 )
 

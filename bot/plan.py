@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.dutch import DateError, format_date, parse_date
+from bot.dutch import AMSTERDAM, DateError, format_date, parse_date
 from bot.gesprek import Conversation, Turn
 from bot.messages import User
 from bot.replies import (
@@ -183,7 +183,16 @@ class Plan:
             return format_date(date.fromisoformat(value))
         return str(value)
 
-    def summary(self, punt: dict, stand: dict | None = None) -> PuntSummary:
+    def summary(self, punt: dict, stand: dict | None = None, today: date | None = None,
+                stale_weeks: int = 6) -> PuntSummary:
+        """A punt for lists; with ``today`` also its flags verouderd and over datum."""
+        verouderd = over_datum = False
+        if today and not punt["concept"]:
+            live = punt["status"] in OPEN_STATUSES
+            last = datetime.fromisoformat(stand["created_at"] if stand else punt["created_at"])
+            verouderd = live and (today - last.astimezone(AMSTERDAM).date()).days > 7 * stale_weeks
+            planning = date.fromisoformat(punt["planning"]) if punt.get("planning") else None
+            over_datum = live and planning is not None and planning < today
         return PuntSummary(
             nummer=punt["nummer"],
             basisfunctie=self.value_text("basisfunctie", punt),
@@ -197,21 +206,29 @@ class Plan:
             stand_at=datetime.fromisoformat(stand["created_at"]) if stand else None,
             fields=tuple((self.labels[f], self.value_text(f, punt)) for f in WALK[:-1]),
             missing=tuple(self.labels[f] for f in self.missing(punt)),
+            verouderd=verouderd,
+            over_datum=over_datum,
+        )
+
+    def open_groups(self, store, gemeente: dict, today: date | None = None
+                    ) -> tuple[tuple[str, tuple[PuntSummary, ...]], ...]:
+        """The open ontwikkelpunten per basisfunctie (with flags when ``today`` is given)."""
+        punten = store.punten(gemeente["id"])
+        stands = store.latest_stands(gemeente["id"])
+        live = [p for p in punten if not p["concept"] and p["status"] in OPEN_STATUSES]
+        return tuple(
+            (f"{b.number}. {b.title}",
+             tuple(self.summary(p, stands.get(p["id"]), today, gemeente.get("stale_weeks") or 6)
+                   for p in live if p["basisfunctie"] == b.number))
+            for b in self.content.basisfuncties
+            if any(p["basisfunctie"] == b.number for p in live)
         )
 
     def listing(self, turn: Turn) -> PuntList:
         punten = turn.store.punten(turn.gemeente["id"])
-        stands = turn.store.latest_stands(turn.gemeente["id"])
-        live = [p for p in punten if not p["concept"] and p["status"] in OPEN_STATUSES]
-        groups = tuple(
-            (f"{b.number}. {b.title}",
-             tuple(self.summary(p, stands.get(p["id"])) for p in live if p["basisfunctie"] == b.number))
-            for b in self.content.basisfuncties
-            if any(p["basisfunctie"] == b.number for p in live)
-        )
         return PuntList(
             gemeente=turn.gemeente["naam"],
-            groups=groups,
+            groups=self.open_groups(turn.store, turn.gemeente, turn.now.astimezone(AMSTERDAM).date()),
             concepts=tuple(self.summary(p) for p in punten if p["concept"]),
             closed=sum(1 for p in punten if not p["concept"] and p["status"] not in OPEN_STATUSES),
         )

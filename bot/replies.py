@@ -170,6 +170,8 @@ class PuntSummary:
     stand_at: datetime | None = None
     fields: tuple[tuple[str, str], ...] = ()  # (label, value) of the seven fields, for details
     missing: tuple[str, ...] = ()
+    verouderd: bool = False  # no stand van zaken for longer than the gemeente's threshold
+    over_datum: bool = False  # planning passed and not afgerond
 
 
 @dataclass(frozen=True)
@@ -213,5 +215,80 @@ class FormErrors:
     errors: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class SectionTally:
+    part: str
+    title: str
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class KeyAnswer:
+    question: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BouwsteenBrief:
+    title: str
+    lead: str
+    answered: int
+    total: int
+    acties: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Where a gemeente stands, for the stuurgroep."""
+
+    gemeente: str
+    day: date
+    stale_weeks: int
+    sections: tuple[SectionTally, ...]
+    key_answers: tuple[KeyAnswer, ...]
+    bouwstenen: tuple[BouwsteenBrief, ...]
+    groups: tuple[tuple[str, tuple[PuntSummary, ...]], ...]
+    status_counts: tuple[tuple[str, int], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not any(s.answered for s in self.sections) and not any(c for _, c in self.status_counts)
+
+    @property
+    def open_punten(self) -> tuple[PuntSummary, ...]:
+        return tuple(p for _, punten in self.groups for p in punten)
+
+
+@dataclass(frozen=True)
+class RegioRow:
+    gemeente: str
+    deel1: tuple[int, int]
+    deel2: tuple[int, int]
+    open: int
+    verouderd: int
+    over_datum: int
+    afgerond: int
+
+
+@dataclass(frozen=True)
+class Regiobeeld:
+    """One line per gemeente of a regio, those that need attention first."""
+
+    regio: str
+    day: date
+    rows: tuple[RegioRow, ...]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A document for the adapter to hand over (Slack: upload it into the channel)."""
+
+    filename: str
+    title: str
+    content: bytes
+
+
 Reply = (Notice | Welcome | QuestionPrompt | Help | ProgressReport | QuestionList | Recap | Paused
-         | StartThread | CommandHelp | PuntDetail | PuntList | OpenForm | FormErrors)
+         | StartThread | CommandHelp | PuntDetail | PuntList | OpenForm | FormErrors | Summary
+         | Regiobeeld | ExportFile)

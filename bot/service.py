@@ -9,27 +9,33 @@ the bot confirms is already stored. A delivery id seen before is ignored (platfo
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.access import BEHEERDER, LID, Facts, Need, authorize, may_create_gemeente
 from bot.commands import USAGE, BotCmd, BotCommand, parse, start_arguments
+from bot.dutch import AMSTERDAM
+from bot.export import excel, markdown, word
 from bot.gesprek import Conversation, Gesprek, Turn, restore
 from bot.messages import FormInput, Inbound, PlaceKind, Start, User
 from bot.plan import WALK, FieldError, Plan, PlanCommand, PuntWalk, parse_plan_command
 from bot.replies import (
     CommandHelp,
+    ExportFile,
     FormErrors,
     HomeEntry,
     HomeView,
     Notice,
     OpenForm,
     Recap,
+    Regiobeeld,
     Reply,
     StartThread,
     Tone,
 )
+from bot.report import EXPORT_FORMATS, ReportCommand, Reporter, parse_report_command
 from bot.textinput import MAX_NAME_LENGTH, gemeente_key, gemeente_naam
 from dialogues.content import Questionnaire, checklist, ontwikkelplan
 from dialogues.flow import END
@@ -78,6 +84,7 @@ class Service:
         self.gesprek = Gesprek(questionnaire or checklist())
         self.plan = Plan(ontwikkelplan())
         self.walk = PuntWalk(self.plan)
+        self.reporter = Reporter(self.gesprek.questionnaire, self.plan)
         self.clock = clock
 
     # --- entry points ---------------------------------------------------------------------------
@@ -95,6 +102,9 @@ class Service:
                 if inbound.form is not None:
                     return ctx.said + self._submit(ctx, inbound.form)
                 if inbound.command is not None:
+                    report_command = parse_report_command(inbound.command)
+                    if report_command:
+                        return ctx.said + self._report(ctx, report_command)
                     plan_command = parse_plan_command(inbound.command)
                     if plan_command:
                         return ctx.said + self._plan_command(ctx, plan_command)
@@ -114,6 +124,9 @@ class Service:
 
     def _message(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
+        report_command = None if inbound.start else parse_report_command(inbound.text)
+        if report_command:
+            return self._report(ctx, report_command)
         # In a channel's threads people talk among themselves: unless they address the bot, it
         # answers only in the thread of its own gesprek.
         quiet = inbound.place.kind is PlaceKind.THREAD and not inbound.addressed and not inbound.start
@@ -147,6 +160,92 @@ class Service:
             replies = self.gesprek.handle(turn, conv, inbound.text, inbound.expects)
         self._save(ctx, gemeente, inbound.place.id, conv)
         return replies + self._offer_drafts(turn, replies)
+
+    # --- summaries, regiobeeld, exports -----------------------------------------------------------
+
+    def export(self, name: str, fmt: str) -> ExportFile:
+        """A document for the operator (``leidraadbot export``): no chat access applies."""
+        with self.store.transaction():
+            gemeente = self.store.gemeente(gemeente_key(name))
+            if gemeente is None:
+                raise Problem(f"De gemeente ‘{gemeente_naam(name)}’ is niet bekend bij Leidraadbot.")
+            return self._export(gemeente, fmt, self._today())
+
+    def regiobeeld(self, name: str) -> Regiobeeld:
+        """The regiobeeld of a regio for the operator (``leidraadbot samenvatting --regio``)."""
+        with self.store.transaction():
+            regio = next(self.store.db["regios"].rows_where("key = ?", [gemeente_key(name)]), None)
+            if regio is None:
+                raise Problem(f"De regio ‘{name.strip()}’ is niet bekend bij Leidraadbot.")
+            return self.reporter.regiobeeld(self.store, regio, self._today())
+
+    def _today(self, ctx: Context | None = None):
+        return (ctx.now if ctx else self.clock()).astimezone(AMSTERDAM).date()
+
+    def _export(self, gemeente: dict, fmt: str, today) -> ExportFile:
+        fmt = (fmt or "docx").lower().lstrip(".")
+        if fmt not in EXPORT_FORMATS:
+            raise Problem(f"‘{fmt}’ is geen exportformaat; kies md, docx of xlsx.", Tone.WARNING)
+        data = self.reporter.export_data(self.store, gemeente, today)
+        content = {
+            "md": lambda: markdown.summary(data.summary).encode(),
+            "docx": lambda: word.document(data, self.plan.content),
+            "xlsx": lambda: excel.workbook(data, self.plan.content),
+        }[fmt]()
+        slug = re.sub(r"[^a-z0-9]+", "-", gemeente["key"]).strip("-") or "gemeente"
+        return ExportFile(f"ontwikkelplan-{slug}-{today.isoformat()}.{fmt}",
+                          f"Ontwikkelplan gemeente {gemeente['naam']} ({today:%d-%m-%Y})", content)
+
+    def _report(self, ctx: Context, command: ReportCommand) -> list[Reply]:
+        if command.name == "regiobeeld":
+            return self._regiobeeld(ctx)
+        gemeente = self._gemeente(ctx, ctx.inbound.gemeente)
+        self._check(ctx, gemeente)
+        today = self._today(ctx)
+        if command.name == "samenvatting":
+            return [self.reporter.summary(self.store, gemeente, today)]
+        if command.name == "export":
+            if not ctx.inbound.forms:
+                return [Notice("Een export maak je met ‘leidraadbot export --gemeente "
+                               f"{gemeente['naam']} --formaat docx -o ontwikkelplan.docx’ (of md, "
+                               "xlsx), of in Slack met ‘/leidraad export docx’.")]
+            return [self._export(gemeente, command.argument, today)]
+        self._check(ctx, gemeente, Need.BEHEER)
+        if command.name == "regio":
+            naam, key = self._name(command.argument)
+            regio = self.store.regio(key, naam, ctx.at)
+            self.store.set_gemeente(gemeente["id"], regio_id=regio["id"])
+            return [Notice(f"Gemeente {gemeente['naam']} hoort nu bij regio {regio['naam']}.",
+                           Tone.SUCCESS)]
+        weeks = command.argument
+        if not weeks.isdigit() or not 1 <= int(weeks) <= 52:
+            raise Problem("Geef het aantal weken als getal van 1 tot en met 52, bijvoorbeeld "
+                          "‘verouderd na 8 weken’.", Tone.WARNING)
+        self.store.set_gemeente(gemeente["id"], stale_weeks=int(weeks))
+        return [Notice(f"Een ontwikkelpunt heet nu verouderd na {int(weeks)} weken zonder stand van "
+                       "zaken.", Tone.SUCCESS)]
+
+    def _regiobeeld(self, ctx: Context) -> list[Reply]:
+        """For a projectleider: their regio, or that of the channel's gemeente."""
+        place = ctx.inbound.place
+        led = self.store.projectleider_regios(ctx.user.id)
+        if place.kind is PlaceKind.CONSOLE or place.channel:
+            gemeente = self._gemeente(ctx, ctx.inbound.gemeente)
+            regio = self.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
+            if regio is None:
+                raise Problem(f"Gemeente {gemeente['naam']} hoort nog niet bij een regio; een "
+                              "beheerder zet dat met ‘regio instellen <naam van de regio>’.", Tone.WARNING)
+        elif len(led) == 1:
+            regio = led[0]
+        else:
+            raise Problem("Het regiobeeld is voor projectleiders van een regio. Vraag een beheerder "
+                          "van een gemeente in je regio om je toe te voegen met ‘/leidraad "
+                          "projectleider toevoegen @jij’.", Tone.WARNING)
+        if place.kind is not PlaceKind.CONSOLE and regio["id"] not in {r["id"] for r in led}:
+            raise Problem(f"Het regiobeeld van {regio['naam']} is voor de projectleiders van de "
+                          "regio. Een beheerder van een gemeente in de regio kan je toevoegen met "
+                          "‘/leidraad projectleider toevoegen @jij’.", Tone.WARNING)
+        return [self.reporter.regiobeeld(self.store, regio, self._today(ctx))]
 
     # --- the ontwikkelplan ------------------------------------------------------------------------
 
@@ -301,6 +400,8 @@ class Service:
             return self._bind(ctx, command.argument)
         if command.name in (BotCmd.ADD, BotCmd.REMOVE):
             return self._members(ctx, add=command.name is BotCmd.ADD)
+        if command.name is BotCmd.LEAD:
+            return self._projectleiders(ctx)
         place = ctx.inbound.place
         arguments = start_arguments(command.argument)
         gemeente = self._gemeente(ctx, arguments.gemeente or ctx.inbound.gemeente)
@@ -365,6 +466,22 @@ class Service:
                 text = f"{person.naam} hoorde niet bij gemeente {gemeente['naam']}."
             replies.append(Notice(text, Tone.SUCCESS))
         return replies
+
+    def _projectleiders(self, ctx: Context) -> list[Reply]:
+        gemeente = self._gemeente(ctx, None)
+        self._check(ctx, gemeente, Need.BEHEER)
+        regio = self.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
+        if regio is None:
+            raise Problem(f"Zet eerst de regio van gemeente {gemeente['naam']} met ‘/leidraad regio "
+                          "instellen <naam>’.", Tone.WARNING)
+        if not ctx.inbound.mentions:
+            raise Problem("Noem wie projectleider wordt, bijvoorbeeld ‘/leidraad projectleider "
+                          "toevoegen @anna’.", Tone.WARNING)
+        for person in ctx.inbound.mentions:
+            self.store.add_projectleider(regio["id"], person.id, ctx.user.id, ctx.at)
+        names = ", ".join(p.naam for p in ctx.inbound.mentions)
+        return [Notice(f"{names} is nu projectleider van regio {regio['naam']} en kan het "
+                       "regiobeeld opvragen met ‘/leidraad samenvatting regio’.", Tone.SUCCESS)]
 
     # --- finding things -------------------------------------------------------------------------
 

@@ -142,3 +142,20 @@ def m003_ontwikkelpunten(db: Database) -> None:
         foreign_keys=[("ontwikkelpunt_id", "ontwikkelpunten", "id"), ("author_id", "users", "id")],
     )
     db["ontwikkelpunt_log"].create_index(["ontwikkelpunt_id", "id"])
+
+
+@migrations()
+def m004_regios_and_settings(db: Database) -> None:
+    # A regio (jeugdregio) groups gemeenten; its projectleiders read the regiobeeld.
+    db["regios"].create({"id": int, "key": str, "naam": str, "created_at": str}, pk="id",
+                        not_null={"key", "naam", "created_at"})
+    db["regios"].create_index(["key"], unique=True)
+    db["projectleiders"].create(
+        {"regio_id": int, "user_id": str, "added_by": str, "added_at": str},
+        pk=("regio_id", "user_id"),
+        not_null={"added_by", "added_at"},
+        foreign_keys=[("regio_id", "regios", "id"), ("user_id", "users", "id")],
+    )
+    db["gemeenten"].add_column("regio_id", int, fk="regios", fk_col="id")
+    # After how many weeks without a stand van zaken an ontwikkelpunt counts as verouderd.
+    db["gemeenten"].add_column("stale_weeks", int, not_null_default=6)

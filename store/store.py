@@ -121,6 +121,37 @@ class Store:
         """The gemeente with this id."""
         return self.db["gemeenten"].get(gemeente_id)
 
+    def set_gemeente(self, gemeente_id: int, **values: Any) -> None:
+        """Change settings of a gemeente (``regio_id``, ``stale_weeks``)."""
+        self.db["gemeenten"].update(gemeente_id, values)
+
+    # --- regios ---------------------------------------------------------------------------------
+
+    def regio(self, key: str, naam: str, at: str) -> dict:
+        """The regio with normalised name ``key``, created if it is new."""
+        self.db.execute("INSERT INTO regios (key, naam, created_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT(key) DO NOTHING", [key, naam, at])
+        return next(self.db["regios"].rows_where("key = ?", [key]))
+
+    def regio_by_id(self, regio_id: int) -> dict | None:
+        return next(self.db["regios"].rows_where("id = ?", [regio_id]), None)
+
+    def regio_gemeenten(self, regio_id: int) -> list[dict]:
+        """The gemeenten of a regio, by name."""
+        return list(self.db["gemeenten"].rows_where("regio_id = ?", [regio_id], order_by="naam"))
+
+    def add_projectleider(self, regio_id: int, user_id: str, by: str, at: str) -> None:
+        self.db.execute(
+            "INSERT INTO projectleiders (regio_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(regio_id, user_id) DO NOTHING", [regio_id, user_id, by, at])
+
+    def projectleider_regios(self, user_id: str) -> list[dict]:
+        """The regios someone is projectleider of."""
+        rows = self.db.execute(
+            "SELECT r.* FROM projectleiders p JOIN regios r ON r.id = p.regio_id "
+            "WHERE p.user_id = ? ORDER BY r.naam", [user_id])
+        return list(_dicts(rows))
+
     # --- channels and members -----------------------------------------------------------------
 
     def bind_channel(self, place: str, gemeente_id: int, user_id: str, at: str) -> None:
@@ -323,6 +354,16 @@ class Store:
             "FROM ontwikkelpunt_log l JOIN users u ON u.id = l.author_id "
             "WHERE l.ontwikkelpunt_id = ? ORDER BY l.id",
             [punt_id],
+        )
+        return list(_dicts(rows))
+
+    def history(self, gemeente_id: int) -> list[dict]:
+        """The history of all ontwikkelpunten of a gemeente, oldest first (for exports)."""
+        rows = self.db.execute(
+            "SELECT p.nummer, l.kind, l.field, l.value, l.previous, l.created_at, u.naam AS author "
+            "FROM ontwikkelpunt_log l JOIN ontwikkelpunten p ON p.id = l.ontwikkelpunt_id "
+            "JOIN users u ON u.id = l.author_id WHERE p.gemeente_id = ? ORDER BY l.id",
+            [gemeente_id],
         )
         return list(_dicts(rows))
 

@@ -34,6 +34,7 @@ from bot.dutch import AMSTERDAM, format_date, format_moment
 from bot.render import text as plain
 from bot.replies import (
     CommandHelp,
+    ExportFile,
     FormErrors,
     Help,
     HomeView,
@@ -47,8 +48,10 @@ from bot.replies import (
     QuestionList,
     QuestionPrompt,
     Recap,
+    Regiobeeld,
     Reply,
     StartThread,
+    Summary,
     Tone,
     Welcome,
 )
@@ -103,7 +106,7 @@ def render(replies: list[Reply]) -> list[SlackMessage]:
     return [
         SlackMessage(text=plain.render_one(reply), blocks=[b.to_dict() for b in blocks(reply)])
         for reply in replies
-        if not isinstance(reply, StartThread | OpenForm | FormErrors)
+        if not isinstance(reply, StartThread | OpenForm | FormErrors | ExportFile)
     ]
 
 
@@ -289,6 +292,59 @@ def _(reply: PuntDetail) -> list[Block]:
             text=PlainTextObject(text="Stand van zaken bijwerken"), action_id=STAND_BUTTON,
             value=str(punt.nummer))]))
     return result
+
+
+def _flag_marks(punt: PuntSummary) -> str:
+    return "".join(mark for mark, on in ((" :hourglass: _verouderd_", punt.verouderd),
+                                          (" :alarm_clock: _over datum_", punt.over_datum)) if on)
+
+
+@blocks.register
+def _(reply: Summary) -> list[Block]:
+    result: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=f"Samenvatting gemeente {reply.gemeente}"[:150])),
+        _context(f"Stand per {format_date(reply.day)}"),
+    ]
+    if reply.empty:
+        return [*result, _section("Nog niets ingevuld. Begin met `/leidraad start` voor de "
+                                  "Checklist sturing en `/leidraad ontwikkelpunt nieuw` voor het "
+                                  "ontwikkelplan.")]
+    result.append(_section("*Checklist sturing*\n" + "\n".join(
+        f"• {escape(s.part)} · {escape(s.title)}: {s.answered} van {s.total}" for s in reply.sections)))
+    if reply.key_answers:
+        result.append(_section("*Uit het bestuurlijk gesprek*\n" + "\n".join(
+            f"• _{escape(a.question)}_: {escape(_cut(a.text, 600))}" for a in reply.key_answers)))
+    result.append(_section("*Bouwstenen*\n" + "\n".join(
+        f"• {escape(b.title)}: {b.answered} van {b.total}"
+        + (f" · acties: {escape(_cut(b.acties, 200))}" if b.acties else "") for b in reply.bouwstenen)))
+    open_punten = reply.open_punten
+    counts = " · ".join(f"{label}: {count}" for label, count in reply.status_counts)
+    result += [DividerBlock(), _section(
+        f"*Ontwikkelpunten* ({counts})\nVerouderd (langer dan {reply.stale_weeks} weken geen stand "
+        f"van zaken): {sum(p.verouderd for p in open_punten)} · over datum: "
+        f"{sum(p.over_datum for p in open_punten)}")]
+    shown = 0
+    for title, punten in reply.groups:
+        room = MAX_LISTED - 10 - shown
+        if room <= 0:
+            break
+        lines = [_punt_text(p) + _flag_marks(p) for p in punten[:room]]
+        shown += len(lines)
+        result.append(_section(f"*Basisfunctie {escape(title)}*\n" + "\n".join(lines)))
+    if len(open_punten) > shown:
+        result.append(_context(f"en {len(open_punten) - shown} meer; de volledige lijst staat in de "
+                               "export: `/leidraad export docx`"))
+    return result
+
+
+@blocks.register
+def _(reply: Regiobeeld) -> list[Block]:
+    lines = [f"*{escape(r.gemeente)}* · Deel I {r.deel1[0]}/{r.deel1[1]} · Deel II "
+             f"{r.deel2[0]}/{r.deel2[1]} · open {r.open} · verouderd {r.verouderd} · over datum "
+             f"{r.over_datum} · afgerond {r.afgerond}" for r in reply.rows[:MAX_LISTED]]
+    return [HeaderBlock(text=PlainTextObject(text=f"Regiobeeld {reply.regio}"[:150])),
+            _context(f"Stand per {format_date(reply.day)}; wie aandacht nodig heeft staat bovenaan"),
+            _section("\n".join(lines) or "Nog geen gemeenten in deze regio.")]
 
 
 def _options(pairs) -> list[Option]:

@@ -8,6 +8,7 @@ from functools import singledispatch
 from bot.dutch import AMSTERDAM, format_date, format_moment
 from bot.replies import (
     CommandHelp,
+    ExportFile,
     Help,
     Notice,
     OpenForm,
@@ -19,7 +20,9 @@ from bot.replies import (
     QuestionList,
     QuestionPrompt,
     Recap,
+    Regiobeeld,
     Reply,
+    Summary,
     Tone,
     Welcome,
 )
@@ -218,3 +221,56 @@ def _(reply: PuntDetail) -> str:
 def _(reply: OpenForm) -> str:
     return ("Dit opent een formulier in Slack." if reply.kind == "nieuw" else
             f"Dit opent het formulier om #{reply.nummer} bij te werken.")
+
+
+def _flags(punt: PuntSummary) -> str:
+    marks = [name for name, on in (("VEROUDERD", punt.verouderd), ("OVER DATUM", punt.over_datum))
+             if on]
+    return f" [{' · '.join(marks)}]" if marks else ""
+
+
+@render_one.register
+def _(reply: Summary) -> str:
+    head = f"Samenvatting gemeente {reply.gemeente} · {format_date(reply.day)}"
+    if reply.empty:
+        return head + "\n\n" + _wrap("Nog niets ingevuld. Begin met ‘start’ voor de Checklist "
+                                      "sturing en ‘ontwikkelpunt nieuw’ voor het ontwikkelplan.")
+    sections = "\n".join(f"  {s.part} · {s.title}: {s.answered} van {s.total} beantwoord"
+                         for s in reply.sections)
+    parts = [head, "Checklist sturing\n" + sections]
+    if reply.key_answers:
+        parts.append("Uit het bestuurlijk gesprek\n" + "\n".join(
+            _wrap(f"{a.question}: {a.text}", "  ") for a in reply.key_answers))
+    parts.append("Bouwstenen\n" + "\n".join(
+        _wrap(f"{b.title}: {b.answered} van {b.total}" + (f" · acties: {b.acties[:200]}"
+                                                          if b.acties else ""), "  ")
+        for b in reply.bouwstenen))
+    open_punten = reply.open_punten
+    counts = ", ".join(f"{label} {count}" for label, count in reply.status_counts)
+    lines = [f"Ontwikkelpunten: {counts}. Verouderd (langer dan {reply.stale_weeks} weken geen "
+             f"stand van zaken): {sum(p.verouderd for p in open_punten)}; over datum: "
+             f"{sum(p.over_datum for p in open_punten)}."]
+    for title, punten in reply.groups:
+        lines.append(f"Basisfunctie {title}")
+        lines += [_punt_line(p).replace(f"#{p.nummer} ", f"#{p.nummer}{_flags(p)} ", 1) for p in punten]
+    parts.append("\n".join(_wrap(line) if not line.startswith(" ") else line for line in lines))
+    return "\n\n".join(parts)
+
+
+@render_one.register
+def _(reply: Regiobeeld) -> str:
+    head = f"Regiobeeld {reply.regio} · {format_date(reply.day)}"
+    if not reply.rows:
+        return (head + "\n\nNog geen gemeenten in deze regio. Een beheerder zet zijn gemeente erin "
+                "met ‘regio instellen <naam>’.")
+    width = max(len(r.gemeente) for r in reply.rows)
+    lines = [f"  {'Gemeente'.ljust(width)}  Deel I  Deel II  open  verouderd  over datum  afgerond"]
+    lines += [f"  {r.gemeente.ljust(width)}  {f'{r.deel1[0]}/{r.deel1[1]}':>6}  "
+              f"{f'{r.deel2[0]}/{r.deel2[1]}':>7}  {r.open:>4}  {r.verouderd:>9}  {r.over_datum:>10}  "
+              f"{r.afgerond:>8}" for r in reply.rows]
+    return head + "\n\n" + "\n".join(lines)
+
+
+@render_one.register
+def _(reply: ExportFile) -> str:
+    return f"{reply.title} ({reply.filename})"

@@ -1,0 +1,65 @@
+"""The ontwikkelplan as an Excel workbook: ontwikkelpunten, answers and history."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from bot.dutch import AMSTERDAM
+from bot.export.word import clean
+from bot.report import ExportData
+from dialogues.content import Ontwikkelplan
+
+HEADER = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: list[int]) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER, HEADER_FILL
+    for row in rows:
+        sheet.append([None] * len(row))
+        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
+            cell.value = value if isinstance(value, date | int | bool) or value is None else clean(value)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: "=SUM(...)" in an answer is not a formula
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(value, date):
+                cell.number_format = "DD-MM-YYYY"
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def workbook(data: ExportData, plan: Ontwikkelplan) -> bytes:
+    labels = {f.id: f.label for f in plan.fields}
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(book, "Ontwikkelpunten",
+           ["Nummer", "Basisfunctie", "Quickscan-thema", labels["ontwikkelpunt"],
+            labels["beoogd_resultaat"], labels["verbeteractie"], labels["kosten"], labels["wie"],
+            "Planning", "Status", "Stand van zaken", "Datum stand van zaken", "Verouderd",
+            "Over datum"],
+           [[p["nummer"], p["basisfunctie"], p["thema"], p["ontwikkelpunt"], p["beoogd_resultaat"],
+             p["verbeteractie"], p["kosten"], p["wie"],
+             p["planning_datum"], p["status"], p["stand_van_zaken"], p["stand_datum"],
+             "ja" if p["verouderd"] else "nee", "ja" if p["over_datum"] else "nee"]
+            for p in data.punten],
+           [9, 28, 32, 40, 32, 40, 24, 20, 12, 14, 40, 14, 11, 11])
+    _sheet(book, "Antwoorden", ["Deel", "Onderdeel", "Vraag", "Antwoord", "Door"],
+           [list(row) for row in data.answers], [9, 32, 50, 70, 18])
+    _sheet(book, "Geschiedenis", ["Nummer", "Datum", "Door", "Soort", "Veld", "Waarde", "Was"],
+           [[h["nummer"], datetime.fromisoformat(h["created_at"]).astimezone(AMSTERDAM)
+             .replace(tzinfo=None), h["author"], h["kind"], h["field"] or "", h["value"],
+             h["previous"] or ""] for h in data.history],
+           [9, 18, 18, 10, 18, 60, 40])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,199 @@
+"""Summaries, the regiobeeld and the exports, on a gemeente with a filled plan."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from bot.export import markdown
+from bot.messages import Inbound, Place, PlaceKind, User
+from bot.render.text import render
+from bot.replies import ExportFile, Notice, Regiobeeld, Summary
+from bot.service import Service
+from dialogues.content import checklist
+
+from .conftest import Chat, Clock, console_inbound
+
+TODAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+# (basisfunctie, doel, planning, weeks since the last stand, status)
+PUNTEN = [
+    (1, "Meldcode *vaker* gebruiken", "1-3-2027", 1, "open"),
+    (1, "Zicht op veiligheid in elk plan", "1-10-2026", 2, "in uitvoering"),   # over datum
+    (1, "Samenwerken met VT <VT>", "1-6-2027", 10, "in uitvoering"),          # verouderd
+    (2, "Preventie structureel bekostigen", "1-2-2027", 12, "open"),          # verouderd
+    (2, "Scholen als vindplaats", "1-11-2026", 9, "open"),                    # both
+    (3, "Website in begrijpelijke taal", "1-4-2027", 3, "afgerond"),
+    (4, "Eén plan per gezin", "1-5-2027", 1, "open"),
+    (4, "Regie helder beleggen", "1-1-2026", 1, "vervallen"),
+    (5, "Leren van klachten", "1-9-2027", 4, "in uitvoering"),
+    (5, "Intervisie voor iedereen", "1-7-2027", 20, "afgerond"),
+]
+
+
+def fill(service: Service, clock: Clock, gemeente: str = "Utrecht", punten=PUNTEN,
+         answer_all: bool = True) -> None:
+    chat = Chat(service, "Anna", gemeente)
+    clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    chat.start()
+    if answer_all:
+        for question in checklist().questions:
+            chat.say(f"Antwoord op {question.id}")
+    for basisfunctie, doel, planning, _, _ in punten:
+        for value in ("ontwikkelpunt nieuw", str(basisfunctie), "overslaan", doel, "overslaan",
+                      "overslaan", "overslaan", "Anna", planning, "overslaan"):
+            chat.say(value)
+    for nummer, (_, _, _, weeks, status) in enumerate(punten, 1):
+        clock.now = datetime.fromtimestamp(TODAY.timestamp() - weeks * 7 * 86400, UTC)
+        chat.say(f"bijwerken {nummer} Stand {weeks} weken geleden")
+        if status != "open":
+            chat.say(f"status {nummer} {status}")
+    clock.now = TODAY
+
+
+@pytest.fixture
+def filled(store):
+    clock = Clock()
+    service = Service(store, clock=clock)
+    fill(service, clock)
+    return service, clock
+
+
+def test_the_summary_counts_and_flags(filled):
+    service, _ = filled
+    [summary] = Chat(service).say("samenvatting")
+    assert isinstance(summary, Summary) and summary.day == date(2026, 12, 1)
+    assert all(s.answered == s.total for s in summary.sections)
+    assert [a.question for a in summary.key_answers] == [
+        "Waar ligt prioriteit", "Wat heb je nodig", "Wat ontbreekt er nog"]
+    assert dict(summary.status_counts) == {"open": 4, "in uitvoering": 3, "afgerond": 2,
+                                           "vervallen": 1}
+    flagged = {p.ontwikkelpunt: (p.verouderd, p.over_datum) for p in summary.open_punten}
+    assert len(flagged) == 7
+    assert flagged["Zicht op veiligheid in elk plan"] == (False, True)
+    assert flagged["Samenwerken met VT <VT>"] == (True, False)
+    assert flagged["Scholen als vindplaats"] == (True, True)
+    assert flagged["Eén plan per gezin"] == (False, False)
+    assert [b.acties for b in summary.bouwstenen] == [f"Antwoord op bouwsteen{n}.acties" for n in range(1, 6)]
+    text = " ".join(render([summary]).split())
+    assert "Verouderd (langer dan 6 weken geen stand van zaken): 3; over datum: 2." in text
+    assert "#5 [VEROUDERD · OVER DATUM] Scholen als vindplaats" in text
+
+
+def test_the_threshold_is_set_per_gemeente(filled):
+    service, _ = filled
+    chat = Chat(service)
+    assert "verouderd na 11 weken" in " ".join(r.text for r in chat.say("verouderd na 11 weken"))
+    [summary] = chat.say("samenvatting")
+    assert sum(p.verouderd for p in summary.open_punten) == 1  # only the one of 12 weeks
+    assert "1 tot en met 52" in chat.say("verouderd na nul weken")[0].text
+
+
+def test_markdown_has_the_same_content_escaped(filled):
+    service, _ = filled
+    text = service.export("Utrecht", "md").content.decode()
+    assert text.startswith("# Samenvatting gemeente Utrecht\n")
+    assert "Meldcode \\*vaker\\* gebruiken" in text
+    assert "Samenwerken met VT &lt;VT&gt; **verouderd**" in text
+    assert "Scholen als vindplaats **verouderd · over datum**" in text
+    assert "open: 4, in uitvoering: 3, afgerond: 2, vervallen: 1" in text
+
+
+def test_an_empty_gemeente_gets_a_useful_summary(service):
+    chat = Chat(service, gemeente="Leegstad")
+    chat.start()
+    [summary] = chat.say("samenvatting")
+    assert summary.empty
+    assert "Nog niets ingevuld" in render([summary])
+    assert "Nog niets ingevuld" in markdown.summary(summary)
+
+
+def test_the_word_document_has_a_table_per_basisfunctie_and_the_chart(filled):
+    service, _ = filled
+    document = Document(io.BytesIO(service.export("Utrecht", "docx").content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Lokaal meerjarig ontwikkelplan" in text and "Gemeente Utrecht" in text
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert [h for h in headings if h.startswith("Basisfunctie")] == [
+        "Basisfunctie 1: Een veilige leefomgeving", "Basisfunctie 2: Tijdig signaleren van de vraag",
+        "Basisfunctie 3: Vindbare en toegankelijke hulp", "Basisfunctie 4: Handelen vanuit een brede blik",
+        "Basisfunctie 5: Leren en verbeteren"]
+    assert len(document.tables) == 5
+    assert all(len(t.columns) == 7 for t in document.tables)
+    assert document.tables[0].rows[0].cells[0].text == "Ontwikkelpunt"
+    assert document.tables[0].rows[0].cells[6].text == "Stand van zaken dd. ..."
+    assert [len(t.rows) - 1 for t in document.tables] == [3, 2, 1, 2, 2]
+    assert "Samenwerken met VT <VT>" in document.tables[0].rows[3].cells[0].text
+    assert len(document.inline_shapes) == 1  # the chart
+    assert "Antwoord op gesprek.prioriteit" in text
+
+
+def test_the_workbook_has_three_sheets_with_filters_and_a_frozen_header(filled, store):
+    service, _ = filled
+    book = load_workbook(io.BytesIO(service.export("Utrecht", "xlsx").content))
+    assert book.sheetnames == ["Ontwikkelpunten", "Antwoorden", "Geschiedenis"]
+    punten = book["Ontwikkelpunten"]
+    assert punten.freeze_panes == "A2" and punten.auto_filter.ref == "A1:N11"
+    rows = list(punten.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 10 and rows[1][9] == "in uitvoering"
+    assert rows[1][8] == datetime(2026, 10, 1)
+    assert book["Antwoorden"].max_row == 1 + len(checklist().questions)
+    assert book["Geschiedenis"].max_row > 10
+
+
+def test_a_formula_in_an_answer_stays_text_in_excel(store):
+    clock = Clock()
+    service = Service(store, clock=clock)
+    chat = Chat(service)
+    chat.start()
+    chat.say("=HYPERLINK(\"http://example.org\",\"klik\")")
+    book = load_workbook(io.BytesIO(service.export("Utrecht", "xlsx").content))
+    cell = book["Antwoorden"]["D2"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+
+
+def test_the_regiobeeld_puts_the_gemeenten_that_need_attention_first(store):
+    clock = Clock()
+    service = Service(store, clock=clock)
+    fill(service, clock, "Utrecht")
+    fill(service, clock, "Zeist", punten=PUNTEN[5:7], answer_all=False)
+    fill(service, clock, "Houten", punten=PUNTEN[3:5], answer_all=False)
+    for naam in ("Utrecht", "Zeist", "Houten"):
+        Chat(service, "Anna", naam).say("regio instellen Regio  Utrecht")
+    [beeld] = Chat(service).say("samenvatting regio")
+    assert isinstance(beeld, Regiobeeld) and beeld.regio == "Regio Utrecht"
+    rows = {r.gemeente: r for r in beeld.rows}
+    assert [r.gemeente for r in beeld.rows] == ["Utrecht", "Houten", "Zeist"]
+    assert (rows["Utrecht"].deel1, rows["Utrecht"].open, rows["Utrecht"].verouderd,
+            rows["Utrecht"].over_datum, rows["Utrecht"].afgerond) == ((23, 23), 7, 3, 2, 2)
+    assert (rows["Houten"].verouderd, rows["Houten"].over_datum) == (2, 1)
+    assert (rows["Zeist"].deel2, rows["Zeist"].afgerond) == ((0, 25), 1)
+    assert "| Utrecht | 23/23 | 25/25 | 7 | 3 | 2 | 2 |" in markdown.regiobeeld(beeld)
+
+
+def test_the_regiobeeld_is_for_projectleiders_only(filled, store):
+    service, _ = filled
+    Chat(service).say("regio instellen Regio Utrecht")
+    user = User("slack:T1:U9", "Bram")
+    bram = Inbound(user, Place(PlaceKind.DIRECT, "slack:T1:D9"), command="samenvatting regio")
+    [refusal] = service.handle(bram)
+    assert isinstance(refusal, Notice) and "projectleider" in refusal.text
+    with store.transaction():
+        store.ensure_user(user.id, "Bram", TODAY.isoformat())
+        regio = store.regio("regio utrecht", "Regio Utrecht", TODAY.isoformat())
+        store.add_projectleider(regio["id"], user.id, user.id, TODAY.isoformat())
+    [beeld] = service.handle(bram)
+    assert isinstance(beeld, Regiobeeld) and [r.gemeente for r in beeld.rows] == ["Utrecht"]
+
+
+def test_export_in_the_console_points_to_the_command_line(filled):
+    service, _ = filled
+    [hint] = service.handle(console_inbound(text="export docx"))
+    assert "leidraadbot export --gemeente Utrecht" in hint.text
+    [document] = service.handle(replace(console_inbound(text="export xlsx"), forms=True))
+    assert isinstance(document, ExportFile)
+    assert document.filename == "ontwikkelplan-utrecht-2026-12-01.xlsx"
