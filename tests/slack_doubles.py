@@ -50,7 +50,14 @@ class FakeSlackApi:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                raw = self.rfile.read(length).decode()
+                data = self.rfile.read(length)
+                if self.path.startswith("/upload/"):  # the file upload URL files_upload_v2 gets
+                    fake._record("upload", {"file_id": self.path.rsplit("/", 1)[1], "content": data})
+                    self.send_response(200)
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
+                raw = data.decode()
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     params = json.loads(raw or "{}")
                 else:
@@ -92,6 +99,11 @@ class FakeSlackApi:
         self.held[method] = threading.Event()
         return self.held[method]
 
+    def _record(self, method: str, params: dict) -> None:
+        with self._changed:
+            self.calls.append(Call(method, params))
+            self._changed.notify_all()
+
     def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
         if method in self.held:
             self.held[method].wait(timeout=30)
@@ -114,6 +126,10 @@ class FakeSlackApi:
                             "profile": {"display_name": NAMES.get(user, user)}}
         elif method == "chat.postMessage":
             body |= {"channel": params.get("channel"), "ts": f"1800000000.{next(self._ts):06d}"}
+        elif method == "files.getUploadURLExternal":
+            body |= {"upload_url": self.url.replace("/api/", "/upload/F1"), "file_id": "F1"}
+        elif method == "files.completeUploadExternal":
+            body["files"] = [{"id": "F1", "title": "bestand"}]
         elif method == "conversations.open":
             body["channel"] = {"id": "D" + str(params.get("users", "X"))}
         return 200, body, {}

@@ -129,3 +129,47 @@ def test_an_ontwikkelpunt_typed_in_a_thread_takes_a_slack_user_as_wie(slack):
     assert (punt["wie"], punt["wie_id"], punt["concept"]) == ("Cor", "slack:T1:U3", 0)
     last = slack.api.named("chat.postMessage")[-1]
     assert last["thread_ts"] == thread_ts and "Deel I › Rollen en taken · vraag 1 van 23" in last["text"]
+
+
+def test_the_summary_is_posted_in_the_channel_within_slacks_limits(slack):
+    person = bind(slack)
+    for n in range(45):  # more than fit in one message
+        new_punt(slack, person, **{**VALID, "ontwikkelpunt": f"Punt {n}"})
+    slack.api.clear()
+    person.command("samenvatting")
+    slack.settle()
+    [message] = slack.api.named("chat.postMessage")
+    assert message["channel"] == "C1" and "Samenvatting gemeente Utrecht" in message["text"]
+    assert len(message["blocks"]) <= 50
+    assert all(len(json.dumps(b)) < 3500 for b in message["blocks"])
+    text = blocks_text(message)
+    assert "en 15 meer" in text and "/leidraad export docx" in text
+
+
+def test_an_export_is_uploaded_into_the_channel(slack):
+    person = bind(slack)
+    new_punt(slack, person, **VALID)
+    person.command("export xlsx")
+    slack.settle()
+    [complete] = slack.api.named("files.completeUploadExternal")
+    assert complete["channel_id"] == "C1"
+    [upload] = slack.api.named("upload")
+    assert upload["content"][:2] == b"PK"  # a zip: the xlsx
+    person.command("export pdf")
+    slack.settle()
+    assert "geen exportformaat" in slack.api.named("cmd")[-1]["text"]
+
+
+def test_the_regiobeeld_for_a_projectleider(slack):
+    person = bind(slack)
+    person.command("regio instellen Regio Midden")
+    person.command("projectleider toevoegen <@U3|cor>")
+    slack.settle()
+    assert "projectleider van regio Regio Midden" in slack.api.named("cmd")[-1]["text"]
+    slack.user("U3").command("samenvatting regio", channel="D3")
+    slack.settle()
+    posted = slack.api.named("chat.postMessage")[-1]
+    assert posted["channel"] == "D3" and "Regiobeeld Regio Midden" in posted["text"]
+    slack.user("U2").command("samenvatting regio", channel="D2")
+    slack.settle()
+    assert "projectleiders" in slack.api.named("cmd")[-1]["text"]

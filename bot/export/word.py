@@ -8,6 +8,8 @@ import re
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from bot.dutch import format_date
@@ -30,6 +32,16 @@ def _orient(section, landscape: bool) -> None:
     short, long = sorted((section.page_width, section.page_height))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
+
+def _repeat_header(table) -> None:
+    """Repeat the header row on every page, and keep it with the first row."""
+    row = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row.append(header)
+    for paragraph in table.rows[0].cells[0].paragraphs:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def document(data: ExportData, plan: Ontwikkelplan) -> bytes:
@@ -65,10 +77,11 @@ def document(data: ExportData, plan: Ontwikkelplan) -> bytes:
     labels = {f.id: f.label for f in plan.fields}
     for functie in plan.basisfuncties:
         doc.add_heading(f"Basisfunctie {functie.number}: {functie.title}", level=1)
-        doc.add_paragraph(functie.description.split("\n\n")[0])
+        doc.add_paragraph(functie.description.split("\n\n")[0]).paragraph_format.keep_with_next = True
         punten = [p for p in data.punten if p["basisfunctie_nr"] == functie.number]
         table = doc.add_table(rows=1, cols=len(COLUMNS))
         table.style = "Light Grid Accent 1"
+        _repeat_header(table)
         for cell, field in zip(table.rows[0].cells, COLUMNS, strict=True):
             cell.text = labels[field]
         for punt in punten:

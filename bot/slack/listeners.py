@@ -28,7 +28,17 @@ from bot.render.slack import (
     punt_form,
     render,
 )
-from bot.replies import FormErrors, Notice, OpenForm, Reply, StartThread, Tone
+from bot.replies import (
+    ExportFile,
+    FormErrors,
+    Notice,
+    OpenForm,
+    Regiobeeld,
+    Reply,
+    StartThread,
+    Summary,
+    Tone,
+)
 from bot.service import Service
 from bot.slack.translate import (
     People,
@@ -169,7 +179,14 @@ class Listeners:
                 metadata = json.dumps({"channel": channel, "kind": reply.kind, "nummer": reply.nummer})
                 client.views_open(trigger_id=trigger_id,
                                   view=punt_form(reply, self.service.plan.content, metadata))
-        answer(render(replies))
+            elif isinstance(reply, ExportFile):
+                client.files_upload_v2(channel=channel, file=reply.content,
+                                       filename=reply.filename, title=reply.title,
+                                       initial_comment=f"{reply.title}, gevraagd door {user.naam}.")
+        # A summary is for the channel to read; the rest is for the one who asked.
+        public = [r for r in replies if isinstance(r, Summary | Regiobeeld)]
+        _post(client, channel, render(public))
+        answer(render([r for r in replies if r not in public]))
 
     def _start_thread(self, client: WebClient, team: str, channel: str, user: User,
                       start: StartThread, answer: Callable[[list[SlackMessage]], object]) -> None:
