@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from bot.access import BEHEERDER, LID, Facts, Need, authorize, may_create_gemeente
 from bot.commands import USAGE, BotCmd, BotCommand, parse, start_arguments
 from bot.dutch import AMSTERDAM
-from bot.export import excel, markdown, word
+from bot.export import markdown
 from bot.gesprek import Conversation, Gesprek, Turn, restore
 from bot.messages import FormInput, Inbound, PlaceKind, Start, User
 from bot.plan import WALK, FieldError, Plan, PlanCommand, PuntWalk, parse_plan_command
@@ -186,6 +186,8 @@ class Service:
         fmt = (fmt or "docx").lower().lstrip(".")
         if fmt not in EXPORT_FORMATS:
             raise Problem(f"‘{fmt}’ is geen exportformaat; kies md, docx of xlsx.", Tone.WARNING)
+        from bot.export import excel, word  # matplotlib and friends: only when a document is asked
+
         data = self.reporter.export_data(self.store, gemeente, today)
         content = {
             "md": lambda: markdown.summary(data.summary).encode(),
