@@ -12,13 +12,16 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
 from bot.config import ConfigError, Settings, from_env, slack_from_env
 from bot.console import Console, console_user
+from bot.dutch import AMSTERDAM
 from bot.export import markdown
+from bot.reminders import ReminderMessages, Scheduler, Ticker
 from bot.service import Problem, Service
 from bot.textinput import MAX_NAME_LENGTH, clean_text, gemeente_key
 from dialogues.commands import part_number
@@ -54,17 +57,29 @@ def build_parser() -> argparse.ArgumentParser:
                     "als gesprek, met de antwoorden per gemeente bewaard.",
     )
     commands = parser.add_subparsers(dest="command", metavar="opdracht", title="opdrachten")
-    for name, help_text in (
-        ("chat", "het gesprek in de terminal (ook via standaardinvoer te gebruiken)"),
-        ("run", "de bot starten: in Slack als SLACK_BOT_TOKEN gezet is, anders het gesprek in de "
-                "terminal"),
+    http = argparse.ArgumentParser(add_help=False)
+    http.add_argument("--http", action="store_true", help="de Events API over HTTP bedienen")
+    http.add_argument("--port", metavar="N", help="poort voor --http (standaard: $PORT of 3000)")
+    http.add_argument("--host", metavar="ADRES", default="0.0.0.0",
+                      help="adres voor --http (standaard: 0.0.0.0)")
+    for name, help_text, parents in (
+        ("chat", "het gesprek in de terminal (ook via standaardinvoer te gebruiken)", [common]),
+        ("run", "de bot starten met de herinneringen: in Slack als SLACK_BOT_TOKEN gezet is, "
+                "anders het gesprek in de terminal", [common, http]),
     ):
-        chat = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        chat = commands.add_parser(name, parents=parents, help=help_text, description=help_text)
         chat.add_argument("--gemeente", metavar="NAAM", help="de gemeente, bijvoorbeeld Utrecht")
         chat.add_argument("--gebruiker", metavar="NAAM",
                           help="jouw naam, zoals collega's die bij je antwoorden zien "
                                "(standaard: je inlognaam)")
         chat.add_argument("--deel", metavar="1|2", help="beginnen bij Deel I of Deel II")
+    reminders = commands.add_parser(
+        "herinneringen", parents=[common], help="de herinneringen versturen die nu aan de beurt zijn",
+        description="Verstuurt de herinneringen die aan de beurt zijn (elke minuut, of met "
+                    "--eenmalig één keer, voor cron).")
+    reminders.add_argument("--eenmalig", action="store_true", help="één keer kijken en stoppen")
+    reminders.add_argument("--nu", metavar="2026-12-01T09:00",
+                           help="doen alsof het nu dit moment is (tijd in Nederland)")
     summary = commands.add_parser(
         "samenvatting", parents=[common], help="de samenvatting van een gemeente, als Markdown",
         description="De samenvatting van een gemeente (of met --regio het regiobeeld), als Markdown.")
@@ -76,14 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--gemeente", metavar="NAAM")
     export.add_argument("--formaat", metavar="md|docx|xlsx", default="docx")
     export.add_argument("-o", "--uitvoer", metavar="BESTAND", help="standaard: de voorgestelde naam")
-    slack = commands.add_parser(
-        "slack", parents=[common], help="de bot in Slack (Socket Mode, of --http)",
+    commands.add_parser(
+        "slack", parents=[common, http], help="de bot in Slack (Socket Mode, of --http)",
         description="De bot in Slack. Zonder --http via Socket Mode (SLACK_APP_TOKEN, geen "
                     "publieke URL nodig); met --http via de Events API op /slack/events.")
-    slack.add_argument("--http", action="store_true", help="de Events API over HTTP bedienen")
-    slack.add_argument("--port", metavar="N", help="poort voor --http (standaard: $PORT of 3000)")
-    slack.add_argument("--host", metavar="ADRES", default="0.0.0.0",
-                       help="adres voor --http (standaard: 0.0.0.0)")
     return parser
 
 
@@ -102,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _slack(args, settings)
         if args.command in ("samenvatting", "export"):
             return _document(args, settings)
+        if args.command == "herinneringen":
+            return _reminders(args, settings)
         return _chat(args, settings)
     except Problem as problem:
         print(f"✗ {problem}", file=sys.stderr)
@@ -140,9 +153,10 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def _slack(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.app import build_app, run_http, run_socket_mode
+    from bot.slack.outbox import SlackOutbox
 
-    # `slack` is Socket Mode unless --http; `run` picks HTTP when there is no app token.
-    http = args.http if args.command == "slack" else not os.environ.get("SLACK_APP_TOKEN")
+    # Socket Mode unless --http; `run` also picks HTTP when there is no app token.
+    http = args.http or (args.command == "run" and not os.environ.get("SLACK_APP_TOKEN"))
     slack = slack_from_env(os.environ, http=http)
     port_text = getattr(args, "port", None) or os.environ.get("PORT") or "3000"
     if not port_text.isdigit() or int(port_text) > 65535:
@@ -150,6 +164,8 @@ def _slack(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.db_path)
     service = Service(store)
     app = build_app(service, slack, http=http)
+    if args.command == "run":
+        Ticker(_scheduler(service, SlackOutbox(app.client))).start()
     if http:
         run_http(app, service, getattr(args, "host", "0.0.0.0"), int(port_text))
     else:
@@ -178,6 +194,41 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as error:
             raise ConfigError(f"‘{path}’ kan niet worden geschreven: {error.strerror}.") from error
         print(f"✓ {document.title} opgeslagen als {path}")
+        return 0
+    finally:
+        store.close()
+
+
+def _scheduler(service: Service, outbox) -> Scheduler:
+    messages = ReminderMessages(service.store, service.plan, service.reporter)
+    return Scheduler(service.store, messages, outbox, service.clock)
+
+
+def _reminders(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.app import web_client
+    from bot.slack.outbox import SlackOutbox
+
+    now = None
+    if args.nu:
+        try:
+            now = datetime.fromisoformat(args.nu)
+        except ValueError:
+            raise ConfigError(f"--nu {args.nu!r} is geen moment; schrijf bijvoorbeeld "
+                              "--nu 2026-12-01T09:00") from None
+        now = now if now.tzinfo else now.replace(tzinfo=AMSTERDAM)
+    slack = slack_from_env(os.environ, http=True, sending_only=True)
+    store = Store(settings.db_path)
+    try:
+        scheduler = _scheduler(Service(store), SlackOutbox(web_client(slack)))
+        if not args.eenmalig:
+            ticker = Ticker(scheduler)
+            ticker.run()  # in the foreground, until Ctrl-C
+            return 0
+        outcomes = scheduler.run_once(now)
+        for key, outcome in outcomes:
+            print(f"{outcome}: {key}")
+        sent = sum(outcome == "sent" for _, outcome in outcomes)
+        print(f"✓ {sent} herinnering(en) verstuurd.")
         return 0
     finally:
         store.close()

@@ -41,8 +41,9 @@ class SlackSettings:
     api_url: str | None
 
 
-def slack_from_env(env: Mapping[str, str], http: bool) -> SlackSettings:
-    """Slack settings for Socket Mode (``http=False``) or HTTP mode; every problem in one error."""
+def slack_from_env(env: Mapping[str, str], http: bool, sending_only: bool = False) -> SlackSettings:
+    """Slack settings for Socket Mode (``http=False``) or HTTP mode, or only for sending (the
+    reminders one-shot needs just the bot token); every problem in one error."""
     bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
     signing_secret = env.get("SLACK_SIGNING_SECRET", "").strip()
     app_token = env.get("SLACK_APP_TOKEN", "").strip()
@@ -51,9 +52,12 @@ def slack_from_env(env: Mapping[str, str], http: bool) -> SlackSettings:
     if not bot_token.startswith("xoxb-"):
         problems.append("SLACK_BOT_TOKEN ontbreekt of begint niet met xoxb- (de Bot User OAuth "
                         "Token van de app)")
+    if sending_only:
+        http = True
+        signing_secret = signing_secret or "-"
     if http and not signing_secret:
         problems.append("SLACK_SIGNING_SECRET ontbreekt (Basic Information › Signing Secret)")
-    if http and signing_secret and not signing_secret.isalnum():
+    if http and signing_secret and not sending_only and not signing_secret.isalnum():
         problems.append("SLACK_SIGNING_SECRET bevat tekens die er niet in horen")
     if not http and not app_token.startswith("xapp-"):
         problems.append("SLACK_APP_TOKEN ontbreekt of begint niet met xapp- (nodig voor Socket "

@@ -208,6 +208,7 @@ class Plan:
             missing=tuple(self.labels[f] for f in self.missing(punt)),
             verouderd=verouderd,
             over_datum=over_datum,
+            wie_id=punt.get("wie_id") or "",
         )
 
     def open_groups(self, store, gemeente: dict, today: date | None = None
@@ -284,6 +285,8 @@ class Plan:
         values = self.parse_field(field, text, punt, mentions)
         at = turn.now.isoformat()
         turn.store.update_punt(punt["id"], values, at)
+        if values.get("wie_id"):  # the owner may then update it, also in a direct message
+            turn.store.add_member(turn.gemeente["id"], values["wie_id"], "lid", turn.user.id, at)
         if not punt["concept"] and str(punt.get(field) or "") != str(values[field] or ""):
             turn.store.log_punt(punt["id"], "veld", self.value_text(field, {**punt, **values}),
                                 turn.user.id, at, field=field,

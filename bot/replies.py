@@ -172,6 +172,7 @@ class PuntSummary:
     missing: tuple[str, ...] = ()
     verouderd: bool = False  # no stand van zaken for longer than the gemeente's threshold
     over_datum: bool = False  # planning passed and not afgerond
+    wie_id: str = ""  # the owner as a platform user, when known
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ class OpenForm:
     kind: str  # "nieuw" or "bijwerken"
     nummer: int | None = None
     values: tuple[tuple[str, str], ...] = ()
+    gemeente: str = ""
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,30 @@ class ExportFile:
     content: bytes
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder: the status one, the stuurgroep preparation, or the note before the summary.
+    ``personal``: to the owner of the items, not to the channel."""
+
+    kind: str  # status, voorbereiding, samenvatting
+    gemeente: str
+    items: tuple[PuntSummary, ...]
+    meeting: datetime | None
+    stale_weeks: int
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A gemeente's reminder settings and stuurgroepen, in words."""
+
+    gemeente: str
+    reminder: str
+    stale_weeks: int
+    prep_days: int
+    meetings: tuple[datetime, ...]
+
+
 Reply = (Notice | Welcome | QuestionPrompt | Help | ProgressReport | QuestionList | Recap | Paused
          | StartThread | CommandHelp | PuntDetail | PuntList | OpenForm | FormErrors | Summary
-         | Regiobeeld | ExportFile)
+         | Regiobeeld | ExportFile | Reminder | Setting)

@@ -16,11 +16,21 @@ from datetime import UTC, datetime
 
 from bot.access import BEHEERDER, LID, Facts, Need, authorize, may_create_gemeente
 from bot.commands import USAGE, BotCmd, BotCommand, parse, start_arguments
-from bot.dutch import AMSTERDAM
+from bot.dutch import AMSTERDAM, DateError, format_date, parse_date
 from bot.export import markdown
 from bot.gesprek import Conversation, Gesprek, Turn, restore
 from bot.messages import FormInput, Inbound, PlaceKind, Start, User
 from bot.plan import WALK, FieldError, Plan, PlanCommand, PuntWalk, parse_plan_command
+from bot.reminders import (
+    ScheduleCommand,
+    ScheduleError,
+    describe,
+    meeting_text,
+    parse_meeting,
+    parse_monthly,
+    parse_schedule_command,
+    parse_weekly,
+)
 from bot.replies import (
     CommandHelp,
     ExportFile,
@@ -32,6 +42,7 @@ from bot.replies import (
     Recap,
     Regiobeeld,
     Reply,
+    Setting,
     StartThread,
     Tone,
 )
@@ -102,6 +113,9 @@ class Service:
                 if inbound.form is not None:
                     return ctx.said + self._submit(ctx, inbound.form)
                 if inbound.command is not None:
+                    schedule = parse_schedule_command(inbound.command, command=True)
+                    if schedule:
+                        return ctx.said + self._schedule(ctx, schedule)
                     report_command = parse_report_command(inbound.command)
                     if report_command:
                         return ctx.said + self._report(ctx, report_command)
@@ -124,6 +138,9 @@ class Service:
 
     def _message(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
+        schedule = None if inbound.start else parse_schedule_command(inbound.text)
+        if schedule:
+            return self._schedule(ctx, schedule)
         report_command = None if inbound.start else parse_report_command(inbound.text)
         if report_command:
             return self._report(ctx, report_command)
@@ -249,6 +266,62 @@ class Service:
                           "‘/leidraad projectleider toevoegen @jij’.", Tone.WARNING)
         return [self.reporter.regiobeeld(self.store, regio, self._today(ctx))]
 
+    # --- reminder settings and stuurgroepen -----------------------------------------------------
+
+    def _schedule(self, ctx: Context, command: ScheduleCommand) -> list[Reply]:
+        gemeente = self._gemeente(ctx, ctx.inbound.gemeente)
+        self._check(ctx, gemeente)
+        if command.name not in ("toon", "lijst"):
+            self._check(ctx, gemeente, Need.BEHEER)
+        try:
+            notice = self._change_schedule(ctx, gemeente, command)
+        except ScheduleError as error:
+            raise Problem(str(error), Tone.WARNING) from None
+        gemeente = self.store.gemeente_by_id(gemeente["id"])
+        upcoming = tuple(datetime.fromisoformat(m["moment"])
+                         for m in self.store.stuurgroepen(gemeente["id"])
+                         if datetime.fromisoformat(m["moment"]) > ctx.now)
+        setting = Setting(gemeente["naam"], describe(gemeente), gemeente["stale_weeks"],
+                          gemeente["prep_days"], upcoming)
+        return [notice, setting] if notice else [setting]
+
+    def _change_schedule(self, ctx: Context, gemeente: dict, command: ScheduleCommand
+                         ) -> Notice | None:
+        """Apply a setting; the notice says what changed (None for just looking)."""
+        name, argument, gid = command.name, command.argument, gemeente["id"]
+        if name in ("wekelijks", "maandelijks"):
+            day, at = (parse_weekly if name == "wekelijks" else parse_monthly)(argument)
+            self.store.set_gemeente(gid, reminder_kind=name, reminder_day=day,
+                                    reminder_time=at.strftime("%H:%M"), reminder_since=ctx.at)
+            return Notice(f"De statusherinnering komt {describe(self.store.gemeente_by_id(gid))}.",
+                          Tone.SUCCESS)
+        if name == "uit":
+            self.store.set_gemeente(gid, reminder_kind=None, reminder_day=None, reminder_time=None)
+            return Notice("De statusherinnering staat uit.", Tone.SUCCESS)
+        if name == "stuurgroep":
+            moment = parse_meeting(argument, ctx.now)
+            if not self.store.add_stuurgroep(gid, moment.isoformat(), ctx.user.id, ctx.at):
+                return Notice(f"De stuurgroep van {meeting_text(moment)} stond er al.")
+            return Notice(f"Stuurgroep toegevoegd: {meeting_text(moment)}. De eigenaren krijgen "
+                          f"{gemeente['prep_days']} werkdagen vooraf een herinnering, en één werkdag "
+                          "vooraf komt de samenvatting in het kanaal.", Tone.SUCCESS)
+        if name == "verwijder":
+            try:
+                day = parse_date(argument)
+            except DateError as error:
+                raise ScheduleError(str(error)) from None
+            if not self.store.remove_stuurgroepen_on(gid, day.isoformat()):
+                raise ScheduleError(f"Op {format_date(day)} staat geen stuurgroep.")
+            return Notice(f"De stuurgroep van {format_date(day)} is verwijderd.", Tone.SUCCESS)
+        if name == "voorbereiding":
+            if not argument.isdigit() or not 1 <= int(argument) <= 20:
+                raise ScheduleError("Geef het aantal werkdagen als getal van 1 tot en met 20, "
+                                    "bijvoorbeeld ‘voorbereiding 5 werkdagen’.")
+            self.store.set_gemeente(gid, prep_days=int(argument))
+            return Notice(f"De eigenaren worden {int(argument)} werkdagen voor een stuurgroep "
+                          "herinnerd.", Tone.SUCCESS)
+        return None
+
     # --- the ontwikkelplan ------------------------------------------------------------------------
 
     def _plan_command(self, ctx: Context, command: PlanCommand) -> list[Reply]:
@@ -268,7 +341,8 @@ class Service:
                 return self._drafts(ctx, turn, chat)
             if command.name == "nieuw":
                 if not chat:
-                    return [OpenForm("nieuw")]  # an adapter with forms asks all fields at once
+                    # an adapter with forms asks all fields at once
+                    return [OpenForm("nieuw", gemeente=gemeente["naam"])]
                 punt = self.store.create_punt(gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
                 return self._begin_walk(ctx, turn, punt)
             punt = plan.find(turn, command.nummer)
@@ -280,11 +354,12 @@ class Service:
                                    f"‘wijzig {punt['nummer']} <veld>’.")]
                 if chat:
                     return self._begin_walk(ctx, turn, punt)
-                return [OpenForm("nieuw", punt["nummer"], plan.form_values(punt))]
+                return [OpenForm("nieuw", punt["nummer"], plan.form_values(punt), gemeente["naam"])]
             if command.name == "bijwerken":
                 if not command.value:
                     if not chat:
-                        return [OpenForm("bijwerken", punt["nummer"], plan.form_values(punt))]
+                        return [OpenForm("bijwerken", punt["nummer"], plan.form_values(punt),
+                                         gemeente["naam"])]
                     raise FieldError(f"Typ de stand van zaken erachter, bijvoorbeeld ‘bijwerken "
                                      f"{punt['nummer']} offerte opgevraagd’.")
                 plan.add_stand(turn, punt, command.value)

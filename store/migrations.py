@@ -159,3 +159,33 @@ def m004_regios_and_settings(db: Database) -> None:
     db["gemeenten"].add_column("regio_id", int, fk="regios", fk_col="id")
     # After how many weeks without a stand van zaken an ontwikkelpunt counts as verouderd.
     db["gemeenten"].add_column("stale_weeks", int, not_null_default=6)
+
+
+@migrations()
+def m005_reminders(db: Database) -> None:
+    # When the status reminder goes out: kind "wekelijks" (day = weekday, 0 is Monday) or
+    # "maandelijks" (day = day of the month), at `reminder_time` (HH:MM, Europe/Amsterdam).
+    db["gemeenten"].add_column("reminder_kind", str)
+    db["gemeenten"].add_column("reminder_day", int)
+    db["gemeenten"].add_column("reminder_time", str)
+    db["gemeenten"].add_column("reminder_since", str)  # moments before this one do not count
+    # How many working days before a stuurgroep the owners are asked to update.
+    db["gemeenten"].add_column("prep_days", int, not_null_default=5)
+
+    db["stuurgroepen"].create(
+        {"id": int, "gemeente_id": int, "moment": str, "created_by": str, "created_at": str},
+        pk="id",
+        not_null={"gemeente_id", "moment", "created_by", "created_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("created_by", "users", "id")],
+    )
+    db["stuurgroepen"].create_index(["gemeente_id", "moment"], unique=True)
+
+    # Every reminder message, claimed before it is sent and marked after: `key` names the moment
+    # and the recipient, so no message is sent twice. state: claimed, sent, skipped, failed.
+    db["reminders"].create(
+        {"key": str, "gemeente_id": int, "state": str, "holder": str, "lease_until": str,
+         "attempts": int, "error": str, "updated_at": str},
+        pk="key",
+        not_null={"gemeente_id", "state", "attempts", "updated_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id")],
+    )

@@ -378,6 +378,73 @@ class Store:
         )
         return {row["ontwikkelpunt_id"]: row for row in _dicts(rows)}
 
+    # --- stuurgroepen and reminders -----------------------------------------------------------
+
+    def gemeenten(self) -> list[dict]:
+        """Every gemeente, by name."""
+        return list(self.db["gemeenten"].rows_where(order_by="naam"))
+
+    def gemeente_channel(self, gemeente_id: int) -> str | None:
+        """The channel a gemeente was bound to most recently (where its reminders go)."""
+        row = self.db.execute(
+            "SELECT place FROM channels WHERE gemeente_id = ? ORDER BY bound_at DESC LIMIT 1",
+            [gemeente_id]).fetchone()
+        return row[0] if row else None
+
+    def add_stuurgroep(self, gemeente_id: int, moment: str, by: str, at: str) -> bool:
+        """Add a meeting (local ISO moment); False if that gemeente already has it."""
+        cursor = self.db.execute(
+            "INSERT INTO stuurgroepen (gemeente_id, moment, created_by, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(gemeente_id, moment) DO NOTHING",
+            [gemeente_id, moment, by, at])
+        return cursor.rowcount == 1
+
+    def stuurgroepen(self, gemeente_id: int) -> list[dict]:
+        """A gemeente's meetings, in order."""
+        return list(self.db["stuurgroepen"].rows_where(
+            "gemeente_id = ?", [gemeente_id], order_by="moment"))
+
+    def remove_stuurgroepen_on(self, gemeente_id: int, day: str) -> int:
+        """Remove the meetings on a day (ISO date); how many there were."""
+        return self.db.execute(
+            "DELETE FROM stuurgroepen WHERE gemeente_id = ? AND substr(moment, 1, 10) = ?",
+            [gemeente_id, day]).rowcount
+
+    def claim_reminder(self, key: str, gemeente_id: int, holder: str, now: str, lease_until: str,
+                       abandoned: set[str] = frozenset(), max_attempts: int = 2) -> bool:
+        """Claim a reminder message before sending it. True if this holder may send it now: it is
+        new, or its earlier claim lapsed or was left by a process that is gone, within the tries."""
+        inserted = self.db.execute(
+            "INSERT INTO reminders (key, gemeente_id, state, holder, lease_until, attempts, "
+            "updated_at) VALUES (?, ?, 'claimed', ?, ?, 1, ?) ON CONFLICT(key) DO NOTHING",
+            [key, gemeente_id, holder, lease_until, now]).rowcount
+        if inserted:
+            return True
+        row = self.db["reminders"].get(key)
+        retry = (row["state"] in ("claimed", "retry") and row["attempts"] < max_attempts
+                 and (row["state"] == "retry" or row["lease_until"] < now
+                      or row["holder"] in abandoned))
+        if not retry:
+            return False
+        self.db.execute(
+            "UPDATE reminders SET state = 'claimed', holder = ?, lease_until = ?, "
+            "attempts = attempts + 1, updated_at = ? WHERE key = ?",
+            [holder, lease_until, now, key])
+        return True
+
+    def finish_reminder(self, key: str, state: str, now: str, error: str | None = None) -> None:
+        """Mark a claimed reminder sent, skipped (nothing to say), retry or failed."""
+        self.db.execute("UPDATE reminders SET state = ?, error = ?, updated_at = ? WHERE key = ?",
+                        [state, error, now, key])
+
+    def reminder_holders(self) -> list[str]:
+        """Who holds claims that are not finished (to see which processes are gone)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT holder FROM reminders WHERE state = 'claimed'").fetchall()]
+
+    def reminder(self, key: str) -> dict | None:
+        return next(self.db["reminders"].rows_where("key = ?", [key]), None)
+
     # --- deliveries ---------------------------------------------------------------------------
 
     def claim_delivery(self, delivery_id: str, at: str) -> bool:

@@ -39,6 +39,8 @@ class FakeSlackApi:
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
         self.failing: dict[str, str] = {}  # method -> Slack error to answer with
         self.held: dict[str, threading.Event] = {}  # method -> answered only once the event is set
+        self.stalled: dict[str, threading.Event] = {}  # method -> never answered nor delivered
+        self.arrived = threading.Event()  # set when a stalled call came in
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         fake = self
@@ -104,7 +106,16 @@ class FakeSlackApi:
             self.calls.append(Call(method, params))
             self._changed.notify_all()
 
+    def stall(self, method: str) -> threading.Event:
+        """Let calls of ``method`` hang and then fail, as if they never reached Slack."""
+        self.stalled[method] = threading.Event()
+        return self.stalled[method]
+
     def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+        if method in self.stalled:
+            self.arrived.set()
+            self.stalled[method].wait(timeout=30)
+            return 503, {"ok": False, "error": "service_unavailable"}, {}
         if method in self.held:
             self.held[method].wait(timeout=30)
         with self._changed:

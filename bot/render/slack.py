@@ -49,6 +49,7 @@ from bot.replies import (
     QuestionPrompt,
     Recap,
     Regiobeeld,
+    Reminder,
     Reply,
     StartThread,
     Summary,
@@ -345,6 +346,34 @@ def _(reply: Regiobeeld) -> list[Block]:
     return [HeaderBlock(text=PlainTextObject(text=f"Regiobeeld {reply.regio}"[:150])),
             _context(f"Stand per {format_date(reply.day)}; wie aandacht nodig heeft staat bovenaan"),
             _section("\n".join(lines) or "Nog geen gemeenten in deze regio.")]
+
+
+def _owner(punt: PuntSummary) -> str:
+    """The owner mentioned when they are a Slack user (an id of our own), else their name."""
+    if punt.wie_id.startswith("slack:"):
+        return f"<@{punt.wie_id.rsplit(':', 1)[1]}>"
+    return escape(punt.wie or "?")
+
+
+@blocks.register
+def _(reply: Reminder) -> list[Block]:
+    result: list[Block] = [_section(("*Stuurgroep* · " if reply.meeting else "*Ontwikkelplan* · ")
+                                    + escape(plain.reminder_intro(reply)))]
+    for punt in reply.items[:MAX_LISTED]:
+        planning = format_date(punt.planning) if punt.planning else "geen planning"
+        stand = (f"\n_Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}:_ "
+                 f"{escape(_cut(punt.stand, 300))}" if punt.stand else "\n_nog geen stand van zaken_")
+        result.append(SectionBlock(
+            text=MarkdownTextObject(text=_cut(
+                f"*#{punt.nummer}* {escape(punt.ontwikkelpunt)}{_flag_marks(punt)}\n"
+                f"{_owner(punt)} · planning: {planning} · {punt.status}{stand}", SECTION_LIMIT)),
+            accessory=ButtonElement(text=PlainTextObject(text="Stand van zaken bijwerken"),
+                                    action_id=STAND_BUTTON,
+                                    value=f"{punt.nummer}|{reply.gemeente}"),
+        ))
+    if len(reply.items) > MAX_LISTED:
+        result.append(_context(f"en {len(reply.items) - MAX_LISTED} meer: `/leidraad ontwikkelpunten`"))
+    return result
 
 
 def _options(pairs) -> list[Option]:

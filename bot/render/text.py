@@ -21,7 +21,9 @@ from bot.replies import (
     QuestionPrompt,
     Recap,
     Regiobeeld,
+    Reminder,
     Reply,
+    Setting,
     Summary,
     Tone,
     Welcome,
@@ -274,3 +276,43 @@ def _(reply: Regiobeeld) -> str:
 @render_one.register
 def _(reply: ExportFile) -> str:
     return f"{reply.title} ({reply.filename})"
+
+
+def reminder_intro(reply: Reminder) -> str:
+    """The opening sentence of a reminder, the same on every surface."""
+    if reply.kind == "samenvatting":
+        return (f"De stuurgroep van gemeente {reply.gemeente} vergadert "
+                f"{meeting_words(reply.meeting)}. Hieronder staat waar de gemeente staat.")
+    if reply.kind == "voorbereiding":
+        lead = (f"De stuurgroep van gemeente {reply.gemeente} vergadert "
+                f"{meeting_words(reply.meeting)}. ")
+        return lead + ("Wil je de stand van zaken van jouw ontwikkelpunten bijwerken?"
+                       if reply.personal else
+                       "Eigenaren van open ontwikkelpunten: wil je de stand van zaken bijwerken?")
+    who = "Van jouw ontwikkelpunten bij" if reply.personal else "Bij"
+    return (f"{who} gemeente {reply.gemeente} zijn deze verouderd (langer dan {reply.stale_weeks} "
+            "weken geen stand van zaken) of over datum. Wil je ze bijwerken?")
+
+
+def meeting_words(moment) -> str:
+    return f"op {format_moment(moment)}" if moment else ""
+
+
+@render_one.register
+def _(reply: Reminder) -> str:
+    lines = [_wrap(reminder_intro(reply))]
+    lines += [_punt_line(p).replace(f"#{p.nummer} ", f"#{p.nummer}{_flags(p)} ", 1)
+              for p in reply.items]
+    if reply.items:
+        lines.append(_wrap("Werk bij met ‘bijwerken <nummer> <stand van zaken>’."))
+    return "\n".join(lines)
+
+
+@render_one.register
+def _(reply: Setting) -> str:
+    meetings = "\n".join(f"  {format_moment(m)}" for m in reply.meetings) or "  (geen)"
+    return (f"Herinneringen voor gemeente {reply.gemeente}\n"
+            f"  Statusherinnering: {reply.reminder}\n"
+            f"  Verouderd na: {reply.stale_weeks} weken zonder stand van zaken\n"
+            f"  Voorbereiding stuurgroep: {reply.prep_days} werkdagen vooraf\n"
+            f"Komende stuurgroepen:\n{meetings}")

@@ -24,17 +24,23 @@ from bot.slack.listeners import register
 log = logging.getLogger(__name__)
 
 
+def web_client(settings: SlackSettings) -> WebClient:
+    """Slack's Web API client; it retries after connection errors and rate limits (Retry-After)."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url or WebClient.BASE_URL,
+        timeout=15,
+        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+
+
 def build_app(service: Service, settings: SlackSettings, http: bool,
               listener_executor: Executor | None = None) -> App:
     """A Bolt app wired to ``service``; its Web API client retries after rate limits.
 
     Listeners run on ``listener_executor`` (Bolt's default pool when None) after the ack.
     """
-    client = WebClient(
-        token=settings.bot_token,
-        base_url=settings.api_url or WebClient.BASE_URL,
-        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=3)],
-    )
+    client = web_client(settings)
     try:
         app = App(
             client=client,

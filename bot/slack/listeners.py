@@ -135,8 +135,9 @@ class Listeners:
         team, channel = body["team"]["id"], body["channel"]["id"]
         place = place_of_channel(team, channel)
         user = self.people.user(team, body["user"]["id"])
-        replies = self.service.handle(Inbound(user, place, command=f"bijwerken {action['value']}",
-                                              forms=True))
+        nummer, _, gemeente = action["value"].partition("|")  # "3", or "3|Utrecht" from a reminder
+        replies = self.service.handle(Inbound(user, place, gemeente or None,
+                                              command=f"bijwerken {nummer}", forms=True))
         self._answer_command(client, team, channel, user, replies,
                              lambda messages: _post(client, channel, messages),
                              body.get("trigger_id"))
@@ -150,7 +151,8 @@ class Listeners:
             mentions = (self.people.user(team, picked),)
             values["wie"] = mentions[0].naam
         inbound = Inbound(self.people.user(team, body["user"]["id"]), place_of_channel(team, channel),
-                          form=FormInput(meta["kind"], meta["nummer"], values), mentions=mentions)
+                          meta.get("gemeente") or None, mentions=mentions,
+                          form=FormInput(meta["kind"], meta["nummer"], values))
         replies = self.service.handle(inbound)
         errors = next((r for r in replies if isinstance(r, FormErrors)), None)
         if errors:
@@ -176,7 +178,8 @@ class Listeners:
             if isinstance(reply, StartThread):
                 self._start_thread(client, team, channel, user, reply, answer)
             elif isinstance(reply, OpenForm) and trigger_id:
-                metadata = json.dumps({"channel": channel, "kind": reply.kind, "nummer": reply.nummer})
+                metadata = json.dumps({"channel": channel, "kind": reply.kind, "nummer": reply.nummer,
+                                       "gemeente": reply.gemeente})
                 client.views_open(trigger_id=trigger_id,
                                   view=punt_form(reply, self.service.plan.content, metadata))
             elif isinstance(reply, ExportFile):

@@ -1,0 +1,340 @@
+"""Reminders: settings, due moments on working days, exactly-once sending, failures, catch-up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.config import SlackSettings
+from bot.dutch import AMSTERDAM
+from bot.messages import FormInput, Inbound, User
+from bot.reminders import (
+    ReminderMessages,
+    ScheduleError,
+    Scheduler,
+    Ticker,
+    latest_status_moment,
+    parse_meeting,
+    parse_schedule_command,
+    working_days_before,
+)
+from bot.replies import Notice, Setting
+from bot.service import Service
+from bot.slack.app import web_client
+from bot.slack.outbox import SlackOutbox
+from bot.slack.translate import channel_place
+
+from .conftest import Clock
+from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
+
+ANNA, BRAM, COR = (User(f"slack:T1:{u}", n) for u, n in (("U1", "Anna"), ("U2", "Bram"),
+                                                         ("U3", "Cor")))
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=AMSTERDAM)
+
+
+def say(service: Service, text: str, who: User = ANNA, channel: str = "C1", **extra) -> list:
+    return service.handle(Inbound(who, channel_place("T1", channel), command=text, **extra))
+
+
+def punt(service: Service, doel: str, owner: User, planning: str, channel: str = "C1") -> None:
+    values = {"basisfunctie": "1", "ontwikkelpunt": doel, "wie": owner.naam, "planning": planning,
+              "status": "open", "stand_van_zaken": "Gestart"}
+    service.handle(Inbound(ANNA, channel_place("T1", channel), form=FormInput("nieuw", None, values),
+                           mentions=(owner,)))
+
+
+@pytest.fixture
+def api():
+    with FakeSlackApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def world(store, api):
+    """Utrecht in C1 with three ontwikkelpunten made on 1 June 2026."""
+    clock = Clock(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
+    service = Service(store, clock=clock)
+    say(service, "koppel Utrecht")
+    punt(service, "Meldcode vaker gebruiken", BRAM, "1-9-2026")      # over datum from September
+    punt(service, "Zicht op veiligheid", COR, "1-6-2027")           # verouderd after 6 weeks
+    punt(service, "Scholen als vindplaats", BRAM, "1-6-2027")
+    clock.now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    say(service, "bijwerken 3 Gesprekken met scholen gepland")     # fresh: not verouderd
+    scheduler = Scheduler(store, ReminderMessages(store, service.plan, service.reporter),
+                          SlackOutbox(web_client(_settings(api))), clock, holder="test:1")
+    api.clear()
+    return service, scheduler, clock
+
+
+def _settings(api):
+    return SlackSettings(BOT_TOKEN, SIGNING_SECRET, "", api.url)
+
+
+def posts(api) -> list[dict]:
+    return api.named("chat.postMessage")
+
+
+def test_settings_are_read_in_dutch_and_shown(world):
+    service, _, _ = world
+    [notice, setting] = say(service, "herinnering wekelijks maandag 9:00")
+    assert notice.text == "De statusherinnering komt elke maandag om 09:00."
+    assert isinstance(setting, Setting) and setting.reminder == "elke maandag om 09:00"
+    [_, setting] = say(service, "stuurgroep 15-12-2026 14:00")
+    assert setting.meetings == (local(2026, 12, 15, 14, 0),)
+    assert "dinsdag 15 december 2026 om 14:00" in say(service, "stuurgroep 15-12-2026 14:00")[0].text
+    [setting] = say(service, "stuurgroep")
+    assert len(setting.meetings) == 1
+    assert "verwijderd" in say(service, "stuurgroep verwijder 15 december 2026")[0].text
+    assert say(service, "herinnering maandelijks 31 8:30")[1].reminder == "elke maand op de 31e om 08:30"
+    assert say(service, "herinnering uit")[1].reminder == "uit"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("herinnering wekelijks maanddag 9:00", "Noem een dag"),
+    ("herinnering wekelijks maandag 25:00", "geen tijd"),
+    ("herinnering maandelijks 32 9:00", "1 tot en met 31"),
+    ("stuurgroep 31-02-2027", "bestaat niet"),
+    ("stuurgroep 1-1-2020", "in het verleden"),
+    ("stuurgroep verwijder 3-3-2027", "geen stuurgroep"),
+    ("voorbereiding veel werkdagen", "1 tot en met 20"),
+])
+def test_bad_settings_get_a_clear_message_and_change_nothing(world, text, message):
+    service, _, _ = world
+    [notice] = say(service, text)
+    assert isinstance(notice, Notice) and message in notice.text
+
+
+def test_only_a_beheerder_changes_settings_but_anyone_in_the_channel_may_look(world):
+    service, _, _ = world
+    [refusal] = say(service, "herinnering wekelijks maandag 9:00", who=COR)
+    assert "Alleen een beheerder" in refusal.text
+    [setting] = say(service, "herinnering", who=COR)
+    assert setting.reminder == "uit"
+
+
+def test_chat_words_that_could_be_answers_are_not_taken_as_commands():
+    assert parse_schedule_command("Stuurgroep") is None
+    assert parse_schedule_command("Stuurgroep", command=True).name == "lijst"
+    assert parse_schedule_command("stuurgroepen").name == "lijst"
+
+
+def test_working_days_skip_weekends_and_holidays():
+    meeting = date(2027, 5, 18)  # Tuesday after Pinkstermaandag
+    assert working_days_before(meeting, 1) == date(2027, 5, 14)  # Friday
+    assert working_days_before(meeting, 5) == date(2027, 5, 10)  # Monday the week before
+    assert working_days_before(date(2026, 12, 28), 1) == date(2026, 12, 24)  # over Christmas
+
+
+def test_a_stuurgroep_after_a_holiday_monday_gets_preparation_and_summary_on_working_days(world, api):
+    service, scheduler, clock = world
+    clock.now = datetime(2027, 5, 1, 8, 0, tzinfo=UTC)
+    say(service, "stuurgroep 18-5-2027 14:00")
+    api.clear()
+    assert scheduler.run_once(local(2027, 5, 10, 8, 59)) == []
+    sent = scheduler.run_once(local(2027, 5, 10, 9, 0))
+    assert sorted(k.split(":", 2)[0] + ":" + k.rsplit(":", 1)[-1] for k, o in sent if o == "sent") \
+        == ["voorbereiding:U2", "voorbereiding:U3", "voorbereiding:kanaal"]
+    channel = next(p for p in posts(api) if p["channel"] == "C1")
+    assert "vergadert op 18 mei 2027 om 14:00" in channel["text"]
+    assert "<@U2>" in str(channel["blocks"]) and "<@U3>" in str(channel["blocks"])
+    assert {p["channel"] for p in posts(api)} == {"C1", "U2", "U3"}
+    assert scheduler.run_once(local(2027, 5, 13, 9, 0)) == [  # nothing new, nothing twice
+        (k, "al gedaan") for k, _ in sent]
+    api.clear()
+    outcomes = dict(scheduler.run_once(local(2027, 5, 14, 9, 0)))
+    assert [k for k, o in outcomes.items() if o == "sent"] == ["samenvatting:1:kanaal"]
+    [summary_post] = [p for p in posts(api) if "Samenvatting gemeente Utrecht" in p["text"]]
+    assert summary_post["channel"] == "C1"
+    api.clear()
+    scheduler.run_once(local(2027, 5, 17, 9, 0))  # the holiday Monday: nothing new
+    scheduler.run_once(local(2027, 5, 18, 15, 0))  # after the meeting: nothing
+    assert posts(api) == []
+
+
+def test_the_status_reminder_names_stale_and_overdue_items_and_their_owners(world, api):
+    service, scheduler, clock = world
+    clock.now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # a Wednesday
+    say(service, "herinnering wekelijks maandag 9:00")
+    assert scheduler.run_once(local(2026, 11, 27, 9, 0)) == []  # no Monday since it was set
+    outcomes = dict(scheduler.run_once(local(2026, 11, 30, 9, 0)))
+    assert sorted(outcomes.values()) == ["sent", "sent", "sent"]
+    channel = next(p for p in posts(api) if p["channel"] == "C1")
+    text = str(channel["blocks"])
+    assert "Meldcode vaker gebruiken" in text and "over datum" in text
+    assert "Zicht op veiligheid" in text and "verouderd" in text
+    assert "Scholen als vindplaats" not in text  # updated a week ago, planning ahead
+    assert "leidraad_punt_bijwerken" in text and "1|Utrecht" in text
+    bram = next(p for p in posts(api) if p["channel"] == "U2")
+    assert "Meldcode vaker gebruiken" in str(bram["blocks"]) and "Zicht" not in str(bram["blocks"])
+
+
+def test_silence_when_nothing_is_stale(world, api):
+    service, scheduler, _clock = world
+    say(service, "status 1 afgerond")
+    say(service, "bijwerken 2 Bijgewerkt")
+    say(service, "herinnering wekelijks maandag 9:00")
+    assert dict(scheduler.run_once(local(2026, 11, 23, 9, 30))) == {
+        f"status:1:{local(2026, 11, 23, 9, 0).isoformat()}:kanaal": "skipped"}
+    assert posts(api) == []
+
+
+def test_downtime_over_several_moments_gives_one_catch_up(world, api):
+    service, scheduler, _clock = world
+    say(service, "herinnering wekelijks maandag 9:00")
+    scheduler.run_once(local(2026, 11, 23, 9, 0))
+    api.clear()
+    outcomes = scheduler.run_once(local(2026, 12, 16, 11, 0))  # three Mondays missed
+    keys = {k for k, o in outcomes if o == "sent"}
+    assert keys and all(local(2026, 12, 14, 9, 0).isoformat() in k for k in keys)
+    assert len([p for p in posts(api) if p["channel"] == "C1"]) == 1
+    assert all(o == "al gedaan" for _, o in scheduler.run_once(local(2026, 12, 16, 11, 1)))
+
+
+def test_a_slack_failure_skips_that_reminder_and_not_the_others(world, api, store):
+    service, scheduler, clock = world
+    say(service, "koppel Zeist", channel="C2", who=COR)
+    punt(service, "Zeist te laat", COR, "1-10-2026", channel="C2")
+    for channel in ("C1", "C2"):
+        say(service, "herinnering wekelijks maandag 9:00", channel=channel,
+            who=ANNA if channel == "C1" else COR)
+    api.failing["chat.postMessage"] = "channel_not_found"
+    outcomes = dict(scheduler.run_once(local(2026, 11, 23, 9, 0)))
+    assert set(outcomes.values()) == {"failed"}
+    del api.failing["chat.postMessage"]
+    api.rate_limited["chat.postMessage"] = 1  # retried after Retry-After by the client
+    assert all(o == "al gedaan" for o in dict(scheduler.run_once(local(2026, 11, 23, 9, 1))).values())
+    clock.now = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    outcomes = dict(scheduler.run_once(local(2026, 11, 30, 9, 0)))
+    assert list(outcomes.values()).count("sent") == len(outcomes)
+    assert {p["channel"] for p in posts(api)} >= {"C1", "C2"}
+
+
+def test_latest_status_moment_monthly_uses_the_last_day_of_a_short_month():
+    gemeente = {"reminder_kind": "maandelijks", "reminder_day": 31, "reminder_time": "09:00",
+                "reminder_since": None}
+    assert latest_status_moment(gemeente, local(2027, 2, 28, 10, 0)) == local(2027, 2, 28, 9, 0)
+    assert latest_status_moment(gemeente, local(2027, 3, 15, 10, 0)) == local(2027, 2, 28, 9, 0)
+
+
+def test_a_meeting_time_is_optional_and_years_are_not_times():
+    now = local(2026, 11, 23, 9, 0)
+    assert parse_meeting("15 december 2026", now) == local(2026, 12, 15, 9, 0)
+    assert parse_meeting("15-12-2026 14u", now) == local(2026, 12, 15, 14, 0)
+    with pytest.raises(ScheduleError, match="geen tijd"):
+        parse_meeting("15-12-2026 25:00", now)
+
+
+# --- the one-shot as a process -----------------------------------------------------------------
+
+
+def one_shot(db, api, now: str, wait: bool = True) -> subprocess.Popen | subprocess.CompletedProcess:
+    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": api.url,
+           "PYTHONIOENCODING": "utf-8"}
+    command = [sys.executable, "-m", "bot", "herinneringen", "--eenmalig", "--nu", now, "--db", str(db)]
+    if not wait:
+        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_the_one_shot_sends_exactly_what_is_due_and_a_second_run_nothing(world, api, db_path):
+    service, _, _ = world
+    say(service, "herinnering wekelijks maandag 9:00")
+    api.clear()
+    result = one_shot(db_path, api, "2026-11-30T09:00")
+    assert result.returncode == 0, result.stderr
+    assert "✓ 3 herinnering(en) verstuurd." in result.stdout
+    assert sorted(p["channel"] for p in posts(api)) == ["C1", "U2", "U3"]
+    again = one_shot(db_path, api, "2026-11-30T09:00")
+    assert "✓ 0 herinnering(en) verstuurd." in again.stdout
+    assert len(posts(api)) == 3
+
+
+def test_killed_between_claim_and_send_it_is_sent_once_on_the_next_run(world, api, db_path, store):
+    service, _, _ = world
+    say(service, "status 1 afgerond")
+    say(service, "wijzig 2 wie Anna")  # no Slack owner: only the channel message
+    say(service, "herinnering wekelijks maandag 9:00")
+    api.clear()
+    release = api.stall("chat.postMessage")
+    process = one_shot(db_path, api, "2026-11-30T09:00", wait=False)
+    assert api.arrived.wait(timeout=30), "the reminder never got to Slack"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    release.set()
+    del api.stalled["chat.postMessage"]
+    key = f"status:1:{local(2026, 11, 30, 9, 0).isoformat()}:kanaal"
+    assert store.reminder(key)["state"] == "claimed"
+    assert posts(api) == []
+    result = one_shot(db_path, api, "2026-11-30T09:00")
+    assert "✓ 1 herinnering(en) verstuurd." in result.stdout, result.stdout + result.stderr
+    assert one_shot(db_path, api, "2026-11-30T09:05").stdout.count("sent") == 0
+    assert len(posts(api)) == 1 and store.reminder(key)["attempts"] == 2
+
+
+def test_a_passing_slack_failure_is_retried_on_the_next_tick(world, api, store):
+    service, scheduler, _ = world
+    say(service, "herinnering wekelijks maandag 9:00")
+    api.failing["chat.postMessage"] = "internal_error"
+    assert set(dict(scheduler.run_once(local(2026, 11, 30, 9, 0))).values()) == {"retry"}
+    del api.failing["chat.postMessage"]
+    api.clear()
+    assert set(dict(scheduler.run_once(local(2026, 11, 30, 9, 1))).values()) == {"sent"}
+    assert len(posts(api)) == 3
+    assert set(dict(scheduler.run_once(local(2026, 11, 30, 9, 2))).values()) == {"al gedaan"}
+
+
+def test_the_ticker_keeps_going_after_a_failing_tick():
+    class Flaky:
+        def __init__(self):
+            self.calls, self.second = 0, threading.Event()
+
+        def run_once(self):
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError("database briefly unavailable")
+            self.second.set()
+            return []
+
+    flaky = Flaky()
+    ticker = Ticker(flaky, interval=0.01)
+    ticker.start()
+    assert flaky.second.wait(timeout=10)
+    ticker.stop()
+    ticker.join(timeout=10)
+    assert not ticker.is_alive() and flaky.calls >= 2
+
+
+def test_leidraadbot_run_starts_slack_and_the_reminders_together(store, api, db_path):
+    clock = Clock(datetime.now(UTC))
+    service = Service(store, clock=clock)
+    say(service, "koppel Utrecht")
+    punt(service, "Al lang over datum", BRAM, "1-1-2026")
+    today = datetime.now(AMSTERDAM)
+    weekday = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")[
+        today.weekday()]
+    clock.now = datetime(2020, 1, 1, tzinfo=UTC)  # set long ago, so today 00:00 counts
+    say(service, f"herinnering wekelijks {weekday} 0:00")
+    store.close()
+    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "SLACK_API_URL": api.url, "LEIDRAAD_DB": str(db_path), "PYTHONIOENCODING": "utf-8"}
+    env.pop("SLACK_APP_TOKEN", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--port", "0",
+                                "--host", "127.0.0.1"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert "luistert op" in process.stdout.readline()
+        channel_posts = api.wait_for("chat.postMessage", 2)
+        assert {p["channel"] for p in channel_posts} == {"C1", "U2"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
