@@ -55,6 +55,10 @@ USAGE = (
     ("/leidraad regio instellen <naam>", "de regio van de gemeente zetten (beheerder)"),
     ("/leidraad projectleider toevoegen @iemand", "een projectleider van de regio toevoegen (beheerder)"),
     ("/leidraad verouderd na 8 weken", "wanneer een ontwikkelpunt verouderd heet (beheerder)"),
+    ("/leidraad herinnering wekelijks maandag 9:00", "de statusherinnering (of maandelijks 1 9:00, "
+     "of uit; beheerder)"),
+    ("/leidraad stuurgroep 15-12-2026 14:00", "een stuurgroep toevoegen (beheerder); "
+     "‘stuurgroep’ toont ze, ‘stuurgroep verwijder <datum>’ haalt er een weg"),
     ("/leidraad help", "deze uitleg"),
 )
 
