@@ -60,7 +60,7 @@ _COMMANDS = (
     (re.compile(r"stuurgroepen"), "lijst"),
     (re.compile(r"stuurgroep verwijder (?P<arg>.+)"), "verwijder"),
     (re.compile(r"stuurgroep (?P<arg>\d.+)"), "stuurgroep"),
-    (re.compile(r"voorbereiding (?P<arg>\S+)(?: werkdagen| werkdag)?"), "voorbereiding"),
+    (re.compile(r"voorbereiding (?P<arg>\d+)(?: werkdagen| werkdag)?"), "voorbereiding"),
 )
 
 

@@ -27,7 +27,7 @@ _PATTERNS = (
     (re.compile(r"samenvatting"), "samenvatting"),
     (re.compile(r"export(?:eer)?(?: (?P<arg>\S+))?"), "export"),
     (re.compile(r"regio instellen (?P<arg>.+)"), "regio"),
-    (re.compile(r"verouderd na (?P<arg>\S+)(?: weken| week)?"), "verouderd"),
+    (re.compile(r"verouderd na (?P<arg>\S+) weken?"), "verouderd"),
 )
 
 

@@ -81,7 +81,7 @@ class FakeSlackApi:
                 self.wfile.write(json.dumps(body).encode())
 
             def log_message(self, *args):
-                pass
+                """Quiet: the tests read the recorded calls instead of a log."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/api/"

@@ -25,6 +25,7 @@ from bot.reminders import (
     working_days_before,
 )
 from bot.replies import Notice, Setting
+from bot.report import parse_report_command
 from bot.service import Service
 from bot.slack.app import web_client
 from bot.slack.outbox import SlackOutbox
@@ -105,7 +106,7 @@ def test_settings_are_read_in_dutch_and_shown(world):
     ("stuurgroep 31-02-2027", "bestaat niet"),
     ("stuurgroep 1-1-2020", "in het verleden"),
     ("stuurgroep verwijder 3-3-2027", "geen stuurgroep"),
-    ("voorbereiding veel werkdagen", "1 tot en met 20"),
+    ("voorbereiding 30 werkdagen", "1 tot en met 20"),
 ])
 def test_bad_settings_get_a_clear_message_and_change_nothing(world, text, message):
     service, _, _ = world
@@ -123,6 +124,8 @@ def test_only_a_beheerder_changes_settings_but_anyone_in_the_channel_may_look(wo
 
 def test_chat_words_that_could_be_answers_are_not_taken_as_commands():
     assert parse_schedule_command("Stuurgroep") is None
+    assert parse_schedule_command("Voorbereiding nodig") is None
+    assert parse_report_command("Verouderd na de reorganisatie") is None
     assert parse_schedule_command("Stuurgroep", command=True).name == "lijst"
     assert parse_schedule_command("stuurgroepen").name == "lijst"
 
