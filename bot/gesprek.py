@@ -85,7 +85,14 @@ class Turn:
 
     @cached_property
     def answers(self) -> dict[str, dict]:
+        """All current answers of the gemeente (loaded once, for overviews)."""
         return self.store.current_answers(self.gemeente["id"])
+
+    def answer(self, question_id: str) -> dict | None:
+        """The current answer to one question; a single indexed lookup unless all are loaded."""
+        if "answers" in self.__dict__:
+            return self.answers.get(question_id)
+        return self.store.current_answer(self.gemeente["id"], question_id)
 
 
 def restore(row: dict, flow: Flow) -> Conversation:
@@ -195,11 +202,12 @@ class Gesprek:
 
     def _answer(self, turn: Turn, conv: Conversation, text: str) -> list[Reply]:
         question_id = conv.state
-        current = turn.answers.get(question_id)
+        current = turn.answer(question_id)
         if current is None or current["text"] != text:
             at = turn.now.isoformat()
             turn.store.save_answer(turn.gemeente["id"], question_id, text, turn.user.id, at)
-            turn.answers[question_id] = {"text": text, "author": turn.user.naam, "created_at": at}
+            if "answers" in turn.__dict__:
+                turn.answers[question_id] = {"text": text, "author": turn.user.naam, "created_at": at}
         conv.skipped.discard(question_id)
         return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(turn, conv)]
 
@@ -229,7 +237,7 @@ class Gesprek:
     def _skip(self, turn: Turn, conv: Conversation) -> list[Reply]:
         if conv.done:
             return [Notice("Er is geen vraag meer om over te slaan."), self._recap(turn, conv)]
-        if conv.state not in turn.answers:
+        if turn.answer(conv.state) is None:
             conv.skipped.add(conv.state)
         ref = self._ref(self.questionnaire.position(conv.state))
         return [Notice(f"Overgeslagen. Later terugkomen kan met ‘wijzig {ref}’."),
@@ -275,13 +283,13 @@ class Gesprek:
         return [ProgressReport(tuple(sections), self._where(turn, conv))]
 
     def _keep(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        if conv.done or conv.state not in turn.answers:
+        if conv.done or turn.answer(conv.state) is None:
             return self._nothing_to_keep(turn, conv)
         conv.skipped.discard(conv.state)
         return [Notice("Het eerdere antwoord is behouden.", Tone.SUCCESS), *self._advance(turn, conv)]
 
     def _replace(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        if conv.done or conv.state not in turn.answers:
+        if conv.done or turn.answer(conv.state) is None:
             return self._nothing_to_keep(turn, conv)
         return [Notice("Typ je nieuwe antwoord. Het vervangt het huidige; de vorige versie blijft "
                        "bewaard in de geschiedenis.")]
@@ -332,7 +340,7 @@ class Gesprek:
     def _prompt(self, turn: Turn, conv: Conversation) -> QuestionPrompt:
         position = self.questionnaire.position(conv.state)
         question = position.question
-        previous = turn.answers.get(question.id)
+        previous = turn.answer(question.id)
         return QuestionPrompt(
             question_id=question.id,
             part=position.part.title,

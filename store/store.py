@@ -218,15 +218,9 @@ class Store:
         self, gemeente_id: int, question_id: str, text: str, author_id: str, at: str
     ) -> int:
         """Add a new version of an answer; earlier versions stay. Returns the new row id."""
-        return self.db["answers"].insert(
-            {
-                "gemeente_id": gemeente_id,
-                "question_id": question_id,
-                "text": text,
-                "author_id": author_id,
-                "created_at": at,
-            }
-        ).last_pk
+        return self.db.execute(
+            "INSERT INTO answers (gemeente_id, question_id, text, author_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?)", [gemeente_id, question_id, text, author_id, at]).lastrowid
 
     _ANSWERS = (
         "SELECT a.question_id, a.text, a.created_at, a.author_id, u.naam AS author "
@@ -241,6 +235,14 @@ class Store:
             [gemeente_id],
         )
         return {row["question_id"]: row for row in _dicts(rows)}
+
+    def current_answer(self, gemeente_id: int, question_id: str) -> dict | None:
+        """The latest answer of a gemeente to one question, or None."""
+        rows = self.db.execute(
+            self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ? ORDER BY a.id DESC LIMIT 1",
+            [gemeente_id, question_id],
+        )
+        return next(_dicts(rows), None)
 
     def answer_history(self, gemeente_id: int, question_id: str) -> list[dict]:
         """Every version of one answer, oldest first."""
