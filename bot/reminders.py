@@ -28,6 +28,7 @@ from typing import Protocol
 import holidays
 
 from bot.dutch import AMSTERDAM, DateError, format_date, format_moment, parse_date
+from bot.phrases import match_phrase
 from bot.replies import Reminder, Reply
 from store import Store
 
@@ -68,15 +69,10 @@ def parse_schedule_command(text: str, command: bool = False) -> ScheduleCommand 
     """``herinnering wekelijks maandag 9:00``, ``stuurgroep 15-12-2026 14:00``, ...; or None.
     As a bot ``command`` the bare ``stuurgroep`` and ``herinnering`` list too; in a gesprek they
     could be answers, so there only ``stuurgroepen`` and ``herinneringen`` do."""
-    words = " ".join(text.split())
-    if command and words.lower() in ("stuurgroep", "herinnering"):
-        words += "en"
-    for pattern, name in _COMMANDS:
-        match = pattern.fullmatch(words.lower())
-        if match:
-            has_arg = "arg" in pattern.groupindex
-            return ScheduleCommand(name, words[match.start("arg"):] if has_arg else "")
-    return None
+    if command and text.strip().lower() in ("stuurgroep", "herinnering"):
+        text = text.strip() + "en"
+    found = match_phrase(_COMMANDS, text)
+    return ScheduleCommand(*found) if found else None
 
 
 def parse_time(text: str) -> time:

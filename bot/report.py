@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.phrases import match_phrase
 from bot.plan import WALK, Plan
 from bot.replies import BouwsteenBrief, KeyAnswer, Regiobeeld, RegioRow, SectionTally, Summary
 from dialogues.content import Questionnaire
@@ -34,13 +35,8 @@ _PATTERNS = (
 def parse_report_command(text: str) -> ReportCommand | None:
     """``samenvatting``, ``samenvatting regio``, ``export docx``, ``regio instellen <naam>``,
     ``verouderd na 8 weken``; None for anything else."""
-    words = " ".join(text.split())
-    for pattern, name in _PATTERNS:
-        match = pattern.fullmatch(words.lower())  # lower() keeps positions, so `words` can be cut
-        if match:
-            has_arg = "arg" in pattern.groupindex and match.group("arg")
-            return ReportCommand(name, words[match.start("arg"):match.end("arg")] if has_arg else "")
-    return None
+    found = match_phrase(_PATTERNS, text)
+    return ReportCommand(*found) if found else None
 
 
 @dataclass(frozen=True)
