@@ -13,6 +13,7 @@ written. The rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,7 +34,7 @@ class Facts:
 
     bound_gemeente_id: int | None
     role: str | None
-    beheerders: tuple[str, ...]
+    beheerders: Callable[[], Sequence[str]]  # names; only asked for when refusing
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,9 @@ def authorize(user: User, place: Place, gemeente: dict, facts: Facts,
 
 
 def _who_grants(facts: Facts) -> str:
-    if not facts.beheerders:
+    beheerders = facts.beheerders()
+    if not beheerders:
         return "Deze gemeente heeft nog geen beheerder; dat wordt wie een kanaal koppelt."
-    names = ", ".join(facts.beheerders)
+    names = ", ".join(beheerders)
     return (f"Vraag een beheerder ({names}) om je toe te voegen met "
             "‘/leidraad lid toevoegen @jouwnaam’.")

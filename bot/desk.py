@@ -75,7 +75,7 @@ class Desk:
         facts = Facts(
             bound_gemeente_id=bound["id"] if bound else None,
             role=self.store.member_role(gemeente["id"], ctx.user.id),
-            beheerders=tuple(b["naam"] for b in self.store.beheerders(gemeente["id"])),
+            beheerders=lambda: [b["naam"] for b in self.store.beheerders(gemeente["id"])],
         )
         refusal = authorize(ctx.user, place, gemeente, facts, need)
         if refusal:

@@ -35,7 +35,6 @@ from dialogues.flow import BACK, END, NEXT, CannotMove, Flow
 WALK = ("basisfunctie", "thema", "ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten",
         "wie", "planning", "stand_van_zaken")
 REQUIRED = ("basisfunctie", "ontwikkelpunt", "wie", "planning")
-TEXT_FIELDS = ("ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten")
 FIELD_WORDS = {
     "basisfunctie": "basisfunctie", "thema": "thema", "quickscan": "thema",
     "ontwikkelpunt": "ontwikkelpunt", "doel": "ontwikkelpunt",

@@ -64,6 +64,12 @@ class Store:
             db = self._local.db = Database(conn)
         return db
 
+    def _rows(self, sql: str, params) -> list[dict]:
+        """The rows of a query, as dicts."""
+        cursor = self.db.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
     def healthy(self) -> bool:
         """Whether the database answers (for a health check)."""
         try:
@@ -147,10 +153,8 @@ class Store:
 
     def projectleider_regios(self, user_id: str) -> list[dict]:
         """The regios someone is projectleider of."""
-        rows = self.db.execute(
-            "SELECT r.* FROM projectleiders p JOIN regios r ON r.id = p.regio_id "
-            "WHERE p.user_id = ? ORDER BY r.naam", [user_id])
-        return list(_dicts(rows))
+        return self._rows("SELECT r.* FROM projectleiders p JOIN regios r ON r.id = p.regio_id "
+                          "WHERE p.user_id = ? ORDER BY r.naam", [user_id])
 
     # --- channels and members -----------------------------------------------------------------
 
@@ -165,11 +169,10 @@ class Store:
 
     def channel_gemeente(self, place: str) -> dict | None:
         """The gemeente a channel is bound to, or None."""
-        rows = self.db.execute(
+        return next(iter(self._rows(
             "SELECT g.* FROM channels c JOIN gemeenten g ON g.id = c.gemeente_id WHERE c.place = ?",
             [place],
-        )
-        return next(iter(_dicts(rows)), None)
+        )), None)
 
     def add_member(self, gemeente_id: int, user_id: str, role: str, by: str, at: str) -> None:
         """Make someone a member; a beheerder stays beheerder when added again as lid."""
@@ -196,21 +199,19 @@ class Store:
 
     def memberships(self, user_id: str) -> list[dict]:
         """The gemeenten someone belongs to, with their role, by name."""
-        rows = self.db.execute(
+        return self._rows(
             "SELECT g.*, m.role FROM members m JOIN gemeenten g ON g.id = m.gemeente_id "
             "WHERE m.user_id = ? ORDER BY g.naam",
             [user_id],
         )
-        return list(_dicts(rows))
 
     def beheerders(self, gemeente_id: int) -> list[dict]:
         """The beheerders of a gemeente (id and name), by name."""
-        rows = self.db.execute(
+        return self._rows(
             "SELECT u.id, u.naam FROM members m JOIN users u ON u.id = m.user_id "
             "WHERE m.gemeente_id = ? AND m.role = 'beheerder' ORDER BY u.naam",
             [gemeente_id],
         )
-        return list(_dicts(rows))
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -229,28 +230,26 @@ class Store:
 
     def current_answers(self, gemeente_id: int) -> dict[str, dict]:
         """The latest answer per question of a gemeente, by question id."""
-        rows = self.db.execute(
+        rows = self._rows(
             self._ANSWERS + "WHERE a.id IN (SELECT max(id) FROM answers WHERE gemeente_id = ? "
             "GROUP BY question_id)",
             [gemeente_id],
         )
-        return {row["question_id"]: row for row in _dicts(rows)}
+        return {row["question_id"]: row for row in rows}
 
     def current_answer(self, gemeente_id: int, question_id: str) -> dict | None:
         """The latest answer of a gemeente to one question, or None."""
-        rows = self.db.execute(
+        return next(iter(self._rows(
             self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ? ORDER BY a.id DESC LIMIT 1",
             [gemeente_id, question_id],
-        )
-        return next(_dicts(rows), None)
+        )), None)
 
     def answer_history(self, gemeente_id: int, question_id: str) -> list[dict]:
         """Every version of one answer, oldest first."""
-        rows = self.db.execute(
+        return self._rows(
             self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ? ORDER BY a.id",
             [gemeente_id, question_id],
         )
-        return list(_dicts(rows))
 
     # --- conversations ------------------------------------------------------------------------
 
@@ -351,34 +350,32 @@ class Store:
 
     def punt_history(self, punt_id: int) -> list[dict]:
         """An ontwikkelpunt's history, oldest first, with author names."""
-        rows = self.db.execute(
+        return self._rows(
             "SELECT l.kind, l.field, l.value, l.previous, l.created_at, u.naam AS author "
             "FROM ontwikkelpunt_log l JOIN users u ON u.id = l.author_id "
             "WHERE l.ontwikkelpunt_id = ? ORDER BY l.id",
             [punt_id],
         )
-        return list(_dicts(rows))
 
     def history(self, gemeente_id: int) -> list[dict]:
         """The history of all ontwikkelpunten of a gemeente, oldest first (for exports)."""
-        rows = self.db.execute(
+        return self._rows(
             "SELECT p.nummer, l.kind, l.field, l.value, l.previous, l.created_at, u.naam AS author "
             "FROM ontwikkelpunt_log l JOIN ontwikkelpunten p ON p.id = l.ontwikkelpunt_id "
             "JOIN users u ON u.id = l.author_id WHERE p.gemeente_id = ? ORDER BY l.id",
             [gemeente_id],
         )
-        return list(_dicts(rows))
 
     def latest_stands(self, gemeente_id: int) -> dict[int, dict]:
         """The latest stand van zaken per ontwikkelpunt id of a gemeente."""
-        rows = self.db.execute(
+        rows = self._rows(
             "SELECT l.ontwikkelpunt_id, l.value, l.created_at FROM ontwikkelpunt_log l "
             "WHERE l.id IN (SELECT max(l2.id) FROM ontwikkelpunt_log l2 JOIN ontwikkelpunten p "
             "ON p.id = l2.ontwikkelpunt_id WHERE p.gemeente_id = ? AND l2.kind = 'stand' "
             "GROUP BY l2.ontwikkelpunt_id)",
             [gemeente_id],
         )
-        return {row["ontwikkelpunt_id"]: row for row in _dicts(rows)}
+        return {row["ontwikkelpunt_id"]: row for row in rows}
 
     # --- stuurgroepen and reminders -----------------------------------------------------------
 
@@ -457,7 +454,3 @@ class Store:
         )
         return cursor.rowcount == 1
 
-
-def _dicts(cursor: sqlite3.Cursor) -> Iterator[dict]:
-    columns = [c[0] for c in cursor.description]
-    return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())

@@ -1,1 +1,11 @@
 """Documents for people to send on: Markdown, Word and Excel, built from ``bot.report`` data."""
+
+import re
+
+# Characters XML 1.0 does not allow; Word and Excel files would be broken by them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """Text safe to put in an Office document."""
+    return _NOT_XML.sub("", str(text or ""))

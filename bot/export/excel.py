@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from bot.dutch import AMSTERDAM
-from bot.export.word import clean
+from bot.export import clean
 from bot.report import ExportData
 from dialogues.content import Ontwikkelplan
 

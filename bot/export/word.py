@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -13,19 +12,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from bot.dutch import format_date
+from bot.export import clean
 from bot.export.chart import status_chart
 from bot.report import ExportData
 from dialogues.content import Ontwikkelplan
 
 COLUMNS = ("ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten", "wie", "planning",
            "stand_van_zaken")
-# Characters XML 1.0 does not allow; python-docx would refuse them.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean(text: object) -> str:
-    return _NOT_XML.sub("", str(text or ""))
-
 
 def _orient(section, landscape: bool) -> None:
     """Turn a section to landscape (or back to portrait): the page's width and height follow."""

@@ -457,6 +457,12 @@ def form_errors(reply: FormErrors) -> dict:
     return {"response_action": "errors", "errors": dict(reply.errors)}
 
 
+def thread_anchor(gemeente: str, slack_user: str) -> str:
+    """The channel message a gesprek thread hangs under."""
+    return (f"Checklist sturing voor gemeente {escape(gemeente)}, gestart door <@{slack_user}>. "
+            "Beantwoord de vragen in deze thread; iedereen in het kanaal kan meedoen.")
+
+
 def home_view(view: HomeView) -> dict:
     """The App Home tab: per gemeente the user belongs to, progress and a button to continue."""
     result: list[Block] = [HeaderBlock(text=PlainTextObject(text="Leidraadbot"))]

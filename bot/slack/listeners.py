@@ -22,11 +22,11 @@ from bot.render.slack import (
     PUNT_FORM,
     STAND_BUTTON,
     SlackMessage,
-    escape,
     form_errors,
     home_view,
     punt_form,
     render,
+    thread_anchor,
 )
 from bot.replies import (
     ExportFile,
@@ -198,13 +198,8 @@ class Listeners:
             answer(render([Notice("Het gesprek loopt al in een thread in dit kanaal; de vraag "
                                   "waar het is staat daar nu opnieuw.")]))
         else:
-            slack_user = user.id.rsplit(":", 1)[1]
             anchor = client.chat_postMessage(
-                channel=channel,
-                text=f"Checklist sturing voor gemeente {escape(start.gemeente)}, gestart door "
-                     f"<@{slack_user}>. Beantwoord de vragen in deze thread; iedereen in het "
-                     "kanaal kan meedoen.",
-            )
+                channel=channel, text=thread_anchor(start.gemeente, user.id.rsplit(":", 1)[1]))
             thread_ts = anchor["ts"]
         place = thread_place(team, channel, thread_ts)
         replies = self.service.handle(Inbound(user, place, start=Start(start.deel)))
