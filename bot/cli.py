@@ -17,13 +17,13 @@ from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
+from bot.adapters.console import Console, console_user
 from bot.config import ConfigError, Settings, from_env, slack_from_env
-from bot.console import Console, console_user
-from bot.dutch import AMSTERDAM
+from bot.core.dutch import AMSTERDAM
+from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
 from bot.export import markdown
-from bot.reminders import ReminderMessages, Scheduler, Ticker
+from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
 from bot.service import Problem, Service
-from bot.textinput import MAX_NAME_LENGTH, clean_text, gemeente_key
 from dialogues.commands import part_number
 from dialogues.content import ContentError
 from store import Store, StoreError
@@ -152,8 +152,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _slack(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.slack.app import build_app, run_http, run_socket_mode
-    from bot.slack.outbox import SlackOutbox
+    from bot.adapters.slack.app import build_app, run_http, run_socket_mode
+    from bot.adapters.slack.outbox import SlackOutbox
 
     # Socket Mode unless --http; `run` also picks HTTP when there is no app token.
     http = args.http or (args.command == "run" and not os.environ.get("SLACK_APP_TOKEN"))
@@ -205,8 +205,8 @@ def _scheduler(service: Service, outbox) -> Scheduler:
 
 
 def _reminders(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.slack.app import web_client
-    from bot.slack.outbox import SlackOutbox
+    from bot.adapters.slack.app import web_client
+    from bot.adapters.slack.outbox import SlackOutbox
 
     now = None
     if args.nu:

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Inbound, Place, PlaceKind, Start, User
 from bot.service import Service
 from store import Store
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import Inbound, Place, PlaceKind, Start, User
-from bot.replies import QuestionPrompt, Reply
+from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.replies import QuestionPrompt, Reply
 from bot.service import Service
 from store import Store
 
@@ -120,9 +120,9 @@ class SlackHarness:
 
 @pytest.fixture
 def slack(db_path):
+    from bot.adapters.slack import server
+    from bot.adapters.slack.app import build_app
     from bot.config import SlackSettings
-    from bot.slack import server
-    from bot.slack.app import build_app
 
     with FakeSlackApi() as api:
         store = Store(db_path)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.messages import Inbound, Place, PlaceKind, Start, User
-from bot.replies import (
+from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.replies import (
     Help,
     Notice,
     Paused,
@@ -13,8 +13,8 @@ from bot.replies import (
     Tone,
     Welcome,
 )
+from bot.core.text import MAX_ANSWER_LENGTH
 from bot.service import Service
-from bot.textinput import MAX_ANSWER_LENGTH
 from dialogues.content import checklist
 
 from .conftest import Chat, Clock, console_inbound

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.dutch import DateError, parse_date
-from bot.plan import parse_plan_command
-from bot.replies import Notice, PuntDetail, PuntList, QuestionPrompt, Recap, Tone
+from bot.core.dutch import DateError, parse_date
+from bot.core.replies import Notice, PuntDetail, PuntList, QuestionPrompt, Recap, Tone
+from bot.ontwikkelplan.plan import parse_plan_command
 from bot.service import Service
 from dialogues.content import checklist
 

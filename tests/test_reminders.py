@@ -11,10 +11,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.adapters.slack.app import web_client
+from bot.adapters.slack.outbox import SlackOutbox
+from bot.adapters.slack.translate import channel_place
 from bot.config import SlackSettings
-from bot.dutch import AMSTERDAM
-from bot.messages import FormInput, Inbound, User
-from bot.reminders import (
+from bot.core.dutch import AMSTERDAM
+from bot.core.messages import FormInput, Inbound, User
+from bot.core.replies import Notice, Setting
+from bot.reminders.scheduler import (
     ReminderMessages,
     ScheduleError,
     Scheduler,
@@ -24,12 +28,8 @@ from bot.reminders import (
     parse_schedule_command,
     working_days_before,
 )
-from bot.replies import Notice, Setting
-from bot.report import parse_report_command
+from bot.reports.reporter import parse_report_command
 from bot.service import Service
-from bot.slack.app import web_client
-from bot.slack.outbox import SlackOutbox
-from bot.slack.translate import channel_place
 
 from .conftest import Clock
 from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.core.replies import ListedQuestion, Notice, PartTally, PreviousAnswer, QuestionPrompt, Recap, Tone
 from bot.render.text import render
-from bot.replies import ListedQuestion, Notice, PartTally, PreviousAnswer, QuestionPrompt, Recap, Tone
 
 
 def test_a_question_shows_where_you_are_hints_and_the_earlier_answer_in_dutch_time():

@@ -10,10 +10,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from bot.core.messages import Inbound, Place, PlaceKind, User
+from bot.core.replies import ExportFile, Notice, Regiobeeld, Summary
 from bot.export import markdown
-from bot.messages import Inbound, Place, PlaceKind, User
 from bot.render.text import render
-from bot.replies import ExportFile, Notice, Regiobeeld, Summary
 from bot.service import Service
 from dialogues.content import checklist
 

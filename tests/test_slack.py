@@ -9,9 +9,9 @@ import urllib.request
 import pytest
 import yaml
 
+from bot.adapters.slack.app import build_app
 from bot.config import ConfigError, SlackSettings
 from bot.service import Service
-from bot.slack.app import build_app
 from dialogues.content import checklist
 
 from .conftest import ROOT, Chat, Clock

@@ -1,4 +1,4 @@
-"""Documents for people to send on: Markdown, Word and Excel, built from ``bot.report`` data."""
+"""Documents for people to send on: Markdown, Word and Excel, built from ``bot.reports.reporter`` data."""
 
 import re
 

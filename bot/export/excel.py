@@ -9,9 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from bot.dutch import AMSTERDAM
+from bot.core.dutch import AMSTERDAM
 from bot.export import clean
-from bot.report import ExportData
+from bot.reports.reporter import ExportData
 from dialogues.content import Ontwikkelplan
 
 HEADER = Font(bold=True, color="FFFFFF")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.dutch import AMSTERDAM, format_date
-from bot.replies import PuntSummary, Regiobeeld, Summary
+from bot.core.dutch import AMSTERDAM, format_date
+from bot.core.replies import PuntSummary, Regiobeeld, Summary
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 

@@ -11,10 +11,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from bot.dutch import format_date
+from bot.core.dutch import format_date
 from bot.export import clean
 from bot.export.chart import status_chart
-from bot.report import ExportData
+from bot.reports.reporter import ExportData
 from dialogues.content import Ontwikkelplan
 
 COLUMNS = ("ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten", "wie", "planning",

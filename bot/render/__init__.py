@@ -1,1 +1,1 @@
-"""Renderers: one per surface, each built from the same reply objects (``bot.replies``)."""
+"""Renderers: one per surface, each built from the same reply objects (``bot.core.replies``)."""

@@ -30,9 +30,8 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
-from bot.dutch import AMSTERDAM, format_date, format_moment
-from bot.render import text as plain
-from bot.replies import (
+from bot.core.dutch import AMSTERDAM, format_date, format_moment
+from bot.core.replies import (
     CommandHelp,
     ExportFile,
     FormErrors,
@@ -56,6 +55,7 @@ from bot.replies import (
     Tone,
     Welcome,
 )
+from bot.render import text as plain
 from dialogues.content import Ontwikkelplan
 
 ACTION_PREFIX = "leidraad:"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from functools import singledispatch
 
-from bot.dutch import AMSTERDAM, format_date, format_moment
-from bot.replies import (
+from bot.core.dutch import AMSTERDAM, format_date, format_moment
+from bot.core.replies import (
     CommandHelp,
     ExportFile,
     Help,

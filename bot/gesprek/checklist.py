@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from bot.dutch import format_number
-from bot.messages import Start, User
-from bot.replies import (
+from bot.core.dutch import format_number
+from bot.core.messages import Start, User
+from bot.core.replies import (
     Help,
     ListedQuestion,
     Notice,
@@ -31,7 +31,7 @@ from bot.replies import (
     Tone,
     Welcome,
 )
-from bot.textinput import MAX_ANSWER_LENGTH, clean_text
+from bot.core.text import MAX_ANSWER_LENGTH, clean_text
 from dialogues.commands import Cmd, Command, misspelled, parse, part_number
 from dialogues.content import Part, Position, Question, Questionnaire
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto

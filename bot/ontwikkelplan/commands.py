@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.context import Context, Problem
-from bot.desk import Desk
-from bot.gesprek import Conversation, Turn
-from bot.messages import FormInput
-from bot.plan import WALK, FieldError, Plan, PlanCommand, PuntWalk
-from bot.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
+from bot.core.context import Context, Problem
+from bot.core.messages import FormInput
+from bot.core.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
+from bot.gesprek.checklist import Conversation, Turn
+from bot.ontwikkelplan.plan import WALK, FieldError, Plan, PlanCommand, PuntWalk
+from bot.service.desk import Desk
 
 
 class Planning:

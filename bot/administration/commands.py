@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.access import BEHEERDER, LID, Need
-from bot.context import Context, Problem
-from bot.desk import Desk
-from bot.messages import PlaceKind
-from bot.replies import Notice, Reply, Tone
+from bot.core.access import BEHEERDER, LID, Need
+from bot.core.context import Context, Problem
+from bot.core.messages import PlaceKind
+from bot.core.replies import Notice, Reply, Tone
+from bot.service.desk import Desk
 
 
 class Administration:

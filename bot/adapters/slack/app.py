@@ -16,10 +16,10 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
+from bot.adapters.slack import server
+from bot.adapters.slack.listeners import register
 from bot.config import ConfigError, SlackSettings
 from bot.service import Service
-from bot.slack import server
-from bot.slack.listeners import register
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.messages import Place, PlaceKind, User
+from bot.core.messages import Place, PlaceKind, User
 
 BEHEERDER = "beheerder"
 LID = "lid"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from typing import TextIO
 
-from bot.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.replies import Notice, Paused, Reply, Tone
 from bot.render.text import render
-from bot.replies import Notice, Paused, Reply, Tone
 from bot.service import Service
 
 log = logging.getLogger(__name__)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 
-from bot.access import Need
-from bot.context import Context, Problem
-from bot.desk import Desk
+from bot.core.access import Need
+from bot.core.context import Context, Problem
+from bot.core.messages import PlaceKind
+from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
+from bot.core.text import gemeente_key, gemeente_naam
 from bot.export import markdown
-from bot.messages import PlaceKind
-from bot.plan import Plan
-from bot.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
-from bot.report import EXPORT_FORMATS, ReportCommand, Reporter
-from bot.textinput import gemeente_key, gemeente_naam
+from bot.ontwikkelplan.plan import Plan
+from bot.reports.reporter import EXPORT_FORMATS, ReportCommand, Reporter
+from bot.service.desk import Desk
 
 
 class Reporting:

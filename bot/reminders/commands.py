@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.access import Need
-from bot.context import Context, Problem
-from bot.desk import Desk
-from bot.dutch import DateError, format_date, parse_date
-from bot.reminders import (
+from bot.core.access import Need
+from bot.core.context import Context, Problem
+from bot.core.dutch import DateError, format_date, parse_date
+from bot.core.replies import Notice, Reply, Setting, Tone
+from bot.reminders.scheduler import (
     ScheduleCommand,
     ScheduleError,
     describe,
@@ -17,7 +17,7 @@ from bot.reminders import (
     parse_monthly,
     parse_weekly,
 )
-from bot.replies import Notice, Reply, Setting, Tone
+from bot.service.desk import Desk
 
 
 class Scheduling:

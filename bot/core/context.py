@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.messages import Inbound, User
-from bot.replies import Notice, Reply, Tone
+from bot.core.messages import Inbound, User
+from bot.core.replies import Notice, Reply, Tone
 
 Clock = Callable[[], datetime]
 

@@ -1,7 +1,7 @@
 """The transport-agnostic service: one inbound message in, the replies to send out.
 
 For every message it finds the gemeente (from the channel, the name given, or the user's
-membership), checks access in one place (``bot.access``), loads the conversation, lets the gesprek
+membership), checks access in one place (``bot.core.access``), loads the conversation, lets the gesprek
 or the bot command decide, and commits everything in one transaction before it returns: whatever
 the bot confirms is already stored. A delivery id seen before is ignored (platforms retry).
 """
@@ -10,20 +10,29 @@ from __future__ import annotations
 
 import logging
 
-from bot.access import LID
-from bot.administration import Administration
+from bot.administration.commands import Administration
 from bot.commands import USAGE, BotCmd, BotCommand, parse, start_arguments
-from bot.context import Clock, Context, Problem, utc_now
-from bot.desk import Desk
-from bot.gesprek import Gesprek
-from bot.messages import Inbound, PlaceKind, Start, User
-from bot.plan import Plan, PuntWalk, parse_plan_command
-from bot.planning import Planning
-from bot.reminders import parse_schedule_command
-from bot.replies import CommandHelp, ExportFile, HomeEntry, HomeView, Notice, Regiobeeld, Reply, StartThread
-from bot.report import Reporter, parse_report_command
-from bot.reporting import Reporting
-from bot.scheduling import Scheduling
+from bot.core.access import LID
+from bot.core.context import Clock, Context, Problem, utc_now
+from bot.core.messages import Inbound, PlaceKind, Start, User
+from bot.core.replies import (
+    CommandHelp,
+    ExportFile,
+    HomeEntry,
+    HomeView,
+    Notice,
+    Regiobeeld,
+    Reply,
+    StartThread,
+)
+from bot.gesprek.checklist import Gesprek
+from bot.ontwikkelplan.commands import Planning
+from bot.ontwikkelplan.plan import Plan, PuntWalk, parse_plan_command
+from bot.reminders.commands import Scheduling
+from bot.reminders.scheduler import parse_schedule_command
+from bot.reports.commands import Reporting
+from bot.reports.reporter import Reporter, parse_report_command
+from bot.service.desk import Desk
 from dialogues.content import Questionnaire, checklist, ontwikkelplan
 from store import Store
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.dutch import AMSTERDAM, DateError, format_date, parse_date
-from bot.gesprek import Conversation, Turn
-from bot.messages import User
-from bot.replies import (
+from bot.core.dutch import AMSTERDAM, DateError, format_date, parse_date
+from bot.core.messages import User
+from bot.core.replies import (
     Help,
     Notice,
     PreviousAnswer,
@@ -27,7 +26,8 @@ from bot.replies import (
     Reply,
     Tone,
 )
-from bot.textinput import MAX_ANSWER_LENGTH, clean_text
+from bot.core.text import MAX_ANSWER_LENGTH, clean_text
+from bot.gesprek.checklist import Conversation, Turn
 from dialogues.commands import Cmd, parse
 from dialogues.content import Ontwikkelplan, Part, Question, Questionnaire, Section, checklist
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow

@@ -1,19 +1,19 @@
 """Finding things for a message: its gemeente, the user's rights there, and its conversations.
 
 Every handler goes through the desk, so the gemeente is always resolved and access always checked
-the same way (the rules themselves are in ``bot.access``).
+the same way (the rules themselves are in ``bot.core.access``).
 """
 
 from __future__ import annotations
 
-from bot.access import Facts, Need, authorize, may_create_gemeente
-from bot.context import Clock, Context, Problem
-from bot.dutch import AMSTERDAM
-from bot.gesprek import Conversation, Gesprek, Turn, restore
-from bot.messages import PlaceKind, User
-from bot.plan import PuntWalk
-from bot.replies import Notice, Tone
-from bot.textinput import MAX_NAME_LENGTH, gemeente_key, gemeente_naam
+from bot.core.access import Facts, Need, authorize, may_create_gemeente
+from bot.core.context import Clock, Context, Problem
+from bot.core.dutch import AMSTERDAM
+from bot.core.messages import PlaceKind, User
+from bot.core.replies import Notice, Tone
+from bot.core.text import MAX_NAME_LENGTH, gemeente_key, gemeente_naam
+from bot.gesprek.checklist import Conversation, Gesprek, Turn, restore
+from bot.ontwikkelplan.plan import PuntWalk
 from dialogues.flow import END
 from store import Store
 

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.replies import BouwsteenBrief, KeyAnswer, Regiobeeld, RegioRow, SectionTally, Summary
+from bot.ontwikkelplan.plan import WALK, Plan
 from bot.phrases import match_phrase
-from bot.plan import WALK, Plan
-from bot.replies import BouwsteenBrief, KeyAnswer, Regiobeeld, RegioRow, SectionTally, Summary
 from dialogues.content import Questionnaire
 from store import Store
 

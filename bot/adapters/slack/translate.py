@@ -9,7 +9,7 @@ import threading
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import Place, PlaceKind, User
+from bot.core.messages import Place, PlaceKind, User
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,30 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import FormInput, Inbound, Start, User
+from bot.adapters.slack.translate import (
+    People,
+    channel_place,
+    delivery_id,
+    direct_place,
+    form_values,
+    message_place,
+    place_of_channel,
+    thread_place,
+    thread_ts_of,
+    without_mentions,
+)
+from bot.core.messages import FormInput, Inbound, Start, User
+from bot.core.replies import (
+    ExportFile,
+    FormErrors,
+    Notice,
+    OpenForm,
+    Regiobeeld,
+    Reply,
+    StartThread,
+    Summary,
+    Tone,
+)
 from bot.render.slack import (
     ACTION_PREFIX,
     HOME_CONTINUE,
@@ -28,30 +51,7 @@ from bot.render.slack import (
     render,
     thread_anchor,
 )
-from bot.replies import (
-    ExportFile,
-    FormErrors,
-    Notice,
-    OpenForm,
-    Regiobeeld,
-    Reply,
-    StartThread,
-    Summary,
-    Tone,
-)
 from bot.service import Service
-from bot.slack.translate import (
-    People,
-    channel_place,
-    delivery_id,
-    direct_place,
-    form_values,
-    message_place,
-    place_of_channel,
-    thread_place,
-    thread_ts_of,
-    without_mentions,
-)
 
 log = logging.getLogger(__name__)
 

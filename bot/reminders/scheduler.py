@@ -27,9 +27,9 @@ from typing import Protocol
 
 import holidays
 
-from bot.dutch import AMSTERDAM, DateError, format_date, format_moment, parse_date
+from bot.core.dutch import AMSTERDAM, DateError, format_date, format_moment, parse_date
+from bot.core.replies import Reminder, Reply
 from bot.phrases import match_phrase
-from bot.replies import Reminder, Reply
 from store import Store
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.reminders import DeliveryError, Outgoing
+from bot.reminders.scheduler import DeliveryError, Outgoing
 from bot.render.slack import render
 
 log = logging.getLogger(__name__)
