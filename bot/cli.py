@@ -19,12 +19,12 @@ from dotenv import find_dotenv, load_dotenv
 
 from bot.adapters.console import Console, console_user
 from bot.config import ConfigError, Settings, from_env, slack_from_env
+from bot.core.commands import part_number
 from bot.core.dutch import AMSTERDAM
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
 from bot.export import markdown
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
 from bot.service import Problem, Service
-from dialogues.commands import part_number
 from dialogues.content import ContentError
 from store import Store, StoreError
 

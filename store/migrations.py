@@ -189,3 +189,51 @@ def m005_reminders(db: Database) -> None:
         not_null={"gemeente_id", "state", "attempts", "updated_at"},
         foreign_keys=[("gemeente_id", "gemeenten", "id")],
     )
+
+
+@migrations()
+def m006_inbox_outbox_asked(db: Database) -> None:
+    # Every inbound message, committed before the platform is acknowledged. `lane` is the
+    # conversation it belongs to: a lane's entries are handled one by one, ordered by the platform's
+    # own `sent_at`. `delivery_id` is unique, so a retried or replayed delivery stops at the door.
+    # The text (`payload`) is cleared once the entry is handled. state: new, done, failed.
+    db["inbox"].create(
+        {"id": int, "delivery_id": str, "lane": str, "sent_at": str, "payload": str, "state": str,
+         "received_at": str, "done_at": str},
+        pk="id",
+        not_null={"lane", "sent_at", "state", "received_at"},
+        defaults={"state": "new"},
+    )
+    db["inbox"].create_index(["delivery_id"], unique=True)
+    db["inbox"].create_index(["state", "lane", "sent_at", "id"])
+    db.execute("INSERT INTO inbox (delivery_id, lane, sent_at, state, received_at, done_at) "
+               "SELECT id, '', '', 'done', received_at, received_at FROM deliveries")
+    db["deliveries"].drop()
+
+    # Replies on their way to the platform, in order per lane, each tried again after a
+    # transient failure (`due_at`). `payload` is the adapter's own description of the call.
+    # state: new, sent, failed.
+    db["outbox"].create(
+        {"id": int, "lane": str, "payload": str, "state": str, "attempts": int, "due_at": str,
+         "error": str, "created_at": str, "updated_at": str},
+        pk="id",
+        not_null={"lane", "payload", "state", "attempts", "created_at", "updated_at"},
+        defaults={"state": "new", "attempts": 0},
+    )
+    db["outbox"].create_index(["state", "lane", "id"])
+
+    # Every question the bot asked in a conversation: who caused it (`cause_user`, at the
+    # platform time `cause_at`) and when the platform showed it (`posted_at`). A typed answer
+    # belongs to the last question its writer could have seen.
+    db["asked"].create(
+        {"id": int, "gemeente_id": int, "place": str, "questionnaire": str, "question_id": str,
+         "cause_user": str, "cause_at": str, "posted_at": str, "created_at": str},
+        pk="id",
+        not_null={"gemeente_id", "place", "questionnaire", "question_id", "cause_user", "cause_at",
+                  "created_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id")],
+    )
+    db["asked"].create_index(["gemeente_id", "place", "questionnaire", "id"])
+
+    # A text the bot asked about before storing it ("Bedoel je ‘overslaan’?"), as JSON.
+    db["conversations"].add_column("held", str)

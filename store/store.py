@@ -139,6 +139,10 @@ class Store:
                         "ON CONFLICT(key) DO NOTHING", [key, naam, at])
         return next(self.db["regios"].rows_where("key = ?", [key]))
 
+    def regio_named(self, key: str) -> dict | None:
+        """The regio with normalised name ``key``, or None."""
+        return next(iter(self._rows("SELECT * FROM regios WHERE key = ?", [key])), None)
+
     def regio_by_id(self, regio_id: int) -> dict | None:
         return next(self.db["regios"].rows_where("id = ?", [regio_id]), None)
 
@@ -265,7 +269,8 @@ class Store:
         if row is None:
             return None
         return {**row, "skipped": json.loads(row["skipped"]),
-                "pending": json.loads(row["pending"]) if row["pending"] else None}
+                "pending": json.loads(row["pending"]) if row["pending"] else None,
+                "held": json.loads(row["held"]) if row["held"] else None}
 
     def latest_conversation_under(
         self, prefix: str, gemeente_id: int, questionnaire: str, unless_state: str
@@ -295,15 +300,17 @@ class Store:
                 "gemeente_id", "place", "questionnaire", "state", "status", "return_to", "user_id")},
             "skipped": json.dumps(sorted(conversation.get("skipped", ()))),
             "pending": json.dumps(conversation["pending"]) if conversation.get("pending") else None,
+            "held": json.dumps(conversation["held"]) if conversation.get("held") else None,
             "at": at,
         }
         self.db.execute(
             "INSERT INTO conversations (gemeente_id, place, questionnaire, state, status, skipped, "
-            "return_to, pending, user_id, created_at, updated_at) VALUES (:gemeente_id, :place, "
-            ":questionnaire, :state, :status, :skipped, :return_to, :pending, :user_id, :at, :at) "
+            "return_to, pending, held, user_id, created_at, updated_at) VALUES (:gemeente_id, :place, "
+            ":questionnaire, :state, :status, :skipped, :return_to, :pending, :held, :user_id, :at, :at) "
             "ON CONFLICT(gemeente_id, place, questionnaire) DO UPDATE SET state = excluded.state, "
             "status = excluded.status, skipped = excluded.skipped, return_to = excluded.return_to, "
-            "pending = excluded.pending, user_id = excluded.user_id, updated_at = excluded.updated_at",
+            "pending = excluded.pending, held = excluded.held, user_id = excluded.user_id, "
+            "updated_at = excluded.updated_at",
             row,
         )
 
@@ -444,13 +451,91 @@ class Store:
     def reminder(self, key: str) -> dict | None:
         return next(self.db["reminders"].rows_where("key = ?", [key]), None)
 
-    # --- deliveries ---------------------------------------------------------------------------
+    # --- inbox -------------------------------------------------------------------------------
+
+    def inbox_add(self, delivery_id: str | None, lane: str, sent_at: str, payload: str,
+                  at: str) -> int | None:
+        """Take in a message; None when its delivery id was seen before (a retry)."""
+        cursor = self.db.execute(
+            "INSERT INTO inbox (delivery_id, lane, sent_at, payload, received_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(delivery_id) DO NOTHING",
+            [delivery_id, lane, sent_at, payload, at])
+        return cursor.lastrowid if cursor.rowcount == 1 else None
 
     def claim_delivery(self, delivery_id: str, at: str) -> bool:
-        """Record a platform delivery id; False if it was seen before (a retry)."""
-        cursor = self.db.execute(
-            "INSERT INTO deliveries (id, received_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
-            [delivery_id, at],
-        )
-        return cursor.rowcount == 1
+        """Record a delivery handled at once (not queued); False if it was seen before."""
+        return self.db.execute(
+            "INSERT INTO inbox (delivery_id, lane, sent_at, state, received_at, done_at) "
+            "VALUES (?, '', '', 'done', ?, ?) ON CONFLICT(delivery_id) DO NOTHING",
+            [delivery_id, at, at]).rowcount == 1
 
+    def inbox_lanes(self) -> list[str]:
+        """The lanes with messages still to handle, oldest first (after a restart)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT lane FROM inbox WHERE state = 'new' GROUP BY lane ORDER BY min(id)").fetchall()]
+
+    def inbox_next(self, lane: str) -> tuple[int, str] | None:
+        """The first message of a lane still to handle, by the platform's time: (id, payload)."""
+        return self.db.execute(
+            "SELECT id, payload FROM inbox WHERE state = 'new' AND lane = ? ORDER BY sent_at, id "
+            "LIMIT 1", [lane]).fetchone()
+
+    def inbox_finish(self, entry_id: int, state: str, at: str) -> None:
+        """Mark a message done (or failed), and forget its text."""
+        self.db.execute("UPDATE inbox SET state = ?, payload = NULL, done_at = ? WHERE id = ?",
+                        [state, at, entry_id])
+
+    # --- outbox ------------------------------------------------------------------------------
+
+    def outbox_add(self, lane: str, payload: str, at: str) -> int:
+        """Queue a call to the platform; lanes are sent in order."""
+        return self.db.execute(
+            "INSERT INTO outbox (lane, payload, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            [lane, payload, at, at, at]).lastrowid
+
+    def outbox_lanes(self) -> list[str]:
+        """The lanes with calls still to make, oldest first."""
+        return [r[0] for r in self.db.execute(
+            "SELECT lane FROM outbox WHERE state = 'new' GROUP BY lane ORDER BY min(id)").fetchall()]
+
+    def outbox_next(self, lane: str) -> dict | None:
+        """The first call of a lane still to make."""
+        return next(iter(self._rows(
+            "SELECT id, payload, attempts, due_at FROM outbox WHERE state = 'new' AND lane = ? "
+            "ORDER BY id LIMIT 1", [lane])), None)
+
+    def outbox_finish(self, item_id: int, state: str, at: str, error: str | None = None) -> None:
+        """Mark a call sent, or failed for good."""
+        self.db.execute("UPDATE outbox SET state = ?, error = ?, updated_at = ?, "
+                        "attempts = attempts + 1 WHERE id = ?", [state, error, at, item_id])
+
+    def outbox_later(self, item_id: int, due_at: str, at: str, error: str) -> None:
+        """Try a call again at ``due_at`` (after a failure that may pass)."""
+        self.db.execute("UPDATE outbox SET due_at = ?, error = ?, updated_at = ?, "
+                        "attempts = attempts + 1 WHERE id = ?", [due_at, error, at, item_id])
+
+    # --- questions asked ---------------------------------------------------------------------
+
+    def ask(self, gemeente_id: int, place: str, questionnaire: str, question_id: str,
+            cause_user: str, cause_at: str, at: str) -> int:
+        """Record that a question was asked in a conversation, because of ``cause_user``."""
+        return self.db.execute(
+            "INSERT INTO asked (gemeente_id, place, questionnaire, question_id, cause_user, cause_at, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [gemeente_id, place, questionnaire, question_id, cause_user, cause_at, at]).lastrowid
+
+    def asked_posted(self, asked_id: int, posted_at: str) -> None:
+        """The platform showed the question at ``posted_at`` (its own time)."""
+        self.db.execute("UPDATE asked SET posted_at = ? WHERE id = ? AND posted_at IS NULL",
+                        [posted_at, asked_id])
+
+    def shown_question(self, gemeente_id: int, place: str, questionnaire: str, user_id: str,
+                       sent_at: str) -> str | None:
+        """The last question ``user_id`` could have seen when writing at ``sent_at``: one the
+        platform showed before then, or one their own earlier message brought up."""
+        row = self.db.execute(
+            "SELECT question_id FROM asked WHERE gemeente_id = ? AND place = ? AND questionnaire = ? "
+            "AND ((posted_at IS NOT NULL AND posted_at < ?) OR (cause_user = ? AND cause_at <= ?)) "
+            "ORDER BY id DESC LIMIT 1",
+            [gemeente_id, place, questionnaire, sent_at, user_id, sent_at]).fetchone()
+        return row[0] if row else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.messages import Inbound, Place, PlaceKind, Start, User
 from bot.core.replies import (
+    CommandUsage,
     Help,
     Notice,
     Paused,
@@ -14,6 +15,7 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import MAX_ANSWER_LENGTH
+from bot.render.text import render_one
 from bot.service import Service
 from dialogues.content import checklist
 
@@ -23,7 +25,8 @@ QUESTIONS = checklist().questions
 
 
 def notices(replies) -> str:
-    return " ".join(r.text for r in replies if isinstance(r, Notice))
+    """What the bot said in words: its notices, and how a command goes."""
+    return " ".join(render_one(r) for r in replies if isinstance(r, Notice | CommandUsage))
 
 
 def test_start_welcomes_and_asks_the_first_question(chat):
@@ -88,7 +91,7 @@ def test_help_explains_the_question_with_hints_and_lists_the_commands(chat):
     [help_reply] = chat.say("hulp")
     assert isinstance(help_reply, Help)
     assert help_reply.prompt.hints[0] == "Implementatie Leidraad"
-    names = " ".join(name for name, _ in help_reply.commands)
+    names = " ".join(usage for _, lines in help_reply.groups for usage, _ in lines)
     for command in ("overslaan", "terug", "pauze", "voortgang", "wijzig", "deel", "behouden"):
         assert command in names
 

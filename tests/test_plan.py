@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot.core.dutch import DateError, parse_date
-from bot.core.replies import Notice, PuntDetail, PuntList, QuestionPrompt, Recap, Tone
-from bot.ontwikkelplan.plan import parse_plan_command
+from bot.core.replies import CommandUsage, Notice, PuntDetail, PuntList, QuestionPrompt, Recap, Tone
+from bot.render.text import render_one
 from bot.service import Service
 from dialogues.content import checklist
 
@@ -16,7 +16,8 @@ from .conftest import Chat, Clock
 
 
 def notices(replies) -> str:
-    return " ".join(r.text for r in replies if isinstance(r, Notice))
+    """What the bot said in words: its notices, and how a command goes."""
+    return " ".join(render_one(r) for r in replies if isinstance(r, Notice | CommandUsage))
 
 
 def create(chat: Chat, basisfunctie: str, doel: str, wie: str, planning: str) -> list:
@@ -148,12 +149,13 @@ def test_bouwsteen_actions_become_draft_ontwikkelpunten(planner, store):
     assert "geen antwoorden" in notices(planner.say("concepten maken"))
 
 
-def test_plan_commands_are_told_apart_from_answers_and_gesprek_commands():
-    assert parse_plan_command("wijzig 1.6") is None
-    assert parse_plan_command("Bijwerken 3 Offerte  is\nbinnen").value == "Offerte is\nbinnen"
-    assert parse_plan_command("wijzig 2 beoogd resultaat meer meldingen").field == "beoogd_resultaat"
-    assert parse_plan_command("status #4 afgerond").nummer == 4
-    assert parse_plan_command("De ontwikkelpunten zijn nog niet bekend") is None
+def test_plan_commands_are_told_apart_from_answers_and_gesprek_commands(service):
+    table = service.table
+    assert table.parse("wijzig 1.6").command.group.startswith("Het gesprek")
+    assert table.parse("Bijwerken 3 Offerte  is\nbinnen").args["tekst"] == "Offerte  is\nbinnen"
+    assert table.parse("wijzig 2 beoogd resultaat meer meldingen").args["veld"] == "beoogd_resultaat"
+    assert table.parse("status #4 afgerond").args["nummer"] == 4
+    assert table.parse("De ontwikkelpunten zijn nog niet bekend") is None
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -15,20 +15,18 @@ from bot.adapters.slack.app import web_client
 from bot.adapters.slack.outbox import SlackOutbox
 from bot.adapters.slack.translate import channel_place
 from bot.config import SlackSettings
+from bot.core.commands import Unfit
 from bot.core.dutch import AMSTERDAM
 from bot.core.messages import FormInput, Inbound, User
-from bot.core.replies import Notice, Setting
-from bot.reminders.scheduler import (
-    ReminderMessages,
+from bot.core.replies import CommandUsage, Notice, Setting
+from bot.reminders.schedule import (
     ScheduleError,
-    Scheduler,
-    Ticker,
     latest_status_moment,
     parse_meeting,
-    parse_schedule_command,
     working_days_before,
 )
-from bot.reports.reporter import parse_report_command
+from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
+from bot.render.text import render_one
 from bot.service import Service
 
 from .conftest import Clock
@@ -92,7 +90,7 @@ def test_settings_are_read_in_dutch_and_shown(world):
     [_, setting] = say(service, "stuurgroep 15-12-2026 14:00")
     assert setting.meetings == (local(2026, 12, 15, 14, 0),)
     assert "dinsdag 15 december 2026 om 14:00" in say(service, "stuurgroep 15-12-2026 14:00")[0].text
-    [setting] = say(service, "stuurgroep")
+    [setting] = say(service, "stuurgroepen")
     assert len(setting.meetings) == 1
     assert "verwijderd" in say(service, "stuurgroep verwijder 15 december 2026")[0].text
     assert say(service, "herinnering maandelijks 31 8:30")[1].reminder == "elke maand op de 31e om 08:30"
@@ -110,24 +108,22 @@ def test_settings_are_read_in_dutch_and_shown(world):
 ])
 def test_bad_settings_get_a_clear_message_and_change_nothing(world, text, message):
     service, _, _ = world
-    [notice] = say(service, text)
-    assert isinstance(notice, Notice) and message in notice.text
+    [reply] = say(service, text)
+    assert isinstance(reply, Notice | CommandUsage) and message in render_one(reply)
 
 
 def test_only_a_beheerder_changes_settings_but_anyone_in_the_channel_may_look(world):
     service, _, _ = world
     [refusal] = say(service, "herinnering wekelijks maandag 9:00", who=COR)
     assert "Alleen een beheerder" in refusal.text
-    [setting] = say(service, "herinnering", who=COR)
+    [setting] = say(service, "herinneringen", who=COR)
     assert setting.reminder == "uit"
 
 
-def test_chat_words_that_could_be_answers_are_not_taken_as_commands():
-    assert parse_schedule_command("Stuurgroep") is None
-    assert parse_schedule_command("Voorbereiding nodig") is None
-    assert parse_report_command("Verouderd na de reorganisatie") is None
-    assert parse_schedule_command("Stuurgroep", command=True).name == "lijst"
-    assert parse_schedule_command("stuurgroepen").name == "lijst"
+def test_chat_words_that_could_be_answers_are_not_taken_as_commands(service):
+    for text in ("Stuurgroep", "Voorbereiding nodig", "Verouderd na de reorganisatie"):
+        assert isinstance(service.table.parse(text), Unfit), text
+    assert service.table.parse("stuurgroepen").command.name == "stuurgroepen"
 
 
 def test_working_days_skip_weekends_and_holidays():

@@ -90,7 +90,8 @@ def test_the_threshold_is_set_per_gemeente(filled):
     assert "verouderd na 11 weken" in " ".join(r.text for r in chat.say("verouderd na 11 weken"))
     [summary] = chat.say("samenvatting")
     assert sum(p.verouderd for p in summary.open_punten) == 1  # only the one of 12 weeks
-    assert "1 tot en met 52" in chat.say("verouderd na nul weken")[0].text
+    assert "1 tot en met 52" in chat.say("verouderd na 0 weken")[0].text
+    assert "verouderd na 8 weken" in render(chat.say("verouderd na nul weken"))
 
 
 def test_markdown_has_the_same_content_escaped(filled):

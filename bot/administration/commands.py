@@ -1,76 +1,88 @@
-"""Managing a gemeente: binding channels, members, and the regio's projectleiders."""
+"""The beheerder's commands: binding a channel, members, the regio and its projectleiders."""
 
 from __future__ import annotations
 
-from bot.core.access import BEHEERDER, LID, Need
-from bot.core.context import Context, Problem
-from bot.core.messages import PlaceKind
+from bot.core.access import BEHEERDER, LID, Role
+from bot.core.commands import IN_CHANNEL, WITH_MEMBERS, People, Text, command
+from bot.core.context import Context, Problem, checked_name
 from bot.core.replies import Notice, Reply, Tone
-from bot.service.desk import Desk
 
 
-class Administration:
-    """The beheerder's commands."""
+class AdministrationCommands:
+    group = "Beheer van de gemeente"
 
-    def __init__(self, desk: Desk):
-        self.desk = desk
-
-    def bind(self, ctx: Context, name: str) -> list[Reply]:
-        place = ctx.inbound.place
-        if place.kind not in (PlaceKind.CHANNEL, PlaceKind.THREAD) or not place.channel:
-            raise Problem("Koppelen kan alleen in een kanaal: typ ‘/leidraad koppel <gemeente>’ in "
-                          "het kanaal van het team.", Tone.WARNING)
-        naam, key = self.desk.name(name)
-        current = self.desk.store.channel_gemeente(place.channel)
-        target = self.desk.store.gemeente(key)
+    @command("koppel", "koppelen", args=(Text("gemeente", max_words=6),), role=Role.IEDEREEN,
+             where=IN_CHANNEL, usage="koppel <gemeente>",
+             help="dit kanaal aan een gemeente koppelen; wie koppelt wordt beheerder (opnieuw "
+                  "koppelen, of aan een gemeente met beheerders, kan alleen een beheerder)")
+    def bind(self, ctx: Context, gemeente: str) -> list[Reply]:
+        channel = ctx.place.channel
+        naam, key = checked_name(gemeente)
+        current = ctx.store.channel_gemeente(channel)
+        target = ctx.store.gemeente(key)
         if current and target and current["id"] == target["id"]:
             return [Notice(f"Dit kanaal is al gekoppeld aan gemeente {current['naam']}.")]
-        for gemeente in (current, target):
-            if gemeente and self.desk.store.beheerders(gemeente["id"]):
-                self.desk.check(ctx, gemeente, Need.BEHEER)
+        for existing in (current, target):
+            if existing and ctx.store.beheerders(existing["id"]):
+                ctx.require(existing, Role.BEHEERDER)
         if target is None:
-            target = self.desk.store.create_gemeente(key, naam, ctx.at)
-        self.desk.store.bind_channel(place.channel, target["id"], ctx.user.id, ctx.at)
-        self.desk.store.add_member(target["id"], ctx.user.id, BEHEERDER, ctx.user.id, ctx.at)
+            target = ctx.store.create_gemeente(key, naam, ctx.at)
+        ctx.store.bind_channel(channel, target["id"], ctx.user.id, ctx.at)
+        ctx.store.add_member(target["id"], ctx.user.id, BEHEERDER, ctx.user.id, ctx.at)
         return [Notice(f"Dit kanaal is nu gekoppeld aan gemeente {target['naam']}, en jij bent "
                        "beheerder. Start het gesprek met ‘/leidraad start’; voeg collega's toe met "
                        "‘/leidraad lid toevoegen @naam’.", Tone.SUCCESS)]
 
-    def members(self, ctx: Context, add: bool) -> list[Reply]:
-        gemeente = self.desk.gemeente(ctx, None)
-        self.desk.check(ctx, gemeente, Need.BEHEER)
-        people = ctx.inbound.mentions
-        if not people:
-            verb = "toevoegen" if add else "verwijderen"
-            raise Problem(f"Noem wie je wilt {verb}, bijvoorbeeld ‘/leidraad lid {verb} @anna’.",
-                          Tone.WARNING)
+    @command("lid toevoegen", "leden toevoegen", args=(People("wie"),), role=Role.BEHEERDER,
+             where=WITH_MEMBERS, usage="lid toevoegen @iemand",
+             help="iemand toegang geven tot de gemeente, ook in een direct bericht")
+    def add(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:
         replies: list[Reply] = []
-        for person in people:
-            if add:
-                self.desk.store.add_member(gemeente["id"], person.id, LID, ctx.user.id, ctx.at)
-                text = f"{person.naam} hoort nu bij gemeente {gemeente['naam']}."
-            elif self.desk.last_beheerder(gemeente, person):
+        for person in map(ctx.mentioned, wie):
+            ctx.store.add_member(ctx.gemeente["id"], person.id, LID, ctx.user.id, ctx.at)
+            replies.append(Notice(f"{person.naam} hoort nu bij gemeente {ctx.gemeente['naam']}.",
+                                  Tone.SUCCESS))
+        return replies
+
+    @command("lid verwijderen", "leden verwijderen", args=(People("wie"),), role=Role.BEHEERDER,
+             where=WITH_MEMBERS, usage="lid verwijderen @iemand",
+             help="iemand de toegang tot de gemeente weer ontnemen")
+    def remove(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:
+        gemeente = ctx.gemeente
+        replies: list[Reply] = []
+        for person in map(ctx.mentioned, wie):
+            if [b["id"] for b in ctx.store.beheerders(gemeente["id"])] == [person.id]:
                 text = (f"{person.naam} is de laatste beheerder van gemeente {gemeente['naam']} en "
                         "blijft erbij; maak eerst iemand anders beheerder door een kanaal te koppelen.")
-            elif self.desk.store.remove_member(gemeente["id"], person.id):
+            elif ctx.store.remove_member(gemeente["id"], person.id):
                 text = f"{person.naam} hoort niet meer bij gemeente {gemeente['naam']}."
             else:
                 text = f"{person.naam} hoorde niet bij gemeente {gemeente['naam']}."
             replies.append(Notice(text, Tone.SUCCESS))
         return replies
 
-    def projectleiders(self, ctx: Context) -> list[Reply]:
-        gemeente = self.desk.gemeente(ctx, None)
-        self.desk.check(ctx, gemeente, Need.BEHEER)
-        regio = self.desk.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
+    @command("regio instellen", args=(Text("regio", max_words=8),), role=Role.BEHEERDER,
+             usage="regio instellen <naam>",
+             help="de regio (jeugdregio) van de gemeente zetten, voor het regiobeeld")
+    def set_regio(self, ctx: Context, regio: str) -> list[Reply]:
+        naam, key = checked_name(regio, "regio")
+        found = ctx.store.regio(key, naam, ctx.at)
+        ctx.store.set_gemeente(ctx.gemeente["id"], regio_id=found["id"])
+        return [Notice(f"Gemeente {ctx.gemeente['naam']} hoort nu bij regio {found['naam']}.",
+                       Tone.SUCCESS)]
+
+    @command("projectleider toevoegen", args=(People("wie"),), role=Role.BEHEERDER,
+             where=WITH_MEMBERS, usage="projectleider toevoegen @iemand",
+             help="een projectleider van de regio toevoegen; die kan het regiobeeld opvragen")
+    def add_projectleider(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:
+        gemeente = ctx.gemeente
+        regio = ctx.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
         if regio is None:
             raise Problem(f"Zet eerst de regio van gemeente {gemeente['naam']} met ‘/leidraad regio "
                           "instellen <naam>’.", Tone.WARNING)
-        if not ctx.inbound.mentions:
-            raise Problem("Noem wie projectleider wordt, bijvoorbeeld ‘/leidraad projectleider "
-                          "toevoegen @anna’.", Tone.WARNING)
-        for person in ctx.inbound.mentions:
-            self.desk.store.add_projectleider(regio["id"], person.id, ctx.user.id, ctx.at)
-        names = ", ".join(p.naam for p in ctx.inbound.mentions)
+        people = [ctx.mentioned(w) for w in wie]
+        for person in people:
+            ctx.store.add_projectleider(regio["id"], person.id, ctx.user.id, ctx.at)
+        names = ", ".join(p.naam for p in people)
         return [Notice(f"{names} is nu projectleider van regio {regio['naam']} en kan het "
                        "regiobeeld opvragen met ‘/leidraad samenvatting regio’.", Tone.SUCCESS)]

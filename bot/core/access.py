@@ -1,14 +1,15 @@
 """The one place that decides whether a user may do something for a gemeente, here.
 
-Every inbound message passes through ``authorize`` before anything of a gemeente is read or
-written. The rules:
+Every command declares the role it needs (``bot.core.commands``); the service checks it with
+``authorize`` before anything of a gemeente is read or written. The rules:
 
 - the console is the operator's own terminal: whoever runs it may do everything;
-- a channel bound to a gemeente, and its threads, may work on that gemeente's gesprek: whoever
-  is in the channel takes part (the platform decides who is in the channel);
+- a channel bound to a gemeente, and its threads, may work on that gemeente: whoever is in the
+  channel takes part (the platform decides who is in the channel);
 - in a direct message, only members of the gemeente (whoever bound a channel, was added by a
   beheerder, or took part in the gemeente's channel gesprek);
-- managing the gemeente (binding a channel again, adding and removing members) is for beheerders.
+- managing the gemeente (binding a channel again, members, settings) is for beheerders;
+- the regiobeeld is for the regio's projectleiders.
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ from enum import StrEnum
 
 from bot.core.messages import Place, PlaceKind, User
 
-BEHEERDER = "beheerder"
-LID = "lid"
+
+class Role(StrEnum):
+    """Who may use a command: anyone, a member (lid), a beheerder, or a regio's projectleider."""
+
+    IEDEREEN = "iedereen"
+    LID = "lid"
+    BEHEERDER = "beheerder"
+    PROJECTLEIDER = "projectleider"
 
 
-class Need(StrEnum):
-    GESPREK = "gesprek"
-    BEHEER = "beheer"
+BEHEERDER = Role.BEHEERDER.value  # as stored in members.role
+LID = Role.LID.value
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,11 @@ def may_create_gemeente(place: Place) -> bool:
 
 
 def authorize(user: User, place: Place, gemeente: dict, facts: Facts,
-              need: Need = Need.GESPREK) -> Refusal | None:
-    """None when ``user`` may do ``need`` for ``gemeente`` in ``place``; else why not."""
-    if place.kind is PlaceKind.CONSOLE:
+              role: Role = Role.LID) -> Refusal | None:
+    """None when ``user`` may act as ``role`` for ``gemeente`` in ``place``; else why not."""
+    if place.kind is PlaceKind.CONSOLE or role is Role.IEDEREEN:
         return None
-    if need is Need.BEHEER:
+    if role is Role.BEHEERDER:
         if facts.role == BEHEERDER:
             return None
         return Refusal(f"Alleen een beheerder van gemeente {gemeente['naam']} kan dit. "
@@ -68,6 +74,17 @@ def authorize(user: User, place: Place, gemeente: dict, facts: Facts,
         return None
     return Refusal(f"Je hebt geen toegang tot de gegevens van gemeente {gemeente['naam']}. "
                    f"{_who_grants(facts)}")
+
+
+_RANKS = {Role.IEDEREEN: 0, Role.LID: 1, Role.BEHEERDER: 2}
+
+
+def may_use(need: Role, have: Role, leads_regio: bool) -> bool:
+    """Whether someone who is ``have`` in the gemeente (and perhaps projectleider of a regio)
+    may use a command that needs ``need``."""
+    if need is Role.PROJECTLEIDER:
+        return leads_regio
+    return _RANKS[have] >= _RANKS[need]
 
 
 def _who_grants(facts: Facts) -> str:

@@ -1,13 +1,26 @@
-"""What every handler of a message shares: the message in hand, and how it can be refused."""
+"""One message being handled: what came in, when, for which gemeente, and how it can be refused.
+
+Every handler gets a ``Context``. It finds the gemeente a message is about and checks rights the
+same way for all of them (the rules themselves are in ``bot.core.access``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from bot.core.messages import Inbound, User
+from bot.core.access import Facts, Role, authorize, may_create_gemeente
+from bot.core.dutch import local_day
+from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
 from bot.core.replies import Notice, Reply, Tone
+from bot.core.text import MAX_NAME_LENGTH, gemeente_key, gemeente_naam
+from store import Store
+
+if TYPE_CHECKING:
+    from bot.core.conversation import Active
 
 Clock = Callable[[], datetime]
 
@@ -24,13 +37,27 @@ class Problem(Exception):
         self.replies = [Notice(text, tone)]
 
 
+def checked_name(name: str | None, what: str = "gemeente") -> tuple[str, str]:
+    """The display name and key of a gemeente (or regio) name as typed; ``Problem`` if unusable."""
+    naam, key = gemeente_naam(name or ""), gemeente_key(name or "")
+    if not key:
+        raise Problem(f"Voor welke {what}? Geef de naam van de {what} op.")
+    if len(naam) > MAX_NAME_LENGTH:
+        raise Problem(f"‘{naam[:40]}…’ is te lang voor de naam van een {what}.")
+    return naam, key
+
+
 @dataclass
 class Context:
-    """One message being handled: what came in, when, and what was said so far."""
+    """One message being handled. ``gemeente`` is set once the service has found it, and
+    ``dialogue`` is the dialogue going on where the message was written, if any."""
 
     inbound: Inbound
     now: datetime
-    said: list[Reply]
+    store: Store
+    gemeente: dict | None = None
+    dialogue: Active | None = None
+    said: list[Reply] = field(default_factory=list)  # notices to show before the replies
 
     @property
     def at(self) -> str:
@@ -39,3 +66,91 @@ class Context:
     @property
     def user(self) -> User:
         return self.inbound.user
+
+    @property
+    def place(self) -> Place:
+        return self.inbound.place
+
+    @property
+    def sent_at(self) -> str:
+        """When the message was sent, by the platform's clock (ours when it gives none)."""
+        return self.inbound.sent_at or timestamp_key(self.now)
+
+    @property
+    def today(self) -> date:
+        return local_day(self.now)
+
+    @cached_property
+    def answers(self) -> dict[str, dict]:
+        """All current answers of the gemeente (loaded once, for overviews)."""
+        return self.store.current_answers(self.gemeente["id"])
+
+    def answer(self, question_id: str) -> dict | None:
+        """The current answer to one question; a single indexed lookup unless all are loaded."""
+        if "answers" in self.__dict__:
+            return self.answers.get(question_id)
+        return self.store.current_answer(self.gemeente["id"], question_id)
+
+    def mentioned(self, user_id: str) -> User:
+        """A person named in the message by their id."""
+        return next((m for m in self.inbound.mentions if m.id == user_id), User(user_id, user_id))
+
+    # --- the gemeente and the rights of the user ------------------------------------------------
+
+    def find_gemeente(self, name: str | None = None) -> dict:
+        """The gemeente this message is about: the channel's, the one named, or the one the user
+        belongs to; ``Problem`` when there is none to be had."""
+        place, user = self.place, self.user
+        if place.channel and place.kind is not PlaceKind.CONSOLE:
+            bound = self.store.channel_gemeente(place.channel)
+            if bound is None:
+                raise Problem("Dit kanaal is nog niet gekoppeld aan een gemeente. Koppel het met "
+                              "‘/leidraad koppel <naam van de gemeente>’.", Tone.WARNING)
+            return bound
+        name = name or self.inbound.gemeente
+        if name:
+            naam, key = checked_name(name)
+            gemeente = self.store.gemeente(key)
+            if gemeente:
+                return gemeente
+            if not may_create_gemeente(place):
+                raise Problem(f"De gemeente ‘{naam}’ is niet bekend bij Leidraadbot. Controleer de "
+                              "naam, of koppel eerst een kanaal aan de gemeente.")
+            self.said.append(Notice(f"Gemeente {naam} is nieuw in Leidraadbot en is aangemaakt."))
+            return self.store.create_gemeente(key, naam, self.at)
+        memberships = self.store.memberships(user.id)
+        if len(memberships) == 1:
+            return memberships[0]
+        last = self.store.last_gemeente_in(place.id)
+        chosen = next((g for g in memberships if g["id"] == last), None)
+        if chosen:
+            return chosen
+        if memberships:
+            names = ", ".join(g["naam"] for g in memberships)
+            raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
+                          "‘/leidraad start <gemeente>’.", Tone.WARNING)
+        raise Problem("Je hoort nog bij geen enkele gemeente. Vraag een beheerder van je gemeente om "
+                      "je toe te voegen, of koppel een kanaal met ‘/leidraad koppel <gemeente>’.",
+                      Tone.WARNING)
+
+    def member_role(self, gemeente: dict) -> str | None:
+        """The user's role in ``gemeente`` ("beheerder", "lid" or None)."""
+        return self.store.member_role(gemeente["id"], self.user.id)
+
+    def refusal(self, gemeente: dict, role: Role = Role.LID) -> str | None:
+        """Why the user may not act as ``role`` for ``gemeente`` here, or None when they may."""
+        place = self.place
+        bound = self.store.channel_gemeente(place.channel) if place.channel else None
+        facts = Facts(
+            bound_gemeente_id=bound["id"] if bound else None,
+            role=self.member_role(gemeente),
+            beheerders=lambda: [b["naam"] for b in self.store.beheerders(gemeente["id"])],
+        )
+        refused = authorize(self.user, place, gemeente, facts, role)
+        return refused.text if refused else None
+
+    def require(self, gemeente: dict, role: Role = Role.LID) -> None:
+        """``Problem`` unless the user may act as ``role`` for ``gemeente`` here."""
+        refused = self.refusal(gemeente, role)
+        if refused:
+            raise Problem(refused)

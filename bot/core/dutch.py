@@ -11,6 +11,11 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "september", "oktober", "november", "december")
 
 
+def local_day(moment: datetime) -> date:
+    """The date it is at ``moment`` in the Netherlands."""
+    return moment.astimezone(AMSTERDAM).date()
+
+
 def format_number(number: int) -> str:
     """``4.000``: a dot between thousands."""
     return f"{number:,}".replace(",", ".")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class PlaceKind(StrEnum):
@@ -57,12 +60,18 @@ class Inbound:
     """One message or action from a user, in a place.
 
     ``gemeente`` is a name the user gave (the console, a button); without it the service finds
-    the gemeente from the place. ``command`` is the text of a bot command (``/leidraad koppel
-    Utrecht``), ``mentions`` the people named in it. ``expects`` is the question a button belongs
-    to, so a click on an old message cannot act on a newer question. ``addressed`` says the
-    message names the bot; in a channel's threads the bot only speaks up unasked in its own gesprek.
-    ``forms`` says the platform can show a form here (a Slack modal) instead of asking field by field;
-    ``form`` is a submitted one.
+    the gemeente from the place. ``command`` is the text of a message addressed to the bot as a
+    command (``/leidraad koppel Utrecht``): it is never an answer. People named in a text stand in
+    it as ``<@user id>`` and are listed in ``mentions``. ``expects`` is the question a button
+    belongs to, so a click on an old message cannot act on a newer question. ``addressed`` says the
+    message names the bot; in a channel's threads the bot only speaks up unasked in its own
+    gesprek. ``forms`` says the platform can show a form here (a Slack modal) instead of asking
+    field by field; ``form`` is a submitted one; ``home`` asks for the user's overview.
+
+    ``sent_at`` is the platform's own time of the message (``timestamp_key``): the inbox orders a
+    conversation's messages by it, and an answer belongs to the question shown before it.
+    ``route`` is what the adapter needs to answer (a response URL, a trigger id); the service
+    passes it on untouched.
     """
 
     user: User
@@ -76,4 +85,38 @@ class Inbound:
     addressed: bool = False
     forms: bool = False
     form: FormInput | None = None
+    home: bool = False
     delivery_id: str | None = None
+    sent_at: str = ""
+    route: dict[str, Any] = field(default_factory=dict)
+
+
+def timestamp_key(moment: float | str | datetime) -> str:
+    """A moment as text that sorts in time order, whatever the platform: Slack's
+    ``1700000000.000123``, seconds since 1970, or a datetime -> ``001700000000.000123``."""
+    if isinstance(moment, datetime):
+        moment = moment.timestamp()
+    if isinstance(moment, float):
+        moment = f"{moment:.6f}"
+    whole, _, fraction = moment.partition(".")
+    return f"{int(whole):012d}.{(fraction + '000000')[:6]}"
+
+
+def to_json(inbound: Inbound) -> str:
+    """The inbound as JSON, for the inbox."""
+    return json.dumps(asdict(inbound), ensure_ascii=False)
+
+
+def from_json(text: str) -> Inbound:
+    """An inbound back from ``to_json``."""
+    data = json.loads(text)
+    place = data.pop("place")
+    start, form = data.pop("start"), data.pop("form")
+    return Inbound(
+        user=User(**data.pop("user")),
+        place=Place(PlaceKind(place["kind"]), place["id"], place["channel"]),
+        start=Start(**start) if start else None,
+        form=FormInput(**form) if form else None,
+        mentions=tuple(User(**m) for m in data.pop("mentions")),
+        **data,
+    )

@@ -54,14 +54,44 @@ class QuestionPrompt:
     intro: str = ""
     previous: PreviousAnswer | None = None
     revisit: bool = False
+    asked_id: int | None = None  # the record of this ask, for the adapter to mark it shown
+
+
+CommandLines = tuple[tuple[str, str], ...]  # (usage, help) per command
 
 
 @dataclass(frozen=True)
 class Help:
-    """Explanation of the current question (if any) and the commands."""
+    """The commands someone may use here, by group, with the current question when there is one;
+    ``unknown`` is what was typed to the bot that is no command."""
 
     prompt: QuestionPrompt | None
-    commands: tuple[tuple[str, str], ...]
+    groups: tuple[tuple[str, CommandLines], ...]
+    unknown: str = ""
+
+
+@dataclass(frozen=True)
+class CommandUsage:
+    """Text that looks like a command but does not fit one: how those commands go. Nothing was
+    stored. ``guess`` is a near miss corrected; ``held`` is the text the bot offers to store as
+    the answer to the question ``held_ref`` (id ``held_question``), when it could be one."""
+
+    typed: str
+    usages: CommandLines
+    reason: str = ""
+    guess: str = ""
+    held: str = ""
+    held_ref: str = ""
+    held_question: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerVersions:
+    """Every version of the gemeente's answer to one question, oldest first."""
+
+    ref: str
+    question: str
+    versions: tuple[PreviousAnswer, ...]
 
 
 @dataclass(frozen=True)
@@ -132,15 +162,6 @@ class StartThread:
 
 
 @dataclass(frozen=True)
-class CommandHelp:
-    """The bot commands, with a suggestion when what was typed was close to one."""
-
-    commands: tuple[tuple[str, str], ...]
-    unknown: str = ""
-    suggestion: str = ""
-
-
-@dataclass(frozen=True)
 class HomeEntry:
     gemeente: str
     role: str
@@ -149,9 +170,11 @@ class HomeEntry:
 
 @dataclass(frozen=True)
 class HomeView:
-    """Someone's overview of the gemeenten they belong to (the Slack App Home)."""
+    """Someone's overview of the gemeenten they belong to (the Slack App Home), with the commands
+    they may use in a direct message."""
 
     entries: tuple[HomeEntry, ...]
+    groups: tuple[tuple[str, CommandLines], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -315,6 +338,6 @@ class Setting:
     meetings: tuple[datetime, ...]
 
 
-Reply = (Notice | Welcome | QuestionPrompt | Help | ProgressReport | QuestionList | Recap | Paused
-         | StartThread | CommandHelp | PuntDetail | PuntList | OpenForm | FormErrors | Summary
-         | Regiobeeld | ExportFile | Reminder | Setting)
+Reply = (Notice | Welcome | QuestionPrompt | Help | CommandUsage | AnswerVersions | ProgressReport
+         | QuestionList | Recap | Paused | StartThread | HomeView | PuntDetail | PuntList | OpenForm
+         | FormErrors | Summary | Regiobeeld | ExportFile | Reminder | Setting)

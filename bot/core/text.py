@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+
+from bot.core.messages import User
 
 MAX_ANSWER_LENGTH = 4000
 MAX_NAME_LENGTH = 80
@@ -11,12 +14,19 @@ MAX_NAME_LENGTH = 80
 # C0 and C1 control characters except tab and newline, plus bidi overrides and zero-width marks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _GEMEENTE_PREFIX = re.compile(r"^gemeente(\s+|$)", re.IGNORECASE)
+MENTION = re.compile(r"<@([^>\s]+)>")  # a person named in a text, as adapters write it: <@slack:T1:U2>
 
 
 def clean_text(text: str) -> str:
     """Text as it should be stored: NFC, no control characters, no surrounding white space."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _CONTROL.sub("", text).strip()
+
+
+def readable(text: str, mentions: Iterable[User]) -> str:
+    """``text`` with the people named in it as ``@Naam``, the way it is stored and shown."""
+    names = {m.id: m.naam for m in mentions}
+    return MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1).rsplit(":", 1)[-1]), text)
 
 
 def gemeente_naam(name: str) -> str:

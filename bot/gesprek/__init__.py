@@ -1,0 +1,1 @@
+"""The gesprek: the Checklist sturing (Bijlage 1), Deel I and Deel II, as a dialogue."""

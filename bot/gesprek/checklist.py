@@ -1,4 +1,4 @@
-"""The Checklist sturing gesprek: what one message does to a conversation, and what the bot says.
+"""The Checklist sturing gesprek: what a message does to a conversation, and what the bot says.
 
 The state machine (``dialogues.flow``) knows the order of the questions; this module applies the
 user's intent to it: answer, skip, go back, pause, revisit, keep or replace the gemeente's earlier
@@ -9,14 +9,14 @@ replies it returns are sent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 
+from bot.core.context import Context, Problem
+from bot.core.conversation import ACTIVE, PAUSED, Conversation, load, record_ask, save
 from bot.core.dutch import format_number
-from bot.core.messages import Start, User
+from bot.core.messages import Start
 from bot.core.replies import (
-    Help,
+    AnswerVersions,
     ListedQuestion,
     Notice,
     PartTally,
@@ -32,142 +32,71 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import MAX_ANSWER_LENGTH, clean_text
-from dialogues.commands import Cmd, Command, misspelled, parse, part_number
 from dialogues.content import Part, Position, Question, Questionnaire
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
-from store import Store
-
-ACTIVE = "actief"
-PAUSED = "gepauzeerd"
-
-COMMANDS_HELP = (
-    ("overslaan", "deze vraag overslaan; je kunt er later op terugkomen"),
-    ("terug", "naar de vorige vraag"),
-    ("pauze of stop", "stoppen; later ga je verder waar je was"),
-    ("verder", "verdergaan na een pauze"),
-    ("voortgang", "per onderdeel zien wat beantwoord, overgeslagen en open is"),
-    ("wijzig 1.6", "vraag 6 van Deel I opnieuw bekijken of aanpassen; ‘wijzig’ toont de lijst"),
-    ("deel 1 / deel 2", "naar het begin van Deel I of Deel II"),
-    ("behouden / vervangen", "een eerder antwoord van de gemeente houden of vervangen"),
-    ("ontwikkelpunt nieuw", "een ontwikkelpunt voor het ontwikkelplan toevoegen, veld voor veld"),
-    ("ontwikkelpunten", "de open ontwikkelpunten per basisfunctie"),
-    ("ontwikkelpunt 3", "ontwikkelpunt #3 met zijn geschiedenis"),
-    ("bijwerken 3 <tekst>", "een stand van zaken bij #3 zetten (met de datum van vandaag)"),
-    ("status 3 afgerond", "de status van #3: open, in uitvoering, afgerond of vervallen"),
-    ("wijzig 3 planning", "één veld van #3 wijzigen"),
-    ("hulp", "deze uitleg"),
-)
-
-
-@dataclass
-class Conversation:
-    """A gesprek in one place: where it is, and what the user skipped there."""
-
-    state: str
-    status: str = ACTIVE
-    skipped: set[str] = field(default_factory=set)
-    return_to: str | None = None
-    pending: dict | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.state == END
-
-
-@dataclass
-class Turn:
-    """The context of one message: who, for which gemeente, when, and the store to use."""
-
-    store: Store
-    gemeente: dict
-    user: User
-    now: datetime
-
-    @cached_property
-    def answers(self) -> dict[str, dict]:
-        """All current answers of the gemeente (loaded once, for overviews)."""
-        return self.store.current_answers(self.gemeente["id"])
-
-    def answer(self, question_id: str) -> dict | None:
-        """The current answer to one question; a single indexed lookup unless all are loaded."""
-        if "answers" in self.__dict__:
-            return self.answers.get(question_id)
-        return self.store.current_answer(self.gemeente["id"], question_id)
-
-
-def restore(row: dict, flow: Flow) -> Conversation:
-    """A saved conversation; a state the content no longer has starts over at the beginning."""
-    known = set(flow.states)
-    return Conversation(
-        state=row["state"] if row["state"] in known else flow.first,
-        status=row["status"],
-        skipped=set(row["skipped"]) & known,
-        return_to=row["return_to"] if row["return_to"] in known else None,
-        pending=row["pending"],
-    )
 
 
 class Gesprek:
-    """Handles messages for one questionnaire, built from its content."""
+    """The checklist dialogue, built once from its content."""
 
     def __init__(self, questionnaire: Questionnaire):
         self.questionnaire = questionnaire
         self.flow = Flow(questionnaire)
 
-    # --- entry points ---------------------------------------------------------------------------
+    # --- finding conversations --------------------------------------------------------------------
 
-    def current(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        """The question the conversation is at (or the recap at the end)."""
-        return self._ask(turn, conv)
+    def conversation(self, ctx: Context, place: str) -> Conversation | None:
+        return load(ctx, place, self.flow)
 
-    @staticmethod
-    def start_request(text: str) -> Start | None:
-        """A typed "start", "verder" or "deel 2" where no gesprek exists yet."""
-        command = parse(clean_text(text))
-        if command and command.name is Cmd.RESUME:
-            return Start()
-        if command and command.name is Cmd.PART:
-            return Start(part_number(command.argument))
-        return None
+    def channel_thread(self, ctx: Context) -> str | None:
+        """The place of the channel's gesprek thread that is still going, if any."""
+        channel = ctx.place.channel
+        if not channel:
+            return None
+        row = ctx.store.latest_conversation_under(channel + ":", ctx.gemeente["id"],
+                                                  self.questionnaire.id, END)
+        return row["place"] if row else None
 
-    def start(self, turn: Turn, conv: Conversation | None, start: Start) -> tuple[
-        Conversation, list[Reply]
-    ]:
-        """Begin a new gesprek, or resume one (at the start of ``start.deel`` if given)."""
+    def save(self, ctx: Context, conv: Conversation) -> None:
+        save(ctx, self.questionnaire.id, conv)
+
+    # --- starting ---------------------------------------------------------------------------------
+
+    def start(self, ctx: Context, conv: Conversation | None, place: str, start: Start
+              ) -> tuple[Conversation, list[Reply]]:
+        """Begin a new gesprek in ``place``, or resume one (at the start of ``start.deel``)."""
         deel = start.deel
         if conv is None:
             part = self.questionnaire.part(deel or 1)
             ids = [q.id for q in (part.questions if part else self.questionnaire.questions)]
             if start.first_open:
-                ids = [i for i in ids if i not in turn.answers] or [END]
-            conv = Conversation(state=ids[0])
+                ids = [i for i in ids if i not in ctx.answers] or [END]
+            conv = Conversation(place=place, state=ids[0])
             welcome = Welcome(
-                gemeente=turn.gemeente["naam"],
+                gemeente=ctx.gemeente["naam"],
                 title=self.questionnaire.title,
                 intro=self.questionnaire.intro,
                 total=len(self.questionnaire.questions),
             )
-            return conv, [welcome, *self._ask(turn, conv)]
+            return conv, [welcome, *self._ask(ctx, conv)]
         if deel is not None:
-            return conv, self._go_to_part(turn, conv, str(deel))
+            return conv, self.go_to_part(ctx, conv, deel)
         conv.status = ACTIVE
-        conv.pending = None
         if conv.done:
             return conv, [Notice("Welkom terug! Alle vragen zijn al eens doorlopen."),
-                          self._recap(turn, conv)]
+                          self._recap(ctx, conv)]
         return conv, [Notice("Welkom terug! We gaan verder waar je gebleven was."),
-                      *self._ask(turn, conv)]
+                      *self._ask(ctx, conv)]
 
-    def handle(self, turn: Turn, conv: Conversation, raw: str, expects: str | None = None
-               ) -> list[Reply]:
-        """Apply one typed message (or button, for question ``expects``) to the conversation."""
-        if expects is not None and expects != conv.state:
-            return [Notice("Die knop hoort bij een eerdere vraag. Het gesprek is nu hier:"),
-                    *self._ask(turn, conv)]
+    # --- what a message does ----------------------------------------------------------------------
+
+    def answer(self, ctx: Context, conv: Conversation, raw: str, question: str) -> list[Reply]:
+        """Store ``raw`` as the gemeente's answer to ``question``: the current one moves the
+        gesprek on; an earlier one (someone else answered it first) becomes its newest version."""
         text = clean_text(raw)
         if not text:
             return [Notice("Ik heb geen tekst ontvangen. Typ je antwoord, of ‘hulp’ voor uitleg."),
-                    *self._ask(turn, conv)]
+                    *self._ask(ctx, conv)]
         if len(text) > MAX_ANSWER_LENGTH:
             return [Notice(
                 f"Dit antwoord is te lang: {format_number(len(text))} tekens, en het maximum is "
@@ -175,104 +104,99 @@ class Gesprek:
                 "de details in een document en verwijs daarnaar.",
                 Tone.ERROR,
             )]
-        command = parse(text)
-        if conv.pending:
-            pending, conv.pending = conv.pending, None
-            if command and command.name is Cmd.YES:
-                return self._command(turn, conv, Command(Cmd(pending["command"])))
-            if command and command.name is Cmd.NO:
-                return self._answer(turn, conv, pending["text"])
-        if command and command.name not in (Cmd.YES, Cmd.NO):
-            return self._command(turn, conv, command)
         if conv.status == PAUSED:
             return [Notice("Het gesprek is gepauzeerd. Typ ‘verder’ om verder te gaan; "
                            "je antwoord is nog niet opgeslagen.")]
-        if conv.done:
+        if question == END:
             return [Notice("Alle vragen zijn doorlopen; dit bericht is niet opgeslagen. Typ "
                            "‘wijzig 1.6’ om een antwoord aan te passen, ‘voortgang’ voor het "
                            "overzicht of ‘hulp’ voor alle mogelijkheden.")]
-        guess = misspelled(text)
-        if guess:
-            conv.pending = {"command": guess.value, "text": text}
-            return [Notice(f"Bedoel je ‘{guess.value}’? Typ ‘ja’ om dat te doen, of ‘nee’ om "
-                           f"“{text}” als antwoord op te slaan.")]
-        return self._answer(turn, conv, text)
+        earlier = ctx.answer(question)
+        if earlier is None or earlier["text"] != text:
+            ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at)
+            if "answers" in ctx.__dict__:
+                ctx.answers[question] = {"text": text, "author": ctx.user.naam, "created_at": ctx.at}
+        conv.skipped.discard(question)
+        if question != conv.state:
+            ref = self.ref(question)
+            by = f" door {earlier['author']}" if earlier and earlier["author"] != ctx.user.naam else ""
+            return [Notice(f"Vraag {ref} was net al beantwoord{by}. Jouw antwoord staat er nu bij als "
+                           f"nieuwste versie; alle versies zie je met ‘versies {ref}’.", Tone.SUCCESS)]
+        return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(ctx, conv)]
 
-    # --- what a message does --------------------------------------------------------------------
-
-    def _answer(self, turn: Turn, conv: Conversation, text: str) -> list[Reply]:
-        question_id = conv.state
-        current = turn.answer(question_id)
-        if current is None or current["text"] != text:
-            at = turn.now.isoformat()
-            turn.store.save_answer(turn.gemeente["id"], question_id, text, turn.user.id, at)
-            if "answers" in turn.__dict__:
-                turn.answers[question_id] = {"text": text, "author": turn.user.naam, "created_at": at}
-        conv.skipped.discard(question_id)
-        return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(turn, conv)]
-
-    def _command(self, turn: Turn, conv: Conversation, command: Command) -> list[Reply]:
-        replies = self._dispatch(turn, conv, command)
-        if command.name not in (Cmd.PAUSE, Cmd.HELP, Cmd.PROGRESS):
-            conv.status = ACTIVE
-        return replies
-
-    def _dispatch(self, turn: Turn, conv: Conversation, command: Command) -> list[Reply]:
-        handler = {
-            Cmd.SKIP: self._skip,
-            Cmd.BACK: self._back,
-            Cmd.PAUSE: self.pause,
-            Cmd.HELP: self._help,
-            Cmd.PROGRESS: self.progress,
-            Cmd.KEEP: self._keep,
-            Cmd.REPLACE: self._replace,
-            Cmd.RESUME: self._resume,
-        }.get(command.name)
-        if handler:
-            return handler(turn, conv)
-        if command.name is Cmd.EDIT:
-            return self._edit(turn, conv, command.argument)
-        return self._go_to_part(turn, conv, command.argument)
-
-    def _skip(self, turn: Turn, conv: Conversation) -> list[Reply]:
+    def skip(self, ctx: Context, conv: Conversation) -> list[Reply]:
         if conv.done:
-            return [Notice("Er is geen vraag meer om over te slaan."), self._recap(turn, conv)]
-        if turn.answer(conv.state) is None:
+            return [Notice("Er is geen vraag meer om over te slaan."), self._recap(ctx, conv)]
+        if ctx.answer(conv.state) is None:
             conv.skipped.add(conv.state)
-        ref = self._ref(self.questionnaire.position(conv.state))
-        return [Notice(f"Overgeslagen. Later terugkomen kan met ‘wijzig {ref}’."),
-                *self._advance(turn, conv)]
+        return [Notice(f"Overgeslagen. Later terugkomen kan met ‘wijzig {self.ref(conv.state)}’."),
+                *self._advance(ctx, conv)]
 
-    def _back(self, turn: Turn, conv: Conversation) -> list[Reply]:
+    def back(self, ctx: Context, conv: Conversation) -> list[Reply]:
         try:
             conv.state = self.flow.move(conv.state, BACK)
         except CannotMove:
-            return [Notice("Dit is de eerste vraag; verder terug kan niet."), *self._ask(turn, conv)]
-        return self._ask(turn, conv)
+            return [Notice("Dit is de eerste vraag; verder terug kan niet."), *self._ask(ctx, conv)]
+        return self._ask(ctx, conv)
 
-    def pause(self, turn: Turn, conv: Conversation) -> list[Reply]:
+    def pause(self, ctx: Context, conv: Conversation) -> list[Reply]:
         """Pause the conversation where it is."""
         conv.status = PAUSED
-        where = ("bij het overzicht" if conv.done else
-                 f"bij vraag {self._ref(self.questionnaire.position(conv.state))}")
+        where = "bij het overzicht" if conv.done else f"bij vraag {self.ref(conv.state)}"
         return [Paused(f"Gepauzeerd. Alle antwoorden zijn bewaard. Typ ‘verder’ of start het "
                        f"gesprek opnieuw om verder te gaan {where}.")]
 
-    def _resume(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        if conv.status == PAUSED:
-            return [Notice("We gaan verder waar je gebleven was."), *self._ask(turn, conv)]
-        return self._ask(turn, conv)
+    def keep(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        if conv.done or ctx.answer(conv.state) is None:
+            return self._nothing_to_keep(ctx, conv)
+        conv.skipped.discard(conv.state)
+        return [Notice("Het eerdere antwoord is behouden.", Tone.SUCCESS), *self._advance(ctx, conv)]
 
-    def _help(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        prompt = None if conv.done else self._prompt(turn, conv)
-        return [Help(prompt, COMMANDS_HELP)]
+    def replace(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        if conv.done or ctx.answer(conv.state) is None:
+            return self._nothing_to_keep(ctx, conv)
+        return [Notice("Typ je nieuwe antwoord. Het vervangt het huidige; de vorige versie blijft "
+                       "bewaard in de geschiedenis.")]
 
-    def progress(self, turn: Turn, conv: Conversation | None) -> list[Reply]:
+    def _nothing_to_keep(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        return [Notice("Er is hier geen eerder antwoord om te behouden of te vervangen. Typ je "
+                       "antwoord, of ‘overslaan’."), *self._ask(ctx, conv)]
+
+    def edit(self, ctx: Context, conv: Conversation, argument: str) -> list[Reply]:
+        """Revisit a question (``1.6``, ``6``, words of its text); without one, list them."""
+        if not argument:
+            part = self._current_part(conv)
+            return [self._list(ctx, conv, f"De vragen van {part.title}", part.questions)]
+        matches = self.find(argument, conv)
+        if not matches:
+            return [Notice(f"Ik kan geen vraag vinden bij ‘{argument}’. Typ ‘wijzig’ voor de "
+                           "lijst met vragen en hun nummers.", Tone.WARNING)]
+        if len(matches) > 1:
+            return [self._list(ctx, conv, f"Meerdere vragen passen bij ‘{argument}’", matches)]
+        target = matches[0].id
+        if target != conv.state and conv.return_to is None:
+            conv.return_to = conv.state
+        conv.state = self.flow.move(conv.state, goto(target))
+        if conv.return_to == target:
+            conv.return_to = None
+        return self._ask(ctx, conv)
+
+    def go_to_part(self, ctx: Context, conv: Conversation, number: int) -> list[Reply]:
+        part = self.questionnaire.part(number)
+        conv.state = self.flow.move(conv.state, goto(part.questions[0].id))
+        conv.status, conv.return_to = ACTIVE, None
+        return [Notice(f"We beginnen bij {part.title}."), *self._ask(ctx, conv)]
+
+    def current(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        """The question the conversation is at (or the recap at the end)."""
+        return self._ask(ctx, conv)
+
+    def progress(self, ctx: Context, conv: Conversation | None) -> list[Reply]:
         """Per section: answered, skipped (in this conversation), open."""
         sections = []
         for part in self.questionnaire.parts:
             for section in part.sections:
-                statuses = [self._status(turn, conv, q) for q in section.questions]
+                statuses = [self._status(ctx, conv, q) for q in section.questions]
                 sections.append(SectionProgress(
                     part=part.title,
                     title=section.title,
@@ -280,67 +204,41 @@ class Gesprek:
                     skipped=statuses.count("overgeslagen"),
                     open=statuses.count("open"),
                 ))
-        return [ProgressReport(tuple(sections), self._where(turn, conv))]
+        return [ProgressReport(tuple(sections), self._where(ctx, conv))]
 
-    def _keep(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        if conv.done or turn.answer(conv.state) is None:
-            return self._nothing_to_keep(turn, conv)
-        conv.skipped.discard(conv.state)
-        return [Notice("Het eerdere antwoord is behouden.", Tone.SUCCESS), *self._advance(turn, conv)]
+    def versions(self, ctx: Context, conv: Conversation | None, argument: str) -> list[Reply]:
+        """Every version of the gemeente's answer to one question."""
+        matches = self.find(argument, conv)
+        if len(matches) != 1:
+            raise Problem(f"Ik kan niet één vraag vinden bij ‘{argument}’. Geef het nummer, "
+                          "bijvoorbeeld ‘versies 1.6’; ‘wijzig’ toont de nummers.", Tone.WARNING)
+        question = matches[0]
+        history = ctx.store.answer_history(ctx.gemeente["id"], question.id)
+        return [AnswerVersions(self.ref(question.id), question.text, tuple(
+            PreviousAnswer(h["text"], h["author"], datetime.fromisoformat(h["created_at"]))
+            for h in history))]
 
-    def _replace(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        if conv.done or turn.answer(conv.state) is None:
-            return self._nothing_to_keep(turn, conv)
-        return [Notice("Typ je nieuwe antwoord. Het vervangt het huidige; de vorige versie blijft "
-                       "bewaard in de geschiedenis.")]
+    # --- moving and asking ------------------------------------------------------------------------
 
-    def _nothing_to_keep(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        return [Notice("Er is hier geen eerder antwoord om te behouden of te vervangen. Typ je "
-                       "antwoord, of ‘overslaan’."), *self._ask(turn, conv)]
-
-    def _edit(self, turn: Turn, conv: Conversation, argument: str) -> list[Reply]:
-        if not argument:
-            part = self._current_part(conv)
-            return [self._list(turn, conv, f"De vragen van {part.title}", part.questions)]
-        matches = self._find(conv, argument)
-        if not matches:
-            return [Notice(f"Ik kan geen vraag vinden bij ‘{argument}’. Typ ‘wijzig’ voor de "
-                           "lijst met vragen en hun nummers.", Tone.WARNING)]
-        if len(matches) > 1:
-            return [self._list(turn, conv, f"Meerdere vragen passen bij ‘{argument}’", matches)]
-        target = matches[0].id
-        if target != conv.state and conv.return_to is None:
-            conv.return_to = conv.state
-        conv.state = self.flow.move(conv.state, goto(target))
-        if conv.return_to == target:
-            conv.return_to = None
-        return self._ask(turn, conv)
-
-    def _go_to_part(self, turn: Turn, conv: Conversation, argument: str) -> list[Reply]:
-        number = part_number(argument)
-        part = self.questionnaire.part(number) if number else None
-        if part is None:
-            return [Notice("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.", Tone.WARNING)]
-        conv.state = self.flow.move(conv.state, goto(part.questions[0].id))
-        conv.status, conv.return_to = ACTIVE, None
-        return [Notice(f"We beginnen bij {part.title}."), *self._ask(turn, conv)]
-
-    # --- moving and asking ----------------------------------------------------------------------
-
-    def _advance(self, turn: Turn, conv: Conversation) -> list[Reply]:
+    def _advance(self, ctx: Context, conv: Conversation) -> list[Reply]:
         target, conv.return_to = conv.return_to, None
         conv.state = self.flow.move(conv.state, goto(target) if target else NEXT)
-        return self._ask(turn, conv)
+        return self._ask(ctx, conv)
 
-    def _ask(self, turn: Turn, conv: Conversation) -> list[Reply]:
+    def _ask(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        asked = record_ask(ctx, self.questionnaire.id, conv)
         if conv.done:
-            return [self._recap(turn, conv)]
-        return [self._prompt(turn, conv)]
+            return [self._recap(ctx, conv)]
+        return [self._prompt(ctx, conv, asked)]
 
-    def _prompt(self, turn: Turn, conv: Conversation) -> QuestionPrompt:
+    def prompt(self, ctx: Context, conv: Conversation) -> QuestionPrompt | None:
+        """The current question (without asking it again), or None at the end."""
+        return None if conv.done else self._prompt(ctx, conv)
+
+    def _prompt(self, ctx: Context, conv: Conversation, asked: int | None = None) -> QuestionPrompt:
         position = self.questionnaire.position(conv.state)
         question = position.question
-        previous = turn.answer(question.id)
+        previous = ctx.answer(question.id)
         return QuestionPrompt(
             question_id=question.id,
             part=position.part.title,
@@ -355,6 +253,7 @@ class Gesprek:
                 previous["text"], previous["author"], datetime.fromisoformat(previous["created_at"])
             ) if previous else None,
             revisit=conv.return_to is not None,
+            asked_id=asked,
         )
 
     def tallies(self, answers: dict[str, dict]) -> tuple[PartTally, ...]:
@@ -364,26 +263,32 @@ class Gesprek:
             for p in self.questionnaire.parts
         )
 
-    def _recap(self, turn: Turn, conv: Conversation) -> Recap:
-        unanswered = [q for q in self.questionnaire.questions if q.id not in turn.answers]
-        return Recap(turn.gemeente["naam"], self.tallies(turn.answers),
-                     tuple(self._listed(turn, conv, q) for q in unanswered))
+    def _recap(self, ctx: Context, conv: Conversation) -> Recap:
+        unanswered = [q for q in self.questionnaire.questions if q.id not in ctx.answers]
+        return Recap(ctx.gemeente["naam"], self.tallies(ctx.answers),
+                     tuple(self._listed(ctx, conv, q) for q in unanswered))
 
-    # --- helpers --------------------------------------------------------------------------------
+    # --- helpers ----------------------------------------------------------------------------------
 
-    def _status(self, turn: Turn, conv: Conversation | None, question: Question) -> str:
-        if question.id in turn.answers:
+    def ref(self, question: str) -> str:
+        """``1.6``: the number people use for a question."""
+        return self._ref(self.questionnaire.position(question))
+
+    def label(self, question: str) -> str:
+        return f"vraag {self.ref(question)}"
+
+    def _status(self, ctx: Context, conv: Conversation | None, question: Question) -> str:
+        if question.id in ctx.answers:
             return "beantwoord"
         return "overgeslagen" if conv and question.id in conv.skipped else "open"
 
-    def _listed(self, turn: Turn, conv: Conversation, question: Question) -> ListedQuestion:
-        ref = self._ref(self.questionnaire.position(question.id))
-        return ListedQuestion(ref, question.text, self._status(turn, conv, question))
+    def _listed(self, ctx: Context, conv: Conversation, question: Question) -> ListedQuestion:
+        return ListedQuestion(self.ref(question.id), question.text, self._status(ctx, conv, question))
 
-    def _list(self, turn: Turn, conv: Conversation, title: str, questions) -> QuestionList:
+    def _list(self, ctx: Context, conv: Conversation, title: str, questions) -> QuestionList:
         return QuestionList(
             title,
-            tuple(self._listed(turn, conv, q) for q in questions),
+            tuple(self._listed(ctx, conv, q) for q in questions),
             "Typ ‘wijzig’ met het nummer, bijvoorbeeld ‘wijzig 1.3’.",
         )
 
@@ -391,22 +296,22 @@ class Gesprek:
     def _ref(position: Position) -> str:
         return f"{position.part.number}.{position.number}"
 
-    def _current_part(self, conv: Conversation) -> Part:
-        if conv.done:
-            return self.questionnaire.parts[-1]
+    def _current_part(self, conv: Conversation | None) -> Part:
+        if conv is None or conv.done:
+            return self.questionnaire.parts[-1] if conv else self.questionnaire.parts[0]
         return self.questionnaire.position(conv.state).part
 
-    def _where(self, turn: Turn, conv: Conversation | None) -> str:
+    def _where(self, ctx: Context, conv: Conversation | None) -> str:
         if conv is None:
-            answered = sum(t.answered for t in self.tallies(turn.answers))
-            return (f"Gemeente {turn.gemeente['naam']} heeft {answered} van de "
+            answered = sum(t.answered for t in self.tallies(ctx.answers))
+            return (f"Gemeente {ctx.gemeente['naam']} heeft {answered} van de "
                     f"{len(self.questionnaire.questions)} vragen beantwoord.")
         if conv.done:
             return "Alle vragen zijn doorlopen."
         p = self.questionnaire.position(conv.state)
         return f"Je bent bij {p.part.title} › {p.section.title} · vraag {p.number} van {p.total}."
 
-    def _find(self, conv: Conversation, argument: str) -> list[Question]:
+    def find(self, argument: str, conv: Conversation | None = None) -> list[Question]:
         """Questions matching ``1.6``, ``6`` (in the current Deel), an id, or words of the text."""
         ref = re.fullmatch(r"(?:(\d)\s*[.,]\s*)?(\d+)", argument.strip())
         if ref:

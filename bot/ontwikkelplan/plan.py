@@ -1,36 +1,27 @@
 """The Lokaal meerjarig ontwikkelplan: ontwikkelpunten per gemeente, their fields and history.
 
-``Plan`` validates field values and carries out the plan commands (list, detail, stand van zaken,
-status, field changes, drafts from the Bouwstenen). ``PuntWalk`` asks the fields one by one with
-the same dialogue machinery as the gesprek: a `transitions` flow built from the Bijlage 3 content.
+``Plan`` reads and checks field values, presents ontwikkelpunten, and changes them with a dated
+entry in their history (stand van zaken, status, field changes, drafts from the Bouwstenen).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.core.context import Context, Problem
 from bot.core.dutch import AMSTERDAM, DateError, format_date, parse_date
 from bot.core.messages import User
 from bot.core.replies import (
-    Help,
-    Notice,
-    PreviousAnswer,
     PuntDetail,
     PuntEvent,
     PuntList,
     PuntSummary,
-    QuestionPrompt,
-    Reply,
     Tone,
 )
 from bot.core.text import MAX_ANSWER_LENGTH, clean_text
-from bot.gesprek.checklist import Conversation, Turn
-from dialogues.commands import Cmd, parse
-from dialogues.content import Ontwikkelplan, Part, Question, Questionnaire, Section, checklist
-from dialogues.flow import BACK, END, NEXT, CannotMove, Flow
+from dialogues.content import Ontwikkelplan, checklist
 
 WALK = ("basisfunctie", "thema", "ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten",
         "wie", "planning", "stand_van_zaken")
@@ -50,50 +41,14 @@ STATUS_WORDS = {
     "klaar": "afgerond", "gereed": "afgerond", "vervallen": "vervallen", "geschrapt": "vervallen",
 }
 OPEN_STATUSES = ("open", "in_uitvoering")
-WALK_ID = "ontwikkelpunt"
 ACTIONS_QUESTION = "acties"  # the bouwsteen column "Welke acties zijn daarvoor nodig?"
 
 
-class FieldError(ValueError):
-    """A value that does not fit its field; the message says what would."""
+class FieldError(Problem):
+    """A value that does not fit its field; the message says what would. Nothing is changed."""
 
-
-@dataclass(frozen=True)
-class PlanCommand:
-    name: str  # nieuw, lijst, detail, bijwerken, status, wijzig, afmaken, concepten
-    nummer: int | None = None
-    field: str = ""
-    value: str = ""
-
-
-_PLAN_PATTERNS = (
-    (re.compile(r"(?:ontwikkelpunt nieuw|nieuw ontwikkelpunt)"), "nieuw"),
-    (re.compile(r"ontwikkelpunten"), "lijst"),
-    (re.compile(r"concepten maken"), "concepten"),
-    (re.compile(r"(?:ontwikkelpunt|punt) #?(\d+)"), "detail"),
-    (re.compile(r"afmaken #?(\d+)"), "afmaken"),
-    (re.compile(r"bijwerken #?(\d+)(?:\s+(?P<value>.+))?", re.DOTALL), "bijwerken"),
-    (re.compile(r"status #?(\d+)(?:\s+(?P<value>.+))?"), "status"),
-    (re.compile(r"wijzig #?(\d+) (?P<field>[a-z-]+(?: resultaat)?)(?:\s+(?P<value>.+))?", re.DOTALL),
-     "wijzig"),
-)
-
-
-def parse_plan_command(text: str) -> PlanCommand | None:
-    """The plan command in ``text`` ("bijwerken 3 offerte is binnen"), or None."""
-    stripped = re.sub(r"[ \t]+", " ", text).strip()
-    lowered = stripped.lower()  # lower(), not casefold(): positions must stay those of `stripped`
-    for pattern, name in _PLAN_PATTERNS:
-        match = pattern.fullmatch(lowered)
-        if not match:
-            continue
-        groups = match.groupdict()
-        if name == "wijzig" and groups["field"] not in FIELD_WORDS:
-            return None  # "wijzig 1.6" and friends belong to the gesprek
-        value = stripped[match.start("value"):] if groups.get("value") else ""
-        return PlanCommand(name, int(match.group(1)) if match.groups() else None,
-                           FIELD_WORDS.get(groups.get("field") or "", ""), value.strip())
-    return None
+    def __init__(self, text: str):
+        super().__init__(text, Tone.WARNING)
 
 
 class Plan:
@@ -224,17 +179,17 @@ class Plan:
             if any(p["basisfunctie"] == b.number for p in live)
         )
 
-    def listing(self, turn: Turn) -> PuntList:
-        punten = turn.store.punten(turn.gemeente["id"])
+    def listing(self, ctx: Context) -> PuntList:
+        punten = ctx.store.punten(ctx.gemeente["id"])
         return PuntList(
-            gemeente=turn.gemeente["naam"],
-            groups=self.open_groups(turn.store, turn.gemeente, turn.now.astimezone(AMSTERDAM).date()),
+            gemeente=ctx.gemeente["naam"],
+            groups=self.open_groups(ctx.store, ctx.gemeente, ctx.now.astimezone(AMSTERDAM).date()),
             concepts=tuple(self.summary(p) for p in punten if p["concept"]),
             closed=sum(1 for p in punten if not p["concept"] and p["status"] not in OPEN_STATUSES),
         )
 
-    def detail(self, turn: Turn, punt: dict) -> PuntDetail:
-        history = turn.store.punt_history(punt["id"])
+    def detail(self, ctx: Context, punt: dict) -> PuntDetail:
+        history = ctx.store.punt_history(punt["id"])
         stands = [h for h in history if h["kind"] == "stand"]
         events = tuple(
             PuntEvent(h["kind"], self._event_text(h), h["author"], datetime.fromisoformat(h["created_at"]))
@@ -253,42 +208,42 @@ class Plan:
 
     # --- changing -------------------------------------------------------------------------------
 
-    def find(self, turn: Turn, nummer: int | None) -> dict:
-        punt = turn.store.punt(turn.gemeente["id"], nummer or 0)
+    def find(self, ctx: Context, nummer: int | None) -> dict:
+        punt = ctx.store.punt(ctx.gemeente["id"], nummer or 0)
         if punt is None:
             raise FieldError(f"Ontwikkelpunt #{nummer} bestaat niet bij gemeente "
-                             f"{turn.gemeente['naam']}. Typ ‘ontwikkelpunten’ voor de lijst.")
+                             f"{ctx.gemeente['naam']}. Typ ‘ontwikkelpunten’ voor de lijst.")
         return punt
 
-    def add_stand(self, turn: Turn, punt: dict, text: str) -> None:
+    def add_stand(self, ctx: Context, punt: dict, text: str) -> None:
         text = clean_text(text)
         if not text:
             raise FieldError(f"Wat is de stand van zaken? Bijvoorbeeld: ‘bijwerken {punt['nummer']} "
                              "offerte opgevraagd’.")
         if len(text) > MAX_ANSWER_LENGTH:
             raise FieldError("Die stand van zaken is te lang; er is niets opgeslagen.")
-        turn.store.log_punt(punt["id"], "stand", text, turn.user.id, turn.now.isoformat())
-        turn.store.update_punt(punt["id"], {}, turn.now.isoformat())
+        ctx.store.log_punt(punt["id"], "stand", text, ctx.user.id, ctx.now.isoformat())
+        ctx.store.update_punt(punt["id"], {}, ctx.now.isoformat())
 
-    def set_status(self, turn: Turn, punt: dict, status: str) -> None:
+    def set_status(self, ctx: Context, punt: dict, status: str) -> None:
         if punt["concept"]:
             raise FieldError(f"#{punt['nummer']} is nog een concept; maak het eerst af met "
                              f"‘afmaken {punt['nummer']}’.")
-        at = turn.now.isoformat()
-        turn.store.update_punt(punt["id"], {"status": status}, at)
-        turn.store.log_punt(punt["id"], "status", status, turn.user.id, at, previous=punt["status"])
+        at = ctx.now.isoformat()
+        ctx.store.update_punt(punt["id"], {"status": status}, at)
+        ctx.store.log_punt(punt["id"], "status", status, ctx.user.id, at, previous=punt["status"])
 
-    def set_field(self, turn: Turn, punt: dict, field: str, text: str,
+    def set_field(self, ctx: Context, punt: dict, field: str, text: str,
                   mentions: tuple[User, ...] = ()) -> dict:
         """Change one field; a finished ontwikkelpunt logs the change. Returns the new row."""
         values = self.parse_field(field, text, punt, mentions)
-        at = turn.now.isoformat()
-        turn.store.update_punt(punt["id"], values, at)
+        at = ctx.now.isoformat()
+        ctx.store.update_punt(punt["id"], values, at)
         if values.get("wie_id"):  # the owner may then update it, also in a direct message
-            turn.store.add_member(turn.gemeente["id"], values["wie_id"], "lid", turn.user.id, at)
+            ctx.store.add_member(ctx.gemeente["id"], values["wie_id"], "lid", ctx.user.id, at)
         if not punt["concept"] and str(punt.get(field) or "") != str(values[field] or ""):
-            turn.store.log_punt(punt["id"], "veld", self.value_text(field, {**punt, **values}),
-                                turn.user.id, at, field=field,
+            ctx.store.log_punt(punt["id"], "veld", self.value_text(field, {**punt, **values}),
+                                ctx.user.id, at, field=field,
                                 previous=self.value_text(field, punt))
         return {**punt, **values}
 
@@ -315,27 +270,27 @@ class Plan:
         return tuple((key, str(punt[key])) for key in (*WALK[:-1], "wie_id", "status")
                      if punt.get(key) not in (None, ""))
 
-    def finish(self, turn: Turn, punt: dict) -> dict:
+    def finish(self, ctx: Context, punt: dict) -> dict:
         """Promote a complete concept to a real ontwikkelpunt."""
         if punt["concept"] and not self.missing(punt):
-            turn.store.update_punt(punt["id"], {"concept": 0}, turn.now.isoformat())
-            turn.store.log_punt(punt["id"], "status", punt["status"], turn.user.id,
-                                turn.now.isoformat())
+            ctx.store.update_punt(punt["id"], {"concept": 0}, ctx.now.isoformat())
+            ctx.store.log_punt(punt["id"], "status", punt["status"], ctx.user.id,
+                                ctx.now.isoformat())
             punt = {**punt, "concept": 0}
         return punt
 
-    def drafts_from_bouwstenen(self, turn: Turn) -> list[dict]:
+    def drafts_from_bouwstenen(self, ctx: Context) -> list[dict]:
         """Concept ontwikkelpunten from the answers to "Welke acties zijn daarvoor nodig?"."""
-        existing = {p["bron"] for p in turn.store.punten(turn.gemeente["id"])}
+        existing = {p["bron"] for p in ctx.store.punten(ctx.gemeente["id"])}
         drafts = []
         for question in checklist().questions:
-            answer = turn.answers.get(question.id)
+            answer = ctx.answers.get(question.id)
             if question.id.endswith("." + ACTIONS_QUESTION) and answer and question.id not in existing:
-                drafts.append(turn.store.create_punt(
-                    turn.gemeente["id"],
+                drafts.append(ctx.store.create_punt(
+                    ctx.gemeente["id"],
                     {"ontwikkelpunt": answer["text"], "verbeteractie": answer["text"],
                      "bron": question.id, "concept": 1},
-                    turn.user.id, turn.now.isoformat()))
+                    ctx.user.id, ctx.now.isoformat()))
         return drafts
 
     def draftable(self, answers: dict[str, dict], punten: list[dict]) -> list[str]:
@@ -343,132 +298,3 @@ class Plan:
         made = {p["bron"] for p in punten}
         return [q.id.split(".")[0] for q in checklist().questions
                 if q.id.endswith("." + ACTIONS_QUESTION) and q.id in answers and q.id not in made]
-
-
-class PuntWalk:
-    """Asks an ontwikkelpunt's fields one by one; each answer is stored as it is given."""
-
-    def __init__(self, plan: Plan):
-        self.plan = plan
-        questions = tuple(
-            Question(f"punt.{field}", plan.labels[field], ()) for field in WALK
-        )
-        self.questionnaire = Questionnaire(
-            id=WALK_ID, title="Ontwikkelpunt", intro="",
-            parts=(Part("punt", 1, "Ontwikkelpunt", (Section("punt", "Velden", questions),)),),
-        )
-        self.flow = Flow(self.questionnaire)
-        self.guidance = {f.id: f.guidance for f in plan.content.fields}
-
-    def begin(self, turn: Turn, punt: dict, queue: list[int] = (), only: str | None = None
-              ) -> tuple[Conversation, list[Reply]]:
-        """Start asking ``punt``'s fields (or just ``only``); ``queue``: concepts to do next."""
-        state = f"punt.{only}" if only else self.flow.first
-        conv = Conversation(state=state, pending={"punt": punt["id"], "nummer": punt["nummer"],
-                                                  "queue": list(queue), "only": only})
-        intro = (f"Ontwikkelpunt #{punt['nummer']}: {self.plan.labels[only].lower()} wijzigen."
-                 if only else
-                 f"We vullen ontwikkelpunt #{punt['nummer']} in, veld voor veld. Verplicht zijn: "
-                 + ", ".join(self.plan.labels[f] for f in REQUIRED)
-                 + ". Typ ‘overslaan’ bij een veld dat nog niet bekend is, ‘stop’ om te stoppen.")
-        return conv, [Notice(intro), self._prompt(punt, conv)]
-
-    def current(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        """The field the walk is at."""
-        return [self._prompt(self._punt(turn, conv), conv)]
-
-    def handle(self, turn: Turn, conv: Conversation, raw: str, mentions: tuple[User, ...] = (),
-               expects: str | None = None) -> list[Reply]:
-        punt = self._punt(turn, conv)
-        if expects is not None and expects != conv.state:
-            return [Notice("Die knop hoort bij een eerder veld. We zijn hier:"),
-                    self._prompt(punt, conv)]
-        text = clean_text(raw)
-        command = parse(text) if text else None
-        field = conv.state.removeprefix("punt.")
-        if command and command.name is Cmd.PAUSE:
-            return self._stop(turn, conv, punt)
-        if command and command.name is Cmd.HELP:
-            return [Help(self._prompt(punt, conv), (
-                ("overslaan", "dit veld leeg laten (niet bij verplichte velden)"),
-                ("terug", "naar het vorige veld"), ("behouden", "de ingevulde waarde houden"),
-                ("stop", "stoppen; wat is ingevuld blijft bewaard")))]
-        if command and command.name is Cmd.BACK:
-            try:
-                conv.state = self.flow.move(conv.state, BACK)
-            except CannotMove:
-                return [Notice("Dit is het eerste veld."), self._prompt(punt, conv)]
-            return [self._prompt(punt, conv)]
-        if command and command.name in (Cmd.SKIP, Cmd.KEEP):
-            if command.name is Cmd.SKIP and field in REQUIRED and not punt.get(field):
-                return [Notice(f"‘{self.plan.labels[field]}’ is verplicht. Typ een waarde, of "
-                               "‘stop’ om later verder te gaan.", Tone.WARNING),
-                        self._prompt(punt, conv)]
-            return self._advance(turn, conv, punt)
-        if not text:
-            return [Notice("Ik heb geen tekst ontvangen."), self._prompt(punt, conv)]
-        try:
-            if field == "stand_van_zaken":
-                self.plan.add_stand(turn, punt, text)
-            else:
-                punt = self.plan.set_field(turn, punt, field, text, mentions)
-        except FieldError as error:
-            return [Notice(str(error), Tone.WARNING), self._prompt(punt, conv)]
-        return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(turn, conv, punt)]
-
-    def _advance(self, turn: Turn, conv: Conversation, punt: dict) -> list[Reply]:
-        conv.state = END if conv.pending.get("only") else self.flow.move(conv.state, NEXT)
-        if conv.state != END:
-            return [self._prompt(punt, conv)]
-        punt = self.plan.finish(turn, punt)
-        missing = self.plan.missing(punt)
-        replies: list[Reply] = [
-            Notice(f"Ontwikkelpunt #{punt['nummer']} is opgeslagen." if not missing else
-                   f"Concept #{punt['nummer']} is bewaard; nog nodig: "
-                   f"{', '.join(self.plan.labels[f] for f in missing)}. Maak het af met "
-                   f"‘afmaken {punt['nummer']}’.", Tone.SUCCESS),
-            self.plan.detail(turn, punt),
-        ]
-        return replies + self._next_in_queue(turn, conv)
-
-    def _stop(self, turn: Turn, conv: Conversation, punt: dict) -> list[Reply]:
-        conv.state = END
-        conv.pending["queue"] = []
-        return [Notice(f"Gestopt. Wat je invulde bij #{punt['nummer']} is bewaard; ga later verder "
-                       f"met ‘afmaken {punt['nummer']}’.")]
-
-    def _next_in_queue(self, turn: Turn, conv: Conversation) -> list[Reply]:
-        queue = conv.pending.get("queue") or []
-        if not queue:
-            return []
-        punt = turn.store.punt(turn.gemeente["id"], queue[0])
-        next_conv, replies = self.begin(turn, punt, queue[1:])
-        conv.state, conv.pending = next_conv.state, next_conv.pending
-        return replies
-
-    def _punt(self, turn: Turn, conv: Conversation) -> dict:
-        return turn.store.punt(turn.gemeente["id"], conv.pending["nummer"])
-
-    def _prompt(self, punt: dict, conv: Conversation) -> QuestionPrompt:
-        position = self.questionnaire.position(conv.state)
-        field = conv.state.removeprefix("punt.")
-        if field == "basisfunctie":
-            hints = tuple(f"{b.number}. {b.short_title}" for b in self.plan.content.basisfuncties)
-        elif field == "thema" and self.plan.content.basisfunctie(punt.get("basisfunctie") or 0):
-            hints = tuple(f"{t.number}. {t.title}"
-                          for t in self.plan.content.basisfunctie(punt["basisfunctie"]).themes)
-        else:
-            hints = ()
-        value = "" if field == "stand_van_zaken" else self.plan.value_text(field, punt)
-        return QuestionPrompt(
-            question_id=conv.state,
-            part=f"Ontwikkelpunt #{punt['nummer']}",
-            section=self.plan.labels[field] + (" (verplicht)" if field in REQUIRED else ""),
-            number=position.number,
-            total=position.total,
-            text=self.plan.labels[field],
-            hints=hints,
-            lead=self.guidance.get(field, ""),
-            previous=PreviousAnswer(value, "", datetime.fromisoformat(punt["updated_at"]))
-            if value else None,
-        )

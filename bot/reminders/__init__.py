@@ -1,0 +1,1 @@
+"""Reminders: the status reminder, stuurgroep preparation and the summary before a meeting."""

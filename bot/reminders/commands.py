@@ -1,15 +1,16 @@
-"""A gemeente's reminder settings and stuurgroep meetings, set and shown in chat."""
+"""A gemeente's reminder settings and stuurgroep meetings, set and shown in chat. Looking is for
+members; changing them is for beheerders."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.access import Need
-from bot.core.context import Context, Problem
+from bot.core.access import Role
+from bot.core.commands import Choice, Number, Text, command
+from bot.core.context import Context
 from bot.core.dutch import DateError, format_date, parse_date
 from bot.core.replies import Notice, Reply, Setting, Tone
-from bot.reminders.scheduler import (
-    ScheduleCommand,
+from bot.reminders.schedule import (
     ScheduleError,
     describe,
     meeting_text,
@@ -17,65 +18,90 @@ from bot.reminders.scheduler import (
     parse_monthly,
     parse_weekly,
 )
-from bot.service.desk import Desk
 
 
-class Scheduling:
-    """Reads and changes the reminder settings (changing them is for beheerders)."""
+class ReminderCommands:
+    group = "Herinneringen en stuurgroepen"
 
-    def __init__(self, desk: Desk):
-        self.desk = desk
+    @command("herinneringen", usage="herinneringen",
+             help="de herinneringen van de gemeente en de komende stuurgroepen zien")
+    def show(self, ctx: Context) -> list[Reply]:
+        return [self._setting(ctx)]
 
-    def command(self, ctx: Context, command: ScheduleCommand) -> list[Reply]:
-        gemeente = self.desk.gemeente(ctx, ctx.inbound.gemeente)
-        self.desk.check(ctx, gemeente)
-        if command.name not in ("toon", "lijst"):
-            self.desk.check(ctx, gemeente, Need.BEHEER)
+    @command("herinnering wekelijks", args=(Text("wanneer", max_words=2),), role=Role.BEHEERDER,
+             usage="herinnering wekelijks maandag 9:00",
+             help="elke week de ontwikkelpunten die verouderd of over datum zijn laten rondsturen: "
+                  "in het kanaal en aan hun eigenaren")
+    def weekly(self, ctx: Context, wanneer: str) -> list[Reply]:
+        return self._remind(ctx, "wekelijks", *parse_weekly(wanneer))
+
+    @command("herinnering maandelijks", args=(Text("wanneer", max_words=2),), role=Role.BEHEERDER,
+             usage="herinnering maandelijks 1 9:00",
+             help="hetzelfde elke maand laten doen, op die dag (in een korte maand op de laatste dag)")
+    def monthly(self, ctx: Context, wanneer: str) -> list[Reply]:
+        return self._remind(ctx, "maandelijks", *parse_monthly(wanneer))
+
+    @command("herinnering uit", "herinneringen uit", role=Role.BEHEERDER, usage="herinnering uit",
+             help="de statusherinnering uitzetten")
+    def off(self, ctx: Context) -> list[Reply]:
+        ctx.store.set_gemeente(ctx.gemeente["id"], reminder_kind=None, reminder_day=None,
+                               reminder_time=None)
+        return [Notice("De statusherinnering staat uit.", Tone.SUCCESS), self._setting(ctx)]
+
+    @command("stuurgroepen", usage="stuurgroepen", help="de komende stuurgroepen van de gemeente zien")
+    def meetings(self, ctx: Context) -> list[Reply]:
+        return [self._setting(ctx)]
+
+    @command("stuurgroep verwijder", args=(Text("datum", max_words=3),), role=Role.BEHEERDER,
+             usage="stuurgroep verwijder 15-12-2026", help="de stuurgroep op die dag weghalen")
+    def remove_meeting(self, ctx: Context, datum: str) -> list[Reply]:
         try:
-            notice = self._change(ctx, gemeente, command)
-        except ScheduleError as error:
-            raise Problem(str(error), Tone.WARNING) from None
-        gemeente = self.desk.store.gemeente_by_id(gemeente["id"])
-        upcoming = tuple(datetime.fromisoformat(m["moment"])
-                         for m in self.desk.store.stuurgroepen(gemeente["id"])
-                         if datetime.fromisoformat(m["moment"]) > ctx.now)
-        setting = Setting(gemeente["naam"], describe(gemeente), gemeente["stale_weeks"],
-                          gemeente["prep_days"], upcoming)
-        return [notice, setting] if notice else [setting]
+            day = parse_date(datum)
+        except DateError as error:
+            raise ScheduleError(str(error)) from None
+        if not ctx.store.remove_stuurgroepen_on(ctx.gemeente["id"], day.isoformat()):
+            raise ScheduleError(f"Op {format_date(day)} staat geen stuurgroep.")
+        return [Notice(f"De stuurgroep van {format_date(day)} is verwijderd.", Tone.SUCCESS),
+                self._setting(ctx)]
 
-    def _change(self, ctx: Context, gemeente: dict, command: ScheduleCommand
-                         ) -> Notice | None:
-        """Apply a setting; the notice says what changed (None for just looking)."""
-        name, argument, gid = command.name, command.argument, gemeente["id"]
-        if name in ("wekelijks", "maandelijks"):
-            day, at = (parse_weekly if name == "wekelijks" else parse_monthly)(argument)
-            self.desk.store.set_gemeente(gid, reminder_kind=name, reminder_day=day,
-                                    reminder_time=at.strftime("%H:%M"), reminder_since=ctx.at)
-            return Notice(f"De statusherinnering komt {describe(self.desk.store.gemeente_by_id(gid))}.",
-                          Tone.SUCCESS)
-        if name == "uit":
-            self.desk.store.set_gemeente(gid, reminder_kind=None, reminder_day=None, reminder_time=None)
-            return Notice("De statusherinnering staat uit.", Tone.SUCCESS)
-        if name == "stuurgroep":
-            moment = parse_meeting(argument, ctx.now)
-            if not self.desk.store.add_stuurgroep(gid, moment.isoformat(), ctx.user.id, ctx.at):
-                return Notice(f"De stuurgroep van {meeting_text(moment)} stond er al.")
-            return Notice(f"Stuurgroep toegevoegd: {meeting_text(moment)}. De eigenaren krijgen "
-                          f"{gemeente['prep_days']} werkdagen vooraf een herinnering, en één werkdag "
-                          "vooraf komt de samenvatting in het kanaal.", Tone.SUCCESS)
-        if name == "verwijder":
-            try:
-                day = parse_date(argument)
-            except DateError as error:
-                raise ScheduleError(str(error)) from None
-            if not self.desk.store.remove_stuurgroepen_on(gid, day.isoformat()):
-                raise ScheduleError(f"Op {format_date(day)} staat geen stuurgroep.")
-            return Notice(f"De stuurgroep van {format_date(day)} is verwijderd.", Tone.SUCCESS)
-        if name == "voorbereiding":
-            if not argument.isdigit() or not 1 <= int(argument) <= 20:
-                raise ScheduleError("Geef het aantal werkdagen als getal van 1 tot en met 20, "
-                                    "bijvoorbeeld ‘voorbereiding 5 werkdagen’.")
-            self.desk.store.set_gemeente(gid, prep_days=int(argument))
-            return Notice(f"De eigenaren worden {int(argument)} werkdagen voor een stuurgroep "
-                          "herinnerd.", Tone.SUCCESS)
-        return None
+    @command("stuurgroep", args=(Text("moment", max_words=4),), role=Role.BEHEERDER,
+             usage="stuurgroep 15-12-2026 14:00",
+             help="een stuurgroep toevoegen: vooraf worden de eigenaren herinnerd, en een werkdag "
+                  "vooraf komt de samenvatting in het kanaal")
+    def add_meeting(self, ctx: Context, moment: str) -> list[Reply]:
+        when = parse_meeting(moment, ctx.now)
+        gemeente = ctx.gemeente
+        if not ctx.store.add_stuurgroep(gemeente["id"], when.isoformat(), ctx.user.id, ctx.at):
+            notice = Notice(f"De stuurgroep van {meeting_text(when)} stond er al.")
+        else:
+            notice = Notice(f"Stuurgroep toegevoegd: {meeting_text(when)}. De eigenaren krijgen "
+                            f"{gemeente['prep_days']} werkdagen vooraf een herinnering, en één "
+                            "werkdag vooraf komt de samenvatting in het kanaal.", Tone.SUCCESS)
+        return [notice, self._setting(ctx)]
+
+    @command("voorbereiding", args=(Number("dagen"), Choice("eenheid", {"werkdagen": "", "werkdag": ""},
+                                                           optional=True)),
+             role=Role.BEHEERDER, usage="voorbereiding 5 werkdagen",
+             help="instellen hoeveel werkdagen voor een stuurgroep de eigenaren worden herinnerd")
+    def preparation(self, ctx: Context, dagen: int, eenheid: str = "") -> list[Reply]:
+        if not 1 <= dagen <= 20:
+            raise ScheduleError("Geef het aantal werkdagen als getal van 1 tot en met 20, "
+                                "bijvoorbeeld ‘voorbereiding 5 werkdagen’.")
+        ctx.store.set_gemeente(ctx.gemeente["id"], prep_days=dagen)
+        return [Notice(f"De eigenaren worden {dagen} werkdagen voor een stuurgroep herinnerd.",
+                       Tone.SUCCESS), self._setting(ctx)]
+
+    def _remind(self, ctx: Context, kind: str, day: int, at) -> list[Reply]:
+        gid = ctx.gemeente["id"]
+        ctx.store.set_gemeente(gid, reminder_kind=kind, reminder_day=day,
+                               reminder_time=at.strftime("%H:%M"), reminder_since=ctx.at)
+        return [Notice(f"De statusherinnering komt {describe(ctx.store.gemeente_by_id(gid))}.",
+                       Tone.SUCCESS), self._setting(ctx)]
+
+    def _setting(self, ctx: Context) -> Setting:
+        gemeente = ctx.store.gemeente_by_id(ctx.gemeente["id"])
+        upcoming = tuple(datetime.fromisoformat(m["moment"])
+                         for m in ctx.store.stuurgroepen(gemeente["id"])
+                         if datetime.fromisoformat(m["moment"]) > ctx.now)
+        return Setting(gemeente["naam"], describe(gemeente), gemeente["stale_weeks"],
+                       gemeente["prep_days"], upcoming)

@@ -32,7 +32,8 @@ from slack_sdk.models.blocks import (
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
-    CommandHelp,
+    AnswerVersions,
+    CommandUsage,
     ExportFile,
     FormErrors,
     Help,
@@ -96,7 +97,7 @@ def button(label: str, command: str, question_id: str, style: str | None = None)
     """A button that sends ``command`` for the question it was shown with."""
     return ButtonElement(
         text=PlainTextObject(text=label),
-        action_id=ACTION_PREFIX + command,
+        action_id=ACTION_PREFIX + command.split()[0],
         value=json.dumps({"cmd": command, "q": question_id}),
         style=style,
     )
@@ -165,17 +166,55 @@ def _(reply: QuestionPrompt) -> list[Block]:
     return result
 
 
+def _command_lines(lines) -> str:
+    return "\n".join(f"• `{usage}`: {escape(explanation)}" for usage, explanation in lines)
+
+
 @blocks.register
 def _(reply: Help) -> list[Block]:
     result: list[Block] = []
+    if reply.unknown:
+        result.append(_section(f":grey_question: ‘{escape(reply.unknown)}’ ken ik niet. Dit kun je "
+                               "hier vragen:"))
     if reply.prompt:
         result += _question_blocks(reply.prompt)
         if not reply.prompt.hints:
             result.append(_context("Er is geen toelichting bij deze vraag. Antwoord in je eigen "
                                    "woorden; kort mag."))
         result.append(DividerBlock())
-    result.append(_section("*Wat je kunt typen of klikken*\n" + "\n".join(
-        f"• `{name}`: {explanation}" for name, explanation in reply.commands)))
+    if not reply.unknown:
+        result.append(_context("Typ het in de thread of het directe bericht, of met `/leidraad` "
+                               "ervoor in een kanaal."))
+    result += [_section(f"*{escape(title)}*\n{_command_lines(lines)}") for title, lines in reply.groups]
+    return result
+
+
+@blocks.register
+def _(reply: CommandUsage) -> list[Block]:
+    lead, question = plain.usage_sentences(reply)
+    result: list[Block] = [_section(":grey_question: " + escape(lead))]
+    if len(reply.usages) > 1 and not reply.guess:
+        result.append(_section(_command_lines(reply.usages)))
+    if question:
+        result.append(_section(escape(question)))
+    if reply.held:
+        buttons = [button("Opslaan als antwoord", "opslaan", reply.held_question, "primary")]
+        if reply.guess:
+            buttons.insert(0, button(_cut(reply.guess, 60), "ja", reply.held_question))
+        result.append(ActionsBlock(elements=buttons))
+    return result
+
+
+@blocks.register
+def _(reply: AnswerVersions) -> list[Block]:
+    result: list[Block] = [_section(f"*Vraag {reply.ref}*: {escape(reply.question)}")]
+    if not reply.versions:
+        return [*result, _context("Deze vraag is nog niet beantwoord.")]
+    for version in reply.versions[-20:]:
+        quote = "\n".join("> " + line for line in escape(_cut(version.text, QUOTE_LIMIT)).splitlines())
+        result += [_section(quote), _context(f"{escape(version.author)} · {format_moment(version.at)}")]
+    result.append(_context(f"{len(reply.versions)} versie(s), de oudste eerst; de laatste is het "
+                           "huidige antwoord."))
     return result
 
 
@@ -216,18 +255,6 @@ def _(reply: Recap) -> list[Block]:
 @blocks.register
 def _(reply: Paused) -> list[Block]:
     return [_section(":double_vertical_bar: " + escape(reply.resume_hint))]
-
-
-@blocks.register
-def _(reply: CommandHelp) -> list[Block]:
-    result: list[Block] = []
-    if reply.unknown:
-        hint = f" Bedoel je `/leidraad {reply.suggestion}`?" if reply.suggestion else ""
-        result.append(_section(f":grey_question: ‘{escape(reply.unknown)}’ ken ik niet.{hint}"))
-    result.append(_section("*Leidraadbot*: de Checklist sturing van de Leidraad Werken aan "
-                           "Veiligheid, als gesprek.\n" + "\n".join(
-                               f"• `{usage}`: {explanation}" for usage, explanation in reply.commands)))
-    return result
 
 
 def _punt_text(punt: PuntSummary) -> str:
@@ -482,4 +509,7 @@ def home_view(view: HomeView) -> dict:
                                         style="primary"),
             ),
         ]
+    if view.groups:
+        result += [DividerBlock(), _section("*Wat je de bot in een direct bericht kunt vragen*")]
+        result += [_section(f"*{escape(title)}*\n{_command_lines(lines)}") for title, lines in view.groups]
     return {"type": "home", "blocks": [b.to_dict() for b in result]}

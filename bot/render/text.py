@@ -7,7 +7,8 @@ from functools import singledispatch
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
-    CommandHelp,
+    AnswerVersions,
+    CommandUsage,
     ExportFile,
     Help,
     Notice,
@@ -104,18 +105,75 @@ def _(reply: QuestionPrompt) -> str:
     return "\n\n".join(parts)
 
 
+def command_lines(lines, indent: str = "  ") -> str:
+    """Usage and help side by side, the help wrapped under itself."""
+    width = min(max(len(usage) for usage, _ in lines), 36)
+    return "\n".join(
+        textwrap.fill(explanation, WIDTH, initial_indent=f"{indent}{usage.ljust(width)}  ",
+                      subsequent_indent=" " * (len(indent) + width + 2))
+        for usage, explanation in lines)
+
+
 @render_one.register
 def _(reply: Help) -> str:
-    parts = ["Hulp"]
+    parts = [f"‘{reply.unknown}’ ken ik niet. Dit kun je hier vragen:" if reply.unknown else "Hulp"]
     if reply.prompt:
         parts += ["Je bent bij deze vraag:", *_question_body(reply.prompt)]
         if not reply.prompt.hints:
             parts.append("Er is geen toelichting bij deze vraag. Antwoord in je eigen woorden; "
                          "kort mag.")
-    width = max(len(name) for name, _ in reply.commands)
-    parts.append("Wat je kunt typen:\n" + "\n".join(
-        f"  {name.ljust(width)}  {explanation}" for name, explanation in reply.commands))
+    if not reply.unknown:
+        parts.append("Wat je hier kunt typen:")
+    parts += [f"{title}\n{command_lines(lines)}" for title, lines in reply.groups]
     return "\n\n".join(parts)
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    """A user's text in a sentence: one line, cut short."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def usage_sentences(reply: CommandUsage) -> tuple[str, str]:
+    """What the bot says about text that looks like a command, the same on every surface: what
+    the commands are (their list goes in between when there are several), then one question, so
+    ‘ja’ and ‘nee’ are never ambiguous."""
+    if reply.guess:
+        question = (f"Typ ‘ja’ om dat te doen, of ‘nee’ om “{quoted(reply.held)}” op te slaan als "
+                    f"antwoord bij {reply.held_ref}.") if reply.held else ""
+        return f"Bedoel je ‘{reply.guess}’?", question
+    lead = [reply.reason] if reply.reason else []
+    usage, explanation = reply.usages[0]
+    if len(reply.usages) > 1:
+        lead.append("Het lijkt op deze commando's:" if reply.held else "Bedoel je een van deze?")
+    elif reply.held:
+        lead.append(f"‘{usage}’ is een commando: {explanation}.")
+    else:
+        lead.append(f"Bedoel je ‘{usage}’? Daarmee kun je {explanation}.")
+    question = (f"Er is niets opgeslagen. Was “{quoted(reply.held)}” je antwoord bij "
+                f"{reply.held_ref}? Typ dan ‘ja’ of ‘opslaan’.") if reply.held else ""
+    return " ".join(lead), question
+
+
+@render_one.register
+def _(reply: CommandUsage) -> str:
+    lead, question = usage_sentences(reply)
+    parts = [_wrap("! " + lead)]
+    if len(reply.usages) > 1 and not reply.guess:
+        parts.append(command_lines(reply.usages))
+    if question:
+        parts.append(_wrap(question))
+    return "\n".join(parts)
+
+
+@render_one.register
+def _(reply: AnswerVersions) -> str:
+    head = _wrap(f"Vraag {reply.ref}: {reply.question}")
+    if not reply.versions:
+        return head + "\n\nDeze vraag is nog niet beantwoord."
+    lines = [f"  {format_moment(v.at)} · {v.author}\n{_wrap(v.text, '  │ ')}" for v in reply.versions]
+    return (f"{head}\n\n{len(reply.versions)} versie(s), de oudste eerst; de laatste is het "
+            "huidige antwoord:\n" + "\n".join(lines))
 
 
 @render_one.register
@@ -159,18 +217,6 @@ def _(reply: Recap) -> str:
 @render_one.register
 def _(reply: Paused) -> str:
     return _wrap(reply.resume_hint)
-
-
-@render_one.register
-def _(reply: CommandHelp) -> str:
-    lines = []
-    if reply.unknown:
-        hint = f" Bedoel je ‘{reply.suggestion}’?" if reply.suggestion else ""
-        lines.append(f"‘{reply.unknown}’ ken ik niet.{hint}\n")
-    width = max(len(usage) for usage, _ in reply.commands)
-    lines.append("Wat je aan Leidraadbot kunt vragen:")
-    lines += [f"  {usage.ljust(width)}  {explanation}" for usage, explanation in reply.commands]
-    return "\n".join(lines)
 
 
 def _punt_line(punt: PuntSummary) -> str:

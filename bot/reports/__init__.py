@@ -1,0 +1,1 @@
+"""Where a gemeente stands: summaries for the stuurgroep, the regiobeeld, and the exports."""

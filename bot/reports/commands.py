@@ -1,64 +1,41 @@
-"""Summaries, the regiobeeld and exports, for a message or for the operator."""
+"""The reports' commands: the summary, the regiobeeld and exports; and the same for the operator
+on the command line."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from bot.core.access import Need
-from bot.core.context import Context, Problem
+from bot.core.access import Role
+from bot.core.commands import Choice, Number, command
+from bot.core.context import Context, Problem, checked_name
 from bot.core.messages import PlaceKind
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
-from bot.core.text import gemeente_key, gemeente_naam
 from bot.export import markdown
 from bot.ontwikkelplan.plan import Plan
-from bot.reports.reporter import EXPORT_FORMATS, ReportCommand, Reporter
-from bot.service.desk import Desk
+from bot.reports.reporter import EXPORT_FORMATS, Reporter
+from store import Store
+
+_FORMATS = {fmt: fmt for fmt in EXPORT_FORMATS} | {"word": "docx", "excel": "xlsx", "markdown": "md"}
 
 
-class Reporting:
-    """Builds the summary, regiobeeld and documents a message asks for."""
+class ReportCommands:
+    group = "Samenvattingen en exports"
 
-    def __init__(self, desk: Desk, reporter: Reporter, plan: Plan):
-        self.desk = desk
+    def __init__(self, reporter: Reporter, plan: Plan):
         self.reporter = reporter
         self.plan = plan
 
-    def command(self, ctx: Context, command: ReportCommand) -> list[Reply]:
-        if command.name == "regiobeeld":
-            return self._regiobeeld(ctx)
-        gemeente = self.desk.gemeente(ctx, ctx.inbound.gemeente)
-        self.desk.check(ctx, gemeente)
-        today = self.desk.today(ctx)
-        if command.name == "samenvatting":
-            return [self.reporter.summary(self.desk.store, gemeente, today)]
-        if command.name == "export":
-            if not ctx.inbound.forms:
-                return [Notice("Een export maak je met ‘leidraadbot export --gemeente "
-                               f"{gemeente['naam']} --formaat docx -o ontwikkelplan.docx’ (of md, "
-                               "xlsx), of in Slack met ‘/leidraad export docx’.")]
-            return [self._export(gemeente, command.argument, today)]
-        self.desk.check(ctx, gemeente, Need.BEHEER)
-        if command.name == "regio":
-            naam, key = self.desk.name(command.argument)
-            regio = self.desk.store.regio(key, naam, ctx.at)
-            self.desk.store.set_gemeente(gemeente["id"], regio_id=regio["id"])
-            return [Notice(f"Gemeente {gemeente['naam']} hoort nu bij regio {regio['naam']}.",
-                           Tone.SUCCESS)]
-        weeks = command.argument
-        if not weeks.isdigit() or not 1 <= int(weeks) <= 52:
-            raise Problem("Geef het aantal weken als getal van 1 tot en met 52, bijvoorbeeld "
-                          "‘verouderd na 8 weken’.", Tone.WARNING)
-        self.desk.store.set_gemeente(gemeente["id"], stale_weeks=int(weeks))
-        return [Notice(f"Een ontwikkelpunt heet nu verouderd na {int(weeks)} weken zonder stand van "
-                       "zaken.", Tone.SUCCESS)]
-
-    def _regiobeeld(self, ctx: Context) -> list[Reply]:
+    @command("samenvatting regio", "regiobeeld", role=Role.PROJECTLEIDER, usage="samenvatting regio",
+             help="het regiobeeld zien: per gemeente van de regio hoe ver ze is (voor "
+                  "projectleiders)")
+    def regiobeeld(self, ctx: Context) -> list[Reply]:
         """For a projectleider: their regio, or that of the channel's gemeente."""
-        place = ctx.inbound.place
-        led = self.desk.store.projectleider_regios(ctx.user.id)
+        place = ctx.place
+        led = ctx.store.projectleider_regios(ctx.user.id)
         if place.kind is PlaceKind.CONSOLE or place.channel:
-            gemeente = self.desk.gemeente(ctx, ctx.inbound.gemeente)
-            regio = self.desk.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
+            gemeente = ctx.gemeente or ctx.find_gemeente()
+            regio = ctx.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
             if regio is None:
                 raise Problem(f"Gemeente {gemeente['naam']} hoort nog niet bij een regio; een "
                               "beheerder zet dat met ‘regio instellen <naam van de regio>’.", Tone.WARNING)
@@ -72,31 +49,50 @@ class Reporting:
             raise Problem(f"Het regiobeeld van {regio['naam']} is voor de projectleiders van de "
                           "regio. Een beheerder van een gemeente in de regio kan je toevoegen met "
                           "‘/leidraad projectleider toevoegen @jij’.", Tone.WARNING)
-        return [self.reporter.regiobeeld(self.desk.store, regio, self.desk.today(ctx))]
+        return [self.reporter.regiobeeld(ctx.store, regio, ctx.today)]
 
-    def export(self, name: str, fmt: str) -> ExportFile:
-        """A document for the operator (``leidraadbot export``): no chat access applies."""
-        with self.desk.store.transaction():
-            gemeente = self.desk.store.gemeente(gemeente_key(name))
-            if gemeente is None:
-                raise Problem(f"De gemeente ‘{gemeente_naam(name)}’ is niet bekend bij Leidraadbot.")
-            return self._export(gemeente, fmt, self.desk.today())
+    @command("samenvatting", usage="samenvatting",
+             help="zien waar de gemeente staat, voor de stuurgroep: de checklist, de belangrijkste "
+                  "antwoorden en de open ontwikkelpunten")
+    def summary(self, ctx: Context) -> list[Reply]:
+        return [self.reporter.summary(ctx.store, ctx.gemeente, ctx.today)]
 
-    def regiobeeld(self, name: str) -> Regiobeeld:
-        """The regiobeeld of a regio for the operator (``leidraadbot samenvatting --regio``)."""
-        with self.desk.store.transaction():
-            regio = next(self.desk.store.db["regios"].rows_where("key = ?", [gemeente_key(name)]), None)
-            if regio is None:
-                raise Problem(f"De regio ‘{name.strip()}’ is niet bekend bij Leidraadbot.")
-            return self.reporter.regiobeeld(self.desk.store, regio, self.desk.today())
+    @command("export", "exporteer", args=(Choice("formaat", _FORMATS, optional=True,
+                                                 invalid="‘{word}’ is geen exportformaat; kies md, "
+                                                         "docx of xlsx."),),
+             usage="export docx|xlsx|md",
+             help="het ontwikkelplan als Word, Excel of Markdown krijgen (in Slack in het kanaal; in "
+                  "de terminal met ‘leidraadbot export’)")
+    def export(self, ctx: Context, formaat: str = "docx") -> list[Reply]:
+        if not ctx.inbound.forms:
+            return [Notice("Een export maak je met ‘leidraadbot export --gemeente "
+                           f"{ctx.gemeente['naam']} --formaat {formaat} -o ontwikkelplan.{formaat}’, "
+                           f"of in Slack met ‘/leidraad export {formaat}’.")]
+        return [self.document(ctx.store, ctx.gemeente, formaat, ctx.today)]
 
-    def _export(self, gemeente: dict, fmt: str, today) -> ExportFile:
+    @command("verouderd na", args=(Number("weken"), Choice("eenheid", {"weken": "", "week": ""})),
+             role=Role.BEHEERDER, usage="verouderd na 8 weken",
+             help="instellen na hoeveel weken zonder stand van zaken een ontwikkelpunt verouderd "
+                  "heet")
+    def stale_after(self, ctx: Context, weken: int, eenheid: str) -> list[Reply]:
+        weeks = weken
+        if not 1 <= weeks <= 52:
+            raise Problem("Geef het aantal weken als getal van 1 tot en met 52, bijvoorbeeld "
+                          "‘verouderd na 8 weken’.", Tone.WARNING)
+        ctx.store.set_gemeente(ctx.gemeente["id"], stale_weeks=weeks)
+        return [Notice(f"Een ontwikkelpunt heet nu verouderd na {weeks} weken zonder stand van "
+                       "zaken.", Tone.SUCCESS)]
+
+    # --- for the operator (command line) ----------------------------------------------------------
+
+    def document(self, store: Store, gemeente: dict, fmt: str, today: date) -> ExportFile:
+        """The ontwikkelplan of ``gemeente`` as a document in ``fmt`` (md, docx, xlsx)."""
         fmt = (fmt or "docx").lower().lstrip(".")
         if fmt not in EXPORT_FORMATS:
             raise Problem(f"‘{fmt}’ is geen exportformaat; kies md, docx of xlsx.", Tone.WARNING)
         from bot.export import excel, word  # matplotlib and friends: only when a document is asked
 
-        data = self.reporter.export_data(self.desk.store, gemeente, today)
+        data = self.reporter.export_data(store, gemeente, today)
         content = {
             "md": lambda: markdown.summary(data.summary).encode(),
             "docx": lambda: word.document(data, self.plan.content),
@@ -105,3 +101,19 @@ class Reporting:
         slug = re.sub(r"[^a-z0-9]+", "-", gemeente["key"]).strip("-") or "gemeente"
         return ExportFile(f"ontwikkelplan-{slug}-{today.isoformat()}.{fmt}",
                           f"Ontwikkelplan gemeente {gemeente['naam']} ({today:%d-%m-%Y})", content)
+
+    def operator_export(self, store: Store, name: str, fmt: str, today: date) -> ExportFile:
+        """A document for the operator (``leidraadbot export``): no chat access applies."""
+        with store.transaction():
+            gemeente = store.gemeente(checked_name(name)[1])
+            if gemeente is None:
+                raise Problem(f"De gemeente ‘{checked_name(name)[0]}’ is niet bekend bij Leidraadbot.")
+            return self.document(store, gemeente, fmt, today)
+
+    def operator_regiobeeld(self, store: Store, name: str, today: date) -> Regiobeeld:
+        """The regiobeeld of a regio for the operator (``leidraadbot samenvatting --regio``)."""
+        with store.transaction():
+            regio = store.regio_named(checked_name(name, "regio")[1])
+            if regio is None:
+                raise Problem(f"De regio ‘{name.strip()}’ is niet bekend bij Leidraadbot.")
+            return self.reporter.regiobeeld(store, regio, today)

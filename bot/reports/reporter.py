@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from bot.core.replies import BouwsteenBrief, KeyAnswer, Regiobeeld, RegioRow, SectionTally, Summary
 from bot.ontwikkelplan.plan import WALK, Plan
-from bot.phrases import match_phrase
 from dialogues.content import Questionnaire
 from store import Store
 
 # The Deel II answers a stuurgroep wants to read first.
 KEY_QUESTIONS = ("gesprek.prioriteit", "gesprek.nodig", "gesprek.ontbreekt")
 EXPORT_FORMATS = ("md", "docx", "xlsx")
-
-
-@dataclass(frozen=True)
-class ReportCommand:
-    name: str  # samenvatting, regiobeeld, export, regio, verouderd
-    argument: str = ""
-
-
-_PATTERNS = (
-    (re.compile(r"samenvatting regio|regiobeeld"), "regiobeeld"),
-    (re.compile(r"samenvatting"), "samenvatting"),
-    (re.compile(r"export(?:eer)?(?: (?P<arg>\S+))?"), "export"),
-    (re.compile(r"regio instellen (?P<arg>.+)"), "regio"),
-    (re.compile(r"verouderd na (?P<arg>\S+) weken?"), "verouderd"),
-)
-
-
-def parse_report_command(text: str) -> ReportCommand | None:
-    """``samenvatting``, ``samenvatting regio``, ``export docx``, ``regio instellen <naam>``,
-    ``verouderd na 8 weken``; None for anything else."""
-    found = match_phrase(_PATTERNS, text)
-    return ReportCommand(*found) if found else None
 
 
 @dataclass(frozen=True)

@@ -1,44 +1,44 @@
 """The transport-agnostic service: one inbound message in, the replies to send out.
 
-For every message it finds the gemeente (from the channel, the name given, or the user's
-membership), checks access in one place (``bot.core.access``), loads the conversation, lets the gesprek
-or the bot command decide, and commits everything in one transaction before it returns: whatever
-the bot confirms is already stored. A delivery id seen before is ignored (platforms retry).
+For every message it finds the gemeente and the dialogue going on in the place, parses the text
+once against the command table, checks who may use the command here, and lets its handler act; a
+typed answer is bound to the question its writer could see. Everything is committed in one
+transaction before the replies go out: whatever the bot confirms is already stored.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import date
 
-from bot.administration.commands import Administration
-from bot.commands import USAGE, BotCmd, BotCommand, parse, start_arguments
-from bot.core.access import LID
-from bot.core.context import Clock, Context, Problem, utc_now
-from bot.core.messages import Inbound, PlaceKind, Start, User
-from bot.core.replies import (
-    CommandHelp,
-    ExportFile,
-    HomeEntry,
-    HomeView,
-    Notice,
-    Regiobeeld,
-    Reply,
-    StartThread,
-)
+from bot.administration.commands import AdministrationCommands
+from bot.core.access import BEHEERDER, Role, may_use
+from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, where_words
+from bot.core.context import Clock, Context, Problem, checked_name, utc_now
+from bot.core.conversation import PAUSED, Active, bound_question
+from bot.core.dutch import local_day
+from bot.core.messages import Inbound, PlaceKind, User
+from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply
+from bot.core.text import clean_text, readable
 from bot.gesprek.checklist import Gesprek
-from bot.ontwikkelplan.commands import Planning
-from bot.ontwikkelplan.plan import Plan, PuntWalk, parse_plan_command
-from bot.reminders.commands import Scheduling
-from bot.reminders.scheduler import parse_schedule_command
-from bot.reports.commands import Reporting
-from bot.reports.reporter import Reporter, parse_report_command
-from bot.service.desk import Desk
+from bot.gesprek.commands import GesprekCommands
+from bot.ontwikkelplan.commands import PlanCommands
+from bot.ontwikkelplan.plan import Plan
+from bot.ontwikkelplan.walk import PuntWalk
+from bot.reminders.commands import ReminderCommands
+from bot.reports.commands import ReportCommands
+from bot.reports.reporter import Reporter
+from bot.service.help import HelpCommands
 from dialogues.content import Questionnaire, checklist, ontwikkelplan
+from dialogues.flow import END
 from store import Store
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Clock", "Problem", "Service", "utc_now"]
+YES = {"ja", "j", "yes", "ja graag", "klopt"}
+NO = {"nee", "n", "no", "nee hoor"}
+SAVE = {"opslaan", "sla op"}
 
 
 class Service:
@@ -47,130 +47,265 @@ class Service:
     def __init__(self, store: Store, questionnaire: Questionnaire | None = None,
                  clock: Clock = utc_now):
         self.store = store
+        self.clock = clock
         self.gesprek = Gesprek(questionnaire or checklist())
         self.plan = Plan(ontwikkelplan())
         self.walk = PuntWalk(self.plan)
         self.reporter = Reporter(self.gesprek.questionnaire, self.plan)
-        self.clock = clock
-        self.desk = Desk(store, self.gesprek, self.walk, clock)
-        self.planning = Planning(self.desk, self.plan, self.walk)
-        self.reporting = Reporting(self.desk, self.reporter, self.plan)
-        self.scheduling = Scheduling(self.desk)
-        self.administration = Administration(self.desk)
+        self.plans = PlanCommands(self.plan, self.walk)
+        self.reports = ReportCommands(self.reporter, self.plan)
+        self.help = HelpCommands()
+        gesprek = GesprekCommands(self.gesprek)
+        self.table = Table(declared(gesprek, self.plans, self.reports, ReminderCommands(),
+                                    AdministrationCommands(), self.help))
+        self.help.table = self.table
+        self._start = next(c for c in self.table.commands if c.handler == gesprek.start)
 
     def handle(self, inbound: Inbound) -> list[Reply]:
-        """Process one message; its effects are committed when this returns."""
-        ctx = Context(inbound, self.clock(), [])
+        """Handle one message at once (the console, tests); committed when this returns. A
+        delivery id seen before is ignored: platforms retry."""
+        ctx = Context(inbound, self.clock(), self.store)
+        with self.store.transaction():
+            if inbound.delivery_id and not self.store.claim_delivery(inbound.delivery_id, ctx.at):
+                log.info("ignoring repeated delivery %s", inbound.delivery_id)
+                return []
+            return self._handle(ctx)
+
+    def process(self, inbound: Inbound, deliver: Callable[[Inbound, list[Reply]], None]) -> None:
+        """Handle a message from the inbox, inside the caller's transaction; ``deliver`` queues
+        the replies in that same transaction."""
+        ctx = Context(inbound, self.clock(), self.store)
+        deliver(inbound, self._handle(ctx))
+
+    def opens_form(self, inbound: Inbound) -> bool:
+        """Whether this command opens a form on a platform that has them (it then goes the short
+        way: nothing is stored until the form is sent)."""
+        parsed = self.table.parse(clean_text(inbound.command or inbound.text))
+        return inbound.forms and isinstance(parsed, Parsed) and parsed.command.opens_form(parsed.args)
+
+    def form_errors(self, inbound: Inbound) -> list[Reply]:
+        """What is wrong in a submitted form, or why it cannot be taken; empty when it can be.
+        Only reads (for platforms that show the errors in the form itself)."""
+        ctx = Context(inbound, self.clock(), self.store)
         try:
-            with self.store.transaction():
-                if inbound.delivery_id and not self.store.claim_delivery(inbound.delivery_id, ctx.at):
-                    log.info("ignoring repeated delivery %s", inbound.delivery_id)
-                    return []
-                for person in (inbound.user, *inbound.mentions):
-                    self.store.ensure_user(person.id, person.naam, ctx.at)
-                if inbound.form is not None:
-                    return ctx.said + self.planning.submit(ctx, inbound.form)
-                if inbound.command is not None:
-                    schedule = parse_schedule_command(inbound.command, command=True)
-                    if schedule:
-                        return ctx.said + self.scheduling.command(ctx, schedule)
-                    report_command = parse_report_command(inbound.command)
-                    if report_command:
-                        return ctx.said + self.reporting.command(ctx, report_command)
-                    plan_command = parse_plan_command(inbound.command)
-                    if plan_command:
-                        return ctx.said + self.planning.command(ctx, plan_command)
-                    return ctx.said + self._command(ctx, parse(inbound.command))
-                return ctx.said + self._message(ctx)
-        except Problem as problem:  # rolled back: a refused or impossible message changes nothing
+            ctx.gemeente = ctx.find_gemeente()
+            ctx.require(ctx.gemeente)
+            errors = self.plans.form_errors(ctx, inbound.form)
+        except Problem as problem:
             return problem.replies
+        return [errors] if errors else []
 
     def home(self, user: User) -> HomeView:
-        """For each gemeente ``user`` belongs to: their role and how far each Deel is."""
-        return HomeView(tuple(
-            HomeEntry(g["naam"], g["role"], self.gesprek.tallies(self.store.current_answers(g["id"])))
-            for g in self.store.memberships(user.id)
-        ))
+        """For each gemeente ``user`` belongs to: their role and how far each Deel is, and the
+        commands they may use in a direct message."""
+        memberships = self.store.memberships(user.id)
+        roles = {g["role"] for g in memberships}
+        have = Role.BEHEERDER if BEHEERDER in roles else Role.LID if roles else Role.IEDEREEN
+        leads = bool(self.store.projectleider_regios(user.id))
+        commands = self.table.allowed(PlaceKind.DIRECT, lambda need: may_use(need, have, leads))
+        return HomeView(
+            tuple(HomeEntry(g["naam"], g["role"],
+                            self.gesprek.tallies(self.store.current_answers(g["id"])))
+                  for g in memberships),
+            grouped(commands))
 
-    def _message(self, ctx: Context) -> list[Reply]:
+    # --- one message --------------------------------------------------------------------------------
+
+    def _handle(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
-        schedule = None if inbound.start else parse_schedule_command(inbound.text)
-        if schedule:
-            return self.scheduling.command(ctx, schedule)
-        report_command = None if inbound.start else parse_report_command(inbound.text)
-        if report_command:
-            return self.reporting.command(ctx, report_command)
-        # In a channel's threads people talk among themselves: unless they address the bot, it
-        # answers only in the thread of its own gesprek.
-        quiet = inbound.place.kind is PlaceKind.THREAD and not inbound.addressed and not inbound.start
+        for person in (inbound.user, *inbound.mentions):
+            self.store.ensure_user(person.id, person.naam, ctx.at)
         try:
-            gemeente = self.desk.gemeente(ctx, inbound.gemeente)
+            with self.store.transaction():  # a savepoint: a refused message changes nothing
+                return ctx.said + self._dispatch(ctx)
+        except Problem as problem:
+            return problem.replies
+
+    def _dispatch(self, ctx: Context) -> list[Reply]:
+        inbound = ctx.inbound
+        if inbound.home:
+            return [self.home(ctx.user)]
+        if inbound.form is not None:
+            ctx.gemeente = ctx.find_gemeente()
+            ctx.require(ctx.gemeente)
+            return self.plans.submit(ctx, inbound.form)
+        if inbound.start is not None:
+            start = inbound.start
+            return self._run(ctx, Parsed(self._start, {"deel": start.deel,
+                                                       "first_open": start.first_open}), "start")
+        if inbound.command is not None:
+            return self._command(ctx, clean_text(inbound.command))
+        return self._message(ctx, clean_text(inbound.text))
+
+    def _command(self, ctx: Context, text: str) -> list[Reply]:
+        """Text addressed to the bot (a slash command): a command, never an answer."""
+        self._look_around(ctx)
+        parsed = self.table.parse(text)
+        if isinstance(parsed, Parsed):
+            return self._run(ctx, parsed, text)
+        if isinstance(parsed, Unfit):
+            return self._unfit(ctx, parsed, text)
+        return self.help.show(ctx, unknown=text)
+
+    def _message(self, ctx: Context, text: str) -> list[Reply]:
+        """Text typed in a conversation: a command, or an answer to the question shown."""
+        inbound, place = ctx.inbound, ctx.place
+        allowed = self._look_around(ctx)
+        if place.kind is PlaceKind.THREAD and not inbound.addressed and ctx.dialogue is None:
+            return []  # people talk among themselves in other threads
+        held = self._held(ctx, text)
+        if isinstance(held, list):
+            return held
+        text = held or text
+        parsed = self.table.parse(text)
+        if isinstance(parsed, Parsed):
+            return self._run(ctx, parsed, text)
+        if isinstance(parsed, Unfit):
+            return self._unfit(ctx, parsed, text)
+        if ctx.dialogue is None:
+            if not allowed:
+                ctx.require(ctx.gemeente or ctx.find_gemeente())
+            return [Notice("Er loopt hier nog geen gesprek. Typ ‘start’ om te beginnen.")]
+        if inbound.expects is not None:  # a button whose question was dealt with already
+            return [Notice("Die knop is al gebruikt of hoort bij een eerdere vraag. We zijn nu hier:"),
+                    *ctx.dialogue.dialogue.current(ctx, ctx.dialogue.conv)]
+        return self._answer(ctx, text)
+
+    def _look_around(self, ctx: Context) -> bool:
+        """Find the gemeente and the dialogue here, if the user may see them; whether they may."""
+        try:
+            ctx.gemeente = ctx.find_gemeente()
         except Problem:
-            if quiet:
-                return []
-            raise
-        self.desk.check(ctx, gemeente)
-        plan_command = None if inbound.start else parse_plan_command(inbound.text)
-        if plan_command:
-            return self.planning.run(ctx, gemeente, plan_command, chat=True)
-        walk = self.desk.conversation(gemeente, inbound.place.id, self.walk.questionnaire.id)
-        if walk and not walk.done:
-            return self.planning.continue_walk(ctx, gemeente, walk)
-        conv = self.desk.conversation(gemeente, inbound.place.id)
-        start = inbound.start
-        if start is None and conv is None:
-            if quiet:
-                return []
-            start = self.gesprek.start_request(inbound.text)
-            if start is None:
-                return [Notice("Er loopt hier nog geen gesprek. Typ ‘start’ om te beginnen.")]
-        turn = self.desk.turn(ctx, gemeente)
-        if inbound.place.kind is PlaceKind.THREAD:  # taking part makes you a member
-            self.store.add_member(gemeente["id"], ctx.user.id, LID, ctx.user.id, ctx.at)
-        if start is not None:
-            conv, replies = self.gesprek.start(turn, conv, start)
-        else:
-            replies = self.gesprek.handle(turn, conv, inbound.text, inbound.expects)
-        self.desk.save(ctx, gemeente, inbound.place.id, conv)
-        return replies + self.planning.offer_drafts(turn, replies)
+            return False
+        if ctx.refusal(ctx.gemeente):
+            return False
+        ctx.dialogue = self._active(ctx)
+        return True
 
-    def _command(self, ctx: Context, command: BotCommand) -> list[Reply]:
-        if command.name in (None, BotCmd.HELP):
-            return [CommandHelp(USAGE, command.typed if command.name is None else "",
-                                command.suggestion if command.name is None else "")]
-        if command.name is BotCmd.BIND:
-            return self.administration.bind(ctx, command.argument)
-        if command.name in (BotCmd.ADD, BotCmd.REMOVE):
-            return self.administration.members(ctx, add=command.name is BotCmd.ADD)
-        if command.name is BotCmd.LEAD:
-            return self.administration.projectleiders(ctx)
-        place = ctx.inbound.place
-        arguments = start_arguments(command.argument)
-        gemeente = self.desk.gemeente(ctx, arguments.gemeente or ctx.inbound.gemeente)
-        self.desk.check(ctx, gemeente)
-        in_channel = place.kind is PlaceKind.CHANNEL
-        conv_place = self.desk.channel_thread(gemeente, place.channel) if in_channel else place.id
-        if command.name is BotCmd.START:
-            if in_channel:
-                return [StartThread(gemeente["naam"], arguments.deel, conv_place)]
-            inbound = Inbound(ctx.user, place, gemeente["naam"], start=Start(arguments.deel))
-            return self._message(Context(inbound, ctx.now, []))
-        conv = self.desk.conversation(gemeente, conv_place) if conv_place else None
-        turn = self.desk.turn(ctx, gemeente)
-        if command.name is BotCmd.PROGRESS:
-            return self.gesprek.progress(turn, conv)
-        if conv is None:
-            return [Notice("Er loopt hier geen gesprek om te pauzeren.")]
-        replies = self.gesprek.pause(turn, conv)
-        self.desk.save(ctx, gemeente, conv_place, conv)
-        return replies
+    def _active(self, ctx: Context) -> Active | None:
+        """The dialogue going on here: an ontwikkelpunt's fields, else the gesprek. In a channel
+        that is the gesprek in its thread."""
+        place = ctx.place
+        here = self.gesprek.channel_thread(ctx) if place.kind is PlaceKind.CHANNEL else place.id
+        if here is None:
+            return None
+        walking = self.plans.walking(ctx, here)
+        if walking:
+            return walking
+        conv = self.gesprek.conversation(ctx, here)
+        return Active(self.gesprek, conv) if conv else None
 
-    # --- for the operator (command line) ---------------------------------------------------------
+    def _run(self, ctx: Context, parsed: Parsed, text: str) -> list[Reply]:
+        command, args = parsed.command, parsed.args
+        try:
+            with self.store.transaction():  # whatever it did is undone when it does not fit
+                if ctx.place.kind not in command.where:
+                    raise Usage(f"‘{command.name}’ werkt in {where_words(command.where)}, niet hier.")
+                if command.role in (Role.LID, Role.BEHEERDER):
+                    self._gemeente_for(ctx, args.get("gemeente"))
+                    ctx.require(ctx.gemeente, command.role)
+                if ctx.inbound.expects and ctx.dialogue and ctx.inbound.expects != ctx.dialogue.conv.state:
+                    return [Notice("Die knop hoort bij een eerdere vraag. We zijn nu hier:"),
+                            *ctx.dialogue.dialogue.current(ctx, ctx.dialogue.conv)]
+                readable_args = {k: readable(v, ctx.inbound.mentions) if isinstance(v, str) else v
+                                 for k, v in args.items()}
+                replies = command.handler(ctx, **readable_args)
+        except Usage as usage:
+            return self._unfit(ctx, Unfit((command,), usage.reason), text)
+        return replies + self._after(ctx, replies)
 
-    def export(self, name: str, fmt: str) -> ExportFile:
+    def _gemeente_for(self, ctx: Context, named: str | None) -> None:
+        """The gemeente a command acts on; one named in it (``start Utrecht``) must be the one of
+        this place, or in a direct message one the user belongs to."""
+        if named:
+            key = checked_name(named)[1]
+            here = ctx.gemeente
+            if ctx.place.kind is not PlaceKind.DIRECT and here and here["key"] != key:
+                raise Usage(f"Hier gaat het over gemeente {here['naam']}.")
+            try:
+                found = ctx.find_gemeente(named)
+            except Problem as problem:
+                raise Usage(str(problem)) from None
+            if ctx.dialogue and ctx.gemeente and found["id"] != ctx.gemeente["id"]:
+                ctx.dialogue = None
+            ctx.gemeente = found
+        elif ctx.gemeente is None:
+            ctx.gemeente = ctx.find_gemeente()
+        if ctx.dialogue is None:
+            ctx.dialogue = self._active(ctx)
+
+    def _answer(self, ctx: Context, text: str) -> list[Reply]:
+        active = ctx.dialogue
+        question = bound_question(ctx, active.dialogue.questionnaire.id, active.conv)
+        replies = active.dialogue.answer(ctx, active.conv, readable(text, ctx.inbound.mentions),
+                                         question)
+        active.save(ctx)
+        if ctx.place.kind is PlaceKind.THREAD and active.dialogue is self.gesprek:
+            self.store.add_member(ctx.gemeente["id"], ctx.user.id, "lid", ctx.user.id, ctx.at)
+        return replies + self._after(ctx, replies)
+
+    def _after(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
+        """What follows: the gesprek again when an ontwikkelpunt is done; after the recap, the
+        offer to turn the Bouwstenen's actions into concept ontwikkelpunten."""
+        active = ctx.dialogue
+        more: list[Reply] = []
+        if active and active.dialogue is self.walk and active.conv.done:
+            conv = self.gesprek.conversation(ctx, active.conv.place)
+            if conv and not conv.done:
+                more = [Notice("We gaan verder met de Checklist sturing."),
+                        *self.gesprek.current(ctx, conv)]
+        if ctx.gemeente:
+            more += self.plans.offer_drafts(ctx, replies + more)
+        return more
+
+    # --- text that looks like a command, and what the bot asked about it ----------------------------
+
+    def _unfit(self, ctx: Context, unfit: Unfit, text: str) -> list[Reply]:
+        """The usage of the commands ``text`` looks like; in a dialogue the text is held, so one
+        word stores it as the answer after all. Nothing else is stored."""
+        usages = tuple((c.usage, c.help) for c in unfit.commands)
+        active = ctx.dialogue
+        if active is None or ctx.inbound.command is not None or active.conv.status == PAUSED:
+            return [CommandUsage(text, usages, unfit.reason, unfit.guess)]
+        question = bound_question(ctx, active.dialogue.questionnaire.id, active.conv)
+        if question == END:
+            return [CommandUsage(text, usages, unfit.reason, unfit.guess)]
+        active.conv.held = {"by": ctx.user.id, "text": text, "question": question,
+                            "guess": unfit.guess}
+        active.save(ctx)
+        return [CommandUsage(text, usages, unfit.reason, unfit.guess, held=text,
+                             held_ref=active.dialogue.label(question), held_question=question)]
+
+    def _held(self, ctx: Context, text: str) -> list[Reply] | str | None:
+        """The user's reply to what the bot asked about a held text: the replies, or the text of
+        the command they meant; None when this message is about something else."""
+        active = ctx.dialogue
+        held = active.conv.held if active else None
+        if not held or held["by"] != ctx.user.id:
+            return None
+        active.conv.held = None
+        active.save(ctx)
+        word = " ".join(text.casefold().strip(" .!").split())
+        guess = held["guess"]
+        if word in YES and guess:
+            return guess
+        if word in NO and not guess:
+            return [Notice("Goed, er is niets opgeslagen.")]
+        if word in YES | NO | SAVE:
+            replies = active.dialogue.answer(ctx, active.conv, held["text"], held["question"])
+            active.save(ctx)
+            return replies + self._after(ctx, replies)
+        return None
+
+    # --- for the operator (command line) ------------------------------------------------------------
+
+    def export(self, name: str, fmt: str):
         """A document of a gemeente (``leidraadbot export``): no chat access applies."""
-        return self.reporting.export(name, fmt)
+        return self.reports.operator_export(self.store, name, fmt, self._today())
 
-    def regiobeeld(self, name: str) -> Regiobeeld:
+    def regiobeeld(self, name: str):
         """The regiobeeld of a regio (``leidraadbot samenvatting --regio``)."""
-        return self.reporting.regiobeeld(name)
+        return self.reports.operator_regiobeeld(self.store, name, self._today())
+
+    def _today(self) -> date:
+        return local_day(self.clock())

@@ -22,10 +22,10 @@ from bot.adapters.slack.translate import (
     direct_place,
     form_values,
     message_place,
+    our_mentions,
     place_of_channel,
     thread_place,
     thread_ts_of,
-    without_mentions,
 )
 from bot.core.messages import FormInput, Inbound, Start, User
 from bot.core.replies import (
@@ -71,7 +71,7 @@ class Listeners:
         place = (direct_place(team, channel) if command.get("channel_name") == "directmessage"
                  else place_of_channel(team, channel))
         user = self.people.user(team, command["user_id"])
-        inbound = Inbound(user, place, command=without_mentions(command.get("text", "")),
+        inbound = Inbound(user, place, command=our_mentions(team, command.get("text", "")),
                           mentions=self.people.mentioned(team, command.get("text", "")), forms=True)
         replies = self.service.handle(inbound)
         self._answer_command(client, team, channel, user, replies,
@@ -85,7 +85,8 @@ class Listeners:
         team, channel = body["team_id"], event["channel"]
         text = event.get("text", "")
         user = self.people.user(team, event["user"])
-        inbound = Inbound(user, channel_place(team, channel), command=without_mentions(text),
+        inbound = Inbound(user, channel_place(team, channel),
+                          command=our_mentions(team, text, context.bot_user_id),
                           mentions=self.people.mentioned(team, text, context.bot_user_id),
                           delivery_id=delivery_id(team, channel, event["ts"]))
         replies = self.service.handle(inbound)
@@ -101,7 +102,7 @@ class Listeners:
             return  # top level of a channel: only mentions and commands are for the bot
         text = event.get("text", "")
         inbound = Inbound(self.people.user(team, event["user"]), place,
-                          text=without_mentions(text, context.bot_user_id),
+                          text=our_mentions(team, text, context.bot_user_id),
                           mentions=self.people.mentioned(team, text, context.bot_user_id),
                           addressed=f"<@{context.bot_user_id}" in text,
                           delivery_id=delivery_id(team, event["channel"], event["ts"]))

@@ -82,10 +82,12 @@ class People:
         return tuple(self.user(team, user_id) for user_id in ids)
 
 
-def without_mentions(text: str, only: str | None = None) -> str:
-    """``text`` with its mentions (or only those of ``only``) removed."""
-    pattern = MENTION if only is None else re.compile(rf"<@{re.escape(only)}(?:\|[^>]*)?>")
-    return " ".join(pattern.sub(" ", text).split())
+def our_mentions(team: str, text: str, bot: str | None = None) -> str:
+    """``text`` with the bot's own mention removed and every other person as ``<@slack:T:U>``,
+    the service's way of naming people in a text."""
+    def person(match: re.Match) -> str:
+        return "" if match.group(1) == bot else f"<@slack:{team}:{match.group(1)}>"
+    return MENTION.sub(person, text).strip()
 
 
 def place_of_channel(team: str, channel: str) -> Place:

@@ -1,0 +1,124 @@
+"""The gesprek's commands: start, pause, skip, back, keep or replace, revisit, Deel, progress.
+
+The words that steer a dialogue (overslaan, terug, behouden, vervangen, pauze) act on whichever
+dialogue goes on in the place: the gesprek, or an ontwikkelpunt whose fields are being asked.
+"""
+
+from __future__ import annotations
+
+from bot.core.access import LID
+from bot.core.commands import Deel, Text, Usage, command
+from bot.core.context import Context, Problem
+from bot.core.conversation import ACTIVE, Active
+from bot.core.messages import PlaceKind, Start
+from bot.core.replies import Notice, Reply, StartThread
+from bot.gesprek.checklist import Gesprek
+
+
+class GesprekCommands:
+    group = "Het gesprek (Checklist sturing)"
+
+    def __init__(self, gesprek: Gesprek):
+        self.gesprek = gesprek
+
+    @command("start", "verder", "hervat", "hervatten",
+             args=(Deel("deel", optional=True), Text("gemeente", optional=True, max_words=6)),
+             usage="start [deel 1|deel 2]",
+             help="het gesprek beginnen, of verdergaan waar je was (in een direct bericht ook "
+                  "‘start <gemeente>’ als je bij meer gemeenten hoort)")
+    def start(self, ctx: Context, deel: int | None = None, gemeente: str = "",
+              first_open: bool = False) -> list[Reply]:
+        place = ctx.place
+        if place.kind is PlaceKind.CHANNEL:
+            return [StartThread(ctx.gemeente["naam"], deel, self.gesprek.channel_thread(ctx))]
+        active = ctx.dialogue
+        if active and active.dialogue is not self.gesprek:
+            return [Notice("We waren een ontwikkelpunt aan het invullen:"),
+                    *active.dialogue.current(ctx, active.conv)]
+        conv, replies = self.gesprek.start(ctx, active.conv if active else None, place.id,
+                                           Start(deel, first_open))
+        self.gesprek.save(ctx, conv)
+        if place.kind is PlaceKind.THREAD:  # taking part makes you a member
+            ctx.store.add_member(ctx.gemeente["id"], ctx.user.id, LID, ctx.user.id, ctx.at)
+        return replies
+
+    @command("pauze", "pauzeer", "pauzeren", "stop", usage="pauze of stop",
+             help="stoppen; later ga je verder waar je was")
+    def pause(self, ctx: Context) -> list[Reply]:
+        return self._steer(ctx, "pause", "Er loopt hier geen gesprek om te pauzeren.")
+
+    @command("overslaan", "sla over", "skip", usage="overslaan",
+             help="deze vraag overslaan; je kunt er later op terugkomen")
+    def skip(self, ctx: Context) -> list[Reply]:
+        return self._steer(ctx, "skip")
+
+    @command("terug", "vorige", "vorige vraag", usage="terug", help="teruggaan naar de vorige vraag")
+    def back(self, ctx: Context) -> list[Reply]:
+        return self._steer(ctx, "back")
+
+    @command("behouden", "behoud", usage="behouden",
+             help="het eerdere antwoord van de gemeente houden en verdergaan")
+    def keep(self, ctx: Context) -> list[Reply]:
+        return self._steer(ctx, "keep")
+
+    @command("vervangen", "vervang", usage="vervangen",
+             help="het eerdere antwoord vervangen door wat je nu typt")
+    def replace(self, ctx: Context) -> list[Reply]:
+        return self._steer(ctx, "replace")
+
+    @command("wijzig", "wijzigen", args=(Text("vraag", optional=True, max_words=4),),
+             usage="wijzig [1.6]",
+             help="vraag 6 van Deel I opnieuw bekijken of aanpassen (ook op woorden: ‘wijzig "
+                  "meldcode’); zonder nummer zie je de lijst met vragen")
+    def edit(self, ctx: Context, vraag: str = "") -> list[Reply]:
+        active = self._gesprek(ctx, f"wijzig {vraag}".strip())
+        replies = self.gesprek.edit(ctx, active.conv, vraag)
+        active.conv.status = ACTIVE
+        active.save(ctx)
+        return replies
+
+    @command("deel", args=(Deel("deel"),), usage="deel 1 of deel 2",
+             help="naar het begin van Deel I of Deel II gaan")
+    def part(self, ctx: Context, deel: int) -> list[Reply]:
+        if ctx.dialogue is None or ctx.place.kind is PlaceKind.CHANNEL:
+            return self.start(ctx, deel)
+        active = self._gesprek(ctx, f"deel {deel}")
+        replies = self.gesprek.go_to_part(ctx, active.conv, deel)
+        active.save(ctx)
+        return replies
+
+    @command("voortgang", "waar ben ik", usage="voortgang",
+             help="per onderdeel zien wat de gemeente beantwoordde, oversloeg en nog open heeft")
+    def progress(self, ctx: Context) -> list[Reply]:
+        active = ctx.dialogue
+        conv = active.conv if active and active.dialogue is self.gesprek else None
+        return self.gesprek.progress(ctx, conv)
+
+    @command("versies", args=(Text("vraag", max_words=4),), usage="versies 1.6",
+             help="alle versies zien van het antwoord van de gemeente op vraag 6 van Deel I, met "
+                  "wie en wanneer")
+    def versions(self, ctx: Context, vraag: str) -> list[Reply]:
+        active = ctx.dialogue
+        return self.gesprek.versions(ctx, active.conv if active else None, vraag)
+
+    # --- steering whichever dialogue goes on here -------------------------------------------------
+
+    def _steer(self, ctx: Context, action: str, nothing: str = "") -> list[Reply]:
+        active = ctx.dialogue
+        if active is None:
+            raise Problem(nothing or "Er loopt hier geen gesprek. Typ ‘start’ om te beginnen.")
+        replies = getattr(active.dialogue, action)(ctx, active.conv)
+        if action != "pause":
+            active.conv.status = ACTIVE
+        active.save(ctx)
+        return replies
+
+    def _gesprek(self, ctx: Context, typed: str) -> Active:
+        """The gesprek going on here; not while an ontwikkelpunt's fields are being asked."""
+        active = ctx.dialogue
+        if active is None:
+            raise Problem("Er loopt hier geen gesprek. Typ ‘start’ om te beginnen.")
+        if active.dialogue is not self.gesprek:
+            raise Usage(f"We zijn een ontwikkelpunt aan het invullen. Maak dat eerst af, of typ "
+                        f"‘stop’ om het te onderbreken; daarna kan ‘{typed}’.")
+        return active

@@ -1,0 +1,174 @@
+"""Asking an ontwikkelpunt's fields one by one, in chat, where there is no form.
+
+The walk is a dialogue like the gesprek, on a `transitions` flow built from the Bijlage 3 fields:
+the gesprek's words (overslaan, terug, behouden, stop) steer it, and every answer is stored as it
+is given, so stopping halfway keeps a concept.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.context import Context
+from bot.core.conversation import Conversation, record_ask
+from bot.core.replies import Notice, PreviousAnswer, QuestionPrompt, Reply, Tone
+from bot.core.text import clean_text
+from bot.ontwikkelplan.plan import REQUIRED, WALK, FieldError, Plan
+from dialogues.content import Part, Question, Questionnaire, Section
+from dialogues.flow import BACK, END, NEXT, CannotMove, Flow
+
+WALK_ID = "ontwikkelpunt"
+
+
+class PuntWalk:
+    """Asks an ontwikkelpunt's fields one by one; each answer is stored as it is given."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        questions = tuple(Question(f"punt.{field}", plan.labels[field], ()) for field in WALK)
+        self.questionnaire = Questionnaire(
+            id=WALK_ID, title="Ontwikkelpunt", intro="",
+            parts=(Part("punt", 1, "Ontwikkelpunt", (Section("punt", "Velden", questions),)),),
+        )
+        self.flow = Flow(self.questionnaire)
+        self.guidance = {f.id: f.guidance for f in plan.content.fields}
+
+    def begin(self, ctx: Context, punt: dict, place: str, queue: list[int] = (),
+              only: str | None = None) -> tuple[Conversation, list[Reply]]:
+        """Start asking ``punt``'s fields (or just ``only``); ``queue``: concepts to do next."""
+        conv = Conversation(place=place, state=f"punt.{only}" if only else self.flow.first,
+                            pending={"punt": punt["id"], "nummer": punt["nummer"],
+                                     "queue": list(queue), "only": only})
+        intro = (f"Ontwikkelpunt #{punt['nummer']}: {self.plan.labels[only].lower()} wijzigen."
+                 if only else
+                 f"We vullen ontwikkelpunt #{punt['nummer']} in, veld voor veld. Verplicht zijn: "
+                 + ", ".join(self.plan.labels[f] for f in REQUIRED)
+                 + ". Typ ‘overslaan’ bij een veld dat nog niet bekend is, ‘stop’ om te stoppen.")
+        return conv, [Notice(intro), self._ask(ctx, punt, conv)]
+
+    def busy(self, conv: Conversation) -> str:
+        return f"ontwikkelpunt #{conv.pending['nummer']}"
+
+    # --- the dialogue -----------------------------------------------------------------------------
+
+    def current(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        """The field the walk is at."""
+        return [self._prompt(self._punt(ctx, conv), conv)]
+
+    def prompt(self, ctx: Context, conv: Conversation) -> QuestionPrompt | None:
+        return None if conv.done else self._prompt(self._punt(ctx, conv), conv)
+
+    def label(self, question: str) -> str:
+        return f"het veld ‘{self.plan.labels[question.removeprefix('punt.')]}’"
+
+    def answer(self, ctx: Context, conv: Conversation, raw: str, question: str) -> list[Reply]:
+        """Store ``raw`` in the field ``question`` (normally the one the walk is at)."""
+        punt = self._punt(ctx, conv)
+        text = clean_text(raw)
+        if not text:
+            return [Notice("Ik heb geen tekst ontvangen."), self._prompt(punt, conv)]
+        if question == END:
+            return self.current(ctx, conv)
+        field = question.removeprefix("punt.")
+        try:
+            if field == "stand_van_zaken":
+                self.plan.add_stand(ctx, punt, text)
+            else:
+                punt = self.plan.set_field(ctx, punt, field, text, ctx.inbound.mentions)
+        except FieldError as error:
+            return [Notice(str(error), Tone.WARNING), self._prompt(punt, conv)]
+        if question != conv.state:
+            return [Notice(f"Opgeslagen bij {self.label(question)} van #{punt['nummer']}.",
+                           Tone.SUCCESS)]
+        return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(ctx, conv, punt)]
+
+    def skip(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        punt = self._punt(ctx, conv)
+        field = conv.state.removeprefix("punt.")
+        if field in REQUIRED and not punt.get(field):
+            return [Notice(f"‘{self.plan.labels[field]}’ is verplicht. Typ een waarde, of "
+                           "‘stop’ om later verder te gaan.", Tone.WARNING), self._prompt(punt, conv)]
+        return self._advance(ctx, conv, punt)
+
+    def keep(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        return self._advance(ctx, conv, self._punt(ctx, conv))
+
+    def replace(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        return [Notice("Typ de nieuwe waarde; die vervangt wat er staat."),
+                self._prompt(self._punt(ctx, conv), conv)]
+
+    def back(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        punt = self._punt(ctx, conv)
+        try:
+            conv.state = self.flow.move(conv.state, BACK)
+        except CannotMove:
+            return [Notice("Dit is het eerste veld."), self._prompt(punt, conv)]
+        return [self._ask(ctx, punt, conv)]
+
+    def pause(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        """Stop: what was filled in stays, as a concept if required fields are missing."""
+        punt = self._punt(ctx, conv)
+        conv.state = END
+        conv.pending["queue"] = []
+        record_ask(ctx, self.questionnaire.id, conv)
+        return [Notice(f"Gestopt. Wat je invulde bij #{punt['nummer']} is bewaard; ga later verder "
+                       f"met ‘afmaken {punt['nummer']}’.")]
+
+    # --- moving -----------------------------------------------------------------------------------
+
+    def _advance(self, ctx: Context, conv: Conversation, punt: dict) -> list[Reply]:
+        conv.state = END if conv.pending.get("only") else self.flow.move(conv.state, NEXT)
+        if conv.state != END:
+            return [self._ask(ctx, punt, conv)]
+        record_ask(ctx, self.questionnaire.id, conv)
+        punt = self.plan.finish(ctx, punt)
+        missing = self.plan.missing(punt)
+        replies: list[Reply] = [
+            Notice(f"Ontwikkelpunt #{punt['nummer']} is opgeslagen." if not missing else
+                   f"Concept #{punt['nummer']} is bewaard; nog nodig: "
+                   f"{', '.join(self.plan.labels[f] for f in missing)}. Maak het af met "
+                   f"‘afmaken {punt['nummer']}’.", Tone.SUCCESS),
+            self.plan.detail(ctx, punt),
+        ]
+        return replies + self._next_in_queue(ctx, conv)
+
+    def _next_in_queue(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        queue = conv.pending.get("queue") or []
+        if not queue:
+            return []
+        punt = ctx.store.punt(ctx.gemeente["id"], queue[0])
+        next_conv, replies = self.begin(ctx, punt, conv.place, queue[1:])
+        conv.state, conv.pending = next_conv.state, next_conv.pending
+        return replies
+
+    def _punt(self, ctx: Context, conv: Conversation) -> dict:
+        return ctx.store.punt(ctx.gemeente["id"], conv.pending["nummer"])
+
+    def _ask(self, ctx: Context, punt: dict, conv: Conversation) -> QuestionPrompt:
+        return self._prompt(punt, conv, record_ask(ctx, self.questionnaire.id, conv))
+
+    def _prompt(self, punt: dict, conv: Conversation, asked: int | None = None) -> QuestionPrompt:
+        position = self.questionnaire.position(conv.state)
+        field = conv.state.removeprefix("punt.")
+        content = self.plan.content
+        if field == "basisfunctie":
+            hints = tuple(f"{b.number}. {b.short_title}" for b in content.basisfuncties)
+        elif field == "thema" and content.basisfunctie(punt.get("basisfunctie") or 0):
+            hints = tuple(f"{t.number}. {t.title}"
+                          for t in content.basisfunctie(punt["basisfunctie"]).themes)
+        else:
+            hints = ()
+        value = "" if field == "stand_van_zaken" else self.plan.value_text(field, punt)
+        return QuestionPrompt(
+            question_id=conv.state,
+            part=f"Ontwikkelpunt #{punt['nummer']}",
+            section=self.plan.labels[field] + (" (verplicht)" if field in REQUIRED else ""),
+            number=position.number,
+            total=position.total,
+            text=self.plan.labels[field],
+            hints=hints,
+            lead=self.guidance.get(field, ""),
+            previous=PreviousAnswer(value, "", datetime.fromisoformat(punt["updated_at"]))
+            if value else None,
+            asked_id=asked,
+        )

@@ -1,0 +1,46 @@
+"""``hulp``: the commands this user may use here, generated from the command table (errbot's
+``help`` core plugin builds its help from the same registry that dispatches)."""
+
+from __future__ import annotations
+
+from bot.core.access import Role, may_use
+from bot.core.commands import Table, Text, command, grouped
+from bot.core.context import Context
+from bot.core.messages import PlaceKind
+from bot.core.replies import Help, Reply
+
+
+class HelpCommands:
+    group = "Hulp"
+    table: Table  # set by the service once the table is built
+
+    @command("hulp", "help", "?", args=(Text("onderwerp", optional=True, max_words=3),),
+             role=Role.IEDEREEN, usage="hulp [commando]",
+             help="uitleg krijgen bij de vraag, en zien wat je hier kunt typen; ‘hulp bijwerken’ "
+                  "gaat over één commando")
+    def help(self, ctx: Context, onderwerp: str = "") -> list[Reply]:
+        return self.show(ctx, topic=onderwerp)
+
+    def show(self, ctx: Context, topic: str = "", unknown: str = "") -> list[Reply]:
+        """Help for this user here: the current question, and the commands by group."""
+        may = self._may(ctx)
+        commands = self.table.allowed(ctx.place.kind, may)
+        if topic:
+            named = {id(c) for c in self.table.named(topic.split()[0])}
+            commands = tuple(c for c in commands if id(c) in named) or commands
+        active = ctx.dialogue
+        prompt = active.dialogue.prompt(ctx, active.conv) if active and not topic else None
+        return [Help(prompt, grouped(commands), unknown)]
+
+    def _may(self, ctx: Context):
+        """Which roles this user has here: in the console all of them."""
+        if ctx.place.kind is PlaceKind.CONSOLE:
+            return lambda need: True
+        have = Role.IEDEREEN
+        if ctx.gemeente is not None:
+            for role in (Role.BEHEERDER, Role.LID):
+                if ctx.refusal(ctx.gemeente, role) is None:
+                    have = role
+                    break
+        leads = bool(ctx.store.projectleider_regios(ctx.user.id))
+        return lambda need: may_use(need, have, leads)
