@@ -152,8 +152,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _slack(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.adapters.slack.app import build_app, run_http, run_socket_mode
-    from bot.adapters.slack.outbox import SlackOutbox
+    from bot.adapters.slack.app import build, run_http, run_socket_mode
+    from bot.adapters.slack.reminders import SlackOutbox
 
     # Socket Mode unless --http; `run` also picks HTTP when there is no app token.
     http = args.http or (args.command == "run" and not os.environ.get("SLACK_APP_TOKEN"))
@@ -163,13 +163,13 @@ def _slack(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"--port {port_text!r} is geen poortnummer; kies bijvoorbeeld 3000.")
     store = Store(settings.db_path)
     service = Service(store)
-    app = build_app(service, slack, http=http)
+    bot = build(service, slack, http=http)
     if args.command == "run":
-        Ticker(_scheduler(service, SlackOutbox(app.client))).start()
+        Ticker(_scheduler(service, SlackOutbox(bot.app.client))).start()
     if http:
-        run_http(app, service, getattr(args, "host", "0.0.0.0"), int(port_text))
+        run_http(bot, service, getattr(args, "host", "0.0.0.0"), int(port_text))
     else:
-        run_socket_mode(app, slack)
+        run_socket_mode(bot, slack)
     return 0
 
 
@@ -206,7 +206,7 @@ def _scheduler(service: Service, outbox) -> Scheduler:
 
 def _reminders(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.slack.app import web_client
-    from bot.adapters.slack.outbox import SlackOutbox
+    from bot.adapters.slack.reminders import SlackOutbox
 
     now = None
     if args.nu:

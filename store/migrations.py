@@ -237,3 +237,4 @@ def m006_inbox_outbox_asked(db: Database) -> None:
 
     # A text the bot asked about before storing it ("Bedoel je ‘overslaan’?"), as JSON.
     db["conversations"].add_column("held", str)
+    db["conversations"].create_index(["place"])

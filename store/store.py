@@ -284,6 +284,11 @@ class Store:
         ).fetchone()
         return self.conversation(gemeente_id, row[0], questionnaire) if row else None
 
+    def has_conversation(self, place: str) -> bool:
+        """Whether any conversation lives in ``place``."""
+        return self.db.execute("SELECT 1 FROM conversations WHERE place = ? LIMIT 1",
+                               [place]).fetchone() is not None
+
     def last_gemeente_in(self, place: str) -> int | None:
         """The gemeente whose conversation in ``place`` was used last (a direct message)."""
         row = self.db.execute(

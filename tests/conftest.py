@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,59 +85,41 @@ def chat(service) -> Chat:
     return Chat(service)
 
 
-class DrainingExecutor(ThreadPoolExecutor):
-    """Bolt's listener pool, with a way for a test to wait until every listener has finished."""
-
-    def __init__(self):
-        super().__init__(max_workers=4)
-        self._futures: list[Future] = []
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future = super().submit(fn, *args, **kwargs)
-        self._futures.append(future)
-        return future
-
-    def drain(self) -> None:
-        while self._futures:
-            self._futures.pop(0).result(timeout=30)
-
-
 @dataclass
 class SlackHarness:
     api: FakeSlackApi
     store: Store
     url: str
-    executor: DrainingExecutor
+    bot: object
 
     def user(self, user_id: str = "U1") -> SlackUser:
         return SlackUser(self.url + "/slack/events", self.api, user_id)
 
     def settle(self) -> None:
-        """Wait until the bot has finished everything it started after acknowledging."""
-        self.executor.drain()
+        """Wait until the bot has handled every message and made every call."""
+        self.bot.settle()
 
 
 @pytest.fixture
 def slack(db_path):
     from bot.adapters.slack import server
-    from bot.adapters.slack.app import build_app
+    from bot.adapters.slack.app import build
     from bot.config import SlackSettings
 
     with FakeSlackApi() as api:
         store = Store(db_path)
         service = Service(store, clock=Clock())
-        executor = DrainingExecutor()
-        app = build_app(service, SlackSettings(BOT_TOKEN, SIGNING_SECRET, "", api.url), http=True,
-                        listener_executor=executor)
+        bot = build(service, SlackSettings(BOT_TOKEN, SIGNING_SECRET, "", api.url), http=True)
         assert [c.method for c in api.calls] == ["auth.test"]  # the token is checked at start-up
         api.clear()
-        httpd = server.make(app, store.healthy, "127.0.0.1", 0)
+        bot.start()
+        httpd = server.make(bot.app, store.healthy, "127.0.0.1", 0)
         thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
         thread.start()
         try:
-            yield SlackHarness(api, store, f"http://127.0.0.1:{httpd.server_port}", executor)
+            yield SlackHarness(api, store, f"http://127.0.0.1:{httpd.server_port}", bot)
         finally:
             httpd.shutdown()
             httpd.server_close()
-            executor.shutdown()
+            bot.stop()
             store.close()

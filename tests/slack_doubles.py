@@ -25,6 +25,17 @@ BOT_USER = "UBOT"
 NAMES = {"U1": "Anna", "U2": "Bram", "U3": "Cor"}
 
 
+_last_ts = [0.0]
+_ts_lock = threading.Lock()
+
+
+def next_ts() -> str:
+    """A message timestamp as Slack makes them: its clock, in microseconds, unique."""
+    with _ts_lock:
+        _last_ts[0] = max(time.time(), _last_ts[0] + 0.000001)
+        return f"{_last_ts[0]:.6f}"
+
+
 @dataclass
 class Call:
     method: str
@@ -136,13 +147,18 @@ class FakeSlackApi:
             body["user"] = {"id": user, "name": user.lower(),
                             "profile": {"display_name": NAMES.get(user, user)}}
         elif method == "chat.postMessage":
-            body |= {"channel": params.get("channel"), "ts": f"1800000000.{next(self._ts):06d}"}
+            body |= {"channel": params.get("channel"), "ts": next_ts()}
         elif method == "files.getUploadURLExternal":
             body |= {"upload_url": self.url.replace("/api/", "/upload/F1"), "file_id": "F1"}
         elif method == "files.completeUploadExternal":
             body["files"] = [{"id": "F1", "title": "bestand"}]
         elif method == "conversations.open":
             body["channel"] = {"id": "D" + str(params.get("users", "X"))}
+        elif method in ("views.open", "views.publish"):
+            view = params["view"] if isinstance(params["view"], dict) else json.loads(params["view"])
+            params["view"] = view
+            view["id"], view["hash"] = f"V{next(self._ts)}", f"{int(time.time())}.h{next(self._ts)}"
+            body["view"] = view
         return 200, body, {}
 
     def named(self, method: str) -> list[dict]:
@@ -190,7 +206,7 @@ class SlackUser:
         self._ts = itertools.count(1)
 
     def _ts_next(self) -> str:
-        return f"1700000000.{next(self._ts):06d}{self.user}"
+        return next_ts()
 
     def send_form(self, fields: dict, **sign) -> tuple[int, str]:
         body = urllib.parse.urlencode(fields)
@@ -250,12 +266,15 @@ class SlackUser:
         return self.send_event({"type": "app_home_opened", "user": self.user, "channel": "D0",
                                 "tab": "home", "event_ts": self._ts_next()})
 
-    def click_home_continue(self, gemeente: str) -> tuple[int, str]:
+    def click_home_continue(self, view: dict) -> tuple[int, str]:
+        """Click *Verder met het gesprek* on the first gemeente of a published App Home view."""
+        value = next(b["accessory"]["value"] for b in view["blocks"]
+                     if b.get("accessory", {}).get("action_id") == "leidraad_home_continue")
         payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
                    "api_app_id": "A1", "token": "x", "trigger_id": "1.2.3",
                    "container": {"type": "view", "view_id": "V1"},
                    "actions": [{"action_id": "leidraad_home_continue", "block_id": "b",
-                                "value": gemeente, "type": "button", "action_ts": self._ts_next()}]}
+                                "value": value, "type": "button", "action_ts": self._ts_next()}]}
         return self.send_form({"payload": json.dumps(payload)})
 
     def submit(self, view: dict, values: dict[str, str]) -> tuple[int, dict | str]:
@@ -276,7 +295,7 @@ class SlackUser:
             state[block["block_id"]] = {"value": element}
         payload = {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": self.user},
                    "api_app_id": "A1", "token": "x", "trigger_id": "1.2.3",
-                   "view": {**view, "id": "V1", "hash": "h1", "state": {"values": state}}}
+                   "view": {**view, "state": {"values": state}}}
         status, body = self.send_form({"payload": json.dumps(payload)})
         return status, json.loads(body) if body.startswith("{") else body
 

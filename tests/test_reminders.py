@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.adapters.slack.app import web_client
-from bot.adapters.slack.outbox import SlackOutbox
+from bot.adapters.slack.reminders import SlackOutbox
 from bot.adapters.slack.translate import channel_place
 from bot.config import SlackSettings
 from bot.core.commands import Unfit

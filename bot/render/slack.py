@@ -103,13 +103,17 @@ def button(label: str, command: str, question_id: str, style: str | None = None)
     )
 
 
+ACTED_ON = StartThread | OpenForm | FormErrors | ExportFile | HomeView  # the adapter's, not messages
+
+
+def message(reply: Reply) -> SlackMessage:
+    """A reply as a Slack message: Block Kit, with the plain text as its fallback."""
+    return SlackMessage(text=plain.render_one(reply), blocks=[b.to_dict() for b in blocks(reply)])
+
+
 def render(replies: list[Reply]) -> list[SlackMessage]:
-    """One Slack message per reply (a StartThread is the adapter's to act on, not to show)."""
-    return [
-        SlackMessage(text=plain.render_one(reply), blocks=[b.to_dict() for b in blocks(reply)])
-        for reply in replies
-        if not isinstance(reply, StartThread | OpenForm | FormErrors | ExportFile)
-    ]
+    """One Slack message per reply that is shown as one."""
+    return [message(reply) for reply in replies if not isinstance(reply, ACTED_ON)]
 
 
 @singledispatch
@@ -490,8 +494,9 @@ def thread_anchor(gemeente: str, slack_user: str) -> str:
             "Beantwoord de vragen in deze thread; iedereen in het kanaal kan meedoen.")
 
 
-def home_view(view: HomeView) -> dict:
-    """The App Home tab: per gemeente the user belongs to, progress and a button to continue."""
+def home_view(view: HomeView, channel: str) -> dict:
+    """The App Home tab: per gemeente the user belongs to, progress and a button to continue in
+    the direct message ``channel``; then the commands."""
     result: list[Block] = [HeaderBlock(text=PlainTextObject(text="Leidraadbot"))]
     if not view.entries:
         result.append(_section("Je hoort nog bij geen gemeente. Koppel het kanaal van je team met "
@@ -505,8 +510,9 @@ def home_view(view: HomeView) -> dict:
                 text=MarkdownTextObject(text=f"*Gemeente {escape(entry.gemeente)}* ({entry.role})\n"
                                              f"{progress} vragen beantwoord"),
                 accessory=ButtonElement(text=PlainTextObject(text="Verder met het gesprek"),
-                                        action_id=HOME_CONTINUE, value=entry.gemeente,
-                                        style="primary"),
+                                        action_id=HOME_CONTINUE, style="primary",
+                                        value=json.dumps({"gemeente": entry.gemeente,
+                                                          "channel": channel})),
             ),
         ]
     if view.groups:

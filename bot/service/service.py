@@ -9,7 +9,6 @@ transaction before the replies go out: whatever the bot confirms is already stor
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date
 
 from bot.administration.commands import AdministrationCommands
@@ -71,11 +70,16 @@ class Service:
                 return []
             return self._handle(ctx)
 
-    def process(self, inbound: Inbound, deliver: Callable[[Inbound, list[Reply]], None]) -> None:
-        """Handle a message from the inbox, inside the caller's transaction; ``deliver`` queues
-        the replies in that same transaction."""
-        ctx = Context(inbound, self.clock(), self.store)
-        deliver(inbound, self._handle(ctx))
+    def process(self, inbound: Inbound) -> list[Reply]:
+        """Handle a message from the inbox, inside the caller's transaction (which also queues
+        the replies); the inbox has already stopped repeated deliveries."""
+        return self._handle(Context(inbound, self.clock(), self.store))
+
+    def listens(self, inbound: Inbound) -> bool:
+        """Whether a message may be for the bot, cheaply, before it is taken in: in a channel's
+        threads only its own gesprek, or when it is addressed."""
+        return (inbound.place.kind is not PlaceKind.THREAD or inbound.addressed
+                or self.store.has_conversation(inbound.place.id))
 
     def opens_form(self, inbound: Inbound) -> bool:
         """Whether this command opens a form on a platform that has them (it then goes the short

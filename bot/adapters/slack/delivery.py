@@ -1,0 +1,158 @@
+"""Slack's side of the inbox and outbox: names before a message is handled, and the replies as
+Web API calls after.
+
+Where a reply goes: a command's answer is for the one who asked (its response URL), except a
+summary or regiobeeld, which is posted in the channel for all to read; a message's replies go to
+its thread or direct message; a new gesprek gets a thread of its own first.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import replace
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
+
+from bot.adapters.slack.translate import People, slack_id, thread_place
+from bot.core.messages import Inbound, Start, User, timestamp_key
+from bot.core.replies import (
+    ExportFile,
+    FormErrors,
+    HomeView,
+    Notice,
+    OpenForm,
+    QuestionPrompt,
+    Regiobeeld,
+    Reply,
+    StartThread,
+    Summary,
+    Tone,
+)
+from bot.render.slack import ACTED_ON, home_view, message, punt_form, thread_anchor
+from bot.service.outbox import Call, CannotSend, Out, Sent, TryLater
+from dialogues.content import Ontwikkelplan
+
+log = logging.getLogger(__name__)
+
+# Errors that will not go away by trying again.
+PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found",
+             "account_inactive", "cannot_dm_bot", "invalid_auth", "not_authed", "missing_scope",
+             "invalid_blocks", "invalid_arguments", "msg_too_long", "expired_trigger_id",
+             "no_permission", "restricted_action", "channel_is_archived"}
+PUBLIC = Summary | Regiobeeld  # a command's reply that the whole channel reads
+
+
+class SlackPlatform:
+    def __init__(self, client: WebClient, plan: Ontwikkelplan):
+        self.client = client
+        self.plan = plan
+        self.people = People(client)
+
+    def prepare(self, inbound: Inbound) -> Inbound:
+        return replace(inbound, user=self.people.named(inbound.user),
+                       mentions=tuple(map(self.people.named, inbound.mentions)))
+
+    # --- replies into calls -----------------------------------------------------------------------
+
+    def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:
+        route = inbound.route
+        channel = route.get("channel")
+        answer = route.get("response_url")
+        for reply in replies:
+            if isinstance(reply, HomeView):
+                out.call({"method": "views.publish", "user_id": route["user"],
+                          "view": home_view(reply, channel or "")})
+            elif isinstance(reply, StartThread):
+                self._start_thread(inbound, reply, out)
+            elif isinstance(reply, OpenForm) and route.get("trigger_id"):
+                out.call(self.form_call(inbound, reply))
+            elif isinstance(reply, ExportFile):
+                out.call({"method": "files.upload", "channel": channel, "filename": reply.filename,
+                          "title": reply.title, "content": base64.b64encode(reply.content).decode(),
+                          "initial_comment": f"{reply.title}, gevraagd door {inbound.user.naam}."})
+            elif isinstance(reply, FormErrors):  # the form was fine a moment ago: say what changed
+                out.call(self._post(channel, route.get("thread_ts"), message(Notice(
+                    "Het formulier kon niet worden opgeslagen: " + " ".join(t for _, t in reply.errors),
+                    Tone.WARNING))))
+        shown = [r for r in replies if not isinstance(r, ACTED_ON)]
+        for index, reply in enumerate(shown):
+            rendered = message(reply)
+            if answer and not isinstance(reply, PUBLIC):
+                call = {"method": "respond", "url": answer, "text": rendered.text,
+                        "blocks": rendered.blocks, "response_type": "ephemeral"}
+            else:
+                call = self._post(channel, None if answer else route.get("thread_ts"), rendered)
+                call["reply_broadcast"] = bool(route.get("broadcast")) and index == len(shown) - 1
+            if isinstance(reply, QuestionPrompt) and reply.asked_id:
+                call["asked"] = reply.asked_id
+            out.call(call)
+
+    def _start_thread(self, inbound: Inbound, start: StartThread, out: Out) -> None:
+        """A gesprek in a channel lives in a thread: post its first message, then start there
+        (or, when one is going, ask its question again there, for all to see)."""
+        channel = inbound.route["channel"]
+        if start.existing:
+            thread_ts = start.existing.rsplit(":", 1)[1]
+            out.then(thread_start(inbound.user, channel, thread_ts, start.deel, again=True))
+            notice = Notice("Het gesprek loopt al in een thread in dit kanaal; de vraag waar het is "
+                            "staat daar nu opnieuw.")
+            self.deliver(inbound, [notice], out)
+            return
+        out.call({"method": "chat.postMessage", "channel": channel,
+                  "text": thread_anchor(start.gemeente, slack_id(inbound.user)),
+                  "start": {"user": inbound.user.id, "naam": inbound.user.naam, "deel": start.deel}})
+
+    def form_call(self, inbound: Inbound, form: OpenForm) -> Call:
+        metadata = json.dumps({"channel": inbound.route["channel"], "kind": form.kind,
+                               "nummer": form.nummer, "gemeente": form.gemeente})
+        return {"method": "views.open", "trigger_id": inbound.route["trigger_id"],
+                "view": punt_form(form, self.plan, metadata)}
+
+    @staticmethod
+    def _post(channel: str, thread_ts: str | None, rendered) -> Call:
+        return {"method": "chat.postMessage", "channel": channel, "thread_ts": thread_ts,
+                "text": rendered.text, "blocks": rendered.blocks}
+
+    # --- calls to Slack ---------------------------------------------------------------------------
+
+    def send(self, call: Call) -> Sent:
+        params = {k: v for k, v in call.items()
+                  if k not in ("method", "asked", "start") and v not in (None, False)}
+        try:
+            if call["method"] == "respond":
+                response = WebhookClient(params.pop("url"), timeout=15).send_dict(params)
+                if response.status_code >= 500 or response.status_code == 429:
+                    raise TryLater(f"response_url: HTTP {response.status_code}")
+                if response.status_code != 200:
+                    raise CannotSend(f"response_url: HTTP {response.status_code} {response.body}")
+                return Sent()
+            if call["method"] == "files.upload":
+                params["content"] = base64.b64decode(params["content"])
+                self.client.files_upload_v2(**params)
+                return Sent()
+            result = self.client.api_call(call["method"], json=params)
+        except SlackApiError as error:
+            reason = error.response.get("error", "unknown")
+            raise (CannotSend if reason in PERMANENT else TryLater)(reason) from error
+        except (SlackClientError, OSError) as error:  # time-outs, connection trouble
+            raise TryLater(str(error) or type(error).__name__) from error
+        ts = result.get("ts")
+        if call.get("start") and ts:  # the thread's first message is there: start in it
+            starter = call["start"]
+            user = User(starter["user"], starter["naam"])
+            return Sent(then=(thread_start(user, call["channel"], ts, starter["deel"]),))
+        return Sent(posted_at=timestamp_key(ts) if ts else None)
+
+
+def thread_start(user: User, channel: str, thread_ts: str, deel: int | None,
+                 again: bool = False) -> Inbound:
+    """Start (or, ``again``, show) the gesprek in a channel's thread, for ``user``; shown again,
+    its question is also sent to the channel so people find the thread."""
+    team = user.id.split(":")[1]
+    return Inbound(user, thread_place(team, channel, thread_ts), start=Start(deel),
+                   delivery_id=None if again else f"slack:{team}:{channel}:{thread_ts}:start",
+                   route={"channel": channel, "thread_ts": thread_ts, "broadcast": again})

@@ -1,0 +1,130 @@
+"""The outbox: the platform calls that carry the replies out, in order per lane, with retries.
+
+A handled message's replies are turned into calls by the adapter's ``Platform`` and stored in the
+same transaction as the message's effects; the outbox then makes them. A call that fails in a way
+that may pass is tried again after a pause; one that cannot succeed is marked failed and logged,
+and the lane goes on. A call made just before a crash may be made again after the restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.core.messages import Inbound
+from bot.core.replies import Reply
+from bot.service.lanes import Lanes
+from store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+Call = dict[str, Any]  # the adapter's own description of one call; "asked" marks a question
+
+
+class TryLater(Exception):
+    """The call failed in a way that may pass (the platform is busy or unreachable)."""
+
+
+class CannotSend(Exception):
+    """The call will never succeed (the channel is gone, the bot was removed)."""
+
+
+class Out(Protocol):
+    """Where an adapter puts what follows from a message: calls to make, messages to handle."""
+
+    def call(self, call: Call) -> None: ...
+
+    def then(self, inbound: Inbound) -> None: ...
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A call made: the platform's time of the question it posted (for ``asked``), and the
+    messages to handle now that it is there (the gesprek in a thread just made)."""
+
+    posted_at: str | None = None
+    then: tuple[Inbound, ...] = ()
+
+
+class Platform(Protocol):
+    """A chat platform's side of the inbox and outbox."""
+
+    def prepare(self, inbound: Inbound) -> Inbound:
+        """The inbound with what the platform must tell about it (people's names)."""
+
+    def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:
+        """Turn the replies to ``inbound`` into calls (and follow-up messages)."""
+
+    def send(self, call: Call) -> Sent:
+        """Make one call; raises ``TryLater`` or ``CannotSend``."""
+
+
+class Queue(Protocol):
+    """The inbox, as the outbox hands it follow-up messages."""
+
+    def enqueue(self, inbound: Inbound) -> str | None: ...
+
+    def wake(self, lane: str) -> None: ...
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Outbox:
+    """Makes the queued calls of one platform."""
+
+    def __init__(self, store: Store, platform: Platform, inbox: Queue, threads: int = 8):
+        self.store = store
+        self.platform = platform
+        self.inbox = inbox
+        self.lanes = Lanes("outbox", self._drain, threads)
+
+    def start(self) -> None:
+        self.lanes.start(self.store.outbox_lanes())
+
+    def add(self, lane: str, call: Call, at: str) -> None:
+        """Queue a call (inside the caller's transaction; ``lanes.wake`` after it commits)."""
+        self.store.outbox_add(lane, json.dumps(call, ensure_ascii=False), at)
+
+    def _drain(self, lane: str) -> float | None:
+        while (item := self.store.outbox_next(lane)) is not None:
+            now = _now()
+            due = datetime.fromisoformat(item["due_at"])
+            if due > now:
+                return (due - now).total_seconds()
+            call = json.loads(item["payload"])
+            try:
+                sent = self.platform.send(call)
+            except TryLater as failure:
+                if item["attempts"] + 1 < MAX_ATTEMPTS:
+                    pause = timedelta(seconds=2 ** item["attempts"])
+                    log.warning("%s failed (%s); trying again in %s", call.get("method"), failure, pause)
+                    with self.store.transaction():
+                        self.store.outbox_later(item["id"], (now + pause).isoformat(), now.isoformat(),
+                                                str(failure))
+                    continue
+                log.error("%s to lane %s failed %d times: %s", call.get("method"), lane, MAX_ATTEMPTS,
+                          failure)
+                self._finish(item["id"], "failed", str(failure))
+                continue
+            except CannotSend as failure:
+                log.error("%s to lane %s failed for good: %s", call.get("method"), lane, failure)
+                self._finish(item["id"], "failed", str(failure))
+                continue
+            with self.store.transaction():
+                self.store.outbox_finish(item["id"], "sent", _now().isoformat())
+                if sent.posted_at and call.get("asked"):
+                    self.store.asked_posted(call["asked"], sent.posted_at)
+                lanes = [self.inbox.enqueue(inbound) for inbound in sent.then]
+            for woken in filter(None, lanes):
+                self.inbox.wake(woken)
+        return None
+
+    def _finish(self, item_id: int, state: str, error: str) -> None:
+        with self.store.transaction():
+            self.store.outbox_finish(item_id, state, _now().isoformat(), error)
