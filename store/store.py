@@ -1,9 +1,10 @@
 """SQLite persistence: one small verb per thing the service needs to read or write.
 
-Each thread gets its own connection (sqlite3 connections are bound to a thread; Bolt calls in
-from a thread pool). Writes run in ``transaction()``: ``BEGIN IMMEDIATE`` takes the write lock at
-the start, so two threads or two processes never interleave a read-decide-write, and the
-busy timeout makes the second one wait instead of failing.
+Each thread gets its own connection (sqlite3 connections are bound to a thread; the adapters
+and the inbox work on several). Writes run in ``transaction()``: the threads of one process take
+turns on a lock, and ``BEGIN IMMEDIATE`` takes SQLite's write lock at the start, so two threads or
+two processes never interleave a read-decide-write; the busy timeout makes a second process wait
+instead of failing.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Store:
         self.path = Path(path)
         _check_path(self.path)
         self._local = threading.local()
+        self._writing = threading.Lock()
         try:
             db = self.db
             db.enable_wal()
@@ -92,13 +94,14 @@ class Store:
             with db.atomic():
                 yield db
             return
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.conn.rollback()
-            raise
-        db.conn.commit()
+        with self._writing:  # threads of this process take turns here, not in SQLite's busy wait
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.conn.rollback()
+                raise
+            db.conn.commit()
 
     # --- gemeenten and users ------------------------------------------------------------------
 
@@ -479,11 +482,12 @@ class Store:
         return [r[0] for r in self.db.execute(
             "SELECT lane FROM inbox WHERE state = 'new' GROUP BY lane ORDER BY min(id)").fetchall()]
 
-    def inbox_next(self, lane: str) -> tuple[int, str] | None:
-        """The first message of a lane still to handle, by the platform's time: (id, payload)."""
+    def inbox_next(self, lane: str) -> tuple[int, str, str] | None:
+        """The first message of a lane still to handle, by the platform's time: (id, payload,
+        received_at)."""
         return self.db.execute(
-            "SELECT id, payload FROM inbox WHERE state = 'new' AND lane = ? ORDER BY sent_at, id "
-            "LIMIT 1", [lane]).fetchone()
+            "SELECT id, payload, received_at FROM inbox WHERE state = 'new' AND lane = ? "
+            "ORDER BY sent_at, id LIMIT 1", [lane]).fetchone()
 
     def inbox_finish(self, entry_id: int, state: str, at: str) -> None:
         """Mark a message done (or failed), and forget its text."""

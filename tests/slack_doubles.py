@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import itertools
 import json
 import threading
@@ -176,6 +177,17 @@ class FakeSlackApi:
                 self._changed.wait(remaining)
         return self.named(method)
 
+    def wait_until(self, condition, timeout: float = 60) -> None:
+        """Block until ``condition()`` holds, looking again after every call that arrives (for a
+        bot in another process, whose work shows in the calls it makes)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not condition():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"not reached in {timeout} s")
+                self._changed.wait(min(remaining, 1.0))
+
     def clear(self) -> None:
         with self._changed:
             self.calls.clear()
@@ -214,6 +226,11 @@ class SlackUser:
 
     def send_event(self, event: dict, event_id: str | None = None, retry: int | None = None,
                    **sign) -> tuple[int, str]:
+        return post(self.events_url, *self.event_request(event, event_id, retry, **sign))
+
+    def event_request(self, event: dict, event_id: str | None = None, retry: int | None = None,
+                      **sign) -> tuple[str, dict]:
+        """The body and signed headers of an Events API request carrying ``event``."""
         payload = {"token": "x", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
                    "event_id": event_id or f"Ev{next(self._ts)}", "event_time": int(time.time()),
                    "event": event}
@@ -221,7 +238,35 @@ class SlackUser:
         headers = signed_headers(body, content_type="application/json", **sign)
         if retry is not None:
             headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-        return post(self.events_url, body, headers)
+        return body, headers
+
+    def message_event(self, text: str, channel: str = "C1", thread_ts: str | None = None) -> dict:
+        """A message event as Slack sends it, stamped with Slack's clock now."""
+        event = {"type": "message", "user": self.user, "text": text, "ts": self._ts_next(),
+                 "channel": channel, "channel_type": "im" if channel.startswith("D") else "channel"}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return event
+
+    def stream(self, texts: list[str], interval: float, **where) -> list[int]:
+        """Send a message per text, ``interval`` seconds apart and in order, the way Slack
+        delivers a fast typist's messages: each request goes out without waiting for the answer
+        to the one before. Returns the HTTP status of each."""
+        url = urllib.parse.urlsplit(self.events_url)
+        connections = []
+        start = time.perf_counter()
+        for n, text in enumerate(texts):
+            while time.perf_counter() < start + n * interval:  # the pace of the load, not a wait
+                pass
+            body, headers = self.event_request(self.message_event(text, **where))
+            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+            connection.request("POST", url.path, body=body.encode(), headers=headers)
+            connections.append(connection)
+        statuses = []
+        for connection in connections:
+            statuses.append(connection.getresponse().status)
+            connection.close()
+        return statuses
 
     def command(self, text: str, channel: str = "C1", **sign) -> tuple[int, str]:
         return self.send_form({
@@ -234,12 +279,10 @@ class SlackUser:
 
     def say(self, text: str, channel: str = "C1", thread_ts: str | None = None, ts: str | None = None,
             **extra) -> tuple[str, tuple[int, str]]:
-        ts = ts or self._ts_next()
-        event = {"type": "message", "user": self.user, "text": text, "ts": ts, "channel": channel,
-                 "channel_type": "im" if channel.startswith("D") else "channel", **extra}
-        if thread_ts:
-            event["thread_ts"] = thread_ts
-        return ts, self.send_event(event)
+        event = self.message_event(text, channel, thread_ts) | extra
+        if ts:
+            event["ts"] = ts
+        return event["ts"], self.send_event(event)
 
     def mention(self, text: str, channel: str = "C1") -> tuple[int, str]:
         ts = self._ts_next()

@@ -3,15 +3,17 @@
 An adapter hands each inbound message to ``accept``, which commits it (a delivery id seen before
 stops here) and returns at once, so the acknowledgement never waits for work. Worker threads then
 handle the messages in order per conversation (their lane), by the platform's own timestamp;
-different conversations go in parallel. Each message is handled, and its replies queued in the
-outbox, in one transaction. What a crash left unhandled is handled after the restart.
+different conversations go in parallel. A message is handled once it has been in the inbox for
+``JITTER`` (20 ms): one that overtook an earlier message on its way here is then handled after it.
+Each message is handled, and its replies queued in the outbox, in one transaction. What a crash
+left unhandled is handled after the restart.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.core.messages import Inbound, from_json, timestamp_key, to_json
 from bot.core.replies import Notice, Tone
@@ -21,6 +23,7 @@ from bot.service.service import Service
 
 log = logging.getLogger(__name__)
 
+JITTER = timedelta(milliseconds=20)
 FAILED = Notice("Er ging iets mis; dit bericht is niet verwerkt en er is niets opgeslagen. Probeer "
                 "het nog eens.", Tone.ERROR)
 
@@ -75,7 +78,10 @@ class Inbox:
 
     def _drain(self, lane: str) -> float | None:
         while (entry := self.store.inbox_next(lane)) is not None:
-            entry_id, payload = entry
+            entry_id, payload, received_at = entry
+            wait = datetime.fromisoformat(received_at) + JITTER - datetime.now(UTC)
+            if wait > timedelta(0):
+                return wait.total_seconds()
             inbound = self.platform.prepare(from_json(payload))
             out = _Out(self, lane)
             try:

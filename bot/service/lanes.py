@@ -55,14 +55,17 @@ class Lanes:
                 thread.join(timeout)
 
     def idle(self) -> bool:
-        """Whether no lane is waiting or being drained (lanes waiting for a later try aside)."""
+        """Whether no lane has work waiting, now or later, or is being drained."""
         with self._changed:
-            return not self._ready and not self._busy
+            return self._idle()
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until ``idle``; False if that did not happen within ``timeout`` seconds."""
         with self._changed:
-            return self._changed.wait_for(lambda: not self._ready and not self._busy, timeout)
+            return self._changed.wait_for(self._idle, timeout)
+
+    def _idle(self) -> bool:
+        return not self._ready and not self._busy and not self._later
 
     def _work(self) -> None:
         while (lane := self._take()) is not None:

@@ -62,6 +62,8 @@ class SlackBot:
 def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
     """The bot for ``service``, its token checked with Slack (``ConfigError`` when refused)."""
     client = web_client(settings)
+    # Bolt reads SLACK_BOT_TOKEN itself and warns that our client (with its retries) wins.
+    logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)
     try:
         app = App(
             client=client,

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 256  # the listen backlog: a burst of Slack requests is queued, not reset
 
 
 class _LoggingHandler(WSGIRequestHandler):

@@ -1,0 +1,73 @@
+"""The inbox in Slack: answers that arrive together land where they belong, and text that looks
+like a command is never an answer. (Order under a stream, and kill -9: test_slack_process.)"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from dialogues.content import checklist
+
+from .test_commands import TEN
+from .test_slack import answers, bind_and_start, blocks_text
+
+QUESTIONS = checklist().questions
+
+
+def at_once(sends) -> None:
+    """Run the sends together, released by one barrier, as a burst of people would."""
+    barrier = threading.Barrier(len(sends))
+
+    def send(function):
+        barrier.wait()
+        function()
+
+    threads = [threading.Thread(target=send, args=(f,)) for f in sends]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def test_twenty_colleagues_answering_the_question_they_see_all_land_under_it(slack):
+    _, thread_ts = bind_and_start(slack)
+    posts_before = len(slack.api.named("chat.postMessage"))
+    people = [slack.user(f"U{n}") for n in range(1, 21)]
+    at_once([lambda p=p: p.say(f"Antwoord van {p.user}", thread_ts=thread_ts) for p in people])
+    slack.settle()
+    stored = answers(slack)
+    assert len(stored) == 20
+    assert {question for question, _, _ in stored} == {QUESTIONS[0].id}  # 20 versions of question 1
+    posts = slack.api.named("chat.postMessage")[posts_before:]
+    assert sum("vraag 2 van 23" in blocks_text(p) for p in posts) == 1  # the gesprek moved on once
+    told = [p for p in posts if "nieuwste versie" in " ".join(p["text"].split())]
+    assert len(told) == 19 and all("versies 1.1" in p["text"] for p in told)
+
+
+@pytest.mark.parametrize(("text", "usage"), TEN.items())
+def test_a_command_word_in_the_thread_stores_nothing_and_gets_its_usage(slack, text, usage):
+    anna, thread_ts = bind_and_start(slack)
+    anna.say(text, thread_ts=thread_ts)
+    slack.settle()
+    assert answers(slack) == []
+    reply = slack.api.named("chat.postMessage")[-1]
+    shown = " ".join(blocks_text(reply).split())
+    if text.startswith("koppel"):  # in the channel's own thread a real command: nothing to store
+        usage = "al gekoppeld aan gemeente Utrecht"
+    assert reply["thread_ts"] == thread_ts and usage.replace("<", "&lt;").replace(">", "&gt;") in shown
+    if "niets opgeslagen" in reply["text"]:  # the text can still be the answer, with one click
+        anna.click(reply, "opslaan")
+        slack.settle()
+        assert answers(slack) == [(QUESTIONS[0].id, text, "Anna")]
+
+
+def test_status_quo_can_be_stored_as_an_answer_with_a_word(slack):
+    anna, thread_ts = bind_and_start(slack)
+    anna.say("Status quo is dat er geen visie is", thread_ts=thread_ts)
+    slack.settle()
+    assert answers(slack) == []
+    anna.say("ja", thread_ts=thread_ts)
+    slack.settle()
+    assert answers(slack) == [(QUESTIONS[0].id, "Status quo is dat er geen visie is", "Anna")]
+    assert "vraag 2 van 23" in blocks_text(slack.api.named("chat.postMessage")[-1])
