@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
-from bot.adapters.console import Console, console_user
+from bot.adapters.console import Console, console_user, terminal_session
 from bot.config import ConfigError, Settings, from_env, slack_from_env
 from bot.core.commands import part_number
 from bot.core.dutch import AMSTERDAM
@@ -145,7 +145,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(f"--deel {args.deel!r} bestaat niet; kies --deel 1 of --deel 2.")
     store = Store(settings.db_path)
     try:
-        Console(Service(store), gemeente, console_user(naam), sys.stdout).run(sys.stdin, deel)
+        session = terminal_session() if sys.stdin.isatty() and sys.stdout.isatty() else None
+        Console(Service(store), gemeente, console_user(naam), sys.stdout).run(sys.stdin, deel, session)
     finally:
         store.close()
     return 0

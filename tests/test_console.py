@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -175,3 +176,23 @@ def test_ontwikkelpunten_in_the_console_survive_a_restart(tmp_path):
     assert "Planning: 1 september 2027" in result.stdout
     assert "4. Waar en hoe is het lokale team aanwezig en bereikbaar?" in result.stdout
     assert "Verder 1 afgerond of vervallen" in result.stdout
+
+
+def test_at_a_terminal_a_pasted_block_is_one_answer_and_the_arrow_keys_edit(service, store):
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from bot.adapters.console import Console, console_user
+
+    out = io.StringIO()
+    with create_pipe_input() as keys:
+        session = PromptSession(input=keys, output=DummyOutput())
+        keys.send_text("\x1b[200~Eerste alinea.\r\n\r\nTweede alinea.\r\nDerde alinea.\x1b[201~\r")
+        keys.send_text("rol\x1b[D\x1b[D\x1b[DMijn \r")  # typed "rol", then three to the left
+        keys.send_text("pauze\r")
+        Console(service, "Utrecht", console_user("Anna"), out).run(io.StringIO(), session=session)
+    stored = [(a[1], a[2]) for a in answers(store.path)]
+    assert stored == [(QUESTIONS[0].id, "Eerste alinea.\n\nTweede alinea.\nDerde alinea."),
+                      (QUESTIONS[1].id, "Mijn rol")]
+    assert "Gepauzeerd" in out.getvalue()

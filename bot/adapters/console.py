@@ -1,18 +1,26 @@
 """The console adapter: a gesprek in the terminal, or scripted through standard input.
 
-It reads one line per message and writes the bot's replies to standard output. At the end of
-input, after ``pauze``, or on Ctrl-C it stops cleanly; the next start resumes where it left off.
+At a terminal it reads with ``prompt_toolkit``: line editing, the arrow keys, the history of what
+you typed (only for this session: answers are not written to a history file), and a pasted block
+of several paragraphs as one answer (bracketed paste). When standard input is not a terminal,
+every line is one message, so scripts keep working. At the end of input, after ``pauze``, or on
+Ctrl-C it stops cleanly; the next start resumes where it left off.
+
+The console is synchronous: each message is handled and committed before the next is read.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.core.messages import Inbound, Place, PlaceKind, Start, User
 from bot.core.replies import Notice, Paused, Reply, Tone
 from bot.render.text import render
 from bot.service import Service
+
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +30,14 @@ PROMPT = "> "
 
 def console_user(naam: str) -> User:
     return User(id=f"console:{naam.casefold()}", naam=naam)
+
+
+def terminal_session() -> PromptSession:
+    """Reading at a terminal: editing, history, and a paste as one answer."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+
+    return PromptSession(history=InMemoryHistory())
 
 
 class Console:
@@ -47,27 +63,31 @@ class Console:
         self.out.flush()
         return replies
 
-    def run(self, lines: TextIO, deel: int | None = None) -> None:
-        """Start (or resume) the gesprek and answer every line until the input ends."""
+    def run(self, lines: TextIO, deel: int | None = None,
+            session: PromptSession | None = None) -> None:
+        """Start (or resume) the gesprek and answer every message until the input ends; with a
+        ``session``, read at the terminal, else a line at a time from ``lines``."""
         replies = self.send(start=Start(deel))
-        interactive = lines.isatty()
         try:
             while not any(isinstance(reply, Paused) for reply in replies):
-                line = _read_line(lines, interactive)
-                if line is None:
+                text = _prompted(session) if session else _line(lines)
+                if text is None:
                     self.out.write(GOODBYE + "\n")
                     return
-                replies = self.send(line)
+                replies = self.send(text)
         except KeyboardInterrupt:
             self.out.write("\n" + GOODBYE + "\n")
 
 
-def _read_line(lines: TextIO, interactive: bool) -> str | None:
+def _prompted(session: PromptSession) -> str | None:
+    """What was typed or pasted at the prompt; None at Ctrl-D."""
+    try:
+        return session.prompt(PROMPT)
+    except EOFError:
+        return None
+
+
+def _line(lines: TextIO) -> str | None:
     """The next line without its line ending, or None at the end of input."""
-    if interactive:
-        try:
-            return input(PROMPT)
-        except EOFError:
-            return None
     line = lines.readline()
     return line.rstrip("\r\n") if line else None
