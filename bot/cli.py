@@ -11,6 +11,7 @@ import getpass
 import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
 from bot.export import markdown
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
 from bot.service import Problem, Service
+from bot.service.worker import WorkerProcess, exit_with_parent, only_worker
 from dialogues.content import ContentError
 from store import Store, StoreError
 
@@ -95,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
         "slack", parents=[common, http], help="de bot in Slack (Socket Mode, of --http)",
         description="De bot in Slack. Zonder --http via Socket Mode (SLACK_APP_TOKEN, geen "
                     "publieke URL nodig); met --http via de Events API op /slack/events.")
+    work = commands.add_parser(
+        "werk", parents=[common], help="het werkproces: verwerkt wat binnenkwam (slack en run "
+                                       "starten het zelf)",
+        description="Verwerkt de berichten die de bot aannam en verstuurt de antwoorden; slack en run "
+                    "starten dit proces zelf naast zich.")
+    work.add_argument("--herinneringen", action="store_true", help="ook de herinneringen versturen")
+    work.add_argument("--ouder", metavar="PID", type=int,
+                      help="stoppen zodra dit proces (dat het werkproces startte) er niet meer is")
     return parser
 
 
@@ -115,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _document(args, settings)
         if args.command == "herinneringen":
             return _reminders(args, settings)
+        if args.command == "werk":
+            return _work(args, settings)
         return _chat(args, settings)
     except Problem as problem:
         print(f"✗ {problem}", file=sys.stderr)
@@ -154,7 +166,6 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def _slack(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.slack.app import build, run_http, run_socket_mode
-    from bot.adapters.slack.reminders import SlackOutbox
 
     # Socket Mode unless --http; `run` also picks HTTP when there is no app token.
     http = args.http or (args.command == "run" and not os.environ.get("SLACK_APP_TOKEN"))
@@ -165,12 +176,37 @@ def _slack(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.db_path)
     service = Service(store)
     bot = build(service, slack, http=http)
-    if args.command == "run":
-        Ticker(_scheduler(service, SlackOutbox(bot.app.client))).start()
-    if http:
-        run_http(bot, service, getattr(args, "host", "0.0.0.0"), int(port_text))
-    else:
-        run_socket_mode(bot, slack)
+    worker = WorkerProcess(["--db", str(settings.db_path),
+                            *(["--herinneringen"] if args.command == "run" else [])])
+    worker.start()
+    try:
+        if http:
+            run_http(bot, service, getattr(args, "host", "0.0.0.0"), int(port_text))
+        else:
+            run_socket_mode(bot, slack)
+    finally:
+        worker.stop()
+    return 0
+
+
+def _work(args: argparse.Namespace, settings: Settings) -> int:
+    """The worker process beside ``slack`` and ``run``: the inbox, the outbox, the reminders."""
+    from bot.adapters.slack.app import web_client, worker_inbox
+    from bot.adapters.slack.reminders import SlackOutbox
+
+    if args.ouder:
+        exit_with_parent(args.ouder)
+        if hasattr(os, "nice"):
+            os.nice(10)  # when the machine is busy, the acknowledgements go first
+    slack = slack_from_env(os.environ, http=True, sending_only=True)
+    store = Store(settings.db_path)
+    with only_worker(settings.db_path):
+        service = Service(store)
+        worker_inbox(service, slack).start(watch=True)
+        if args.herinneringen:
+            Ticker(_scheduler(service, SlackOutbox(web_client(slack)))).run()
+        else:
+            threading.Event().wait()  # the workers work until the process is stopped
     return 0
 
 

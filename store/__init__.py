@@ -1,5 +1,7 @@
 """SQLite persistence for Leidraadbot (sqlite-utils). Knows nothing of chat platforms."""
 
-from store.store import Store, StoreError
+from store.database import StoreError
+from store.inbox import InboxStore
+from store.store import Store
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["InboxStore", "Store", "StoreError"]

@@ -192,22 +192,16 @@ def m005_reminders(db: Database) -> None:
 
 
 @migrations()
-def m006_inbox_outbox_asked(db: Database) -> None:
-    # Every inbound message, committed before the platform is acknowledged. `lane` is the
-    # conversation it belongs to: a lane's entries are handled one by one, ordered by the platform's
-    # own `sent_at`. `delivery_id` is unique, so a retried or replayed delivery stops at the door.
-    # The text (`payload`) is cleared once the entry is handled. state: new, done, failed.
-    db["inbox"].create(
-        {"id": int, "delivery_id": str, "lane": str, "sent_at": str, "payload": str, "state": str,
-         "received_at": str, "done_at": str},
-        pk="id",
-        not_null={"lane", "sent_at", "state", "received_at"},
-        defaults={"state": "new"},
-    )
-    db["inbox"].create_index(["delivery_id"], unique=True)
-    db["inbox"].create_index(["state", "lane", "sent_at", "id"])
-    db.execute("INSERT INTO inbox (delivery_id, lane, sent_at, state, received_at, done_at) "
-               "SELECT id, '', '', 'done', received_at, received_at FROM deliveries")
+def m006_handled_outbox_asked(db: Database) -> None:
+    # The messages handled (the inbox is a database of its own beside this one): an inbox entry
+    # by its id, one handled at once by its delivery id. Recorded in the transaction of the
+    # message's effects, so a message is handled once, whatever crashes. Delivery ids seen before
+    # this table existed come along.
+    db["handled"].create({"entry_id": int, "delivery_id": str, "handled_at": str},
+                         not_null={"handled_at"})
+    db["handled"].create_index(["entry_id"], unique=True)
+    db["handled"].create_index(["delivery_id"], unique=True)
+    db.execute("INSERT INTO handled (delivery_id, handled_at) SELECT id, received_at FROM deliveries")
     db["deliveries"].drop()
 
     # Replies on their way to the platform, in order per lane, each tried again after a

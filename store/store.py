@@ -1,107 +1,37 @@
-"""SQLite persistence: one small verb per thing the service needs to read or write.
+"""The main database: one small verb per thing the service needs to read or write.
 
-Each thread gets its own connection (sqlite3 connections are bound to a thread; the adapters
-and the inbox work on several). Writes run in ``transaction()``: the threads of one process take
-turns on a lock, and ``BEGIN IMMEDIATE`` takes SQLite's write lock at the start, so two threads or
-two processes never interleave a read-decide-write; the busy timeout makes a second process wait
-instead of failing.
+Every gemeente's gesprek, answers, ontwikkelplan and settings live here; the messages taken in
+live in the inbox beside it (``store.inbox``). How the file is opened and written: ``SqliteFile``.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
+from store.database import SqliteFile
+from store.inbox import InboxStore
 from store.migrations import migrations
 
-BUSY_TIMEOUT_MS = 10_000
 
-
-class StoreError(Exception):
-    """The database cannot be opened or used; the message is meant for the person running the bot."""
-
-
-def _check_path(path: Path) -> None:
-    if path.is_dir():
-        raise StoreError(f"‘{path}’ is een map, geen databasebestand.")
-    if not path.parent.is_dir():
-        raise StoreError(f"De map ‘{path.parent}’ bestaat niet. Maak hem aan of kies een ander pad.")
-
-
-class Store:
+class Store(SqliteFile):
     """The Leidraadbot database at ``path``; migrations are applied when it is opened."""
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        _check_path(self.path)
-        self._local = threading.local()
-        self._writing = threading.Lock()
-        try:
-            db = self.db
-            db.enable_wal()
-            with self.transaction():
-                migrations.apply(db)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"‘{self.path}’ kan niet als database worden geopend: {exc}. "
-                "Is het wel een Leidraadbot-database, en mag dit proces erin schrijven?"
-            ) from exc
+        super().__init__(path, migrations)
 
-    @property
-    def db(self) -> Database:
-        """This thread's connection."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = FULL")
-            db = self._local.db = Database(conn)
-        return db
-
-    def _rows(self, sql: str, params) -> list[dict]:
-        """The rows of a query, as dicts."""
-        cursor = self.db.execute(sql, params)
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-    def healthy(self) -> bool:
-        """Whether the database answers (for a health check)."""
-        try:
-            return self.db.execute("SELECT 1").fetchone() == (1,)
-        except sqlite3.Error:
-            return False
+    @cached_property
+    def inbox(self) -> InboxStore:
+        """The inbox beside it (``leidraad.db`` -> ``leidraad-inbox.db``)."""
+        return InboxStore(self.path.with_name(f"{self.path.stem}-inbox{self.path.suffix}"))
 
     def close(self) -> None:
-        """Close this thread's connection."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
-        db = self.db
-        if db.conn.in_transaction:
-            with db.atomic():
-                yield db
-            return
-        with self._writing:  # threads of this process take turns here, not in SQLite's busy wait
-            db.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.conn.rollback()
-                raise
-            db.conn.commit()
+        """Close this thread's connections."""
+        if "inbox" in self.__dict__:
+            self.inbox.close()
+        super().close()
 
     # --- gemeenten and users ------------------------------------------------------------------
 
@@ -144,7 +74,7 @@ class Store:
 
     def regio_named(self, key: str) -> dict | None:
         """The regio with normalised name ``key``, or None."""
-        return next(iter(self._rows("SELECT * FROM regios WHERE key = ?", [key])), None)
+        return next(iter(self.rows("SELECT * FROM regios WHERE key = ?", [key])), None)
 
     def regio_by_id(self, regio_id: int) -> dict | None:
         return next(self.db["regios"].rows_where("id = ?", [regio_id]), None)
@@ -160,7 +90,7 @@ class Store:
 
     def projectleider_regios(self, user_id: str) -> list[dict]:
         """The regios someone is projectleider of."""
-        return self._rows("SELECT r.* FROM projectleiders p JOIN regios r ON r.id = p.regio_id "
+        return self.rows("SELECT r.* FROM projectleiders p JOIN regios r ON r.id = p.regio_id "
                           "WHERE p.user_id = ? ORDER BY r.naam", [user_id])
 
     # --- channels and members -----------------------------------------------------------------
@@ -176,7 +106,7 @@ class Store:
 
     def channel_gemeente(self, place: str) -> dict | None:
         """The gemeente a channel is bound to, or None."""
-        return next(iter(self._rows(
+        return next(iter(self.rows(
             "SELECT g.* FROM channels c JOIN gemeenten g ON g.id = c.gemeente_id WHERE c.place = ?",
             [place],
         )), None)
@@ -206,7 +136,7 @@ class Store:
 
     def memberships(self, user_id: str) -> list[dict]:
         """The gemeenten someone belongs to, with their role, by name."""
-        return self._rows(
+        return self.rows(
             "SELECT g.*, m.role FROM members m JOIN gemeenten g ON g.id = m.gemeente_id "
             "WHERE m.user_id = ? ORDER BY g.naam",
             [user_id],
@@ -214,7 +144,7 @@ class Store:
 
     def beheerders(self, gemeente_id: int) -> list[dict]:
         """The beheerders of a gemeente (id and name), by name."""
-        return self._rows(
+        return self.rows(
             "SELECT u.id, u.naam FROM members m JOIN users u ON u.id = m.user_id "
             "WHERE m.gemeente_id = ? AND m.role = 'beheerder' ORDER BY u.naam",
             [gemeente_id],
@@ -237,7 +167,7 @@ class Store:
 
     def current_answers(self, gemeente_id: int) -> dict[str, dict]:
         """The latest answer per question of a gemeente, by question id."""
-        rows = self._rows(
+        rows = self.rows(
             self._ANSWERS + "WHERE a.id IN (SELECT max(id) FROM answers WHERE gemeente_id = ? "
             "GROUP BY question_id)",
             [gemeente_id],
@@ -246,14 +176,14 @@ class Store:
 
     def current_answer(self, gemeente_id: int, question_id: str) -> dict | None:
         """The latest answer of a gemeente to one question, or None."""
-        return next(iter(self._rows(
+        return next(iter(self.rows(
             self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ? ORDER BY a.id DESC LIMIT 1",
             [gemeente_id, question_id],
         )), None)
 
     def answer_history(self, gemeente_id: int, question_id: str) -> list[dict]:
         """Every version of one answer, oldest first."""
-        return self._rows(
+        return self.rows(
             self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ? ORDER BY a.id",
             [gemeente_id, question_id],
         )
@@ -365,7 +295,7 @@ class Store:
 
     def punt_history(self, punt_id: int) -> list[dict]:
         """An ontwikkelpunt's history, oldest first, with author names."""
-        return self._rows(
+        return self.rows(
             "SELECT l.kind, l.field, l.value, l.previous, l.created_at, u.naam AS author "
             "FROM ontwikkelpunt_log l JOIN users u ON u.id = l.author_id "
             "WHERE l.ontwikkelpunt_id = ? ORDER BY l.id",
@@ -374,7 +304,7 @@ class Store:
 
     def history(self, gemeente_id: int) -> list[dict]:
         """The history of all ontwikkelpunten of a gemeente, oldest first (for exports)."""
-        return self._rows(
+        return self.rows(
             "SELECT p.nummer, l.kind, l.field, l.value, l.previous, l.created_at, u.naam AS author "
             "FROM ontwikkelpunt_log l JOIN ontwikkelpunten p ON p.id = l.ontwikkelpunt_id "
             "JOIN users u ON u.id = l.author_id WHERE p.gemeente_id = ? ORDER BY l.id",
@@ -383,7 +313,7 @@ class Store:
 
     def latest_stands(self, gemeente_id: int) -> dict[int, dict]:
         """The latest stand van zaken per ontwikkelpunt id of a gemeente."""
-        rows = self._rows(
+        rows = self.rows(
             "SELECT l.ontwikkelpunt_id, l.value, l.created_at FROM ontwikkelpunt_log l "
             "WHERE l.id IN (SELECT max(l2.id) FROM ontwikkelpunt_log l2 JOIN ontwikkelpunten p "
             "ON p.id = l2.ontwikkelpunt_id WHERE p.gemeente_id = ? AND l2.kind = 'stand' "
@@ -459,40 +389,22 @@ class Store:
     def reminder(self, key: str) -> dict | None:
         return next(self.db["reminders"].rows_where("key = ?", [key]), None)
 
-    # --- inbox -------------------------------------------------------------------------------
+    # --- messages handled --------------------------------------------------------------------
 
-    def inbox_add(self, delivery_id: str | None, lane: str, sent_at: str, payload: str,
-                  at: str) -> int | None:
-        """Take in a message; None when its delivery id was seen before (a retry)."""
-        cursor = self.db.execute(
-            "INSERT INTO inbox (delivery_id, lane, sent_at, payload, received_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(delivery_id) DO NOTHING",
-            [delivery_id, lane, sent_at, payload, at])
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+    def handled(self, entry_id: int | None, delivery_id: str | None, at: str) -> bool:
+        """Record that a message (an inbox entry, or one handled at once) is handled, in the
+        transaction of its effects; False if it was handled before."""
+        return self.db.execute(
+            "INSERT INTO handled (entry_id, delivery_id, handled_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING", [entry_id, delivery_id, at]).rowcount == 1
+
+    def was_handled(self, entry_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM handled WHERE entry_id = ?",
+                               [entry_id]).fetchone() is not None
 
     def claim_delivery(self, delivery_id: str, at: str) -> bool:
-        """Record a delivery handled at once (not queued); False if it was seen before."""
-        return self.db.execute(
-            "INSERT INTO inbox (delivery_id, lane, sent_at, state, received_at, done_at) "
-            "VALUES (?, '', '', 'done', ?, ?) ON CONFLICT(delivery_id) DO NOTHING",
-            [delivery_id, at, at]).rowcount == 1
-
-    def inbox_lanes(self) -> list[str]:
-        """The lanes with messages still to handle, oldest first (after a restart)."""
-        return [r[0] for r in self.db.execute(
-            "SELECT lane FROM inbox WHERE state = 'new' GROUP BY lane ORDER BY min(id)").fetchall()]
-
-    def inbox_next(self, lane: str) -> tuple[int, str, str] | None:
-        """The first message of a lane still to handle, by the platform's time: (id, payload,
-        received_at)."""
-        return self.db.execute(
-            "SELECT id, payload, received_at FROM inbox WHERE state = 'new' AND lane = ? "
-            "ORDER BY sent_at, id LIMIT 1", [lane]).fetchone()
-
-    def inbox_finish(self, entry_id: int, state: str, at: str) -> None:
-        """Mark a message done (or failed), and forget its text."""
-        self.db.execute("UPDATE inbox SET state = ?, payload = NULL, done_at = ? WHERE id = ?",
-                        [state, at, entry_id])
+        """Record a delivery handled at once (not through the inbox); False if seen before."""
+        return self.handled(None, delivery_id, at)
 
     # --- outbox ------------------------------------------------------------------------------
 
@@ -509,7 +421,7 @@ class Store:
 
     def outbox_next(self, lane: str) -> dict | None:
         """The first call of a lane still to make."""
-        return next(iter(self._rows(
+        return next(iter(self.rows(
             "SELECT id, payload, attempts, due_at FROM outbox WHERE state = 'new' AND lane = ? "
             "ORDER BY id LIMIT 1", [lane])), None)
 

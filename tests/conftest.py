@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -102,8 +101,7 @@ class SlackHarness:
 
 @pytest.fixture
 def slack(db_path):
-    from bot.adapters.slack import server
-    from bot.adapters.slack.app import build
+    from bot.adapters.slack.app import build, http_server
     from bot.config import SlackSettings
 
     with FakeSlackApi() as api:
@@ -113,13 +111,12 @@ def slack(db_path):
         assert [c.method for c in api.calls] == ["auth.test"]  # the token is checked at start-up
         api.clear()
         bot.start()
-        httpd = server.make(bot.app, store.healthy, "127.0.0.1", 0)
-        thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
+        server = http_server(bot, service, "127.0.0.1", 0)
+        thread = server.serve_in_thread()
         try:
-            yield SlackHarness(api, store, f"http://127.0.0.1:{httpd.server_port}", bot)
+            yield SlackHarness(api, store, f"http://127.0.0.1:{server.port}", bot)
         finally:
-            httpd.shutdown()
-            httpd.server_close()
+            server.stop()
+            thread.join(timeout=10)
             bot.stop()
             store.close()

@@ -11,11 +11,13 @@ import hmac
 import http.client
 import itertools
 import json
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -37,6 +39,15 @@ def next_ts() -> str:
         return f"{_last_ts[0]:.6f}"
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024
+
+    def handle_error(self, request, client_address) -> None:
+        """A caller that hung up (a bot process stopped mid-call) is no error of the double's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @dataclass
 class Call:
     method: str
@@ -46,7 +57,8 @@ class Call:
 class FakeSlackApi:
     """Answers Web API calls with ``{"ok": true, ...}`` and records them, in order."""
 
-    def __init__(self):
+    def __init__(self, latency: float = 0.0):
+        self.latency = latency  # how long Slack takes to answer each call, in seconds
         self.calls: list[Call] = []
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
         self.failing: dict[str, str] = {}  # method -> Slack error to answer with
@@ -95,7 +107,7 @@ class FakeSlackApi:
             def log_message(self, *args):
                 """Quiet: the tests read the recorded calls instead of a log."""
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/api/"
         self.response_url = f"http://127.0.0.1:{self.server.server_port}/response/cmd"
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
@@ -124,6 +136,8 @@ class FakeSlackApi:
         return self.stalled[method]
 
     def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+        if self.latency:
+            time.sleep(self.latency)  # Slack's own time to answer, for benchmarks
         if method in self.stalled:
             self.arrived.set()
             self.stalled[method].wait(timeout=30)
@@ -173,7 +187,8 @@ class FakeSlackApi:
             while len([c for c in self.calls if c.method == method]) < count:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"{method}: {count} calls expected, got {self.calls}")
+                    counts = Counter(c.method for c in self.calls)
+                    raise AssertionError(f"{method}: {count} calls expected; calls so far: {counts}")
                 self._changed.wait(remaining)
         return self.named(method)
 

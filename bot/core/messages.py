@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -104,7 +104,15 @@ def timestamp_key(moment: float | str | datetime) -> str:
 
 def to_json(inbound: Inbound) -> str:
     """The inbound as JSON, for the inbox."""
-    return json.dumps(asdict(inbound), ensure_ascii=False)
+    data = {name: getattr(inbound, name) for name in _FIELDS}
+    data["user"], data["place"] = vars(inbound.user), vars(inbound.place)
+    data["mentions"] = [vars(m) for m in inbound.mentions]
+    data["start"] = vars(inbound.start) if inbound.start else None
+    data["form"] = vars(inbound.form) if inbound.form else None
+    return json.dumps(data, ensure_ascii=False)
+
+
+_FIELDS = tuple(f.name for f in fields(Inbound))
 
 
 def from_json(text: str) -> Inbound:

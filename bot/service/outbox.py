@@ -63,12 +63,14 @@ class Platform(Protocol):
         """Make one call; raises ``TryLater`` or ``CannotSend``."""
 
 
-class Queue(Protocol):
-    """The inbox, as the outbox hands it follow-up messages."""
+class Follower(Protocol):
+    """What handles a call's follow-up messages (the inbox), inside the outbox's transaction."""
 
-    def enqueue(self, inbound: Inbound) -> str | None: ...
+    def follow(self, inbound: Inbound) -> Woken: ...
 
-    def wake(self, lane: str) -> None: ...
+
+class Woken(Protocol):
+    def wake(self) -> None: ...
 
 
 def _now() -> datetime:
@@ -78,7 +80,7 @@ def _now() -> datetime:
 class Outbox:
     """Makes the queued calls of one platform."""
 
-    def __init__(self, store: Store, platform: Platform, inbox: Queue, threads: int = 8):
+    def __init__(self, store: Store, platform: Platform, inbox: Follower, threads: int = 8):
         self.store = store
         self.platform = platform
         self.inbox = inbox
@@ -120,9 +122,9 @@ class Outbox:
                 self.store.outbox_finish(item["id"], "sent", _now().isoformat())
                 if sent.posted_at and call.get("asked"):
                     self.store.asked_posted(call["asked"], sent.posted_at)
-                lanes = [self.inbox.enqueue(inbound) for inbound in sent.then]
-            for woken in filter(None, lanes):
-                self.inbox.wake(woken)
+                following = [self.inbox.follow(inbound) for inbound in sent.then]
+            for woken in following:
+                woken.wake()
         return None
 
     def _finish(self, item_id: int, state: str, error: str) -> None:

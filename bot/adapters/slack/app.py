@@ -3,14 +3,17 @@ workers that handle it; run in Socket Mode or over HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.error import URLError
 
 from slack_bolt import App
+from slack_bolt.adapter.asgi import SlackRequestHandler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
+from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -18,7 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
-from bot.adapters.slack import server
+from bot.adapters.server import Server, asgi_app
 from bot.adapters.slack.delivery import SlackPlatform
 from bot.adapters.slack.listeners import Listeners, register
 from bot.config import ConfigError, SlackSettings
@@ -40,13 +43,15 @@ def web_client(settings: SlackSettings) -> WebClient:
 
 @dataclass
 class SlackBot:
-    """The Bolt app, the inbox behind it, and the threads that open forms."""
+    """The Bolt app, the inbox it commits to, and the threads that open forms."""
 
     app: App
     inbox: Inbox
     forms: ThreadPoolExecutor
 
     def start(self) -> None:
+        """Handle the inbox in this process too (tests): ``leidraadbot slack`` leaves that to its
+        worker process (``bot.service.worker``)."""
         self.inbox.start()
 
     def stop(self) -> None:
@@ -59,14 +64,26 @@ class SlackBot:
         self.inbox.settle(timeout)
 
 
+def _not_the_token_warning(record: logging.LogRecord) -> bool:
+    return "token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    """Bolt's log, without its warning that our client wins over the SLACK_BOT_TOKEN it read
+    from the environment itself (our client is the one with the retries)."""
+    bolt = logging.getLogger("slack_bolt.App")
+    if _not_the_token_warning not in bolt.filters:
+        bolt.addFilter(_not_the_token_warning)
+    return bolt
+
+
 def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
     """The bot for ``service``, its token checked with Slack (``ConfigError`` when refused)."""
     client = web_client(settings)
-    # Bolt reads SLACK_BOT_TOKEN itself and warns that our client (with its retries) wins.
-    logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)
     try:
         app = App(
             client=client,
+            logger=_bolt_logger(),
             signing_secret=settings.signing_secret or "socket-mode",
             request_verification_enabled=http,
             process_before_response=True,  # the listeners only commit to the inbox: then the ack
@@ -81,13 +98,37 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
     return SlackBot(app, inbox, forms)
 
 
+def worker_inbox(service: Service, settings: SlackSettings) -> Inbox:
+    """The inbox of the worker process: Slack's messages handled, the replies sent."""
+    return Inbox(service, SlackPlatform(web_client(settings), service.plan.content))
+
+
 def run_socket_mode(bot: SlackBot, settings: SlackSettings) -> None:
-    """Connect out to Slack (no public URL needed) and handle events until stopped."""
-    bot.start()
+    """Connect out to Slack (no public URL needed) and take in events until stopped."""
     SocketModeHandler(bot.app, settings.app_token).start()
 
 
+class _Threaded(SlackRequestHandler):
+    """Bolt's ASGI handler, each request dispatched on a thread of its own: the event loop never
+    waits for a commit, and acknowledgements that arrive together are committed together."""
+
+    def __init__(self, app: App, threads: int = 64):
+        super().__init__(app)
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slack")
+
+    async def dispatch(self, request):
+        bolt = BoltRequest(body=await request.get_raw_body(), query=request.query_string,
+                           headers=request.get_headers())
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self.app.dispatch, bolt)
+
+
+def http_server(bot: SlackBot, service: Service, host: str, port: int) -> Server:
+    """The server of the Events API, slash commands and interactivity on /slack/events."""
+    return Server(asgi_app({"/slack/events": _Threaded(bot.app)}, service.store.healthy), host, port)
+
+
 def run_http(bot: SlackBot, service: Service, host: str, port: int) -> None:
-    """Serve the Events API, slash commands and interactivity on /slack/events."""
-    bot.start()
-    server.serve(bot.app, service.store.healthy, host, port)
+    """Serve Slack over HTTP until stopped; says on standard output where it listens."""
+    server = http_server(bot, service, host, port)
+    print(f"Leidraadbot luistert op http://{server.host}:{server.port}/slack/events", flush=True)
+    server.run()

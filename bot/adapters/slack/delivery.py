@@ -154,5 +154,4 @@ def thread_start(user: User, channel: str, thread_ts: str, deel: int | None,
     its question is also sent to the channel so people find the thread."""
     team = user.id.split(":")[1]
     return Inbound(user, thread_place(team, channel, thread_ts), start=Start(deel),
-                   delivery_id=None if again else f"slack:{team}:{channel}:{thread_ts}:start",
                    route={"channel": channel, "thread_ts": thread_ts, "broadcast": again})

@@ -1,0 +1,72 @@
+"""The one HTTP server, for the platforms that need one: an ASGI app served by uvicorn.
+
+``/slack/events`` goes to Bolt, ``/healthz`` answers ``ok`` while the database does. The socket is
+bound before the server starts, so its port is known at once (port 0 picks a free one) and the
+first requests wait in the listen backlog until it serves them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import sys
+import threading
+from collections.abc import Awaitable, Callable
+
+import uvicorn
+
+log = logging.getLogger(__name__)
+
+Asgi = Callable[[dict, Callable, Callable], Awaitable[None]]
+BACKLOG = 2048  # a burst of requests is queued by the kernel, not refused
+
+
+def asgi_app(routes: dict[str, Asgi], healthy: Callable[[], bool]) -> Asgi:
+    """The ASGI application: each path to its handler, ``healthy()`` on /healthz."""
+
+    async def application(scope: dict, receive: Callable, send: Callable) -> None:
+        handler = routes.get(scope["path"])
+        if handler is not None:
+            await handler(scope, receive, send)
+            return
+        if scope["path"] == "/healthz":
+            ok = healthy()
+            body = b"ok" if ok else b"database niet bereikbaar"
+            status = 200 if ok else 503
+        else:
+            body, status = b"niet gevonden", 404
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+        await send({"type": "http.response.body", "body": body})
+
+    return application
+
+
+class Server:
+    """Uvicorn on a socket of our own."""
+
+    def __init__(self, app: Asgi, host: str, port: int):
+        self.socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind((host, port))
+        self.socket.listen(BACKLOG)
+        self.host, self.port = host, self.socket.getsockname()[1]
+        loop = "uvloop" if sys.platform != "win32" else "asyncio"
+        self.uvicorn = uvicorn.Server(uvicorn.Config(
+            app, loop=loop, http="httptools", lifespan="off", log_level="warning",
+            access_log=False, backlog=BACKLOG, timeout_graceful_shutdown=5))
+
+    def run(self) -> None:
+        """Serve until stopped (Ctrl-C, SIGTERM, or ``stop``)."""
+        self.uvicorn.run(sockets=[self.socket])
+
+    def stop(self) -> None:
+        self.uvicorn.should_exit = True
+
+    def serve_in_thread(self) -> threading.Thread:
+        """Serve on a thread of its own (tests): uvicorn leaves the signals to the main thread."""
+        thread = threading.Thread(target=asyncio.run, args=(self.uvicorn.serve(sockets=[self.socket]),),
+                                  name="http", daemon=True)
+        thread.start()
+        return thread

@@ -1,0 +1,138 @@
+"""One SQLite database file, opened the way Leidraadbot needs it.
+
+Each thread gets its own connection (sqlite3 connections are bound to a thread; the adapters, the
+inbox and the outbox work on several). Writes run in ``transaction()``: the threads of one process
+take turns on a lock, processes on a lock file beside the database, and ``BEGIN IMMEDIATE`` takes
+SQLite's write lock at the start, so no two writers ever interleave a read-decide-write. (SQLite's
+own busy wait sleeps in growing steps, so without the locks a writer could wait long behind a busy
+other process; its busy timeout stays as the last resort.)
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy timeout alone
+    fcntl = None
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message is meant for the person running the bot."""
+
+
+class SqliteFile:
+    """A database file at ``path`` with WAL and ``synchronous=FULL``; ``migrations`` are applied
+    when it is opened."""
+
+    def __init__(self, path: str | Path, migrations: Migrations):
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"‘{self.path}’ is een map, geen databasebestand.")
+        if not self.path.parent.is_dir():
+            raise StoreError(f"De map ‘{self.path.parent}’ bestaat niet. Maak hem aan of kies een "
+                             "ander pad.")
+        self._local = threading.local()
+        self._turn = threading.Lock()
+        self._lock_file = open(self.path.with_name(self.path.name + "-lock"), "a+b")  # noqa: SIM115
+        self._checkpointer: threading.Thread | None = None
+        self._closing = threading.Event()
+        try:
+            db = self.db
+            db.enable_wal()
+            with self.transaction():
+                migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"‘{self.path}’ kan niet als database worden geopend: {exc}. "
+                "Is het wel een Leidraadbot-database, en mag dit proces erin schrijven?"
+            ) from exc
+
+    @property
+    def db(self) -> Database:
+        """This thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            if self._checkpointer is not None:
+                conn.execute("PRAGMA wal_autocheckpoint = 0")
+            db = self._local.db = Database(conn)
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        db = self.db
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        with self._turn:
+            if fcntl:
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+            try:
+                db.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                except BaseException:
+                    db.conn.rollback()
+                    raise
+                db.conn.commit()
+            finally:
+                if fcntl:
+                    fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+
+    def checkpoint_in_background(self, every: float = 1.0) -> None:
+        """Copy the WAL into the database on a thread of its own, every ``every`` seconds, instead
+        of in whichever commit fills it, so no commit waits for it. A passive checkpoint never
+        blocks a writer."""
+        if self._checkpointer is not None:
+            return
+        self._checkpointer = threading.Thread(target=self._checkpoints, args=(every,),
+                                              name=f"checkpoint {self.path.name}", daemon=True)
+        self.db.execute("PRAGMA wal_autocheckpoint = 0")
+        self._checkpointer.start()
+
+    def _checkpoints(self, every: float) -> None:
+        while not self._closing.wait(every):
+            try:
+                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as error:
+                log.warning("checkpoint of %s failed: %s", self.path, error)
+
+    def rows(self, sql: str, params=()) -> list[dict]:
+        """The rows of a query, as dicts."""
+        cursor = self.db.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def healthy(self) -> bool:
+        """Whether the database answers (for a health check)."""
+        try:
+            return self.db.execute("SELECT 1").fetchone() == (1,)
+        except sqlite3.Error:
+            return False
+
+    def close(self) -> None:
+        """Close this thread's connection (and stop checkpointing in the background)."""
+        self._closing.set()
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
