@@ -71,3 +71,29 @@ def test_status_quo_can_be_stored_as_an_answer_with_a_word(slack):
     slack.settle()
     assert answers(slack) == [(QUESTIONS[0].id, "Status quo is dat er geen visie is", "Anna")]
     assert "vraag 2 van 23" in blocks_text(slack.api.named("chat.postMessage")[-1])
+
+
+def test_wijzig_in_an_ontwikkelpunt_walk_in_the_thread_is_not_a_field_value(slack):
+    anna, thread_ts = bind_and_start(slack)
+    for text in ("ontwikkelpunt nieuw", "2", "wijzig 1.1"):
+        anna.say(text, thread_ts=thread_ts)
+        slack.settle()
+    reply = slack.api.named("chat.postMessage")[-1]
+    assert "ontwikkelpunt aan het invullen" in " ".join(reply["text"].split())
+    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    assert punt["thema"] is None and punt["basisfunctie"] == 2
+    assert answers(slack) == []
+
+
+def test_the_app_home_lists_what_the_user_may_ask_in_a_direct_message(slack):
+    bind_and_start(slack)
+    slack.user("U1").open_home()
+    slack.settle()
+    view = slack.api.named("views.publish")[-1]["view"]
+    shown = blocks_text(view)
+    assert "Wat je de bot in een direct bericht kunt vragen" in shown
+    assert "lid toevoegen @iemand" in shown and "koppel &lt;gemeente&gt;" not in shown  # beheerder, DM
+    slack.user("U2").open_home()
+    slack.settle()
+    stranger = blocks_text(slack.api.named("views.publish")[-1]["view"])
+    assert "hulp [commando]" in stranger and "bijwerken 3" not in stranger

@@ -13,6 +13,7 @@ stores nothing) or None (free text: an answer).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
@@ -255,16 +256,20 @@ class Table:
         # <moment>", "wijzig <nummer> <veld>" (the plan) before "wijzig [vraag]" (the gesprek).
         self._tried = sorted(self.commands, key=lambda c: -c.specificity)
         self._first_words = {phrase[0] for c in self.commands for phrase in c.words}
+        self._near = functools.lru_cache(maxsize=4096)(self._close_to)
 
     def parse(self, text: str) -> Parsed | Unfit | None:
-        tokens = tokenize(text)
-        if not tokens:
+        head = text.split(None, 1)
+        if not head:
             return None
+        first = tokenize(head[0])[0].word
+        near = self._near(first)
+        if first not in self._first_words and not near:  # most answers: no need to look further
+            return None
+        tokens = tokenize(text)
         found = self._fit(text, tokens)
         if found is not None:
             return found
-        near = difflib.get_close_matches(tokens[0].word, [w for w in self._first_words if len(w) > 3],
-                                         n=3, cutoff=0.75)
         for word in near:
             guess = word + text[tokens[0].end:]
             fitted = self._fit(guess, tokenize(guess))
@@ -292,6 +297,15 @@ class Table:
 
     def _starting_with(self, word: str) -> tuple[Command, ...]:
         return tuple(c for c in self.commands if any(p[0] == word for p in c.words))
+
+    def _close_to(self, word: str) -> tuple[str, ...]:
+        """The command words ``word`` may be a typo of ("ontwikelpunten"), closest first."""
+        if len(word) < 3 or not word.isalpha():
+            return ()
+        # A likeness of 0.75 needs lengths within a factor 0.6 of each other: only those are tried.
+        candidates = [w for w in self._first_words
+                      if len(w) > 3 and w != word and 0.6 * len(w) <= len(word) <= len(w) / 0.6]
+        return tuple(difflib.get_close_matches(word, candidates, n=3, cutoff=0.75))
 
     def named(self, word: str) -> tuple[Command, ...]:
         """The commands ``word`` starts (for ``hulp bijwerken``)."""
