@@ -12,7 +12,7 @@ import logging
 from datetime import date
 
 from bot.administration.commands import AdministrationCommands
-from bot.core.access import BEHEERDER, Role, may_use
+from bot.core.access import BEHEERDER, LID, Role, may_use
 from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, where_words
 from bot.core.context import Clock, Context, Problem, checked_name, utc_now
 from bot.core.conversation import PAUSED, Active, bound_question
@@ -171,8 +171,7 @@ class Service:
                 ctx.require(ctx.gemeente or ctx.find_gemeente())
             return [Notice("Er loopt hier nog geen gesprek. Typ ‘start’ om te beginnen.")]
         if inbound.expects is not None:  # a button whose question was dealt with already
-            return [Notice("Die knop is al gebruikt of hoort bij een eerdere vraag. We zijn nu hier:"),
-                    *ctx.dialogue.dialogue.current(ctx, ctx.dialogue.conv)]
+            return self._stale_button(ctx)
         return self._answer(ctx, text)
 
     def _look_around(self, ctx: Context) -> bool:
@@ -209,14 +208,19 @@ class Service:
                     self._gemeente_for(ctx, args.get("gemeente"))
                     ctx.require(ctx.gemeente, command.role)
                 if ctx.inbound.expects and ctx.dialogue and ctx.inbound.expects != ctx.dialogue.conv.state:
-                    return [Notice("Die knop hoort bij een eerdere vraag. We zijn nu hier:"),
-                            *ctx.dialogue.dialogue.current(ctx, ctx.dialogue.conv)]
+                    return self._stale_button(ctx)
                 readable_args = {k: readable(v, ctx.inbound.mentions) if isinstance(v, str) else v
                                  for k, v in args.items()}
                 replies = command.handler(ctx, **readable_args)
         except Usage as usage:
             return self._unfit(ctx, Unfit((command,), usage.reason), text)
         return replies + self._after(ctx, replies)
+
+    @staticmethod
+    def _stale_button(ctx: Context) -> list[Reply]:
+        """A click on a button of a question that is no longer the current one."""
+        return [Notice("Die knop hoort bij een eerdere vraag of is al gebruikt. We zijn nu hier:"),
+                *ctx.dialogue.dialogue.current(ctx, ctx.dialogue.conv)]
 
     def _gemeente_for(self, ctx: Context, named: str | None) -> None:
         """The gemeente a command acts on; one named in it (``start Utrecht``) must be the one of
@@ -245,7 +249,7 @@ class Service:
                                          question)
         active.save(ctx)
         if ctx.place.kind is PlaceKind.THREAD and active.dialogue is self.gesprek:
-            self.store.add_member(ctx.gemeente["id"], ctx.user.id, "lid", ctx.user.id, ctx.at)
+            self.store.add_member(ctx.gemeente["id"], ctx.user.id, LID, ctx.user.id, ctx.at)
         return replies + self._after(ctx, replies)
 
     def _after(self, ctx: Context, replies: list[Reply]) -> list[Reply]:

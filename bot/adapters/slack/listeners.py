@@ -14,7 +14,6 @@ import re
 from concurrent.futures import Executor
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.adapters.slack import translate
@@ -31,6 +30,7 @@ from bot.render.slack import (
 )
 from bot.service import Service
 from bot.service.inbox import Inbox
+from bot.service.outbox import CannotSend, TryLater
 
 log = logging.getLogger(__name__)
 
@@ -101,20 +101,16 @@ class Listeners:
         form = next((r for r in replies if isinstance(r, OpenForm)), None)
         try:
             if form is not None:
-                self.platform.client.views_open(**_without_method(self.platform.form_call(inbound, form)))
+                self.platform.send(self.platform.form_call(inbound, form))
                 return
-        except SlackApiError as error:
-            log.error("views.open failed: %s", error.response.get("error"))
+        except (TryLater, CannotSend) as failure:
+            log.error("views.open failed: %s", failure)
             replies = [Notice("Het formulier ging niet open. Probeer het nog eens.", Tone.WARNING)]
         url = inbound.route.get("response_url")
         for message in render(replies):
             if url:
                 WebhookClient(url, timeout=15).send(text=message.text, blocks=message.blocks,
                                                     response_type="ephemeral")
-
-
-def _without_method(call: dict) -> dict:
-    return {k: v for k, v in call.items() if k != "method"}
 
 
 def error_handler(error: Exception, body: dict) -> None:
