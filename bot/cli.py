@@ -23,7 +23,7 @@ from bot.config import ConfigError, Settings, from_env, slack_from_env
 from bot.core.commands import part_number
 from bot.core.dutch import AMSTERDAM
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
-from bot.export import markdown
+from bot.export import markdown, render
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
 from bot.service import Problem, Service
 from bot.service.worker import WorkerProcess, exit_with_parent, only_worker
@@ -221,13 +221,13 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
         service = Service(store)
         if args.command == "samenvatting":
             text = (markdown.regiobeeld(service.regiobeeld(args.regio)) if args.regio else
-                    service.export(args.gemeente, "md").content.decode())
+                    render(service.export(args.gemeente, "md"), service.plan.content).decode())
             sys.stdout.write(text)
             return 0
         document = service.export(args.gemeente, args.formaat)
         path = Path(args.uitvoer or document.filename)
         try:
-            path.write_bytes(document.content)
+            path.write_bytes(render(document, service.plan.content))
         except OSError as error:
             raise ConfigError(f"‘{path}’ kan niet worden geschreven: {error.strerror}.") from error
         print(f"✓ {document.title} opgeslagen als {path}")

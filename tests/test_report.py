@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from bot.core.messages import Inbound, Place, PlaceKind, User
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Summary
 from bot.export import markdown
+from bot.export import render as document_of
 from bot.render.text import render
 from bot.service import Service
 from dialogues.content import checklist
@@ -96,7 +97,7 @@ def test_the_threshold_is_set_per_gemeente(filled):
 
 def test_markdown_has_the_same_content_escaped(filled):
     service, _ = filled
-    text = service.export("Utrecht", "md").content.decode()
+    text = document_of(service.export("Utrecht", "md"), service.plan.content).decode()
     assert text.startswith("# Samenvatting gemeente Utrecht\n")
     assert "Meldcode \\*vaker\\* gebruiken" in text
     assert "Samenwerken met VT &lt;VT&gt; **verouderd**" in text
@@ -115,7 +116,7 @@ def test_an_empty_gemeente_gets_a_useful_summary(service):
 
 def test_the_word_document_has_a_table_per_basisfunctie_and_the_chart(filled):
     service, _ = filled
-    document = Document(io.BytesIO(service.export("Utrecht", "docx").content))
+    document = Document(io.BytesIO(document_of(service.export("Utrecht", "docx"), service.plan.content)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Lokaal meerjarig ontwikkelplan" in text and "Gemeente Utrecht" in text
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
@@ -135,7 +136,7 @@ def test_the_word_document_has_a_table_per_basisfunctie_and_the_chart(filled):
 
 def test_the_workbook_has_three_sheets_with_filters_and_a_frozen_header(filled, store):
     service, _ = filled
-    book = load_workbook(io.BytesIO(service.export("Utrecht", "xlsx").content))
+    book = load_workbook(io.BytesIO(document_of(service.export("Utrecht", "xlsx"), service.plan.content)))
     assert book.sheetnames == ["Ontwikkelpunten", "Antwoorden", "Geschiedenis"]
     punten = book["Ontwikkelpunten"]
     assert punten.freeze_panes == "A2" and punten.auto_filter.ref == "A1:N11"
@@ -152,7 +153,7 @@ def test_a_formula_in_an_answer_stays_text_in_excel(store):
     chat = Chat(service)
     chat.start()
     chat.say("=HYPERLINK(\"http://example.org\",\"klik\")")
-    book = load_workbook(io.BytesIO(service.export("Utrecht", "xlsx").content))
+    book = load_workbook(io.BytesIO(document_of(service.export("Utrecht", "xlsx"), service.plan.content)))
     cell = book["Antwoorden"]["D2"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
 

@@ -306,12 +306,25 @@ class Regiobeeld:
 
 
 @dataclass(frozen=True)
+class ExportData:
+    """Everything an export holds: the summary, every ontwikkelpunt, every answer, the history."""
+
+    summary: Summary
+    punten: tuple[dict, ...]  # every ontwikkelpunt with readable values per field id
+    answers: tuple[tuple[str, str, str, str, str], ...]  # deel, section, question, answer, by
+    history: tuple[dict, ...]
+    counts_by_basisfunctie: tuple[tuple[str, dict[str, int]], ...]
+
+
+@dataclass(frozen=True)
 class ExportFile:
-    """A document for the adapter to hand over (Slack: upload it into the channel)."""
+    """A document for the adapter to make (``bot.export.render``) and hand over (Slack: upload
+    it into the channel); ``format`` is md, docx or xlsx."""
 
     filename: str
     title: str
-    content: bytes
+    format: str
+    data: ExportData
 
 
 @dataclass(frozen=True)

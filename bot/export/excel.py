@@ -10,8 +10,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from bot.core.dutch import AMSTERDAM
+from bot.core.replies import ExportData
 from bot.export import clean
-from bot.reports.reporter import ExportData
 from dialogues.content import Ontwikkelplan
 
 HEADER = Font(bold=True, color="FFFFFF")

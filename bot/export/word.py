@@ -12,9 +12,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from bot.core.dutch import format_date
+from bot.core.replies import ExportData
 from bot.export import clean
 from bot.export.chart import status_chart
-from bot.reports.reporter import ExportData
 from dialogues.content import Ontwikkelplan
 
 COLUMNS = ("ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten", "wie", "planning",

@@ -11,7 +11,6 @@ from bot.core.commands import Choice, Number, command
 from bot.core.context import Context, Problem, checked_name
 from bot.core.messages import PlaceKind
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
-from bot.export import markdown
 from bot.ontwikkelplan.plan import Plan
 from bot.reports.reporter import EXPORT_FORMATS, Reporter
 from store import Store
@@ -86,21 +85,15 @@ class ReportCommands:
     # --- for the operator (command line) ----------------------------------------------------------
 
     def document(self, store: Store, gemeente: dict, fmt: str, today: date) -> ExportFile:
-        """The ontwikkelplan of ``gemeente`` as a document in ``fmt`` (md, docx, xlsx)."""
+        """The ontwikkelplan of ``gemeente`` as a document in ``fmt`` (md, docx, xlsx), for the
+        adapter to make."""
         fmt = (fmt or "docx").lower().lstrip(".")
         if fmt not in EXPORT_FORMATS:
             raise Problem(f"‘{fmt}’ is geen exportformaat; kies md, docx of xlsx.", Tone.WARNING)
-        from bot.export import excel, word  # matplotlib and friends: only when a document is asked
-
-        data = self.reporter.export_data(store, gemeente, today)
-        content = {
-            "md": lambda: markdown.summary(data.summary).encode(),
-            "docx": lambda: word.document(data, self.plan.content),
-            "xlsx": lambda: excel.workbook(data, self.plan.content),
-        }[fmt]()
         slug = re.sub(r"[^a-z0-9]+", "-", gemeente["key"]).strip("-") or "gemeente"
         return ExportFile(f"ontwikkelplan-{slug}-{today.isoformat()}.{fmt}",
-                          f"Ontwikkelplan gemeente {gemeente['naam']} ({today:%d-%m-%Y})", content)
+                          f"Ontwikkelplan gemeente {gemeente['naam']} ({today:%d-%m-%Y})", fmt,
+                          self.reporter.export_data(store, gemeente, today))
 
     def operator_export(self, store: Store, name: str, fmt: str, today: date) -> ExportFile:
         """A document for the operator (``leidraadbot export``): no chat access applies."""

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from bot.core.replies import BouwsteenBrief, KeyAnswer, Regiobeeld, RegioRow, SectionTally, Summary
+from bot.core.replies import (
+    BouwsteenBrief,
+    ExportData,
+    KeyAnswer,
+    Regiobeeld,
+    RegioRow,
+    SectionTally,
+    Summary,
+)
 from bot.ontwikkelplan.plan import WALK, Plan
 from dialogues.content import Questionnaire
 from store import Store
@@ -13,17 +20,6 @@ from store import Store
 # The Deel II answers a stuurgroep wants to read first.
 KEY_QUESTIONS = ("gesprek.prioriteit", "gesprek.nodig", "gesprek.ontbreekt")
 EXPORT_FORMATS = ("md", "docx", "xlsx")
-
-
-@dataclass(frozen=True)
-class ExportData:
-    """Everything an export holds: the summary, every ontwikkelpunt, every answer, the history."""
-
-    summary: Summary
-    punten: tuple[dict, ...]  # every ontwikkelpunt with readable values per field id
-    answers: tuple[tuple[str, str, str, str, str], ...]  # deel, section, question, answer, by
-    history: tuple[dict, ...]
-    counts_by_basisfunctie: tuple[tuple[str, dict[str, int]], ...]
 
 
 class Reporter:

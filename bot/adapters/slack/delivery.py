@@ -32,6 +32,7 @@ from bot.core.replies import (
     Summary,
     Tone,
 )
+from bot.export import render
 from bot.render.slack import ACTED_ON, home_view, message, punt_form, thread_anchor
 from bot.service.outbox import Call, CannotSend, Out, Sent, TryLater
 from dialogues.content import Ontwikkelplan
@@ -72,7 +73,8 @@ class SlackPlatform:
                 out.call(self.form_call(inbound, reply))
             elif isinstance(reply, ExportFile):
                 out.call({"method": "files.upload", "channel": channel, "filename": reply.filename,
-                          "title": reply.title, "content": base64.b64encode(reply.content).decode(),
+                          "title": reply.title,
+                          "content": base64.b64encode(render(reply, self.plan)).decode(),
                           "initial_comment": f"{reply.title}, gevraagd door {inbound.user.naam}."})
             elif isinstance(reply, FormErrors):  # the form was fine a moment ago: say what changed
                 out.call(self._post(channel, route.get("thread_ts"), message(Notice(
