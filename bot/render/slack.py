@@ -217,7 +217,7 @@ def _(reply: AnswerVersions) -> list[Block]:
     for version in reply.versions[-20:]:
         quote = "\n".join("> " + line for line in escape(_cut(version.text, QUOTE_LIMIT)).splitlines())
         result += [_section(quote), _context(f"{escape(version.author)} · {format_moment(version.at)}")]
-    result.append(_context(f"{len(reply.versions)} versie(s), de oudste eerst; de laatste is het "
+    result.append(_context(f"{plain.versions(len(reply.versions))}, de oudste eerst; de laatste is het "
                            "huidige antwoord."))
     return result
 

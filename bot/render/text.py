@@ -166,13 +166,17 @@ def _(reply: CommandUsage) -> str:
     return "\n".join(parts)
 
 
+def versions(count: int) -> str:
+    return "1 versie" if count == 1 else f"{count} versies"
+
+
 @render_one.register
 def _(reply: AnswerVersions) -> str:
     head = _wrap(f"Vraag {reply.ref}: {reply.question}")
     if not reply.versions:
         return head + "\n\nDeze vraag is nog niet beantwoord."
     lines = [f"  {format_moment(v.at)} · {v.author}\n{_wrap(v.text, '  │ ')}" for v in reply.versions]
-    return (f"{head}\n\n{len(reply.versions)} versie(s), de oudste eerst; de laatste is het "
+    return (f"{head}\n\n{versions(len(reply.versions))}, de oudste eerst; de laatste is het "
             "huidige antwoord:\n" + "\n".join(lines))
 
 

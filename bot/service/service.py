@@ -272,6 +272,10 @@ class Service:
         """The usage of the commands ``text`` looks like; in a dialogue the text is held, so one
         word stores it as the answer after all. Nothing else is stored."""
         usages = tuple((c.usage, c.help) for c in unfit.commands)
+        if not any(ctx.place.kind in c.where for c in unfit.commands):  # say that first
+            first = unfit.commands[0]
+            unfit = Unfit(unfit.commands, f"‘{first.name}’ werkt in {where_words(first.where)}, "
+                                          "niet hier.", unfit.guess)
         active = ctx.dialogue
         if active is None or ctx.inbound.command is not None or active.conv.status == PAUSED:
             return [CommandUsage(text, usages, unfit.reason, unfit.guess)]
