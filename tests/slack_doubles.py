@@ -272,7 +272,7 @@ class SlackUser:
         start = time.perf_counter()
         for n, text in enumerate(texts):
             while time.perf_counter() < start + n * interval:  # the pace of the load, not a wait
-                pass
+                continue
             body, headers = self.event_request(self.message_event(text, **where))
             connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
             connection.request("POST", url.path, body=body.encode(), headers=headers)
