@@ -97,3 +97,17 @@ def test_the_app_home_lists_what_the_user_may_ask_in_a_direct_message(slack):
     slack.settle()
     stranger = blocks_text(slack.api.named("views.publish")[-1]["view"])
     assert "hulp [commando]" in stranger and "bijwerken 3" not in stranger
+
+
+def test_a_fault_handling_one_message_is_told_and_the_conversation_goes_on(slack, monkeypatch):
+    anna, thread_ts = bind_and_start(slack)
+    service = slack.bot.inbox.service
+    process = service.process
+    monkeypatch.setattr(service, "process", lambda inbound: 1 / 0)
+    anna.say("Dit gaat mis", thread_ts=thread_ts)
+    slack.settle()
+    assert "Er ging iets mis" in slack.api.named("chat.postMessage")[-1]["text"]
+    monkeypatch.setattr(service, "process", process)
+    anna.say("Dit gaat goed", thread_ts=thread_ts)
+    slack.settle()
+    assert answers(slack) == [(QUESTIONS[0].id, "Dit gaat goed", "Anna")]

@@ -111,8 +111,13 @@ class Inbox:
             if self.store.was_handled(entry_id):  # handled just before a crash
                 self.entries.finish(entry_id, "done", _now().isoformat())
                 continue
-            inbound = self.platform.prepare(from_json(payload))
-            self._handle(entry_id, inbound)
+            try:
+                inbound = from_json(payload)
+            except (ValueError, TypeError, KeyError):
+                log.exception("message %s in lane %s cannot be read; left aside", entry_id, lane)
+                self.entries.finish(entry_id, "failed", _now().isoformat())
+                continue
+            self._handle(entry_id, self.platform.prepare(inbound))
         return None
 
     def _handle(self, entry_id: int, inbound: Inbound) -> None:

@@ -118,6 +118,10 @@ class Outbox:
                 log.error("%s to lane %s failed for good: %s", call.get("method"), lane, failure)
                 self._finish(item["id"], "failed", str(failure))
                 continue
+            except Exception as failure:  # a fault of ours: logged, and the lane goes on
+                log.exception("%s to lane %s failed", call.get("method"), lane)
+                self._finish(item["id"], "failed", repr(failure))
+                continue
             with self.store.transaction():
                 self.store.outbox_finish(item["id"], "sent", _now().isoformat())
                 if sent.posted_at and call.get("asked"):

@@ -96,16 +96,19 @@ class Listeners:
 
     def _open_form(self, inbound: Inbound) -> None:
         """Open the form while the trigger id is valid; a refusal goes back to the one who asked."""
-        inbound = self.platform.prepare(inbound)
-        replies = self.service.handle(inbound)
-        form = next((r for r in replies if isinstance(r, OpenForm)), None)
         try:
+            inbound = self.platform.prepare(inbound)
+            replies = self.service.handle(inbound)
+            form = next((r for r in replies if isinstance(r, OpenForm)), None)
             if form is not None:
                 self.platform.send(self.platform.form_call(inbound, form))
                 return
         except (TryLater, CannotSend) as failure:
             log.error("views.open failed: %s", failure)
             replies = [Notice("Het formulier ging niet open. Probeer het nog eens.", Tone.WARNING)]
+        except Exception:  # this thread's own error handler: the one who asked hears of it
+            log.exception("opening a form failed")
+            replies = [FAILED]
         url = inbound.route.get("response_url")
         for message in render(replies):
             if url:
