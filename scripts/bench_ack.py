@@ -1,16 +1,17 @@
 """How fast the Slack bot acknowledges, with many people at once and a slow Slack Web API.
 
-    python scripts/bench_ack.py [--clients 50] [--seconds 5] [--latency 0.1] [--pace 100]
+    python scripts/bench_ack.py [--clients 50] [--seconds 5] [--latency 0.1] [--paces 500,100,0]
 
 Runs ``leidraadbot slack --http`` (with its worker process) against a local fake Web API that
 takes ``--latency`` seconds for every call, and loads it with wrk (Debian's ``wrk``, a load
 generator in C, so the measurement is the bot's and not the generator's): ``--clients`` clients
 at once, each on a connection of its own per request, as Slack sends them, first slash commands
 (``/leidraad voortgang``), then message events (``voortgang`` in as many direct messages), every
-one signed and different. Two runs: each client sends a request every ``--pace`` ms (people, if
-very busy ones), then flat out (each next request as soon as the last is acknowledged: the most
-the machine takes). The floor is the same load on ``/healthz`` of the same server, in the same
-run. All the while the bot handles what it acknowledged and answers at the Web API.
+one signed and different. One run per pace, after a warm-up of 2 s that is not counted: each
+client sends a request every so many ms on average (people, if very busy ones), and 0 is flat
+out (each next request as soon as the last is acknowledged: the most the machine takes). The
+floor is the same load on ``/healthz`` of the same server, in the same run. All the while the bot
+handles what it acknowledged and answers at the Web API, on the same cores.
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ def slash_request(n: int, api: FakeSlackApi) -> tuple[str, dict]:
 
 def lua(requests: list[tuple[str, dict]], pace: int, method: str = "POST") -> str:
     """A wrk script that sends each request once, in turn (then from the start again), each on
-    a connection of its own, a client waiting ``pace`` ms before its next."""
-    lines = ["local r = {}", f"delay = function() return {pace} end"]
+    a connection of its own, a client waiting ``pace`` ms on average (0 to twice that, so the
+    clients do not march in step) before its next."""
+    lines = ["local r = {}", f"delay = function() return math.random(0, {2 * pace}) end"]
     for n, (body, headers) in enumerate(requests, 1):
         fields = ", ".join(f'["{k}"] = "{v}"' for k, v in (headers | {"Connection": "close"}).items())
         lines.append(f'r[{n}] = wrk.format("{method}", nil, {{{fields}}}, [==[{body}]==])')
@@ -100,7 +102,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds per Web API call")
-    parser.add_argument("--pace", type=int, default=100, help="ms between one client's requests")
+    parser.add_argument("--paces", default="500,100,0",
+                        help="ms between one client's requests, per run (0: flat out)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("This benchmark needs wrk: apt install wrk")
@@ -121,20 +124,23 @@ def main() -> None:
             messages = [people[k % args.clients].event_request(
                 people[k % args.clients].message_event("voortgang", f"D{1 + k % args.clients}"))
                 for k in range(enough)]
-            runs = {}
-            for pace in (args.pace, 0):
-                runs[pace] = (wrk(base + "/healthz", args.clients, args.seconds,
-                                  lua([("", {})], pace, "GET"), folder),
-                              wrk(events, args.clients, args.seconds, lua(slashes, pace), folder),
-                              wrk(events, args.clients, args.seconds, lua(messages, pace), folder))
+            paces = [int(p) for p in args.paces.split(",")]
+            wrk(events, args.clients, 2, lua(messages[-2000:], paces[0]), folder)  # warm-up, not told
+            runs = []
+            for pace in paces:
+                floor = wrk(base + "/healthz", args.clients, args.seconds,
+                            lua([("", {})], pace, "GET"), folder)
+                slash = wrk(events, args.clients, args.seconds, lua(slashes, pace), folder)
+                event = wrk(events, args.clients, args.seconds, lua(messages, pace), folder)
+                runs.append((pace, floor, slash, event))
             handled = len(api.named("cmd")) + len(api.named("chat.postMessage"))
         finally:
             bot.terminate()
             bot.wait(timeout=30)
     print(f"{args.clients} clients at once, {args.seconds} s per run, Web API {args.latency * 1000:.0f} ms "
           "per call, the bot and its worker process against wrk")
-    for pace, (floor, slash, event) in runs.items():
-        print(f"each client a request every {pace} ms" if pace else "flat out")
+    for pace, floor, slash, event in runs:
+        print(f"each client a request every {pace} ms on average" if pace else "flat out")
         print(line("  floor: GET /healthz", floor))
         print(line("  ack: /leidraad voortgang", slash, floor))
         print(line("  ack: message event", event, floor))

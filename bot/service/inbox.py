@@ -57,6 +57,7 @@ class Inbox:
         ``watch``, also look for messages that another process (the one that acknowledges
         them) takes in."""
         self.store.checkpoint_in_background()
+        self.entries.checkpoint_in_background()
         self.lanes.start(self.entries.lanes())
         self.outbox.start()
         if watch:
@@ -67,6 +68,12 @@ class Inbox:
         self._watching.clear()
         self.lanes.stop()
         self.outbox.lanes.stop()
+
+    def open(self) -> None:
+        """Ready to take messages in (the process that acknowledges): the inbox's file is kept
+        up to date by a thread of its own, never inside a commit that an acknowledgement waits
+        for."""
+        self.entries.checkpoint_in_background()
 
     def accept(self, inbound: Inbound) -> bool:
         """Commit a message, before the platform is acknowledged; False for one seen before."""

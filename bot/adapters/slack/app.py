@@ -105,6 +105,7 @@ def worker_inbox(service: Service, settings: SlackSettings) -> Inbox:
 
 def run_socket_mode(bot: SlackBot, settings: SlackSettings) -> None:
     """Connect out to Slack (no public URL needed) and take in events until stopped."""
+    bot.inbox.open()
     SocketModeHandler(bot.app, settings.app_token).start()
 
 
@@ -130,5 +131,6 @@ def http_server(bot: SlackBot, service: Service, host: str, port: int) -> Server
 def run_http(bot: SlackBot, service: Service, host: str, port: int) -> None:
     """Serve Slack over HTTP until stopped; says on standard output where it listens."""
     server = http_server(bot, service, host, port)
+    bot.inbox.open()
     print(f"Leidraadbot luistert op http://{server.host}:{server.port}/slack/events", flush=True)
     server.run()
