@@ -11,6 +11,7 @@ import hmac
 import http.client
 import itertools
 import json
+import secrets
 import sys
 import threading
 import time
@@ -46,6 +47,14 @@ class _Server(ThreadingHTTPServer):
         """A caller that hung up (a bot process stopped mid-call) is no error of the double's."""
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
+
+
+def trigger_id() -> str:
+    """A trigger id in Slack's shape (``13345224609.738474920.8088930838d88f008e0``), new each time."""
+    return f"{int(time.time() * 1000)}.{next(_triggers)}.{secrets.token_hex(16)}"
+
+
+_triggers = itertools.count(738474920)
 
 
 @dataclass
@@ -284,13 +293,17 @@ class SlackUser:
         return statuses
 
     def command(self, text: str, channel: str = "C1", **sign) -> tuple[int, str]:
-        return self.send_form({
+        return self.send_form(self.command_fields(text, channel), **sign)
+
+    def command_fields(self, text: str, channel: str = "C1") -> dict:
+        """The form fields of a slash command as Slack posts them."""
+        return {
             "token": "x", "team_id": TEAM, "team_domain": "gemeente", "channel_id": channel,
             "channel_name": "directmessage" if channel.startswith("D") else "veiligheid",
             "user_id": self.user, "user_name": NAMES.get(self.user, self.user).lower(),
             "command": "/leidraad", "text": text, "api_app_id": "A1",
-            "response_url": self.api.response_url, "trigger_id": "13345224609.738474920.8088930838d88f008e0",
-        }, **sign)
+            "response_url": self.api.response_url, "trigger_id": trigger_id(),
+        }
 
     def say(self, text: str, channel: str = "C1", thread_ts: str | None = None, ts: str | None = None,
             **extra) -> tuple[str, tuple[int, str]]:
@@ -310,7 +323,7 @@ class SlackUser:
                      for e in b["elements"] if json.loads(e["value"])["cmd"] == command)
         payload = {
             "type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
-            "api_app_id": "A1", "token": "x", "trigger_id": "1.2.3",
+            "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
             "channel": {"id": channel}, "container": {"type": "message", "message_ts": "1"},
             "message": {"ts": "1", "thread_ts": message.get("thread_ts")} if message.get("thread_ts")
             else {"ts": "1"},
@@ -329,7 +342,7 @@ class SlackUser:
         value = next(b["accessory"]["value"] for b in view["blocks"]
                      if b.get("accessory", {}).get("action_id") == "leidraad_home_continue")
         payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
-                   "api_app_id": "A1", "token": "x", "trigger_id": "1.2.3",
+                   "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
                    "container": {"type": "view", "view_id": "V1"},
                    "actions": [{"action_id": "leidraad_home_continue", "block_id": "b",
                                 "value": value, "type": "button", "action_ts": self._ts_next()}]}
@@ -352,14 +365,14 @@ class SlackUser:
                 element = {"type": kind, "value": value}
             state[block["block_id"]] = {"value": element}
         payload = {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": self.user},
-                   "api_app_id": "A1", "token": "x", "trigger_id": "1.2.3",
+                   "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
                    "view": {**view, "state": {"values": state}}}
         status, body = self.send_form({"payload": json.dumps(payload)})
         return status, json.loads(body) if body.startswith("{") else body
 
     def click_stand(self, nummer: int, channel: str = "C1") -> tuple[int, str]:
         payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
-                   "api_app_id": "A1", "token": "x", "trigger_id": "9.9.9",
+                   "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
                    "channel": {"id": channel}, "container": {"type": "message", "message_ts": "1"},
                    "response_url": self.api.response_url,
                    "actions": [{"action_id": "leidraad_punt_bijwerken", "block_id": "b",

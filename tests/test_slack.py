@@ -322,3 +322,37 @@ def test_a_failing_web_api_call_is_logged_and_the_bot_keeps_serving(slack, caplo
     assert "not_authed" in caplog.text
     with urllib.request.urlopen(slack.url + "/healthz", timeout=5) as response:
         assert response.status == 200
+
+
+@pytest.mark.parametrize("headers", [
+    {"X-Slack-Request-Timestamp": "geen-getal", "X-Slack-Signature": "v0=abc"},
+    {"X-Slack-Request-Timestamp": str(int(time.time()))},
+    {},
+])
+def test_a_request_that_fails_verification_causes_nothing_at_all(slack, headers):
+    body = ("command=%2Fleidraad&text=koppel+Utrecht&team_id=T1&channel_id=C1&user_id=U1"
+            f"&response_url={slack.api.response_url}&trigger_id=1.2.3")
+    status, _ = post(slack.url + "/slack/events", body,
+                     {"Content-Type": "application/x-www-form-urlencoded", **headers})
+    slack.settle()
+    assert status == 401
+    assert slack.api.calls == []  # no error reply to the URL the sender named
+    assert slack.store.gemeente("utrecht") is None
+
+
+def test_a_replayed_slash_command_or_form_is_handled_once(slack):
+    from .test_slack_plan import VALID, opened_view
+
+    anna = slack.user()
+    anna.command("koppel Utrecht")
+    slack.settle()
+    fields = anna.command_fields("ontwikkelpunten")
+    assert anna.send_form(fields)[0] == anna.send_form(fields)[0] == 200  # Slack's body, twice
+    slack.settle()
+    assert len(slack.api.named("cmd")) == 2  # the koppel answer and one list
+    anna.command("ontwikkelpunt nieuw")
+    slack.settle()
+    view = opened_view(slack)
+    assert anna.submit(view, VALID)[0] == anna.submit(view, VALID)[0] == 200
+    slack.settle()
+    assert len(slack.store.punten(slack.store.gemeente("utrecht")["id"])) == 1

@@ -14,12 +14,14 @@ from slack_bolt.adapter.asgi import SlackRequestHandler
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters.server import Server, asgi_app
 from bot.adapters.slack.delivery import SlackPlatform
@@ -48,6 +50,7 @@ class SlackBot:
     app: App
     inbox: Inbox
     forms: ThreadPoolExecutor
+    signing_secret: str
 
     def start(self) -> None:
         """Handle the inbox in this process too (tests): ``leidraadbot slack`` leaves that to its
@@ -95,7 +98,7 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
     inbox = Inbox(service, platform)
     forms = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formulier")
     register(app, Listeners(service, inbox, platform, forms))
-    return SlackBot(app, inbox, forms)
+    return SlackBot(app, inbox, forms, settings.signing_secret)
 
 
 def worker_inbox(service: Service, settings: SlackSettings) -> Inbox:
@@ -109,23 +112,35 @@ def run_socket_mode(bot: SlackBot, settings: SlackSettings) -> None:
     SocketModeHandler(bot.app, settings.app_token).start()
 
 
-class _Threaded(SlackRequestHandler):
-    """Bolt's ASGI handler, each request dispatched on a thread of its own: the event loop never
-    waits for a commit, and acknowledgements that arrive together are committed together."""
+class _Verified(SlackRequestHandler):
+    """Bolt's ASGI handler, behind a check of Slack's signature: a request that fails it gets 401
+    and nothing of the bot runs for it, no error handler, no answer to a URL it names. Each request
+    that passes is dispatched on a thread of its own: the event loop never waits for a commit, and
+    acknowledgements that arrive together are committed together."""
 
-    def __init__(self, app: App, threads: int = 64):
+    def __init__(self, app: App, signing_secret: str, threads: int = 64):
         super().__init__(app)
+        self._verifier = SignatureVerifier(signing_secret)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slack")
 
     async def dispatch(self, request):
-        bolt = BoltRequest(body=await request.get_raw_body(), query=request.query_string,
-                           headers=request.get_headers())
+        body, headers = await request.get_raw_body(), request.get_headers()
+        if not self._signed(body, headers):
+            return BoltResponse(status=401, body="")
+        bolt = BoltRequest(body=body, query=request.query_string, headers=headers)
         return await asyncio.get_running_loop().run_in_executor(self._pool, self.app.dispatch, bolt)
+
+    def _signed(self, body: str, headers: dict) -> bool:
+        stamp = headers.get("x-slack-request-timestamp", "")
+        signature = headers.get("x-slack-signature", "")
+        return (isinstance(stamp, str) and stamp.isdigit() and isinstance(signature, str)
+                and self._verifier.is_valid(body, stamp, signature))
 
 
 def http_server(bot: SlackBot, service: Service, host: str, port: int) -> Server:
     """The server of the Events API, slash commands and interactivity on /slack/events."""
-    return Server(asgi_app({"/slack/events": _Threaded(bot.app)}, service.store.healthy), host, port)
+    handler = _Verified(bot.app, bot.signing_secret)
+    return Server(asgi_app({"/slack/events": handler}, service.store.healthy), host, port)
 
 
 def run_http(bot: SlackBot, service: Service, host: str, port: int) -> None:

@@ -77,9 +77,11 @@ def slash_command(command: dict) -> Inbound:
     place = (direct_place(team, channel) if command.get("channel_name") == "directmessage"
              else place_of_channel(team, channel))
     text, mentions = with_mentions(team, command.get("text", ""))
+    trigger = command.get("trigger_id")
     return Inbound(person(team, command["user_id"]), place, command=text, mentions=mentions,
-                   forms=True, route={"channel": channel, "response_url": command.get("response_url"),
-                                      "trigger_id": command.get("trigger_id")})
+                   forms=True, delivery_id=f"slack:{team}:command:{trigger}" if trigger else None,
+                   route={"channel": channel, "response_url": command.get("response_url"),
+                          "trigger_id": trigger})
 
 
 def mention(body: dict, event: dict, bot: str | None) -> Inbound:
