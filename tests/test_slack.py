@@ -60,7 +60,7 @@ def test_help_and_an_unknown_subcommand_get_dutch_help(slack):
     slack.settle()
     [reply] = slack.api.named("cmd")
     assert reply["response_type"] == "ephemeral"
-    assert "koppel <gemeente>" in reply["text"]
+    assert "koppel &lt;gemeente&gt;" in reply["text"]  # the fallback text is escaped too
     person.command("kopel Utrecht")
     slack.settle()
     assert "Bedoel je ‘koppel Utrecht’?" in slack.api.named("cmd")[-1]["text"]
@@ -140,19 +140,38 @@ def test_buttons_act_on_their_own_question_only(slack):
     assert "vraag 2 van 23" in blocks_text(posts[-1])
 
 
-def test_user_text_is_escaped_so_it_never_pings(slack):
+def test_slack_text_is_decoded_to_what_was_typed_and_escaped_wherever_it_is_shown(slack):
     anna, thread_ts = bind_and_start(slack)
-    anna.say("<!channel> en <@U2> & co", thread_ts=thread_ts)
+    # As Slack sends "@channel en @Bram & co <b> #algemeen https://x.nl", typed by Anna.
+    anna.say("<!channel> en <@U2> &amp; co &lt;b&gt; <#C9|algemeen> <https://x.nl|https://x.nl>",
+             thread_ts=thread_ts)
     slack.settle()
+    assert answers(slack)[0][1] == "@channel en @Bram & co <b> #algemeen https://x.nl"
     anna.say("wijzig 1.1", thread_ts=thread_ts)
     slack.settle()
     shown = slack.api.named("chat.postMessage")[-1]
     text = blocks_text(shown)
-    assert "&lt;!channel&gt; en @Bram &amp; co" in text  # a person named is stored by name
-    assert "<!channel>" not in text and "<@U2>" not in text
+    assert "@channel en @Bram &amp; co &lt;b&gt;" in text
+    assert "@channel en @Bram &amp; co &lt;b&gt;" in shown["text"]  # the fallback, too
+    assert "<!channel>" not in text + shown["text"] and "<b>" not in text + shown["text"]
     labels = [e["text"]["text"] for b in shown["blocks"] if b["type"] == "actions"
               for e in b["elements"]]
     assert labels[:2] == ["Behouden", "Vervangen"]
+
+
+def test_an_answer_of_4000_characters_with_an_ampersand_fits(slack):
+    anna, thread_ts = bind_and_start(slack)
+    typed = "Kosten < 5k & dekking " + "x" * (4000 - 22)
+    anna.say(typed.replace("&", "&amp;").replace("<", "&lt;"), thread_ts=thread_ts)  # Slack's form
+    slack.settle()
+    assert answers(slack) == [(QUESTIONS[0].id, typed, "Anna")]
+
+
+def test_text_that_only_looks_like_a_mention_names_no_one(slack):
+    anna, _ = bind_and_start(slack)
+    anna.command("lid toevoegen &lt;@slack:T1:U9&gt;")  # typed as text, not a Slack mention
+    slack.settle()
+    assert slack.store.member_role(slack.store.gemeente("utrecht")["id"], "slack:T1:U9") is None
 
 
 def test_bots_and_the_bot_itself_are_ignored(slack):

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bot.core.access import Facts, Role, authorize, may_create_gemeente
+from bot.core.commands import Usage
 from bot.core.dutch import local_day
 from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
 from bot.core.replies import Notice, Reply, Tone
@@ -92,8 +93,12 @@ class Context:
         return self.store.current_answer(self.gemeente["id"], question_id)
 
     def mentioned(self, user_id: str) -> User:
-        """A person named in the message by their id."""
-        return next((m for m in self.inbound.mentions if m.id == user_id), User(user_id, user_id))
+        """A person named in the message (the platform said so), by their id; ``Usage`` for text
+        that only looks like one."""
+        person = next((m for m in self.inbound.mentions if m.id == user_id), None)
+        if person is None:
+            raise Usage("Noem de mensen met @, bijvoorbeeld @anna.")
+        return person
 
     # --- the gemeente and the rights of the user ------------------------------------------------
 

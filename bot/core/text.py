@@ -24,9 +24,10 @@ def clean_text(text: str) -> str:
 
 
 def readable(text: str, mentions: Iterable[User]) -> str:
-    """``text`` with the people named in it as ``@Naam``, the way it is stored and shown."""
+    """``text`` with the people named in it as ``@Naam``, the way it is stored and shown (what
+    looks like a person but is not among ``mentions`` was typed as text, and stays so)."""
     names = {m.id: m.naam for m in mentions}
-    return MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1).rsplit(":", 1)[-1]), text)
+    return MENTION.sub(lambda m: "@" + names[m.group(1)] if m.group(1) in names else m.group(0), text)
 
 
 def gemeente_naam(name: str) -> str:

@@ -66,6 +66,7 @@ PUNT_FORM = "leidraad_punt_form"
 MAX_LISTED = 40  # ontwikkelpunten in one message; Slack allows 50 blocks
 SECTION_LIMIT = 3000  # characters in one section's text
 QUOTE_LIMIT = 2500
+FALLBACK_LIMIT = 3900  # characters of a message's plain text (Slack advises under 4,000)
 _ICONS = {Tone.INFO: "", Tone.SUCCESS: ":white_check_mark: ", Tone.WARNING: ":warning: ",
           Tone.ERROR: ":x: "}
 
@@ -107,8 +108,11 @@ ACTED_ON = StartThread | OpenForm | FormErrors | ExportFile | HomeView  # the ad
 
 
 def message(reply: Reply) -> SlackMessage:
-    """A reply as a Slack message: Block Kit, with the plain text as its fallback."""
-    return SlackMessage(text=plain.render_one(reply), blocks=[b.to_dict() for b in blocks(reply)])
+    """A reply as a Slack message: Block Kit, with the plain text as its fallback (escaped like
+    the blocks: notifications show it, and ``<!channel>`` in an answer must not ping there either;
+    cut short, since it is only the fallback)."""
+    return SlackMessage(text=_cut(escape(plain.render_one(reply)), FALLBACK_LIMIT),
+                        blocks=[b.to_dict() for b in blocks(reply)])
 
 
 def render(replies: list[Reply]) -> list[SlackMessage]:

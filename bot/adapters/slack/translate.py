@@ -18,8 +18,6 @@ from bot.core.messages import FormInput, Inbound, Place, PlaceKind, Start, User,
 
 log = logging.getLogger(__name__)
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-
 
 def channel_place(team: str, channel: str) -> Place:
     key = f"slack:{team}:{channel}"
@@ -56,17 +54,35 @@ def slack_id(user: User) -> str:
 
 
 def with_mentions(team: str, text: str, bot: str | None = None) -> tuple[str, tuple[User, ...]]:
-    """``text`` with the bot's own mention removed and every other person as ``<@slack:T:U>``,
-    the service's way of naming people, and the people named."""
+    """Slack's message text as the service reads it, with the people named in it.
+
+    Slack encodes ``&``, ``<`` and ``>`` as entities and writes links, channels and mentions in
+    angle brackets. People become ``<@slack:T:U>`` (the service's way of naming them; the bot's own
+    mention goes), channels ``#naam``, links their label and address, ``<!here>`` the text
+    ``@here``; then the entities are decoded, so what is stored, measured and shown is what the
+    person typed."""
     named: dict[str, User] = {}
 
     def replace(match: re.Match) -> str:
-        if match.group(1) == bot:
-            return ""
-        named.setdefault(match.group(1), person(team, match.group(1)))
-        return f"<@{named[match.group(1)].id}>"
+        kind, target, label = match.group(1), match.group(2), match.group(3)
+        if kind == "@":
+            if target == bot:
+                return ""
+            named.setdefault(target, person(team, target))
+            return f"<@{named[target].id}>"
+        if kind == "#":
+            return f"#{label or target}"
+        if kind == "!":
+            return label or ("@" + target.split("^")[0])
+        link = target.removeprefix("mailto:")
+        return link if not label or label == link else f"{label} ({link})"
 
-    return MENTION.sub(replace, text).strip(), tuple(named.values())
+    decoded = _SPECIAL.sub(replace, text)
+    return (decoded.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip(),
+            tuple(named.values()))
+
+
+_SPECIAL = re.compile(r"<([@#!]?)([^|>\s]+)(?:\|([^>]*))?>")  # <@U1>, <#C1|naam>, <!here>, <url|label>
 
 
 # --- payloads -----------------------------------------------------------------------------------
