@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests import block_kit
+
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"
 TEAM = "T1"
@@ -50,11 +52,31 @@ class _Server(ThreadingHTTPServer):
 
 
 def trigger_id() -> str:
-    """A trigger id in Slack's shape (``13345224609.738474920.8088930838d88f008e0``), new each time."""
-    return f"{int(time.time() * 1000)}.{next(_triggers)}.{secrets.token_hex(16)}"
+    """A trigger id in Slack's shape (``13345224609.738474920.8088930838d88f008e0``), new each time;
+    the fake accepts it once, within ``TRIGGER_LIFETIME`` of now."""
+    trigger = f"{int(time.time() * 1000)}.{next(_triggers)}.{secrets.token_hex(16)}"
+    with _ts_lock:
+        _issued[trigger] = time.monotonic()
+    return trigger
 
 
 _triggers = itertools.count(738474920)
+_issued: dict[str, float] = {}  # trigger id -> when it was made
+_exchanged: set[str] = set()
+TRIGGER_LIFETIME = 3.0  # seconds: Slack's
+
+
+def _exchange(trigger) -> str | None:
+    """Use a trigger id up, as views.open does; Slack's error when it cannot be."""
+    with _ts_lock:
+        if trigger not in _issued:
+            return "invalid_trigger_id"
+        if trigger in _exchanged:
+            return "exchanged_trigger_id"
+        _exchanged.add(trigger)
+        if time.monotonic() - _issued[trigger] > TRIGGER_LIFETIME:
+            return "expired_trigger_id"
+    return None
 
 
 @dataclass
@@ -63,11 +85,30 @@ class Call:
     params: dict
 
 
-class FakeSlackApi:
-    """Answers Web API calls with ``{"ok": true, ...}`` and records them, in order."""
+POSTING = {"chat.postMessage", "chat.postEphemeral", "chat.update", "files.completeUploadExternal"}
+MESSAGES = {"chat.postMessage", "chat.postEphemeral", "chat.update", "cmd"}  # cmd: a response URL
+TEXT_LIMIT = 4000  # our own bar for a message's fallback text (Slack truncates at 40,000)
 
-    def __init__(self, latency: float = 0.0):
+
+class FakeSlackApi:
+    """Answers Web API calls like Slack and records them, in order.
+
+    It refuses what Slack refuses, with Slack's error: blocks and views outside Block Kit's limits
+    (``invalid_blocks``, ``msg_blocks_too_long``, ``invalid_arguments``), a trigger id that is
+    unknown, used before or older than 3 seconds, a post in a channel the bot has not joined
+    (``not_in_channel``; ``joined`` are the channels it is in at the start, and
+    ``conversations.join`` joins a public one). Each refusal is recorded, and one the test did not
+    ``expect`` fails it when the fake closes: every message, view and Home the bot makes is
+    checked against the limits.
+    """
+
+    def __init__(self, latency: float = 0.0, joined=()):
         self.latency = latency  # how long Slack takes to answer each call, in seconds
+        self.joined: set[str] = set(joined)  # channels the bot is a member of
+        self.private: set[str] = set()  # private channels: the bot cannot join them itself
+        self.foreign: set[str] = set()  # direct messages between people, not with the bot
+        self.refusals: list[tuple[str, str, list[str]]] = []  # (method, error, details)
+        self.expected: set[str] = set()  # errors a test provokes on purpose
         self.calls: list[Call] = []
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
         self.failing: dict[str, str] = {}  # method -> Slack error to answer with
@@ -102,10 +143,16 @@ class FakeSlackApi:
                 self._reply(path, params)
 
             def _reply(self, path: str, params: dict):
-                if isinstance(params.get("blocks"), str):
-                    params["blocks"] = json.loads(params["blocks"])
+                for name in ("blocks", "view"):
+                    if isinstance(params.get(name), str):
+                        params[name] = json.loads(params[name])
                 method = path.rsplit("/", 1)[-1]
                 status, body, headers = fake._answer(method, params)
+                if method == "cmd" and not body.get("ok"):  # a response URL answers in plain text
+                    self.send_response(400)
+                    self.end_headers()
+                    self.wfile.write(body["error"].encode())
+                    return
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -128,6 +175,13 @@ class FakeSlackApi:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+        unexpected = [r for r in self.refusals if r[1] not in self.expected]
+        if unexpected and exc[0] is None:
+            raise AssertionError(f"Slack would have refused: {unexpected}")
+
+    def expect(self, *errors: str) -> None:
+        """A test that provokes these errors on purpose: they do not fail it."""
+        self.expected.update(errors)
 
     def hold(self, method: str) -> threading.Event:
         """Make calls of ``method`` wait until the returned event is set."""
@@ -163,6 +217,16 @@ class FakeSlackApi:
             self._changed.notify_all()
         if method in self.failing:
             return 200, {"ok": False, "error": self.failing[method]}, {}
+        refused = self._refusal(method, params)
+        if refused:
+            error, details = refused
+            with self._changed:
+                self.refusals.append((method, error, details))
+            return 200, {"ok": False, "error": error, "errors": details,
+                         "response_metadata": {"messages": [f"[ERROR] {d}" for d in details]}}, {}
+        if method in MESSAGES and len(params.get("text") or "") > TEXT_LIMIT:
+            with self._changed:  # Slack takes it, but our bar for a fallback is lower
+                self.refusals.append((method, "text_over_4000", []))
         body: dict = {"ok": True}
         if method == "auth.test":
             body |= {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "user": "leidraadbot"}
@@ -172,6 +236,14 @@ class FakeSlackApi:
                             "profile": {"display_name": NAMES.get(user, user)}}
         elif method == "chat.postMessage":
             body |= {"channel": params.get("channel"), "ts": next_ts()}
+            params["ts"] = body["ts"]  # recorded as the message Slack now holds
+        elif method == "conversations.join":
+            warning = params["channel"] in self.joined
+            self.joined.add(params["channel"])
+            body["channel"] = {"id": params["channel"], "is_member": True}
+            if warning:
+                body |= {"warning": "already_in_channel",
+                         "response_metadata": {"warnings": ["already_in_channel"]}}
         elif method == "files.getUploadURLExternal":
             body |= {"upload_url": self.url.replace("/api/", "/upload/F1"), "file_id": "F1"}
         elif method == "files.completeUploadExternal":
@@ -184,6 +256,32 @@ class FakeSlackApi:
             view["id"], view["hash"] = f"V{next(self._ts)}", f"{int(time.time())}.h{next(self._ts)}"
             body["view"] = view
         return 200, body, {}
+
+    def _refusal(self, method: str, params: dict) -> tuple[str, list[str]] | None:
+        """Slack's error for a call it refuses, with its details; None for one it takes."""
+        channel = str(params.get("channel") or params.get("channel_id") or "")
+        if method in POSTING and channel:
+            if channel in self.foreign:
+                return "channel_not_found", []
+            if channel[0] in "CG" and channel not in self.joined:
+                return "not_in_channel", []
+        if method == "conversations.join" and (channel in self.private or channel[:1] == "G"):
+            return "method_not_supported_for_channel_type", []
+        if method in MESSAGES:
+            blocks = params.get("blocks")
+            if not params.get("text") and not blocks:
+                return "no_text", []
+            if blocks is not None:
+                if problems := block_kit.message_problems(blocks):
+                    return "invalid_blocks", problems
+                if block_kit.block_text(blocks) > block_kit.MESSAGE_BLOCK_TEXT:
+                    return "msg_blocks_too_long", []
+        if method in ("views.open", "views.publish", "views.update"):
+            if method == "views.open" and (error := _exchange(params.get("trigger_id"))):
+                return error, []
+            if problems := block_kit.view_problems(params["view"]):
+                return "invalid_arguments", problems
+        return None
 
     def named(self, method: str) -> list[dict]:
         with self._changed:

@@ -53,7 +53,8 @@ def punt(service: Service, doel: str, owner: User, planning: str, channel: str =
 
 @pytest.fixture
 def api():
-    with FakeSlackApi() as fake:
+    """Slack, with the bot in C1 and C2 (``koppel`` joined them: these tests call the service)."""
+    with FakeSlackApi(joined={"C1", "C2"}) as fake:
         yield fake
 
 

@@ -172,4 +172,4 @@ def test_the_regiobeeld_for_a_projectleider(slack):
     assert posted["channel"] == "D3" and "Regiobeeld Regio Midden" in posted["text"]
     slack.user("U2").command("samenvatting regio", channel="D2")
     slack.settle()
-    assert "projectleiders" in slack.api.named("cmd")[-1]["text"]
+    assert "projectleiders" in slack.api.named("chat.postMessage")[-1]["text"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.access import BEHEERDER, LID, Role
 from bot.core.commands import IN_CHANNEL, WITH_MEMBERS, People, Text, command
 from bot.core.context import Context, Problem, checked_name
-from bot.core.replies import Notice, Reply, Tone
+from bot.core.replies import ChannelBound, Notice, Reply, Tone
 
 
 class AdministrationCommands:
@@ -21,7 +21,8 @@ class AdministrationCommands:
         current = ctx.store.channel_gemeente(channel)
         target = ctx.store.gemeente(key)
         if current and target and current["id"] == target["id"]:
-            return [Notice(f"Dit kanaal is al gekoppeld aan gemeente {current['naam']}.")]
+            return [Notice(f"Dit kanaal is al gekoppeld aan gemeente {current['naam']}."),
+                    ChannelBound()]
         for existing in (current, target):
             if existing and ctx.store.beheerders(existing["id"]):
                 ctx.require(existing, Role.BEHEERDER)
@@ -31,7 +32,7 @@ class AdministrationCommands:
         ctx.store.add_member(target["id"], ctx.user.id, BEHEERDER, ctx.user.id, ctx.at)
         return [Notice(f"Dit kanaal is nu gekoppeld aan gemeente {target['naam']}, en jij bent "
                        "beheerder. Start het gesprek met ‘/leidraad start’; voeg collega's toe met "
-                       "‘/leidraad lid toevoegen @naam’.", Tone.SUCCESS)]
+                       "‘/leidraad lid toevoegen @naam’.", Tone.SUCCESS), ChannelBound()]
 
     @command("lid toevoegen", "leden toevoegen", args=(People("wie"),), role=Role.BEHEERDER,
              where=WITH_MEMBERS, usage="lid toevoegen @iemand",

@@ -162,6 +162,12 @@ class StartThread:
 
 
 @dataclass(frozen=True)
+class ChannelBound:
+    """The channel is now a gemeente's: the adapter makes sure the bot can read and write in it
+    (joins it, or tells how to invite the bot)."""
+
+
+@dataclass(frozen=True)
 class HomeEntry:
     gemeente: str
     role: str
@@ -352,5 +358,5 @@ class Setting:
 
 
 Reply = (Notice | Welcome | QuestionPrompt | Help | CommandUsage | AnswerVersions | ProgressReport
-         | QuestionList | Recap | Paused | StartThread | HomeView | PuntDetail | PuntList | OpenForm
-         | FormErrors | Summary | Regiobeeld | ExportFile | Reminder | Setting)
+         | QuestionList | Recap | Paused | StartThread | ChannelBound | HomeView | PuntDetail
+         | PuntList | OpenForm | FormErrors | Summary | Regiobeeld | ExportFile | Reminder | Setting)

@@ -254,8 +254,8 @@ class Plan:
         errors: dict[str, str] = {}
         for field in fields:
             text = (values.get(field) or "").strip()
-            if not text:
-                if field in REQUIRED:
+            if not text:  # left out (too long for a form field) or left empty
+                if field in REQUIRED and not punt.get(field):
                     errors[field] = f"Vul ‘{self.labels[field]}’ in; dit veld is verplicht."
                 continue
             try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import singledispatch
+from functools import partial, singledispatch
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -33,6 +33,7 @@ from slack_sdk.models.blocks import (
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
     AnswerVersions,
+    ChannelBound,
     CommandUsage,
     ExportFile,
     FormErrors,
@@ -56,6 +57,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
+from bot.ontwikkelplan.plan import FIELD_WORDS
 from bot.render import text as plain
 from dialogues.content import Ontwikkelplan
 
@@ -63,10 +65,14 @@ ACTION_PREFIX = "leidraad:"
 HOME_CONTINUE = "leidraad_home_continue"
 STAND_BUTTON = "leidraad_punt_bijwerken"
 PUNT_FORM = "leidraad_punt_form"
-MAX_LISTED = 40  # ontwikkelpunten in one message; Slack allows 50 blocks
+MAX_LISTED = 100  # ontwikkelpunten in a list (over messages); the export has them all
+SUMMARY_LISTED = 30  # open ontwikkelpunten in a summary; the export has them all
 SECTION_LIMIT = 3000  # characters in one section's text
 QUOTE_LIMIT = 2500
 FALLBACK_LIMIT = 3900  # characters of a message's plain text (Slack advises under 4,000)
+MESSAGE_BLOCKS = 50  # blocks in one message
+MESSAGE_TEXT = 11_000  # characters of block text in one message (Slack refuses from ~12,000)
+INPUT_LIMIT = 3000  # characters a modal's text field takes
 _ICONS = {Tone.INFO: "", Tone.SUCCESS: ":white_check_mark: ", Tone.WARNING: ":warning: ",
           Tone.ERROR: ":x: "}
 
@@ -104,20 +110,47 @@ def button(label: str, command: str, question_id: str, style: str | None = None)
     )
 
 
-ACTED_ON = StartThread | OpenForm | FormErrors | ExportFile | HomeView  # the adapter's, not messages
+ACTED_ON = StartThread | ChannelBound | OpenForm | FormErrors | ExportFile | HomeView  # not messages
 
 
-def message(reply: Reply) -> SlackMessage:
-    """A reply as a Slack message: Block Kit, with the plain text as its fallback (escaped like
-    the blocks: notifications show it, and ``<!channel>`` in an answer must not ping there either;
-    cut short, since it is only the fallback)."""
-    return SlackMessage(text=_cut(escape(plain.render_one(reply)), FALLBACK_LIMIT),
-                        blocks=[b.to_dict() for b in blocks(reply)])
+def messages(reply: Reply) -> list[SlackMessage]:
+    """A reply as Slack messages: Block Kit, over as many messages as Slack's limits need, each
+    with a plain-text fallback (escaped like the blocks: notifications show it, and ``<!channel>``
+    in an answer must not ping there either; cut short, since it is only the fallback)."""
+    fallback = escape(plain.render_one(reply))
+    parts = _split([b.to_dict() for b in blocks(reply)])
+    heading = _cut(fallback.split("\n", 1)[0], 200)
+    return [SlackMessage(_cut(fallback, FALLBACK_LIMIT) if n == 0 else f"{heading} (vervolg)", part)
+            for n, part in enumerate(parts)]
+
+
+def _split(every: list[dict]) -> list[list[dict]]:
+    """Blocks in runs that each fit in one message (never a block cut in two)."""
+    parts: list[list[dict]] = [[]]
+    size = 0
+    for block in every:
+        block_size = _text_size(block)
+        if parts[-1] and (len(parts[-1]) == MESSAGE_BLOCKS or size + block_size > MESSAGE_TEXT):
+            parts.append([])
+            size = 0
+        parts[-1].append(block)
+        size += block_size
+    return parts
+
+
+def _text_size(value) -> int:
+    """The characters of text in a block, as Slack counts them toward a message's size."""
+    if isinstance(value, list):
+        return sum(map(_text_size, value))
+    if not isinstance(value, dict):
+        return 0
+    own = len(value["text"]) if value.get("type") in ("plain_text", "mrkdwn") else 0
+    return own + sum(_text_size(v) for v in value.values() if isinstance(v, dict | list))
 
 
 def render(replies: list[Reply]) -> list[SlackMessage]:
-    """One Slack message per reply that is shown as one."""
-    return [message(reply) for reply in replies if not isinstance(reply, ACTED_ON)]
+    """The Slack messages of the replies that are shown as messages."""
+    return [m for reply in replies if not isinstance(reply, ACTED_ON) for m in messages(reply)]
 
 
 @singledispatch
@@ -267,11 +300,11 @@ def _(reply: Paused) -> list[Block]:
 
 def _punt_text(punt: PuntSummary) -> str:
     planning = format_date(punt.planning) if punt.planning else "geen planning"
-    text = (f"*#{punt.nummer}* {escape(punt.ontwikkelpunt or '(nog zonder omschrijving)')}\n"
-            f"wie: {escape(punt.wie or '?')} · planning: {planning} · {punt.status}")
+    text = (f"*#{punt.nummer}* {escape(_cut(punt.ontwikkelpunt or '(nog zonder omschrijving)', 200))}"
+            f"\nwie: {escape(_cut(punt.wie or '?', 100))} · planning: {planning} · {punt.status}")
     if punt.stand:
         text += (f"\n_Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}:_ "
-                 f"{escape(_cut(punt.stand, 500))}")
+                 f"{escape(_cut(punt.stand, 300))}")
     return text
 
 
@@ -361,7 +394,7 @@ def _(reply: Summary) -> list[Block]:
         f"{sum(p.over_datum for p in open_punten)}")]
     shown = 0
     for title, punten in reply.groups:
-        room = MAX_LISTED - 10 - shown
+        room = SUMMARY_LISTED - shown
         if room <= 0:
             break
         lines = [_punt_text(p) + _flag_marks(p) for p in punten[:room]]
@@ -422,8 +455,24 @@ def _input(block_id: str, label: str, element, hint: str = "", optional: bool = 
 
 
 def _text_input(values: dict, field: str, multiline: bool = True) -> PlainTextInputElement:
-    return PlainTextInputElement(action_id="value", multiline=multiline, max_length=4000,
+    return PlainTextInputElement(action_id="value", multiline=multiline, max_length=INPUT_LIMIT,
                                  initial_value=values.get(field) or None)
+
+
+_CHAT_WORD = {field: word for word, field in reversed(FIELD_WORDS.items())}  # the first word
+
+
+def _text_field(values: dict, labels: dict, guidance: dict, nummer: int | None, field: str,
+                optional: bool = True) -> list[Block]:
+    """A text field of the form; a value longer than a form field takes is shown instead, kept as
+    it is, with the way to change it in the chat."""
+    value = values.get(field) or ""
+    if len(value) <= INPUT_LIMIT:
+        return [_input(field, labels[field], _text_input(values, field), guidance[field], optional)]
+    return [_section(f"*{escape(labels[field])}*\n{escape(_cut(value, 500))}"),
+            _context(f"Deze tekst is langer dan {INPUT_LIMIT} tekens en past niet in dit formulier; "
+                     f"hij blijft zoals hij is. Wijzig hem in de chat met `/leidraad wijzig {nummer} "
+                     f"{_CHAT_WORD[field]}`.")]
 
 
 def _select(values: dict, field: str, pairs, groups=None) -> StaticSelectElement:
@@ -462,13 +511,13 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
                    [(f"{b.number}.{t.number}", f"{t.number}. {t.title}") for t in b.themes])
                   for b in plan.basisfuncties]
         values["thema"] = f"{values['basisfunctie']}.{values['thema']}" if values.get("thema") else ""
+        text_field = partial(_text_field, values, labels, guidance, form.nummer)
         elements = [
             _input("basisfunctie", "Basisfunctie", _select(values, "basisfunctie", functies)),
             _input("thema", "Quickscan-thema", _select(values, "thema", [], themes), optional=True),
-            _input("ontwikkelpunt", labels["ontwikkelpunt"], _text_input(values, "ontwikkelpunt"),
-                   guidance["ontwikkelpunt"]),
-            *(_input(f, labels[f], _text_input(values, f), guidance[f], optional=True)
-              for f in ("beoogd_resultaat", "verbeteractie", "kosten")),
+            *text_field("ontwikkelpunt", optional=False),
+            *(block for f in ("beoogd_resultaat", "verbeteractie", "kosten")
+              for block in text_field(f)),
             _input("wie", labels["wie"], UserSelectElement(
                 action_id="value", initial_user=values.get("wie_id", "").rsplit(":", 1)[-1] or None)),
             _input("planning", labels["planning"], planning, guidance["planning"]),

@@ -18,8 +18,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.adapters.slack.translate import People, slack_id, thread_place
-from bot.core.messages import Inbound, Start, User, timestamp_key
+from bot.core.messages import Inbound, PlaceKind, Start, User, timestamp_key
 from bot.core.replies import (
+    ChannelBound,
     ExportFile,
     FormErrors,
     HomeView,
@@ -33,7 +34,7 @@ from bot.core.replies import (
     Tone,
 )
 from bot.export import render
-from bot.render.slack import ACTED_ON, home_view, message, punt_form, thread_anchor
+from bot.render.slack import ACTED_ON, escape, home_view, messages, punt_form, thread_anchor
 from bot.service.outbox import Call, CannotSend, Out, Sent, TryLater
 from dialogues.content import Ontwikkelplan
 
@@ -43,7 +44,9 @@ log = logging.getLogger(__name__)
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found",
              "account_inactive", "cannot_dm_bot", "invalid_auth", "not_authed", "missing_scope",
              "invalid_blocks", "invalid_arguments", "msg_too_long", "expired_trigger_id",
-             "no_permission", "restricted_action", "channel_is_archived"}
+             "no_permission", "restricted_action", "channel_is_archived", "msg_blocks_too_long",
+             "exchanged_trigger_id", "invalid_trigger_id", "method_not_supported_for_channel_type"}
+NOT_THERE = {"not_in_channel", "channel_not_found", "method_not_supported_for_channel_type"}
 PUBLIC = Summary | Regiobeeld  # a command's reply that the whole channel reads
 
 
@@ -63,6 +66,7 @@ class SlackPlatform:
         route = inbound.route
         channel = route.get("channel")
         answer = route.get("response_url")
+        direct = inbound.place.kind is PlaceKind.DIRECT
         for reply in replies:
             if isinstance(reply, HomeView):
                 out.call({"method": "views.publish", "user_id": route["user"],
@@ -73,25 +77,31 @@ class SlackPlatform:
                 out.call(self.form_call(inbound, reply))
             elif isinstance(reply, ExportFile):
                 out.call({"method": "files.upload", "channel": channel, "filename": reply.filename,
-                          "title": reply.title,
+                          "title": reply.title, "tell": answer,
                           "content": base64.b64encode(render(reply, self.plan)).decode(),
-                          "initial_comment": f"{reply.title}, gevraagd door {inbound.user.naam}."})
+                          "initial_comment": escape(f"{reply.title}, gevraagd door "
+                                                    f"{inbound.user.naam}.")})
             elif isinstance(reply, FormErrors):  # the form was fine a moment ago: say what changed
-                out.call(self._post(channel, route.get("thread_ts"), message(Notice(
-                    "Het formulier kon niet worden opgeslagen: " + " ".join(t for _, t in reply.errors),
-                    Tone.WARNING))))
+                self.deliver(inbound, [Notice("Het formulier kon niet worden opgeslagen: "
+                                              + " ".join(t for _, t in reply.errors), Tone.WARNING)],
+                             out)
         shown = [r for r in replies if not isinstance(r, ACTED_ON)]
         for index, reply in enumerate(shown):
-            rendered = message(reply)
-            if answer and not isinstance(reply, PUBLIC):
-                call = {"method": "respond", "url": answer, "text": rendered.text,
-                        "blocks": rendered.blocks, "response_type": "ephemeral"}
-            else:
-                call = self._post(channel, None if answer else route.get("thread_ts"), rendered)
-                call["reply_broadcast"] = bool(route.get("broadcast")) and index == len(shown) - 1
-            if isinstance(reply, QuestionPrompt) and reply.asked_id:
-                call["asked"] = reply.asked_id
-            out.call(call)
+            last = index == len(shown) - 1
+            for part, rendered in enumerate(messages(reply)):
+                if answer and not direct and not isinstance(reply, PUBLIC):  # for the asker only
+                    call = {"method": "respond", "url": answer, "text": rendered.text,
+                            "blocks": rendered.blocks, "response_type": "ephemeral"}
+                else:
+                    call = {"method": "chat.postMessage", "channel": channel,
+                            "thread_ts": None if answer else route.get("thread_ts"),
+                            "text": rendered.text, "blocks": rendered.blocks, "tell": answer,
+                            "reply_broadcast": bool(route.get("broadcast")) and last and not part}
+                if isinstance(reply, QuestionPrompt) and reply.asked_id:
+                    call["asked"] = reply.asked_id
+                out.call(call)
+        if any(isinstance(r, ChannelBound) for r in replies):  # after the confirmation
+            out.call({"method": "conversations.join", "channel": channel, "tell": answer})
 
     def _start_thread(self, inbound: Inbound, start: StartThread, out: Out) -> None:
         """A gesprek in a channel lives in a thread: post its first message, then start there
@@ -106,6 +116,7 @@ class SlackPlatform:
             return
         out.call({"method": "chat.postMessage", "channel": channel,
                   "text": thread_anchor(start.gemeente, slack_id(inbound.user)),
+                  "tell": inbound.route.get("response_url"),
                   "start": {"user": inbound.user.id, "naam": inbound.user.naam, "deel": start.deel}})
 
     def form_call(self, inbound: Inbound, form: OpenForm) -> Call:
@@ -114,16 +125,11 @@ class SlackPlatform:
         return {"method": "views.open", "trigger_id": inbound.route["trigger_id"],
                 "view": punt_form(form, self.plan, metadata)}
 
-    @staticmethod
-    def _post(channel: str, thread_ts: str | None, rendered) -> Call:
-        return {"method": "chat.postMessage", "channel": channel, "thread_ts": thread_ts,
-                "text": rendered.text, "blocks": rendered.blocks}
-
     # --- calls to Slack ---------------------------------------------------------------------------
 
     def send(self, call: Call) -> Sent:
         params = {k: v for k, v in call.items()
-                  if k not in ("method", "asked", "start") and v not in (None, False)}
+                  if k not in ("method", "asked", "start", "tell") and v not in (None, False)}
         try:
             if call["method"] == "respond":
                 response = WebhookClient(params.pop("url"), timeout=15).send_dict(params)
@@ -139,6 +145,8 @@ class SlackPlatform:
             result = self.client.api_call(call["method"], json=params)
         except SlackApiError as error:
             reason = error.response.get("error", "unknown")
+            if reason in NOT_THERE and call.get("tell"):
+                self._tell(call["tell"], away(call.get("channel", "")))
             raise (CannotSend if reason in PERMANENT else TryLater)(reason) from error
         except (SlackClientError, OSError) as error:  # time-outs, connection trouble
             raise TryLater(str(error) or type(error).__name__) from error
@@ -148,6 +156,28 @@ class SlackPlatform:
             user = User(starter["user"], starter["naam"])
             return Sent(then=(thread_start(user, call["channel"], ts, starter["deel"]),))
         return Sent(posted_at=timestamp_key(ts) if ts else None)
+
+
+    @staticmethod
+    def _tell(url: str, notice: Notice) -> None:
+        """Tell the one who asked, by their response URL, why the bot could not answer."""
+        [rendered] = messages(notice)
+        try:
+            WebhookClient(url, timeout=15).send(text=rendered.text, blocks=rendered.blocks,
+                                                response_type="ephemeral")
+        except (SlackClientError, OSError) as error:
+            log.warning("could not tell why a call failed: %s", error)
+
+
+def away(channel: str) -> Notice:
+    """Why the bot cannot write in ``channel``, and what to do about it."""
+    if channel.startswith("D"):
+        return Notice("Hier kan ik niet schrijven: dit is een direct bericht tussen mensen. Gebruik "
+                      "`/leidraad` in je eigen gesprek met mij (onder *Apps*, *Leidraadbot*) of in "
+                      "een kanaal waarin ik zit.", Tone.WARNING)
+    return Notice("Ik zit nog niet in dit kanaal, dus ik kan hier niets plaatsen en zie de "
+                  "antwoorden in threads niet. Nodig me uit met `/invite @Leidraadbot` en probeer "
+                  "het daarna opnieuw.", Tone.WARNING)
 
 
 def thread_start(user: User, channel: str, thread_ts: str, deel: int | None,
