@@ -92,12 +92,35 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _fit(mrkdwn: str, limit: int) -> str:
+    """Escaped text cut to ``limit``, never inside an entity (``&amp;``)."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    cut = mrkdwn[: limit - 1]
+    if cut.rfind("&") > cut.rfind(";"):
+        cut = cut[: cut.rfind("&")]
+    return cut + "…"
+
+
 def _section(mrkdwn: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_cut(mrkdwn, SECTION_LIMIT)))
+    return SectionBlock(text=MarkdownTextObject(text=_fit(mrkdwn, SECTION_LIMIT)))
+
+
+def _sections(title: str, lines) -> list[SectionBlock]:
+    """A list under a title (mrkdwn, both escaped), in as many sections as it needs; a line stays
+    whole unless it alone is longer than a section."""
+    texts = [title] if title else []
+    for line in lines:
+        line = _fit(line, SECTION_LIMIT)
+        if texts and len(texts[-1]) + 1 + len(line) <= SECTION_LIMIT:
+            texts[-1] += "\n" + line
+        else:
+            texts.append(line)
+    return [_section(text) for text in texts]
 
 
 def _context(mrkdwn: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=_cut(mrkdwn, SECTION_LIMIT))])
+    return ContextBlock(elements=[MarkdownTextObject(text=_fit(mrkdwn, SECTION_LIMIT))])
 
 
 def button(label: str, command: str, question_id: str, style: str | None = None) -> ButtonElement:
@@ -119,8 +142,8 @@ def messages(reply: Reply) -> list[SlackMessage]:
     in an answer must not ping there either; cut short, since it is only the fallback)."""
     fallback = escape(plain.render_one(reply))
     parts = _split([b.to_dict() for b in blocks(reply)])
-    heading = _cut(fallback.split("\n", 1)[0], 200)
-    return [SlackMessage(_cut(fallback, FALLBACK_LIMIT) if n == 0 else f"{heading} (vervolg)", part)
+    heading = _fit(fallback.split("\n", 1)[0], 200)
+    return [SlackMessage(_fit(fallback, FALLBACK_LIMIT) if n == 0 else f"{heading} (vervolg)", part)
             for n, part in enumerate(parts)]
 
 
@@ -207,8 +230,12 @@ def _(reply: QuestionPrompt) -> list[Block]:
     return result
 
 
-def _command_lines(lines) -> str:
-    return "\n".join(f"• `{usage}`: {escape(explanation)}" for usage, explanation in lines)
+def _command_lines(lines) -> list[str]:
+    return [f"• `{usage}`: {escape(explanation)}" for usage, explanation in lines]
+
+
+def _command_groups(groups) -> list[Block]:
+    return [b for title, lines in groups for b in _sections(f"*{escape(title)}*", _command_lines(lines))]
 
 
 @blocks.register
@@ -226,8 +253,7 @@ def _(reply: Help) -> list[Block]:
     if not reply.unknown:
         result.append(_context("Typ het in de thread of het directe bericht, of met `/leidraad` "
                                "ervoor in een kanaal."))
-    result += [_section(f"*{escape(title)}*\n{_command_lines(lines)}") for title, lines in reply.groups]
-    return result
+    return result + _command_groups(reply.groups)
 
 
 @blocks.register
@@ -235,7 +261,7 @@ def _(reply: CommandUsage) -> list[Block]:
     lead, question = plain.usage_sentences(reply)
     result: list[Block] = [_section(":grey_question: " + escape(lead))]
     if len(reply.usages) > 1 and not reply.guess:
-        result.append(_section(_command_lines(reply.usages)))
+        result += _sections("", _command_lines(reply.usages))
     if question:
         result.append(_section(escape(question)))
     if reply.held:
@@ -268,25 +294,26 @@ def _(reply: ProgressReport) -> list[Block]:
             lines.append(f"*{escape(part)}*")
         lines.append(f"• {escape(section.title)}: {section.answered} beantwoord, "
                      f"{section.skipped} overgeslagen, {section.open} open")
-    return [_section("\n".join(lines)), _context(escape(reply.where))]
+    return [*_sections("", lines), _context(escape(reply.where))]
 
 
-def _listed(items) -> str:
-    return "\n".join(f"`{item.ref}` {escape(item.text)} _({item.status})_" for item in items)
+def _listed(items) -> list[str]:
+    return [f"`{item.ref}` {escape(item.text)} _({item.status})_" for item in items]
 
 
 @blocks.register
 def _(reply: QuestionList) -> list[Block]:
-    return [_section(f"*{escape(reply.title)}*\n{_listed(reply.items)}"), _context(escape(reply.footer))]
+    return [*_sections(f"*{escape(reply.title)}*", _listed(reply.items)),
+            _context(escape(reply.footer))]
 
 
 @blocks.register
 def _(reply: Recap) -> list[Block]:
-    tallies = "\n".join(f"• {escape(t.title)}: {t.answered} van {t.total} vragen beantwoord"
-                        for t in reply.parts)
-    result: list[Block] = [_section(f"*Overzicht voor gemeente {escape(reply.gemeente)}*\n{tallies}")]
+    tallies = [f"• {escape(t.title)}: {t.answered} van {t.total} vragen beantwoord"
+               for t in reply.parts]
+    result: list[Block] = _sections(f"*Overzicht voor gemeente {escape(reply.gemeente)}*", tallies)
     if reply.open:
-        result += [_section(f"*Nog open*\n{_listed(reply.open)}"),
+        result += [*_sections("*Nog open*", _listed(reply.open)),
                    _context(f"Typ `wijzig {reply.open[0].ref}` om een vraag alsnog te beantwoorden.")]
     else:
         result.append(_section("Alle vragen zijn beantwoord. Dank je wel!"))
@@ -318,7 +345,7 @@ def _(reply: PuntList) -> list[Block]:
         result.append(_section(f"*Basisfunctie {escape(title)}*"))
         for punt in punten[: max(0, MAX_LISTED - listed)]:
             result.append(SectionBlock(
-                text=MarkdownTextObject(text=_cut(_punt_text(punt), SECTION_LIMIT)),
+                text=MarkdownTextObject(text=_fit(_punt_text(punt), SECTION_LIMIT)),
                 accessory=ButtonElement(text=PlainTextObject(text="Stand van zaken bijwerken"),
                                         action_id=STAND_BUTTON, value=str(punt.nummer)),
             ))
@@ -342,11 +369,11 @@ def _(reply: PuntList) -> list[Block]:
 @blocks.register
 def _(reply: PuntDetail) -> list[Block]:
     punt = reply.punt
-    fields = "\n".join(f"*{escape(label)}:* {escape(value) or '—'}" for label, value in punt.fields)
+    fields = [f"*{escape(label)}:* {escape(value) or '—'}" for label, value in punt.fields]
     result: list[Block] = [
         _section(f"*Ontwikkelpunt #{punt.nummer}* · {punt.status}"
                  + (" · _concept_" if punt.concept else "")),
-        _section(fields),
+        *_sections("", fields),
     ]
     if punt.stand:
         result.append(_section(f"*Stand van zaken "
@@ -378,14 +405,14 @@ def _(reply: Summary) -> list[Block]:
         return [*result, _section("Nog niets ingevuld. Begin met `/leidraad start` voor de "
                                   "Checklist sturing en `/leidraad ontwikkelpunt nieuw` voor het "
                                   "ontwikkelplan.")]
-    result.append(_section("*Checklist sturing*\n" + "\n".join(
-        f"• {escape(s.part)} · {escape(s.title)}: {s.answered} van {s.total}" for s in reply.sections)))
+    result += _sections("*Checklist sturing*", (
+        f"• {escape(s.part)} · {escape(s.title)}: {s.answered} van {s.total}" for s in reply.sections))
     if reply.key_answers:
-        result.append(_section("*Uit het bestuurlijk gesprek*\n" + "\n".join(
-            f"• _{escape(a.question)}_: {escape(_cut(a.text, 600))}" for a in reply.key_answers)))
-    result.append(_section("*Bouwstenen*\n" + "\n".join(
+        result += _sections("*Uit het bestuurlijk gesprek*", (
+            f"• _{escape(a.question)}_: {escape(_cut(a.text, 600))}" for a in reply.key_answers))
+    result += _sections("*Bouwstenen*", (
         f"• {escape(b.title)}: {b.answered} van {b.total}"
-        + (f" · acties: {escape(_cut(b.acties, 200))}" if b.acties else "") for b in reply.bouwstenen)))
+        + (f" · acties: {escape(_cut(b.acties, 200))}" if b.acties else "") for b in reply.bouwstenen))
     open_punten = reply.open_punten
     counts = " · ".join(f"{label}: {count}" for label, count in reply.status_counts)
     result += [DividerBlock(), _section(
@@ -399,7 +426,7 @@ def _(reply: Summary) -> list[Block]:
             break
         lines = [_punt_text(p) + _flag_marks(p) for p in punten[:room]]
         shown += len(lines)
-        result.append(_section(f"*Basisfunctie {escape(title)}*\n" + "\n".join(lines)))
+        result += _sections(f"*Basisfunctie {escape(title)}*", lines)
     if len(open_punten) > shown:
         result.append(_context(f"en {len(open_punten) - shown} meer; de volledige lijst staat in de "
                                "export: `/leidraad export docx`"))
@@ -413,7 +440,7 @@ def _(reply: Regiobeeld) -> list[Block]:
              f"{r.over_datum} · afgerond {r.afgerond}" for r in reply.rows[:MAX_LISTED]]
     return [HeaderBlock(text=PlainTextObject(text=f"Regiobeeld {reply.regio}"[:150])),
             _context(f"Stand per {format_date(reply.day)}; wie aandacht nodig heeft staat bovenaan"),
-            _section("\n".join(lines) or "Nog geen gemeenten in deze regio.")]
+            *(_sections("", lines) or [_section("Nog geen gemeenten in deze regio.")])]
 
 
 def _owner(punt: PuntSummary) -> str:
@@ -432,8 +459,8 @@ def _(reply: Reminder) -> list[Block]:
         stand = (f"\n_Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}:_ "
                  f"{escape(_cut(punt.stand, 300))}" if punt.stand else "\n_nog geen stand van zaken_")
         result.append(SectionBlock(
-            text=MarkdownTextObject(text=_cut(
-                f"*#{punt.nummer}* {escape(punt.ontwikkelpunt)}{_flag_marks(punt)}\n"
+            text=MarkdownTextObject(text=_fit(
+                f"*#{punt.nummer}* {escape(_cut(punt.ontwikkelpunt, 200))}{_flag_marks(punt)}\n"
                 f"{_owner(punt)} · planning: {planning} · {punt.status}{stand}", SECTION_LIMIT)),
             accessory=ButtonElement(text=PlainTextObject(text="Stand van zaken bijwerken"),
                                     action_id=STAND_BUTTON,
@@ -570,5 +597,5 @@ def home_view(view: HomeView, channel: str) -> dict:
         ]
     if view.groups:
         result += [DividerBlock(), _section("*Wat je de bot in een direct bericht kunt vragen*")]
-        result += [_section(f"*{escape(title)}*\n{_command_lines(lines)}") for title, lines in view.groups]
+        result += _command_groups(view.groups)
     return {"type": "home", "blocks": [b.to_dict() for b in result]}
