@@ -232,3 +232,11 @@ def m006_handled_outbox_asked(db: Database) -> None:
     # A text the bot asked about before storing it ("Bedoel je ‘overslaan’?"), as JSON.
     db["conversations"].add_column("held", str)
     db["conversations"].create_index(["place"])
+
+
+@migrations()
+def m007_answer_sources(db: Database) -> None:
+    # The message an answer came in (its delivery id), so an edit of that message becomes the
+    # answer's next version. Null for answers from before, and from the console.
+    db["answers"].add_column("source", str)
+    db["answers"].create_index(["source"])

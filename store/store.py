@@ -152,16 +152,23 @@ class Store(SqliteFile):
 
     # --- answers ------------------------------------------------------------------------------
 
-    def save_answer(
-        self, gemeente_id: int, question_id: str, text: str, author_id: str, at: str
-    ) -> int:
-        """Add a new version of an answer; earlier versions stay. Returns the new row id."""
+    def save_answer(self, gemeente_id: int, question_id: str, text: str, author_id: str, at: str,
+                    source: str | None = None) -> int:
+        """Add a new version of an answer (from the message ``source``); earlier versions stay.
+        Returns the new row id."""
         return self.db.execute(
-            "INSERT INTO answers (gemeente_id, question_id, text, author_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?)", [gemeente_id, question_id, text, author_id, at]).lastrowid
+            "INSERT INTO answers (gemeente_id, question_id, text, author_id, created_at, source) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [gemeente_id, question_id, text, author_id, at, source]
+        ).lastrowid
+
+    def answer_from(self, source: str) -> dict | None:
+        """The latest answer version that came in the message ``source``, or None."""
+        return next(iter(self.rows(
+            "SELECT id, gemeente_id, question_id, text FROM answers WHERE source = ? "
+            "ORDER BY id DESC LIMIT 1", [source])), None)
 
     _ANSWERS = (
-        "SELECT a.question_id, a.text, a.created_at, a.author_id, u.naam AS author "
+        "SELECT a.id, a.question_id, a.text, a.created_at, a.author_id, u.naam AS author "
         "FROM answers a JOIN users u ON u.id = a.author_id "
     )
 

@@ -333,10 +333,17 @@ def post(url: str, body: str, headers: dict) -> tuple[int, str]:
 
 
 class SlackUser:
-    """Builds Slack payloads as one person would cause them, and sends them signed."""
+    """Builds Slack payloads as one person would cause them, and sends them signed.
 
-    def __init__(self, events_url: str, api: FakeSlackApi, user: str = "U1"):
-        self.events_url, self.api, self.user = events_url, api, user
+    The shapes are those of slack-bolt's and python-slack-sdk's own test suites (see
+    ``tests/scenario_tests`` there): events with ``authorizations`` naming the installation and
+    ``is_ext_shared_channel``, clicks with their ``container``, modals with ``state.values`` where
+    an input left empty is ``null``. ``team`` is the person's own organisation: in a shared channel
+    (Slack Connect) another one than the installation's ``TEAM``, which ``authorizations`` names.
+    """
+
+    def __init__(self, events_url: str, api: FakeSlackApi, user: str = "U1", team: str = TEAM):
+        self.events_url, self.api, self.user, self.team = events_url, api, user, team
         self._ts = itertools.count(1)
 
     def _ts_next(self) -> str:
@@ -353,21 +360,40 @@ class SlackUser:
     def event_request(self, event: dict, event_id: str | None = None, retry: int | None = None,
                       **sign) -> tuple[str, dict]:
         """The body and signed headers of an Events API request carrying ``event``."""
-        payload = {"token": "x", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
-                   "event_id": event_id or f"Ev{next(self._ts)}", "event_time": int(time.time()),
-                   "event": event}
+        channel = event.get("channel", "")
+        payload = {
+            "token": "x", "team_id": self.team, "context_team_id": self.team,
+            "context_enterprise_id": None, "api_app_id": "A1", "event": event,
+            "type": "event_callback", "event_id": event_id or f"Ev{next(self._ts)}",
+            "event_time": int(time.time()),
+            "authorizations": [{"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER,
+                                "is_bot": True, "is_enterprise_install": False}],
+            "is_ext_shared_channel": self.team != TEAM,
+            "event_context": f"4-{event['type']}-{TEAM}-{channel}",
+        }
         body = json.dumps(payload)
         headers = signed_headers(body, content_type="application/json", **sign)
         if retry is not None:
             headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         return body, headers
 
+    def _typed(self, text: str) -> dict:
+        """What every message a person typed carries: who, their organisation, the text in both
+        forms, and Slack's timestamp of it."""
+        ts = self._ts_next()
+        return {"client_msg_id": secrets.token_hex(8), "type": "message", "text": text,
+                "user": self.user, "ts": ts, "team": self.team, "user_team": self.team,
+                "source_team": self.team,
+                "blocks": [{"type": "rich_text", "block_id": secrets.token_hex(2), "elements": [
+                    {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}]}]}
+
     def message_event(self, text: str, channel: str = "C1", thread_ts: str | None = None) -> dict:
-        """A message event as Slack sends it, stamped with Slack's clock now."""
-        event = {"type": "message", "user": self.user, "text": text, "ts": self._ts_next(),
-                 "channel": channel, "channel_type": "im" if channel.startswith("D") else "channel"}
+        """A message event as Slack sends it, stamped with Slack's clock now; in a thread under
+        a message of the bot (its gesprek thread)."""
+        event = self._typed(text) | {"channel": channel, "channel_type": _channel_type(channel)}
+        event["event_ts"] = event["ts"]
         if thread_ts:
-            event["thread_ts"] = thread_ts
+            event |= {"thread_ts": thread_ts, "parent_user_id": BOT_USER}
         return event
 
     def stream(self, texts: list[str], interval: float, **where) -> list[int]:
@@ -394,12 +420,13 @@ class SlackUser:
         return self.send_form(self.command_fields(text, channel), **sign)
 
     def command_fields(self, text: str, channel: str = "C1") -> dict:
-        """The form fields of a slash command as Slack posts them."""
+        """The form fields of a slash command as Slack posts them (every value a string)."""
+        names = {"D": "directmessage", "G": "mpdm-anna--bram--cor-1"}
         return {
-            "token": "x", "team_id": TEAM, "team_domain": "gemeente", "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else "veiligheid",
-            "user_id": self.user, "user_name": NAMES.get(self.user, self.user).lower(),
-            "command": "/leidraad", "text": text, "api_app_id": "A1",
+            "token": "x", "team_id": self.team, "team_domain": "gemeente", "channel_id": channel,
+            "channel_name": names.get(channel[0], "veiligheid"), "user_id": self.user,
+            "user_name": NAMES.get(self.user, self.user).lower(), "command": "/leidraad",
+            "text": text, "api_app_id": "A1", "is_enterprise_install": "false",
             "response_url": self.api.response_url, "trigger_id": trigger_id(),
         }
 
@@ -407,73 +434,130 @@ class SlackUser:
             **extra) -> tuple[str, tuple[int, str]]:
         event = self.message_event(text, channel, thread_ts) | extra
         if ts:
-            event["ts"] = ts
+            event["ts"] = event["event_ts"] = ts
         return event["ts"], self.send_event(event)
 
-    def mention(self, text: str, channel: str = "C1") -> tuple[int, str]:
-        ts = self._ts_next()
-        return self.send_event({"type": "app_mention", "user": self.user, "ts": ts,
-                                "text": f"<@{BOT_USER}> {text}", "channel": channel})
+    def edit(self, original: dict, text: str) -> tuple[int, str]:
+        """Change the text of a message sent before (``message_changed``: the event names the
+        message, as it is now and as it was)."""
+        now = self._ts_next()
+        keep = {k: original[k] for k in ("type", "user", "team", "ts", "thread_ts",
+                                          "client_msg_id") if k in original}
+        event = {"type": "message", "subtype": "message_changed", "hidden": True,
+                 "message": keep | {"text": text, "edited": {"user": self.user, "ts": now},
+                                    "blocks": self._typed(text)["blocks"]},
+                 "previous_message": keep | {"text": original["text"],
+                                             "blocks": original["blocks"]},
+                 "channel": original["channel"], "ts": now, "event_ts": now,
+                 "channel_type": original["channel_type"]}
+        return self.send_event(event)
 
-    def click(self, message: dict, command: str, channel: str = "C1") -> tuple[int, str]:
-        """Click the button for ``command`` on a message the bot posted."""
-        value = next(e["value"] for b in message["blocks"] if b["type"] == "actions"
-                     for e in b["elements"] if json.loads(e["value"])["cmd"] == command)
-        payload = {
-            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
-            "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
-            "channel": {"id": channel}, "container": {"type": "message", "message_ts": "1"},
-            "message": {"ts": "1", "thread_ts": message.get("thread_ts")} if message.get("thread_ts")
-            else {"ts": "1"},
-            "response_url": self.api.response_url,
-            "actions": [{"action_id": f"leidraad:{command}", "block_id": "b", "value": value,
-                         "type": "button", "action_ts": self._ts_next()}],
-        }
+    def mention(self, text: str, channel: str = "C1") -> tuple[int, str]:
+        event = self._typed(f"<@{BOT_USER}> {text}") | {"type": "app_mention", "channel": channel}
+        event["event_ts"] = event["ts"]
+        return self.send_event(event)
+
+    # --- interactivity ----------------------------------------------------------------------------
+
+    def _interaction(self, kind: str, **fields) -> dict:
+        return {"type": kind, "user": {"id": self.user, "username": self.user.lower(),
+                                       "name": self.user.lower(), "team_id": self.team},
+                "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
+                "team": {"id": self.team, "domain": "gemeente"}, "enterprise": None,
+                "is_enterprise_install": False} | fields
+
+    def _action(self, action_id: str, element: dict) -> dict:
+        return {"action_id": action_id, "block_id": secrets.token_hex(2),
+                "text": element.get("text") or {"type": "plain_text", "text": "Klik"},
+                "value": element.get("value", ""), "type": "button", "action_ts": self._ts_next()}
+
+    def _click_on(self, message: dict, element: dict) -> tuple[int, str]:
+        """Click ``element`` on ``message``: one the bot posted (it has a ``ts``), or one only the
+        clicker saw (an ephemeral message, an answer to a command), which Slack does not send."""
+        channel = message.get("channel") or "C1"
+        if "ts" in message:  # chat.postMessage
+            container = {"type": "message", "message_ts": message["ts"], "channel_id": channel,
+                         "is_ephemeral": False}
+            posted = {"message": {"bot_id": "BBOT", "type": "message", "text": message["text"],
+                                  "user": BOT_USER, "ts": message["ts"], "app_id": "A1",
+                                  "blocks": message["blocks"], "team": TEAM}}
+            if message.get("thread_ts"):
+                container["thread_ts"] = posted["message"]["thread_ts"] = message["thread_ts"]
+        else:
+            container = {"type": "message", "message_ts": self._ts_next(), "channel_id": channel,
+                         "is_ephemeral": True}
+            if message.get("thread_ts"):
+                container["thread_ts"] = message["thread_ts"]
+            posted = {}
+        payload = self._interaction(
+            "block_actions", container=container, channel={"id": channel, "name": "veiligheid"},
+            state={"values": {}}, response_url=self.api.response_url,
+            actions=[self._action(element["action_id"], element)], **posted)
         return self.send_form({"payload": json.dumps(payload)})
 
+    def click(self, message: dict, command: str, channel: str | None = None) -> tuple[int, str]:
+        """Click the button for ``command`` on a message the bot posted or answered with."""
+        element = next(e for b in message["blocks"] if b["type"] == "actions"
+                       for e in b["elements"] if json.loads(e["value"])["cmd"] == command)
+        return self._click_on(message if channel is None else message | {"channel": channel},
+                              element)
+
+    def click_stand(self, nummer: int, message: dict | None = None) -> tuple[int, str]:
+        """*Stand van zaken bijwerken* for #nummer, on ``message`` (by default the last answer
+        to a command in C1 that has the button)."""
+        if message is None:
+            message = next(m | {"channel": "C1"} for m in reversed(self.api.named("cmd"))
+                           if _stand_button(m, nummer))
+        return self._click_on(message, _stand_button(message, nummer))
+
     def open_home(self) -> tuple[int, str]:
+        now = self._ts_next()
         return self.send_event({"type": "app_home_opened", "user": self.user, "channel": "D0",
-                                "tab": "home", "event_ts": self._ts_next()})
+                                "tab": "home", "event_ts": now})
 
     def click_home_continue(self, view: dict) -> tuple[int, str]:
-        """Click *Verder met het gesprek* on the first gemeente of a published App Home view."""
-        value = next(b["accessory"]["value"] for b in view["blocks"]
-                     if b.get("accessory", {}).get("action_id") == "leidraad_home_continue")
-        payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
-                   "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
-                   "container": {"type": "view", "view_id": "V1"},
-                   "actions": [{"action_id": "leidraad_home_continue", "block_id": "b",
-                                "value": value, "type": "button", "action_ts": self._ts_next()}]}
+        """Click *Verder met het gesprek* on the first gemeente of a published App Home view (a
+        view, not a message: the payload has no channel, no message and no response URL)."""
+        element = next(b["accessory"] for b in view["blocks"]
+                       if b.get("accessory", {}).get("action_id") == "leidraad_home_continue")
+        payload = self._interaction(
+            "block_actions", container={"type": "view", "view_id": view["id"]},
+            view=_echoed(view, self.team, {}), actions=[self._action(element["action_id"], element)])
         return self.send_form({"payload": json.dumps(payload)})
 
     def submit(self, view: dict, values: dict[str, str]) -> tuple[int, dict | str]:
-        """Fill in a modal the bot opened (``values`` by block id) and submit it."""
+        """Fill in a modal the bot opened (``values`` by block id) and submit it; every input not
+        filled in is there with ``null``, as Slack sends it."""
         state = {}
         for block in view["blocks"]:
-            if block["type"] != "input" or block["block_id"] not in values:
+            if block["type"] != "input":
                 continue
-            value, kind = values[block["block_id"]], block["element"]["type"]
-            if kind == "static_select":
-                element = {"type": kind, "selected_option": {"value": value}}
-            elif kind == "users_select":
-                element = {"type": kind, "selected_user": value}
-            elif kind == "datepicker":
-                element = {"type": kind, "selected_date": value}
-            else:
-                element = {"type": kind, "value": value}
-            state[block["block_id"]] = {"value": element}
-        payload = {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": self.user},
-                   "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
-                   "view": {**view, "state": {"values": state}}}
+            value, kind = values.get(block["block_id"]), block["element"]["type"]
+            key = {"static_select": "selected_option", "users_select": "selected_user",
+                   "datepicker": "selected_date"}.get(kind, "value")
+            if kind == "static_select" and value is not None:
+                value = {"text": {"type": "plain_text", "text": value}, "value": value}
+            state[block["block_id"]] = {block["element"]["action_id"]: {"type": kind, key: value}}
+        payload = self._interaction("view_submission", view=_echoed(view, self.team, state),
+                                    response_urls=[])
         status, body = self.send_form({"payload": json.dumps(payload)})
         return status, json.loads(body) if body.startswith("{") else body
 
-    def click_stand(self, nummer: int, channel: str = "C1") -> tuple[int, str]:
-        payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": self.user},
-                   "api_app_id": "A1", "token": "x", "trigger_id": trigger_id(),
-                   "channel": {"id": channel}, "container": {"type": "message", "message_ts": "1"},
-                   "response_url": self.api.response_url,
-                   "actions": [{"action_id": "leidraad_punt_bijwerken", "block_id": "b",
-                                "value": str(nummer), "type": "button",
-                                "action_ts": self._ts_next()}]}
-        return self.send_form({"payload": json.dumps(payload)})
+
+def _channel_type(channel: str) -> str:
+    return {"D": "im", "G": "mpim"}.get(channel[0], "channel")
+
+
+def _stand_button(message: dict, nummer: int) -> dict | None:
+    return next((element for block in message["blocks"]
+                 for element in [block.get("accessory"), *block.get("elements", [])]
+                 if isinstance(element, dict) and element.get("action_id") == "leidraad_punt_bijwerken"
+                 and element.get("value", "").split("|")[0] == str(nummer)), None)
+
+
+def _echoed(view: dict, team: str, state: dict) -> dict:
+    """A view as Slack sends it back: what the bot gave, with Slack's own fields."""
+    return {**view, "team_id": team, "state": {"values": state}, "previous_view_id": None,
+            "root_view_id": view["id"], "app_id": "A1", "external_id": "",
+            "app_installed_team_id": TEAM, "bot_id": "BBOT", "clear_on_close": False,
+            "notify_on_close": False}

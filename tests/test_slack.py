@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 
@@ -308,16 +309,35 @@ def test_a_token_slack_rejects_is_a_clear_start_up_error(store):
             build(Service(store), SlackSettings(BOT_TOKEN, SIGNING_SECRET, "", api.url), http=True)
 
 
-def test_the_manifest_asks_for_what_the_bot_listens_to():
+# Slack's documented scope of each Web API method the bot calls (None: the token is enough).
+METHOD_SCOPES = {
+    "auth.test": None, "chat.postMessage": "chat:write", "conversations.join": "channels:join",
+    "users.info": "users:read", "views.open": None, "views.publish": None,
+    "files.upload": "files:write",  # files_upload_v2: getUploadURLExternal, completeUploadExternal
+    "respond": None,  # the response URL of a command or click
+}
+# The events each listener needs, with their scopes; a group DM is refused, so no message.mpim.
+EVENT_SCOPES = {"app_home_opened": None, "app_mention": "app_mentions:read",
+                "message.channels": "channels:history", "message.groups": "groups:history",
+                "message.im": "im:history"}
+_CALLS = re.compile(r'"method": "([a-z.]+)"|client\.(\w+)\(')
+_CLIENT_METHODS = {"users_info": "users.info", "files_upload_v2": "files.upload",
+                   "chat_postMessage": "chat.postMessage", "api_call": None}  # None: a "method"
+
+
+def test_the_manifest_has_every_scope_and_event_the_bot_uses_and_nothing_more():
     manifest = yaml.safe_load((ROOT / "slack-app-manifest.yaml").read_text(encoding="utf-8"))
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/leidraad"]
     assert manifest["features"]["app_home"]["home_tab_enabled"]
     assert manifest["settings"]["interactivity"]["is_enabled"]
-    assert manifest["settings"]["socket_mode_enabled"]
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot").rglob("*.py"))
+    called = {method or _CLIENT_METHODS.get(name, name) for method, name in _CALLS.findall(source)}
+    called.discard(None)
+    assert called <= METHOD_SCOPES.keys(), f"scope unknown for {called - METHOD_SCOPES.keys()}"
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-    assert {"app_home_opened", "app_mention", "message.im", "message.channels"} <= events
-    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"chat:write", "commands", "im:write", "users:read", "channels:history"} <= scopes
+    assert events == EVENT_SCOPES.keys()
+    needed = {METHOD_SCOPES[c] for c in called} | set(EVENT_SCOPES.values()) | {"commands"}
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed - {None}
 
 
 def test_other_threads_are_left_alone_unless_the_bot_is_addressed(slack):

@@ -67,6 +67,8 @@ class Inbound:
     message names the bot; in a channel's threads the bot only speaks up unasked in its own
     gesprek. ``forms`` says the platform can show a form here (a Slack modal) instead of asking
     field by field; ``form`` is a submitted one; ``home`` asks for the user's overview.
+    ``edits`` is the delivery id of an earlier message whose text this one changes; ``files`` the
+    number of files that came with the message (they are not kept).
 
     ``sent_at`` is the platform's own time of the message (``timestamp_key``): the inbox orders a
     conversation's messages by it, and an answer belongs to the question shown before it.
@@ -86,6 +88,8 @@ class Inbound:
     forms: bool = False
     form: FormInput | None = None
     home: bool = False
+    edits: str | None = None
+    files: int = 0
     delivery_id: str | None = None
     sent_at: str = ""
     route: dict[str, Any] = field(default_factory=dict)

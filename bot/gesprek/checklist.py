@@ -98,12 +98,7 @@ class Gesprek:
             return [Notice("Ik heb geen tekst ontvangen. Typ je antwoord, of ‘hulp’ voor uitleg."),
                     *self._ask(ctx, conv)]
         if len(text) > MAX_ANSWER_LENGTH:
-            return [Notice(
-                f"Dit antwoord is te lang: {format_number(len(text))} tekens, en het maximum is "
-                f"{format_number(MAX_ANSWER_LENGTH)}. Er is niets opgeslagen. Kort het in, of zet "
-                "de details in een document en verwijs daarnaar.",
-                Tone.ERROR,
-            )]
+            return [_too_long(text)]
         if conv.status == PAUSED:
             return [Notice("Het gesprek is gepauzeerd. Typ ‘verder’ om verder te gaan; "
                            "je antwoord is nog niet opgeslagen.")]
@@ -113,7 +108,8 @@ class Gesprek:
                            "overzicht of ‘hulp’ voor alle mogelijkheden.")]
         earlier = ctx.answer(question)
         if earlier is None or earlier["text"] != text:
-            ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at)
+            ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at,
+                                  ctx.inbound.delivery_id)
             if "answers" in ctx.__dict__:
                 ctx.answers[question] = {"text": text, "author": ctx.user.naam, "created_at": ctx.at}
         conv.skipped.discard(question)
@@ -123,6 +119,30 @@ class Gesprek:
             return [Notice(f"Vraag {ref} was net al beantwoord{by}. Jouw antwoord staat er nu bij als "
                            f"nieuwste versie; alle versies zie je met ‘versies {ref}’.", Tone.SUCCESS)]
         return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(ctx, conv)]
+
+    def message_edited(self, ctx: Context, source: str, raw: str) -> list[Reply]:
+        """The message ``source`` was edited: when it gave the gemeente's current answer to a
+        question, the new text becomes that answer's next version. Other edits change nothing."""
+        original = ctx.store.answer_from(source)
+        if original is None or original["gemeente_id"] != ctx.gemeente["id"]:
+            return []
+        question = original["question_id"]
+        ref = self.ref(question)
+        text = clean_text(raw)
+        if ctx.answer(question)["id"] != original["id"]:
+            return [Notice(f"Je hebt je antwoord op vraag {ref} aangepast, maar dat is intussen al "
+                           f"vervangen door een nieuwer antwoord. Je aanpassing is niet opgeslagen; "
+                           f"typ ‘wijzig {ref}’ om het antwoord opnieuw te geven.", Tone.WARNING)]
+        if not text:
+            return [Notice(f"Je aangepaste bericht is leeg; het antwoord op vraag {ref} blijft zoals "
+                           "het was.", Tone.WARNING)]
+        if len(text) > MAX_ANSWER_LENGTH:
+            return [_too_long(text)]
+        if text == original["text"]:
+            return []
+        ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at, source)
+        return [Notice(f"Je aangepaste antwoord op vraag {ref} is opgeslagen als nieuwste versie; "
+                       f"alle versies zie je met ‘versies {ref}’.", Tone.SUCCESS)]
 
     def skip(self, ctx: Context, conv: Conversation) -> list[Reply]:
         if conv.done:
@@ -323,3 +343,9 @@ class Gesprek:
             return [self.questionnaire.position(argument).question]
         needle = argument.casefold()
         return [q for q in self.questionnaire.questions if needle in q.text.casefold()]
+
+
+def _too_long(text: str) -> Notice:
+    return Notice(f"Dit antwoord is te lang: {format_number(len(text))} tekens, en het maximum is "
+                  f"{format_number(MAX_ANSWER_LENGTH)}. Er is niets opgeslagen. Kort het in, of zet "
+                  "de details in een document en verwijs daarnaar.", Tone.ERROR)

@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 YES = {"ja", "j", "yes", "ja graag", "klopt"}
 NO = {"nee", "n", "no", "nee hoor"}
 SAVE = {"opslaan", "sla op"}
+FILES_NOT_KEPT = Notice("Bestanden bij een bericht bewaar ik niet; alleen de tekst van je bericht "
+                        "telt. Zet een document op de plek waar jullie dossiers horen en verwijs "
+                        "ernaar.")
 
 
 class Service:
@@ -121,9 +124,12 @@ class Service:
             self.store.ensure_user(person.id, person.naam, ctx.at)
         try:
             with self.store.transaction():  # a savepoint: a refused message changes nothing
-                return ctx.said + self._dispatch(ctx)
+                replies = ctx.said + self._dispatch(ctx)
         except Problem as problem:
             return problem.replies
+        if inbound.files and replies:
+            replies.insert(0, FILES_NOT_KEPT)
+        return replies
 
     def _dispatch(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
@@ -139,6 +145,9 @@ class Service:
                                                        "first_open": start.first_open}), "start")
         if inbound.command is not None:
             return self._command(ctx, clean_text(inbound.command))
+        if inbound.edits is not None:
+            allowed = self._look_around(ctx)
+            return self.gesprek.message_edited(ctx, inbound.edits, inbound.text) if allowed else []
         return self._message(ctx, clean_text(inbound.text))
 
     def _command(self, ctx: Context, text: str) -> list[Reply]:

@@ -18,6 +18,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.adapters.slack import translate
 from bot.adapters.slack.delivery import SlackPlatform
+from bot.adapters.slack.translate import installed_team
 from bot.core.messages import Inbound
 from bot.core.replies import FormErrors, Notice, OpenForm, Tone
 from bot.render.slack import (
@@ -34,6 +35,9 @@ from bot.service.outbox import CannotSend, TryLater
 
 log = logging.getLogger(__name__)
 
+ANSWERS = {None, "file_share", "thread_broadcast", "message_changed"}  # message subtypes read
+GROUP_DM = ("In een groepsgesprek kan ik niet meedoen: daar kan ik niet lezen of schrijven. "
+            "Gebruik `/leidraad` in een kanaal van je team, of in je eigen gesprek met mij.")
 FAILED = Notice("Er ging iets mis; dit is niet verwerkt en er is niets opgeslagen. Probeer het nog "
                 "eens.", Tone.ERROR)
 
@@ -45,38 +49,45 @@ class Listeners:
         self.platform = platform
         self.forms = forms
 
-    def slash_command(self, ack: Ack, command: dict) -> None:
-        self._command(translate.slash_command(command), ack)
+    def slash_command(self, ack: Ack, command: dict, context: BoltContext) -> None:
+        if translate.in_group_dm(command):
+            ack(text=GROUP_DM)  # the bot cannot read or write in a group DM
+            return
+        self._command(translate.slash_command(command, installed_team(context)), ack)
 
-    def stand_button(self, ack: Ack, body: dict, action: dict) -> None:
-        self._command(translate.stand_button(body, action), ack)
+    def stand_button(self, ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+        self._command(translate.stand_button(body, action, installed_team(context)), ack)
 
-    def app_mention(self, event: dict, context: BoltContext, body: dict) -> None:
+    def app_mention(self, event: dict, context: BoltContext) -> None:
         if event.get("thread_ts"):
             return  # inside a thread the message listener answers, as for any thread reply
-        self.inbox.accept(translate.mention(body, event, context.bot_user_id))
+        self.inbox.accept(translate.mention(event, installed_team(context), context.bot_user_id))
 
-    def message(self, event: dict, context: BoltContext, body: dict) -> None:
-        if event.get("subtype") or event.get("bot_id"):
-            return  # edits, joins, and other bots' messages are not answers
-        inbound = translate.message(body, event, context.bot_user_id)
+    def message(self, event: dict, context: BoltContext) -> None:
+        """A message, also with files or sent to the channel too, or an edit; other subtypes
+        (joins, deletions, topics) and bots' messages are not for the bot."""
+        subtype = event.get("subtype")
+        if event.get("bot_id") or subtype not in ANSWERS:
+            return
+        read = translate.edit if subtype == "message_changed" else translate.message
+        inbound = read(event, installed_team(context), context.bot_user_id)
         if inbound is not None and self.service.listens(inbound):
             self.inbox.accept(inbound)
 
-    def button(self, ack: Ack, body: dict, action: dict) -> None:
-        self.inbox.accept(translate.button(body, action))
+    def button(self, ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+        self.inbox.accept(translate.button(body, action, installed_team(context)))
         ack()
 
-    def home_continue(self, ack: Ack, body: dict, action: dict) -> None:
-        self.inbox.accept(translate.home_continue(body, action))
+    def home_continue(self, ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+        self.inbox.accept(translate.home_continue(body, action, installed_team(context)))
         ack()
 
-    def home_opened(self, event: dict, body: dict) -> None:
+    def home_opened(self, event: dict, context: BoltContext) -> None:
         if event.get("tab") == "home":
-            self.inbox.accept(translate.home_opened(body, event))
+            self.inbox.accept(translate.home_opened(event, installed_team(context)))
 
-    def form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
-        inbound = translate.form_submitted(body, view)
+    def form_submitted(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+        inbound = translate.form_submitted(body, view, installed_team(context))
         errors = next((r for r in self.service.form_errors(inbound) if isinstance(r, FormErrors)), None)
         if errors:  # Slack shows them in the form; nothing is stored
             ack(**form_errors(errors))

@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -86,10 +87,21 @@ _SPECIAL = re.compile(r"<([@#!]?)([^|>\s]+)(?:\|([^>]*))?>")  # <@U1>, <#C1|naam
 
 
 # --- payloads -----------------------------------------------------------------------------------
+#
+# ``team`` is the workspace the app is installed in (``installed_team``), never the team id in the
+# payload: in a shared channel (Slack Connect) that is the other organisation's.
 
-def slash_command(command: dict) -> Inbound:
+def installed_team(context: BoltContext) -> str:
+    """The installation's workspace (Enterprise Grid: its organisation), as Bolt knows it from the
+    bot token, whichever organisation the person who wrote is from."""
+    auth = context.authorize_result
+    return ((auth and (auth.team_id or auth.enterprise_id)) or context.team_id
+            or context.enterprise_id or "")
+
+
+def slash_command(command: dict, team: str) -> Inbound:
     """``/leidraad …``: a command, never an answer. Its answer goes to the response URL."""
-    team, channel = command["team_id"], command["channel_id"]
+    channel = command["channel_id"]
     place = (direct_place(team, channel) if command.get("channel_name") == "directmessage"
              else place_of_channel(team, channel))
     text, mentions = with_mentions(team, command.get("text", ""))
@@ -100,9 +112,14 @@ def slash_command(command: dict) -> Inbound:
                           "trigger_id": trigger})
 
 
-def mention(body: dict, event: dict, bot: str | None) -> Inbound:
+def in_group_dm(command: dict) -> bool:
+    """A slash command typed in a group direct message (the bot cannot take part there)."""
+    return command.get("channel_name", "").startswith("mpdm-")
+
+
+def mention(event: dict, team: str, bot: str | None) -> Inbound:
     """``@Leidraadbot start`` at the top of a channel: a command, answered in a thread under it."""
-    team, channel = body["team_id"], event["channel"]
+    channel = event["channel"]
     text, mentions = with_mentions(team, event.get("text", ""), bot)
     return Inbound(person(team, event["user"]), channel_place(team, channel), command=text,
                    mentions=mentions, delivery_id=delivery_id(team, channel, event["ts"]),
@@ -110,59 +127,91 @@ def mention(body: dict, event: dict, bot: str | None) -> Inbound:
                    route={"channel": channel, "thread_ts": event["ts"]})
 
 
-def message(body: dict, event: dict, bot: str | None) -> Inbound | None:
-    """A message in a direct message or a thread; None at the top of a channel (there only
-    mentions and commands are for the bot)."""
-    team, channel = body["team_id"], event["channel"]
+def _conversation(event: dict, message: dict, team: str) -> Place | None:
+    """Where a message was written: a direct message or a thread; None at the top of a channel
+    (there only mentions and commands are for the bot)."""
     if event.get("channel_type") == "im":
-        place = direct_place(team, channel)
-    elif event.get("thread_ts"):
-        place = thread_place(team, channel, event["thread_ts"])
-    else:
+        return direct_place(team, event["channel"])
+    if message.get("thread_ts"):
+        return thread_place(team, event["channel"], message["thread_ts"])
+    return None
+
+
+def message(event: dict, team: str, bot: str | None) -> Inbound | None:
+    """A message in a direct message or a thread, also one with files (``file_share``: the files
+    are not kept) or one also sent to the channel (``thread_broadcast``)."""
+    place = _conversation(event, event, team)
+    if place is None:
         return None
-    raw = event.get("text", "")
+    channel, raw = event["channel"], event.get("text", "")
     text, mentions = with_mentions(team, raw, bot)
     return Inbound(person(team, event["user"]), place, text=text, mentions=mentions,
-                   addressed=bool(bot) and f"<@{bot}" in raw,
+                   addressed=bool(bot) and f"<@{bot}" in raw, files=len(event.get("files") or ()),
                    delivery_id=delivery_id(team, channel, event["ts"]),
                    sent_at=timestamp_key(event["ts"]),
                    route={"channel": channel, "thread_ts": event.get("thread_ts")})
 
 
-def button(body: dict, action: dict) -> Inbound:
+def edit(event: dict, team: str, bot: str | None) -> Inbound | None:
+    """A message whose text was changed (``message_changed``): the new text, for the message it
+    was. None when only something else changed (a link preview, a thread's reply count)."""
+    new, old = event.get("message") or {}, event.get("previous_message") or {}
+    place = _conversation(event, new, team)
+    if place is None or new.get("bot_id") or not new.get("user") or new.get("text") == old.get("text"):
+        return None
+    channel = event["channel"]
+    text, mentions = with_mentions(team, new.get("text", ""), bot)
+    original = delivery_id(team, channel, new["ts"])
+    return Inbound(person(team, new["user"]), place, text=text, mentions=mentions, edits=original,
+                   delivery_id=f"{original}:bewerkt:{event['ts']}",
+                   sent_at=timestamp_key(event["ts"]),
+                   route={"channel": channel, "thread_ts": new.get("thread_ts")})
+
+
+def _clicked_in(body: dict, team: str) -> tuple[Place, dict]:
+    """Where a button was clicked, and how to answer there. A message the bot posted tells its
+    thread; an ephemeral one (no ``message``) only its container, and it is answered the same way,
+    to the one who clicked."""
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
+    thread_ts = (body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+    route = {"channel": channel, "thread_ts": thread_ts}
+    if thread_ts:
+        return thread_place(team, channel, thread_ts), route
+    if container.get("is_ephemeral"):
+        route["response_url"] = body.get("response_url")
+    return place_of_channel(team, channel), route
+
+
+def button(body: dict, action: dict, team: str) -> Inbound:
     """A button on a question: the word it stands for, for the question it was shown with."""
-    team, channel = body["team"]["id"], body["channel"]["id"]
     value = json.loads(action["value"])
-    thread_ts = body.get("message", {}).get("thread_ts")
-    place = thread_place(team, channel, thread_ts) if thread_ts else direct_place(team, channel)
+    place, route = _clicked_in(body, team)
     return Inbound(person(team, body["user"]["id"]), place, text=value["cmd"], expects=value["q"],
-                   delivery_id=delivery_id(team, channel, action["action_ts"]),
-                   sent_at=timestamp_key(action["action_ts"]),
-                   route={"channel": channel, "thread_ts": thread_ts})
+                   delivery_id=delivery_id(team, route["channel"], action["action_ts"]),
+                   sent_at=timestamp_key(action["action_ts"]), route=route)
 
 
-def stand_button(body: dict, action: dict) -> Inbound:
+def stand_button(body: dict, action: dict, team: str) -> Inbound:
     """*Stand van zaken bijwerken* on a listed ontwikkelpunt (``3``, or ``3|Utrecht`` from a
     reminder): the form to update it."""
-    team, channel = body["team"]["id"], body["channel"]["id"]
     nummer, _, gemeente = action["value"].partition("|")
-    return Inbound(person(team, body["user"]["id"]), place_of_channel(team, channel), gemeente or None,
+    place, route = _clicked_in(body, team)
+    return Inbound(person(team, body["user"]["id"]), place, gemeente or None,
                    command=f"bijwerken {nummer}", forms=True,
-                   route={"channel": channel, "response_url": body.get("response_url"),
-                          "trigger_id": body.get("trigger_id")})
+                   route=route | {"response_url": body.get("response_url"),
+                                  "trigger_id": body.get("trigger_id")})
 
 
-def home_opened(body: dict, event: dict) -> Inbound:
+def home_opened(event: dict, team: str) -> Inbound:
     """The App Home tab was opened: the user's overview."""
-    team = body["team_id"]
     return Inbound(person(team, event["user"]), direct_place(team, event.get("channel", "")),
                    home=True, route={"user": event["user"], "channel": event.get("channel")})
 
 
-def home_continue(body: dict, action: dict) -> Inbound:
+def home_continue(body: dict, action: dict, team: str) -> Inbound:
     """*Verder met het gesprek* in the App Home: the gesprek in the user's direct message, at the
     first question the gemeente has not answered."""
-    team = body["team"]["id"]
     value = json.loads(action["value"])
     return Inbound(person(team, body["user"]["id"]), direct_place(team, value["channel"]),
                    value["gemeente"], start=Start(first_open=True),
@@ -170,9 +219,8 @@ def home_continue(body: dict, action: dict) -> Inbound:
                    sent_at=timestamp_key(action["action_ts"]), route={"channel": value["channel"]})
 
 
-def form_submitted(body: dict, view: dict) -> Inbound:
+def form_submitted(body: dict, view: dict, team: str) -> Inbound:
     """A submitted ontwikkelpunt modal."""
-    team = body["team"]["id"]
     meta = json.loads(view["private_metadata"])
     values, picked = form_values(view["state"]["values"])
     mentions = (person(team, picked),) if picked else ()
