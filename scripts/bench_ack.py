@@ -32,7 +32,14 @@ from bot.adapters.slack.translate import channel_place
 from bot.core.messages import Inbound, User
 from bot.service import Service
 from store import Store
-from tests.slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, SlackUser, signed_headers
+from tests.slack_doubles import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    FakeSlackApi,
+    SlackUser,
+    signed_headers,
+    trigger_id,
+)
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -54,7 +61,7 @@ def slash_request(n: int, api: FakeSlackApi) -> tuple[str, dict]:
         "token": "x", "team_id": "T1", "team_domain": "gemeente", "channel_id": "C1",
         "channel_name": "veiligheid", "user_id": f"U{n}", "user_name": f"u{n}",
         "command": "/leidraad", "text": "voortgang", "api_app_id": "A1",
-        "response_url": api.response_url, "trigger_id": "13345224609.738474920.8088930838d88f008e0"})
+        "response_url": api.response_url, "trigger_id": trigger_id()})  # new each time, as Slack's
     return body, signed_headers(body)
 
 

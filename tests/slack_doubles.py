@@ -22,6 +22,9 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import websockets.exceptions
+import websockets.sync.server
+
 from tests import block_kit
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -109,6 +112,7 @@ class FakeSlackApi:
         self.foreign: set[str] = set()  # direct messages between people, not with the bot
         self.refusals: list[tuple[str, str, list[str]]] = []  # (method, error, details)
         self.expected: set[str] = set()  # errors a test provokes on purpose
+        self.socket_url = ""  # where apps.connections.open sends Socket Mode (FakeSocketMode)
         self.calls: list[Call] = []
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
         self.failing: dict[str, str] = {}  # method -> Slack error to answer with
@@ -237,6 +241,8 @@ class FakeSlackApi:
         elif method == "chat.postMessage":
             body |= {"channel": params.get("channel"), "ts": next_ts()}
             params["ts"] = body["ts"]  # recorded as the message Slack now holds
+        elif method == "apps.connections.open":
+            body["url"] = self.socket_url
         elif method == "conversations.join":
             warning = params["channel"] in self.joined
             self.joined.add(params["channel"])
@@ -313,6 +319,73 @@ class FakeSlackApi:
     def clear(self) -> None:
         with self._changed:
             self.calls.clear()
+
+
+class FakeSocketMode:
+    """Slack's side of Socket Mode on 127.0.0.1: the app connects (the URL comes from
+    ``apps.connections.open`` on ``api``), gets ``hello``, then the envelopes ``send`` puts on the
+    socket; each acknowledgement (``{"envelope_id": …}``) is recorded with the time it came."""
+
+    def __init__(self, api: FakeSlackApi):
+        self.api = api
+        self.acks: dict[str, float] = {}  # envelope id -> perf_counter() of its ack
+        self._sent: dict[str, float] = {}
+        self._changed = threading.Condition()
+        self._socket = None
+        self._connected = threading.Event()
+        self.server = websockets.sync.server.serve(self._serve, "127.0.0.1", 0)
+        api.socket_url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/link"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeSocketMode:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+
+    def _serve(self, socket) -> None:
+        socket.send(json.dumps({"type": "hello", "num_connections": 1,
+                                "debug_info": {"host": "applink-1", "approximate_connection_time": 18060},
+                                "connection_info": {"app_id": "A1"}}))
+        self._socket = socket
+        self._connected.set()
+        try:
+            for message in socket:
+                envelope_id = json.loads(message).get("envelope_id")
+                with self._changed:
+                    self.acks[envelope_id] = time.perf_counter()
+                    self._changed.notify_all()
+        except websockets.exceptions.ConnectionClosed:
+            pass  # the app went away, as apps do
+
+    def wait_connected(self, timeout: float = 15) -> None:
+        if not self._connected.wait(timeout):
+            raise AssertionError("the app did not connect")
+
+    def send(self, kind: str, payload: dict, retry: int = 0) -> str:
+        """Put one envelope on the socket (``events_api``, ``slash_commands``, ``interactive``)."""
+        envelope_id = secrets.token_hex(16)
+        envelope = {"envelope_id": envelope_id, "payload": payload, "type": kind,
+                    "accepts_response_payload": kind != "events_api"}
+        if kind == "events_api":
+            envelope |= {"retry_attempt": retry, "retry_reason": "timeout" if retry else ""}
+        self._sent[envelope_id] = time.perf_counter()
+        self._socket.send(json.dumps(envelope))
+        return envelope_id
+
+    def ack_seconds(self, envelope_id: str) -> float:
+        return self.acks[envelope_id] - self._sent[envelope_id]
+
+    def wait_acks(self, envelope_ids, timeout: float = 30) -> None:
+        """Block until every envelope in ``envelope_ids`` is acknowledged."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while missing := [e for e in envelope_ids if e not in self.acks]:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"{len(missing)} envelopes not acknowledged")
+                self._changed.wait(remaining)
 
 
 def signed_headers(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None,

@@ -106,10 +106,17 @@ def worker_inbox(service: Service, settings: SlackSettings) -> Inbox:
     return Inbox(service, SlackPlatform(web_client(settings), service.plan.content))
 
 
-def run_socket_mode(bot: SlackBot, settings: SlackSettings) -> None:
-    """Connect out to Slack (no public URL needed) and take in events until stopped."""
+def socket_mode(bot: SlackBot, settings: SlackSettings) -> SocketModeHandler:
+    """The connection out to Slack (no public URL needed). Its listeners only commit to the
+    inbox, so slack_sdk's 10 threads acknowledge 50 envelopes at once within a fraction of a second
+    (scripts/bench_socket.py)."""
     bot.inbox.open()
-    SocketModeHandler(bot.app, settings.app_token).start()
+    return SocketModeHandler(bot.app, settings.app_token)
+
+
+def run_socket_mode(bot: SlackBot, settings: SlackSettings) -> None:
+    """Take in events over Socket Mode until stopped."""
+    socket_mode(bot, settings).start()
 
 
 class _Verified(SlackRequestHandler):
