@@ -1,9 +1,12 @@
 """Slack's side of the inbox and outbox: names before a message is handled, and the replies as
 Web API calls after.
 
-Where a reply goes: a command's answer is for the one who asked (its response URL), except a
-summary or regiobeeld, which is posted in the channel for all to read; a message's replies go to
-its thread or direct message; a new gesprek gets a thread of its own first.
+Where a reply goes: a command's answer in a channel is for the one who asked (its response URL),
+except a summary or regiobeeld, which is posted in the channel for all to read; in a direct
+message it is posted there, so the gesprek stays after a reload; a message's replies go to its
+thread or direct message; a new gesprek gets a thread of its own first. A reply too long for one
+Slack message goes as several. Where the bot cannot write (a channel it was not invited to), the
+one who asked is told how to invite it.
 """
 
 from __future__ import annotations
