@@ -38,7 +38,6 @@ from tests.slack_doubles import (
     FakeSlackApi,
     SlackUser,
     signed_headers,
-    trigger_id,
 )
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -56,12 +55,9 @@ def prepare(db: Path, people: int) -> None:
     store.close()
 
 
-def slash_request(n: int, api: FakeSlackApi) -> tuple[str, dict]:
-    body = urllib.parse.urlencode({
-        "token": "x", "team_id": "T1", "team_domain": "gemeente", "channel_id": "C1",
-        "channel_name": "veiligheid", "user_id": f"U{n}", "user_name": f"u{n}",
-        "command": "/leidraad", "text": "voortgang", "api_app_id": "A1",
-        "response_url": api.response_url, "trigger_id": trigger_id()})  # new each time, as Slack's
+def slash_request(person: SlackUser) -> tuple[str, dict]:
+    """``/leidraad voortgang`` in C1, signed, with a trigger id of its own (as Slack's)."""
+    body = urllib.parse.urlencode(person.command_fields("voortgang", "C1"))
     return body, signed_headers(body)
 
 
@@ -127,7 +123,7 @@ def main() -> None:
             events = base + "/slack/events"
             enough = 2500 * args.seconds  # more different requests than wrk sends in a run
             people = [SlackUser(events, api, f"U{n}") for n in range(1, args.clients + 1)]
-            slashes = [slash_request(1 + k % args.clients, api) for k in range(enough)]
+            slashes = [slash_request(people[k % args.clients]) for k in range(enough)]
             messages = [people[k % args.clients].event_request(
                 people[k % args.clients].message_event("voortgang", f"D{1 + k % args.clients}"))
                 for k in range(enough)]

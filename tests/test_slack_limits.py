@@ -198,3 +198,16 @@ def test_a_reminder_of_many_ontwikkelpunten_fits(slack):
     outcomes = scheduler.run_once(datetime(2026, 3, 16, 8, 0, tzinfo=UTC))
     assert outcomes and all(o == "sent" for _, o in outcomes)
     assert slack.api.refusals == []
+
+
+def test_the_app_home_of_someone_in_many_gemeenten_fits(slack):
+    store = slack.store
+    store.ensure_user("slack:T1:U1", "Anna", AT)
+    with store.transaction():
+        for n in range(45):
+            gemeente = store.create_gemeente(f"gemeente-{n}", f"Gemeente {n} & <Co>", AT)
+            store.add_member(gemeente["id"], "slack:T1:U1", "lid", "slack:T1:U1", AT)
+    slack.user("U1").open_home()
+    slack.settle()
+    [home] = slack.api.named("views.publish")
+    assert len(home["view"]["blocks"]) <= 100 and "en nog 15 gemeenten" in json.dumps(home)

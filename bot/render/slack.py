@@ -67,6 +67,7 @@ STAND_BUTTON = "leidraad_punt_bijwerken"
 PUNT_FORM = "leidraad_punt_form"
 MAX_LISTED = 100  # ontwikkelpunten in a list (over messages); the export has them all
 SUMMARY_LISTED = 30  # open ontwikkelpunten in a summary; the export has them all
+HOME_LISTED = 30  # gemeenten in the App Home, which holds 100 blocks
 SECTION_LIMIT = 3000  # characters in one section's text
 QUOTE_LIMIT = 2500
 FALLBACK_LIMIT = 3900  # characters of a message's plain text (Slack advises under 4,000)
@@ -582,7 +583,7 @@ def home_view(view: HomeView, channel: str) -> dict:
         result.append(_section("Je hoort nog bij geen gemeente. Koppel het kanaal van je team met "
                                "`/leidraad koppel <gemeente>`, of vraag een beheerder om je toe te "
                                "voegen."))
-    for entry in view.entries:
+    for entry in view.entries[:HOME_LISTED]:
         progress = " · ".join(f"{escape(t.title)}: {t.answered} van {t.total}" for t in entry.parts)
         result += [
             DividerBlock(),
@@ -595,6 +596,9 @@ def home_view(view: HomeView, channel: str) -> dict:
                                                           "channel": channel})),
             ),
         ]
+    if len(view.entries) > HOME_LISTED:
+        result.append(_context(f"en nog {len(view.entries) - HOME_LISTED} gemeenten; typ "
+                               "`start <gemeente>` in een direct bericht"))
     if view.groups:
         result += [DividerBlock(), _section("*Wat je de bot in een direct bericht kunt vragen*")]
         result += _command_groups(view.groups)
