@@ -13,7 +13,7 @@ from bot.adapters.slack.reminders import SlackOutbox
 from bot.reminders.scheduler import ReminderMessages, Scheduler
 from bot.render.slack import INPUT_LIMIT
 from dialogues.content import checklist, load_ontwikkelplan
-from tests import block_kit
+from tests import block_kit, slack_doubles
 from tests.slack_doubles import trigger_id
 
 # The longest answer the bot takes, full of what Slack must escape.
@@ -107,6 +107,14 @@ def test_the_fake_refuses_long_messages_unjoined_channels_and_used_triggers(slac
             call()
     assert [r[1] for r in api.refusals] == ["msg_blocks_too_long", "not_in_channel",
                                            "invalid_trigger_id", "exchanged_trigger_id"]
+
+
+def test_the_fake_refuses_a_trigger_id_older_than_three_seconds(slack, monkeypatch):
+    monkeypatch.setattr(slack_doubles, "TRIGGER_LIFETIME", -1.0)  # every trigger is old already
+    slack.api.expect("expired_trigger_id")
+    with pytest.raises(SlackApiError):
+        slack.bot.app.client.views_open(trigger_id=trigger_id(), view=_modal(_section("x")))
+    assert slack.api.refusals[-1][1] == "expired_trigger_id"
 
 
 # --- the bot, with the most a gemeente can have ---------------------------------------------------
