@@ -201,8 +201,9 @@ def test_a_held_text_is_dropped_when_the_user_goes_on_and_a_guess_can_be_taken(c
     [listing] = chat.say("ja")  # "Bedoel je ‘ontwikkelpunten’?"
     assert type(listing).__name__ == "PuntList"
     chat.say("bijwerken")
-    replies = chat.say("Een gewoon antwoord")  # something else: the held text is let go
+    replies = chat.say("Een gewoon antwoord")  # something else: the held text is let go, and said
     assert stored(store) == [(FIRST, "Een gewoon antwoord")]
+    assert "Je vorige bericht (‘bijwerken’) heb ik niet opgeslagen" in render_one(replies[0])
     assert chat.prompt(replies).question_id == SECOND
 
 
@@ -212,8 +213,9 @@ def test_commands_inside_an_ontwikkelpunt_walk_are_not_field_values(chat, store)
     chat.say("2")  # basisfunctie
     [refused] = chat.say("wijzig 1.1")
     assert "ontwikkelpunt aan het invullen" in render_one(refused)
-    replies = chat.say("bijwerken")
-    assert isinstance(replies[0], CommandUsage) and "het veld ‘Quickscan-thema’" in render_one(replies[0])
+    dropped, usage = chat.say("bijwerken")  # the text held before is let go, and said
+    assert "(‘wijzig 1.1’) heb ik niet opgeslagen" in render_one(dropped)
+    assert isinstance(usage, CommandUsage) and "het veld ‘Quickscan-thema’" in render_one(usage)
     punt = store.punt(store.gemeente("utrecht")["id"], 1)
     assert punt["thema"] is None and punt["basisfunctie"] == 2
     assert chat.prompt(chat.say("overslaan")).question_id == "punt.ontwikkelpunt"

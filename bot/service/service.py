@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from textwrap import shorten
 
 from bot.administration.commands import AdministrationCommands
 from bot.core.access import BEHEERDER, LID, Role, may_use
@@ -316,6 +317,8 @@ class Service:
             replies = active.dialogue.answer(ctx, active.conv, held["text"], held["question"])
             active.save(ctx)
             return replies + self._after(ctx, replies)
+        ctx.said.append(Notice(f"Je vorige bericht (‘{shorten(held['text'], 60, placeholder='…')}’) "
+                               "heb ik niet opgeslagen; typ het opnieuw als het een antwoord was."))
         return None
 
     # --- for the operator (command line) ------------------------------------------------------------
