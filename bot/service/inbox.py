@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.messages import Inbound, from_json, timestamp_key, to_json
 from bot.core.replies import Notice, Tone
 from bot.service.lanes import Lanes
-from bot.service.outbox import Call, Outbox, Platform
+from bot.service.outbox import Call, Outbox, Platforms
 from bot.service.service import Service
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,15 @@ def _now() -> datetime:
 
 
 class Inbox:
-    """The inbox and outbox of one platform, with their worker threads."""
+    """The inbox and outbox of the platforms that run here, with their worker threads."""
 
-    def __init__(self, service: Service, platform: Platform, threads: int = 4, senders: int = 8):
+    def __init__(self, service: Service, platforms: Platforms, threads: int = 4, senders: int = 8):
         self.store = service.store
         self.entries = service.store.inbox
         self.service = service
-        self.platform = platform
+        self.platforms = platforms
         self.lanes = Lanes("inbox", self._drain, threads)
-        self.outbox = Outbox(self.store, platform, self, senders)
+        self.outbox = Outbox(self.store, platforms, self, senders)
         self._intake = _Intake(self)
         self._watching = threading.Event()
 
@@ -58,7 +58,7 @@ class Inbox:
         them) takes in."""
         self.store.checkpoint_in_background()
         self.entries.checkpoint_in_background()
-        self.lanes.start(self.entries.lanes())
+        self.lanes.start([lane for lane in self.entries.lanes() if self.platforms.serves(lane)])
         self.outbox.start()
         if watch:
             self._watching.set()
@@ -80,7 +80,9 @@ class Inbox:
         return self._intake.take(inbound)
 
     def wake(self, lane: str) -> None:
-        self.lanes.wake(lane)
+        """Handle a lane's messages, when they are for a platform of this process."""
+        if self.platforms.serves(lane):
+            self.lanes.wake(lane)
 
     def settle(self, timeout: float = 30) -> None:
         """Wait until every message is handled and every call made (tests, benchmarks)."""
@@ -92,7 +94,7 @@ class Inbox:
 
     def handle(self, inbound: Inbound, out: _Out) -> None:
         """Handle a message inside the caller's transaction: what it does, and its replies."""
-        self.platform.deliver(inbound, self.service.process(inbound), out)
+        self.platforms.of(inbound.place.id).deliver(inbound, self.service.process(inbound), out)
 
     def follow(self, inbound: Inbound) -> _Out:
         """Handle a message that follows from a call just made (the gesprek in the thread a call
@@ -124,7 +126,7 @@ class Inbox:
                 log.exception("message %s in lane %s cannot be read; left aside", entry_id, lane)
                 self.entries.finish(entry_id, "failed", _now().isoformat())
                 continue
-            self._handle(entry_id, self.platform.prepare(inbound))
+            self._handle(entry_id, self.platforms.of(lane).prepare(inbound))
         return None
 
     def _handle(self, entry_id: int, inbound: Inbound) -> None:
@@ -138,7 +140,7 @@ class Inbox:
             log.exception("message %s in lane %s could not be handled", entry_id, inbound.place.id)
             out, state = _Out(self, inbound), "failed"
             with self.store.transaction():
-                self.platform.deliver(inbound, [FAILED], out)
+                self.platforms.of(inbound.place.id).deliver(inbound, [FAILED], out)
                 self.store.handled(entry_id, inbound.delivery_id, _now().isoformat())
         self.entries.finish(entry_id, state, _now().isoformat())
         out.wake()

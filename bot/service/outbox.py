@@ -63,6 +63,21 @@ class Platform(Protocol):
         """Make one call; raises ``TryLater`` or ``CannotSend``."""
 
 
+class Platforms:
+    """The platforms behind one inbox and outbox, each with places of its own (``slack:…``,
+    ``teams:…``): a message, its replies and their calls go to the platform of its place."""
+
+    def __init__(self, **platforms: Platform):
+        self._by_name = platforms
+
+    def serves(self, key: str) -> bool:
+        """Whether a place or lane (``slack:T1:C1|…``) is one of these platforms'."""
+        return key.split(":", 1)[0] in self._by_name
+
+    def of(self, key: str) -> Platform:
+        return self._by_name[key.split(":", 1)[0]]
+
+
 class Follower(Protocol):
     """What handles a call's follow-up messages (the inbox), inside the outbox's transaction."""
 
@@ -78,16 +93,16 @@ def _now() -> datetime:
 
 
 class Outbox:
-    """Makes the queued calls of one platform."""
+    """Makes the queued calls, each by the platform of its lane."""
 
-    def __init__(self, store: Store, platform: Platform, inbox: Follower, threads: int = 8):
+    def __init__(self, store: Store, platforms: Platforms, inbox: Follower, threads: int = 8):
         self.store = store
-        self.platform = platform
+        self.platforms = platforms
         self.inbox = inbox
         self.lanes = Lanes("outbox", self._drain, threads)
 
     def start(self) -> None:
-        self.lanes.start(self.store.outbox_lanes())
+        self.lanes.start([lane for lane in self.store.outbox_lanes() if self.platforms.serves(lane)])
 
     def add(self, lane: str, call: Call, at: str) -> None:
         """Queue a call (inside the caller's transaction; ``lanes.wake`` after it commits)."""
@@ -101,7 +116,7 @@ class Outbox:
                 return (due - now).total_seconds()
             call = json.loads(item["payload"])
             try:
-                sent = self.platform.send(call)
+                sent = self.platforms.of(lane).send(call)
             except TryLater as failure:
                 if item["attempts"] + 1 < MAX_ATTEMPTS:
                     pause = timedelta(seconds=2 ** item["attempts"])

@@ -29,6 +29,7 @@ from bot.adapters.slack.listeners import Listeners, register
 from bot.config import ConfigError, SlackSettings
 from bot.service import Service
 from bot.service.inbox import Inbox
+from bot.service.outbox import Platforms
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
         raise ConfigError(f"Slack accepteert de app niet: {error}. Controleer SLACK_BOT_TOKEN "
                           "(en SLACK_API_URL als die gezet is).") from error
     platform = SlackPlatform(client, service.plan.content)
-    inbox = Inbox(service, platform)
+    inbox = Inbox(service, Platforms(slack=platform))
     forms = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formulier")
     register(app, Listeners(service, inbox, platform, forms))
     return SlackBot(app, inbox, forms, settings.signing_secret)
@@ -103,7 +104,7 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
 
 def worker_inbox(service: Service, settings: SlackSettings) -> Inbox:
     """The inbox of the worker process: Slack's messages handled, the replies sent."""
-    return Inbox(service, SlackPlatform(web_client(settings), service.plan.content))
+    return Inbox(service, Platforms(slack=SlackPlatform(web_client(settings), service.plan.content)))
 
 
 def socket_mode(bot: SlackBot, settings: SlackSettings) -> SocketModeHandler:
