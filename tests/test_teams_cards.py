@@ -1,0 +1,105 @@
+"""The Teams renderer: every card it makes is one Teams takes (Adaptive Card 1.5, the size
+budget), and what people typed is shown as text, never as card markup."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("microsoft_teams.cards")
+
+from bot.core.replies import FormErrors, OpenForm  # noqa: E402
+from bot.render import teams  # noqa: E402
+from dialogues.content import load_ontwikkelplan  # noqa: E402
+
+from . import adaptive_cards  # noqa: E402
+from .test_slack_limits import LONG  # noqa: E402
+
+PLAN = load_ontwikkelplan()
+MARKUP = "<at>Bram</at> **vet** [klik](https://example.org) # kop & <b>html</b>"
+
+
+def _all_cards(replies) -> list[dict]:
+    return teams.render(list(replies))
+
+
+def _checked(cards: list[dict]) -> list[dict]:
+    for card in cards:
+        assert adaptive_cards.problems(card) == [], json.dumps(card)[:500]
+    return cards
+
+
+def test_the_validator_refuses_what_teams_refuses():
+    card = teams.card([{"type": "TextBlock", "text": "x", "colour": "red"}])
+    assert any("colour" in p for p in adaptive_cards.problems(card))
+    assert adaptive_cards.problems(teams.card([{"type": "Carousel", "pages": []}]))
+    big = teams.card([{"type": "TextBlock", "text": "x" * 30_000}])
+    assert any("budget" in p for p in adaptive_cards.problems(big))
+    assert adaptive_cards.problems(teams.card([{"type": "TextBlock", "text": "x"}])) == []
+
+
+def test_every_reply_of_a_gesprek_and_the_plan_is_a_card_teams_takes(chat):
+    said = [*chat.start()]
+    for text in ("hulp", MARKUP, "overslan", "nee", "voortgang", "wijzig 1.1", "versies 1.1",
+                 "terug", "pauze", "verder", "ontwikkelpunt nieuw", "1", "1.1", MARKUP, "overslaan",
+                 "overslaan", "overslaan", "Anna", "1-3-2027", "Gestart", "ontwikkelpunten",
+                 "ontwikkelpunt 1", "samenvatting", "herinneringen", "stuurgroepen", "kopel",
+                 "deel 2", "vragen"):
+        said += chat.say(text)
+    cards = _checked(_all_cards(said))
+    assert len(cards) > 30
+    shown = json.dumps(cards, ensure_ascii=False)
+    assert "Overslaan" in shown and "Opslaan als antwoord" in shown
+
+
+def test_what_someone_typed_is_text_never_markup(chat):
+    chat.start()
+    chat.say(MARKUP)
+    replies = [chat.prompt(chat.say("wijzig 1.1")), *chat.say("versies 1.1"), *chat.say(MARKUP)]
+    holders = [e for e in _elements(teams.render(replies))
+               if any(isinstance(v, str) and MARKUP in v for v in e.values())]
+    assert len(holders) >= 2 and all(e["type"] == "TextRun" for e in holders), holders
+
+
+def _elements(node):
+    if isinstance(node, dict):
+        yield node
+        for child in node.values():
+            yield from _elements(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _elements(child)
+
+
+def test_the_longest_content_is_split_over_cards_within_the_budget(chat, store):
+    chat.start()
+    for _ in range(3):
+        chat.say("wijzig 1.1")
+        chat.say("vervangen")
+        chat.say(LONG)
+    for n in range(60):
+        chat.say("ontwikkelpunt nieuw")
+        for text in ("2", "overslaan", LONG, LONG, LONG, LONG, "Anna", "1-3-2027", LONG):
+            chat.say(text)
+    replies = [*chat.say("ontwikkelpunten"), *chat.say("samenvatting"), *chat.say("versies 1.1"),
+               *chat.say("ontwikkelpunt 1")]
+    cards = _checked(_all_cards(replies))
+    assert len(cards) > len(replies)  # some were split
+    listing = json.dumps(cards, ensure_ascii=False)
+    assert listing.count("Stand van zaken bijwerken") >= 60
+
+
+def test_the_ontwikkelpunt_dialog_new_update_and_with_errors():
+    values = (("basisfunctie", "2"), ("thema", "1"), ("ontwikkelpunt", MARKUP),
+              ("wie_id", "teams:t1:aad-1"), ("status", "open"), ("planning", "2027-03-01"))
+    for form in (OpenForm("nieuw"), OpenForm("nieuw", 4, values, "Utrecht"),
+                 OpenForm("bijwerken", 3, values, "Utrecht")):
+        [card] = _checked([teams.punt_form(form, PLAN)])
+        shown = json.dumps(card, ensure_ascii=False)
+        assert "Opslaan" in shown
+    errors = FormErrors((("planning", "Die datum bestaat niet: 31-2-2027."),))
+    card = teams.punt_form(OpenForm("nieuw"), PLAN, errors, {"planning": "2027-02-31"})
+    assert "Die datum bestaat niet" in json.dumps(_checked([card]), ensure_ascii=False)
+    people = next(e for e in card["body"] if e.get("id") == "wie")
+    assert people["choices.data"]["type"] == "Data.Query"
