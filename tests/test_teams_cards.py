@@ -9,12 +9,12 @@ import pytest
 
 pytest.importorskip("microsoft_teams.cards")
 
-from bot.core.replies import FormErrors, OpenForm  # noqa: E402
-from bot.render import teams  # noqa: E402
-from dialogues.content import load_ontwikkelplan  # noqa: E402
+from bot.core.replies import FormErrors, OpenForm
+from bot.render import teams
+from dialogues.content import load_ontwikkelplan
 
-from . import adaptive_cards  # noqa: E402
-from .test_slack_limits import LONG  # noqa: E402
+from . import adaptive_cards
+from .test_slack_limits import LONG
 
 PLAN = load_ontwikkelplan()
 MARKUP = "<at>Bram</at> **vet** [klik](https://example.org) # kop & <b>html</b>"
@@ -78,7 +78,7 @@ def test_the_longest_content_is_split_over_cards_within_the_budget(chat, store):
         chat.say("wijzig 1.1")
         chat.say("vervangen")
         chat.say(LONG)
-    for n in range(60):
+    for _ in range(60):
         chat.say("ontwikkelpunt nieuw")
         for text in ("2", "overslaan", LONG, LONG, LONG, LONG, "Anna", "1-3-2027", LONG):
             chat.say(text)
