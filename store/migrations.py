@@ -240,3 +240,12 @@ def m007_answer_sources(db: Database) -> None:
     # answer's next version. Null for answers from before, and from the console.
     db["answers"].add_column("source", str)
     db["answers"].create_index(["source"])
+
+
+@migrations()
+def m008_addresses(db: Database) -> None:
+    # How to reach a place or a person later, without a message to answer (reminders, summaries):
+    # the platform's own reference, as JSON, by the place or user id it reaches. Teams: the
+    # service URL, conversation and tenant, stored at install and on every message.
+    db["addresses"].create({"key": str, "reference": str, "updated_at": str}, pk="key",
+                           not_null={"reference", "updated_at"})

@@ -329,6 +329,20 @@ class Store(SqliteFile):
         )
         return {row["ontwikkelpunt_id"]: row for row in rows}
 
+    # --- addresses ------------------------------------------------------------------------------
+
+    def remember_address(self, key: str, reference: dict, at: str) -> None:
+        """How to reach the place or person ``key`` later (the newest reference wins)."""
+        self.db.execute(
+            "INSERT INTO addresses (key, reference, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) "
+            "DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at",
+            [key, json.dumps(reference, sort_keys=True), at])
+
+    def address(self, key: str) -> dict | None:
+        """The reference to reach ``key`` by, or None when there is none."""
+        row = self.db.execute("SELECT reference FROM addresses WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else None
+
     # --- stuurgroepen and reminders -----------------------------------------------------------
 
     def gemeenten(self) -> list[dict]:
