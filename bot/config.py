@@ -69,3 +69,41 @@ def slack_from_env(env: Mapping[str, str], http: bool, sending_only: bool = Fals
     if api_url and not api_url.endswith("/"):
         api_url += "/"
     return SlackSettings(bot_token, signing_secret, app_token, api_url)
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The bot's registration (``CLIENT_ID``, ``CLIENT_SECRET``, ``TENANT_ID``, the Teams SDK's
+    names); ``local`` (``LEIDRAAD_TEAMS_LOKAAL=1``) is for trying it on this machine only: no
+    authentication, and no credentials to send with. ``openid_url`` points the token check at
+    other keys than Microsoft's (tests)."""
+
+    client_id: str
+    client_secret: str
+    tenant_id: str
+    local: bool = False
+    openid_url: str | None = None
+
+
+def teams_from_env(env: Mapping[str, str]) -> TeamsSettings:
+    """Teams settings; every problem in one error."""
+    local = env.get("LEIDRAAD_TEAMS_LOKAAL", "").strip() in ("1", "ja", "true")
+    settings = TeamsSettings(env.get("CLIENT_ID", "").strip(), env.get("CLIENT_SECRET", "").strip(),
+                             env.get("TENANT_ID", "").strip(), local)
+    if local:
+        return settings
+    problems = [f"{name} ontbreekt ({what})" for name, value, what in (
+        ("CLIENT_ID", settings.client_id, "de Microsoft App ID van de bot"),
+        ("CLIENT_SECRET", settings.client_secret, "een clientgeheim van die app"),
+        ("TENANT_ID", settings.tenant_id, "de tenant van de gemeente: de bot is single-tenant"),
+    ) if not value]
+    if problems:
+        raise ConfigError("De Teams-instellingen kloppen niet:\n- " + "\n- ".join(problems)
+                          + "\nOf zet LEIDRAAD_TEAMS_LOKAAL=1 om lokaal te proberen, zonder Teams.")
+    return settings
+
+
+def teams_configured(env: Mapping[str, str]) -> bool:
+    """Whether Teams is set up here (credentials, or the local trial)."""
+    return bool(env.get("CLIENT_ID", "").strip()) or env.get("LEIDRAAD_TEAMS_LOKAAL", "").strip() in (
+        "1", "ja", "true")

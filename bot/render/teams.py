@@ -65,7 +65,8 @@ FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of 
 _COLORS = {Tone.INFO: None, Tone.SUCCESS: "Good", Tone.WARNING: "Warning", Tone.ERROR: "Attention"}
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
 
-ACTED_ON = StartThread | ChannelBound | FormErrors | ExportFile | HomeView  # the adapter's, not cards
+ACTED_ON = StartThread | ChannelBound | FormErrors | ExportFile  # the adapter's, not cards
+HOME_LISTED = 30
 
 
 # --- text -----------------------------------------------------------------------------------------
@@ -119,6 +120,13 @@ def card(elements: list[dict]) -> dict:
     """An Adaptive Card of these elements, as wide as the chat."""
     return AdaptiveCard(version="1.5", body=elements,
                         msteams=TeamsCardProperties(width="full")).model_dump(exclude_none=True)
+
+
+def summary(reply: Reply) -> str:
+    """What a notification of the reply says: its first line."""
+    if isinstance(reply, HomeView):
+        return "Welkom bij Leidraadbot"
+    return plain.render_one(reply).split("\n", 1)[0][:250]
 
 
 def render(replies: list[Reply]) -> list[dict]:
@@ -393,6 +401,30 @@ def _(reply: Reminder) -> list[CardElement]:
                                 separator=True))
     if len(reply.items) > MAX_LISTED:
         result.append(subtle(f"en {len(reply.items) - MAX_LISTED} meer: ‘ontwikkelpunten’"))
+    return result
+
+
+@body.register
+def _(reply: HomeView) -> list[CardElement]:
+    """The welcome when the bot is added, and someone's overview: what the bot does, how to begin,
+    how far each of their gemeenten is."""
+    result: list[CardElement] = [
+        heading("Welkom bij Leidraadbot"),
+        line("Ik help je gemeente met de Leidraad Werken aan Veiligheid: we lopen samen de "
+             "gespreksvragen van de Checklist sturing door (Deel I en Deel II), ik bewaar de "
+             "antwoorden per gemeente, houd de ontwikkelpunten van het ontwikkelplan bij en maak "
+             "samenvattingen voor de stuurgroep."),
+        line("Zo begin je", weight="Bolder"),
+        line("1. In het kanaal van je team: typ ‘@Leidraadbot koppel <gemeente>’. Wie koppelt, "
+             "wordt beheerder van de gemeente."),
+        line("2. Typ daar ‘@Leidraadbot start’. Het gesprek loopt in de reacties op mijn bericht; "
+             "iedereen in het kanaal kan meedoen."),
+        line("3. In een persoonlijke chat met mij typ je gewoon: ‘start’, ‘voortgang’, ‘hulp’."),
+    ]
+    for entry in reply.entries[:HOME_LISTED]:
+        progress = " · ".join(f"{t.title}: {t.answered} van {t.total}" for t in entry.parts)
+        result.append(RichTextBlock(inlines=[run(f"Gemeente {entry.gemeente} ", weight="Bolder"),
+                                             run(f"({entry.role}) {progress} vragen beantwoord")]))
     return result
 
 

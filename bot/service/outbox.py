@@ -26,7 +26,12 @@ Call = dict[str, Any]  # the adapter's own description of one call; "asked" mark
 
 
 class TryLater(Exception):
-    """The call failed in a way that may pass (the platform is busy or unreachable)."""
+    """The call failed in a way that may pass (the platform is busy or unreachable); ``after``
+    is how many seconds the platform asked to wait (``Retry-After``), when it said."""
+
+    def __init__(self, reason: str, after: float | None = None):
+        super().__init__(reason)
+        self.after = after
 
 
 class CannotSend(Exception):
@@ -119,7 +124,7 @@ class Outbox:
                 sent = self.platforms.of(lane).send(call)
             except TryLater as failure:
                 if item["attempts"] + 1 < MAX_ATTEMPTS:
-                    pause = timedelta(seconds=2 ** item["attempts"])
+                    pause = timedelta(seconds=max(2 ** item["attempts"], failure.after or 0))
                     log.warning("%s failed (%s); trying again in %s", call.get("method"), failure, pause)
                     with self.store.transaction():
                         self.store.outbox_later(item["id"], (now + pause).isoformat(), now.isoformat(),

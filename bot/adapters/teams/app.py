@@ -1,0 +1,194 @@
+"""The Teams bot: the Teams SDK's app behind ``/api/messages``, committing what Teams sends to the
+inbox; the inbox's workers answer through the Bot Connector.
+
+The SDK checks every request's token (Bot Framework's keys, audience, issuer and ``serviceUrl``)
+before any handler runs; a request without a valid one gets 401. Its handlers only translate and
+commit (on a thread, so the event loop never waits for a commit), except the two that Teams needs
+an answer from at once: opening the ontwikkelpunt dialog, and its validation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+
+from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
+from microsoft_teams.apps import ActivityContext, App
+
+from bot.adapters.teams import translate
+from bot.adapters.teams.connector import Connector
+from bot.adapters.teams.delivery import CARD, TeamsPlatform
+from bot.config import TeamsSettings
+from bot.core.replies import FormErrors, OpenForm
+from bot.render import text as plain
+from bot.render.teams import punt_form
+from bot.service import Service
+from bot.service.inbox import Inbox
+from bot.service.outbox import Platforms
+
+log = logging.getLogger(__name__)
+
+ENDPOINT = "/api/messages"
+
+
+def sdk_app(settings: TeamsSettings, routes: _Routes | None = None) -> App:
+    """The SDK's app with these credentials; locally, without them and without authentication."""
+    options: dict = {"http_server_adapter": routes or _Routes(), "messaging_endpoint": ENDPOINT}
+    if settings.local:
+        options["dangerously_allow_unauthenticated_requests"] = True
+    else:
+        options |= {"client_id": settings.client_id, "client_secret": settings.client_secret,
+                    "tenant_id": settings.tenant_id or None}
+    if settings.openid_url:
+        options["cloud"] = with_overrides(PUBLIC, openid_metadata_url=settings.openid_url)
+    return App(**options)
+
+
+class _Routes:
+    """Where the SDK registers its endpoint: we serve it ourselves, on the one server."""
+
+    def __init__(self) -> None:
+        self.handler = None
+
+    def register_route(self, method, path, handler) -> None:
+        self.handler = handler
+
+    def serve_static(self, path, directory) -> None:
+        """No static files: the bot serves only its endpoint."""
+
+    async def start(self, port) -> None:
+        raise NotImplementedError("the bot's own server serves the endpoint")
+
+    async def stop(self) -> None:
+        """Nothing to stop: the bot's own server stops."""
+
+
+@dataclass
+class TeamsBot:
+    app: App
+    routes: _Routes
+    inbox: Inbox
+    service: Service
+    platform: TeamsPlatform | None
+
+    def start(self) -> None:
+        """Handle the inbox in this process too (tests): ``leidraadbot teams`` leaves that to its
+        worker process."""
+        self.inbox.start()
+
+    def stop(self) -> None:
+        self.inbox.stop()
+
+    def settle(self, timeout: float = 30) -> None:
+        self.inbox.settle(timeout)
+
+    async def asgi(self, scope: dict, receive, send) -> None:
+        """``POST /api/messages``: the SDK checks the token and runs the handlers."""
+        if self.routes.handler is None:
+            await self.app.initialize()
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            activity = json.loads(body)
+        except ValueError:
+            activity = None
+        if scope.get("method") != "POST" or not isinstance(activity, dict):
+            status, answer = 400, {"error": "een activity als JSON verwacht"}
+        else:
+            result = await self.routes.handler({"body": activity, "headers": headers})
+            status, answer = result["status"], result["body"]
+        raw = b"" if answer is None else json.dumps(answer).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json")] if raw else []})
+        await send({"type": "http.response.body", "body": raw})
+
+
+def build(service: Service, settings: TeamsSettings, sending: bool = True) -> TeamsBot:
+    """The bot for ``service``; ``sending`` also makes the platform that answers (the worker's,
+    or this process's in tests)."""
+    routes = _Routes()
+    app = sdk_app(settings, routes)
+    platform = worker_platform(service, settings) if sending else None
+    inbox = Inbox(service, Platforms(teams=platform) if platform else Platforms())
+    bot = TeamsBot(app, routes, inbox, service, platform)
+    _register(app, bot, service)
+    return bot
+
+
+def worker_platform(service: Service, settings: TeamsSettings) -> TeamsPlatform:
+    return TeamsPlatform(Connector(sdk_app(settings)), service.store, service.plan.content)
+
+
+def worker_inbox(service: Service, settings: TeamsSettings) -> Inbox:
+    return Inbox(service, Platforms(teams=worker_platform(service, settings)))
+
+
+def _raw(ctx: ActivityContext) -> dict:
+    return ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def _register(app: App, bot: TeamsBot, service: Service) -> None:
+    plan = service.plan.content
+
+    async def accept(inbound) -> None:
+        if service.listens(inbound):
+            await asyncio.to_thread(bot.inbox.accept, inbound)
+
+    @app.on_message
+    async def message(ctx: ActivityContext) -> None:
+        await accept(translate.message(_raw(ctx)))
+
+    @app.on_conversation_update
+    async def conversation_update(ctx: ActivityContext) -> None:
+        activity = _raw(ctx)
+        added = [m.get("id") for m in activity.get("membersAdded") or ()]
+        if activity.get("recipient", {}).get("id") in added:  # the bot was installed here
+            await accept(translate.installed(activity))
+
+    @app.on_installation_update
+    async def installation_update(ctx: ActivityContext) -> None:
+        """Installed in a team or chat: the welcome comes with the conversation update."""
+
+    @app.on_dialog_open
+    async def dialog_open(ctx: ActivityContext):
+        inbound = translate.form_opened(_raw(ctx))
+        replies = await asyncio.to_thread(service.handle, inbound)
+        form = next((r for r in replies if isinstance(r, OpenForm)), None)
+        if form is None:
+            return {"task": {"type": "message", "value": plain.render(replies)[:1000]}}
+        return _dialog(form, punt_form(form, plan))
+
+    @app.on_dialog_submit
+    async def dialog_submit(ctx: ActivityContext):
+        inbound = translate.form_submitted(_raw(ctx))
+        problems = await asyncio.to_thread(service.form_errors, inbound)
+        errors = next((r for r in problems if isinstance(r, FormErrors)), None)
+        form = inbound.form
+        if errors:  # shown in the dialog again, with what was typed; nothing is stored
+            again = OpenForm(form.kind, form.nummer, gemeente=inbound.gemeente or "")
+            return _dialog(again, punt_form(again, plan, errors, dict(form.values)))
+        if problems:
+            return {"task": {"type": "message", "value": plain.render(problems)[:1000]}}
+        await asyncio.to_thread(bot.inbox.accept, inbound)
+        return {"task": {"type": "message", "value": "Opgeslagen. De bevestiging staat in het gesprek."}}
+
+    @app.on_file_consent
+    async def file_consent(ctx: ActivityContext) -> None:
+        inbound = translate.file_answered(_raw(ctx))
+        if inbound is not None:
+            await asyncio.to_thread(bot.inbox.accept, inbound)
+
+
+def _dialog(form: OpenForm, card: dict) -> dict:
+    title = (f"Bijwerken #{form.nummer}" if form.kind == "bijwerken" else
+             f"Ontwikkelpunt #{form.nummer}" if form.nummer else "Nieuw ontwikkelpunt")
+    return {"task": {"type": "continue", "value": {
+        "title": title, "width": "medium", "height": "large",
+        "card": {"contentType": CARD, "content": card}}}}

@@ -1,0 +1,177 @@
+"""Teams activities in the service's terms: places, people, mentions, timestamps and delivery ids.
+
+Activities arrive as the JSON Teams sends (camelCase). Everything here is pure.
+
+- A personal chat is a direct message (``teams:<tenant>:<conversation id>``).
+- A team channel is a channel (``teams:<tenant>:<channel id>``); a reply chain under a post is a
+  thread of it (``…:<id of the post>``), like Slack's threads.
+- A group chat has no reply chains: the whole chat is one thread of itself.
+- People are ``teams:<tenant>:<Entra object id>``, the id the people picker and Graph use; a
+  mention names someone by their Teams id (``29:…``) until the platform has looked them up.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.core.messages import FormInput, Inbound, Place, PlaceKind, User, timestamp_key
+from bot.render.teams import FORM
+
+GROUP_CHAT = "chat"  # the thread that a whole group chat is
+
+
+def tenant_of(activity: dict) -> str:
+    return ((activity.get("conversation") or {}).get("tenantId")
+            or ((activity.get("channelData") or {}).get("tenant") or {}).get("id") or "")
+
+
+def person(activity: dict) -> User:
+    """Who sent the activity, by their Entra object id (their Teams id when Teams gave none)."""
+    sender = activity.get("from") or {}
+    return User(f"teams:{tenant_of(activity)}:{sender.get('aadObjectId') or sender.get('id', '')}",
+                sender.get("name") or "iemand")
+
+
+def channel_key(activity: dict) -> str:
+    """The channel (or chat) an activity belongs to, as a place id."""
+    data = activity.get("channelData") or {}
+    conversation = (activity.get("conversation") or {}).get("id", "")
+    base = (data.get("channel") or {}).get("id") or conversation.split(";", 1)[0]
+    return f"teams:{tenant_of(activity)}:{base}"
+
+
+def place_of(activity: dict) -> Place:
+    conversation = activity.get("conversation") or {}
+    kind = conversation.get("conversationType", "personal")
+    if kind == "personal":
+        return Place(PlaceKind.DIRECT, f"teams:{tenant_of(activity)}:{conversation.get('id', '')}")
+    key = channel_key(activity)
+    if kind == "groupChat":
+        return Place(PlaceKind.THREAD, f"{key}:{GROUP_CHAT}", channel=key)
+    root = _post(conversation.get("id", ""))
+    if root and root != activity.get("id"):
+        return Place(PlaceKind.THREAD, f"{key}:{root}", channel=key)
+    return Place(PlaceKind.CHANNEL, key, channel=key)
+
+
+def _post(conversation_id: str) -> str | None:
+    """The post a channel conversation id points into (``19:…@thread.tacv2;messageid=17…``)."""
+    match = re.search(r";messageid=(\d+)", conversation_id)
+    return match.group(1) if match else None
+
+
+def route(activity: dict) -> dict:
+    """What the platform needs to answer: where (the service URL and conversation), and the
+    channel and post for a reply chain."""
+    conversation = activity.get("conversation") or {}
+    place = place_of(activity)
+    thread = place.id.rsplit(":", 1)[1] if place.kind is PlaceKind.THREAD else None
+    return {"service_url": activity.get("serviceUrl", ""), "conversation": conversation.get("id", ""),
+            "channel": channel_key(activity).split(":", 2)[2], "thread": thread,
+            "tenant": tenant_of(activity), "bot": (activity.get("recipient") or {}).get("id", ""),
+            "teams_id": (activity.get("from") or {}).get("id", ""),
+            "kind": conversation.get("conversationType", "personal")}
+
+
+def with_mentions(activity: dict) -> tuple[str, tuple[User, ...], bool]:
+    """The text as the service reads it, the people named in it, and whether it names the bot.
+
+    Teams writes a mention as ``<at>Name</at>`` with an entity saying who it is: the bot's own goes,
+    a person's becomes ``<@teams:<tenant>:<29:… id>>`` (the service's way of naming them)."""
+    text = activity.get("text") or ""
+    bot = (activity.get("recipient") or {}).get("id")
+    tenant = tenant_of(activity)
+    named: dict[str, User] = {}
+    addressed = False
+    for entity in activity.get("entities") or ():
+        mentioned = entity.get("mentioned") or {}
+        if entity.get("type") != "mention" or not entity.get("text") or not mentioned.get("id"):
+            continue
+        if mentioned["id"] == bot:
+            addressed = True
+            text = text.replace(entity["text"], " ")
+        else:
+            user = named.setdefault(mentioned["id"], User(f"teams:{tenant}:{mentioned['id']}",
+                                                          mentioned.get("name") or "iemand"))
+            text = text.replace(entity["text"], f"<@{user.id}>")
+    text = re.sub(r"</?at>", "", text).replace("&nbsp;", " ")
+    return " ".join(text.split()), tuple(named.values()), addressed
+
+
+def sent_at(activity: dict) -> str:
+    stamp = activity.get("timestamp")
+    if not stamp:
+        return ""
+    return timestamp_key(datetime.fromisoformat(stamp.replace("Z", "+00:00")))
+
+
+def delivery_id(activity: dict) -> str:
+    """One id per Teams activity, whichever retry delivers it."""
+    conversation = (activity.get("conversation") or {}).get("id", "")
+    return f"teams:{tenant_of(activity)}:{conversation}:{activity.get('id', '')}"
+
+
+# --- activities -----------------------------------------------------------------------------------
+
+def message(activity: dict) -> Inbound:
+    """A message, or a click on a card's button (which Teams sends as a message with a value)."""
+    value = activity.get("value")
+    base = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity),
+            "route": route(activity)}
+    if isinstance(value, dict) and "cmd" in value:
+        return Inbound(person(activity), place_of(activity), text=str(value["cmd"]),
+                       expects=value.get("q"), **base)
+    text, mentions, addressed = with_mentions(activity)
+    files = sum(1 for a in activity.get("attachments") or ()
+                if a.get("contentType") == "application/vnd.microsoft.teams.file.download.info")
+    place = place_of(activity)
+    if place.kind is PlaceKind.CHANNEL:  # a new post that names the bot: a command, answered below it
+        return Inbound(person(activity), place, command=text, mentions=mentions, addressed=True,
+                       **base)
+    return Inbound(person(activity), place, text=text, mentions=mentions, addressed=addressed,
+                   files=files, **base)
+
+
+def form_opened(activity: dict) -> Inbound:
+    """A button that opens the ontwikkelpunt dialog (``task/fetch``): the command it stands for."""
+    data = (activity.get("value") or {}).get("data") or {}
+    kind, nummer = data.get(FORM), data.get("nummer")
+    command = (f"bijwerken {nummer}" if kind == "bijwerken" else
+               f"afmaken {nummer}" if nummer else "ontwikkelpunt nieuw")
+    return Inbound(person(activity), place_of(activity), data.get("gemeente") or None,
+                   command=command, forms=True, route=route(activity))
+
+
+def form_submitted(activity: dict) -> Inbound:
+    """The ontwikkelpunt dialog sent (``task/submit``): its fields, the person picked as ``wie``."""
+    data = dict((activity.get("value") or {}).get("data") or {})
+    kind, nummer, gemeente = data.pop(FORM, "nieuw"), data.pop("nummer", None), data.pop("gemeente", "")
+    data.pop("msteams", None)
+    values = {k: str(v) for k, v in data.items() if v is not None}
+    mentions: tuple[User, ...] = ()
+    if values.get("wie"):
+        picked = User(f"teams:{tenant_of(activity)}:{values['wie']}", values["wie"])
+        values["wie"], mentions = f"<@{picked.id}>", (picked,)
+    return Inbound(person(activity), place_of(activity), gemeente or None, mentions=mentions,
+                   form=FormInput(kind, nummer, values),
+                   delivery_id=f"{delivery_id(activity)}:formulier", route=route(activity))
+
+
+def installed(activity: dict) -> Inbound:
+    """The bot was added to a team, a chat or someone's personal apps: the welcome."""
+    return Inbound(person(activity), place_of(activity), home=True, delivery_id=delivery_id(activity),
+                   sent_at=sent_at(activity), route=route(activity))
+
+
+def file_answered(activity: dict) -> Inbound | None:
+    """The answer to a file offered in the personal chat: accepted, the export it was, to upload
+    where Teams says (``uploadInfo``); declined, nothing."""
+    value = activity.get("value") or {}
+    if value.get("action") != "accept" or not value.get("uploadInfo"):
+        return None
+    context = value.get("context") or {}
+    return Inbound(person(activity), place_of(activity), context.get("gemeente") or None,
+                   command=f"export {context.get('format', 'docx')}",
+                   delivery_id=f"{delivery_id(activity)}:bestand", sent_at=sent_at(activity),
+                   route=route(activity) | {"upload": value["uploadInfo"]})

@@ -1,0 +1,153 @@
+"""Teams through the Teams SDK itself: activities posted to its endpoint on 127.0.0.1, a fake Bot
+Connector answering, the real store; nothing leaves this machine."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+
+import pytest
+
+pytest.importorskip("microsoft_teams.apps")
+
+from bot.adapters.server import Server, asgi_app
+from bot.adapters.teams.app import ENDPOINT, build
+from bot.config import TeamsSettings
+from bot.service import Service
+from dialogues.content import checklist
+from store import Store
+
+from .conftest import Clock
+from .teams_doubles import CHANNEL, FakeConnector, TeamsUser, card_texts
+
+QUESTIONS = checklist().questions
+
+
+@pytest.fixture
+def only_this_machine(monkeypatch):
+    """Every connection and name lookup must stay on 127.0.0.1: no login, no token endpoint."""
+    real_connect, real_lookup = socket.socket.connect, socket.getaddrinfo
+
+    def local(address) -> bool:
+        return isinstance(address, tuple) and address[0] in ("127.0.0.1", "::1", "localhost")
+
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not local(address):
+            raise AssertionError(f"a connection to {address} would leave this machine")
+        return real_connect(self, address)
+
+    def lookup(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "::1", "localhost", None):
+            raise AssertionError(f"looking up {host} would leave this machine")
+        return real_lookup(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+
+
+@dataclass
+class TeamsHarness:
+    connector: FakeConnector
+    store: Store
+    bot: object
+    url: str
+
+    def user(self, who: str = "anna") -> TeamsUser:
+        return TeamsUser(self.url, self.connector, who)
+
+    def settle(self) -> None:
+        self.bot.settle()
+
+
+def serve(bot, store) -> tuple[Server, object]:
+    server = Server(asgi_app({ENDPOINT: bot.asgi}, store.healthy), "127.0.0.1", 0)
+    return server, server.serve_in_thread()
+
+
+@pytest.fixture
+def teams(db_path, only_this_machine):
+    with FakeConnector() as connector:
+        store = Store(db_path)
+        bot = build(Service(store, clock=Clock()), TeamsSettings("", "", "", local=True))
+        bot.start()
+        server, thread = serve(bot, store)
+        try:
+            yield TeamsHarness(connector, store, bot, f"http://127.0.0.1:{server.port}{ENDPOINT}")
+        finally:
+            server.stop()
+            thread.join(timeout=10)
+            bot.stop()
+            store.close()
+
+
+def answers(store) -> list[tuple]:
+    return store.db.execute("SELECT question_id, text FROM answers ORDER BY id").fetchall()
+
+
+def bound(teams) -> tuple[TeamsUser, str]:
+    """The bot installed in the team, the channel bound to Utrecht by Anna, and the gesprek
+    started: Anna, and the post the gesprek runs under."""
+    anna = teams.user()
+    assert anna.send(anna.installed("channel"))[0] == 200
+    anna.send(anna.message("koppel Utrecht", "channel", mention_bot=True))
+    teams.settle()
+    anna.send(anna.message("start", "channel", mention_bot=True))
+    teams.settle()
+    assert any(c.path == CHANNEL for c in teams.connector.calls)  # the gesprek's own post
+    return anna, _last_post(teams)
+
+
+def _last_post(teams) -> str:
+    threads = [c.path for c in teams.connector.calls if c.method == "send" and ";messageid=" in c.path]
+    return threads[-1].rsplit("=", 1)[1]
+
+
+def test_installing_in_a_personal_chat_sends_the_welcome(teams):
+    anna = teams.user()
+    status, _ = anna.send(anna.installed())
+    teams.settle()
+    assert status == 200
+    [welcome] = teams.connector.sent("a:personal-29:1anna")
+    assert "Welkom bij Leidraadbot" in card_texts(welcome) and "koppel" in card_texts(welcome)
+
+
+def test_a_channel_is_bound_and_the_gesprek_runs_in_the_reply_chain(teams):
+    anna, post = bound(teams)
+    bram = teams.user("bram")
+    for person, text, mention in ((anna, "De wethouder jeugd", False),
+                                  (bram, "Beleidsmedewerker veiligheid", True),
+                                  (anna, "overslaan", False)):
+        person.send(person.message(text, "channel", post=post, mention_bot=mention))
+        teams.settle()
+    assert answers(teams.store) == [(QUESTIONS[0].id, "De wethouder jeugd"),
+                                    (QUESTIONS[1].id, "Beleidsmedewerker veiligheid")]
+    last = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]
+    assert "vraag 4 van 23" in card_texts(last)
+
+
+def test_a_button_on_a_question_works(teams):
+    anna, post = bound(teams)
+    question = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]
+    data = next(a["data"] for a in _actions(question) if a["title"] == "Overslaan")
+    anna.send(anna.click({"conversation": {"conversationType": "channel", "id":
+                                           f"{CHANNEL};messageid={post}"},
+                          "channelData": anna.channel(post)[1]}, data))
+    teams.settle()
+    assert "vraag 2 van 23" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+
+
+def _actions(activity: dict) -> list[dict]:
+    found = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Submit":
+                found.append(node)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(activity["attachments"])
+    return found
