@@ -151,3 +151,61 @@ def _actions(activity: dict) -> list[dict]:
 
     walk(activity["attachments"])
     return found
+
+
+def test_an_ontwikkelpunt_through_the_dialog_with_a_dutch_error_first(teams):
+    anna, post = bound(teams)
+    anna.send(anna.message("ontwikkelpunt nieuw", "channel", post=post))
+    teams.settle()
+    offer = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]
+    [open_button] = [a for a in _actions(offer) if a["title"] == "Formulier openen"]
+    where = {"conversation": {"conversationType": "channel", "id": f"{CHANNEL};messageid={post}"},
+             "channelData": anna.channel(post)[1]}
+    status, dialog = anna.send(anna.invoke("task/fetch", {"type": "task/fetch",
+                                                          "data": open_button["data"]}, where))
+    assert status == 200 and dialog["task"]["type"] == "continue"
+    form = dialog["task"]["value"]["card"]["content"]
+    [save] = [a for a in _actions({"attachments": [form]}) if a["title"] == "Opslaan"]
+    typed = {"basisfunctie": "2", "ontwikkelpunt": "Meldcode vaker gebruiken", "wie": "aad-bram",
+             "planning": "2027-02-31", "status": "open"}
+    status, again = anna.send(anna.invoke("task/submit", {"type": "task/submit",
+                                                          "data": save["data"] | typed}, where))
+    shown = card_texts({"attachments": [again["task"]["value"]["card"]["content"]]})
+    assert status == 200 and again["task"]["type"] == "continue" and "datum" in shown.lower()
+    assert teams.store.punten(teams.store.gemeente("utrecht")["id"]) == []  # nothing stored yet
+    status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": save["data"]
+                                                         | typed | {"planning": "2027-03-01"}}, where))
+    teams.settle()
+    assert status == 200 and done["task"]["type"] == "message"
+    [punt] = teams.store.punten(teams.store.gemeente("utrecht")["id"])
+    assert (punt["ontwikkelpunt"], punt["wie"], punt["wie_id"]) == (
+        "Meldcode vaker gebruiken", "Bram Jansen", "teams:tenant-1:aad-bram")
+    assert "Ontwikkelpunt #1 is toegevoegd" in card_texts(teams.connector.sent(
+        f"{CHANNEL};messageid={post}")[-1])
+
+
+def test_an_export_asked_in_the_channel_arrives_by_file_consent_in_the_personal_chat(teams):
+    anna, post = bound(teams)
+    anna.send(anna.message("export docx", "channel", post=post))
+    teams.settle()
+    assert "persoonlijke chat" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+    [created] = [c for c in teams.connector.calls if c.method == "create"]  # the personal chat
+    assert created.body["members"] == [{"id": "29:1anna"}]
+    [offer] = teams.connector.sent("a:personal-29:1anna")
+    consent = offer["attachments"][0]
+    assert consent["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+    upload = {"contentUrl": "https://contoso-my.sharepoint.com/personal/anna/Leidraadbot/x.docx",
+              "name": consent["name"], "uploadUrl": teams.connector.url + "upload/session-1",
+              "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C8C", "fileType": "docx"}
+    personal = {"conversation": anna.personal(), "channelData": {}}
+    status, _ = anna.send(anna.invoke("fileConsent/invoke", {
+        "type": "fileUpload", "action": "accept", "context": consent["content"]["acceptContext"],
+        "uploadInfo": upload}, personal))
+    teams.settle()
+    assert status == 200
+    [(path, content, headers)] = teams.connector.uploads
+    assert path == "/upload/session-1" and content[:2] == b"PK"  # a Word document
+    assert headers["Content-Range"] == f"bytes 0-{len(content) - 1}/{len(content)}"
+    info = teams.connector.sent("a:personal-29:1anna")[-1]["attachments"][0]
+    assert info["contentType"] == "application/vnd.microsoft.teams.card.file.info"
+    assert info["content"]["uniqueId"] == upload["uniqueId"]

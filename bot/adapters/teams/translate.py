@@ -118,7 +118,7 @@ def message(activity: dict) -> Inbound:
     """A message, or a click on a card's button (which Teams sends as a message with a value)."""
     value = activity.get("value")
     base = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity),
-            "route": route(activity)}
+            "route": route(activity), "forms": True}  # a form opens from a card's button
     if isinstance(value, dict) and "cmd" in value:
         return Inbound(person(activity), place_of(activity), text=str(value["cmd"]),
                        expects=value.get("q"), **base)
@@ -172,6 +172,6 @@ def file_answered(activity: dict) -> Inbound | None:
         return None
     context = value.get("context") or {}
     return Inbound(person(activity), place_of(activity), context.get("gemeente") or None,
-                   command=f"export {context.get('format', 'docx')}",
+                   command=f"export {context.get('format', 'docx')}", forms=True,
                    delivery_id=f"{delivery_id(activity)}:bestand", sent_at=sent_at(activity),
                    route=route(activity) | {"upload": value["uploadInfo"]})
