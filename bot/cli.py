@@ -18,8 +18,9 @@ from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
 
+from bot.adapters import platforms
 from bot.adapters.console import Console, console_user, terminal_session
-from bot.config import ConfigError, Settings, from_env, slack_from_env
+from bot.config import ConfigError, Settings, from_env
 from bot.core.commands import part_number
 from bot.core.dutch import AMSTERDAM
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
@@ -60,14 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="opdracht", title="opdrachten")
     http = argparse.ArgumentParser(add_help=False)
-    http.add_argument("--http", action="store_true", help="de Events API over HTTP bedienen")
-    http.add_argument("--port", metavar="N", help="poort voor --http (standaard: $PORT of 3000)")
-    http.add_argument("--host", metavar="ADRES", default="0.0.0.0",
-                      help="adres voor --http (standaard: 0.0.0.0)")
+    http.add_argument("--http", action="store_true", help="Slack's Events API over HTTP bedienen")
+    http.add_argument("--port", metavar="N",
+                      help="poort van de server (standaard: $PORT, of 3000 voor Slack, 3978 voor Teams)")
+    http.add_argument("--host", metavar="ADRES",
+                      help="adres van de server (standaard: 0.0.0.0; 127.0.0.1 met "
+                           "LEIDRAAD_TEAMS_LOKAAL=1)")
     for name, help_text, parents in (
         ("chat", "het gesprek in de terminal (ook via standaardinvoer te gebruiken)", [common]),
-        ("run", "de bot starten met de herinneringen: in Slack als SLACK_BOT_TOKEN gezet is, "
-                "anders het gesprek in de terminal", [common, http]),
+        ("run", "de bot starten met de herinneringen: in Slack en Teams als die ingesteld zijn "
+                "(SLACK_BOT_TOKEN, CLIENT_ID), anders het gesprek in de terminal", [common, http]),
     ):
         chat = commands.add_parser(name, parents=parents, help=help_text, description=help_text)
         chat.add_argument("--gemeente", metavar="NAAM", help="de gemeente, bijvoorbeeld Utrecht")
@@ -97,6 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
         "slack", parents=[common, http], help="de bot in Slack (Socket Mode, of --http)",
         description="De bot in Slack. Zonder --http via Socket Mode (SLACK_APP_TOKEN, geen "
                     "publieke URL nodig); met --http via de Events API op /slack/events.")
+    commands.add_parser(
+        "teams", parents=[common, http], help="de bot in Microsoft Teams, op /api/messages",
+        description="De bot in Microsoft Teams: de Teams-app praat met /api/messages (standaard op "
+                    "poort 3978). Nodig: CLIENT_ID, CLIENT_SECRET en TENANT_ID van de bot, of "
+                    "LEIDRAAD_TEAMS_LOKAAL=1 om lokaal te proberen.")
+    package = commands.add_parser(
+        "teams-pakket", parents=[common],
+        help="het app-pakket voor Teams maken (manifest.json en iconen, gezipt)",
+        description="Schrijft het app-pakket dat je in Teams uploadt, voor de bot met CLIENT_ID.")
+    package.add_argument("-o", "--uitvoer", metavar="BESTAND", default="leidraadbot-teams.zip")
+    package.add_argument("--versie", metavar="X.Y.Z", default="1.0.0",
+                         help="versie van het pakket; hoger bij elke nieuwe upload")
+    package.add_argument("--website", metavar="URL", default="",
+                         help="de website van de gemeente of organisatie die de bot aanbiedt (https://…)")
     work = commands.add_parser(
         "werk", parents=[common], help="het werkproces: verwerkt wat binnenkwam (slack en run "
                                        "starten het zelf)",
@@ -119,8 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = from_env(os.environ, db=args.db)
         logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        if args.command == "slack" or (args.command == "run" and os.environ.get("SLACK_BOT_TOKEN")):
-            return _slack(args, settings)
+        if args.command in ("slack", "teams"):
+            return _serve(args, settings, [args.command])
+        if args.command == "run" and platforms.configured(os.environ):
+            return _serve(args, settings, platforms.configured(os.environ))
+        if args.command == "teams-pakket":
+            return _teams_package(args)
         if args.command in ("samenvatting", "export"):
             return _document(args, settings)
         if args.command == "herinneringen":
@@ -164,49 +185,54 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _slack(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.adapters.slack.app import build, run_http, run_socket_mode
-
-    # Socket Mode unless --http; `run` also picks HTTP when there is no app token.
-    http = args.http or (args.command == "run" and not os.environ.get("SLACK_APP_TOKEN"))
-    slack = slack_from_env(os.environ, http=http)
-    port_text = getattr(args, "port", None) or os.environ.get("PORT") or "3000"
-    if not port_text.isdigit() or int(port_text) > 65535:
+def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> int:
+    """``slack``, ``teams`` and ``run``: take in what the platforms send, with the worker process
+    beside (and, for ``run``, the reminders)."""
+    # Slack over Socket Mode unless --http; `run` also picks HTTP when there is no app token.
+    slack_http = args.http or (args.command == "run" and not os.environ.get("SLACK_APP_TOKEN"))
+    port_text = getattr(args, "port", None) or os.environ.get("PORT")
+    if port_text is not None and (not port_text.isdigit() or int(port_text) > 65535):
         raise ConfigError(f"--port {port_text!r} is geen poortnummer; kies bijvoorbeeld 3000.")
     store = Store(settings.db_path)
     service = Service(store)
-    bot = build(service, slack, http=http)
     worker = WorkerProcess(["--db", str(settings.db_path),
                             *(["--herinneringen"] if args.command == "run" else [])])
     worker.start()
     try:
-        if http:
-            run_http(bot, service, getattr(args, "host", "0.0.0.0"), int(port_text))
-        else:
-            run_socket_mode(bot, slack)
+        platforms.serve(service, os.environ, names, args.host, int(port_text) if port_text else None,
+                        slack_http)
     finally:
         worker.stop()
     return 0
 
 
 def _work(args: argparse.Namespace, settings: Settings) -> int:
-    """The worker process beside ``slack`` and ``run``: the inbox, the outbox, the reminders."""
-    from bot.adapters.slack.app import web_client, worker_inbox
-    from bot.adapters.slack.reminders import SlackOutbox
-
+    """The worker process beside ``slack``, ``teams`` and ``run``: the inbox, the outbox, the
+    reminders, for every platform configured."""
     if args.ouder:
         exit_with_parent(args.ouder)
         if hasattr(os, "nice"):
             os.nice(10)  # when the machine is busy, the acknowledgements go first
-    slack = slack_from_env(os.environ, http=True, sending_only=True)
+    names = platforms.configured(os.environ)
     store = Store(settings.db_path)
     with only_worker(settings.db_path):
         service = Service(store)
-        worker_inbox(service, slack).start(watch=True)
+        platforms.worker_inbox(service, os.environ, names).start(watch=True)
         if args.herinneringen:
-            Ticker(_scheduler(service, SlackOutbox(web_client(slack)))).run()
+            Ticker(_scheduler(service, platforms.reminder_outboxes(service, os.environ, names))).run()
         else:
             threading.Event().wait()  # the workers work until the process is stopped
+    return 0
+
+
+def _teams_package(args: argparse.Namespace) -> int:
+    from bot.adapters.teams.package import write_package
+
+    client_id = os.environ.get("CLIENT_ID", "").strip()
+    path = Path(args.uitvoer)
+    write_package(path, client_id, args.versie, args.website)
+    print(f"✓ App-pakket voor Teams opgeslagen als {path}. Upload het in Teams via Apps › Apps "
+          "beheren › Een app uploaden.")
     return 0
 
 
@@ -242,9 +268,6 @@ def _scheduler(service: Service, outbox) -> Scheduler:
 
 
 def _reminders(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.adapters.slack.app import web_client
-    from bot.adapters.slack.reminders import SlackOutbox
-
     now = None
     if args.nu:
         try:
@@ -253,10 +276,14 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(f"--nu {args.nu!r} is geen moment; schrijf bijvoorbeeld "
                               "--nu 2026-12-01T09:00") from None
         now = now if now.tzinfo else now.replace(tzinfo=AMSTERDAM)
-    slack = slack_from_env(os.environ, http=True, sending_only=True)
+    names = platforms.configured(os.environ)
+    if not names:
+        raise ConfigError("Er is geen chatplatform ingesteld om herinneringen naar te sturen: zet "
+                          "SLACK_BOT_TOKEN (Slack) of CLIENT_ID, CLIENT_SECRET en TENANT_ID (Teams).")
     store = Store(settings.db_path)
     try:
-        scheduler = _scheduler(Service(store), SlackOutbox(web_client(slack)))
+        service = Service(store)
+        scheduler = _scheduler(service, platforms.reminder_outboxes(service, os.environ, names))
         if not args.eenmalig:
             ticker = Ticker(scheduler)
             ticker.run()  # in the foreground, until Ctrl-C

@@ -60,6 +60,20 @@ class Outbox(Protocol):
     def send(self, outgoing: Outgoing) -> None: ...
 
 
+class Outboxes:
+    """Reminders to the platform of their place or person (``slack:…``, ``teams:…``)."""
+
+    def __init__(self, **outboxes: Outbox):
+        self._by_name = outboxes
+
+    def send(self, outgoing: Outgoing) -> None:
+        platform = (outgoing.channel or outgoing.person or "").split(":", 1)[0]
+        if platform not in self._by_name:
+            raise DeliveryError(f"{platform or 'een onbekend platform'} is hier niet ingesteld",
+                                permanent=False)
+        self._by_name[platform].send(outgoing)
+
+
 def process_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 

@@ -102,9 +102,9 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
     return SlackBot(app, inbox, forms, settings.signing_secret)
 
 
-def worker_inbox(service: Service, settings: SlackSettings) -> Inbox:
-    """The inbox of the worker process: Slack's messages handled, the replies sent."""
-    return Inbox(service, Platforms(slack=SlackPlatform(web_client(settings), service.plan.content)))
+def slack_platform(service: Service, settings: SlackSettings) -> SlackPlatform:
+    """Slack's side of the worker process's inbox: names looked up, replies sent."""
+    return SlackPlatform(web_client(settings), service.plan.content)
 
 
 def socket_mode(bot: SlackBot, settings: SlackSettings) -> SocketModeHandler:
@@ -113,11 +113,6 @@ def socket_mode(bot: SlackBot, settings: SlackSettings) -> SocketModeHandler:
     (scripts/bench_socket.py)."""
     bot.inbox.open()
     return SocketModeHandler(bot.app, settings.app_token)
-
-
-def run_socket_mode(bot: SlackBot, settings: SlackSettings) -> None:
-    """Take in events over Socket Mode until stopped."""
-    socket_mode(bot, settings).start()
 
 
 class _Verified(SlackRequestHandler):
@@ -145,15 +140,11 @@ class _Verified(SlackRequestHandler):
                 and self._verifier.is_valid(body, stamp, signature))
 
 
+def events_handler(bot: SlackBot) -> _Verified:
+    """The Events API, slash commands and interactivity, for /slack/events."""
+    return _Verified(bot.app, bot.signing_secret)
+
+
 def http_server(bot: SlackBot, service: Service, host: str, port: int) -> Server:
-    """The server of the Events API, slash commands and interactivity on /slack/events."""
-    handler = _Verified(bot.app, bot.signing_secret)
-    return Server(asgi_app({"/slack/events": handler}, service.store.healthy), host, port)
-
-
-def run_http(bot: SlackBot, service: Service, host: str, port: int) -> None:
-    """Serve Slack over HTTP until stopped; says on standard output where it listens."""
-    server = http_server(bot, service, host, port)
-    bot.inbox.open()
-    print(f"Leidraadbot luistert op http://{server.host}:{server.port}/slack/events", flush=True)
-    server.run()
+    """A server of Slack's /slack/events alone (tests)."""
+    return Server(asgi_app({"/slack/events": events_handler(bot)}, service.store.healthy), host, port)

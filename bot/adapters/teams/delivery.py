@@ -91,7 +91,7 @@ class TeamsPlatform:
             if route.get("kind") == "channel":
                 self.store.remember_address(f"teams:{route['tenant']}:{route['channel']}", {
                     "service_url": route["service_url"], "tenant": route["tenant"],
-                    "channel": route["channel"]}, now)
+                    "channel": route["channel"], "bot": route["bot"]}, now)
         people = tuple(self._person(inbound, m) for m in inbound.mentions)
         text = inbound.text
         for old, new in zip(inbound.mentions, people, strict=True):

@@ -1,0 +1,99 @@
+"""The chat platforms configured here, together: what the one server serves, what the worker
+process handles, where the reminders go.
+
+Slack is configured by ``SLACK_BOT_TOKEN``, Teams by ``CLIENT_ID`` (or ``LEIDRAAD_TEAMS_LOKAAL=1``
+for a trial on this machine). Each platform's code is imported only when it is configured, so a
+Slack-only install needs no Teams packages.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from bot.adapters.server import Server, asgi_app
+from bot.config import ConfigError, slack_from_env, teams_configured, teams_from_env
+from bot.reminders.scheduler import Outboxes
+from bot.service import Service
+from bot.service.inbox import Inbox
+from bot.service.outbox import Platforms
+
+LOCAL = "127.0.0.1"
+
+
+def configured(env: Mapping[str, str]) -> list[str]:
+    """The platforms set up in ``env``: ``slack``, ``teams``, both or none."""
+    return [name for name, on in (("slack", bool(env.get("SLACK_BOT_TOKEN", "").strip())),
+                                  ("teams", teams_configured(env))) if on]
+
+
+def worker_inbox(service: Service, env: Mapping[str, str], names: list[str]) -> Inbox:
+    """The inbox of the worker process, answering on every platform in ``names``."""
+    platforms = {}
+    if "slack" in names:
+        from bot.adapters.slack.app import slack_platform
+
+        platforms["slack"] = slack_platform(service, slack_from_env(env, http=True, sending_only=True))
+    if "teams" in names:
+        from bot.adapters.teams.app import worker_platform
+
+        platforms["teams"] = worker_platform(service, teams_from_env(env))
+    return Inbox(service, Platforms(**platforms))
+
+
+def reminder_outboxes(service: Service, env: Mapping[str, str], names: list[str]) -> Outboxes:
+    """Where reminders go: each platform's own sender."""
+    outboxes = {}
+    if "slack" in names:
+        from bot.adapters.slack.app import web_client
+        from bot.adapters.slack.reminders import SlackOutbox
+
+        outboxes["slack"] = SlackOutbox(web_client(slack_from_env(env, http=True, sending_only=True)))
+    if "teams" in names:
+        from bot.adapters.teams.app import worker_platform
+        from bot.adapters.teams.reminders import TeamsOutbox
+
+        outboxes["teams"] = TeamsOutbox(worker_platform(service, teams_from_env(env)))
+    return Outboxes(**outboxes)
+
+
+def serve(service: Service, env: Mapping[str, str], names: list[str], host: str | None,
+          port: int | None, slack_http: bool) -> None:
+    """Take in what the platforms send until stopped: Slack's Events API and Teams'
+    ``/api/messages`` on one server (with ``/healthz``), or Slack over Socket Mode."""
+    routes: dict = {}
+    socket_mode = None
+    if "slack" in names:
+        from bot.adapters.slack.app import build, events_handler
+        from bot.adapters.slack.app import socket_mode as slack_socket
+
+        slack = slack_from_env(env, http=slack_http)
+        bot = build(service, slack, http=slack_http)
+        bot.inbox.open()
+        if slack_http:
+            routes["/slack/events"] = events_handler(bot)
+        else:
+            socket_mode = slack_socket(bot, slack)
+    if "teams" in names:
+        from bot.adapters.teams.app import ENDPOINT
+        from bot.adapters.teams.app import build as build_teams
+
+        teams = teams_from_env(env)
+        if teams.local and host not in (None, LOCAL):
+            raise ConfigError("LEIDRAAD_TEAMS_LOKAAL=1 zet de controle van Teams uit; dat kan "
+                              f"alleen op {LOCAL}. Start zonder --host, of met --host {LOCAL}.")
+        if teams.local:
+            host = LOCAL
+        teams_bot = build_teams(service, teams, sending=False)
+        teams_bot.inbox.open()
+        routes[ENDPOINT] = teams_bot.asgi
+    if not routes:
+        socket_mode.start()  # Slack alone, over Socket Mode: no server needed
+        return
+    if socket_mode is not None:
+        threading.Thread(target=socket_mode.start, name="socket-mode", daemon=True).start()
+    server = Server(asgi_app(routes, service.store.healthy), host or "0.0.0.0",
+                    port if port is not None else (3978 if "teams" in names else 3000))
+    for path in routes:
+        print(f"Leidraadbot luistert op http://{server.host}:{server.port}{path}", flush=True)
+    server.run()
