@@ -195,12 +195,13 @@ def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> in
         raise ConfigError(f"--port {port_text!r} is geen poortnummer; kies bijvoorbeeld 3000.")
     store = Store(settings.db_path)
     service = Service(store)
+    serve = platforms.listen(service, os.environ, names, args.host,
+                             int(port_text) if port_text else None, slack_http)
     worker = WorkerProcess(["--db", str(settings.db_path),
                             *(["--herinneringen"] if args.command == "run" else [])])
     worker.start()
     try:
-        platforms.serve(service, os.environ, names, args.host, int(port_text) if port_text else None,
-                        slack_http)
+        serve()
     finally:
         worker.stop()
     return 0

@@ -4,9 +4,13 @@ Connector answering, the real store; nothing leaves this machine."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 pytest.importorskip("microsoft_teams.apps")
 
@@ -18,7 +22,7 @@ from dialogues.content import checklist
 from store import Store
 
 from .conftest import Clock
-from .teams_doubles import CHANNEL, FakeConnector, TeamsUser, card_texts
+from .teams_doubles import APP_ID, CHANNEL, TENANT, FakeConnector, TeamsUser, card_texts
 
 QUESTIONS = checklist().questions
 
@@ -209,3 +213,130 @@ def test_an_export_asked_in_the_channel_arrives_by_file_consent_in_the_personal_
     info = teams.connector.sent("a:personal-29:1anna")[-1]["attachments"][0]
     assert info["contentType"] == "application/vnd.microsoft.teams.card.file.info"
     assert info["content"]["uniqueId"] == upload["uniqueId"]
+
+
+def _new_punt(teams, anna, post: str, planning: str, wie: str = "aad-bram") -> None:
+    where = {"conversation": {"conversationType": "channel", "id": f"{CHANNEL};messageid={post}"},
+             "channelData": anna.channel(post)[1]}
+    data = {"leidraad_formulier": "nieuw", "nummer": None, "gemeente": "", "basisfunctie": "2",
+            "ontwikkelpunt": "Meldcode vaker gebruiken", "wie": wie, "planning": planning,
+            "status": "open"}
+    status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": data}, where))
+    assert status == 200 and done["task"]["type"] == "message", done
+    teams.settle()
+
+
+def test_a_whole_section_of_deel_i_is_answered_in_the_reply_chain(teams):
+    anna, post = bound(teams)
+    bram = teams.user("bram")
+    texts = ("De wethouder jeugd", "Ik coördineer het programma", "Maandelijks in het driehoeksoverleg")
+    for n, text in enumerate(texts):
+        person = (anna, bram)[n % 2]
+        person.send(person.message(text, "channel", post=post, mention_bot=bool(n % 2)))
+        teams.settle()
+    assert answers(teams.store) == [(q.id, t) for q, t in zip(QUESTIONS[:3], texts, strict=True)]
+    assert "Opdrachtgevende rol · vraag 4 van 23" in card_texts(
+        teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+
+
+def test_a_reminder_goes_out_proactively_from_leidraadbot_herinneringen(teams, tmp_path):
+    anna, post = bound(teams)
+    _new_punt(teams, anna, post, "2026-01-01")  # over datum
+    anna.send(anna.message("herinnering wekelijks maandag 9:00", "channel", post=post))
+    teams.settle()
+    before = len(teams.connector.calls)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LEIDRAAD_TEAMS_LOKAAL": "1",
+           "LEIDRAAD_DB": str(teams.store.path)}
+    done = subprocess.run([sys.executable, "-m", "bot", "herinneringen", "--eenmalig", "--nu",
+                           "2026-03-16T09:00"], env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "2 herinnering(en) verstuurd" in done.stdout
+    new = teams.connector.calls[before:]
+    post_in_channel = [c for c in new if c.method == "send" and c.path == CHANNEL]
+    to_bram = [c for c in new if c.method == "send" and c.path == "a:personal-29:1bram"]
+    assert len(post_in_channel) == 1 and "Meldcode vaker gebruiken" in card_texts(post_in_channel[0].body)
+    assert len(to_bram) == 1  # found in the channel by his Entra id, his chat made
+
+
+def test_a_throttled_reply_is_sent_after_retry_after(teams):
+    anna, post = bound(teams)
+    teams.connector.throttled["/activities"] = 1
+    anna.send(anna.message("voortgang", "channel", post=post))
+    teams.settle()
+    methods = [c.method for c in teams.connector.calls[-2:]]
+    assert methods == ["POST (429)", "send"]
+    assert "Voortgang" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+
+
+def test_a_channel_the_bot_was_removed_from_fails_for_good_and_the_beheerder_hears(teams, tmp_path):
+    anna, post = bound(teams)
+    _new_punt(teams, anna, post, "2026-01-01")
+    anna.send(anna.message("herinnering wekelijks maandag 9:00", "channel", post=post))
+    anna.send(anna.message("hallo"))  # her personal chat, so the bot can tell her
+    teams.settle()
+    teams.connector.not_in.add(CHANNEL)
+    teams.connector.expect("BotNotInConversationRoster")
+    from bot.adapters.teams.reminders import TeamsOutbox
+    from bot.reminders.scheduler import ReminderMessages, Scheduler
+
+    service = teams.bot.service
+    outbox = TeamsOutbox(teams.bot.platform)
+    scheduler = Scheduler(teams.store, ReminderMessages(teams.store, service.plan, service.reporter),
+                          outbox, service.clock, holder="test:1")
+    outcomes = dict(scheduler.run_once(datetime(2026, 3, 16, 8, 0, tzinfo=UTC)))
+    assert sorted(outcomes.values()) == ["failed", "sent"]  # the channel for good; Bram still
+    told = teams.connector.sent("a:personal-29:1anna")[-1]
+    assert "kon niet in het kanaal worden geplaatst" in card_texts(told)
+
+
+@pytest.fixture
+def guarded(db_path, only_this_machine):
+    """The bot with authentication on, its tokens checked against the fake's keys (and nothing
+    answered: this is about what gets in)."""
+    with FakeConnector() as connector:
+        store = Store(db_path)
+        settings = TeamsSettings(APP_ID, "een-geheim", TENANT, openid_url=connector.openid_url)
+        bot = build(Service(store, clock=Clock()), settings, sending=False)
+        server, thread = serve(bot, store)
+        try:
+            yield TeamsHarness(connector, store, bot, f"http://127.0.0.1:{server.port}{ENDPOINT}")
+        finally:
+            server.stop()
+            thread.join(timeout=10)
+            store.close()
+
+
+def test_with_authentication_only_a_valid_token_gets_in(guarded):
+    anna = guarded.user()
+    connector = guarded.connector
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    refused = {
+        "no header": None,
+        "not a token": "niet-een-token",
+        "another key": connector.token(connector.url, key=other_key),
+        "another audience": connector.token(connector.url, audience="een-andere-bot"),
+        "another serviceUrl": connector.token("https://smba.trafficmanager.net/emea/"),
+    }
+    for why, token in refused.items():
+        status, _ = anna.send(anna.message(f"start ({why})"), token=token)
+        assert status == 401, why
+    assert guarded.store.inbox.newest() == 0  # nothing taken in
+    status, _ = anna.send(anna.message("start"))
+    assert status == 200 and guarded.store.inbox.newest() == 1
+
+
+def test_the_local_trial_only_binds_to_this_machine(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LEIDRAAD_TEAMS_LOKAAL": "1",
+           "LEIDRAAD_DB": str(tmp_path / "x.db")}
+    done = subprocess.run([sys.executable, "-m", "bot", "teams", "--host", "0.0.0.0", "--port", "0"],
+                          env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "127.0.0.1" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_teams_without_credentials_says_which_are_missing(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LEIDRAAD_DB": str(tmp_path / "x.db")}
+    done = subprocess.run([sys.executable, "-m", "bot", "teams"], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "CLIENT_ID ontbreekt" in done.stderr
+    assert "TENANT_ID ontbreekt" in done.stderr and "Traceback" not in done.stderr

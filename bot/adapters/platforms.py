@@ -9,7 +9,7 @@ Slack-only install needs no Teams packages.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from bot.adapters.server import Server, asgi_app
 from bot.config import ConfigError, slack_from_env, teams_configured, teams_from_env
@@ -57,10 +57,11 @@ def reminder_outboxes(service: Service, env: Mapping[str, str], names: list[str]
     return Outboxes(**outboxes)
 
 
-def serve(service: Service, env: Mapping[str, str], names: list[str], host: str | None,
-          port: int | None, slack_http: bool) -> None:
-    """Take in what the platforms send until stopped: Slack's Events API and Teams'
-    ``/api/messages`` on one server (with ``/healthz``), or Slack over Socket Mode."""
+def listen(service: Service, env: Mapping[str, str], names: list[str], host: str | None,
+           port: int | None, slack_http: bool) -> Callable[[], None]:
+    """Everything set up to take in what the platforms send (``ConfigError`` when a setting is
+    wrong): Slack's Events API and Teams' ``/api/messages`` on one server (with ``/healthz``),
+    or Slack over Socket Mode. Returns what serves until stopped."""
     routes: dict = {}
     socket_mode = None
     if "slack" in names:
@@ -88,12 +89,15 @@ def serve(service: Service, env: Mapping[str, str], names: list[str], host: str 
         teams_bot.inbox.open()
         routes[ENDPOINT] = teams_bot.asgi
     if not routes:
-        socket_mode.start()  # Slack alone, over Socket Mode: no server needed
-        return
-    if socket_mode is not None:
-        threading.Thread(target=socket_mode.start, name="socket-mode", daemon=True).start()
+        return socket_mode.start  # Slack alone, over Socket Mode: no server needed
     server = Server(asgi_app(routes, service.store.healthy), host or "0.0.0.0",
                     port if port is not None else (3978 if "teams" in names else 3000))
-    for path in routes:
-        print(f"Leidraadbot luistert op http://{server.host}:{server.port}{path}", flush=True)
-    server.run()
+
+    def run() -> None:
+        if socket_mode is not None:
+            threading.Thread(target=socket_mode.start, name="socket-mode", daemon=True).start()
+        for path in routes:
+            print(f"Leidraadbot luistert op http://{server.host}:{server.port}{path}", flush=True)
+        server.run()
+
+    return run
