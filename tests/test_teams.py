@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 pytest.importorskip("microsoft_teams.apps")
+
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.adapters.server import Server, asgi_app
 from bot.adapters.teams.app import ENDPOINT, build
