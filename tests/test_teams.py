@@ -22,6 +22,7 @@ from bot.service import Service
 from dialogues.content import checklist
 from store import Store
 
+from . import adaptive_cards
 from .conftest import Clock
 from .teams_doubles import APP_ID, CHANNEL, TENANT, FakeConnector, TeamsUser, card_texts
 
@@ -341,3 +342,89 @@ def test_teams_without_credentials_says_which_are_missing(tmp_path):
                           text=True, timeout=60, check=False)
     assert done.returncode == 2 and "CLIENT_ID ontbreekt" in done.stderr
     assert "TENANT_ID ontbreekt" in done.stderr and "Traceback" not in done.stderr
+
+
+def _reply_chain(anna, post: str) -> dict:
+    return {"conversation": {"conversationType": "channel", "id": f"{CHANNEL};messageid={post}"},
+            "channelData": anna.channel(post)[1]}
+
+
+def _button(teams, post: str, title: str) -> dict:
+    """The data of the newest button with this title in the reply chain."""
+    return next(a["data"] for sent in reversed(teams.connector.sent(f"{CHANNEL};messageid={post}"))
+                for a in _actions(sent) if a["title"] == title)
+
+
+def test_every_button_of_the_gesprek_works(teams):
+    anna, post = bound(teams)
+    chain = _reply_chain(anna, post)
+    anna.send(anna.message("De wethouder jeugd", "channel", post=post))
+    teams.settle()
+    for title, shows in (("Terug", "vraag 1 van 23"), ("Vervangen", "Typ je nieuwe antwoord"),
+                         (None, "vraag 2 van 23"), ("Hulp", "Het gesprek"), ("Terug", "vraag 1"),
+                         ("Overslaan", "vraag 2 van 23"), ("Pauzeren", "gepauzeerd")):
+        if title is None:
+            anna.send(anna.message("Het college", "channel", post=post))
+        else:
+            anna.send(anna.click(chain, _button(teams, post, title)))
+        teams.settle()
+        said = card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+        assert shows.lower() in said.lower(), (title, said)
+    assert answers(teams.store)[-1] == (QUESTIONS[0].id, "Het college")
+    anna.send(anna.message("verder", "channel", post=post))
+    anna.send(anna.message("terug", "channel", post=post))
+    anna.send(anna.message("overslan", "channel", post=post))  # a typo: held, with buttons
+    teams.settle()
+    anna.send(anna.click(chain, _button(teams, post, "Opslaan als antwoord")))
+    teams.settle()
+    assert answers(teams.store)[-1] == (QUESTIONS[0].id, "overslan")
+    wijzig = anna.message("wijzig 1.1", "channel", post=post)
+    anna.send(wijzig)
+    teams.settle()
+    anna.send(anna.click(chain, _button(teams, post, "Behouden")))
+    teams.settle()
+    assert "vraag 2 van 23" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+
+
+def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
+    anna, post = bound(teams)
+    _new_punt(teams, anna, post, "2027-03-01")
+    anna.send(anna.message("samenvatting", "channel", mention_bot=True))  # a new post
+    teams.settle()
+    summary = teams.connector.sent()[-1]
+    assert "Samenvatting gemeente Utrecht" in card_texts(summary)
+    anna.send(anna.message("ontwikkelpunten", "channel", post=post))
+    teams.settle()
+    data = _button(teams, post, "Stand van zaken bijwerken")
+    status, dialog = anna.send(anna.invoke("task/fetch", {"type": "task/fetch", "data": data},
+                                           _reply_chain(anna, post)))
+    card = dialog["task"]["value"]["card"]["content"]
+    assert status == 200 and adaptive_cards.problems(card) == []
+    assert "Stand van zaken" in card_texts({"attachments": [card]}) or any(
+        e.get("id") == "stand_van_zaken" for e in card["body"])
+
+
+def test_in_a_group_chat_the_whole_chat_is_the_gesprek(teams):
+    anna = teams.user()
+    chat = {"conversationType": "groupChat", "id": "19:groep@thread.v2", "isGroup": True}
+
+    def say(text: str, mention: bool = True) -> None:
+        activity = anna.message(text, mention_bot=mention)
+        anna.send(activity | {"conversation": chat | {"tenantId": TENANT}})
+        teams.settle()
+
+    say("koppel Utrecht")
+    say("start")
+    say("De wethouder jeugd", mention=False)
+    assert answers(teams.store) == [(QUESTIONS[0].id, "De wethouder jeugd")]
+    assert "vraag 2 van 23" in card_texts(teams.connector.sent("19:groep@thread.v2")[-1])
+
+
+def test_someone_mentioned_is_known_by_their_entra_id(teams):
+    anna, post = bound(teams)
+    anna.send(anna.message("lid toevoegen @bram", "channel", post=post, mentions=("bram",)))
+    teams.settle()
+    gemeente = teams.store.gemeente("utrecht")["id"]
+    assert teams.store.member_role(gemeente, "teams:tenant-1:aad-bram") == "lid"
+    assert "Bram Jansen hoort nu bij gemeente Utrecht" in card_texts(
+        teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])

@@ -19,7 +19,7 @@ from microsoft_teams.apps import ActivityContext, App
 
 from bot.adapters.teams import translate
 from bot.adapters.teams.connector import Connector
-from bot.adapters.teams.delivery import CARD, TeamsPlatform
+from bot.adapters.teams.delivery import CARD, TeamsPlatform, remember
 from bot.config import TeamsSettings
 from bot.core.replies import FormErrors, OpenForm
 from bot.render import text as plain
@@ -154,7 +154,11 @@ def _register(app: App, bot: TeamsBot, service: Service) -> None:
 
     @app.on_installation_update
     async def installation_update(ctx: ActivityContext) -> None:
-        """Installed in a team or chat: the welcome comes with the conversation update."""
+        """Installed (the welcome comes with the conversation update) or upgraded: how to reach
+        this conversation is kept."""
+        activity = _raw(ctx)
+        await asyncio.to_thread(remember, service.store, translate.person(activity),
+                                translate.route(activity))
 
     @app.on_dialog_open
     async def dialog_open(ctx: ActivityContext):

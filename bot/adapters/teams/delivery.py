@@ -79,28 +79,16 @@ class TeamsPlatform:
     def prepare(self, inbound: Inbound) -> Inbound:
         """Remember how to reach the sender and the channel later; name the people mentioned by
         their Entra object id (the id a mention gives is their Teams id)."""
-        route = inbound.route
-        now = datetime.now(UTC).isoformat()
-        with self.store.transaction():
-            if route.get("teams_id"):
-                self.store.remember_address(inbound.user.id, {
-                    "service_url": route["service_url"], "tenant": route["tenant"],
-                    "teams_id": route["teams_id"], "bot": route["bot"],
-                    **({"chat": route["conversation"]} if route["kind"] == "personal" else {})},
-                    now)
-            if route.get("kind") == "channel":
-                self.store.remember_address(f"teams:{route['tenant']}:{route['channel']}", {
-                    "service_url": route["service_url"], "tenant": route["tenant"],
-                    "channel": route["channel"], "bot": route["bot"]}, now)
+        remember(self.store, inbound.user, inbound.route)
         people = tuple(self._person(inbound, m) for m in inbound.mentions)
-        text = inbound.text
-        for old, new in zip(inbound.mentions, people, strict=True):
-            text = text.replace(f"<@{old.id}>", f"<@{new.id}>")
-        command = inbound.command
-        if command is not None:
+
+        def renamed(text: str) -> str:
             for old, new in zip(inbound.mentions, people, strict=True):
-                command = command.replace(f"<@{old.id}>", f"<@{new.id}>")
-        return replace(inbound, text=text, command=command, mentions=people)
+                text = text.replace(f"<@{old.id}>", f"<@{new.id}>")
+            return text
+
+        command = renamed(inbound.command) if inbound.command is not None else None
+        return replace(inbound, text=renamed(inbound.text), command=command, mentions=people)
 
     def _person(self, inbound: Inbound, mentioned: User) -> User:
         """Someone mentioned (by Teams id) or picked (by Entra object id), looked up once."""
@@ -213,6 +201,22 @@ class TeamsPlatform:
             with self.store.transaction():
                 self.store.remember_address(user_id, address, datetime.now(UTC).isoformat())
         return address
+
+
+def remember(store: Store, user: User, route: dict) -> None:
+    """How to reach ``user`` (their Teams id, their personal chat) and the channel of ``route``
+    later, for reminders and files; the newest reference wins."""
+    now = datetime.now(UTC).isoformat()
+    with store.transaction():
+        if route.get("teams_id"):
+            store.remember_address(user.id, {
+                "service_url": route["service_url"], "tenant": route["tenant"],
+                "teams_id": route["teams_id"], "bot": route["bot"],
+                **({"chat": route["conversation"]} if route["kind"] == "personal" else {})}, now)
+        if route.get("kind") == "channel":
+            store.remember_address(f"teams:{route['tenant']}:{route['channel']}", {
+                "service_url": route["service_url"], "tenant": route["tenant"],
+                "channel": route["channel"], "bot": route["bot"]}, now)
 
 
 def conversation_of(route: dict) -> str:
