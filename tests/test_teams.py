@@ -171,12 +171,14 @@ def test_an_ontwikkelpunt_through_the_dialog_with_a_dutch_error_first(teams):
                                                           "data": open_button["data"]}, where))
     assert status == 200 and dialog["task"]["type"] == "continue"
     form = dialog["task"]["value"]["card"]["content"]
+    assert adaptive_cards.problems(form) == []
     [save] = [a for a in _actions({"attachments": [form]}) if a["title"] == "Opslaan"]
     typed = {"basisfunctie": "2", "ontwikkelpunt": "Meldcode vaker gebruiken", "wie": "aad-bram",
              "planning": "2027-02-31", "status": "open"}
     status, again = anna.send(anna.invoke("task/submit", {"type": "task/submit",
                                                           "data": save["data"] | typed}, where))
     shown = card_texts({"attachments": [again["task"]["value"]["card"]["content"]]})
+    assert adaptive_cards.problems(again["task"]["value"]["card"]["content"]) == []
     assert status == 200 and again["task"]["type"] == "continue" and "datum" in shown.lower()
     assert teams.store.punten(teams.store.gemeente("utrecht")["id"]) == []  # nothing stored yet
     status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": save["data"]
@@ -428,3 +430,30 @@ def test_someone_mentioned_is_known_by_their_entra_id(teams):
     assert teams.store.member_role(gemeente, "teams:tenant-1:aad-bram") == "lid"
     assert "Bram Jansen hoort nu bij gemeente Utrecht" in card_texts(
         teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+
+
+def test_run_serves_slack_and_teams_on_one_server(tmp_path):
+    """``leidraadbot run`` with both configured: Slack's events and Teams' messages on one port,
+    each answered on its own platform by the worker process."""
+    from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, SlackUser
+
+    with FakeSlackApi() as slack, FakeConnector() as connector:
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LEIDRAAD_DB": str(tmp_path / "x.db"),
+               "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+               "SLACK_API_URL": slack.url, "LEIDRAAD_TEAMS_LOKAAL": "1", "LEIDRAAD_LOG": "ERROR"}
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "run", "--port", "0"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            lines = [bot.stdout.readline().strip() for _ in range(2)]
+            urls = {line.rsplit("/", 2)[-2] + "/" + line.rsplit("/", 1)[-1]: line.split(" op ", 1)[1]
+                    for line in lines}
+            assert set(urls) == {"slack/events", "api/messages"}, lines
+            SlackUser(urls["slack/events"], slack).command("hulp")
+            anna = TeamsUser(urls["api/messages"], connector)
+            assert anna.send(anna.message("hulp"))[0] == 200
+            slack.wait_for("cmd", 1)
+            connector.wait_for("send", 1)
+            assert "hulp [commando]" in card_texts(connector.sent()[-1])
+        finally:
+            bot.terminate()
+            bot.wait(timeout=30)
