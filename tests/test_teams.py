@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -65,18 +66,18 @@ class TeamsHarness:
         self.bot.settle()
 
 
-def serve(bot, store) -> tuple[Server, object]:
-    server = Server(asgi_app({ENDPOINT: bot.asgi}, store.healthy), "127.0.0.1", 0)
-    return server, server.serve_in_thread()
-
-
-@pytest.fixture
-def teams(db_path, only_this_machine):
+@contextmanager
+def running(db_path, settings=None, sending: bool = True):
+    """The bot on a server of its own, against a fake connector; answering unless not
+    ``sending``. ``settings`` gets the connector (for its keys)."""
     with FakeConnector() as connector:
         store = Store(db_path)
-        bot = build(Service(store, clock=Clock()), TeamsSettings("", "", "", local=True))
-        bot.start()
-        server, thread = serve(bot, store)
+        chosen = settings(connector) if settings else TeamsSettings("", "", "", local=True)
+        bot = build(Service(store, clock=Clock()), chosen, sending=sending)
+        if sending:
+            bot.start()
+        server = Server(asgi_app({ENDPOINT: bot.asgi}, store.healthy), "127.0.0.1", 0)
+        thread = server.serve_in_thread()
         try:
             yield TeamsHarness(connector, store, bot, f"http://127.0.0.1:{server.port}{ENDPOINT}")
         finally:
@@ -84,6 +85,12 @@ def teams(db_path, only_this_machine):
             thread.join(timeout=10)
             bot.stop()
             store.close()
+
+
+@pytest.fixture
+def teams(db_path, only_this_machine):
+    with running(db_path) as harness:
+        yield harness
 
 
 def answers(store) -> list[tuple]:
@@ -298,17 +305,11 @@ def test_a_channel_the_bot_was_removed_from_fails_for_good_and_the_beheerder_hea
 def guarded(db_path, only_this_machine):
     """The bot with authentication on, its tokens checked against the fake's keys (and nothing
     answered: this is about what gets in)."""
-    with FakeConnector() as connector:
-        store = Store(db_path)
-        settings = TeamsSettings(APP_ID, "een-geheim", TENANT, openid_url=connector.openid_url)
-        bot = build(Service(store, clock=Clock()), settings, sending=False)
-        server, thread = serve(bot, store)
-        try:
-            yield TeamsHarness(connector, store, bot, f"http://127.0.0.1:{server.port}{ENDPOINT}")
-        finally:
-            server.stop()
-            thread.join(timeout=10)
-            store.close()
+    def settings(connector):
+        return TeamsSettings(APP_ID, "een-geheim", TENANT, openid_url=connector.openid_url)
+
+    with running(db_path, settings, sending=False) as harness:
+        yield harness
 
 
 def test_with_authentication_only_a_valid_token_gets_in(guarded):
