@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from microsoft_teams.apps import ActivityContext, App
@@ -72,6 +72,7 @@ class TeamsBot:
     inbox: Inbox
     service: Service
     platform: TeamsPlatform | None
+    _ready: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def start(self) -> None:
         """Handle the inbox in this process too (tests): ``leidraadbot teams`` leaves that to its
@@ -86,8 +87,9 @@ class TeamsBot:
 
     async def asgi(self, scope: dict, receive, send) -> None:
         """``POST /api/messages``: the SDK checks the token and runs the handlers."""
-        if self.routes.handler is None:
-            await self.app.initialize()
+        async with self._ready:  # the SDK registers its endpoint once, on this event loop
+            if self.routes.handler is None:
+                await self.app.initialize()
         body = b""
         while True:
             message = await receive()
@@ -99,7 +101,9 @@ class TeamsBot:
             activity = json.loads(body)
         except ValueError:
             activity = None
-        if scope.get("method") != "POST" or not isinstance(activity, dict):
+        if scope.get("method") != "POST":
+            status, answer = 405, {"error": "alleen POST"}
+        elif not isinstance(activity, dict):
             status, answer = 400, {"error": "een activity als JSON verwacht"}
         else:
             result = await self.routes.handler({"body": activity, "headers": headers})
