@@ -56,6 +56,11 @@ class Store(SqliteFile):
             [user_id, naam, at],
         )
 
+    def user_name(self, user_id: str) -> str | None:
+        """Someone's display name, or None for someone the bot never met."""
+        row = self.db.execute("SELECT naam FROM users WHERE id = ?", [user_id]).fetchone()
+        return row[0] if row else None
+
     def gemeente_by_id(self, gemeente_id: int) -> dict:
         """The gemeente with this id."""
         return self.db["gemeenten"].get(gemeente_id)

@@ -5,8 +5,9 @@ The activities follow the shapes of Teams' documentation and of the Teams SDK's 
 (``microsoft_teams.api.activities``): ``from`` with ``aadObjectId``, ``conversation`` with
 ``conversationType`` and ``tenantId``, ``channelData`` with tenant, team and channel, mentions as
 ``<at>…</at>`` with an entity. The connector refuses what Teams refuses: cards outside Adaptive
-Cards 1.5 or over the size budget (400 ``BadArgument``), a conversation the bot is not in (403
-``BotNotInConversationRoster``), and answers 429 with ``Retry-After`` when told to.
+Cards 1.5 or over the size budget (400 ``BadArgument``), a conversation that is closed to the bot
+(403 ``BotNotInConversationRoster`` or ``ConversationBlockedByUser``, 404
+``ConversationNotFound``), and answers 429 with ``Retry-After`` when told to.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ BOT = "28:bot-app-id"
 APP_ID = "bot-app-id"
 CHANNEL = "19:veiligheid@thread.tacv2"
 TEAM = "19:team@thread.tacv2"
+CLOSED = {"BotNotInConversationRoster": (403, "The bot is not part of the conversation roster."),
+          "ConversationBlockedByUser": (403, "User blocked the conversation with the bot."),
+          "ConversationNotFound": (404, "Conversation not found.")}
 PEOPLE = {"anna": ("29:1anna", "Anna de Vries", "aad-anna"), "bram": ("29:1bram", "Bram Jansen", "aad-bram"),
           "cor": ("29:1cor", "Cor Smit", "aad-cor")}
 
@@ -51,7 +55,7 @@ class FakeConnector:
     calls: list[Call] = field(default_factory=list)
     refusals: list[tuple[str, str]] = field(default_factory=list)
     expected: set[str] = field(default_factory=set)
-    not_in: set[str] = field(default_factory=set)  # conversations the bot was removed from
+    closed: dict[str, str] = field(default_factory=dict)  # conversation -> a code of CLOSED
     throttled: dict[str, int] = field(default_factory=dict)  # path part -> how many 429s first
     uploads: list[tuple[str, bytes, dict]] = field(default_factory=list)
 
@@ -138,9 +142,9 @@ class FakeConnector:
                 post = str(next(self._ids))
                 return 201, {"id": f"{channel};messageid={post}", "activityId": post}
             return 201, {"id": f"a:personal-{body['members'][0]['id']}"}
-        if conversation.split(";")[0] in self.not_in:
-            return self._refuse(403, "BotNotInConversationRoster", "The bot is not part of the "
-                                "conversation roster.")
+        if conversation.split(";")[0] in self.closed:
+            code = self.closed[conversation.split(";")[0]]
+            return self._refuse(CLOSED[code][0], code, CLOSED[code][1])
         for attachment in body.get("attachments") or ():
             if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
                 problems = adaptive_cards.problems(attachment["content"])

@@ -218,6 +218,21 @@ def test_a_slack_failure_skips_that_reminder_and_not_the_others(world, api, stor
     assert {p["channel"] for p in posts(api)} >= {"C1", "C2"}
 
 
+def test_a_channel_the_bot_left_fails_for_good_and_the_beheerder_hears_once(world, api):
+    service, scheduler, _clock = world
+    say(service, "herinnering wekelijks maandag 9:00")
+    api.joined.discard("C1")  # someone removed the bot from the channel
+    api.expect("not_in_channel")
+    outcomes = dict(scheduler.run_once(local(2026, 11, 23, 9, 0)))
+    channel_key = f"status:1:{local(2026, 11, 23, 9, 0).isoformat()}:kanaal"
+    assert outcomes.pop(channel_key) == "failed"
+    assert set(outcomes.values()) == {"sent"}  # the owners still hear
+    told = [p for p in posts(api) if p["channel"] == "U1"]  # Anna, beheerder of Utrecht
+    assert len(told) == 1 and "kon niet in het gekoppelde kanaal" in told[0]["text"]
+    scheduler.run_once(local(2026, 11, 23, 9, 1))
+    assert len([p for p in posts(api) if p["channel"] == "U1"]) == 1
+
+
 def test_latest_status_moment_monthly_uses_the_last_day_of_a_short_month():
     gemeente = {"reminder_kind": "maandelijks", "reminder_day": 31, "reminder_time": "09:00",
                 "reminder_since": None}

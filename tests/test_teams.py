@@ -280,25 +280,30 @@ def test_a_throttled_reply_is_sent_after_retry_after(teams):
     assert "Voortgang" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
 
 
-def test_a_channel_the_bot_was_removed_from_fails_for_good_and_the_beheerder_hears(teams, tmp_path):
+@pytest.mark.parametrize("code", ["BotNotInConversationRoster", "ConversationBlockedByUser",
+                                  "ConversationNotFound"])
+@pytest.mark.parametrize("closed", ["channel", "bram"])
+def test_a_closed_conversation_fails_for_good_and_the_beheerder_hears(teams, code, closed):
     anna, post = bound(teams)
     _new_punt(teams, anna, post, "2026-01-01")
     anna.send(anna.message("herinnering wekelijks maandag 9:00", "channel", post=post))
     anna.send(anna.message("hallo"))  # her personal chat, so the bot can tell her
     teams.settle()
-    teams.connector.not_in.add(CHANNEL)
-    teams.connector.expect("BotNotInConversationRoster")
+    teams.connector.closed[CHANNEL if closed == "channel" else "a:personal-29:1bram"] = code
+    teams.connector.expect(code)
     from bot.adapters.teams.reminders import TeamsOutbox
     from bot.reminders.scheduler import ReminderMessages, Scheduler
 
     service = teams.bot.service
-    outbox = TeamsOutbox(teams.bot.platform)
     scheduler = Scheduler(teams.store, ReminderMessages(teams.store, service.plan, service.reporter),
-                          outbox, service.clock, holder="test:1")
-    outcomes = dict(scheduler.run_once(datetime(2026, 3, 16, 8, 0, tzinfo=UTC)))
-    assert sorted(outcomes.values()) == ["failed", "sent"]  # the channel for good; Bram still
-    told = teams.connector.sent("a:personal-29:1anna")[-1]
-    assert "kon niet in het kanaal worden geplaatst" in card_texts(told)
+                          TeamsOutbox(teams.bot.platform), service.clock, holder="test:1")
+    outcomes = scheduler.run_once(datetime(2026, 3, 16, 8, 0, tzinfo=UTC))
+    failed = [key for key, outcome in outcomes if outcome == "failed"]
+    assert [o for _, o in outcomes].count("sent") == 1  # the other reminder still went out
+    assert failed == [k for k, _ in outcomes if k.endswith("kanaal" if closed == "channel" else "bram")]
+    told = card_texts(teams.connector.sent("a:personal-29:1anna")[-1])
+    assert ("kon niet in het gekoppelde kanaal" if closed == "channel" else "Bram Jansen") in told
+    assert teams.store.reminder(failed[0])["error"].endswith(code)
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ Three kinds, per gemeente with a bound channel:
 
 Only the latest moment of each kind counts, so a bot that was down catches up once, never with a
 flood. Every message is claimed in the store before it is sent and marked after; a claim left by
-a process that died is retried once.
+a process that died is retried once. A message that can never be delivered (the bot removed from
+the channel, blocked by its owner) is marked failed, and the gemeente's beheerders are told, once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.core.dutch import AMSTERDAM
-from bot.core.replies import Reminder, Reply
+from bot.core.replies import Notice, Reminder, Reply, Tone
 from bot.reminders.schedule import PREP_TIME, latest_status_moment, working_days_before
 from store import Store
 
@@ -134,7 +135,9 @@ class Scheduler:
             if datetime.combine(working_days_before(when.date(), 1), PREP_TIME, AMSTERDAM) <= now:
                 yield from self.messages.summary(gemeente, channel, meeting, when, now)
 
-    def _deliver(self, outgoing: Outgoing, now: datetime) -> str:
+    def _deliver(self, outgoing: Outgoing, now: datetime, tell: bool = True) -> str:
+        """Claim, send and mark one message; on a permanent failure (and ``tell``) the
+        beheerders hear of it."""
         at = now.isoformat()
         with self.store.transaction():
             abandoned = {h for h in self.store.reminder_holders() if _gone(h)}
@@ -153,6 +156,9 @@ class Scheduler:
                 log.warning("reminder %s not delivered: %s", outgoing.key, failure)
         with self.store.transaction():
             self.store.finish_reminder(outgoing.key, state, at, error)
+        if state == "failed" and tell:
+            for notice in self.messages.undelivered(outgoing):
+                self._deliver(notice, now, tell=False)
         return state
 
 
@@ -202,6 +208,24 @@ class ReminderMessages:
         intro = Reminder("samenvatting", gemeente["naam"], (), when, summary.stale_weeks)
         yield Outgoing(f"samenvatting:{meeting['id']}:kanaal", gemeente["id"], channel, None,
                        (intro, summary))
+
+
+    def undelivered(self, outgoing: Outgoing) -> Iterator[Outgoing]:
+        """To each beheerder (but the one it was for): a reminder could not be delivered."""
+        naam = self.store.gemeente_by_id(outgoing.gemeente_id)["naam"]
+        if outgoing.channel:
+            text = (f"De herinnering voor gemeente {naam} kon niet in het gekoppelde kanaal worden "
+                    "geplaatst: ik zit daar niet meer, of het kanaal bestaat niet meer. Voeg me "
+                    f"opnieuw toe aan het kanaal, of koppel een ander kanaal met ‘koppel {naam}’.")
+        else:
+            wie = self.store.user_name(outgoing.person) or "een eigenaar van een ontwikkelpunt"
+            text = (f"De herinnering voor {wie} (gemeente {naam}) kon ik niet persoonlijk "
+                    "bezorgen: ik kan deze persoon geen bericht sturen (de chat met mij is "
+                    "geblokkeerd of het account bestaat niet meer). Wilt u het even zelf doorgeven?")
+        for beheerder in self.store.beheerders(outgoing.gemeente_id):
+            if beheerder["id"] != outgoing.person:
+                yield Outgoing(f"{outgoing.key}:gemeld:{beheerder['id']}", outgoing.gemeente_id,
+                               None, beheerder["id"], (Notice(text, Tone.WARNING),))
 
 
 class Ticker(threading.Thread):

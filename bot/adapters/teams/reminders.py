@@ -2,8 +2,8 @@
 owner's personal chat with the bot, through the addresses stored when Teams last spoke to us.
 
 A 429 is tried again after its ``Retry-After`` (the connector also paces every call); the bot
-removed from a team, blocked, or a conversation gone is for good: the reminder is marked failed,
-the gemeente's beheerders hear of it in their personal chat, and the other reminders go on.
+removed from a team, blocked, or a conversation gone is for good (the scheduler then tells the
+beheerders, and the other reminders go on).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import time
 from datetime import UTC, datetime
 
 from bot.adapters.teams.delivery import TeamsPlatform, activity, packed
-from bot.core.replies import Notice, Tone
 from bot.reminders.scheduler import DeliveryError, Outgoing
 from bot.service.outbox import CannotSend, TryLater
 
@@ -34,8 +33,6 @@ class TeamsOutbox:
                 self._try(lambda c=cards, s=said: self.platform.connector.send(
                     where["service_url"], where["conversation"], activity(c, s), where["tenant"]))
         except CannotSend as failure:
-            if outgoing.channel:
-                self._tell_beheerders(outgoing, str(failure))
             raise DeliveryError(str(failure), permanent=True) from failure
         except TryLater as failure:
             raise DeliveryError(str(failure), permanent=False) from failure
@@ -76,17 +73,3 @@ class TeamsOutbox:
                     raise
                 time.sleep(failure.after if failure.after is not None else 2 ** attempt)  # pacing
         raise AssertionError("unreachable")
-
-    def _tell_beheerders(self, outgoing: Outgoing, reason: str) -> None:
-        gemeente = self.store.gemeente_by_id(outgoing.gemeente_id)
-        notice = Notice(f"De herinnering voor gemeente {gemeente['naam']} kon niet in het kanaal "
-                        "worden geplaatst: ik zit daar niet (meer), of het kanaal is weg. Voeg me "
-                        "opnieuw toe aan het team, of koppel een ander kanaal.", Tone.WARNING)
-        for beheerder in self.store.beheerders(outgoing.gemeente_id):
-            try:
-                chat = self.platform.personal_chat(beheerder["id"])
-                for cards, said, _ in packed([notice]):
-                    self.platform.connector.send(chat["service_url"], chat["chat"], activity(cards, said),
-                                                 chat["tenant"])
-            except (CannotSend, TryLater) as failure:
-                log.warning("beheerder %s not told (%s): %s", beheerder["id"], reason, failure)
