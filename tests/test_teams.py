@@ -3,6 +3,7 @@ Connector answering, the real store; nothing leaves this machine."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -436,6 +437,45 @@ def test_someone_mentioned_is_known_by_their_entra_id(teams):
     assert teams.store.member_role(gemeente, "teams:tenant-1:aad-bram") == "lid"
     assert "Bram Jansen hoort nu bij gemeente Utrecht" in card_texts(
         teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+
+
+EVERY_COMMAND = (
+    "hulp", "hulp bijwerken", "voortgang", "overslaan", "terug", "wijzig 1.1", "behouden",
+    "vervangen", "versies 1.1", "deel 2", "start deel 1", "pauze", "ontwikkelpunt nieuw",
+    "ontwikkelpunten", "ontwikkelpunt 1", "bijwerken 1 Eerste gesprek met de scholen gehad",
+    "status 1 afgerond", "wijzig 1 planning 1-3-2027", "afmaken 1", "concepten maken",
+    "samenvatting", "export md", "verouderd na 8 weken", "herinneringen",
+    "herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00", "herinnering uit",
+    "stuurgroepen", "stuurgroep 15-12-2026 14:00", "stuurgroep verwijder 15-12-2026",
+    "voorbereiding 5 werkdagen", "koppel Utrecht", "lid toevoegen @bram", "lid verwijderen @bram",
+    "regio instellen Regio Midden", "projectleider toevoegen @anna", "samenvatting regio")
+
+
+def test_every_command_of_the_table_is_answered_in_the_reply_chain(teams):
+    from bot.core.commands import Parsed
+
+    table = teams.bot.service.table
+    parsed = {text: table.parse(re.sub(r"@(\w+)", rf"<@teams:{TENANT}:\1>", text)) for text in EVERY_COMMAND}
+    assert all(isinstance(p, Parsed) for p in parsed.values()), parsed
+    assert {p.command.usage for p in parsed.values()} == {c.usage for c in table.commands}
+    anna, post = bound(teams)
+    _new_punt(teams, anna, post, "2027-03-01")
+    chain = f"{CHANNEL};messageid={post}"
+    said = {}
+    for text in EVERY_COMMAND:
+        before = len(teams.connector.sent(chain))
+        anna.send(anna.message(text, "channel", post=post, mentions=("bram",) * ("@bram" in text)
+                               + ("anna",) * ("@anna" in text)))
+        teams.settle()
+        said[text] = "\n".join(card_texts(a) for a in teams.connector.sent(chain)[before:])
+        assert said[text], f"no answer to {text!r}"
+        misread = ("Bedoel je", "is een commando", "Het lijkt op deze", "Alleen een")
+        assert not any(m in said[text] for m in misread), (text, said[text])
+    assert "Regiobeeld" in said["samenvatting regio"] and "Utrecht" in said["samenvatting regio"]
+    assert "Voortgang" in said["voortgang"]
+    assert "Formulier openen" in said["ontwikkelpunt nieuw"]
+    gemeente = teams.store.gemeente("utrecht")
+    assert gemeente["stale_weeks"] == 8 and teams.store.punt(gemeente["id"], 1)["status"] == "afgerond"
 
 
 def test_run_serves_slack_and_teams_on_one_server(tmp_path):
