@@ -90,6 +90,7 @@ class Call:
 
 POSTING = {"chat.postMessage", "chat.postEphemeral", "chat.update", "files.completeUploadExternal"}
 MESSAGES = {"chat.postMessage", "chat.postEphemeral", "chat.update", "cmd"}  # cmd: a response URL
+UNSHOWN = ("\\ue000", "\\ue001")  # the marks of a typed command, as JSON writes them
 TEXT_LIMIT = 4000  # our own bar for a message's fallback text (Slack truncates at 40,000)
 
 
@@ -231,6 +232,9 @@ class FakeSlackApi:
         if method in MESSAGES and len(params.get("text") or "") > TEXT_LIMIT:
             with self._changed:  # Slack takes it, but our bar for a fallback is lower
                 self.refusals.append((method, "text_over_4000", []))
+        if any(mark in json.dumps(params) for mark in UNSHOWN):
+            with self._changed:  # Slack takes it, but a command to type was never written out
+                self.refusals.append((method, "typed_command_unshown", []))
         body: dict = {"ok": True}
         if method == "auth.test":
             body |= {"user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "user": "leidraadbot"}

@@ -150,7 +150,10 @@ class FakeConnector:
                 problems = adaptive_cards.problems(attachment["content"])
                 if problems:
                     return self._refuse(400, "BadArgument", "; ".join(problems)[:500])
-        if len(json.dumps(body).encode()) > 100_000:
+        raw = json.dumps(body)
+        if "\\ue000" in raw or "\\ue001" in raw or "/leidraad" in raw:  # our own bar: Teams takes it
+            return self._refuse(400, "CommandNotForTeams", "a command written for another platform")
+        if len(raw.encode()) > 100_000:
             return self._refuse(413, "MessageSizeTooBig", "Activity body too large")
         self._record(Call("send", conversation, body))
         return 201, {"id": str(next(self._ids))}

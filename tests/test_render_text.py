@@ -33,3 +33,15 @@ def test_the_recap_lists_what_is_open_with_the_command_to_fix_it():
     assert "‘wijzig 1.4’" in text
     complete = render([Recap("Utrecht", (PartTally("Deel I", 23, 23),), ())])
     assert "Alle vragen zijn beantwoord" in complete
+
+
+def test_a_command_to_type_is_written_as_each_surface_takes_it():
+    from bot.core.text import clean_text, typed
+    from bot.render import slack
+
+    notice = Notice(f"Koppel het kanaal met {typed('koppel <gemeente>')}.")
+    assert render([notice]) == "Koppel het kanaal met ‘koppel <gemeente>’."
+    [message] = slack.render([notice])
+    assert "‘/leidraad koppel &lt;gemeente&gt;’" in message.text
+    assert "‘/leidraad koppel &lt;gemeente&gt;’" in message.blocks[0]["text"]["text"]
+    assert clean_text(typed("start")) == "start"  # what people type can never hold one

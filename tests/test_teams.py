@@ -139,6 +139,19 @@ def test_a_channel_is_bound_and_the_gesprek_runs_in_the_reply_chain(teams):
     assert "vraag 4 van 23" in card_texts(last)
 
 
+def test_commands_to_type_are_written_as_teams_takes_them(teams):
+    anna = teams.user()
+    anna.send(anna.message("koppel Utrecht", "channel", mention_bot=True))
+    teams.settle()
+    bound_notice = card_texts(teams.connector.sent()[-1])
+    assert "Start het gesprek met ‘@Leidraadbot start’" in bound_notice
+    cor = teams.user("cor")  # in no gemeente, in his personal chat: no need to name the bot
+    cor.send(cor.message("samenvatting"))
+    teams.settle()
+    assert "koppel een kanaal met ‘koppel <gemeente>’" in card_texts(
+        teams.connector.sent("a:personal-29:1cor")[-1])
+
+
 def test_a_button_on_a_question_works(teams):
     anna, post = bound(teams)
     question = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]

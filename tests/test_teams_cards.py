@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("microsoft_teams.cards")
 
-from bot.core.replies import FormErrors, OpenForm
+from bot.core.replies import FormErrors, Notice, OpenForm
 from bot.render import teams
 from dialogues.content import load_ontwikkelplan
 
@@ -103,3 +103,13 @@ def test_the_ontwikkelpunt_dialog_new_update_and_with_errors():
     assert "Die datum bestaat niet" in json.dumps(_checked([card]), ensure_ascii=False)
     people = next(e for e in card["body"] if e.get("id") == "wie")
     assert people["choices.data"]["type"] == "Data.Query"
+
+
+def test_a_command_to_type_names_the_bot_where_it_must():
+    from bot.core.text import typed
+    from bot.render.text import render
+
+    notice = Notice(f"Start het gesprek met {typed('start')}.")
+    assert "‘@Leidraadbot start’" in json.dumps(teams.cards(notice, addressed=True), ensure_ascii=False)
+    assert "met ‘start’." in json.dumps(teams.cards(notice), ensure_ascii=False)
+    assert render([notice]) == "Start het gesprek met ‘start’."

@@ -6,6 +6,7 @@ from bot.core.access import BEHEERDER, LID, Role
 from bot.core.commands import IN_CHANNEL, WITH_MEMBERS, People, Text, command
 from bot.core.context import Context, Problem, checked_name
 from bot.core.replies import ChannelBound, Notice, Reply, Tone
+from bot.core.text import typed
 
 
 class AdministrationCommands:
@@ -31,8 +32,8 @@ class AdministrationCommands:
         ctx.store.bind_channel(channel, target["id"], ctx.user.id, ctx.at)
         ctx.store.add_member(target["id"], ctx.user.id, BEHEERDER, ctx.user.id, ctx.at)
         return [Notice(f"Dit kanaal is nu gekoppeld aan gemeente {target['naam']}, en jij bent "
-                       "beheerder. Start het gesprek met ‘/leidraad start’; voeg collega's toe met "
-                       "‘/leidraad lid toevoegen @naam’.", Tone.SUCCESS), ChannelBound()]
+                       f"beheerder. Start het gesprek met {typed('start')}; voeg collega's toe met "
+                       f"{typed('lid toevoegen @naam')}.", Tone.SUCCESS), ChannelBound()]
 
     @command("lid toevoegen", "leden toevoegen", args=(People("wie"),), role=Role.BEHEERDER,
              where=WITH_MEMBERS, usage="lid toevoegen @iemand",
@@ -79,11 +80,11 @@ class AdministrationCommands:
         gemeente = ctx.gemeente
         regio = ctx.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
         if regio is None:
-            raise Problem(f"Zet eerst de regio van gemeente {gemeente['naam']} met ‘/leidraad regio "
-                          "instellen <naam>’.", Tone.WARNING)
+            raise Problem(f"Zet eerst de regio van gemeente {gemeente['naam']} met "
+                          f"{typed('regio instellen <naam>')}.", Tone.WARNING)
         people = [ctx.mentioned(w) for w in wie]
         for person in people:
             ctx.store.add_projectleider(regio["id"], person.id, ctx.user.id, ctx.at)
         names = ", ".join(p.naam for p in people)
         return [Notice(f"{names} is nu projectleider van regio {regio['naam']} en kan het "
-                       "regiobeeld opvragen met ‘/leidraad samenvatting regio’.", Tone.SUCCESS)]
+                       f"regiobeeld opvragen met {typed('samenvatting regio')}.", Tone.SUCCESS)]

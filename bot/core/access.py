@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.messages import Place, PlaceKind, User
+from bot.core.text import typed
 
 
 class Role(StrEnum):
@@ -93,4 +94,4 @@ def _who_grants(facts: Facts) -> str:
         return "Deze gemeente heeft nog geen beheerder; dat wordt wie een kanaal koppelt."
     names = ", ".join(beheerders)
     return (f"Vraag een beheerder ({names}) om je toe te voegen met "
-            "‘/leidraad lid toevoegen @jouwnaam’.")
+            f"{typed('lid toevoegen @jouwnaam')}.")

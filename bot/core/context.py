@@ -17,7 +17,7 @@ from bot.core.commands import Usage
 from bot.core.dutch import local_day
 from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
 from bot.core.replies import Notice, Reply, Tone
-from bot.core.text import MAX_NAME_LENGTH, gemeente_key, gemeente_naam
+from bot.core.text import MAX_NAME_LENGTH, gemeente_key, gemeente_naam, typed
 from store import Store
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ class Context:
             bound = self.store.channel_gemeente(place.channel)
             if bound is None:
                 raise Problem("Dit kanaal is nog niet gekoppeld aan een gemeente. Koppel het met "
-                              "‘/leidraad koppel <naam van de gemeente>’.", Tone.WARNING)
+                              f"{typed('koppel <naam van de gemeente>')}.", Tone.WARNING)
             return bound
         name = name or self.inbound.gemeente
         if name:
@@ -133,9 +133,9 @@ class Context:
         if memberships:
             names = ", ".join(g["naam"] for g in memberships)
             raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
-                          "‘/leidraad start <gemeente>’.", Tone.WARNING)
+                          f"{typed('start <gemeente>')}.", Tone.WARNING)
         raise Problem("Je hoort nog bij geen enkele gemeente. Vraag een beheerder van je gemeente om "
-                      "je toe te voegen, of koppel een kanaal met ‘/leidraad koppel <gemeente>’.",
+                      f"je toe te voegen, of koppel een kanaal met {typed('koppel <gemeente>')}.",
                       Tone.WARNING)
 
     def member_role(self, gemeente: dict) -> str | None:

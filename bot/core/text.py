@@ -1,20 +1,43 @@
-"""Cleaning what people type: control characters, length, and gemeente names."""
+"""Text: cleaning what people type (control characters, length, gemeente names), and the commands
+replies tell them to type."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.core.messages import User
 
 MAX_ANSWER_LENGTH = 4000
 MAX_NAME_LENGTH = 80
 
-# C0 and C1 control characters except tab and newline, plus bidi overrides and zero-width marks.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0 and C1 control characters except tab and newline, bidi overrides, zero-width marks, and the
+# marks of a typed command (below), so that what people type can never hold one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+                      r"\ue000\ue001]")
+_TYPED = re.compile("\ue000([^\ue000\ue001]*)\ue001")
 _GEMEENTE_PREFIX = re.compile(r"^gemeente(\s+|$)", re.IGNORECASE)
 MENTION = re.compile(r"<@([^>\s]+)>")  # a person named in a text, as adapters write it: <@slack:T1:U2>
+
+
+def typed(command: str) -> str:
+    """A command for the reader to type wherever they are, inside a reply's text. Each renderer
+    shows it the way its platform takes commands: ``/leidraad start`` in Slack, ``@Leidraadbot
+    start`` in a Teams channel, ``start`` in the console."""
+    return f"\ue000{command}\ue001"
+
+
+def show_typed(value, shown: Callable[[str], str]):
+    """``value`` (a text, or a card or blocks made of texts) with each typed command as ``shown``
+    writes it."""
+    if isinstance(value, str):
+        return _TYPED.sub(lambda match: shown(match.group(1)), value)
+    if isinstance(value, dict):
+        return {key: show_typed(item, shown) for key, item in value.items()}
+    if isinstance(value, list):
+        return [show_typed(item, shown) for item in value]
+    return value
 
 
 def clean_text(text: str) -> str:

@@ -27,7 +27,8 @@ def summary(report: Summary) -> str:
              f"Stand per {format_date(report.day)}.", ""]
     if report.empty:
         lines += ["Nog niets ingevuld: er zijn nog geen antwoorden en geen ontwikkelpunten. Begin met "
-                  "`/leidraad start` in het kanaal van de gemeente (of `leidraadbot chat`), en voeg "
+                  "`/leidraad start` (Slack) of `@Leidraadbot start` (Teams) in het kanaal van de "
+                  "gemeente, of met `leidraadbot chat`, en voeg "
                   "ontwikkelpunten toe met `ontwikkelpunt nieuw`.", ""]
         return "\n".join(lines)
     lines += ["## Checklist sturing", "", "| Deel | Onderdeel | Beantwoord | Open |",

@@ -12,6 +12,7 @@ from bot.core.context import Context, Problem
 from bot.core.conversation import ACTIVE, Active
 from bot.core.messages import PlaceKind, Start
 from bot.core.replies import Notice, Reply, StartThread
+from bot.core.text import typed
 from bot.gesprek.checklist import Gesprek
 
 
@@ -106,7 +107,7 @@ class GesprekCommands:
     def _steer(self, ctx: Context, action: str, nothing: str = "") -> list[Reply]:
         active = ctx.dialogue
         if active is None:
-            raise Problem(nothing or "Er loopt hier geen gesprek. Typ ‘start’ om te beginnen.")
+            raise Problem(nothing or f"Er loopt hier geen gesprek. Typ {typed('start')} om te beginnen.")
         replies = getattr(active.dialogue, action)(ctx, active.conv)
         if action != "pause":
             active.conv.status = ACTIVE
@@ -117,7 +118,7 @@ class GesprekCommands:
         """The gesprek going on here; not while an ontwikkelpunt's fields are being asked."""
         active = ctx.dialogue
         if active is None:
-            raise Problem("Er loopt hier geen gesprek. Typ ‘start’ om te beginnen.")
+            raise Problem(f"Er loopt hier geen gesprek. Typ {typed('start')} om te beginnen.")
         if active.dialogue is not self.gesprek:
             raise Usage(f"We zijn een ontwikkelpunt aan het invullen. Maak dat eerst af, of typ "
                         f"‘stop’ om het te onderbreken; daarna kan ‘{typed}’.")

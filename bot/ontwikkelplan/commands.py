@@ -8,6 +8,7 @@ from bot.core.context import Context
 from bot.core.conversation import Active, load
 from bot.core.messages import FormInput
 from bot.core.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
+from bot.core.text import typed
 from bot.ontwikkelplan.plan import FIELD_WORDS, STATUS_WORDS, WALK, Plan
 from bot.ontwikkelplan.walk import PuntWalk
 
@@ -30,7 +31,7 @@ class PlanCommands:
 
     @command("ontwikkelpunt nieuw", "nieuw ontwikkelpunt", usage="ontwikkelpunt nieuw",
              help="een ontwikkelpunt toevoegen; de bot vraagt de velden van het ontwikkelplan een "
-                  "voor een (in Slack: een formulier)", form=_always)
+                  "voor een (in Slack en Teams: een formulier)", form=_always)
     def new(self, ctx: Context) -> list[Reply]:
         if ctx.inbound.forms:
             return [OpenForm("nieuw", gemeente=ctx.gemeente["naam"])]
@@ -49,8 +50,8 @@ class PlanCommands:
 
     @command("bijwerken", args=(Number("nummer"), Text("tekst", optional=True)),
              usage="bijwerken 3 <tekst>",
-             help="een stand van zaken bij #3 zetten, met de datum van vandaag (in Slack zonder "
-                  "tekst: een formulier)", form=lambda args: not args.get("tekst"))
+             help="een stand van zaken bij #3 zetten, met de datum van vandaag (in Slack en Teams "
+                  "zonder tekst: een formulier)", form=lambda args: not args.get("tekst"))
     def update(self, ctx: Context, nummer: int, tekst: str = "") -> list[Reply]:
         punt = self.plan.find(ctx, nummer)
         if not tekst:
@@ -112,7 +113,7 @@ class PlanCommands:
         done = Notice(f"{len(drafts)} concept-ontwikkelpunten klaargezet ({numbers}), met de acties "
                       "uit de Bouwstenen al ingevuld.", Tone.SUCCESS)
         if ctx.inbound.forms:
-            return [done, Notice("Maak ze af met ‘/leidraad afmaken <nummer>’.")]
+            return [done, Notice(f"Maak ze af met {typed('afmaken <nummer>')}.")]
         return [done, *self._begin_walk(ctx, drafts[0], [d["nummer"] for d in drafts[1:]])]
 
     # --- forms and offers -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from typing import Protocol
 
 from bot.core.dutch import AMSTERDAM
 from bot.core.replies import Notice, Reminder, Reply, Tone
+from bot.core.text import typed
 from bot.reminders.schedule import PREP_TIME, latest_status_moment, working_days_before
 from store import Store
 
@@ -216,7 +217,7 @@ class ReminderMessages:
         if outgoing.channel:
             text = (f"De herinnering voor gemeente {naam} kon niet in het gekoppelde kanaal worden "
                     "geplaatst: ik zit daar niet meer, of het kanaal bestaat niet meer. Voeg me "
-                    f"opnieuw toe aan het kanaal, of koppel een ander kanaal met ‘koppel {naam}’.")
+                    f"opnieuw toe aan het kanaal, of koppel een ander kanaal met {typed(f'koppel {naam}')}.")
         else:
             wie = self.store.user_name(outgoing.person) or "een eigenaar van een ontwikkelpunt"
             text = (f"De herinnering voor {wie} (gemeente {naam}) kon ik niet persoonlijk "

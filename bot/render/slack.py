@@ -57,6 +57,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
+from bot.core.text import show_typed, typed
 from bot.ontwikkelplan.plan import FIELD_WORDS
 from bot.render import text as plain
 from dialogues.content import Ontwikkelplan
@@ -82,6 +83,11 @@ _ICONS = {Tone.INFO: "", Tone.SUCCESS: ":white_check_mark: ", Tone.WARNING: ":wa
 class SlackMessage:
     text: str
     blocks: list[dict]
+
+
+def slack_command(command: str) -> str:
+    """A command to type, as Slack takes it anywhere: the slash command."""
+    return f"‘/leidraad {command}’"
 
 
 def escape(text: str) -> str:
@@ -141,8 +147,8 @@ def messages(reply: Reply) -> list[SlackMessage]:
     """A reply as Slack messages: Block Kit, over as many messages as Slack's limits need, each
     with a plain-text fallback (escaped like the blocks: notifications show it, and ``<!channel>``
     in an answer must not ping there either; cut short, since it is only the fallback)."""
-    fallback = escape(plain.render_one(reply))
-    parts = _split([b.to_dict() for b in blocks(reply)])
+    fallback = escape(plain.render_one(reply, slack_command))
+    parts = _split(show_typed([b.to_dict() for b in blocks(reply)], slack_command))
     heading = _fit(fallback.split("\n", 1)[0], 200)
     return [SlackMessage(_fit(fallback, FALLBACK_LIMIT) if n == 0 else f"{heading} (vervolg)", part)
             for n, part in enumerate(parts)]
@@ -179,7 +185,7 @@ def render(replies: list[Reply]) -> list[SlackMessage]:
 
 @singledispatch
 def blocks(reply: Reply) -> list[Block]:
-    return [_section(escape(plain.render_one(reply)))]
+    return [_section(escape(plain.render_one(reply, typed)))]
 
 
 @blocks.register
@@ -566,7 +572,7 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
 
 def form_errors(reply: FormErrors) -> dict:
     """The ``response_action: errors`` answer to a submitted modal."""
-    return {"response_action": "errors", "errors": dict(reply.errors)}
+    return {"response_action": "errors", "errors": show_typed(dict(reply.errors), slack_command)}
 
 
 def thread_anchor(gemeente: str, slack_user: str) -> str:

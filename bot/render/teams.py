@@ -54,7 +54,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
-from bot.core.text import MAX_ANSWER_LENGTH
+from bot.core.text import MAX_ANSWER_LENGTH, show_typed, typed
 from bot.render import text as plain
 from dialogues.content import Ontwikkelplan
 
@@ -67,6 +67,12 @@ _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "
 
 ACTED_ON = StartThread | ChannelBound | FormErrors | ExportFile  # the adapter's, not cards
 HOME_LISTED = 30
+BOT_NAME = "Leidraadbot"  # as the app package names it, and people @mention it
+
+
+def addressed_command(command: str) -> str:
+    """A command to type in a channel or group chat, where the bot hears only who names it."""
+    return f"‘@{BOT_NAME} {command}’"
 
 
 # --- text -----------------------------------------------------------------------------------------
@@ -101,9 +107,11 @@ def form_button(label: str, kind: str, nummer: int | None, gemeente: str) -> Sub
 
 # --- cards ----------------------------------------------------------------------------------------
 
-def cards(reply: Reply) -> list[dict]:
-    """A reply as Adaptive Cards: one, or as many as its size needs (never an element cut)."""
-    elements = [e.model_dump(exclude_none=True) for e in body(reply)]
+def cards(reply: Reply, addressed: bool = False) -> list[dict]:
+    """A reply as Adaptive Cards: one, or as many as its size needs (never an element cut); the
+    commands it names to type ``addressed`` to the bot (in a channel or group chat)."""
+    shown = addressed_command if addressed else plain.quoted_command
+    elements = show_typed([e.model_dump(exclude_none=True) for e in body(reply)], shown)
     parts: list[list[dict]] = [[]]
     size = 0
     for element in elements:
@@ -129,14 +137,14 @@ def summary(reply: Reply) -> str:
     return plain.render_one(reply).split("\n", 1)[0][:250]
 
 
-def render(replies: list[Reply]) -> list[dict]:
+def render(replies: list[Reply], addressed: bool = False) -> list[dict]:
     """The cards of the replies that are shown as cards."""
-    return [c for reply in replies if not isinstance(reply, ACTED_ON) for c in cards(reply)]
+    return [c for reply in replies if not isinstance(reply, ACTED_ON) for c in cards(reply, addressed)]
 
 
 @singledispatch
 def body(reply: Reply) -> list[CardElement]:
-    return [line(paragraph) for paragraph in plain.render_one(reply).split("\n\n")]
+    return [line(paragraph) for paragraph in plain.render_one(reply, typed).split("\n\n")]
 
 
 @body.register
@@ -311,14 +319,15 @@ def _(reply: PuntList) -> list[CardElement]:
             listed += 1
     notes = []
     if total > listed:
-        notes.append(f"en {total - listed} meer; typ ‘ontwikkelpunt <nummer>’ voor één punt")
+        notes.append(f"en {total - listed} meer; typ {typed('ontwikkelpunt <nummer>')} voor één punt")
     if reply.concepts:
         notes.append("Concepten: " + ", ".join(f"#{p.nummer}" for p in reply.concepts)
-                     + " (maak af met ‘afmaken <nummer>’)")
+                     + f" (maak af met {typed('afmaken <nummer>')})")
     if reply.closed:
         notes.append(f"{reply.closed} afgerond of vervallen")
     if not reply.groups:
-        notes.insert(0, "Nog geen open ontwikkelpunten. Voeg er een toe met ‘ontwikkelpunt nieuw’.")
+        notes.insert(0, "Nog geen open ontwikkelpunten. Voeg er een toe met "
+                     f"{typed('ontwikkelpunt nieuw')}.")
     if notes:
         result.append(subtle(" · ".join(notes)))
     return result
@@ -349,8 +358,8 @@ def _(reply: Summary) -> list[CardElement]:
     result: list[CardElement] = [heading(f"Samenvatting gemeente {reply.gemeente}"),
                                  subtle(f"Stand per {format_date(reply.day)}")]
     if reply.empty:
-        return [*result, line("Nog niets ingevuld. Begin met ‘start’ voor de Checklist sturing en "
-                              "‘ontwikkelpunt nieuw’ voor het ontwikkelplan.")]
+        return [*result, line(f"Nog niets ingevuld. Begin met {typed('start')} voor de Checklist "
+                              f"sturing en {typed('ontwikkelpunt nieuw')} voor het ontwikkelplan.")]
     result.append(line("Checklist sturing", weight="Bolder"))
     result += [line(f"• {s.part} · {s.title}: {s.answered} van {s.total}") for s in reply.sections]
     if reply.key_answers:
@@ -400,7 +409,7 @@ def _(reply: Reminder) -> list[CardElement]:
         result.append(Container(items=[*_punt(punt, flags=True), _stand_button(punt, reply.gemeente)],
                                 separator=True))
     if len(reply.items) > MAX_LISTED:
-        result.append(subtle(f"en {len(reply.items) - MAX_LISTED} meer: ‘ontwikkelpunten’"))
+        result.append(subtle(f"en {len(reply.items) - MAX_LISTED} meer: {typed('ontwikkelpunten')}"))
     return result
 
 
@@ -460,17 +469,18 @@ def _aad(user_id: str) -> str:
 
 
 def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = None,
-              typed: dict | None = None) -> dict:
+              entered: dict | None = None) -> dict:
     """The dialog card for a new ontwikkelpunt (or completing concept #nummer), or a stand van
-    zaken; with ``errors``, shown again with what was typed and what is wrong, in Dutch."""
-    values = dict(form.values) | (typed or {})
+    zaken; with ``errors``, shown again with what was ``entered`` and what is wrong, in Dutch."""
+    values = dict(form.values) | (entered or {})
     guidance = {f.id: f.guidance for f in plan.fields}
     labels = {f.id: f.label for f in plan.fields}
     statuses = _choices((s.id, s.label) for s in plan.statuses)
     result: list[CardElement] = []
     if errors:
         result += [line("Het formulier is nog niet opgeslagen:", weight="Bolder", color="Attention")]
-        result += [line(f"• {text}", color="Attention") for _, text in errors.errors]
+        result += [line(f"• {show_typed(text, plain.quoted_command)}", color="Attention")
+                   for _, text in errors.errors]
     planning = DateInput(id="planning", label=labels["planning"], value=values.get("planning") or None)
     if form.kind == "bijwerken":
         result += [

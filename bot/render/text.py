@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from functools import singledispatch
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
@@ -29,6 +30,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
+from bot.core.text import show_typed
 
 WIDTH = 88
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
@@ -51,17 +53,27 @@ def progress_line(prompt: QuestionPrompt) -> str:
     return f"{prompt.part} › {prompt.section} · vraag {prompt.number} van {prompt.total}"
 
 
+def quoted_command(command: str) -> str:
+    """A command to type, as the console (and every platform, inside its own gesprek) takes it."""
+    return f"‘{command}’"
+
+
+def render_one(reply: Reply, shown: Callable[[str], str] = quoted_command) -> str:
+    """One reply as text, with the commands it names to type as ``shown`` writes them."""
+    return show_typed(_text(reply), shown)
+
+
 @singledispatch
-def render_one(reply: Reply) -> str:
+def _text(reply: Reply) -> str:
     raise TypeError(f"no text rendering for {type(reply).__name__}")
 
 
-@render_one.register
+@_text.register
 def _(reply: Notice) -> str:
     return _wrap(_MARKS[reply.tone] + reply.text)
 
 
-@render_one.register
+@_text.register
 def _(reply: Welcome) -> str:
     return "\n\n".join([
         f"Welkom bij Leidraadbot voor gemeente {reply.gemeente}.",
@@ -89,7 +101,7 @@ def _question_body(prompt: QuestionPrompt) -> list[str]:
     return parts
 
 
-@render_one.register
+@_text.register
 def _(reply: QuestionPrompt) -> str:
     parts = _question_body(reply)
     if reply.revisit:
@@ -114,7 +126,7 @@ def command_lines(lines, indent: str = "  ") -> str:
         for usage, explanation in lines)
 
 
-@render_one.register
+@_text.register
 def _(reply: Help) -> str:
     parts = [f"‘{reply.unknown}’ ken ik niet. Dit kun je hier vragen:" if reply.unknown else "Hulp"]
     if reply.prompt:
@@ -155,7 +167,7 @@ def usage_sentences(reply: CommandUsage) -> tuple[str, str]:
     return " ".join(lead), question
 
 
-@render_one.register
+@_text.register
 def _(reply: CommandUsage) -> str:
     lead, question = usage_sentences(reply)
     parts = [_wrap("! " + lead)]
@@ -170,7 +182,7 @@ def versions(count: int) -> str:
     return "1 versie" if count == 1 else f"{count} versies"
 
 
-@render_one.register
+@_text.register
 def _(reply: AnswerVersions) -> str:
     head = _wrap(f"Vraag {reply.ref}: {reply.question}")
     if not reply.versions:
@@ -180,7 +192,7 @@ def _(reply: AnswerVersions) -> str:
             "huidige antwoord:\n" + "\n".join(lines))
 
 
-@render_one.register
+@_text.register
 def _(reply: ProgressReport) -> str:
     lines = ["Voortgang"]
     part = None
@@ -201,12 +213,12 @@ def _listed(items) -> str:
     )
 
 
-@render_one.register
+@_text.register
 def _(reply: QuestionList) -> str:
     return f"{reply.title}:\n{_listed(reply.items)}" + (f"\n\n{reply.footer}" if reply.footer else "")
 
 
-@render_one.register
+@_text.register
 def _(reply: Recap) -> str:
     tallies = "\n".join(f"  {t.title}: {t.answered} van {t.total} vragen beantwoord"
                         for t in reply.parts)
@@ -218,7 +230,7 @@ def _(reply: Recap) -> str:
             f"‘wijzig {reply.open[0].ref}’.")
 
 
-@render_one.register
+@_text.register
 def _(reply: Paused) -> str:
     return _wrap(reply.resume_hint)
 
@@ -233,7 +245,7 @@ def _punt_line(punt: PuntSummary) -> str:
     return _wrap(line, "  ") + "\n" + _wrap(" · ".join(details), "     ")
 
 
-@render_one.register
+@_text.register
 def _(reply: PuntList) -> str:
     closed = (f"Verder {reply.closed} afgerond of vervallen. Typ ‘ontwikkelpunt <nummer>’ voor de "
               "details en de geschiedenis.") if reply.closed else ""
@@ -252,7 +264,7 @@ def _(reply: PuntList) -> str:
     return "\n\n".join(parts)
 
 
-@render_one.register
+@_text.register
 def _(reply: PuntDetail) -> str:
     punt = reply.punt
     head = f"Ontwikkelpunt #{punt.nummer} · {punt.status}" + (" · concept" if punt.concept else "")
@@ -269,9 +281,9 @@ def _(reply: PuntDetail) -> str:
     return "\n\n".join(parts)
 
 
-@render_one.register
+@_text.register
 def _(reply: OpenForm) -> str:
-    return ("Dit opent een formulier in Slack." if reply.kind == "nieuw" else
+    return ("Dit opent het formulier voor een nieuw ontwikkelpunt." if reply.kind == "nieuw" else
             f"Dit opent het formulier om #{reply.nummer} bij te werken.")
 
 
@@ -281,7 +293,7 @@ def _flags(punt: PuntSummary) -> str:
     return f" [{' · '.join(marks)}]" if marks else ""
 
 
-@render_one.register
+@_text.register
 def _(reply: Summary) -> str:
     head = f"Samenvatting gemeente {reply.gemeente} · {format_date(reply.day)}"
     if reply.empty:
@@ -309,7 +321,7 @@ def _(reply: Summary) -> str:
     return "\n\n".join(parts)
 
 
-@render_one.register
+@_text.register
 def _(reply: Regiobeeld) -> str:
     head = f"Regiobeeld {reply.regio} · {format_date(reply.day)}"
     if not reply.rows:
@@ -323,7 +335,7 @@ def _(reply: Regiobeeld) -> str:
     return head + "\n\n" + "\n".join(lines)
 
 
-@render_one.register
+@_text.register
 def _(reply: ExportFile) -> str:
     return f"{reply.title} ({reply.filename})"
 
@@ -348,7 +360,7 @@ def meeting_words(moment) -> str:
     return f"op {format_moment(moment)}" if moment else ""
 
 
-@render_one.register
+@_text.register
 def _(reply: Reminder) -> str:
     lines = [_wrap(reminder_intro(reply))]
     lines += [_punt_line(p).replace(f"#{p.nummer} ", f"#{p.nummer}{_flags(p)} ", 1)
@@ -358,7 +370,7 @@ def _(reply: Reminder) -> str:
     return "\n".join(lines)
 
 
-@render_one.register
+@_text.register
 def _(reply: Setting) -> str:
     meetings = "\n".join(f"  {format_moment(m)}" for m in reply.meetings) or "  (geen)"
     return (f"Herinneringen voor gemeente {reply.gemeente}\n"

@@ -11,6 +11,7 @@ from bot.core.commands import Choice, Number, command
 from bot.core.context import Context, Problem, checked_name
 from bot.core.messages import PlaceKind
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
+from bot.core.text import typed
 from bot.ontwikkelplan.plan import Plan
 from bot.reports.reporter import EXPORT_FORMATS, Reporter
 from store import Store
@@ -37,17 +38,18 @@ class ReportCommands:
             regio = ctx.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
             if regio is None:
                 raise Problem(f"Gemeente {gemeente['naam']} hoort nog niet bij een regio; een "
-                              "beheerder zet dat met ‘regio instellen <naam van de regio>’.", Tone.WARNING)
+                              f"beheerder zet dat met {typed('regio instellen <naam van de regio>')}.",
+                              Tone.WARNING)
         elif len(led) == 1:
             regio = led[0]
         else:
             raise Problem("Het regiobeeld is voor projectleiders van een regio. Vraag een beheerder "
-                          "van een gemeente in je regio om je toe te voegen met ‘/leidraad "
-                          "projectleider toevoegen @jij’.", Tone.WARNING)
+                          "van een gemeente in je regio om je toe te voegen met "
+                          f"{typed('projectleider toevoegen @jij')}.", Tone.WARNING)
         if place.kind is not PlaceKind.CONSOLE and regio["id"] not in {r["id"] for r in led}:
             raise Problem(f"Het regiobeeld van {regio['naam']} is voor de projectleiders van de "
                           "regio. Een beheerder van een gemeente in de regio kan je toevoegen met "
-                          "‘/leidraad projectleider toevoegen @jij’.", Tone.WARNING)
+                          f"{typed('projectleider toevoegen @jij')}.", Tone.WARNING)
         return [self.reporter.regiobeeld(ctx.store, regio, ctx.today)]
 
     @command("samenvatting", usage="samenvatting",
@@ -60,13 +62,13 @@ class ReportCommands:
                                                  invalid="‘{word}’ is geen exportformaat; kies md, "
                                                          "docx of xlsx."),),
              usage="export docx|xlsx|md",
-             help="het ontwikkelplan als Word, Excel of Markdown krijgen (in Slack in het kanaal; in "
-                  "de terminal met ‘leidraadbot export’)")
+             help="het ontwikkelplan als Word, Excel of Markdown krijgen (in Slack en Teams in de "
+                  "chat; in de terminal met ‘leidraadbot export’)")
     def export(self, ctx: Context, formaat: str = "docx") -> list[Reply]:
         if not ctx.inbound.forms:
             return [Notice("Een export maak je met ‘leidraadbot export --gemeente "
                            f"{ctx.gemeente['naam']} --formaat {formaat} -o ontwikkelplan.{formaat}’, "
-                           f"of in Slack met ‘/leidraad export {formaat}’.")]
+                           f"of in Slack of Teams met {typed(f'export {formaat}')}.")]
         return [self.document(ctx.store, ctx.gemeente, formaat, ctx.today)]
 
     @command("verouderd na", args=(Number("weken"), Choice("eenheid", {"weken": "", "week": ""})),

@@ -20,7 +20,7 @@ from bot.core.conversation import PAUSED, Active, bound_question
 from bot.core.dutch import local_day
 from bot.core.messages import Inbound, PlaceKind, User
 from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply
-from bot.core.text import clean_text, readable
+from bot.core.text import clean_text, readable, typed
 from bot.gesprek.checklist import Gesprek
 from bot.gesprek.commands import GesprekCommands
 from bot.ontwikkelplan.commands import PlanCommands
@@ -179,7 +179,7 @@ class Service:
         if ctx.dialogue is None:
             if not allowed:
                 ctx.require(ctx.gemeente or ctx.find_gemeente())
-            return [Notice("Er loopt hier nog geen gesprek. Typ ‘start’ om te beginnen.")]
+            return [Notice(f"Er loopt hier nog geen gesprek. Typ {typed('start')} om te beginnen.")]
         if inbound.expects is not None:  # a button whose question was dealt with already
             return self._stale_button(ctx)
         return self._answer(ctx, text)

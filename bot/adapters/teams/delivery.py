@@ -48,14 +48,15 @@ def activity(attachments: list[dict], summary: str = "") -> dict:
             "attachments": [{"contentType": CARD, "content": c} for c in attachments]}
 
 
-def packed(replies: list[Reply]) -> list[tuple[list[dict], str, int | None]]:
+def packed(replies: list[Reply], addressed: bool = False) -> list[tuple[list[dict], str, int | None]]:
     """The cards of the replies, as few activities as fit (each under the budget): the cards, a
-    summary, and the ask of the question among them (for ``asked``)."""
+    summary, and the ask of the question among them (for ``asked``). ``addressed``: for a channel
+    or group chat, where commands to type name the bot."""
     result: list[tuple[list[dict], str, int | None]] = []
     size = CARD_BUDGET
     for reply in replies:
         asked = reply.asked_id if isinstance(reply, QuestionPrompt) else None
-        for card in cards(reply):
+        for card in cards(reply, addressed):
             card_size = len(json.dumps(card, ensure_ascii=False).encode())
             if size + card_size > CARD_BUDGET:
                 result.append(([], summary(reply), None))
@@ -119,7 +120,7 @@ class TeamsPlatform:
                                               + " ".join(t for _, t in reply.errors), Tone.WARNING)],
                              out)
         shown = [r for r in replies if not isinstance(r, ACTED_ON)]
-        for attachments, said, asked in packed(shown):
+        for attachments, said, asked in packed(shown, route.get("kind", "personal") != "personal"):
             out.call({"method": "send", "service_url": route["service_url"], "tenant": route["tenant"],
                       "conversation": conversation_of(route), "activity": activity(attachments, said),
                       "asked": asked})
@@ -137,7 +138,7 @@ class TeamsPlatform:
                         f"{inbound.user.naam}. Beantwoord de vragen in de reacties op dit bericht; "
                         "iedereen in het kanaal kan meedoen.")
         out.call({"method": "post", "service_url": route["service_url"], "tenant": route["tenant"],
-                  "channel": route["channel"], "activity": activity(cards(anchor), anchor.text),
+                  "channel": route["channel"], "activity": activity(cards(anchor, True), anchor.text),
                   "start": {"user": inbound.user.id, "naam": inbound.user.naam, "deel": start.deel,
                             "route": route}})
 

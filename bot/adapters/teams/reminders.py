@@ -29,7 +29,7 @@ class TeamsOutbox:
     def send(self, outgoing: Outgoing) -> None:
         try:
             where = self._where(outgoing)
-            for cards, said, _ in packed(list(outgoing.replies)):
+            for cards, said, _ in packed(list(outgoing.replies), addressed=bool(outgoing.channel)):
                 self._try(lambda c=cards, s=said: self.platform.connector.send(
                     where["service_url"], where["conversation"], activity(c, s), where["tenant"]))
         except CannotSend as failure:
