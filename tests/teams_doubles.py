@@ -268,6 +268,13 @@ class TeamsUser:
                          "platform": "Web", "timezone": "Europe/Amsterdam"})
         return activity | {"text": text, "textFormat": "plain", "entities": entities}
 
+    def edited(self, message: dict, text: str) -> dict:
+        """The same message with its text changed, as Teams tells of it: a ``messageUpdate`` with
+        the message's own id and ``editMessage``."""
+        edit = self._base("messageUpdate", message["conversation"], message.get("channelData"))
+        return edit | {"id": message["id"], "text": text, "textFormat": "plain",
+                       "channelData": edit["channelData"] | {"eventType": "editMessage"}}
+
     def click(self, activity: dict, data: dict) -> dict:
         """A button of a card the bot sent (``Action.Submit``): a message with its data."""
         click = self._base("message", activity["conversation"], activity.get("channelData"))

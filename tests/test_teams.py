@@ -152,6 +152,21 @@ def test_commands_to_type_are_written_as_teams_takes_them(teams):
         teams.connector.sent("a:personal-29:1cor")[-1])
 
 
+def test_an_answer_edited_in_teams_becomes_its_next_version(teams):
+    anna, post = bound(teams)
+    answer = anna.message("De wethouder", "channel", post=post)
+    anna.send(answer)
+    anna.send(anna.message("Beleidsmedewerker", "channel", post=post))
+    teams.settle()
+    assert anna.send(anna.edited(answer, "De wethouder jeugd en onderwijs"))[0] == 200
+    teams.settle()
+    assert answers(teams.store) == [(QUESTIONS[0].id, "De wethouder"),
+                                    (QUESTIONS[1].id, "Beleidsmedewerker"),
+                                    (QUESTIONS[0].id, "De wethouder jeugd en onderwijs")]
+    assert "aangepaste antwoord op vraag 1.1 is opgeslagen" in card_texts(
+        teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+
+
 def test_a_button_on_a_question_works(teams):
     anna, post = bound(teams)
     question = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]

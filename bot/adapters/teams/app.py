@@ -149,6 +149,10 @@ def _register(app: App, bot: TeamsBot, service: Service) -> None:
     async def message(ctx: ActivityContext) -> None:
         await accept(translate.message(_raw(ctx)))
 
+    @app.on_edit_message
+    async def edited(ctx: ActivityContext) -> None:
+        await accept(translate.edit(_raw(ctx)))
+
     @app.on_conversation_update
     async def conversation_update(ctx: ActivityContext) -> None:
         activity = _raw(ctx)

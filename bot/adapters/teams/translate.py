@@ -133,6 +133,17 @@ def message(activity: dict) -> Inbound:
                    files=files, **base)
 
 
+def edit(activity: dict) -> Inbound:
+    """A message whose text was changed (``messageUpdate`` with ``editMessage``; its ``id`` is the
+    message's own): the new text, for the message it was."""
+    text, mentions, addressed = with_mentions(activity)
+    original = delivery_id(activity)
+    return Inbound(person(activity), place_of(activity), text=text, mentions=mentions,
+                   addressed=addressed, edits=original,
+                   delivery_id=f"{original}:bewerkt:{activity.get('timestamp', '')}",
+                   sent_at=sent_at(activity), route=route(activity))
+
+
 def form_opened(activity: dict) -> Inbound:
     """A button that opens the ontwikkelpunt dialog (``task/fetch``): the command it stands for."""
     data = (activity.get("value") or {}).get("data") or {}
