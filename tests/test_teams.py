@@ -125,6 +125,26 @@ def test_installing_in_a_personal_chat_sends_the_welcome(teams):
     assert "Welkom bij Leidraadbot" in card_texts(welcome) and "koppel" in card_texts(welcome)
 
 
+def test_installing_in_a_group_chat_sends_the_welcome(teams):
+    anna = teams.user()
+    chat = {"conversationType": "groupChat", "id": "19:groep@thread.v2", "isGroup": True,
+            "tenantId": TENANT}
+    assert anna.send(anna.installed() | {"conversation": chat})[0] == 200
+    teams.settle()
+    [welcome] = teams.connector.sent("19:groep@thread.v2")
+    assert "Welkom bij Leidraadbot" in card_texts(welcome)
+
+
+def test_a_channel_post_that_does_not_name_the_bot_is_left_alone(teams):
+    anna, _ = bound(teams)
+    before = len(teams.connector.calls)
+    for text in ("Goedemorgen allemaal, wie heeft de notulen?", "hulp", "samenvatting"):
+        assert anna.send(anna.message(text, "channel"))[0] == 200
+    teams.settle()
+    assert teams.connector.calls[before:] == []
+    assert teams.store.inbox.db.execute("SELECT count(*) FROM entries").fetchone()[0] == 3  # bound()'s
+
+
 def test_a_channel_is_bound_and_the_gesprek_runs_in_the_reply_chain(teams):
     anna, post = bound(teams)
     bram = teams.user("bram")
@@ -228,14 +248,19 @@ def test_an_ontwikkelpunt_through_the_dialog_with_a_dutch_error_first(teams):
         f"{CHANNEL};messageid={post}")[-1])
 
 
-def test_an_export_asked_in_the_channel_arrives_by_file_consent_in_the_personal_chat(teams):
+@pytest.mark.parametrize("chatted_before", [False, True])
+def test_an_export_asked_in_the_channel_arrives_by_file_consent_in_the_personal_chat(teams, chatted_before):
     anna, post = bound(teams)
+    if chatted_before:  # her personal chat is known, and stays known after she wrote in the channel
+        anna.send(anna.message("voortgang"))
+        anna.send(anna.message("voortgang", "channel", post=post))
+        teams.settle()
     anna.send(anna.message("export docx", "channel", post=post))
     teams.settle()
     assert "persoonlijke chat" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
-    [created] = [c for c in teams.connector.calls if c.method == "create"]  # the personal chat
-    assert created.body["members"] == [{"id": "29:1anna"}]
-    [offer] = teams.connector.sent("a:personal-29:1anna")
+    created = [c for c in teams.connector.calls if c.method == "create" and "members" in c.body]
+    assert [c.body["members"] for c in created] == ([] if chatted_before else [[{"id": "29:1anna"}]])
+    offer = teams.connector.sent("a:personal-29:1anna")[-1]
     consent = offer["attachments"][0]
     assert consent["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
     upload = {"contentUrl": "https://contoso-my.sharepoint.com/personal/anna/Leidraadbot/x.docx",

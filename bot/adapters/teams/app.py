@@ -142,7 +142,7 @@ def _register(app: App, bot: TeamsBot, service: Service) -> None:
     plan = service.plan.content
 
     async def accept(inbound) -> None:
-        if service.listens(inbound):
+        if inbound is not None and service.listens(inbound):
             await asyncio.to_thread(bot.inbox.accept, inbound)
 
     @app.on_message

@@ -206,14 +206,17 @@ class TeamsPlatform:
 
 def remember(store: Store, user: User, route: dict) -> None:
     """How to reach ``user`` (their Teams id, their personal chat) and the channel of ``route``
-    later, for reminders and files; the newest reference wins."""
+    later, for reminders and files; the newest reference wins, and their personal chat is kept
+    when they write elsewhere."""
     now = datetime.now(UTC).isoformat()
     with store.transaction():
         if route.get("teams_id"):
+            chat = (route["conversation"] if route["kind"] == "personal"
+                    else (store.address(user.id) or {}).get("chat"))
             store.remember_address(user.id, {
                 "service_url": route["service_url"], "tenant": route["tenant"],
-                "teams_id": route["teams_id"], "bot": route["bot"],
-                **({"chat": route["conversation"]} if route["kind"] == "personal" else {})}, now)
+                "teams_id": route["teams_id"], "bot": route["bot"], **({"chat": chat} if chat else {})},
+                now)
         if route.get("kind") == "channel":
             store.remember_address(f"teams:{route['tenant']}:{route['channel']}", {
                 "service_url": route["service_url"], "tenant": route["tenant"],

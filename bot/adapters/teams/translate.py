@@ -114,8 +114,10 @@ def delivery_id(activity: dict) -> str:
 
 # --- activities -----------------------------------------------------------------------------------
 
-def message(activity: dict) -> Inbound:
-    """A message, or a click on a card's button (which Teams sends as a message with a value)."""
+def message(activity: dict) -> Inbound | None:
+    """A message, or a click on a card's button (which Teams sends as a message with a value).
+    None for a new post in a channel that does not name the bot: with ``ChannelMessage.Read.Group``
+    Teams delivers every post, and those are not for us."""
     value = activity.get("value")
     base = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity),
             "route": route(activity), "forms": True}  # a form opens from a card's button
@@ -128,7 +130,7 @@ def message(activity: dict) -> Inbound:
     place = place_of(activity)
     if place.kind is PlaceKind.CHANNEL:  # a new post that names the bot: a command, answered below it
         return Inbound(person(activity), place, command=text, mentions=mentions, addressed=True,
-                       **base)
+                       **base) if addressed else None
     return Inbound(person(activity), place, text=text, mentions=mentions, addressed=addressed,
                    files=files, **base)
 
@@ -171,8 +173,8 @@ def form_submitted(activity: dict) -> Inbound:
 
 def installed(activity: dict) -> Inbound:
     """The bot was added to a team, a chat or someone's personal apps: the welcome."""
-    return Inbound(person(activity), place_of(activity), home=True, delivery_id=delivery_id(activity),
-                   sent_at=sent_at(activity), route=route(activity))
+    return Inbound(person(activity), place_of(activity), home=True, addressed=True,
+                   delivery_id=delivery_id(activity), sent_at=sent_at(activity), route=route(activity))
 
 
 def file_answered(activity: dict) -> Inbound | None:
