@@ -198,6 +198,10 @@ def test_a_button_on_a_question_works(teams):
     assert "vraag 2 van 23" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
 
 
+def _all_actions(card: dict) -> list[dict]:
+    return _actions({"attachments": [card]})
+
+
 def _actions(activity: dict) -> list[dict]:
     found = []
 
@@ -386,6 +390,7 @@ def test_with_authentication_only_a_valid_token_gets_in(guarded):
         status, _ = anna.send(anna.message(f"start ({why})"), token=token)
         assert status == 401, why
     assert guarded.store.inbox.newest() == 0  # nothing taken in
+    assert anna.send({"type": "message", "text": "hulp", "serviceUrl": connector.url})[0] == 400
     status, _ = anna.send(anna.message("start"))
     assert status == 200 and guarded.store.inbox.newest() == 1
 
@@ -396,6 +401,22 @@ def test_the_local_trial_only_binds_to_this_machine(tmp_path):
     done = subprocess.run([sys.executable, "-m", "bot", "teams", "--host", "0.0.0.0", "--port", "0"],
                           env=env, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "127.0.0.1" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_port_in_use_is_said_in_dutch(tmp_path):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LEIDRAAD_TEAMS_LOKAAL": "1",
+           "LEIDRAAD_DB": str(tmp_path / "x.db")}
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot", "teams", "--port", str(port)], env=env,
+                              capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        taken.close()
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"Poort {port} op 127.0.0.1 is niet beschikbaar" in done.stderr
 
 
 def test_teams_without_credentials_says_which_are_missing(tmp_path):
@@ -462,8 +483,20 @@ def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
                                            _reply_chain(anna, post)))
     card = dialog["task"]["value"]["card"]["content"]
     assert status == 200 and adaptive_cards.problems(card) == []
-    assert "Stand van zaken" in card_texts({"attachments": [card]}) or any(
-        e.get("id") == "stand_van_zaken" for e in card["body"])
+    assert "#1 Meldcode vaker gebruiken" in card_texts({"attachments": [card]})
+    submit = next(a["data"] for a in _all_actions(card) if a["title"] == "Opslaan")
+    typed = {"stand_van_zaken": "Offerte aangevraagd", "status": "open", "planning": "2027-02-31"}
+    status, again = anna.send(anna.invoke("task/submit", {"type": "task/submit",
+                                                          "data": submit | typed}, _reply_chain(anna, post)))
+    shown = card_texts({"attachments": [again["task"]["value"]["card"]["content"]]})
+    assert "#1 Meldcode vaker gebruiken" in shown and "De datum ‘2027-02-31’ bestaat niet" in shown
+    assert teams.store.latest_stands(teams.store.gemeente("utrecht")["id"]) == {}  # nothing stored
+    status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": submit | typed | {
+        "planning": "2027-03-01"}}, _reply_chain(anna, post)))
+    teams.settle()
+    assert done["task"]["type"] == "message"
+    [stand] = teams.store.latest_stands(teams.store.gemeente("utrecht")["id"]).values()
+    assert stand["value"] == "Offerte aangevraagd"
 
 
 def test_in_a_group_chat_the_whole_chat_is_the_gesprek(teams):

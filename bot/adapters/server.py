@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 
 import uvicorn
 
+from bot.config import ConfigError
+
 log = logging.getLogger(__name__)
 
 Asgi = Callable[[dict, Callable, Callable], Awaitable[None]]
@@ -49,7 +51,12 @@ class Server:
     def __init__(self, app: Asgi, host: str, port: int):
         self.socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.socket.bind((host, port))
+        try:
+            self.socket.bind((host, port))
+        except OSError as error:
+            self.socket.close()
+            raise ConfigError(f"Poort {port} op {host} is niet beschikbaar ({error.strerror}): draait "
+                              "Leidraadbot hier al? Kies een andere poort met --port of PORT.") from error
         self.socket.listen(BACKLOG)
         self.host, self.port = host, self.socket.getsockname()[1]
         loop = "uvloop" if sys.platform != "win32" else "asyncio"

@@ -130,11 +130,22 @@ def card(elements: list[dict]) -> dict:
                         msteams=TeamsCardProperties(width="full")).model_dump(exclude_none=True)
 
 
+def said(replies: list[Reply], limit: int) -> str:
+    """Replies as one plain text, for where Teams shows text only (a dialog's message)."""
+    return _cut(" ".join(_plain(reply) for reply in replies), limit)
+
+
 def summary(reply: Reply) -> str:
-    """What a notification of the reply says: its first line."""
+    """What a notification of the reply says: its first sentence or line."""
     if isinstance(reply, HomeView):
         return "Welkom bij Leidraadbot"
-    return plain.render_one(reply).split("\n", 1)[0][:250]
+    return _cut(_plain(reply).split(". ", 1)[0], 250)
+
+
+def _plain(reply: Reply) -> str:
+    """A reply as plain text in one line, without the console's marks and line breaks."""
+    text = reply.text if isinstance(reply, Notice) else plain.render_one(reply, typed)
+    return " ".join(show_typed(text, plain.quoted_command).split())
 
 
 def render(replies: list[Reply], addressed: bool = False) -> list[dict]:

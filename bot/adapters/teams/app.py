@@ -14,16 +14,17 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+from microsoft_teams.api import ActivityTypeAdapter
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from microsoft_teams.apps import ActivityContext, App
+from pydantic import ValidationError
 
 from bot.adapters.teams import translate
 from bot.adapters.teams.connector import Connector
 from bot.adapters.teams.delivery import CARD, TeamsPlatform, remember
 from bot.config import TeamsSettings
 from bot.core.replies import FormErrors, OpenForm
-from bot.render import text as plain
-from bot.render.teams import punt_form
+from bot.render.teams import punt_form, said
 from bot.service import Service
 from bot.service.inbox import Inbox
 from bot.service.outbox import Platforms
@@ -108,10 +109,21 @@ class TeamsBot:
         else:
             result = await self.routes.handler({"body": activity, "headers": headers})
             status, answer = result["status"], result["body"]
+            if status == 500 and not _readable(activity):  # the token was good, the body is not
+                status, answer = 400, {"error": "geen activity die Leidraadbot kan lezen"}
         raw = b"" if answer is None else json.dumps(answer).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json")] if raw else []})
         await send({"type": "http.response.body", "body": raw})
+
+
+def _readable(activity: dict) -> bool:
+    """Whether the SDK can read this as an activity of a kind it knows."""
+    try:
+        ActivityTypeAdapter.validate_python(activity)
+    except ValidationError:
+        return False
+    return True
 
 
 def build(service: Service, settings: TeamsSettings, sending: bool = True) -> TeamsBot:
@@ -168,26 +180,31 @@ def _register(app: App, bot: TeamsBot, service: Service) -> None:
         await asyncio.to_thread(remember, service.store, translate.person(activity),
                                 translate.route(activity))
 
+    async def opened(activity: dict) -> tuple[OpenForm | None, list]:
+        """The form a button (or a submitted dialog) stands for, as it is now; or why not."""
+        replies = await asyncio.to_thread(service.handle, translate.form_opened(activity))
+        return next((r for r in replies if isinstance(r, OpenForm)), None), replies
+
     @app.on_dialog_open
     async def dialog_open(ctx: ActivityContext):
-        inbound = translate.form_opened(_raw(ctx))
-        replies = await asyncio.to_thread(service.handle, inbound)
-        form = next((r for r in replies if isinstance(r, OpenForm)), None)
+        form, replies = await opened(_raw(ctx))
         if form is None:
-            return {"task": {"type": "message", "value": plain.render(replies)[:1000]}}
+            return {"task": {"type": "message", "value": said(replies, 1000)}}
         return _dialog(form, punt_form(form, plan))
 
     @app.on_dialog_submit
     async def dialog_submit(ctx: ActivityContext):
-        inbound = translate.form_submitted(_raw(ctx))
+        activity = _raw(ctx)
+        inbound = translate.form_submitted(activity)
         problems = await asyncio.to_thread(service.form_errors, inbound)
         errors = next((r for r in problems if isinstance(r, FormErrors)), None)
-        form = inbound.form
         if errors:  # shown in the dialog again, with what was typed; nothing is stored
-            again = OpenForm(form.kind, form.nummer, gemeente=inbound.gemeente or "")
+            form = inbound.form
+            again = (await opened(activity))[0] or OpenForm(form.kind, form.nummer,
+                                                            gemeente=inbound.gemeente or "")
             return _dialog(again, punt_form(again, plan, errors, dict(form.values)))
         if problems:
-            return {"task": {"type": "message", "value": plain.render(problems)[:1000]}}
+            return {"task": {"type": "message", "value": said(problems, 1000)}}
         await asyncio.to_thread(bot.inbox.accept, inbound)
         return {"task": {"type": "message", "value": "Opgeslagen. De bevestiging staat in het gesprek."}}
 
