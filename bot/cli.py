@@ -60,8 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "als gesprek, met de antwoorden per gemeente bewaard.",
     )
     commands = parser.add_subparsers(dest="command", metavar="opdracht", title="opdrachten")
+    slack_http = argparse.ArgumentParser(add_help=False)
+    slack_http.add_argument("--http", action="store_true",
+                            help="Slack's Events API over HTTP bedienen in plaats van Socket Mode")
     http = argparse.ArgumentParser(add_help=False)
-    http.add_argument("--http", action="store_true", help="Slack's Events API over HTTP bedienen")
     http.add_argument("--port", metavar="N",
                       help="poort van de server (standaard: $PORT, of 3000 voor Slack, 3978 voor Teams)")
     http.add_argument("--host", metavar="ADRES",
@@ -70,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text, parents in (
         ("chat", "het gesprek in de terminal (ook via standaardinvoer te gebruiken)", [common]),
         ("run", "de bot starten met de herinneringen: in Slack en Teams als die ingesteld zijn "
-                "(SLACK_BOT_TOKEN, CLIENT_ID), anders het gesprek in de terminal", [common, http]),
+                "(SLACK_BOT_TOKEN, CLIENT_ID), anders het gesprek in de terminal",
+         [common, http, slack_http]),
     ):
         chat = commands.add_parser(name, parents=parents, help=help_text, description=help_text)
         chat.add_argument("--gemeente", metavar="NAAM", help="de gemeente, bijvoorbeeld Utrecht")
@@ -97,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--formaat", metavar="md|docx|xlsx", default="docx")
     export.add_argument("-o", "--uitvoer", metavar="BESTAND", help="standaard: de voorgestelde naam")
     commands.add_parser(
-        "slack", parents=[common, http], help="de bot in Slack (Socket Mode, of --http)",
+        "slack", parents=[common, http, slack_http], help="de bot in Slack (Socket Mode, of --http)",
         description="De bot in Slack. Zonder --http via Socket Mode (SLACK_APP_TOKEN, geen "
                     "publieke URL nodig); met --http via de Events API op /slack/events.")
     commands.add_parser(
@@ -189,7 +192,8 @@ def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> in
     """``slack``, ``teams`` and ``run``: take in what the platforms send, with the worker process
     beside (and, for ``run``, the reminders)."""
     # Slack over Socket Mode unless --http; `run` also picks HTTP when there is no app token.
-    slack_http = args.http or (args.command == "run" and not os.environ.get("SLACK_APP_TOKEN"))
+    slack_http = getattr(args, "http", False) or (args.command == "run"
+                                                  and not os.environ.get("SLACK_APP_TOKEN"))
     port_text = getattr(args, "port", None) or os.environ.get("PORT")
     if port_text is not None and (not port_text.isdigit() or int(port_text) > 65535):
         raise ConfigError(f"--port {port_text!r} is geen poortnummer; kies bijvoorbeeld 3000.")

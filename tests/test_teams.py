@@ -168,8 +168,12 @@ def test_commands_to_type_are_written_as_teams_takes_them(teams):
     cor = teams.user("cor")  # in no gemeente, in his personal chat: no need to name the bot
     cor.send(cor.message("samenvatting"))
     teams.settle()
-    assert "koppel een kanaal met ‘koppel <gemeente>’" in card_texts(
-        teams.connector.sent("a:personal-29:1cor")[-1])
+    said = card_texts(teams.connector.sent("a:personal-29:1cor")[-1])
+    assert "koppel een kanaal met ‘@Leidraadbot koppel <gemeente>’" in said  # done in a channel
+    cor.send(cor.message("hulp"))
+    teams.settle()
+    said = card_texts(teams.connector.sent("a:personal-29:1cor")[-1])
+    assert "Je hoort nog bij geen gemeente. Begin in het kanaal van je team met ‘@Leidraadbot koppel" in said
 
 
 def test_an_answer_edited_in_teams_becomes_its_next_version(teams):

@@ -110,7 +110,8 @@ class Context:
             bound = self.store.channel_gemeente(place.channel)
             if bound is None:
                 raise Problem("Dit kanaal is nog niet gekoppeld aan een gemeente. Koppel het met "
-                              f"{typed('koppel <naam van de gemeente>')}.", Tone.WARNING)
+                              f"{typed('koppel <naam van de gemeente>', in_channel=True)}.",
+                              Tone.WARNING)
             return bound
         name = name or self.inbound.gemeente
         if name:
@@ -135,7 +136,8 @@ class Context:
             raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
                           f"{typed('start <gemeente>')}.", Tone.WARNING)
         raise Problem("Je hoort nog bij geen enkele gemeente. Vraag een beheerder van je gemeente om "
-                      f"je toe te voegen, of koppel een kanaal met {typed('koppel <gemeente>')}.",
+                      "je toe te voegen, of koppel een kanaal met "
+                      f"{typed('koppel <gemeente>', in_channel=True)}.",
                       Tone.WARNING)
 
     def member_role(self, gemeente: dict) -> str | None:

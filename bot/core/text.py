@@ -16,23 +16,24 @@ MAX_NAME_LENGTH = 80
 # marks of a typed command (below), so that what people type can never hold one.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
                       r"\ue000\ue001]")
-_TYPED = re.compile("\ue000([^\ue000\ue001]*)\ue001")
+_TYPED = re.compile("\ue000(#?)([^\ue000\ue001]*)\ue001")
 _GEMEENTE_PREFIX = re.compile(r"^gemeente(\s+|$)", re.IGNORECASE)
 MENTION = re.compile(r"<@([^>\s]+)>")  # a person named in a text, as adapters write it: <@slack:T1:U2>
 
 
-def typed(command: str) -> str:
-    """A command for the reader to type wherever they are, inside a reply's text. Each renderer
-    shows it the way its platform takes commands: ``/leidraad start`` in Slack, ``@Leidraadbot
-    start`` in a Teams channel, ``start`` in the console."""
-    return f"\ue000{command}\ue001"
+def typed(command: str, in_channel: bool = False) -> str:
+    """A command for the reader to type, inside a reply's text: where they are, or ``in_channel``
+    (the team's channel, wherever this is read). Each renderer shows it the way its platform takes
+    commands: ``/leidraad start`` in Slack, ``@Leidraadbot start`` in a Teams channel, ``start``
+    in the console."""
+    return f"\ue000{'#' if in_channel else ''}{command}\ue001"
 
 
-def show_typed(value, shown: Callable[[str], str]):
-    """``value`` (a text, or a card or blocks made of texts) with each typed command as ``shown``
-    writes it."""
+def show_typed(value, shown: Callable[[str, bool], str]):
+    """``value`` (a text, or a card or blocks made of texts) with each typed command as
+    ``shown(command, in_channel)`` writes it."""
     if isinstance(value, str):
-        return _TYPED.sub(lambda match: shown(match.group(1)), value)
+        return _TYPED.sub(lambda match: shown(match.group(2), bool(match.group(1))), value)
     if isinstance(value, dict):
         return {key: show_typed(item, shown) for key, item in value.items()}
     if isinstance(value, list):

@@ -217,7 +217,8 @@ class ReminderMessages:
         if outgoing.channel:
             text = (f"De herinnering voor gemeente {naam} kon niet in het gekoppelde kanaal worden "
                     "geplaatst: ik zit daar niet meer, of het kanaal bestaat niet meer. Voeg me "
-                    f"opnieuw toe aan het kanaal, of koppel een ander kanaal met {typed(f'koppel {naam}')}.")
+                    "opnieuw toe aan het kanaal, of koppel een ander kanaal met "
+                    f"{typed(f'koppel {naam}', in_channel=True)}.")
         else:
             wie = self.store.user_name(outgoing.person) or "een eigenaar van een ontwikkelpunt"
             text = (f"De herinnering voor {wie} (gemeente {naam}) kon ik niet persoonlijk "

@@ -85,7 +85,7 @@ class SlackMessage:
     blocks: list[dict]
 
 
-def slack_command(command: str) -> str:
+def slack_command(command: str, in_channel: bool = False) -> str:
     """A command to type, as Slack takes it anywhere: the slash command."""
     return f"‘/leidraad {command}’"
 

@@ -70,9 +70,14 @@ HOME_LISTED = 30
 BOT_NAME = "Leidraadbot"  # as the app package names it, and people @mention it
 
 
-def addressed_command(command: str) -> str:
+def addressed_command(command: str, in_channel: bool = True) -> str:
     """A command to type in a channel or group chat, where the bot hears only who names it."""
     return f"‘@{BOT_NAME} {command}’"
+
+
+def personal_command(command: str, in_channel: bool = False) -> str:
+    """A command to type in the personal chat with the bot (or, ``in_channel``, in the team's)."""
+    return addressed_command(command) if in_channel else plain.quoted_command(command)
 
 
 # --- text -----------------------------------------------------------------------------------------
@@ -110,7 +115,7 @@ def form_button(label: str, kind: str, nummer: int | None, gemeente: str) -> Sub
 def cards(reply: Reply, addressed: bool = False) -> list[dict]:
     """A reply as Adaptive Cards: one, or as many as its size needs (never an element cut); the
     commands it names to type ``addressed`` to the bot (in a channel or group chat)."""
-    shown = addressed_command if addressed else plain.quoted_command
+    shown = addressed_command if addressed else personal_command
     elements = show_typed([e.model_dump(exclude_none=True) for e in body(reply)], shown)
     parts: list[list[dict]] = [[]]
     size = 0
@@ -145,7 +150,7 @@ def summary(reply: Reply) -> str:
 def _plain(reply: Reply) -> str:
     """A reply as plain text in one line, without the console's marks and line breaks."""
     text = reply.text if isinstance(reply, Notice) else plain.render_one(reply, typed)
-    return " ".join(show_typed(text, plain.quoted_command).split())
+    return " ".join(show_typed(text, personal_command).split())
 
 
 def render(replies: list[Reply], addressed: bool = False) -> list[dict]:
@@ -490,7 +495,7 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = N
     result: list[CardElement] = []
     if errors:
         result += [line("Het formulier is nog niet opgeslagen:", weight="Bolder", color="Attention")]
-        result += [line(f"• {show_typed(text, plain.quoted_command)}", color="Attention")
+        result += [line(f"• {show_typed(text, personal_command)}", color="Attention")
                    for _, text in errors.errors]
     planning = DateInput(id="planning", label=labels["planning"], value=values.get("planning") or None)
     if form.kind == "bijwerken":

@@ -7,7 +7,8 @@ from bot.core.access import Role, may_use
 from bot.core.commands import Table, Text, command, grouped
 from bot.core.context import Context
 from bot.core.messages import PlaceKind
-from bot.core.replies import Help, Reply
+from bot.core.replies import Help, Notice, Reply
+from bot.core.text import typed
 
 
 class HelpCommands:
@@ -30,7 +31,13 @@ class HelpCommands:
             commands = tuple(c for c in commands if id(c) in named) or commands
         active = ctx.dialogue
         prompt = active.dialogue.prompt(ctx, active.conv) if active and not topic else None
-        return [Help(prompt, grouped(commands), unknown)]
+        first = []
+        if ctx.place.kind is PlaceKind.DIRECT and not ctx.store.memberships(ctx.user.id):
+            koppel = typed("koppel <gemeente>", in_channel=True)
+            first = [Notice(f"Je hoort nog bij geen gemeente. Begin in het kanaal van je team met "
+                            f"{koppel}; wie koppelt, wordt beheerder. Of vraag een beheerder van je "
+                            "gemeente om je toe te voegen.")]
+        return [*first, Help(prompt, grouped(commands), unknown)]
 
     def _may(self, ctx: Context):
         """Which roles this user has here: in the console all of them."""

@@ -80,6 +80,10 @@ def write_package(path: Path, client_id: str, version: str, website: str) -> Non
                           "(een GUID, zoals 00000000-0000-0000-0000-000000000000).")
     if not re.match(r"^\d+\.\d+\.\d+$", version):
         raise ConfigError(f"--versie {version!r} is geen versie; schrijf bijvoorbeeld 1.0.0.")
+    if not website:
+        raise ConfigError("Teams vraagt de website van wie de bot aanbiedt (ook voor privacy en "
+                          "gebruiksvoorwaarden). Geef die met --website, bijvoorbeeld "
+                          "--website https://www.utrecht.nl.")
     if not website.startswith("https://"):
         raise ConfigError(f"--website {website!r} moet met https:// beginnen, bijvoorbeeld "
                           "https://www.utrecht.nl.")
