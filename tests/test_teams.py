@@ -191,6 +191,19 @@ def test_an_answer_edited_in_teams_becomes_its_next_version(teams):
         teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
 
 
+def test_an_answer_keeps_its_lines_and_formatted_text_is_stored_as_text(teams):
+    anna, _ = bound(teams)
+    anna.send(anna.message("start"))  # in her personal chat: the gesprek of her one gemeente
+    anna.send(anna.message("De wethouder jeugd\r\nen de  burgemeester\r\n\r\nSamen"))
+    formatted = anna.message("<p>Wij hebben <b>twee</b> overleggen &amp; een werkgroep</p>"
+                             "<p>met &lt;iedereen&gt;</p>")
+    anna.send(formatted | {"textFormat": "xml"})
+    teams.settle()
+    assert answers(teams.store) == [
+        (QUESTIONS[0].id, "De wethouder jeugd\nen de burgemeester\n\nSamen"),
+        (QUESTIONS[1].id, "Wij hebben twee overleggen & een werkgroep\nmet <iedereen>")]
+
+
 def test_a_button_on_a_question_works(teams):
     anna, post = bound(teams)
     question = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]

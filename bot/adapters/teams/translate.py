@@ -12,6 +12,7 @@ Activities arrive as the JSON Teams sends (camelCase). Everything here is pure.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 
@@ -19,6 +20,9 @@ from bot.core.messages import FormInput, Inbound, Place, PlaceKind, User, timest
 from bot.render.teams import FORM
 
 GROUP_CHAT = "chat"  # the thread that a whole group chat is
+_BREAKS = re.compile(r"<br\s*/?>|</(p|div|li|h[1-6])>", re.IGNORECASE)
+_TAGS = re.compile(r"</?(p|div|span|b|i|u|s|em|strong|ul|ol|li|pre|code|font|h[1-6])(\s[^>]*)?>",
+                   re.IGNORECASE)
 
 
 def tenant_of(activity: dict) -> str:
@@ -95,8 +99,11 @@ def with_mentions(activity: dict) -> tuple[str, tuple[User, ...], bool]:
             user = named.setdefault(mentioned["id"], User(f"teams:{tenant}:{mentioned['id']}",
                                                           mentioned.get("name") or "iemand"))
             text = text.replace(entity["text"], f"<@{user.id}>")
-    text = re.sub(r"</?at>", "", text).replace("&nbsp;", " ")
-    return " ".join(text.split()), tuple(named.values()), addressed
+    text = re.sub(r"</?at>", "", text).replace("&nbsp;", " ").replace("\u00a0", " ")
+    if activity.get("textFormat") == "xml":  # Teams writes plain text; a client may send HTML
+        text = html.unescape(_TAGS.sub("", _BREAKS.sub("\n", text)))
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
+    return text, tuple(named.values()), addressed
 
 
 def sent_at(activity: dict) -> str:
