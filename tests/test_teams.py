@@ -174,6 +174,10 @@ def test_commands_to_type_are_written_as_teams_takes_them(teams):
     teams.settle()
     said = card_texts(teams.connector.sent("a:personal-29:1cor")[-1])
     assert "Je hoort nog bij geen gemeente. Begin in het kanaal van je team met ‘@Leidraadbot koppel" in said
+    cor.send(cor.message("voortgnag"))
+    teams.settle()
+    assert "Bedoel je ‘voortgang’?\nTyp dan ‘voortgang’." in card_texts(
+        teams.connector.sent("a:personal-29:1cor")[-1])
 
 
 def test_an_answer_edited_in_teams_becomes_its_next_version(teams):

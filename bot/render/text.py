@@ -30,7 +30,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
-from bot.core.text import show_typed
+from bot.core.text import show_typed, typed
 
 WIDTH = 88
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
@@ -152,7 +152,7 @@ def usage_sentences(reply: CommandUsage) -> tuple[str, str]:
     ‘ja’ and ‘nee’ are never ambiguous."""
     if reply.guess:
         question = (f"Typ ‘ja’ om dat te doen, of ‘nee’ om “{quoted(reply.held)}” op te slaan als "
-                    f"antwoord bij {reply.held_ref}.") if reply.held else ""
+                    f"antwoord bij {reply.held_ref}.") if reply.held else f"Typ dan {typed(reply.guess)}."
         return f"Bedoel je ‘{reply.guess}’?", question
     lead = [reply.reason] if reply.reason else []
     usage, explanation = reply.usages[0]
