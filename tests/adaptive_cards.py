@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import adaptive_cards
@@ -70,4 +71,33 @@ def problems(card: dict) -> list[str]:
     size = len(json.dumps(card, ensure_ascii=False).encode())
     if size > BUDGET:
         faults.append(f"{size} bytes: over the budget of {BUDGET}")
+    return faults + _mention_faults(card)
+
+
+def _mention_faults(card: dict) -> list[str]:
+    """Teams' rule for mentions in a card: each ``<at>…</at>`` in a TextBlock has an entity in
+    ``msteams.entities`` with that text and who it is (id and name), and each entity is used."""
+    texts: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock":
+                texts.append(node.get("text", ""))
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(card.get("body", []))
+    marked = {m for text in texts for m in re.findall(r"<at>[^<]*</at>", text)}
+    entities = (card.get("msteams") or {}).get("entities") or []
+    faults = []
+    for entity in entities:
+        who = entity.get("mentioned") or {}
+        if entity.get("type") != "mention" or not who.get("id") or not who.get("name"):
+            faults.append(f"msteams.entities: {entity} is not a mention of someone")
+        if entity.get("text") not in marked:
+            faults.append(f"msteams.entities: {entity.get('text')!r} is in no TextBlock")
+    faults += [f"{m!r} has no mention entity" for m in marked - {e.get("text") for e in entities}]
     return faults

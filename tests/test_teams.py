@@ -347,6 +347,11 @@ def test_a_reminder_goes_out_proactively_from_leidraadbot_herinneringen(teams, t
     to_bram = [c for c in new if c.method == "send" and c.path == "a:personal-29:1bram"]
     assert len(post_in_channel) == 1 and "Meldcode vaker gebruiken" in card_texts(post_in_channel[0].body)
     assert len(to_bram) == 1  # found in the channel by his Entra id, his chat made
+    [card] = [a["content"] for a in post_in_channel[0].body["attachments"]]
+    assert card["msteams"]["entities"] == [{"type": "mention", "text": "<at>Bram Jansen</at>",
+                                            "mentioned": {"id": "aad-bram", "name": "Bram Jansen"}}]
+    own = to_bram[0].body["attachments"][0]["content"]
+    assert not own["msteams"].get("entities")  # his own reminder names no one
 
 
 def test_a_throttled_reply_is_sent_after_retry_after(teams):

@@ -30,6 +30,16 @@ def _checked(cards: list[dict]) -> list[dict]:
     return cards
 
 
+def test_a_mention_needs_its_entity_and_an_entity_its_mention():
+    from microsoft_teams.cards import Mention, MentionedEntity
+
+    text = {"type": "TextBlock", "text": "Eigenaar: <at>Bram</at>"}
+    bram = Mention(text="<at>Bram</at>", mentioned=MentionedEntity(id="aad-bram", name="Bram"))
+    assert adaptive_cards.problems(teams.card([text], [bram])) == []
+    assert adaptive_cards.problems(teams.card([text]))  # no entity
+    assert adaptive_cards.problems(teams.card([{"type": "TextBlock", "text": "Bram"}], [bram]))
+
+
 def test_the_validator_refuses_what_teams_refuses():
     card = teams.card([{"type": "TextBlock", "text": "x", "colour": "red"}])
     assert any("colour" in p for p in adaptive_cards.problems(card))

@@ -9,6 +9,7 @@ mention and no link is made of anything someone typed. A reply whose card would 
 from __future__ import annotations
 
 import json
+import re
 from functools import singledispatch
 
 from microsoft_teams.cards import (
@@ -19,10 +20,13 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     Container,
     DateInput,
+    Mention,
+    MentionedEntity,
     QueryData,
     RichTextBlock,
     SubmitAction,
     TeamsCardProperties,
+    TextBlock,
     TextInput,
     TextRun,
 )
@@ -67,6 +71,7 @@ _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "
 
 ACTED_ON = StartThread | ChannelBound | FormErrors | ExportFile  # the adapter's, not cards
 HOME_LISTED = 30
+_UNSAFE_IN_MENTION = re.compile(r"[<>*_`~\[\]()#\\]")  # markup a TextBlock would read in a name
 BOT_NAME = "Leidraadbot"  # as the app package names it, and people @mention it
 
 
@@ -112,11 +117,24 @@ def form_button(label: str, kind: str, nummer: int | None, gemeente: str) -> Sub
 
 # --- cards ----------------------------------------------------------------------------------------
 
+def _mentions(items) -> dict[str, Mention]:
+    """The owners of these ontwikkelpunten who are Teams users, as mentions by their Entra object
+    id: ``<at>Name</at>`` (the name without markup) and its entity."""
+    found: dict[str, Mention] = {}
+    for punt in items:
+        if punt.wie_id.startswith("teams:"):
+            name = _UNSAFE_IN_MENTION.sub("", punt.wie or "") or "eigenaar"
+            found.setdefault(f"<at>{name}</at>", Mention(text=f"<at>{name}</at>", mentioned=MentionedEntity(
+                id=punt.wie_id.rsplit(":", 1)[1], name=name)))
+    return found
+
+
 def cards(reply: Reply, addressed: bool = False) -> list[dict]:
     """A reply as Adaptive Cards: one, or as many as its size needs (never an element cut); the
     commands it names to type ``addressed`` to the bot (in a channel or group chat)."""
     shown = addressed_command if addressed else personal_command
     elements = show_typed([e.model_dump(exclude_none=True) for e in body(reply)], shown)
+    mentions = _mentions(reply.items) if isinstance(reply, Reminder) and not reply.personal else {}
     parts: list[list[dict]] = [[]]
     size = 0
     for element in elements:
@@ -126,13 +144,14 @@ def cards(reply: Reply, addressed: bool = False) -> list[dict]:
             size = 0
         parts[-1].append(element)
         size += element_size
-    return [card(part) for part in parts]
+    return [card(part, [m for text, m in mentions.items() if text in json.dumps(part, ensure_ascii=False)])
+            for part in parts]
 
 
-def card(elements: list[dict]) -> dict:
-    """An Adaptive Card of these elements, as wide as the chat."""
-    return AdaptiveCard(version="1.5", body=elements,
-                        msteams=TeamsCardProperties(width="full")).model_dump(exclude_none=True)
+def card(elements: list[dict], mentions: list[Mention] | None = None) -> dict:
+    """An Adaptive Card of these elements, as wide as the chat, with the mentions in its text."""
+    return AdaptiveCard(version="1.5", body=elements, msteams=TeamsCardProperties(
+        width="full", entities=mentions or None)).model_dump(exclude_none=True)
 
 
 def said(replies: list[Reply], limit: int) -> str:
@@ -421,6 +440,9 @@ def _(reply: Reminder) -> list[CardElement]:
     result: list[CardElement] = [
         line(("Stuurgroep · " if reply.meeting else "Ontwikkelplan · ") + plain.reminder_intro(reply),
              weight="Bolder")]
+    owners = {} if reply.personal else _mentions(reply.items)
+    if owners:  # a mention is markup in a TextBlock, with its entity on the card (see ``cards``)
+        result.append(TextBlock(text="Eigenaren: " + ", ".join(owners), wrap=True))
     for punt in reply.items[:MAX_LISTED]:
         result.append(Container(items=[*_punt(punt, flags=True), _stand_button(punt, reply.gemeente)],
                                 separator=True))
