@@ -284,7 +284,8 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
     names = platforms.configured(os.environ)
     if not names:
         raise ConfigError("Er is geen chatplatform ingesteld om herinneringen naar te sturen: zet "
-                          "SLACK_BOT_TOKEN (Slack) of CLIENT_ID, CLIENT_SECRET en TENANT_ID (Teams).")
+                          "SLACK_BOT_TOKEN (Slack) of CLIENT_ID, CLIENT_SECRET en TENANT_ID (Teams), "
+                          "of LEIDRAAD_TEAMS_LOKAAL=1 om het lokaal te proberen.")
     store = Store(settings.db_path)
     try:
         service = Service(store)

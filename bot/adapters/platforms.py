@@ -98,6 +98,10 @@ def listen(service: Service, env: Mapping[str, str], names: list[str], host: str
             threading.Thread(target=socket_mode.start, name="socket-mode", daemon=True).start()
         for path in routes:
             print(f"Leidraadbot luistert op http://{server.host}:{server.port}{path}", flush=True)
+        if "teams" in names and teams.local:
+            print("Lokale proef (LEIDRAAD_TEAMS_LOKAAL=1): Teams-verzoeken worden niet "
+                  "gecontroleerd en antwoorden gaan zonder inloggen weg; alleen voor deze computer.",
+                  flush=True)
         server.run()
 
     return run

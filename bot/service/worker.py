@@ -59,10 +59,10 @@ class WorkerProcess:
             if self._stopping.is_set():
                 return
             pause = RESTART_AFTER[min(failures, len(RESTART_AFTER) - 1)]
-            log.error("the worker process stopped (exit code %s); starting it again in %s s", code, pause)
             failures += 1
-            if self._stopping.wait(pause):
+            if self._stopping.wait(pause):  # a stop for all (SIGTERM to the group) ends both
                 return
+            log.error("the worker process stopped (exit code %s); started again after %s s", code, pause)
             self._process = subprocess.Popen(self.command)
 
 

@@ -37,8 +37,9 @@ ENDPOINT = "/api/messages"
 def sdk_app(settings: TeamsSettings, routes: _Routes | None = None) -> App:
     """The SDK's app with these credentials; locally, without them and without authentication."""
     options: dict = {"http_server_adapter": routes or _Routes(), "messaging_endpoint": ENDPOINT}
-    if settings.local:
+    if settings.local:  # the SDK's warnings that there are no credentials are the point here
         options["dangerously_allow_unauthenticated_requests"] = True
+        logging.getLogger("microsoft_teams.apps").setLevel(logging.ERROR)
     else:
         options |= {"client_id": settings.client_id, "client_secret": settings.client_secret,
                     "tenant_id": settings.tenant_id or None}
