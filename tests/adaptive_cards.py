@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import adaptive_cards
@@ -26,22 +27,24 @@ TEAMS_CARD = {"msteams"}  # {"width": "full"}, mention entities
 TEAMS_ELEMENT = {"Input.ChoiceSet": {"choices.data"}}  # Data.Query: the people picker
 
 
+def nodes(tree) -> Iterator[dict]:
+    """Every object in a card (or an activity, or a list of them), each before what it holds."""
+    if isinstance(tree, dict):
+        yield tree
+        for child in tree.values():
+            yield from nodes(child)
+    elif isinstance(tree, list):
+        for child in tree:
+            yield from nodes(child)
+
+
 def _teams_extensions_removed(card: dict) -> dict:
     card = copy.deepcopy(card)
     for key in TEAMS_CARD:
         card.pop(key, None)
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            for key in TEAMS_ELEMENT.get(node.get("type"), ()):
-                node.pop(key, None)
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(card)
+    for node in nodes(card):
+        for key in TEAMS_ELEMENT.get(node.get("type"), ()):
+            node.pop(key, None)
     return card
 
 
@@ -77,19 +80,7 @@ def problems(card: dict) -> list[str]:
 def _mention_faults(card: dict) -> list[str]:
     """Teams' rule for mentions in a card: each ``<at>…</at>`` in a TextBlock has an entity in
     ``msteams.entities`` with that text and who it is (id and name), and each entity is used."""
-    texts: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "TextBlock":
-                texts.append(node.get("text", ""))
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(card.get("body", []))
+    texts = [node.get("text", "") for node in nodes(card.get("body", [])) if node.get("type") == "TextBlock"]
     marked = {m for text in texts for m in re.findall(r"<at>[^<]*</at>", text)}
     entities = (card.get("msteams") or {}).get("entities") or []
     faults = []

@@ -192,22 +192,11 @@ class FakeConnector:
 
 
 def card_texts(activity: dict) -> str:
-    """Everything the cards of an activity say, as one text."""
-    texts: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            action = "title" in node and node.get("type", "").startswith("Action")
-            if node.get("type") == "TextRun" or action:
-                texts.append(node.get("text") or node.get("title", ""))
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(activity.get("attachments", []))
-    return "\n".join(texts)
+    """Everything the cards of an activity say (texts and the titles of buttons), as one text."""
+    return "\n".join(node.get("text") or node.get("title", "")
+                     for node in adaptive_cards.nodes(activity.get("attachments", []))
+                     if node.get("type") in ("TextRun", "TextBlock")
+                     or ("title" in node and node.get("type", "").startswith("Action")))
 
 
 class TeamsUser:

@@ -224,20 +224,7 @@ def _all_actions(card: dict) -> list[dict]:
 
 
 def _actions(activity: dict) -> list[dict]:
-    found = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
-                found.append(node)
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(activity["attachments"])
-    return found
+    return [n for n in adaptive_cards.nodes(activity["attachments"]) if n.get("type") == "Action.Submit"]
 
 
 def test_an_ontwikkelpunt_through_the_dialog_with_a_dutch_error_first(teams):

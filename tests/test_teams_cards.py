@@ -67,19 +67,9 @@ def test_what_someone_typed_is_text_never_markup(chat):
     chat.start()
     chat.say(MARKUP)
     replies = [chat.prompt(chat.say("wijzig 1.1")), *chat.say("versies 1.1"), *chat.say(MARKUP)]
-    holders = [e for e in _elements(teams.render(replies))
+    holders = [e for e in adaptive_cards.nodes(teams.render(replies))
                if any(isinstance(v, str) and MARKUP in v for v in e.values())]
     assert len(holders) >= 2 and all(e["type"] == "TextRun" for e in holders), holders
-
-
-def _elements(node):
-    if isinstance(node, dict):
-        yield node
-        for child in node.values():
-            yield from _elements(child)
-    elif isinstance(node, list):
-        for child in node:
-            yield from _elements(child)
 
 
 def test_the_longest_content_is_split_over_cards_within_the_budget(chat, store):
