@@ -132,7 +132,8 @@ class Plan:
         if field == "thema":
             functie = self.content.basisfunctie(punt.get("basisfunctie") or 0)
             themes = functie.themes if functie else ()
-            return next((f"{t.number}. {t.title}" for t in themes if t.number == value), str(value))
+            return next((f"{functie.number}.{t.number} {t.title}" for t in themes if t.number == value),
+                        str(value))
         if field == "planning":
             return format_date(date.fromisoformat(value))
         return str(value)
