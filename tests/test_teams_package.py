@@ -57,8 +57,9 @@ def test_the_package_holds_a_valid_manifest_and_the_icons(tmp_path):
     bot = manifest["bots"][0]
     assert manifest["id"] == bot["botId"] == APP_ID and manifest["manifestVersion"] == "1.22"
     assert set(bot["scopes"]) == {"personal", "team", "groupChat"} and bot["supportsFiles"]
-    assert {"name": "ChannelMessage.Read.Group", "type": "Application"} in \
-        manifest["authorization"]["permissions"]["resourceSpecific"]
+    assert manifest["authorization"]["permissions"]["resourceSpecific"] == [
+        {"name": "ChannelMessage.Read.Group", "type": "Application"},  # a team's channel messages
+        {"name": "ChatMessage.Read.Chat", "type": "Application"}]  # a group chat's
     assert color[:2] == (192, 192) and outline[:2] == (32, 32)
     assert {p[3] for p in outline[2]} == {0, 255}  # transparent, with the mark opaque
     assert {p[:3] for p in outline[2] if p[3]} == {(255, 255, 255)}  # and white

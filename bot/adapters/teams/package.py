@@ -2,8 +2,8 @@
 registered with ``CLIENT_ID``. Upload it in Teams (Apps › Apps beheren › Een app uploaden).
 
 The bot is in personal chats, team channels and group chats; with the resource-specific
-permission ``ChannelMessage.Read.Group`` Teams delivers the replies in the gesprek's reply chain
-without a mention. The command list is what Teams suggests when someone types to the bot.
+permissions ``ChannelMessage.Read.Group`` and ``ChatMessage.Read.Chat`` Teams delivers the answers
+in the gesprek's reply chain, or its group chat, without a mention. The command list is what Teams suggests when someone types to the bot.
 """
 
 from __future__ import annotations
@@ -69,7 +69,8 @@ def manifest(client_id: str, version: str, website: str) -> dict:
         "validDomains": [],
         "webApplicationInfo": {"id": client_id, "resource": f"api://botid-{client_id}"},
         "authorization": {"permissions": {"resourceSpecific": [
-            {"name": "ChannelMessage.Read.Group", "type": "Application"}]}},
+            {"name": "ChannelMessage.Read.Group", "type": "Application"},
+            {"name": "ChatMessage.Read.Chat", "type": "Application"}]}},
     }
 
 
