@@ -292,10 +292,16 @@ class TeamsUser:
         try:
             with urllib.request.urlopen(request, timeout=15) as response:
                 raw = response.read()
-                return response.status, json.loads(raw) if raw else None
+                status, answer = response.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as error:
             raw = error.read()
             return error.code, json.loads(raw) if raw else None
+        dialog = ((answer or {}).get("task") or {}).get("value") if isinstance(answer, dict) else None
+        if isinstance(dialog, dict) and "card" in dialog:  # a dialog's card: what Teams would refuse
+            problems = adaptive_cards.problems(dialog["card"]["content"])
+            if problems:
+                self.connector._refuse(400, "DialogCardInvalid", "; ".join(problems)[:500])
+        return status, answer
 
 
 def b64(data: bytes) -> str:

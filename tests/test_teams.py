@@ -239,14 +239,12 @@ def test_an_ontwikkelpunt_through_the_dialog_with_a_dutch_error_first(teams):
                                                           "data": open_button["data"]}, where))
     assert status == 200 and dialog["task"]["type"] == "continue"
     form = dialog["task"]["value"]["card"]["content"]
-    assert adaptive_cards.problems(form) == []
     [save] = [a for a in _actions({"attachments": [form]}) if a["title"] == "Opslaan"]
     typed = {"basisfunctie": "2", "ontwikkelpunt": "Meldcode vaker gebruiken", "wie": "aad-bram",
              "planning": "2027-02-31", "status": "open"}
     status, again = anna.send(anna.invoke("task/submit", {"type": "task/submit",
                                                           "data": save["data"] | typed}, where))
     shown = card_texts({"attachments": [again["task"]["value"]["card"]["content"]]})
-    assert adaptive_cards.problems(again["task"]["value"]["card"]["content"]) == []
     assert status == 200 and again["task"]["type"] == "continue" and "datum" in shown.lower()
     assert teams.store.punten(teams.store.gemeente("utrecht")["id"]) == []  # nothing stored yet
     status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": save["data"]
@@ -495,7 +493,7 @@ def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
     status, dialog = anna.send(anna.invoke("task/fetch", {"type": "task/fetch", "data": data},
                                            _reply_chain(anna, post)))
     card = dialog["task"]["value"]["card"]["content"]
-    assert status == 200 and adaptive_cards.problems(card) == []
+    assert status == 200  # its card checked by the fake, as every dialog's
     assert "#1 Meldcode vaker gebruiken" in card_texts({"attachments": [card]})
     submit = next(a["data"] for a in _all_actions(card) if a["title"] == "Opslaan")
     typed = {"stand_van_zaken": "Offerte aangevraagd", "status": "open", "planning": "2027-02-31"}
