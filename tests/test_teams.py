@@ -208,6 +208,18 @@ def test_an_answer_keeps_its_lines_and_formatted_text_is_stored_as_text(teams):
         (QUESTIONS[1].id, "Wij hebben twee overleggen & een werkgroep\nmet <iedereen>")]
 
 
+def test_a_field_changed_without_its_value_is_asked_for_and_no_answer_is_touched(teams):
+    anna, post = bound(teams)
+    _new_punt(teams, anna, post, "2027-03-01")
+    anna.send(anna.message("wijzig 1 planning", "channel", post=post))
+    teams.settle()
+    assert "planning" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]).lower()
+    anna.send(anna.message("1-4-2028", "channel", post=post))
+    teams.settle()
+    assert teams.store.punt(teams.store.gemeente("utrecht")["id"], 1)["planning"] == "2028-04-01"
+    assert answers(teams.store) == []  # the gesprek under the same post kept its answers
+
+
 def test_a_button_on_a_question_works(teams):
     anna, post = bound(teams)
     question = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]
@@ -501,6 +513,10 @@ def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
                                                           "data": submit | typed}, _reply_chain(anna, post)))
     shown = card_texts({"attachments": [again["task"]["value"]["card"]["content"]]})
     assert "#1 Meldcode vaker gebruiken" in shown and "De datum ‘2027-02-31’ bestaat niet" in shown
+    status, again = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": submit | typed | {
+        "planning": "2027-03-01", "stand_van_zaken": "x" * 5000}}, _reply_chain(anna, post)))
+    assert again["task"]["type"] == "continue" and "te lang (5.000 tekens; maximaal 4.000)" in card_texts(
+        {"attachments": [again["task"]["value"]["card"]["content"]]})
     assert teams.store.latest_stands(teams.store.gemeente("utrecht")["id"]) == {}  # nothing stored
     status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": submit | typed | {
         "planning": "2027-03-01"}}, _reply_chain(anna, post)))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.core.commands import Choice, Number, Text, Usage, command
 from bot.core.context import Context
 from bot.core.conversation import Active, load
-from bot.core.messages import FormInput
+from bot.core.messages import FormInput, PlaceKind
 from bot.core.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
 from bot.core.text import typed
-from bot.ontwikkelplan.plan import FIELD_WORDS, STATUS_WORDS, WALK, Plan
+from bot.ontwikkelplan.plan import FIELD_WORDS, STATUS_WORDS, WALK, FieldError, Plan
 from bot.ontwikkelplan.walk import PuntWalk
 
 
@@ -82,7 +82,7 @@ class PlanCommands:
     def change(self, ctx: Context, nummer: int, veld: str, waarde: str = "") -> list[Reply]:
         punt = self.plan.find(ctx, nummer)
         if not waarde:
-            if ctx.inbound.forms:
+            if ctx.place.kind is PlaceKind.CHANNEL:  # the next message here is not read
                 raise Usage(f"Zet de nieuwe waarde erachter, bijvoorbeeld ‘wijzig {nummer} planning "
                             "1-3-2027’.")
             return self._begin_walk(ctx, punt, only=veld)
@@ -128,8 +128,13 @@ class PlanCommands:
         punt = self.plan.find(ctx, form.nummer) if form.nummer else {}
         fields = ("planning",) if form.kind == "bijwerken" else WALK[:-1]
         columns, errors = self.plan.read_form(form.values, punt, ctx.inbound.mentions, fields)
-        if form.kind == "bijwerken" and not (form.values.get("stand_van_zaken") or "").strip():
-            errors["stand_van_zaken"] = "Beschrijf de stand van zaken; die wordt met de datum bewaard."
+        try:
+            stand = self.plan.fitting_stand(form.values.get("stand_van_zaken") or "")
+        except FieldError as error:
+            errors["stand_van_zaken"] = str(error)
+        else:
+            if form.kind == "bijwerken" and not stand:
+                errors["stand_van_zaken"] = "Beschrijf de stand van zaken; die wordt met de datum bewaard."
         status = form.values.get("status") or punt.get("status") or "open"
         if status not in self.plan.statuses:
             errors["status"] = f"Kies een status: {', '.join(self.plan.statuses.values())}."

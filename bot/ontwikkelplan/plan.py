@@ -216,13 +216,20 @@ class Plan:
                              f"{ctx.gemeente['naam']}. Typ ‘ontwikkelpunten’ voor de lijst.")
         return punt
 
-    def add_stand(self, ctx: Context, punt: dict, text: str) -> None:
+    @staticmethod
+    def fitting_stand(text: str) -> str:
+        """A stand van zaken as it is stored; ``FieldError`` when it is too long."""
         text = clean_text(text)
+        if len(text) > MAX_ANSWER_LENGTH:
+            raise FieldError(f"Die stand van zaken is te lang ({len(text):,} tekens; maximaal "
+                             f"{MAX_ANSWER_LENGTH:,}); er is niets opgeslagen.".replace(",", "."))
+        return text
+
+    def add_stand(self, ctx: Context, punt: dict, text: str) -> None:
+        text = self.fitting_stand(text)
         if not text:
             raise FieldError(f"Wat is de stand van zaken? Bijvoorbeeld: ‘bijwerken {punt['nummer']} "
                              "offerte opgevraagd’.")
-        if len(text) > MAX_ANSWER_LENGTH:
-            raise FieldError("Die stand van zaken is te lang; er is niets opgeslagen.")
         ctx.store.log_punt(punt["id"], "stand", text, ctx.user.id, ctx.now.isoformat())
         ctx.store.update_punt(punt["id"], {}, ctx.now.isoformat())
 

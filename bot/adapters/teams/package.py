@@ -3,7 +3,8 @@ registered with ``CLIENT_ID``. Upload it in Teams (Apps › Apps beheren › Een
 
 The bot is in personal chats, team channels and group chats; with the resource-specific
 permissions ``ChannelMessage.Read.Group`` and ``ChatMessage.Read.Chat`` Teams delivers the answers
-in the gesprek's reply chain, or its group chat, without a mention. The command list is what Teams suggests when someone types to the bot.
+in the gesprek's reply chain, or its group chat, without a mention. The command list is what
+Teams suggests when someone types to the bot.
 """
 
 from __future__ import annotations
