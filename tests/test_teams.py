@@ -361,6 +361,17 @@ def test_a_throttled_reply_is_sent_after_retry_after(teams):
     assert "Voortgang" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
 
 
+def _reminders_at(teams, now: datetime) -> list[tuple[str, str]]:
+    """The reminders due at ``now``, sent through the Teams outbox in this process."""
+    from bot.adapters.teams.reminders import TeamsOutbox
+    from bot.reminders.scheduler import ReminderMessages, Scheduler
+
+    service = teams.bot.service
+    scheduler = Scheduler(teams.store, ReminderMessages(teams.store, service.plan, service.reporter),
+                          TeamsOutbox(teams.bot.platform), service.clock, holder="test:1")
+    return scheduler.run_once(now)
+
+
 @pytest.mark.parametrize("code", ["BotNotInConversationRoster", "ConversationBlockedByUser",
                                   "ConversationNotFound"])
 @pytest.mark.parametrize("closed", ["channel", "bram"])
@@ -372,13 +383,7 @@ def test_a_closed_conversation_fails_for_good_and_the_beheerder_hears(teams, cod
     teams.settle()
     teams.connector.closed[CHANNEL if closed == "channel" else "a:personal-29:1bram"] = code
     teams.connector.expect(code)
-    from bot.adapters.teams.reminders import TeamsOutbox
-    from bot.reminders.scheduler import ReminderMessages, Scheduler
-
-    service = teams.bot.service
-    scheduler = Scheduler(teams.store, ReminderMessages(teams.store, service.plan, service.reporter),
-                          TeamsOutbox(teams.bot.platform), service.clock, holder="test:1")
-    outcomes = scheduler.run_once(datetime(2026, 3, 16, 8, 0, tzinfo=UTC))
+    outcomes = _reminders_at(teams, datetime(2026, 3, 16, 8, 0, tzinfo=UTC))
     failed = [key for key, outcome in outcomes if outcome == "failed"]
     assert [o for _, o in outcomes].count("sent") == 1  # the other reminder still went out
     assert failed == [k for k, _ in outcomes if k.endswith("kanaal" if closed == "channel" else "bram")]
@@ -540,6 +545,14 @@ def test_in_a_group_chat_the_whole_chat_is_the_gesprek(teams):
     say("De wethouder jeugd", mention=False)
     assert answers(teams.store) == [(QUESTIONS[0].id, "De wethouder jeugd")]
     assert "vraag 2 van 23" in card_texts(teams.connector.sent("19:groep@thread.v2")[-1])
+    data = {"leidraad_formulier": "nieuw", "nummer": None, "gemeente": "", "basisfunctie": "2",
+            "ontwikkelpunt": "Meldcode vaker gebruiken", "wie": "aad-anna", "planning": "2026-01-01"}
+    anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": data},
+                          {"conversation": chat | {"tenantId": TENANT}}))
+    say("herinnering wekelijks maandag 9:00")
+    outcomes = dict(_reminders_at(teams, datetime(2026, 3, 16, 8, 0, tzinfo=UTC)))
+    assert set(outcomes.values()) == {"sent"}  # in the group chat, bound as the gemeente's channel
+    assert "Meldcode vaker gebruiken" in card_texts(teams.connector.sent("19:groep@thread.v2")[-1])
 
 
 def test_someone_mentioned_is_known_by_their_entra_id(teams):

@@ -222,8 +222,9 @@ class ReminderMessages:
         else:
             wie = self.store.user_name(outgoing.person) or "een eigenaar van een ontwikkelpunt"
             text = (f"De herinnering voor {wie} (gemeente {naam}) kon ik niet persoonlijk "
-                    "bezorgen: ik kan deze persoon geen bericht sturen (de chat met mij is "
-                    "geblokkeerd of het account bestaat niet meer). Wilt u het even zelf doorgeven?")
+                    "bezorgen: ik kan deze persoon geen bericht sturen (niet te vinden in het "
+                    "kanaal van de gemeente, de chat met mij geblokkeerd, of het account bestaat "
+                    "niet meer). Wilt u het even zelf doorgeven?")
         for beheerder in self.store.beheerders(outgoing.gemeente_id):
             if beheerder["id"] != outgoing.person:
                 yield Outgoing(f"{outgoing.key}:gemeld:{beheerder['id']}", outgoing.gemeente_id,

@@ -217,7 +217,7 @@ def remember(store: Store, user: User, route: dict) -> None:
                 "service_url": route["service_url"], "tenant": route["tenant"],
                 "teams_id": route["teams_id"], "bot": route["bot"], **({"chat": chat} if chat else {})},
                 now)
-        if route.get("kind") == "channel":
+        if route.get("kind") in ("channel", "groupChat"):  # where a gemeente's channel can be
             store.remember_address(f"teams:{route['tenant']}:{route['channel']}", {
                 "service_url": route["service_url"], "tenant": route["tenant"],
                 "channel": route["channel"], "bot": route["bot"]}, now)
