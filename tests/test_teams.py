@@ -220,6 +220,16 @@ def test_a_field_changed_without_its_value_is_asked_for_and_no_answer_is_touched
     assert answers(teams.store) == []  # the gesprek under the same post kept its answers
 
 
+@pytest.mark.parametrize("typed", ["<at>Leidraadbot</at> voortgang", "<at>Leidraadbot</at>: voortgang",
+                                   "<at>Leidraadbot</at>, voortgang", "voortgang <at>Leidraadbot</at>"])
+def test_the_bot_named_anywhere_is_taken_out_of_the_command(typed):
+    from bot.adapters.teams.translate import with_mentions
+
+    with FakeConnector() as connector:
+        activity = TeamsUser("", connector).message("voortgang", mention_bot=True) | {"text": typed}
+    assert with_mentions(activity) == ("voortgang", (), True)
+
+
 def test_a_button_on_a_question_works(teams):
     anna, post = bound(teams)
     question = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]

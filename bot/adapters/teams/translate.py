@@ -92,9 +92,9 @@ def with_mentions(activity: dict) -> tuple[str, tuple[User, ...], bool]:
         mentioned = entity.get("mentioned") or {}
         if entity.get("type") != "mention" or not entity.get("text") or not mentioned.get("id"):
             continue
-        if mentioned["id"] == bot:
+        if mentioned["id"] == bot:  # "@Leidraadbot: voortgang" is "voortgang"
             addressed = True
-            text = text.replace(entity["text"], " ")
+            text = re.sub(re.escape(entity["text"]) + r"\s*[:,;]?", " ", text)
         else:
             user = named.setdefault(mentioned["id"], User(f"teams:{tenant}:{mentioned['id']}",
                                                           mentioned.get("name") or "iemand"))
