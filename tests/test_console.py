@@ -174,7 +174,7 @@ def test_ontwikkelpunten_in_the_console_survive_a_restart(tmp_path):
     assert "Ontwikkelpunt #1 · afgerond" in result.stdout
     assert "Stand van zaken (" in result.stdout and "Folder gedrukt" in result.stdout
     assert "Planning: 1 september 2027" in result.stdout
-    assert "4. Waar en hoe is het lokale team aanwezig en bereikbaar?" in result.stdout
+    assert "3.4 Waar en hoe is het lokale team aanwezig en bereikbaar?" in result.stdout
     assert "Verder 1 afgerond of vervallen" in result.stdout
 
 

@@ -37,7 +37,7 @@ class AdministrationCommands:
 
     @command("lid toevoegen", "leden toevoegen", args=(People("wie"),), role=Role.BEHEERDER,
              where=WITH_MEMBERS, usage="lid toevoegen @iemand",
-             help="iemand toegang geven tot de gemeente, ook in een direct bericht")
+             help="iemand toegang geven tot de gemeente, ook in je eigen chat met de bot")
     def add(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:
         replies: list[Reply] = []
         for person in map(ctx.mentioned, wie):

@@ -28,7 +28,8 @@ ANYWHERE = frozenset(PlaceKind)
 IN_CHANNEL = frozenset({PlaceKind.CHANNEL, PlaceKind.THREAD})
 WITH_MEMBERS = frozenset({PlaceKind.CHANNEL, PlaceKind.THREAD, PlaceKind.DIRECT})
 PLACE_WORDS = {PlaceKind.CONSOLE: "de terminal", PlaceKind.CHANNEL: "een kanaal",
-               PlaceKind.THREAD: "een thread", PlaceKind.DIRECT: "een direct bericht"}
+               PlaceKind.THREAD: "een thread (de reacties onder een bericht)",
+               PlaceKind.DIRECT: "een eigen chat met de bot"}
 
 MAX_NUMBER = 999_999
 _EDGE = re.compile(r"^[/!.,;:?]+|[!.,;:?]+$")

@@ -25,7 +25,7 @@ class GesprekCommands:
     @command("start", "verder", "hervat", "hervatten",
              args=(Deel("deel", optional=True), Text("gemeente", optional=True, max_words=6)),
              usage="start [deel 1|deel 2]",
-             help="het gesprek beginnen, of verdergaan waar je was (in een direct bericht ook "
+             help="het gesprek beginnen, of verdergaan waar je was (in je eigen chat met de bot ook "
                   "‘start <gemeente>’ als je bij meer gemeenten hoort)")
     def start(self, ctx: Context, deel: int | None = None, gemeente: str = "",
               first_open: bool = False) -> list[Reply]:

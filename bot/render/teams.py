@@ -71,6 +71,7 @@ _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "
 
 ACTED_ON = StartThread | ChannelBound | FormErrors | ExportFile  # the adapter's, not cards
 HOME_LISTED = 30
+_MARK = re.compile(r"^[✓!✗] ")  # the console's mark of a tone, which a card shows by colour
 _UNSAFE_IN_MENTION = re.compile(r"[<>*_`~\[\]()#\\]")  # markup a TextBlock would read in a name
 BOT_NAME = "Leidraadbot"  # as the app package names it, and people @mention it
 
@@ -159,17 +160,18 @@ def said(replies: list[Reply], limit: int) -> str:
     return _cut(" ".join(_plain(reply) for reply in replies), limit)
 
 
-def summary(reply: Reply) -> str:
+def summary(reply: Reply, addressed: bool = False) -> str:
     """What a notification of the reply says: its first sentence or line."""
     if isinstance(reply, HomeView):
         return "Welkom bij Leidraadbot"
-    return _cut(_plain(reply).split(". ", 1)[0], 250)
+    return _cut(_plain(reply, addressed).split(". ", 1)[0], 250)
 
 
-def _plain(reply: Reply) -> str:
+def _plain(reply: Reply, addressed: bool = False) -> str:
     """A reply as plain text in one line, without the console's marks and line breaks."""
     text = reply.text if isinstance(reply, Notice) else plain.render_one(reply, typed)
-    return " ".join(show_typed(text, personal_command).split())
+    text = show_typed(text, addressed_command if addressed else personal_command)
+    return _MARK.sub("", " ".join(text.split()))
 
 
 def render(replies: list[Reply], addressed: bool = False) -> list[dict]:

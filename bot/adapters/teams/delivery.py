@@ -59,7 +59,7 @@ def packed(replies: list[Reply], addressed: bool = False) -> list[tuple[list[dic
         for card in cards(reply, addressed):
             card_size = len(json.dumps(card, ensure_ascii=False).encode())
             if size + card_size > CARD_BUDGET:
-                result.append(([], summary(reply), None))
+                result.append(([], summary(reply, addressed), None))
                 size = 0
             result[-1][0].append(card)
             size += card_size
