@@ -254,8 +254,7 @@ def _(reply: Help) -> list[Block]:
     if reply.prompt:
         result += _question_blocks(reply.prompt)
         if not reply.prompt.hints:
-            result.append(_context("Er is geen toelichting bij deze vraag. Antwoord in je eigen "
-                                   "woorden; kort mag."))
+            result.append(_context(plain.NO_HINTS))
         result.append(DividerBlock())
     if not reply.unknown:
         result.append(_context("Typ het in de thread of het directe bericht, of met `/leidraad` "

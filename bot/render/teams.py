@@ -242,6 +242,11 @@ def _(reply: Help) -> list[CardElement]:
         result.append(line(f"‘{reply.unknown}’ ken ik niet. Dit kun je hier vragen:"))
     if reply.prompt:
         result += _question(reply.prompt)
+        if not reply.prompt.hints:
+            result.append(subtle(plain.NO_HINTS))
+    if not reply.unknown:
+        result.append(subtle(f"Typ het in de reacties onder mijn bericht of in je eigen chat met mij, "
+                             f"of met @{BOT_NAME} ervoor in een kanaal."))
     for title, lines in reply.groups:
         result += [line(title, weight="Bolder"), *_commands(lines)]
     return result

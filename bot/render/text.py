@@ -33,6 +33,7 @@ from bot.core.replies import (
 from bot.core.text import show_typed, typed
 
 WIDTH = 88
+NO_HINTS = "Er is geen toelichting bij deze vraag. Antwoord in je eigen woorden; kort mag."
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
 
 
@@ -132,8 +133,7 @@ def _(reply: Help) -> str:
     if reply.prompt:
         parts += ["Je bent bij deze vraag:", *_question_body(reply.prompt)]
         if not reply.prompt.hints:
-            parts.append("Er is geen toelichting bij deze vraag. Antwoord in je eigen woorden; "
-                         "kort mag.")
+            parts.append(NO_HINTS)
     if not reply.unknown:
         parts.append("Wat je hier kunt typen:")
     parts += [f"{title}\n{command_lines(lines)}" for title, lines in reply.groups]
