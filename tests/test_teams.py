@@ -454,7 +454,7 @@ def test_a_port_in_use_is_said_in_dutch(tmp_path):
     finally:
         taken.close()
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
-    assert f"Poort {port} op 127.0.0.1 is niet beschikbaar" in done.stderr
+    assert f"Poort {port} op 127.0.0.1 is niet beschikbaar (al in gebruik)" in done.stderr
 
 
 def test_teams_without_credentials_says_which_are_missing(tmp_path):

@@ -8,6 +8,7 @@ first requests wait in the listen backlog until it serves them.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import socket
 import sys
@@ -45,6 +46,10 @@ def asgi_app(routes: dict[str, Asgi], healthy: Callable[[], bool]) -> Asgi:
     return application
 
 
+_BIND_ERRORS = {errno.EADDRINUSE: "al in gebruik", errno.EACCES: "geen toestemming",
+                errno.EADDRNOTAVAIL: "dat adres is niet van deze computer"}
+
+
 class Server:
     """Uvicorn on a socket of our own."""
 
@@ -55,7 +60,8 @@ class Server:
             self.socket.bind((host, port))
         except OSError as error:
             self.socket.close()
-            raise ConfigError(f"Poort {port} op {host} is niet beschikbaar ({error.strerror}): draait "
+            why = _BIND_ERRORS.get(error.errno, error.strerror)
+            raise ConfigError(f"Poort {port} op {host} is niet beschikbaar ({why}): draait "
                               "Leidraadbot hier al? Kies een andere poort met --port of PORT.") from error
         self.socket.listen(BACKLOG)
         self.host, self.port = host, self.socket.getsockname()[1]
