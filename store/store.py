@@ -230,9 +230,10 @@ class Store(SqliteFile):
         return self.conversation(gemeente_id, row[0], questionnaire) if row else None
 
     def has_conversation(self, place: str) -> bool:
-        """Whether any conversation lives in ``place``."""
-        return self.db.execute("SELECT 1 FROM conversations WHERE place = ? LIMIT 1",
-                               [place]).fetchone() is not None
+        """Whether any conversation lives in ``place``, or one of a person in it (``place~user``)."""
+        return self.db.execute(
+            "SELECT 1 FROM conversations WHERE place = ? OR (place >= ? AND place < ?) LIMIT 1",
+            [place, place + "~", place + "\x7f"]).fetchone() is not None
 
     def last_gemeente_in(self, place: str) -> int | None:
         """The gemeente whose conversation in ``place`` was used last (a direct message)."""

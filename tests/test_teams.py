@@ -230,6 +230,21 @@ def test_the_bot_named_anywhere_is_taken_out_of_the_command(typed):
     assert with_mentions(activity) == ("voortgang", (), True)
 
 
+def test_a_colleague_answering_meanwhile_never_fills_someone_elses_field(teams):
+    anna, post = bound(teams)
+    bram = teams.user("bram")
+    _new_punt(teams, anna, post, "2027-03-01")
+    for person, text in ((anna, "wijzig 1 kosten"), (bram, "De wethouder jeugd"),
+                         (bram, "stop"), (anna, "Uit het budget Veiligheid, 20.000 euro"),
+                         (bram, "verder"), (bram, "Beleidsmedewerker veiligheid")):
+        person.send(person.message(text, "channel", post=post))
+        teams.settle()
+    punt = teams.store.punt(teams.store.gemeente("utrecht")["id"], 1)
+    assert punt["kosten"] == "Uit het budget Veiligheid, 20.000 euro"
+    assert answers(teams.store) == [(QUESTIONS[0].id, "De wethouder jeugd"),
+                                    (QUESTIONS[1].id, "Beleidsmedewerker veiligheid")]
+
+
 def test_a_button_on_a_question_works(teams):
     anna, post = bound(teams)
     question = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]

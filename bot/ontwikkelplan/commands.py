@@ -17,6 +17,12 @@ def _always(args: dict) -> bool:
     return True
 
 
+def walk_place(place: str, user_id: str) -> str:
+    """Where one person's field walk lives: their own, also in a thread where colleagues answer
+    the gesprek meanwhile (``Store.has_conversation`` counts it as the place's)."""
+    return f"{place}~{user_id}"
+
+
 class PlanCommands:
     group = "Het ontwikkelplan"
 
@@ -25,8 +31,8 @@ class PlanCommands:
         self.walk = walk
 
     def walking(self, ctx: Context, place: str) -> Active | None:
-        """The field walk going on in ``place``, if any."""
-        conv = load(ctx, place, self.walk.flow)
+        """This user's field walk going on in ``place``, if any."""
+        conv = load(ctx, walk_place(place, ctx.user.id), self.walk.flow)
         return Active(self.walk, conv) if conv and not conv.done else None
 
     @command("ontwikkelpunt nieuw", "nieuw ontwikkelpunt", usage="ontwikkelpunt nieuw",
@@ -179,6 +185,6 @@ class PlanCommands:
 
     def _begin_walk(self, ctx: Context, punt: dict, queue: list[int] = (),
                     only: str | None = None) -> list[Reply]:
-        conv, replies = self.walk.begin(ctx, punt, ctx.place.id, queue, only)
+        conv, replies = self.walk.begin(ctx, punt, walk_place(ctx.place.id, ctx.user.id), queue, only)
         Active(self.walk, conv).save(ctx)
         return replies

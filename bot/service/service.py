@@ -268,7 +268,7 @@ class Service:
         active = ctx.dialogue
         more: list[Reply] = []
         if active and active.dialogue is self.walk and active.conv.done:
-            conv = self.gesprek.conversation(ctx, active.conv.place)
+            conv = self.gesprek.conversation(ctx, ctx.place.id)
             if conv and not conv.done:
                 more = [Notice("We gaan verder met de Checklist sturing."),
                         *self.gesprek.current(ctx, conv)]
