@@ -186,4 +186,3 @@ def test_the_plan_is_per_gemeente(service):
     assert listing.groups == () and listing.concepts == ()
     replies = zeist.say("ontwikkelpunt 1")
     assert any(isinstance(r, Notice) and r.tone is Tone.WARNING for r in replies)
-
