@@ -222,9 +222,10 @@ def _(reply: QuestionPrompt) -> list[Block]:
     if reply.previous:
         quote = "\n".join("> " + line for line in escape(_cut(reply.previous.text, QUOTE_LIMIT))
                           .splitlines())
+        heading, byline = plain.previous_lines(reply.previous)
         result += [
-            _section(f"Er is al een antwoord van de gemeente:\n{quote}"),
-            _context(f"door {escape(reply.previous.author)} op {format_moment(reply.previous.at)}"),
+            _section(f"{heading}\n{quote}"),
+            _context(escape(byline)),
             ActionsBlock(elements=[button("Behouden", "behouden", reply.question_id, "primary"),
                                    button("Vervangen", "vervangen", reply.question_id)]),
         ]

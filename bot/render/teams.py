@@ -214,10 +214,9 @@ def _question(prompt: QuestionPrompt) -> list[CardElement]:
 def _(reply: QuestionPrompt) -> list[CardElement]:
     result = _question(reply)
     if reply.previous:
+        heading, byline = plain.previous_lines(reply.previous)
         result += [
-            Container(style="emphasis", items=[
-                line("Er is al een antwoord van de gemeente:"), line(reply.previous.text),
-                subtle(f"door {reply.previous.author} op {format_moment(reply.previous.at)}")]),
+            Container(style="emphasis", items=[line(heading), line(reply.previous.text), subtle(byline)]),
             ActionSet(actions=[button("Behouden", "behouden", reply.question_id),
                                button("Vervangen", "vervangen", reply.question_id)]),
         ]

@@ -15,6 +15,7 @@ from bot.core.replies import (
     Notice,
     OpenForm,
     Paused,
+    PreviousAnswer,
     ProgressReport,
     PuntDetail,
     PuntList,
@@ -102,17 +103,23 @@ def _question_body(prompt: QuestionPrompt) -> list[str]:
     return parts
 
 
+def previous_lines(previous: PreviousAnswer) -> tuple[str, str]:
+    """What a question says above the earlier answer it shows, and who gave it when."""
+    if previous.author:
+        return ("Er is al een antwoord van de gemeente:",
+                f"door {previous.author} op {format_moment(previous.at)}")
+    return "Al ingevuld:", f"laatst gewijzigd op {format_moment(previous.at)}"
+
+
 @_text.register
 def _(reply: QuestionPrompt) -> str:
     parts = _question_body(reply)
     if reply.revisit:
         parts[0] += " (opnieuw bekijken)"
     if reply.previous:
-        source = (f"Er is al een antwoord van de gemeente, door {reply.previous.author} op "
-                  f"{format_moment(reply.previous.at)}:" if reply.previous.author
-                  else "Al ingevuld:")
+        heading, byline = previous_lines(reply.previous)
         parts.append(
-            f"{source}\n{_wrap(reply.previous.text, '  │ ')}\n"
+            f"{heading[:-1]}, {byline}:\n{_wrap(reply.previous.text, '  │ ')}\n"
             "Typ ‘behouden’ om het te houden, of typ een nieuw antwoord om het te vervangen."
         )
     return "\n\n".join(parts)
