@@ -125,14 +125,17 @@ def test_installing_in_a_personal_chat_sends_the_welcome(teams):
     assert "Welkom bij Leidraadbot" in card_texts(welcome) and "koppel" in card_texts(welcome)
 
 
-def test_installing_in_a_group_chat_sends_the_welcome(teams):
-    anna = teams.user()
+def test_installing_in_a_group_chat_sends_the_welcome_without_anyones_progress(teams):
+    anna, _ = bound(teams)  # beheerder of Utrecht
     chat = {"conversationType": "groupChat", "id": "19:groep@thread.v2", "isGroup": True,
             "tenantId": TENANT}
     assert anna.send(anna.installed() | {"conversation": chat})[0] == 200
+    anna.send(anna.installed())  # and in her personal chat
     teams.settle()
     [welcome] = teams.connector.sent("19:groep@thread.v2")
     assert "Welkom bij Leidraadbot" in card_texts(welcome)
+    assert "Gemeente Utrecht" not in card_texts(welcome)  # her overview is hers alone
+    assert "Gemeente Utrecht \n(beheerder)" in card_texts(teams.connector.sent("a:personal-29:1anna")[-1])
 
 
 def test_a_channel_post_that_does_not_name_the_bot_is_left_alone(teams):

@@ -64,8 +64,9 @@ def authorize(user: User, place: Place, gemeente: dict, facts: Facts,
     if role is Role.BEHEERDER:
         if facts.role == BEHEERDER:
             return None
-        return Refusal(f"Alleen een beheerder van gemeente {gemeente['naam']} kan dit. "
-                       f"{_who_grants(facts)}")
+        names = ", ".join(facts.beheerders())
+        return Refusal(f"Alleen een beheerder van gemeente {gemeente['naam']} kan dit"
+                       + (f"; vraag het {names}." if names else "."))
     if place.kind in (PlaceKind.CHANNEL, PlaceKind.THREAD):
         if facts.bound_gemeente_id == gemeente["id"]:
             return None

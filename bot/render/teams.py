@@ -192,9 +192,8 @@ def _(reply: Notice) -> list[CardElement]:
 @body.register
 def _(reply: Welcome) -> list[CardElement]:
     return [heading(f"{reply.title} · gemeente {reply.gemeente}"), line(reply.intro),
-            subtle(f"{reply.total} vragen in Deel I en Deel II. Antwoord in dit gesprek of in de "
-                   "reeks onder dit bericht; de antwoorden zijn van de hele gemeente. Typ of kies "
-                   "Hulp voor uitleg.")]
+            subtle(f"{reply.total} vragen in Deel I en Deel II. Typ je antwoord hier, onder elke "
+                   "vraag; de antwoorden zijn van de hele gemeente. Typ of kies Hulp voor uitleg.")]
 
 
 def _question(prompt: QuestionPrompt) -> list[CardElement]:
@@ -244,8 +243,7 @@ def _(reply: Help) -> list[CardElement]:
         if not reply.prompt.hints:
             result.append(subtle(plain.NO_HINTS))
     if not reply.unknown:
-        result.append(subtle(f"Typ het in de reacties onder mijn bericht of in je eigen chat met mij, "
-                             f"of met @{BOT_NAME} ervoor in een kanaal."))
+        result.append(subtle(f"Typ het hier, of in een kanaal met @{BOT_NAME} ervoor."))
     for title, lines in reply.groups:
         result += [line(title, weight="Bolder"), *_commands(lines)]
     return result

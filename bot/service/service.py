@@ -9,6 +9,7 @@ transaction before the replies go out: whatever the bot confirms is already stor
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from textwrap import shorten
 
@@ -134,8 +135,9 @@ class Service:
 
     def _dispatch(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
-        if inbound.home:
-            return [self.home(ctx.user)]
+        if inbound.home:  # someone's overview is for them alone; elsewhere the welcome
+            home = self.home(ctx.user)
+            return [home if ctx.place.kind is PlaceKind.DIRECT else replace(home, entries=())]
         if inbound.form is not None:
             ctx.gemeente = ctx.find_gemeente()
             ctx.require(ctx.gemeente)
