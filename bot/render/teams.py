@@ -161,15 +161,18 @@ def said(replies: list[Reply], limit: int) -> str:
 
 
 def summary(reply: Reply, addressed: bool = False) -> str:
-    """What a notification of the reply says: its first sentence or line."""
+    """What a notification of the reply says: its first paragraph."""
     if isinstance(reply, HomeView):
         return "Welkom bij Leidraadbot"
-    return _cut(_plain(reply, addressed).split(". ", 1)[0], 250)
+    return _cut(_plain(reply, addressed, first=True), 250)
 
 
-def _plain(reply: Reply, addressed: bool = False) -> str:
-    """A reply as plain text in one line, without the console's marks and line breaks."""
+def _plain(reply: Reply, addressed: bool = False, first: bool = False) -> str:
+    """A reply as plain text in one line (or its ``first`` paragraph), without the console's
+    marks and line breaks."""
     text = reply.text if isinstance(reply, Notice) else plain.render_one(reply, typed)
+    if first:
+        text = text.split("\n\n", 1)[0]
     text = show_typed(text, addressed_command if addressed else personal_command)
     return _MARK.sub("", " ".join(text.split()))
 
