@@ -27,9 +27,10 @@ from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
 from bot.export import markdown, render
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
 from bot.service import Problem, Service
-from bot.service.worker import WorkerProcess, exit_with_parent, only_worker
+from bot.service.worker import WorkerProcess, exit_with_parent, only_worker, worker_running
 from dialogues.content import ContentError
 from store import Store, StoreError
+from store.backup import backup, restore
 
 _ARGPARSE_DUTCH = {
     "usage: ": "gebruik: ",
@@ -117,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="versie van het pakket; hoger bij elke nieuwe upload")
     package.add_argument("--website", metavar="URL", default="",
                          help="de website van de gemeente of organisatie die de bot aanbiedt (https://…)")
+    saving = commands.add_parser(
+        "backup", parents=[common], help="een backup van de database maken (ook terwijl de bot draait)",
+        description="Maakt een volledige, consistente kopie van de database (en de inbox ernaast), "
+                    "ook terwijl de bot draait.")
+    saving.add_argument("bestand", metavar="BESTAND", help="waar de backup komt, bijvoorbeeld "
+                                                           "backups/leidraad-2026-12-01.db")
+    putting_back = commands.add_parser(
+        "herstel", parents=[common], help="een backup terugzetten (stop de bot eerst)",
+        description="Controleert een backup en zet hem terug in de plaats van de database; de "
+                    "database die er stond wordt bewaard.")
+    putting_back.add_argument("bestand", metavar="BESTAND", help="de backup")
     work = commands.add_parser(
         "werk", parents=[common], help="het werkproces: verwerkt wat binnenkwam (slack en run "
                                        "starten het zelf)",
@@ -151,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reminders(args, settings)
         if args.command == "werk":
             return _work(args, settings)
+        if args.command in ("backup", "herstel"):
+            return _backup(args, settings)
         return _chat(args, settings)
     except Problem as problem:
         print(f"✗ {problem}", file=sys.stderr)
@@ -227,6 +241,22 @@ def _work(args: argparse.Namespace, settings: Settings) -> int:
             Ticker(_scheduler(service, platforms.reminder_outboxes(service, os.environ, names))).run()
         else:
             threading.Event().wait()  # the workers work until the process is stopped
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    """``backup BESTAND`` while the bot runs; ``herstel BESTAND`` once it is stopped."""
+    given = Path(args.bestand)
+    if args.command == "backup":
+        written = backup(settings.db_path, given)
+        print(f"✓ Backup gemaakt: {' en '.join(str(p) for p in written)}")
+        return 0
+    if worker_running(settings.db_path):
+        raise ConfigError("De bot draait nog op deze database. Stop hem eerst (en start hem na het "
+                          "herstel weer); een backup maken kan wel terwijl hij draait.")
+    kept = restore(given, settings.db_path)
+    print(f"✓ {settings.db_path} is teruggezet uit {given}"
+          + (f"; de database die er stond is bewaard als {kept}" if kept else ""))
     return 0
 
 

@@ -11,6 +11,7 @@ other process; its busy timeout stays as the last resort.)
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -30,6 +31,12 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    """Which file ``path`` is (device and inode): the same name can come to mean another file."""
+    found = os.stat(path)
+    return found.st_dev, found.st_ino
+
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message is meant for the person running the bot."""
 
@@ -45,13 +52,24 @@ class SqliteFile:
         if not self.path.parent.is_dir():
             raise StoreError(f"De map ‘{self.path.parent}’ bestaat niet. Maak hem aan of kies een "
                              "ander pad.")
+        traces = [p.name for p in self.companions() if p.exists()]
+        if not self.path.exists() and traces:
+            raise StoreError(
+                f"De database ‘{self.path}’ ontbreekt, maar ernaast staan nog bestanden van een "
+                f"database die er was ({', '.join(traces)}). Er wordt geen nieuwe, lege gemaakt. "
+                "Zet de database terug (leidraadbot herstel <backup>), of verwijder die bestanden "
+                "om echt opnieuw te beginnen.")
         self._local = threading.local()
         self._turn = threading.Lock()
+        self._identity = None
+        self._create = not self.path.exists()
         self._lock_file = open(self.path.with_name(self.path.name + "-lock"), "a+b")  # noqa: SIM115
         self._checkpointer: threading.Thread | None = None
         self._closing = threading.Event()
         try:
             db = self.db
+            self._create = False  # from now on a connection opens this file, or fails
+            self._identity: tuple[int, int] | None = _identity(self.path)
             db.enable_wal()
             with self.transaction():
                 migrations.apply(db)
@@ -66,7 +84,9 @@ class SqliteFile:
         """This thread's connection."""
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            mode = "rwc" if self._create else "rw"  # never a new, empty file where one was
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={mode}", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
@@ -87,6 +107,7 @@ class SqliteFile:
             if fcntl:
                 fcntl.flock(self._lock_file, fcntl.LOCK_EX)
             try:
+                self._still_there()
                 db.conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield db
@@ -122,11 +143,29 @@ class SqliteFile:
         columns = [c[0] for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
-    def healthy(self) -> bool:
-        """Whether the database answers (for a health check)."""
+    def _still_there(self) -> None:
+        """``StoreError`` when the file was removed or replaced since it was opened: open
+        connections would go on writing the old one, and nothing written there is kept."""
         try:
-            return self.db.execute("SELECT 1").fetchone() == (1,)
-        except sqlite3.Error:
+            same = _identity(self.path) == self._identity
+        except OSError:
+            same = False
+        if self._identity is not None and not same:
+            raise StoreError(f"De database ‘{self.path}’ is weggehaald of vervangen terwijl de bot "
+                             "draait; er is niets opgeslagen. Zet hem terug en start de bot opnieuw.")
+
+    def companions(self) -> list[Path]:
+        """The files SQLite and Leidraadbot keep beside the database (its lock, WAL and index)."""
+        return [self.path.with_name(self.path.name + suffix) for suffix in ("-lock", "-wal", "-shm")]
+
+    def healthy(self) -> bool:
+        """Whether the database is there, is still the file it opened, and answers (for a health
+        check: a file removed or replaced while the bot runs is not healthy, even though the open
+        connections go on working on the old one)."""
+        try:
+            return (_identity(self.path) == self._identity
+                    and self.db.execute("SELECT 1").fetchone() == (1,))
+        except (OSError, sqlite3.Error):
             return False
 
     def close(self) -> None:

@@ -27,6 +27,10 @@ class Store(SqliteFile):
         """The inbox beside it (``leidraad.db`` -> ``leidraad-inbox.db``)."""
         return InboxStore(self.path.with_name(f"{self.path.stem}-inbox{self.path.suffix}"))
 
+    def healthy(self) -> bool:
+        """The database and, once it is opened, the inbox beside it."""
+        return super().healthy() and ("inbox" not in self.__dict__ or self.inbox.healthy())
+
     def close(self) -> None:
         """Close this thread's connections."""
         if "inbox" in self.__dict__:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -44,6 +45,13 @@ def answers(slack) -> list[tuple]:
 def test_health_check_answers(slack):
     with urllib.request.urlopen(slack.url + "/healthz", timeout=5) as response:
         assert response.status == 200 and response.read() == b"ok"
+
+
+def test_health_check_says_so_when_the_database_is_gone(slack):
+    slack.store.path.unlink()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(slack.url + "/healthz", timeout=5)
+    assert refused.value.code == 503 and not slack.store.path.exists()
 
 
 def test_a_forged_or_old_signature_is_refused_and_changes_nothing(slack):

@@ -120,3 +120,21 @@ def test_a_bad_database_path_gives_a_clear_error(tmp_path, kind):
     with pytest.raises(StoreError) as error:
         Store(path)
     assert str(path) in str(error.value) or str(path.parent) in str(error.value)
+
+
+def test_a_database_removed_while_the_bot_runs_is_not_healthy_and_never_made_anew(db_path):
+    store = Store(db_path)
+    _gemeente(store)
+    store.inbox.newest()
+    assert store.healthy()
+    db_path.unlink()  # someone removes the file (or a disk is swapped) while the bot runs
+    assert not store.healthy()
+    with pytest.raises(StoreError, match="weggehaald of vervangen"):
+        _gemeente(store, "zeist")  # nothing is written into the file that is gone
+    with ThreadPoolExecutor(1) as other, pytest.raises(sqlite3.OperationalError):
+        other.submit(lambda: store.db.execute("SELECT 1").fetchone()).result()  # opens it, or fails
+    assert not db_path.exists()
+    store.close()
+    with pytest.raises(StoreError, match="ontbreekt, maar ernaast staan nog bestanden"):
+        Store(db_path)  # nor when the bot starts again
+    assert not db_path.exists()

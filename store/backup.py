@@ -1,0 +1,87 @@
+"""Backups: a consistent copy of the databases while the bot runs, and putting one back.
+
+A copy of the file alone is not a backup: what was committed last may still be in the WAL beside
+it. ``backup`` uses SQLite's online backup, which copies a consistent state of the database,
+WAL included, while the bot goes on writing; the inbox beside it (messages taken in, not yet
+handled) is copied too, to ``<name>-inbox<suffix>``. ``restore`` checks a backup (integrity, and
+that it is a Leidraadbot database this version can open) before it puts it back, and keeps the
+database it replaces.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from store.database import StoreError
+from store.migrations import migrations
+
+
+def inbox_of(path: Path) -> Path:
+    """The inbox beside a database (``leidraad.db`` -> ``leidraad-inbox.db``)."""
+    return path.with_name(f"{path.stem}-inbox{path.suffix}")
+
+
+def backup(database: Path, target: Path) -> list[Path]:
+    """Copy ``database`` (and its inbox, when there is one) to ``target``; the files written."""
+    if not database.exists():
+        raise StoreError(f"Er is geen database ‘{database}’ om een backup van te maken.")
+    if target.resolve() in (database.resolve(), inbox_of(database).resolve()):
+        raise StoreError("Een backup gaat naar een ander bestand dan de database zelf.")
+    written = []
+    for source, copy in ((database, target), (inbox_of(database), inbox_of(target))):
+        if source.exists():
+            _copy(source, copy)
+            written.append(copy)
+    return written
+
+
+def check(path: Path) -> None:
+    """``StoreError`` unless ``path`` is an intact Leidraadbot database this version can open."""
+    if not path.is_file():
+        raise StoreError(f"‘{path}’ bestaat niet of is geen bestand.")
+    try:
+        with _open(path, "ro") as conn:
+            verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            applied = [m.name for m in migrations.applied(Database(conn))]
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"‘{path}’ is geen leesbare Leidraadbot-database ({error}).") from error
+    if verdict != "ok":
+        raise StoreError(f"‘{path}’ is beschadigd ({verdict}); die zet ik niet terug.")
+    known = [m.name for m in migrations.pending(Database(memory=True))]
+    if not applied or applied != known[:len(applied)]:
+        raise StoreError(f"‘{path}’ is geen Leidraadbot-database, of een van een nieuwere versie "
+                         "dan deze; die zet ik niet terug.")
+
+
+def restore(source: Path, database: Path) -> Path | None:
+    """Put the backup ``source`` (and its inbox, when it has one) in the place of ``database``,
+    after ``check``; the copy kept of the database it replaced, if there was one."""
+    check(source)
+    kept = None
+    if database.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = database.with_name(f"{database.name}.voor-herstel-{stamp}")
+        backup(database, kept)
+    for backed_up, live in ((source, database), (inbox_of(source), inbox_of(database))):
+        if backed_up.exists():
+            _copy(backed_up, live, live=True)
+    return kept
+
+
+def _copy(source: Path, target: Path, live: bool = False) -> None:
+    """SQLite's online backup of ``source`` into ``target`` (made or overwritten), consistent even
+    while others write ``source``. A backup is one file (no WAL beside it); a ``live`` database
+    goes back to WAL, as the bot opens it."""
+    with _open(source, "ro") as src, _open(target, "rwc") as dst:
+        src.backup(dst)
+        dst.execute(f"PRAGMA journal_mode = {'WAL' if live else 'DELETE'}")
+
+
+def _open(path: Path, mode: str) -> closing[sqlite3.Connection]:
+    """A plain connection to ``path`` in ``mode`` (ro, rw, rwc), closed after the block."""
+    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, timeout=10))

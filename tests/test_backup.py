@@ -1,0 +1,101 @@
+"""Backups: a consistent copy while the bot writes, put back only when it is sound."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from bot.core.replies import QuestionPrompt
+from bot.service import Service
+from store import Store, StoreError
+from store.backup import backup, check, restore
+
+from .conftest import Chat, Clock
+
+
+def leidraadbot(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_a_backup_taken_while_a_gesprek_writes_holds_every_confirmed_answer(tmp_path):
+    db = tmp_path / "leidraad.db"
+    store = Store(db)
+    service = Service(store, clock=Clock())
+    writing = threading.Event()
+    stop = threading.Event()
+
+    def gesprek() -> None:  # colleagues answering, one gemeente each, as fast as it goes
+        chats = [Chat(service, f"Collega {n}", f"Gemeente {n}") for n in range(4)]
+        for chat in chats:
+            chat.start()
+        n = 0
+        while not stop.is_set():
+            chat = chats[n % 4]
+            if not any(isinstance(r, QuestionPrompt) for r in chat.say(f"Antwoord {n}")):
+                chat.say("wijzig 1.1")  # at the end of the gesprek: back to a question
+            n += 1
+            writing.set()
+
+    def confirmed() -> set[str]:
+        """What the bot has confirmed: every answer committed (it confirms after the commit)."""
+        with sqlite3.connect(db) as conn:
+            return {row[0] for row in conn.execute("SELECT text FROM answers")}
+
+    writer = threading.Thread(target=gesprek)
+    writer.start()
+    writing.wait(10)
+    try:
+        for _ in range(3):  # backups under way while it writes
+            before = confirmed()
+            done = leidraadbot("backup", "--db", str(db), str(tmp_path / "backup.db"), cwd=tmp_path)
+            assert done.returncode == 0, done.stderr
+            restored = tmp_path / "teruggezet.db"
+            restored.unlink(missing_ok=True)
+            assert leidraadbot("herstel", "--db", str(restored), str(tmp_path / "backup.db"),
+                               cwd=tmp_path).returncode == 0
+            with sqlite3.connect(restored) as conn:
+                kept = {row[0] for row in conn.execute("SELECT text FROM answers")}
+            assert before <= kept and len(before) > 0
+    finally:
+        stop.set()
+        writer.join(30)
+        store.close()
+
+
+def test_herstel_refuses_a_damaged_file_and_what_is_no_leidraadbot_database(tmp_path):
+    db = tmp_path / "leidraad.db"
+    Chat(Service(Store(db), clock=Clock())).start()
+    backup(db, tmp_path / "goed.db")
+    check(tmp_path / "goed.db")
+    damaged = tmp_path / "kapot.db"
+    raw = bytearray((tmp_path / "goed.db").read_bytes())
+    raw[len(raw) // 2:len(raw) // 2 + 4096] = b"\xff" * 4096  # a page in the middle overwritten
+    damaged.write_bytes(bytes(raw))
+    other = tmp_path / "ander.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (text)")
+    (tmp_path / "tekst.db").write_text("geen database")
+    for bad in ("kapot.db", "ander.db", "tekst.db", "weg.db"):
+        with pytest.raises(StoreError):
+            restore(tmp_path / bad, db)
+        done = leidraadbot("herstel", "--db", str(db), str(tmp_path / bad), cwd=tmp_path)
+        assert done.returncode == 2 and "Traceback" not in done.stderr and "✗" in done.stderr, bad
+    assert Store(db).gemeente("utrecht") is not None  # the database itself untouched
+
+
+def test_herstel_keeps_the_database_it_replaces(tmp_path):
+    db = tmp_path / "leidraad.db"
+    chat = Chat(Service(Store(db), clock=Clock()))
+    chat.start()
+    chat.say("Eerste antwoord")
+    backup(db, tmp_path / "backup.db")
+    chat.say("Tweede antwoord")
+    kept = restore(tmp_path / "backup.db", db)
+    with sqlite3.connect(db) as now, sqlite3.connect(kept) as before:
+        assert now.execute("SELECT count(*) FROM answers").fetchone() == (1,)
+        assert before.execute("SELECT count(*) FROM answers").fetchone() == (2,)
