@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import sys
@@ -25,6 +26,7 @@ from bot.core.commands import part_number
 from bot.core.dutch import AMSTERDAM
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
 from bot.export import markdown, render
+from bot.export.everything import everything
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
 from bot.service import Problem, Service
 from bot.service.worker import WorkerProcess, exit_with_parent, only_worker, worker_running
@@ -98,7 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
         "export", parents=[common], help="het ontwikkelplan als Word, Excel of Markdown",
         description="Het ontwikkelplan van een gemeente als document.")
     export.add_argument("--gemeente", metavar="NAAM")
-    export.add_argument("--formaat", metavar="md|docx|xlsx", default="docx")
+    export.add_argument("--formaat", metavar="md|docx|xlsx|json", default=None,
+                        help="standaard docx; json met --alles")
+    export.add_argument("--alles", action="store_true",
+                        help="alles wat de bot bewaart, van alle gemeenten (met --formaat json)")
     export.add_argument("-o", "--uitvoer", metavar="BESTAND", help="standaard: de voorgestelde naam")
     commands.add_parser(
         "slack", parents=[common, http, slack_http], help="de bot in Slack (Socket Mode, of --http)",
@@ -271,7 +276,32 @@ def _teams_package(args: argparse.Namespace) -> int:
     return 0
 
 
+def _everything(args: argparse.Namespace, settings: Settings) -> int:
+    """``export --alles --formaat json``: everything the bot keeps, per gemeente."""
+    if (args.formaat or "json") != "json" or args.gemeente:
+        raise ConfigError("--alles schrijft alles van alle gemeenten, als JSON: leidraadbot export "
+                          "--alles --formaat json [-o bestand.json]")
+    if not settings.db_path.exists():
+        raise ConfigError(f"Er is nog geen database ‘{settings.db_path}’; begin met leidraadbot chat.")
+    store = Store(settings.db_path)
+    try:
+        data = json.dumps(everything(store), ensure_ascii=False, indent=2)
+    finally:
+        store.close()
+    path = Path(args.uitvoer or f"leidraadbot-alles-{datetime.now().date().isoformat()}.json")
+    try:
+        path.write_text(data + "\n", encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"‘{path}’ kan niet worden geschreven: {error.strerror}.") from error
+    print(f"✓ Alles wat Leidraadbot bewaart opgeslagen als {path}")
+    return 0
+
+
 def _document(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "export" and args.alles:
+        return _everything(args, settings)
+    if args.command == "export" and args.formaat == "json":
+        raise ConfigError("JSON is er voor alles tegelijk: leidraadbot export --alles --formaat json")
     if not args.gemeente and not getattr(args, "regio", None):
         raise ConfigError(f"Voor welke gemeente? Gebruik bijvoorbeeld: leidraadbot {args.command} "
                           "--gemeente Utrecht")
@@ -285,7 +315,7 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
                     render(service.export(args.gemeente, "md"), service.plan.content).decode())
             sys.stdout.write(text)
             return 0
-        document = service.export(args.gemeente, args.formaat)
+        document = service.export(args.gemeente, args.formaat or "docx")
         path = Path(args.uitvoer or document.filename)
         try:
             path.write_bytes(render(document, service.plan.content))

@@ -99,3 +99,34 @@ def test_herstel_keeps_the_database_it_replaces(tmp_path):
     with sqlite3.connect(db) as now, sqlite3.connect(kept) as before:
         assert now.execute("SELECT count(*) FROM answers").fetchone() == (1,)
         assert before.execute("SELECT count(*) FROM answers").fetchone() == (2,)
+
+
+def test_everything_the_bot_keeps_comes_out_as_json_per_gemeente(tmp_path):
+    import json
+
+    db = tmp_path / "leidraad.db"
+    service = Service(Store(db), clock=Clock())
+    utrecht, zeist = Chat(service, "Anna", "Utrecht"), Chat(service, "Bram", "Zeist")
+    for chat in (utrecht, zeist):
+        chat.start()
+        chat.say(f"De wethouder van {chat.gemeente}")
+    utrecht.say("wijzig 1.1")
+    utrecht.say("Het college")  # a second version
+    for value in ("ontwikkelpunt nieuw", "1", "overslaan", "Meldcode vaker gebruiken", "overslaan",
+                  "overslaan", "overslaan", "Anna", "1-3-2027", "Net begonnen"):
+        utrecht.say(value)
+    utrecht.say("bijwerken 1 Training gepland")
+    service.store.close()
+    done = leidraadbot("export", "--db", str(db), "--alles", "--formaat", "json", "-o", "alles.json",
+                       cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "alles.json").read_text(encoding="utf-8"))
+    by_name = {g["naam"]: g for g in data["gemeenten"]}
+    assert [a["tekst"] for a in by_name["Utrecht"]["antwoorden"]] == [
+        "De wethouder van Utrecht", "Het college"]
+    assert [a["tekst"] for a in by_name["Zeist"]["antwoorden"]] == ["De wethouder van Zeist"]
+    [punt] = by_name["Utrecht"]["ontwikkelpunten"]
+    assert punt["ontwikkelpunt"] == "Meldcode vaker gebruiken" and punt["planning"] == "2027-03-01"
+    assert [e["waarde"] for e in punt["geschiedenis"] if e["soort"] == "stand"] == [
+        "Net begonnen", "Training gepland"]
+    assert by_name["Zeist"]["ontwikkelpunten"] == []
