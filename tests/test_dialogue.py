@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.core.messages import Inbound, Place, PlaceKind, Start, User
 from bot.core.replies import (
     CommandUsage,
@@ -199,6 +201,9 @@ def test_empty_long_and_control_character_input(chat, store):
     assert store.current_answers(gemeente_id) == {}
     chat.say("be\x00leid\x1b[31m\u202e")
     assert store.current_answers(gemeente_id)[QUESTIONS[0].id]["text"] == "beleid[31m"
+    chat.say("lone \ud800 surrogate, a pair \ud83d\ude00, e\u200b\u0301")  # as JSON may give them
+    text = store.current_answers(gemeente_id)[QUESTIONS[1].id]["text"]
+    assert text == "lone \ufffd surrogate, a pair 😀, é" and unicodedata.is_normalized("NFC", text)
 
 
 def test_the_end_gives_a_recap_and_later_text_is_not_stored(chat, store):

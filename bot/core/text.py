@@ -42,9 +42,12 @@ def show_typed(value, shown: Callable[[str, bool], str]):
 
 
 def clean_text(text: str) -> str:
-    """Text as it should be stored: NFC, no control characters, no surrounding white space."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROL.sub("", text).strip()
+    """Text as it should be stored: valid Unicode (a lone surrogate from a platform's JSON becomes
+    �), no control characters, NFC (after those are gone, so the result is NFC), no surrounding
+    white space."""
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def readable(text: str, mentions: Iterable[User]) -> str:

@@ -123,7 +123,7 @@ class Service:
     def _handle(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
         for person in (inbound.user, *inbound.mentions):
-            self.store.ensure_user(person.id, person.naam, ctx.at)
+            self.store.ensure_user(person.id, clean_text(person.naam) or "iemand", ctx.at)
         try:
             with self.store.transaction():  # a savepoint: a refused message changes nothing
                 replies = ctx.said + self._dispatch(ctx)
