@@ -15,6 +15,7 @@ from bot.core.context import Context, Problem
 from bot.core.conversation import ACTIVE, PAUSED, Conversation, load, record_ask, save
 from bot.core.dutch import format_number
 from bot.core.messages import Start
+from bot.core.privacy import personal_data, refusal
 from bot.core.replies import (
     AnswerVersions,
     ListedQuestion,
@@ -97,8 +98,8 @@ class Gesprek:
         if not text:
             return [Notice("Ik heb geen tekst ontvangen. Typ je antwoord, of ‘hulp’ voor uitleg."),
                     *self._ask(ctx, conv)]
-        if len(text) > MAX_ANSWER_LENGTH:
-            return [_too_long(text)]
+        if refused := _refused(text):
+            return [refused]
         if conv.status == PAUSED:
             return [Notice("Het gesprek is gepauzeerd. Typ ‘verder’ om verder te gaan; "
                            "je antwoord is nog niet opgeslagen.")]
@@ -136,8 +137,8 @@ class Gesprek:
         if not text:
             return [Notice(f"Je aangepaste bericht is leeg; het antwoord op vraag {ref} blijft zoals "
                            "het was.", Tone.WARNING)]
-        if len(text) > MAX_ANSWER_LENGTH:
-            return [_too_long(text)]
+        if refused := _refused(text):
+            return [refused]
         if text == original["text"]:
             return []
         ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at, source)
@@ -345,7 +346,11 @@ class Gesprek:
         return [q for q in self.questionnaire.questions if needle in q.text.casefold()]
 
 
-def _too_long(text: str) -> Notice:
-    return Notice(f"Dit antwoord is te lang: {format_number(len(text))} tekens, en het maximum is "
-                  f"{format_number(MAX_ANSWER_LENGTH)}. Er is niets opgeslagen. Kort het in, of zet "
-                  "de details in een document en verwijs daarnaar.", Tone.ERROR)
+def _refused(text: str) -> Notice | None:
+    """Why an answer is not stored (too long, or holding a citizen's personal data), or None."""
+    if len(text) > MAX_ANSWER_LENGTH:
+        return Notice(f"Dit antwoord is te lang: {format_number(len(text))} tekens, en het maximum is "
+                      f"{format_number(MAX_ANSWER_LENGTH)}. Er is niets opgeslagen. Kort het in, of "
+                      "zet de details in een document en verwijs daarnaar.", Tone.ERROR)
+    kind = personal_data(text)
+    return Notice(refusal(kind, "dit antwoord"), Tone.WARNING) if kind else None

@@ -13,6 +13,7 @@ from typing import Any
 from bot.core.context import Context, Problem
 from bot.core.dutch import AMSTERDAM, DateError, format_date, parse_date
 from bot.core.messages import User
+from bot.core.privacy import personal_data, refusal
 from bot.core.replies import (
     PuntDetail,
     PuntEvent,
@@ -71,6 +72,8 @@ class Plan:
         if len(text) > MAX_ANSWER_LENGTH:
             raise FieldError(f"Dat is te lang voor ‘{self.labels[field]}’ (maximaal "
                              f"{MAX_ANSWER_LENGTH} tekens). Er is niets opgeslagen.")
+        if kind := personal_data(text):
+            raise FieldError(refusal(kind, f"‘{self.labels[field]}’"))
         if field == "basisfunctie":
             return {"basisfunctie": self._basisfunctie(text), "thema": None}
         if field == "thema":
@@ -223,6 +226,8 @@ class Plan:
         if len(text) > MAX_ANSWER_LENGTH:
             raise FieldError(f"Die stand van zaken is te lang ({len(text):,} tekens; maximaal "
                              f"{MAX_ANSWER_LENGTH:,}); er is niets opgeslagen.".replace(",", "."))
+        if kind := personal_data(text):
+            raise FieldError(refusal(kind, "de stand van zaken"))
         return text
 
     def add_stand(self, ctx: Context, punt: dict, text: str) -> None:

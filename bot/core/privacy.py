@@ -1,0 +1,80 @@
+"""Citizens' personal data does not belong in Leidraadbot. The Leidraad is about a gemeente's
+policy and organisation, never about cases; what people type is checked before it is stored, and
+text that looks like a citizen's data is refused with the reason, so it can be said without it.
+
+What is looked for: a BSN (nine digits that pass the elfproef), an IBAN (its check digits), a
+Dutch mobile or fixed-line phone number (not 0800 and the like), an e-mail address at a provider
+people use privately (an address at an organisation is a professional's, as in the Leidraad's own
+texts), a date of birth (a date after "geboren" and the like, or in brackets after a name), and a
+postcode with a house number.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from stdnum import iban
+from stdnum.nl import bsn
+
+_NINE_DIGITS = re.compile(r"(?<![\d.,])\d{3}[ .]?\d{3}[ .]?\d{3}(?![\d,]|\.\d)")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
+_DATE = r"\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}|\d{1,2} [a-z]+ (?:19|20)\d{2}"
+_BIRTH = re.compile(rf"\b(?:geboren|geb\.|geboortedatum|geboortedag)\D{{0,20}}(?:{_DATE})",
+                    re.IGNORECASE)
+_NAME_WITH_DATE = re.compile(rf"\b[A-Z][a-z]+(?: [a-z]{{1,3}})?(?: [A-Z][a-z]+)* \((?:{_DATE})\)")
+_POSTCODE_AND_NUMBER = re.compile(
+    r"\b[a-zA-Z][a-z]+(?:straat|laan|weg|plein|gracht|kade|singel|dijk|hof|pad|steeg|park)"
+    r" \d{1,4}\s?[a-zA-Z]?\b.{0,30}\b[1-9]\d{3} ?[A-Z]{2}\b"
+    r"|\b[1-9]\d{3} ?[A-Z]{2}\b,? (?:huisnummer |nr\.? )?\d{1,4}[a-zA-Z]?\b")
+
+_SOMEONES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+             phonenumbers.PhoneNumberType.PERSONAL_NUMBER}
+
+# Where people in the Netherlands have their own e-mail: the large free and internet providers.
+PRIVATE_MAIL = frozenset({
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com", "outlook.nl",
+    "live.com", "live.nl", "msn.com", "yahoo.com", "yahoo.nl", "icloud.com", "me.com", "mac.com",
+    "aol.com", "protonmail.com", "proton.me", "gmx.com", "gmx.net", "ziggo.nl", "upcmail.nl",
+    "chello.nl", "casema.nl", "home.nl", "planet.nl", "hetnet.nl", "kpnmail.nl", "kpnplanet.nl",
+    "xs4all.nl", "telfort.nl", "tele2.nl", "online.nl", "quicknet.nl", "zeelandnet.nl", "solcon.nl",
+    "caiway.nl", "delta.nl", "kabelfoon.nl", "onsbrabantnet.nl",
+})
+
+KINDS = {"bsn": "een burgerservicenummer", "iban": "een rekeningnummer (IBAN)",
+         "telefoon": "een telefoonnummer", "email": "een e-mailadres",
+         "geboortedatum": "een geboortedatum", "adres": "een adres (postcode met huisnummer)"}
+
+
+def personal_data(text: str) -> str | None:
+    """The kind of citizen's personal data ``text`` seems to hold (a key of ``KINDS``), or None.
+    Each kind is only looked for when the text has the digits (or the @) it needs: most answers
+    have few, and cost next to nothing."""
+    digits = sum(map(str.isdigit, text))
+    if digits >= 9:  # a BSN has nine, an IBAN and a phone number more
+        if any(bsn.is_valid(re.sub(r"\D", "", m.group())) for m in _NINE_DIGITS.finditer(text)):
+            return "bsn"
+        if any(iban.is_valid(m.group()) for m in _IBAN.finditer(text)):
+            return "iban"
+        for match in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID):
+            if phonenumbers.number_type(match.number) in _SOMEONES:  # not 0800 and the like
+                return "telefoon"
+    if "@" in text and any(m.group(1).casefold().rstrip(".") in PRIVATE_MAIL
+                           for m in _EMAIL.finditer(text)):
+        return "email"
+    if digits >= 5:  # a date has five or more, a postcode with a house number too
+        if _BIRTH.search(text) or _NAME_WITH_DATE.search(text):
+            return "geboortedatum"
+        if _POSTCODE_AND_NUMBER.search(text):
+            return "adres"
+    return None
+
+
+def refusal(kind: str, what: str) -> str:
+    """Why ``what`` (‘dit antwoord’, ‘de stand van zaken’) is not stored, in Dutch."""
+    return (f"Er is niets opgeslagen: {what} lijkt {KINDS[kind]} te bevatten. Leidraadbot is voor "
+            "het beleid en de organisatie van de gemeente, niet voor gegevens over inwoners of "
+            "casussen. Schrijf het zonder persoonsgegevens, bijvoorbeeld ‘de contactpersoon van "
+            "Veilig Thuis’ in plaats van een naam of nummer.")

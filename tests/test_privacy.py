@@ -1,0 +1,73 @@
+"""Citizens' personal data is refused before anything is stored: in answers, ontwikkelpunt
+fields and the stand van zaken; the Leidraad's own texts pass untouched."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.core.messages import FormInput
+from bot.core.privacy import personal_data
+from bot.core.replies import FormErrors, Notice
+
+from .conftest import SEEDS, Chat, console_inbound
+
+# Each kind, as people would type it (the BSN passes the elfproef, the IBAN its check digits).
+PERSONAL = {
+    "bsn": ["Het gaat om BSN 111222333", "kind met nummer 111 222 333"],
+    "iban": ["Terugbetalen op NL91ABNA0417164300", "rekening NL91 ABNA 0417 1643 00"],
+    "telefoon": ["Moeder bellen op 06-12345678", "thuis 030 123 4567", "+31 6 1234 5678"],
+    "email": ["Zij mailt vanaf jan.jansen@gmail.com", "contact: familie@ziggo.nl"],
+    "geboortedatum": ["Jan Jansen, geboren op 12-03-1985", "Sem de Vries (12-03-2019)",
+                      "geb. 3 maart 2015"],
+    "adres": ["Kerkstraat 12, 3511 AB Utrecht", "woont op 3511 AB 12"],
+}
+# What a policy text holds that looks alike, and must pass.
+POLICY = ["We besteden 123456789 euro", "nummer 123 456 789 (geen elfproef)", "In 2026-2027",
+          "De begroting is 1.234.567 euro", "planning 1-3-2027", "Bouwsteen 3.4 en artikel 1.3",
+          "Veilig Thuis is bereikbaar op 0800-2000", "mail stevigelokaleteams@vng.nl",
+          "De wethouder jeugd en Anna de Vries", "het team in 3511 AB", "www.utrecht.nl"]
+CASES = [(kind, text) for kind, texts in PERSONAL.items() for text in texts]
+
+
+@pytest.mark.parametrize(("kind", "text"), CASES)
+def test_each_kind_of_citizens_data_is_recognised(kind, text):
+    assert personal_data(text) == kind
+
+
+@pytest.mark.parametrize("text", POLICY)
+def test_what_only_looks_alike_passes(text):
+    assert personal_data(text) is None
+
+
+def test_the_texts_of_the_leidraad_pass_untouched():
+    seeds = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not seeds:
+        pytest.skip("shared/seeds is not beside this checkout")
+    hits = [(seed.name, line[:80]) for seed in seeds
+            for line in seed.read_text(encoding="utf-8").splitlines() if personal_data(line)]
+    assert hits == []
+
+
+@pytest.mark.parametrize(("kind", "text"), CASES)
+def test_nothing_of_it_is_stored_in_answers_fields_or_stand(service, store, kind, text):
+    chat = Chat(service)
+    chat.start()
+    [refused] = chat.say(text)
+    assert isinstance(refused, Notice) and "niet voor gegevens over inwoners" in refused.text
+    gemeente = store.gemeente("utrecht")["id"]
+    assert store.current_answers(gemeente) == {}
+    for value in ("ontwikkelpunt nieuw", "1", "overslaan", "Meldcode vaker gebruiken", "overslaan",
+                  "overslaan", "overslaan", "Anna", "1-3-2027", "Net begonnen"):
+        chat.say(value)
+    assert "niet voor gegevens over inwoners" in " ".join(
+        r.text for r in chat.say(f"wijzig 1 actie {text}") if isinstance(r, Notice))
+    assert "niet voor gegevens over inwoners" in " ".join(
+        r.text for r in chat.say(f"bijwerken 1 {text}") if isinstance(r, Notice))
+    form = FormInput("bijwerken", 1, {"stand_van_zaken": text, "status": "open"})
+    [errors] = service.handle(replace(console_inbound("Anna", "Utrecht"), form=form))
+    assert isinstance(errors, FormErrors) and "inwoners" in dict(errors.errors)["stand_van_zaken"]
+    punt = store.punt(gemeente, 1)
+    assert punt["verbeteractie"] is None
+    assert [e["value"] for e in store.punt_history(punt["id"]) if e["kind"] == "stand"] == ["Net begonnen"]
