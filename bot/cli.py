@@ -11,6 +11,7 @@ import getpass
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Sequence
@@ -134,6 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Controleert een backup en zet hem terug in de plaats van de database; de "
                     "database die er stond wordt bewaard.")
     putting_back.add_argument("bestand", metavar="BESTAND", help="de backup")
+    for role, scope, example in (("beheerder", "gemeente", "Utrecht"),
+                                 ("projectleider", "regio", "Regio Midden")):
+        granting = commands.add_parser(
+            role, parents=[common], help=f"iemand {role} maken van een {scope} (voor de beheerder "
+                                         "van de bot)",
+            description=f"Maakt iemand {role} van een {scope}; die persoon vindt zijn gebruikers-id "
+                        "in de melding van de bot als het nog niet mag.")
+        granting.add_argument("actie", choices=["toevoegen"])
+        granting.add_argument(f"--{scope}", required=True, metavar="NAAM", help=f"bijvoorbeeld {example}")
+        granting.add_argument("gebruiker", metavar="GEBRUIKER",
+                              help="het gebruikers-id, zoals slack:T123:U456 of teams:<tenant>:<id>")
     work = commands.add_parser(
         "werk", parents=[common], help="het werkproces: verwerkt wat binnenkwam (slack en run "
                                        "starten het zelf)",
@@ -170,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _work(args, settings)
         if args.command in ("backup", "herstel"):
             return _backup(args, settings)
+        if args.command in ("beheerder", "projectleider"):
+            return _grant(args, settings)
         return _chat(args, settings)
     except Problem as problem:
         print(f"✗ {problem}", file=sys.stderr)
@@ -246,6 +260,36 @@ def _work(args: argparse.Namespace, settings: Settings) -> int:
             Ticker(_scheduler(service, platforms.reminder_outboxes(service, os.environ, names))).run()
         else:
             threading.Event().wait()  # the workers work until the process is stopped
+    return 0
+
+
+def _grant(args: argparse.Namespace, settings: Settings) -> int:
+    """``beheerder toevoegen --gemeente`` and ``projectleider toevoegen --regio``: the operator's."""
+    if not re.fullmatch(r"(slack|teams|console):\S+", args.gebruiker):
+        raise ConfigError(f"‘{args.gebruiker}’ is geen gebruikers-id; die ziet eruit als "
+                          "slack:T123:U456 of teams:<tenant>:<id> (de bot noemt het in zijn melding).")
+    store = Store(settings.db_path)
+    try:
+        at = datetime.now().astimezone().isoformat()
+        with store.transaction():
+            if store.user_name(args.gebruiker) is None:  # named once they write to the bot
+                store.ensure_user(args.gebruiker, args.gebruiker, at)
+            if args.command == "beheerder":
+                gemeente = store.gemeente(gemeente_key(args.gemeente))
+                if gemeente is None:
+                    raise ConfigError(f"Gemeente ‘{args.gemeente}’ is niet bekend bij Leidraadbot.")
+                store.add_member(gemeente["id"], args.gebruiker, "beheerder", "operator", at)
+                where = f"gemeente {gemeente['naam']}"
+            else:
+                regio = store.regio_named(gemeente_key(args.regio))
+                if regio is None:
+                    raise ConfigError(f"Regio ‘{args.regio}’ is niet bekend; een beheerder van een "
+                                      "gemeente zet die eerst met ‘regio instellen’.")
+                store.add_projectleider(regio["id"], args.gebruiker, "operator", at)
+                where = f"regio {regio['naam']}"
+    finally:
+        store.close()
+    print(f"✓ {args.gebruiker} is nu {args.command} van {where}.")
     return 0
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from slack_sdk.models.views import View
+
+from bot.service import Service
 
 from .test_slack import bind_and_start, blocks_text
 
@@ -160,16 +164,60 @@ def test_an_export_is_uploaded_into_the_channel(slack):
     assert "geen exportformaat" in slack.api.named("cmd")[-1]["text"]
 
 
-def test_the_regiobeeld_for_a_projectleider(slack):
+def test_the_regiobeeld_is_for_projectleiders_made_by_the_operator_and_shown_only_to_them(
+        slack, tmp_path):
     person = bind(slack)
     person.command("regio instellen Regio Midden")
-    person.command("projectleider toevoegen <@U3|cor>")
+    person.command("projectleider toevoegen <@U3|cor>")  # a beheerder cannot make projectleiders
     slack.settle()
-    assert "projectleider van regio Regio Midden" in slack.api.named("cmd")[-1]["text"]
-    slack.user("U3").command("samenvatting regio", channel="D3")
+    assert "Dit is voor de projectleiders van een regio" in slack.api.named("cmd")[-1]["text"]
+    done = subprocess.run([sys.executable, "-m", "bot", "projectleider", "toevoegen", "--regio",
+                           "Regio Midden", "--db", str(slack.store.path), "slack:T1:U3"],
+                          capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path)
+    assert done.returncode == 0 and "is nu projectleider van regio Regio Midden" in done.stdout
+    cor = slack.user("U3")
+    cor.command("samenvatting regio", channel="D3")
     slack.settle()
     posted = slack.api.named("chat.postMessage")[-1]
     assert posted["channel"] == "D3" and "Regiobeeld Regio Midden" in posted["text"]
+    cor.command("samenvatting regio")  # in the gemeente's channel: never for all to read
+    slack.settle()
+    assert "niet hier" in slack.api.named("cmd")[-1]["text"]
     slack.user("U2").command("samenvatting regio", channel="D2")
     slack.settle()
     assert "projectleiders" in slack.api.named("chat.postMessage")[-1]["text"]
+    cor.command("projectleider toevoegen <@U2|bram>", channel="D3")  # a projectleider can
+    slack.user("U2").command("samenvatting regio", channel="D2")
+    slack.settle()
+    assert "Regiobeeld Regio Midden" in slack.api.named("chat.postMessage")[-1]["text"]
+
+
+def test_naming_someone_as_wie_gives_them_their_items_not_the_gemeente(slack):
+    person = bind(slack)
+    new_punt(slack, person, **VALID)  # wie: U2, who is no member
+    gemeente = slack.store.gemeente("utrecht")["id"]
+    assert slack.store.member_role(gemeente, "slack:T1:U2") is None
+    slack.user("U2").command("samenvatting", channel="D2")
+    slack.settle()
+    assert "Je hoort nog bij geen enkele gemeente" in slack.api.named(
+        "chat.postMessage")[-1]["text"]
+
+
+def test_a_gemeente_made_outside_the_chat_is_not_claimed_by_naming_it_first(slack, tmp_path):
+    from .conftest import Chat
+
+    Chat(Service(slack.store), "Operator", "Utrecht").start()  # filled in from the console
+    stranger = slack.user("U9")
+    stranger.command("koppel Utrecht")
+    slack.settle()
+    refused = slack.api.named("cmd")[-1]["text"]
+    assert "heeft nog geen beheerder" in refused and "slack:T1:U9" in refused
+    gemeente = slack.store.gemeente("utrecht")["id"]
+    assert slack.store.channel_gemeente("slack:T1:C1") is None
+    assert slack.store.member_role(gemeente, "slack:T1:U9") is None
+    done = subprocess.run([sys.executable, "-m", "bot", "beheerder", "toevoegen", "--gemeente",
+                           "Utrecht", "--db", str(slack.store.path), "slack:T1:U1"],
+                          capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    bind(slack)  # now its beheerder binds it
+    assert slack.store.channel_gemeente("slack:T1:C1")["naam"] == "Utrecht"

@@ -27,6 +27,11 @@ class AdministrationCommands:
         for existing in (current, target):
             if existing and ctx.store.beheerders(existing["id"]):
                 ctx.require(existing, Role.BEHEERDER)
+        if target and not ctx.store.beheerders(target["id"]):  # never claimed by naming it first
+            raise Problem(f"Gemeente {target['naam']} staat al in Leidraadbot, maar heeft nog geen "
+                          "beheerder. Alleen de beheerder van de bot kan je beheerder maken: "
+                          f"leidraadbot beheerder toevoegen --gemeente \"{target['naam']}\" "
+                          f"{ctx.user.id}. Daarna kun je dit kanaal koppelen.", Tone.WARNING)
         if target is None:
             target = ctx.store.create_gemeente(key, naam, ctx.at)
         ctx.store.bind_channel(channel, target["id"], ctx.user.id, ctx.at)
@@ -73,18 +78,16 @@ class AdministrationCommands:
         return [Notice(f"Gemeente {ctx.gemeente['naam']} hoort nu bij regio {found['naam']}.",
                        Tone.SUCCESS)]
 
-    @command("projectleider toevoegen", args=(People("wie"),), role=Role.BEHEERDER,
+    @command("projectleider toevoegen", args=(People("wie"),), role=Role.PROJECTLEIDER,
              where=WITH_MEMBERS, usage="projectleider toevoegen @iemand",
-             help="een projectleider van de regio toevoegen; die kan het regiobeeld opvragen")
+             help="een projectleider toevoegen aan je regio (voor projectleiders); die kan het "
+                  "regiobeeld opvragen")
     def add_projectleider(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:
-        gemeente = ctx.gemeente
-        regio = ctx.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
-        if regio is None:
-            raise Problem(f"Zet eerst de regio van gemeente {gemeente['naam']} met "
-                          f"{typed('regio instellen <naam>')}.", Tone.WARNING)
+        regio = ctx.regio_led()
         people = [ctx.mentioned(w) for w in wie]
         for person in people:
             ctx.store.add_projectleider(regio["id"], person.id, ctx.user.id, ctx.at)
         names = ", ".join(p.naam for p in people)
         return [Notice(f"{names} is nu projectleider van regio {regio['naam']} en kan het "
-                       f"regiobeeld opvragen met {typed('samenvatting regio')}.", Tone.SUCCESS)]
+                       f"regiobeeld opvragen met {typed('samenvatting regio')}, in de eigen chat "
+                       "met de bot.", Tone.SUCCESS)]

@@ -27,6 +27,7 @@ from bot.core.text import MENTION
 ANYWHERE = frozenset(PlaceKind)
 IN_CHANNEL = frozenset({PlaceKind.CHANNEL, PlaceKind.THREAD})
 WITH_MEMBERS = frozenset({PlaceKind.CHANNEL, PlaceKind.THREAD, PlaceKind.DIRECT})
+PRIVATE = frozenset({PlaceKind.CONSOLE, PlaceKind.DIRECT})  # what only its reader sees
 PLACE_WORDS = {PlaceKind.CONSOLE: "de terminal", PlaceKind.CHANNEL: "een kanaal",
                PlaceKind.THREAD: "een thread (de reacties onder een bericht)",
                PlaceKind.DIRECT: "een eigen chat met de bot"}

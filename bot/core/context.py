@@ -156,6 +156,28 @@ class Context:
         refused = authorize(self.user, place, gemeente, facts, role)
         return refused.text if refused else None
 
+    def regio_led(self) -> dict:
+        """The regio this user reads and manages as projectleider: in the console, the gemeente's;
+        elsewhere the one they lead (``Problem`` when they lead none, or several)."""
+        if self.place.kind is PlaceKind.CONSOLE:
+            gemeente = self.gemeente or self.find_gemeente()
+            regio = self.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
+            if regio is None:
+                raise Problem(f"Gemeente {gemeente['naam']} hoort nog niet bij een regio; zet die met "
+                              f"{typed('regio instellen <naam van de regio>')}.", Tone.WARNING)
+            return regio
+        led = self.store.projectleider_regios(self.user.id)
+        if len(led) == 1:
+            return led[0]
+        if led:
+            raise Problem("Je bent projectleider van meer dan één regio ("
+                          + ", ".join(r["naam"] for r in led) + "); vraag het regiobeeld in de "
+                          "terminal: leidraadbot samenvatting --regio <naam>.", Tone.WARNING)
+        raise Problem("Dit is voor de projectleiders van een regio. De eerste projectleider van een "
+                      "regio maakt de beheerder van de bot (leidraadbot projectleider toevoegen "
+                      f"--regio <regio> {self.user.id}); daarna voegt een projectleider anderen toe.",
+                      Tone.WARNING)
+
     def require(self, gemeente: dict, role: Role = Role.LID) -> None:
         """``Problem`` unless the user may act as ``role`` for ``gemeente`` here."""
         refused = self.refusal(gemeente, role)

@@ -251,9 +251,7 @@ class Plan:
         """Change one field; a finished ontwikkelpunt logs the change. Returns the new row."""
         values = self.parse_field(field, text, punt, mentions)
         at = ctx.now.isoformat()
-        ctx.store.update_punt(punt["id"], values, at)
-        if values.get("wie_id"):  # the owner may then update it, also in a direct message
-            ctx.store.add_member(ctx.gemeente["id"], values["wie_id"], "lid", ctx.user.id, at)
+        ctx.store.update_punt(punt["id"], values, at)  # naming the owner gives no membership
         if not punt["concept"] and str(punt.get(field) or "") != str(values[field] or ""):
             ctx.store.log_punt(punt["id"], "veld", self.value_text(field, {**punt, **values}),
                                 ctx.user.id, at, field=field,

@@ -7,9 +7,8 @@ import re
 from datetime import date
 
 from bot.core.access import Role
-from bot.core.commands import Choice, Number, command
+from bot.core.commands import PRIVATE, Choice, Number, command
 from bot.core.context import Context, Problem, checked_name
-from bot.core.messages import PlaceKind
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
 from bot.core.text import typed
 from bot.ontwikkelplan.plan import Plan
@@ -26,31 +25,13 @@ class ReportCommands:
         self.reporter = reporter
         self.plan = plan
 
-    @command("samenvatting regio", "regiobeeld", role=Role.PROJECTLEIDER, usage="samenvatting regio",
+    @command("samenvatting regio", "regiobeeld", role=Role.PROJECTLEIDER, where=PRIVATE,
+             usage="samenvatting regio",
              help="het regiobeeld zien: per gemeente van de regio hoe ver ze is (voor "
-                  "projectleiders)")
+                  "projectleiders, in je eigen chat met de bot)")
     def regiobeeld(self, ctx: Context) -> list[Reply]:
-        """For a projectleider: their regio, or that of the channel's gemeente."""
-        place = ctx.place
-        led = ctx.store.projectleider_regios(ctx.user.id)
-        if place.kind is PlaceKind.CONSOLE or place.channel:
-            gemeente = ctx.gemeente or ctx.find_gemeente()
-            regio = ctx.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
-            if regio is None:
-                raise Problem(f"Gemeente {gemeente['naam']} hoort nog niet bij een regio; een "
-                              f"beheerder zet dat met {typed('regio instellen <naam van de regio>')}.",
-                              Tone.WARNING)
-        elif len(led) == 1:
-            regio = led[0]
-        else:
-            raise Problem("Het regiobeeld is voor projectleiders van een regio. Vraag een beheerder "
-                          "van een gemeente in je regio om je toe te voegen met "
-                          f"{typed('projectleider toevoegen @jij')}.", Tone.WARNING)
-        if place.kind is not PlaceKind.CONSOLE and regio["id"] not in {r["id"] for r in led}:
-            raise Problem(f"Het regiobeeld van {regio['naam']} is voor de projectleiders van de "
-                          "regio. Een beheerder van een gemeente in de regio kan je toevoegen met "
-                          f"{typed('projectleider toevoegen @jij')}.", Tone.WARNING)
-        return [self.reporter.regiobeeld(ctx.store, regio, ctx.today)]
+        """For a projectleider, their regio; only to them (never in a gemeente's channel)."""
+        return [self.reporter.regiobeeld(ctx.store, ctx.regio_led(), ctx.today)]
 
     @command("samenvatting", usage="samenvatting",
              help="zien waar de gemeente staat, voor de stuurgroep: de checklist, de belangrijkste "
