@@ -114,12 +114,13 @@ class GesprekCommands:
         active.save(ctx)
         return replies
 
-    def _gesprek(self, ctx: Context, typed: str) -> Active:
-        """The gesprek going on here; not while an ontwikkelpunt's fields are being asked."""
+    def _gesprek(self, ctx: Context, asked: str) -> Active:
+        """The gesprek going on here (for the command ``asked``); not while an ontwikkelpunt's
+        fields are being asked."""
         active = ctx.dialogue
         if active is None:
             raise Problem(f"Er loopt hier geen gesprek. Typ {typed('start')} om te beginnen.")
         if active.dialogue is not self.gesprek:
             raise Usage(f"We zijn een ontwikkelpunt aan het invullen. Maak dat eerst af, of typ "
-                        f"‘stop’ om het te onderbreken; daarna kan ‘{typed}’.")
+                        f"‘stop’ om het te onderbreken; daarna kan ‘{asked}’.")
         return active
