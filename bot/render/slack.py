@@ -250,8 +250,8 @@ def _command_groups(groups) -> list[Block]:
 def _(reply: Help) -> list[Block]:
     result: list[Block] = []
     if reply.unknown:
-        result.append(_section(f":grey_question: ‘{escape(reply.unknown)}’ ken ik niet. Dit kun je "
-                               "hier vragen:"))
+        unknown = escape(plain.quoted(reply.unknown))
+        result.append(_section(f":grey_question: ‘{unknown}’ ken ik niet. Dit kun je hier vragen:"))
     if reply.prompt:
         result += _question_blocks(reply.prompt)
         if not reply.prompt.hints:

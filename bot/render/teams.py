@@ -62,6 +62,7 @@ from bot.core.text import MAX_ANSWER_LENGTH, show_typed, typed
 from bot.render import text as plain
 from dialogues.content import Ontwikkelplan
 
+RUN_LIMIT = 10_000  # characters of one piece of text: more than an answer or a notice holds
 CARD_BUDGET = 28_000  # bytes of one card: Teams takes more, but not everywhere
 MAX_LISTED = 100  # ontwikkelpunten in a list (over cards); the export has them all
 SUMMARY_LISTED = 30
@@ -89,8 +90,9 @@ def personal_command(command: str, in_channel: bool = False) -> str:
 # --- text -----------------------------------------------------------------------------------------
 
 def run(text: str, **style) -> TextRun:
-    """A piece of text shown exactly as it is."""
-    return TextRun(text=text, **style)
+    """A piece of text shown exactly as it is (cut at ``RUN_LIMIT``, so one card part always
+    stays within the budget)."""
+    return TextRun(text=_cut(text, RUN_LIMIT), **style)
 
 
 def line(text: str, **style) -> RichTextBlock:
@@ -240,7 +242,7 @@ def _commands(lines) -> list[CardElement]:
 def _(reply: Help) -> list[CardElement]:
     result: list[CardElement] = []
     if reply.unknown:
-        result.append(line(f"‘{reply.unknown}’ ken ik niet. Dit kun je hier vragen:"))
+        result.append(line(f"‘{plain.quoted(reply.unknown)}’ ken ik niet. Dit kun je hier vragen:"))
     if reply.prompt:
         result += _question(reply.prompt)
         if not reply.prompt.hints:

@@ -136,7 +136,7 @@ def command_lines(lines, indent: str = "  ") -> str:
 
 @_text.register
 def _(reply: Help) -> str:
-    parts = [f"‘{reply.unknown}’ ken ik niet. Dit kun je hier vragen:" if reply.unknown else "Hulp"]
+    parts = [f"‘{quoted(reply.unknown)}’ ken ik niet. Dit kun je hier vragen:" if reply.unknown else "Hulp"]
     if reply.prompt:
         parts += ["Je bent bij deze vraag:", *_question_body(reply.prompt)]
         if not reply.prompt.hints:
