@@ -221,3 +221,22 @@ def test_a_gemeente_made_outside_the_chat_is_not_claimed_by_naming_it_first(slac
     assert done.returncode == 0, done.stderr
     bind(slack)  # now its beheerder binds it
     assert slack.store.channel_gemeente("slack:T1:C1")["naam"] == "Utrecht"
+
+
+def test_a_form_whose_metadata_came_back_changed_or_from_someone_else_changes_nothing(slack):
+    person = bind(slack)
+    person.command("ontwikkelpunt nieuw")
+    slack.settle()
+    view = opened_view(slack)
+    sealed = view["private_metadata"]
+    forged = dict(view, private_metadata=sealed.replace('"channel":"C1"', '"channel":"C2"'))
+    assert forged["private_metadata"] != sealed
+    status, answer = person.submit(forged, VALID)
+    assert status == 200 and "niet (meer) geldig" in json.dumps(answer, ensure_ascii=False)
+    status, answer = slack.user("U2").submit(view, VALID)  # someone else's form
+    assert "niet (meer) geldig" in json.dumps(answer, ensure_ascii=False)
+    slack.settle()
+    assert slack.store.punten(slack.store.gemeente("utrecht")["id"]) == []
+    person.submit(view, VALID)  # the form as the bot sealed it, by whom it was for
+    slack.settle()
+    assert len(slack.store.punten(slack.store.gemeente("utrecht")["id"])) == 1

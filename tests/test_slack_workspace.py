@@ -195,3 +195,13 @@ def test_a_slash_command_in_a_group_dm_is_refused_with_a_clear_message(slack):
     assert status == 200 and "groepsgesprek" in body  # the answer to the command itself
     slack.settle()
     assert slack.api.calls == [] and slack.store.gemeenten() == []
+
+
+def test_a_slash_command_is_a_direct_message_only_in_a_direct_message_channel(slack):
+    from bot.adapters.slack.translate import slash_command
+    from bot.core.messages import PlaceKind
+
+    person = SlackUser("", slack.api)
+    forged = person.command_fields("samenvatting", "C1") | {"channel_name": "directmessage"}
+    assert slash_command(forged, "T1").place.kind is PlaceKind.CHANNEL  # the name alone is no DM
+    assert slash_command(person.command_fields("samenvatting", "D1"), "T1").place.kind is PlaceKind.DIRECT

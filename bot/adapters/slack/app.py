@@ -26,6 +26,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.adapters.server import Server, asgi_app
 from bot.adapters.slack.delivery import SlackPlatform
 from bot.adapters.slack.listeners import Listeners, register
+from bot.adapters.slack.seal import Seal
 from bot.config import ConfigError, SlackSettings
 from bot.service import Service
 from bot.service.inbox import Inbox
@@ -95,7 +96,7 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
     except (BoltError, SlackApiError, URLError, OSError) as error:
         raise ConfigError(f"Slack accepteert de app niet: {error}. Controleer SLACK_BOT_TOKEN "
                           "(en SLACK_API_URL als die gezet is).") from error
-    platform = SlackPlatform(client, service.plan.content)
+    platform = SlackPlatform(client, service.plan.content, Seal(settings.bot_token))
     inbox = Inbox(service, Platforms(slack=platform))
     forms = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formulier")
     register(app, Listeners(service, inbox, platform, forms))
@@ -104,7 +105,7 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
 
 def slack_platform(service: Service, settings: SlackSettings) -> SlackPlatform:
     """Slack's side of the worker process's inbox: names looked up, replies sent."""
-    return SlackPlatform(web_client(settings), service.plan.content)
+    return SlackPlatform(web_client(settings), service.plan.content, Seal(settings.bot_token))
 
 
 def socket_mode(bot: SlackBot, settings: SlackSettings) -> SocketModeHandler:

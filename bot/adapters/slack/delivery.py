@@ -12,7 +12,6 @@ one who asked is told how to invite it.
 from __future__ import annotations
 
 import base64
-import json
 import logging
 from dataclasses import replace
 
@@ -20,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from bot.adapters.slack.seal import Seal
 from bot.adapters.slack.translate import People, slack_id, thread_place
 from bot.core.messages import Inbound, PlaceKind, Start, User, timestamp_key
 from bot.core.replies import (
@@ -54,9 +54,10 @@ PUBLIC = Summary | Regiobeeld  # a command's reply that the whole channel reads
 
 
 class SlackPlatform:
-    def __init__(self, client: WebClient, plan: Ontwikkelplan):
+    def __init__(self, client: WebClient, plan: Ontwikkelplan, seal: Seal):
         self.client = client
         self.plan = plan
+        self.seal = seal
         self.people = People(client)
 
     def prepare(self, inbound: Inbound) -> Inbound:
@@ -123,8 +124,9 @@ class SlackPlatform:
                   "start": {"user": inbound.user.id, "naam": inbound.user.naam, "deel": start.deel}})
 
     def form_call(self, inbound: Inbound, form: OpenForm) -> Call:
-        metadata = json.dumps({"channel": inbound.route["channel"], "kind": form.kind,
-                               "nummer": form.nummer, "gemeente": form.gemeente})
+        metadata = self.seal.close({"channel": inbound.route["channel"], "kind": form.kind,
+                                    "nummer": form.nummer, "gemeente": form.gemeente,
+                                    "user": inbound.user.id})
         return {"method": "views.open", "trigger_id": inbound.route["trigger_id"],
                 "view": punt_form(form, self.plan, metadata)}
 

@@ -87,7 +87,14 @@ class Listeners:
             self.inbox.accept(translate.home_opened(event, installed_team(context)))
 
     def form_submitted(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
-        inbound = translate.form_submitted(body, view, installed_team(context))
+        team = installed_team(context)
+        meta = self.platform.seal.open(view.get("private_metadata") or "")
+        if meta is None or meta.get("user") != translate.person(team, body["user"]["id"]).id:
+            first = next((b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"), "")
+            ack(response_action="errors", errors={first: "Dit formulier is niet (meer) geldig; er is "
+                                                         "niets opgeslagen. Sluit het en open het opnieuw."})
+            return
+        inbound = translate.form_submitted(body, view, team, meta)
         errors = next((r for r in self.service.form_errors(inbound) if isinstance(r, FormErrors)), None)
         if errors:  # Slack shows them in the form; nothing is stored
             ack(**form_errors(errors))

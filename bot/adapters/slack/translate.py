@@ -102,8 +102,8 @@ def installed_team(context: BoltContext) -> str:
 def slash_command(command: dict, team: str) -> Inbound:
     """``/leidraad …``: a command, never an answer. Its answer goes to the response URL."""
     channel = command["channel_id"]
-    place = (direct_place(team, channel) if command.get("channel_name") == "directmessage"
-             else place_of_channel(team, channel))
+    direct = command.get("channel_name") == "directmessage" and channel.startswith("D")  # not by name alone
+    place = direct_place(team, channel) if direct else place_of_channel(team, channel)
     text, mentions = with_mentions(team, command.get("text", ""))
     trigger = command.get("trigger_id")
     return Inbound(person(team, command["user_id"]), place, command=text, mentions=mentions,
@@ -219,9 +219,8 @@ def home_continue(body: dict, action: dict, team: str) -> Inbound:
                    sent_at=timestamp_key(action["action_ts"]), route={"channel": value["channel"]})
 
 
-def form_submitted(body: dict, view: dict, team: str) -> Inbound:
-    """A submitted ontwikkelpunt modal."""
-    meta = json.loads(view["private_metadata"])
+def form_submitted(body: dict, view: dict, team: str, meta: dict) -> Inbound:
+    """A submitted ontwikkelpunt modal; ``meta`` what the bot sealed into it when it opened."""
     values, picked = form_values(view["state"]["values"])
     mentions = (person(team, picked),) if picked else ()
     if picked:
