@@ -93,6 +93,17 @@ def wrk(url: str, clients: int, seconds: int, script: str | None, folder: Path) 
     return result
 
 
+def paced_runs(base: str, loads: list[tuple[str, list]], args, folder: Path) -> list[tuple]:
+    """After a warm-up on the last load: per pace of ``args.paces``, the floor (``/healthz`` of
+    ``base``) and each (url, requests) load, with ``args.clients`` for ``args.seconds``."""
+    paces = [int(p) for p in args.paces.split(",")]
+    url, requests = loads[-1]
+    wrk(url, args.clients, 2, lua(requests[-2000:], paces[0]), folder)  # warm-up, not told
+    return [(pace, wrk(base + "/healthz", args.clients, args.seconds, lua([("", {})], pace, "GET"), folder),
+             [wrk(url, args.clients, args.seconds, lua(requests, pace), folder) for url, requests in loads])
+            for pace in paces]
+
+
 def line(name: str, result: dict[str, float], floor: dict[str, float] | None = None) -> str:
     ratio = f"  ({result['p99'] / floor['p99']:.1f}x the floor's p99)" if floor else ""
     return (f"{name:<26} p50 {result['p50']:6.1f} ms  p99 {result['p99']:6.1f} ms  max "
@@ -127,15 +138,8 @@ def main() -> None:
             messages = [people[k % args.clients].event_request(
                 people[k % args.clients].message_event("voortgang", f"D{1 + k % args.clients}"))
                 for k in range(enough)]
-            paces = [int(p) for p in args.paces.split(",")]
-            wrk(events, args.clients, 2, lua(messages[-2000:], paces[0]), folder)  # warm-up, not told
-            runs = []
-            for pace in paces:
-                floor = wrk(base + "/healthz", args.clients, args.seconds,
-                            lua([("", {})], pace, "GET"), folder)
-                slash = wrk(events, args.clients, args.seconds, lua(slashes, pace), folder)
-                event = wrk(events, args.clients, args.seconds, lua(messages, pace), folder)
-                runs.append((pace, floor, slash, event))
+            runs = [(pace, floor, *acks) for pace, floor, acks in paced_runs(
+                base, [(events, slashes), (events, messages)], args, folder)]
             handled = len(api.named("cmd")) + len(api.named("chat.postMessage"))
         finally:
             bot.terminate()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the doubles of the tests
 
-from scripts.bench_ack import line, lua, wrk
+from scripts.bench_ack import line, paced_runs
 from tests.teams_doubles import FakeConnector, TeamsUser
 
 
@@ -63,13 +63,8 @@ def main() -> None:
             url = bot.stdout.readline().split("luistert op ", 1)[1].strip()
             base = url.removesuffix("/api/messages")
             requests = activities(connector, url, args.clients, 2500 * args.seconds)
-            paces = [int(p) for p in args.paces.split(",")]
-            wrk(url, args.clients, 2, lua(requests[-2000:], paces[0]), folder)  # warm-up, not told
-            runs = []
-            for pace in paces:
-                floor = wrk(base + "/healthz", args.clients, args.seconds,
-                            lua([("", {})], pace, "GET"), folder)
-                runs.append((pace, floor, wrk(url, args.clients, args.seconds, lua(requests, pace), folder)))
+            runs = [(pace, floor, ack) for pace, floor, [ack] in paced_runs(
+                base, [(url, requests)], args, folder)]
             answered = len(connector.sent())
         finally:
             bot.terminate()
