@@ -78,6 +78,11 @@ class Position:
     def first_in_section(self) -> bool:
         return self.section.questions[0] is self.question
 
+    @property
+    def ref(self) -> str:
+        """``1.6``: the number people use for a question (part, then its number there)."""
+        return f"{self.part.number}.{self.number}"
+
 
 @dataclass(frozen=True)
 class Questionnaire:

@@ -197,6 +197,10 @@ class Store(SqliteFile):
             [gemeente_id, question_id],
         )), None)
 
+    def all_answer_versions(self, gemeente_id: int) -> list[dict]:
+        """Every version of every answer of a gemeente, in the order they were given."""
+        return self.rows(self._ANSWERS + "WHERE a.gemeente_id = ? ORDER BY a.id", [gemeente_id])
+
     def answer_history(self, gemeente_id: int, question_id: str) -> list[dict]:
         """Every version of one answer, oldest first."""
         return self.rows(

@@ -134,10 +134,10 @@ def test_the_word_document_has_a_table_per_basisfunctie_and_the_chart(filled):
     assert "Antwoord op gesprek.prioriteit" in text
 
 
-def test_the_workbook_has_three_sheets_with_filters_and_a_frozen_header(filled, store):
+def test_the_workbook_has_its_sheets_with_filters_and_a_frozen_header(filled, store):
     service, _ = filled
     book = load_workbook(io.BytesIO(document_of(service.export("Utrecht", "xlsx"), service.plan.content)))
-    assert book.sheetnames == ["Ontwikkelpunten", "Antwoorden", "Geschiedenis"]
+    assert book.sheetnames == ["Ontwikkelpunten", "Antwoorden", "Antwoorden-versies", "Geschiedenis"]
     punten = book["Ontwikkelpunten"]
     assert punten.freeze_panes == "A2" and punten.auto_filter.ref == "A1:N11"
     rows = list(punten.iter_rows(min_row=2, values_only=True))
@@ -145,6 +145,11 @@ def test_the_workbook_has_three_sheets_with_filters_and_a_frozen_header(filled, 
     assert rows[1][8] == datetime(2026, 10, 1)
     assert book["Antwoorden"].max_row == 1 + len(checklist().questions)
     assert book["Geschiedenis"].max_row > 10
+    versions = list(book["Antwoorden-versies"].iter_rows(min_row=2, values_only=True))
+    gemeente = store.gemeente("utrecht")["id"]
+    assert len(versions) == store.db.execute(
+        "SELECT count(*) FROM answers WHERE gemeente_id = ?", [gemeente]).fetchone()[0]
+    assert versions[0][0] == "1.1" and versions[0][3] and isinstance(versions[0][4], datetime)
 
 
 def test_a_formula_in_an_answer_stays_text_in_excel(store):

@@ -319,6 +319,7 @@ class ExportData:
     punten: tuple[dict, ...]  # every ontwikkelpunt with readable values per field id
     answers: tuple[tuple[str, str, str, str, str], ...]  # deel, section, question, answer, by
     history: tuple[dict, ...]
+    versions: tuple[tuple[str, str, str, str, datetime], ...]  # ref, question, text, by, when
     counts_by_basisfunctie: tuple[tuple[str, dict[str, int]], ...]
 
 

@@ -55,6 +55,10 @@ def workbook(data: ExportData, plan: Ontwikkelplan) -> bytes:
            [9, 28, 32, 40, 32, 40, 24, 20, 12, 14, 40, 14, 11, 11])
     _sheet(book, "Antwoorden", ["Deel", "Onderdeel", "Vraag", "Antwoord", "Door"],
            [list(row) for row in data.answers], [9, 32, 50, 70, 18])
+    _sheet(book, "Antwoorden-versies", ["Vraag", "Tekst van de vraag", "Antwoord", "Door", "Datum"],
+           [[ref, question, text, by, at.astimezone(AMSTERDAM).replace(tzinfo=None)]
+            for ref, question, text, by, at in data.versions],
+           [9, 50, 70, 18, 18])
     _sheet(book, "Geschiedenis", ["Nummer", "Datum", "Door", "Soort", "Veld", "Waarde", "Was"],
            [[h["nummer"], datetime.fromisoformat(h["created_at"]).astimezone(AMSTERDAM)
              .replace(tzinfo=None), h["author"], h["kind"], h["field"] or "", h["value"],

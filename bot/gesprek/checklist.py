@@ -33,7 +33,7 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import MAX_ANSWER_LENGTH, clean_text
-from dialogues.content import Part, Position, Question, Questionnaire
+from dialogues.content import Part, Question, Questionnaire
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
 
 
@@ -293,7 +293,7 @@ class Gesprek:
 
     def ref(self, question: str) -> str:
         """``1.6``: the number people use for a question."""
-        return self._ref(self.questionnaire.position(question))
+        return self.questionnaire.position(question).ref
 
     def label(self, question: str) -> str:
         return f"vraag {self.ref(question)}"
@@ -312,10 +312,6 @@ class Gesprek:
             tuple(self._listed(ctx, conv, q) for q in questions),
             "Typ ‘wijzig’ met het nummer, bijvoorbeeld ‘wijzig 1.3’.",
         )
-
-    @staticmethod
-    def _ref(position: Position) -> str:
-        return f"{position.part.number}.{position.number}"
 
     def _current_part(self, conv: Conversation | None) -> Part:
         if conv is None or conv.done:

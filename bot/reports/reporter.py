@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.core.replies import (
     BouwsteenBrief,
@@ -108,6 +108,7 @@ class Reporter:
             by_status = counts[punt["basisfunctie"]]
             by_status[summary.status] = by_status.get(summary.status, 0) + 1
         answers = store.current_answers(gemeente["id"])
+        texts = {q.id: q.text for q in self.questionnaire.questions}
         rows = tuple(
             (p.part.title, p.section.title, q.text, answers[q.id]["text"], answers[q.id]["author"])
             for q in self.questionnaire.questions
@@ -119,6 +120,10 @@ class Reporter:
             punten=tuple(punten),
             answers=rows,
             history=tuple(store.history(gemeente["id"])),
+            versions=tuple(
+                (self.questionnaire.position(v["question_id"]).ref, texts[v["question_id"]], v["text"],
+                 v["author"], datetime.fromisoformat(v["created_at"]))
+                for v in store.all_answer_versions(gemeente["id"]) if v["question_id"] in texts),
             counts_by_basisfunctie=tuple(
                 (f"{b.number}. {b.short_title}", counts[b.number]) for b in plan.content.basisfuncties),
         )
