@@ -18,12 +18,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from store.database import StoreError
+from store.inbox import inbox_of
 from store.migrations import migrations
-
-
-def inbox_of(path: Path) -> Path:
-    """The inbox beside a database (``leidraad.db`` -> ``leidraad-inbox.db``)."""
-    return path.with_name(f"{path.stem}-inbox{path.suffix}")
 
 
 def backup(database: Path, target: Path) -> list[Path]:

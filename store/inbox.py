@@ -18,6 +18,11 @@ from store.database import SqliteFile
 migrations = Migrations("leidraadbot-inbox")
 
 
+def inbox_of(database: Path) -> Path:
+    """The inbox beside a database (``leidraad.db`` -> ``leidraad-inbox.db``)."""
+    return database.with_name(f"{database.stem}-inbox{database.suffix}")
+
+
 @migrations()
 def m001_entries(db: Database) -> None:
     # `lane` is the conversation a message belongs to: a lane's messages are handled one by one,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from store.database import SqliteFile
-from store.inbox import InboxStore
+from store.inbox import InboxStore, inbox_of
 from store.migrations import migrations
 
 
@@ -25,7 +25,7 @@ class Store(SqliteFile):
     @cached_property
     def inbox(self) -> InboxStore:
         """The inbox beside it (``leidraad.db`` -> ``leidraad-inbox.db``)."""
-        return InboxStore(self.path.with_name(f"{self.path.stem}-inbox{self.path.suffix}"))
+        return InboxStore(inbox_of(self.path))
 
     def healthy(self) -> bool:
         """The database and, once it is opened, the inbox beside it."""
