@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from microsoft_teams.api import ActivityTypeAdapter
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from microsoft_teams.apps import ActivityContext, App
+from microsoft_teams.apps.http.adapter import HttpServerAdapter
 from pydantic import ValidationError
 
 from bot.adapters.teams import translate
@@ -48,23 +49,15 @@ def sdk_app(settings: TeamsSettings, routes: _Routes | None = None) -> App:
     return App(**options)
 
 
-class _Routes:
-    """Where the SDK registers its endpoint: we serve it ourselves, on the one server."""
+class _Routes(HttpServerAdapter):
+    """Where the SDK registers its endpoint, which the bot's one server serves (so the SDK's own
+    server lifecycle, ``App.start``, is never used; the protocol's defaults stay)."""
 
     def __init__(self) -> None:
         self.handler = None
 
     def register_route(self, method, path, handler) -> None:
         self.handler = handler
-
-    def serve_static(self, path, directory) -> None:
-        """No static files: the bot serves only its endpoint."""
-
-    async def start(self, port) -> None:
-        raise NotImplementedError("the bot's own server serves the endpoint")
-
-    async def stop(self) -> None:
-        """Nothing to stop: the bot's own server stops."""
 
 
 @dataclass
