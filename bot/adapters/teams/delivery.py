@@ -207,20 +207,24 @@ class TeamsPlatform:
 def remember(store: Store, user: User, route: dict) -> None:
     """How to reach ``user`` (their Teams id, their personal chat) and the channel of ``route``
     later, for reminders and files; the newest reference wins, and their personal chat is kept
-    when they write elsewhere."""
-    now = datetime.now(UTC).isoformat()
-    with store.transaction():
-        if route.get("teams_id"):
-            chat = (route["conversation"] if route["kind"] == "personal"
-                    else (store.address(user.id) or {}).get("chat"))
-            store.remember_address(user.id, {
-                "service_url": route["service_url"], "tenant": route["tenant"],
-                "teams_id": route["teams_id"], "bot": route["bot"], **({"chat": chat} if chat else {})},
-                now)
-        if route.get("kind") in ("channel", "groupChat"):  # where a gemeente's channel can be
-            store.remember_address(f"teams:{route['tenant']}:{route['channel']}", {
-                "service_url": route["service_url"], "tenant": route["tenant"],
-                "channel": route["channel"], "bot": route["bot"]}, now)
+    when they write elsewhere. Written only when it changed: most messages cost no commit here."""
+    wanted: dict[str, dict] = {}
+    if route.get("teams_id"):
+        chat = (route["conversation"] if route["kind"] == "personal"
+                else (store.address(user.id) or {}).get("chat"))
+        wanted[user.id] = {"service_url": route["service_url"], "tenant": route["tenant"],
+                           "teams_id": route["teams_id"], "bot": route["bot"],
+                           **({"chat": chat} if chat else {})}
+    if route.get("kind") in ("channel", "groupChat"):  # where a gemeente's channel can be
+        wanted[f"teams:{route['tenant']}:{route['channel']}"] = {
+            "service_url": route["service_url"], "tenant": route["tenant"],
+            "channel": route["channel"], "bot": route["bot"]}
+    changed = {key: reference for key, reference in wanted.items() if store.address(key) != reference}
+    if changed:
+        now = datetime.now(UTC).isoformat()
+        with store.transaction():
+            for key, reference in changed.items():
+                store.remember_address(key, reference, now)
 
 
 def conversation_of(route: dict) -> str:
