@@ -6,8 +6,9 @@ Every command declares the role it needs (``bot.core.commands``); the service ch
 - the console is the operator's own terminal: whoever runs it may do everything;
 - a channel bound to a gemeente, and its threads, may work on that gemeente: whoever is in the
   channel takes part (the platform decides who is in the channel);
-- in a direct message, only members of the gemeente (whoever bound a channel, was added by a
-  beheerder, or took part in the gemeente's channel gesprek);
+- in a direct message, only members of the gemeente: whoever bound its channel, and whoever a
+  beheerder (or the operator) added. Taking part in the channel, or being named as the owner of an
+  ontwikkelpunt, gives no membership;
 - managing the gemeente (binding a channel again, members, settings) is for beheerders;
 - the regiobeeld is for the regio's projectleiders.
 """
@@ -92,7 +93,8 @@ def may_use(need: Role, have: Role, leads_regio: bool) -> bool:
 def _who_grants(facts: Facts) -> str:
     beheerders = facts.beheerders()
     if not beheerders:
-        return "Deze gemeente heeft nog geen beheerder; dat wordt wie een kanaal koppelt."
+        return ("Deze gemeente heeft nog geen beheerder; de beheerder van de bot kan er een "
+                "aanwijzen (leidraadbot beheerder toevoegen).")
     names = ", ".join(beheerders)
     return (f"Vraag een beheerder ({names}) om je toe te voegen met "
             f"{typed('lid toevoegen @jouwnaam')}.")

@@ -6,7 +6,6 @@ dialogue goes on in the place: the gesprek, or an ontwikkelpunt whose fields are
 
 from __future__ import annotations
 
-from bot.core.access import LID
 from bot.core.commands import Deel, Text, Usage, command
 from bot.core.context import Context, Problem
 from bot.core.conversation import ACTIVE, Active
@@ -39,8 +38,6 @@ class GesprekCommands:
         conv, replies = self.gesprek.start(ctx, active.conv if active else None, place.id,
                                            Start(deel, first_open))
         self.gesprek.save(ctx, conv)
-        if place.kind is PlaceKind.THREAD:  # taking part makes you a member
-            ctx.store.add_member(ctx.gemeente["id"], ctx.user.id, LID, ctx.user.id, ctx.at)
         return replies
 
     @command("pauze", "pauzeer", "pauzeren", "stop", usage="pauze of stop",

@@ -14,7 +14,7 @@ from datetime import date
 from textwrap import shorten
 
 from bot.administration.commands import AdministrationCommands
-from bot.core.access import BEHEERDER, LID, Role, may_use
+from bot.core.access import BEHEERDER, Role, may_use
 from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, where_words
 from bot.core.context import Clock, Context, Problem, checked_name, utc_now
 from bot.core.conversation import PAUSED, Active, bound_question
@@ -260,8 +260,6 @@ class Service:
         replies = active.dialogue.answer(ctx, active.conv, readable(text, ctx.inbound.mentions),
                                          question)
         active.save(ctx)
-        if ctx.place.kind is PlaceKind.THREAD and active.dialogue is self.gesprek:
-            self.store.add_member(ctx.gemeente["id"], ctx.user.id, LID, ctx.user.id, ctx.at)
         return replies + self._after(ctx, replies)
 
     def _after(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
