@@ -15,7 +15,7 @@ import re
 import sys
 import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
@@ -24,11 +24,12 @@ from bot.adapters import platforms
 from bot.adapters.console import Console, console_user, terminal_session
 from bot.config import ConfigError, Settings, from_env
 from bot.core.commands import part_number
-from bot.core.dutch import AMSTERDAM
+from bot.core.dutch import AMSTERDAM, DateError, format_date, parse_date
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
 from bot.export import markdown, render
 from bot.export.everything import everything
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
+from bot.reports import audit
 from bot.service import Problem, Service
 from bot.service.worker import WorkerProcess, exit_with_parent, only_worker, worker_running
 from dialogues.content import ContentError
@@ -124,6 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
                          help="versie van het pakket; hoger bij elke nieuwe upload")
     package.add_argument("--website", metavar="URL", default="",
                          help="de website van de gemeente of organisatie die de bot aanbiedt (https://…)")
+    audit = commands.add_parser(
+        "audit", parents=[common], help="alle wijzigingen van een gemeente: wie, wanneer, wat was, "
+                                        "wat werd",
+        description="Elke wijziging van een gemeente (antwoorden, ontwikkelpunten, leden, kanalen, "
+                    "instellingen, stuurgroepen), met wie en wanneer, wat het was en wat het werd.")
+    audit.add_argument("--gemeente", metavar="NAAM", required=True)
+    audit.add_argument("--sinds", metavar="DATUM", help="alleen vanaf deze dag, bijvoorbeeld 1-12-2026")
+    audit.add_argument("--formaat", metavar="tekst|csv", choices=["tekst", "csv"], default="tekst",
+                       help="tekst (standaard, lange waarden ingekort) of csv (alles volledig)")
+    audit.add_argument("-o", "--uitvoer", metavar="BESTAND", help="standaard: op het scherm")
     saving = commands.add_parser(
         "backup", parents=[common], help="een backup van de database maken (ook terwijl de bot draait)",
         description="Maakt een volledige, consistente kopie van de database (en de inbox ernaast), "
@@ -180,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reminders(args, settings)
         if args.command == "werk":
             return _work(args, settings)
+        if args.command == "audit":
+            return _audit(args, settings)
         if args.command in ("backup", "herstel"):
             return _backup(args, settings)
         if args.command in ("beheerder", "projectleider"):
@@ -290,6 +303,34 @@ def _grant(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     print(f"✓ {args.gebruiker} is nu {args.command} van {where}.")
+    return 0
+
+
+def _audit(args: argparse.Namespace, settings: Settings) -> int:
+    """``audit --gemeente X [--sinds DATUM]``: every change, to the screen or a file."""
+    since = None
+    if args.sinds:
+        try:
+            since = datetime.combine(parse_date(args.sinds), time(), AMSTERDAM)
+        except DateError as error:
+            raise ConfigError(f"--sinds: {error}") from None
+    if not settings.db_path.exists():
+        raise ConfigError(f"Er is nog geen database ‘{settings.db_path}’; begin met leidraadbot chat.")
+    store = Store(settings.db_path)
+    try:
+        naam, changes = Service(store).audit(args.gemeente, since)
+    finally:
+        store.close()
+    title = f"Gemeente {naam}" + (f", sinds {format_date(since.date())}" if since else "")
+    text = audit.as_csv(changes) if args.formaat == "csv" else audit.as_text(title, changes)
+    if not args.uitvoer:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.uitvoer).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"‘{args.uitvoer}’ kan niet worden geschreven: {error.strerror}.") from error
+    print(f"✓ {len(changes)} wijzigingen van gemeente {naam} opgeslagen als {args.uitvoer}")
     return 0
 
 

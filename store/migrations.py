@@ -249,3 +249,20 @@ def m008_addresses(db: Database) -> None:
     # service URL, conversation and tenant, stored at install and on every message.
     db["addresses"].create({"key": str, "reference": str, "updated_at": str}, pk="key",
                            not_null={"reference", "updated_at"})
+
+
+@migrations()
+def m009_changes(db: Database) -> None:
+    # The audit log of what has no history of its own: membership, roles, channel bindings,
+    # settings, stuurgroepen, gemeenten made and projectleiders (then `regio_id`, no gemeente).
+    # Answers and ontwikkelpunten keep their own history (answers, ontwikkelpunt_log);
+    # ``Store.audit`` reads all of it as one log. `old` and `new` are null where there was none.
+    db["changes"].create(
+        {"id": int, "gemeente_id": int, "regio_id": int, "kind": str, "subject": str, "old": str,
+         "new": str, "author_id": str, "created_at": str},
+        pk="id",
+        not_null={"kind", "author_id", "created_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("regio_id", "regios", "id")],
+    )
+    db["changes"].create_index(["gemeente_id", "id"])
+    db["changes"].create_index(["regio_id", "id"])

@@ -43,13 +43,15 @@ class Store(SqliteFile):
         """The gemeente with normalised name ``key``, or None."""
         return next(self.db["gemeenten"].rows_where("key = ?", [key]), None)
 
-    def create_gemeente(self, key: str, naam: str, at: str) -> dict:
+    def create_gemeente(self, key: str, naam: str, by: str, at: str) -> dict:
         """Add a gemeente (or return the existing one with that key)."""
-        self.db.execute(
+        cursor = self.db.execute(
             "INSERT INTO gemeenten (key, naam, created_at) VALUES (?, ?, ?) "
             "ON CONFLICT(key) DO NOTHING",
             [key, naam, at],
         )
+        if cursor.rowcount:
+            self._changed(cursor.lastrowid, "gemeente", naam, None, naam, by, at)
         return self.gemeente(key)
 
     def ensure_user(self, user_id: str, naam: str, at: str) -> None:
@@ -69,9 +71,19 @@ class Store(SqliteFile):
         """The gemeente with this id."""
         return self.db["gemeenten"].get(gemeente_id)
 
-    def set_gemeente(self, gemeente_id: int, **values: Any) -> None:
-        """Change settings of a gemeente (``regio_id``, ``stale_weeks``)."""
+    SETTINGS = ("regio_id", "stale_weeks", "reminder_kind", "reminder_day", "reminder_time",
+                "prep_days")  # as the audit log shows them; ``reminder_since`` is bookkeeping
+
+    def set_gemeente(self, gemeente_id: int, by: str, at: str, **values: Any) -> None:
+        """Change settings of a gemeente (``regio_id``, ``stale_weeks``, the reminder, …)."""
+        before = self.gemeente_by_id(gemeente_id)
         self.db["gemeenten"].update(gemeente_id, values)
+        changed = [key for key in self.SETTINGS if key in values and values[key] != before[key]]
+        if changed:
+            after = {**before, **values}
+            self._changed(gemeente_id, "instelling", ",".join(changed),
+                          json.dumps({key: before[key] for key in self.SETTINGS}),
+                          json.dumps({key: after[key] for key in self.SETTINGS}), by, at)
 
     # --- regios ---------------------------------------------------------------------------------
 
@@ -93,9 +105,10 @@ class Store(SqliteFile):
         return list(self.db["gemeenten"].rows_where("regio_id = ?", [regio_id], order_by="naam"))
 
     def add_projectleider(self, regio_id: int, user_id: str, by: str, at: str) -> None:
-        self.db.execute(
+        if self.db.execute(
             "INSERT INTO projectleiders (regio_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(regio_id, user_id) DO NOTHING", [regio_id, user_id, by, at])
+            "ON CONFLICT(regio_id, user_id) DO NOTHING", [regio_id, user_id, by, at]).rowcount:
+            self._changed(None, "projectleider", user_id, None, "projectleider", by, at, regio_id)
 
     def projectleider_regios(self, user_id: str) -> list[dict]:
         """The regios someone is projectleider of."""
@@ -106,6 +119,11 @@ class Store(SqliteFile):
 
     def bind_channel(self, place: str, gemeente_id: int, user_id: str, at: str) -> None:
         """Bind a channel to a gemeente (replacing an earlier binding of that channel)."""
+        before = self.channel_gemeente(place)
+        naam = self.gemeente_by_id(gemeente_id)["naam"]
+        for changed in {gemeente_id, before["id"] if before else gemeente_id}:
+            self._changed(changed, "koppeling", place, before["naam"] if before else None, naam,
+                          user_id, at)
         self.db.execute(
             "INSERT INTO channels (place, gemeente_id, bound_by, bound_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(place) DO UPDATE SET gemeente_id = excluded.gemeente_id, "
@@ -122,19 +140,25 @@ class Store(SqliteFile):
 
     def add_member(self, gemeente_id: int, user_id: str, role: str, by: str, at: str) -> None:
         """Make someone a member; a beheerder stays beheerder when added again as lid."""
+        before = self.member_role(gemeente_id, user_id)
+        role = "beheerder" if before == "beheerder" else role
+        if role == before:
+            return
         self.db.execute(
             "INSERT INTO members (gemeente_id, user_id, role, added_by, added_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(gemeente_id, user_id) DO UPDATE SET "
-            "role = CASE WHEN members.role = 'beheerder' THEN 'beheerder' ELSE excluded.role END",
-            [gemeente_id, user_id, role, by, at],
-        )
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(gemeente_id, user_id) DO UPDATE SET role = "
+            "excluded.role", [gemeente_id, user_id, role, by, at])
+        self._changed(gemeente_id, "lid", user_id, before, role, by, at)
 
-    def remove_member(self, gemeente_id: int, user_id: str) -> bool:
+    def remove_member(self, gemeente_id: int, user_id: str, by: str, at: str) -> bool:
         """Remove someone from a gemeente; False if they were not a member."""
-        cursor = self.db.execute(
-            "DELETE FROM members WHERE gemeente_id = ? AND user_id = ?", [gemeente_id, user_id]
-        )
-        return cursor.rowcount == 1
+        before = self.member_role(gemeente_id, user_id)
+        if before is None:
+            return False
+        self.db.execute("DELETE FROM members WHERE gemeente_id = ? AND user_id = ?",
+                        [gemeente_id, user_id])
+        self._changed(gemeente_id, "lid", user_id, before, None, by, at)
+        return True
 
     def member_role(self, gemeente_id: int, user_id: str) -> str | None:
         """"beheerder", "lid", or None for someone who does not belong to the gemeente."""
@@ -314,12 +338,17 @@ class Store(SqliteFile):
              "previous": previous, "author_id": author_id, "created_at": at}
         )
 
+    # The fields filled in while an ontwikkelpunt was a concept (before its first status entry)
+    # are drafting: kept for the audit log, left out of the ontwikkelpunt's history.
+    _SINCE_FINISHED = (" AND (l.kind != 'veld' OR l.id > (SELECT min(f.id) FROM ontwikkelpunt_log "
+                       "f WHERE f.ontwikkelpunt_id = l.ontwikkelpunt_id AND f.kind = 'status'))")
+
     def punt_history(self, punt_id: int) -> list[dict]:
         """An ontwikkelpunt's history, oldest first, with author names."""
         return self.rows(
             "SELECT l.kind, l.field, l.value, l.previous, l.created_at, u.naam AS author "
             "FROM ontwikkelpunt_log l JOIN users u ON u.id = l.author_id "
-            "WHERE l.ontwikkelpunt_id = ? ORDER BY l.id",
+            "WHERE l.ontwikkelpunt_id = ?" + self._SINCE_FINISHED + " ORDER BY l.id",
             [punt_id],
         )
 
@@ -328,7 +357,8 @@ class Store(SqliteFile):
         return self.rows(
             "SELECT p.nummer, l.kind, l.field, l.value, l.previous, l.created_at, u.naam AS author "
             "FROM ontwikkelpunt_log l JOIN ontwikkelpunten p ON p.id = l.ontwikkelpunt_id "
-            "JOIN users u ON u.id = l.author_id WHERE p.gemeente_id = ? ORDER BY l.id",
+            "JOIN users u ON u.id = l.author_id WHERE p.gemeente_id = ?" + self._SINCE_FINISHED
+            + " ORDER BY l.id",
             [gemeente_id],
         )
 
@@ -342,6 +372,41 @@ class Store(SqliteFile):
             [gemeente_id],
         )
         return {row["ontwikkelpunt_id"]: row for row in rows}
+
+    # --- the audit log -----------------------------------------------------------------------------
+
+    def _changed(self, gemeente_id: int | None, kind: str, subject: str, old: str | None,
+                 new: str | None, by: str, at: str, regio_id: int | None = None) -> None:
+        """Log a change that has no history of its own (see ``audit``)."""
+        self.db.execute(
+            "INSERT INTO changes (gemeente_id, regio_id, kind, subject, old, new, author_id, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [gemeente_id, regio_id, kind, subject, old, new, by, at])
+
+    def audit(self, gemeente_id: int, since: str | None = None) -> list[dict]:
+        """Every change of a gemeente, and of its regio's projectleiders, in the order they were
+        made (from the moment ``since`` on): ``at``, ``author`` (a name), ``kind``, ``subject``
+        (and ``subject_naam`` when it is a person), ``old`` and ``new``. Kinds: antwoord,
+        ontwikkelpunt (created; subject its number), stand, status and veld (subject "3" or
+        "3:kosten"), and those of ``changes``."""
+        return self.rows(
+            "SELECT x.at, x.kind, x.subject, x.old, x.new, x.author_id, "
+            "coalesce(u.naam, x.author_id) AS author, s.naam AS subject_naam FROM ("
+            " SELECT a.created_at AS at, 0 AS source, a.id AS seq, a.author_id, 'antwoord' AS kind,"
+            " a.question_id AS subject, lag(a.text) OVER (PARTITION BY a.question_id ORDER BY a.id)"
+            " AS old, a.text AS new FROM answers a WHERE a.gemeente_id = :g"
+            " UNION ALL SELECT p.created_at, 1, p.id, p.created_by, 'ontwikkelpunt', p.nummer, NULL,"
+            " NULL FROM ontwikkelpunten p WHERE p.gemeente_id = :g"
+            " UNION ALL SELECT l.created_at, 2, l.id, l.author_id, l.kind,"
+            " p.nummer || coalesce(':' || l.field, ''), l.previous, l.value FROM ontwikkelpunt_log l"
+            " JOIN ontwikkelpunten p ON p.id = l.ontwikkelpunt_id WHERE p.gemeente_id = :g"
+            " UNION ALL SELECT c.created_at, 3, c.id, c.author_id, c.kind, c.subject, c.old, c.new"
+            " FROM changes c WHERE c.gemeente_id = :g"
+            " OR c.regio_id = (SELECT regio_id FROM gemeenten WHERE id = :g)"
+            ") x LEFT JOIN users u ON u.id = x.author_id LEFT JOIN users s ON s.id = x.subject "
+            "WHERE :since IS NULL OR julianday(x.at) >= julianday(:since) "
+            "ORDER BY julianday(x.at), x.source, x.seq",
+            {"g": gemeente_id, "since": since})
 
     # --- addresses ------------------------------------------------------------------------------
 
@@ -376,6 +441,8 @@ class Store(SqliteFile):
             "INSERT INTO stuurgroepen (gemeente_id, moment, created_by, created_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT(gemeente_id, moment) DO NOTHING",
             [gemeente_id, moment, by, at])
+        if cursor.rowcount:
+            self._changed(gemeente_id, "stuurgroep", moment, None, moment, by, at)
         return cursor.rowcount == 1
 
     def stuurgroepen(self, gemeente_id: int) -> list[dict]:
@@ -383,11 +450,14 @@ class Store(SqliteFile):
         return list(self.db["stuurgroepen"].rows_where(
             "gemeente_id = ?", [gemeente_id], order_by="moment"))
 
-    def remove_stuurgroepen_on(self, gemeente_id: int, day: str) -> int:
+    def remove_stuurgroepen_on(self, gemeente_id: int, day: str, by: str, at: str) -> int:
         """Remove the meetings on a day (ISO date); how many there were."""
-        return self.db.execute(
-            "DELETE FROM stuurgroepen WHERE gemeente_id = ? AND substr(moment, 1, 10) = ?",
-            [gemeente_id, day]).rowcount
+        where = "FROM stuurgroepen WHERE gemeente_id = ? AND substr(moment, 1, 10) = ?"
+        moments = [row[0] for row in self.db.execute(f"SELECT moment {where}", [gemeente_id, day])]
+        self.db.execute(f"DELETE {where}", [gemeente_id, day])
+        for moment in moments:
+            self._changed(gemeente_id, "stuurgroep", moment, moment, None, by, at)
+        return len(moments)
 
     def claim_reminder(self, key: str, gemeente_id: int, holder: str, now: str, lease_until: str,
                        abandoned: set[str] = frozenset(), max_attempts: int = 2) -> bool:

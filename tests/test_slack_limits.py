@@ -213,7 +213,7 @@ def test_the_app_home_of_someone_in_many_gemeenten_fits(slack):
     store.ensure_user("slack:T1:U1", "Anna", AT)
     with store.transaction():
         for n in range(45):
-            gemeente = store.create_gemeente(f"gemeente-{n}", f"Gemeente {n} & <Co>", AT)
+            gemeente = store.create_gemeente(f"gemeente-{n}", f"Gemeente {n} & <Co>", "slack:T1:U1", AT)
             store.add_member(gemeente["id"], "slack:T1:U1", "lid", "slack:T1:U1", AT)
     slack.user("U1").open_home()
     slack.settle()

@@ -18,7 +18,7 @@ AT = "2026-03-12T13:00:00+00:00"
 
 def _gemeente(store, key="utrecht"):
     with store.transaction():
-        gemeente = store.create_gemeente(key, key.title(), AT)
+        gemeente = store.create_gemeente(key, key.title(), "console:test", AT)
         store.ensure_user("console:anna", "Anna", AT)
     return gemeente
 

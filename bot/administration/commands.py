@@ -33,7 +33,7 @@ class AdministrationCommands:
                           f"leidraadbot beheerder toevoegen --gemeente \"{target['naam']}\" "
                           f"{ctx.user.id}. Daarna kun je dit kanaal koppelen.", Tone.WARNING)
         if target is None:
-            target = ctx.store.create_gemeente(key, naam, ctx.at)
+            target = ctx.store.create_gemeente(key, naam, ctx.user.id, ctx.at)
         ctx.store.bind_channel(channel, target["id"], ctx.user.id, ctx.at)
         ctx.store.add_member(target["id"], ctx.user.id, BEHEERDER, ctx.user.id, ctx.at)
         return [Notice(f"Dit kanaal is nu gekoppeld aan gemeente {target['naam']}, en jij bent "
@@ -61,7 +61,7 @@ class AdministrationCommands:
             if [b["id"] for b in ctx.store.beheerders(gemeente["id"])] == [person.id]:
                 text = (f"{person.naam} is de laatste beheerder van gemeente {gemeente['naam']} en "
                         "blijft erbij; maak eerst iemand anders beheerder door een kanaal te koppelen.")
-            elif ctx.store.remove_member(gemeente["id"], person.id):
+            elif ctx.store.remove_member(gemeente["id"], person.id, ctx.user.id, ctx.at):
                 text = f"{person.naam} hoort niet meer bij gemeente {gemeente['naam']}."
             else:
                 text = f"{person.naam} hoorde niet bij gemeente {gemeente['naam']}."
@@ -74,7 +74,7 @@ class AdministrationCommands:
     def set_regio(self, ctx: Context, regio: str) -> list[Reply]:
         naam, key = checked_name(regio, "regio")
         found = ctx.store.regio(key, naam, ctx.at)
-        ctx.store.set_gemeente(ctx.gemeente["id"], regio_id=found["id"])
+        ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, regio_id=found["id"])
         return [Notice(f"Gemeente {ctx.gemeente['naam']} hoort nu bij regio {found['naam']}.",
                        Tone.SUCCESS)]
 

@@ -123,7 +123,7 @@ class Context:
                 raise Problem(f"De gemeente ‘{naam}’ is niet bekend bij Leidraadbot. Controleer de "
                               "naam, of koppel eerst een kanaal aan de gemeente.")
             self.said.append(Notice(f"Gemeente {naam} is nieuw in Leidraadbot en is aangemaakt."))
-            return self.store.create_gemeente(key, naam, self.at)
+            return self.store.create_gemeente(key, naam, user.id, self.at)
         memberships = self.store.memberships(user.id)
         if len(memberships) == 1:
             return memberships[0]

@@ -1,7 +1,7 @@
 """Everything the bot keeps, per gemeente, as JSON (``leidraadbot export --alles --formaat json``):
 a copy a gemeente can read, keep or take elsewhere without Leidraadbot. Every version of every
-answer, every ontwikkelpunt with its whole history, members, channels, settings, meetings; and
-the regio's with their projectleiders. People are named as the bot knew them."""
+answer, every ontwikkelpunt with its whole history, members, channels, settings, meetings, the
+log of changes to them; and the regio's with their projectleiders. People are named as the bot knew them."""
 
 from __future__ import annotations
 
@@ -63,4 +63,7 @@ def _gemeente(store: Store, gemeente: dict, regios: dict, who) -> dict:
                             for punt in rows("ontwikkelpunten", "nummer")],
         "stuurgroepen": [{"moment": m["moment"], "door": who(m["created_by"])}
                          for m in rows("stuurgroepen", "moment")],
+        "wijzigingen": [{"soort": c["kind"], "onderwerp": c["subject"], "was": c["old"],
+                         "werd": c["new"], "door": who(c["author_id"]), "op": c["created_at"]}
+                        for c in rows("changes", "id")],
     }

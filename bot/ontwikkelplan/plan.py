@@ -248,11 +248,11 @@ class Plan:
 
     def set_field(self, ctx: Context, punt: dict, field: str, text: str,
                   mentions: tuple[User, ...] = ()) -> dict:
-        """Change one field; a finished ontwikkelpunt logs the change. Returns the new row."""
+        """Change one field, and log the change. Returns the new row."""
         values = self.parse_field(field, text, punt, mentions)
         at = ctx.now.isoformat()
         ctx.store.update_punt(punt["id"], values, at)  # naming the owner gives no membership
-        if not punt["concept"] and str(punt.get(field) or "") != str(values[field] or ""):
+        if str(punt.get(field) or "") != str(values[field] or ""):
             ctx.store.log_punt(punt["id"], "veld", self.value_text(field, {**punt, **values}),
                                 ctx.user.id, at, field=field,
                                 previous=self.value_text(field, punt))

@@ -44,7 +44,7 @@ class ReminderCommands:
     @command("herinnering uit", "herinneringen uit", role=Role.BEHEERDER, usage="herinnering uit",
              help="de statusherinnering uitzetten")
     def off(self, ctx: Context) -> list[Reply]:
-        ctx.store.set_gemeente(ctx.gemeente["id"], reminder_kind=None, reminder_day=None,
+        ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, reminder_kind=None, reminder_day=None,
                                reminder_time=None)
         return [Notice("De statusherinnering staat uit.", Tone.SUCCESS), self._setting(ctx)]
 
@@ -59,7 +59,8 @@ class ReminderCommands:
             day = parse_date(datum)
         except DateError as error:
             raise ScheduleError(str(error)) from None
-        if not ctx.store.remove_stuurgroepen_on(ctx.gemeente["id"], day.isoformat()):
+        if not ctx.store.remove_stuurgroepen_on(ctx.gemeente["id"], day.isoformat(), ctx.user.id,
+                                              ctx.at):
             raise ScheduleError(f"Op {format_date(day)} staat geen stuurgroep.")
         return [Notice(f"De stuurgroep van {format_date(day)} is verwijderd.", Tone.SUCCESS),
                 self._setting(ctx)]
@@ -87,13 +88,13 @@ class ReminderCommands:
         if not 1 <= dagen <= 20:
             raise ScheduleError("Geef het aantal werkdagen als getal van 1 tot en met 20, "
                                 "bijvoorbeeld ‘voorbereiding 5 werkdagen’.")
-        ctx.store.set_gemeente(ctx.gemeente["id"], prep_days=dagen)
+        ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, prep_days=dagen)
         return [Notice(f"De eigenaren worden {dagen} werkdagen voor een stuurgroep herinnerd.",
                        Tone.SUCCESS), self._setting(ctx)]
 
     def _remind(self, ctx: Context, kind: str, day: int, at) -> list[Reply]:
         gid = ctx.gemeente["id"]
-        ctx.store.set_gemeente(gid, reminder_kind=kind, reminder_day=day,
+        ctx.store.set_gemeente(gid, ctx.user.id, ctx.at, reminder_kind=kind, reminder_day=day,
                                reminder_time=at.strftime("%H:%M"), reminder_since=ctx.at)
         return [Notice(f"De statusherinnering komt {describe(ctx.store.gemeente_by_id(gid))}.",
                        Tone.SUCCESS), self._setting(ctx)]

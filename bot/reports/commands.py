@@ -4,7 +4,7 @@ on the command line."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from bot.core.access import Role
 from bot.core.commands import PRIVATE, Choice, Number, command
@@ -12,6 +12,7 @@ from bot.core.context import Context, Problem, checked_name
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
 from bot.core.text import typed
 from bot.ontwikkelplan.plan import Plan
+from bot.reports.audit import AuditLog, Change
 from bot.reports.reporter import EXPORT_FORMATS, Reporter
 from store import Store
 
@@ -24,6 +25,7 @@ class ReportCommands:
     def __init__(self, reporter: Reporter, plan: Plan):
         self.reporter = reporter
         self.plan = plan
+        self.audit_log = AuditLog(reporter.questionnaire, plan)
 
     @command("samenvatting regio", "regiobeeld", role=Role.PROJECTLEIDER, where=PRIVATE,
              usage="samenvatting regio",
@@ -61,7 +63,7 @@ class ReportCommands:
         if not 1 <= weeks <= 52:
             raise Problem("Geef het aantal weken als getal van 1 tot en met 52, bijvoorbeeld "
                           "‘verouderd na 8 weken’.", Tone.WARNING)
-        ctx.store.set_gemeente(ctx.gemeente["id"], stale_weeks=weeks)
+        ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, stale_weeks=weeks)
         return [Notice(f"Een ontwikkelpunt heet nu verouderd na {weeks} weken zonder stand van "
                        "zaken.", Tone.SUCCESS)]
 
@@ -81,10 +83,14 @@ class ReportCommands:
     def operator_export(self, store: Store, name: str, fmt: str, today: date) -> ExportFile:
         """A document for the operator (``leidraadbot export``): no chat access applies."""
         with store.transaction():
-            gemeente = store.gemeente(checked_name(name)[1])
-            if gemeente is None:
-                raise Problem(f"De gemeente ‘{checked_name(name)[0]}’ is niet bekend bij Leidraadbot.")
-            return self.document(store, gemeente, fmt, today)
+            return self.document(store, _known(store, name), fmt, today)
+
+    def operator_audit(self, store: Store, name: str,
+                       since: datetime | None) -> tuple[str, list[Change]]:
+        """The gemeente's name and its changes from ``since`` on (``leidraadbot audit``)."""
+        with store.transaction():
+            gemeente = _known(store, name)
+            return gemeente["naam"], self.audit_log.changes(store, gemeente, since)
 
     def operator_regiobeeld(self, store: Store, name: str, today: date) -> Regiobeeld:
         """The regiobeeld of a regio for the operator (``leidraadbot samenvatting --regio``)."""
@@ -93,3 +99,12 @@ class ReportCommands:
             if regio is None:
                 raise Problem(f"De regio ‘{name.strip()}’ is niet bekend bij Leidraadbot.")
             return self.reporter.regiobeeld(store, regio, today)
+
+
+def _known(store: Store, name: str) -> dict:
+    """The gemeente named on the command line; ``Problem`` when there is none by that name."""
+    naam, key = checked_name(name)
+    gemeente = store.gemeente(key)
+    if gemeente is None:
+        raise Problem(f"De gemeente ‘{naam}’ is niet bekend bij Leidraadbot.")
+    return gemeente

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from textwrap import shorten
 
 from bot.administration.commands import AdministrationCommands
@@ -326,6 +326,10 @@ class Service:
     def export(self, name: str, fmt: str):
         """A document of a gemeente (``leidraadbot export``): no chat access applies."""
         return self.reports.operator_export(self.store, name, fmt, self._today())
+
+    def audit(self, name: str, since: datetime | None = None):
+        """The name of a gemeente and its changes (``leidraadbot audit``)."""
+        return self.reports.operator_audit(self.store, name, since)
 
     def regiobeeld(self, name: str):
         """The regiobeeld of a regio (``leidraadbot samenvatting --regio``)."""

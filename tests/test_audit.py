@@ -1,0 +1,143 @@
+"""The audit log: every change with who, when, which gemeente, what it was and what it became;
+``leidraadbot audit --gemeente X [--sinds DATUM]`` prints it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.cli import main
+from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.service import Service
+
+from .conftest import Chat, Clock
+
+ANNA = User("slack:T1:U1", "Anna de Vries")
+BRAM = User("slack:T1:U2", "Bram Jansen")
+CHANNEL = Place(PlaceKind.CHANNEL, "slack:T1:C1", "slack:T1:C1")
+THREAD = Place(PlaceKind.THREAD, "slack:T1:C1:1700.1", "slack:T1:C1")
+OTHER = Place(PlaceKind.CHANNEL, "slack:T1:C2", "slack:T1:C2")
+
+
+def command(service: Service, user: User, text: str, place: Place = CHANNEL,
+            mentions: tuple[User, ...] = ()) -> None:
+    service.handle(Inbound(user, place, command=text, mentions=mentions, addressed=True))
+
+
+@pytest.fixture
+def worked(store):
+    """Utrecht, worked on by Anna (beheerder) and Bram (lid for a while); Zeist beside it."""
+    service = Service(store, clock=Clock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)))
+    command(service, ANNA, "koppel Utrecht")
+    command(service, ANNA, "koppel Utrecht")  # no change: not logged
+    command(service, ANNA, f"lid toevoegen <@{BRAM.id}>", mentions=(BRAM,))
+    command(service, ANNA, f"lid toevoegen <@{BRAM.id}>", mentions=(BRAM,))  # the same again
+    service.handle(Inbound(BRAM, THREAD, start=Start(), addressed=True))
+    service.handle(Inbound(BRAM, THREAD, text="Een stuurgroep", addressed=True))
+    service.handle(Inbound(BRAM, THREAD, command="terug", addressed=True))
+    service.handle(Inbound(BRAM, THREAD, text="Een stuurgroep en een regiegroep", addressed=True))
+    service.clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    command(service, ANNA, "verouderd na 8 weken")
+    command(service, ANNA, "herinnering wekelijks maandag 9:00")
+    command(service, ANNA, "stuurgroep 15-12-2026 14:00")
+    command(service, ANNA, "stuurgroep verwijder 15-12-2026")
+    command(service, ANNA, f"lid verwijderen <@{BRAM.id}>", mentions=(BRAM,))
+    command(service, BRAM, "koppel Zeist", OTHER)
+    return service
+
+
+def test_every_change_is_logged_with_who_when_old_and_new(worked):
+    naam, changes = worked.audit("utrecht")
+    assert naam == "Utrecht"
+    assert [(c.who, c.what, c.old, c.new) for c in changes] == [
+        ("Anna de Vries", "gemeente aangemaakt", "", "Utrecht"),
+        ("Anna de Vries", "kanaal slack:T1:C1 gekoppeld", "", "Utrecht"),
+        ("Anna de Vries", "toegang van Anna de Vries", "geen toegang", "beheerder"),
+        ("Anna de Vries", "toegang van Bram Jansen", "geen toegang", "lid"),
+        ("Bram Jansen", "antwoord 1.1", "", "Een stuurgroep"),
+        ("Bram Jansen", "antwoord 1.1", "Een stuurgroep", "Een stuurgroep en een regiegroep"),
+        ("Anna de Vries", "verouderd na", "6 weken", "8 weken"),
+        ("Anna de Vries", "statusherinnering", "uit", "elke maandag om 09:00"),
+        ("Anna de Vries", "stuurgroep", "", "dinsdag 15 december 2026 om 14:00"),
+        ("Anna de Vries", "stuurgroep", "dinsdag 15 december 2026 om 14:00", ""),
+        ("Anna de Vries", "toegang van Bram Jansen", "lid", "geen toegang"),
+    ]
+    assert changes[0].at.isoformat() == "2026-11-30T10:00:01+01:00"  # Dutch time
+    assert [c.at for c in changes] == sorted(c.at for c in changes)
+
+
+def test_one_gemeentes_log_holds_nothing_of_another(worked):
+    _, changes = worked.audit("Zeist")
+    assert [(c.who, c.what) for c in changes] == [
+        ("Bram Jansen", "gemeente aangemaakt"), ("Bram Jansen", "kanaal slack:T1:C2 gekoppeld"),
+        ("Bram Jansen", "toegang van Bram Jansen")]
+
+
+def test_a_channel_bound_to_another_gemeente_is_logged_for_both(worked):
+    before = len(worked.audit("Utrecht")[1])
+    command(worked, BRAM, "koppel Utrecht", OTHER)  # no beheerder of Utrecht: refused, not logged
+    assert len(worked.audit("Utrecht")[1]) == before
+    with worked.store.transaction():
+        worked.store.add_member(worked.store.gemeente("zeist")["id"], ANNA.id, "beheerder",
+                                "operator", worked.clock().isoformat())
+    command(worked, ANNA, "koppel Utrecht", OTHER)
+    moved = ("kanaal slack:T1:C2 gekoppeld", "Zeist", "Utrecht")
+    zeist, utrecht = worked.audit("Zeist")[1], worked.audit("Utrecht")[1]
+    assert [(c.what, c.old, c.new) for c in zeist[-2:]] == [
+        ("toegang van Anna de Vries", "geen toegang", "beheerder"), moved]
+    assert zeist[-2].who == "de beheerder van de bot"
+    assert (utrecht[-1].what, utrecht[-1].old, utrecht[-1].new) == moved
+
+
+def test_ontwikkelpunten_fields_status_and_stand_are_in_the_log(service):
+    chat = Chat(service)
+    for text in ("nieuw ontwikkelpunt", "1", "1", "Meer samenwerking", "Betere afstemming",
+                 "Overleg plannen", "Geen", "Anna", "1-3-2027", "Nog niet begonnen",
+                 "status 1 in uitvoering", "wijzig 1 kosten 5000 euro", "bijwerken 1 Gestart"):
+        chat.say(text)
+    _, changes = service.audit("Utrecht")
+    assert [(c.who, c.what, c.old, c.new) for c in changes if c.what.startswith("#1")][-6:] == [
+        ("Anna", "#1 Planning", "", "1 maart 2027"),
+        ("Anna", "#1 stand van zaken", "", "Nog niet begonnen"),
+        ("Anna", "#1 status", "", "open"),
+        ("Anna", "#1 status", "open", "in uitvoering"),
+        ("Anna", "#1 Kosten en hoe deze gedekt worden", "Geen", "5000 euro"),
+        ("Anna", "#1 stand van zaken", "", "Gestart"),
+    ]
+    assert "ontwikkelpunt #1 aangemaakt" in [c.what for c in changes]
+
+
+def test_the_command_line_prints_it_from_a_day_on_and_as_csv(worked, db_path, capsys):
+    assert main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "--sinds", "1-12-2026"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Gemeente Utrecht, sinds 1 december 2026: 5 wijzigingen\n")
+    assert "2026-12-01 10:00  Anna de Vries  verouderd na: ‘6 weken’ → ‘8 weken’" in out
+    assert "Een stuurgroep" not in out
+
+    assert main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "--formaat", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["Wanneer", "Wie", "Wat", "Was", "Werd"]
+    assert len(rows) == 12
+
+
+def test_a_formula_in_a_text_stays_text_in_the_csv(store, db_path, capsys):
+    service = Service(store, clock=Clock())
+    command(service, ANNA, "koppel Utrecht")
+    service.handle(Inbound(ANNA, THREAD, start=Start(), addressed=True))
+    service.handle(Inbound(ANNA, THREAD, text='=HYPERLINK("http://x","klik")', addressed=True))
+    main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "--formaat", "csv"])
+    *_, last = csv.reader(io.StringIO(capsys.readouterr().out))
+    assert last[-1] == "'=HYPERLINK(\"http://x\",\"klik\")"
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--gemeente", "Utreht"], "De gemeente ‘Utreht’ is niet bekend bij Leidraadbot."),
+    (["--gemeente", "Utrecht", "--sinds", "31-02-2026"], "De datum ‘31-02-2026’ bestaat niet"),
+    (["--gemeente", "Utrecht", "--sinds", "gisteren"], "--sinds:"),
+])
+def test_a_wrong_gemeente_or_date_gets_a_dutch_message(worked, db_path, capsys, args, says):
+    assert main(["audit", "--db", str(db_path), *args]) == 2
+    assert says in capsys.readouterr().err
