@@ -240,6 +240,42 @@ def test_app_home_shows_progress_and_continues_in_a_direct_message(slack):
     assert dm["channel"] == "D0" and "vraag 2 van 23" in blocks_text(dm)  # the app's own DM
 
 
+def _home_button(view: dict) -> dict:
+    return next(b["accessory"] for b in view["blocks"]
+                if b.get("accessory", {}).get("action_id") == "leidraad_home_continue")
+
+
+@pytest.mark.parametrize("forge", [
+    lambda value: json.dumps({"gemeente": "Utrecht", "channel": "C2"}),  # unsealed, made up
+    lambda value: value.replace('"D0"', '"C2"'),  # the sealed value, changed
+])
+def test_a_home_button_whose_value_was_changed_does_nothing_but_say_so(slack, forge):
+    anna, _ = bind_and_start(slack)
+    anna.open_home()
+    slack.settle()
+    view = json.loads(json.dumps(slack.api.named("views.publish")[-1]["view"]))
+    _home_button(view)["value"] = forge(_home_button(view)["value"])
+    posted = len(slack.api.named("chat.postMessage"))
+    anna.click_home_continue(view)
+    slack.settle()
+    assert len(slack.api.named("chat.postMessage")) == posted  # nothing went anywhere
+    again = slack.api.named("views.publish")[-1]["view"]
+    assert "Die knop was verlopen; er is niets gedaan." in json.dumps(again, ensure_ascii=False)
+    assert not any(b.get("accessory") for b in again["blocks"])
+
+
+def test_someone_elses_home_button_does_not_continue_their_gesprek(slack):
+    anna, _ = bind_and_start(slack)
+    anna.open_home()
+    slack.settle()
+    view = slack.api.named("views.publish")[-1]["view"]
+    posted = len(slack.api.named("chat.postMessage"))
+    slack.user("U2").click_home_continue(view)  # Anna's sealed button, clicked as Bram
+    slack.settle()
+    assert len(slack.api.named("chat.postMessage")) == posted
+    assert slack.api.named("views.publish")[-1]["user_id"] == "U2"
+
+
 def test_mentioning_the_bot_works_like_the_slash_command(slack):
     anna = slack.user("U1")
     anna.command("koppel Utrecht")

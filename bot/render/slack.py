@@ -8,6 +8,7 @@ fallback (the text renderer's output).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial, singledispatch
 
@@ -581,26 +582,29 @@ def thread_anchor(gemeente: str, slack_user: str) -> str:
             "Beantwoord de vragen in deze thread; iedereen in het kanaal kan meedoen.")
 
 
-def home_view(view: HomeView, channel: str) -> dict:
+def home_view(view: HomeView, continue_value: Callable[[str], str] | None) -> dict:
     """The App Home tab: per gemeente the user belongs to, progress and a button to continue in
-    the direct message ``channel``; then the commands."""
+    the direct message (its value ``continue_value(gemeente)``; without one, where the bot does not
+    know that direct message, a word to open the tab again); then the commands."""
     result: list[Block] = [HeaderBlock(text=PlainTextObject(text="Leidraadbot"))]
+    if continue_value is None:
+        result.append(_context("Die knop was verlopen; er is niets gedaan. Open het tabblad Home "
+                               "opnieuw om verder te gaan met het gesprek."))
     if not view.entries:
         result.append(_section("Je hoort nog bij geen gemeente. Koppel het kanaal van je team met "
                                "`/leidraad koppel <gemeente>`, of vraag een beheerder om je toe te "
                                "voegen."))
     for entry in view.entries[:HOME_LISTED]:
         progress = " · ".join(f"{escape(t.title)}: {t.answered} van {t.total}" for t in entry.parts)
+        button = continue_value and ButtonElement(
+            text=PlainTextObject(text="Verder met het gesprek"), action_id=HOME_CONTINUE,
+            style="primary", value=continue_value(entry.gemeente))
         result += [
             DividerBlock(),
             SectionBlock(
                 text=MarkdownTextObject(text=f"*Gemeente {escape(entry.gemeente)}* ({entry.role})\n"
                                              f"{progress} vragen beantwoord"),
-                accessory=ButtonElement(text=PlainTextObject(text="Verder met het gesprek"),
-                                        action_id=HOME_CONTINUE, style="primary",
-                                        value=json.dumps({"gemeente": entry.gemeente,
-                                                          "channel": channel})),
-            ),
+                accessory=button or None),
         ]
     if len(view.entries) > HOME_LISTED:
         result.append(_context(f"en nog {len(view.entries) - HOME_LISTED} gemeenten; typ "

@@ -74,7 +74,7 @@ class SlackPlatform:
         for reply in replies:
             if isinstance(reply, HomeView):
                 out.call({"method": "views.publish", "user_id": route["user"],
-                          "view": home_view(reply, channel or "")})
+                          "view": home_view(reply, channel and self._continue_value(inbound))})
             elif isinstance(reply, StartThread):
                 self._start_thread(inbound, reply, out)
             elif isinstance(reply, OpenForm) and route.get("trigger_id"):
@@ -122,6 +122,12 @@ class SlackPlatform:
                   "text": thread_anchor(start.gemeente, slack_id(inbound.user)),
                   "tell": inbound.route.get("response_url"),
                   "start": {"user": inbound.user.id, "naam": inbound.user.naam, "deel": start.deel}})
+
+    def _continue_value(self, inbound: Inbound):
+        """The sealed value of a Home tab's *Verder met het gesprek*: its gemeente, the direct
+        message it continues in, and for whom."""
+        return lambda gemeente: self.seal.close({"gemeente": gemeente, "user": inbound.user.id,
+                                                 "channel": inbound.route["channel"]})
 
     def form_call(self, inbound: Inbound, form: OpenForm) -> Call:
         metadata = self.seal.close({"channel": inbound.route["channel"], "kind": form.kind,

@@ -79,7 +79,14 @@ class Listeners:
         ack()
 
     def home_continue(self, ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
-        self.inbox.accept(translate.home_continue(body, action, installed_team(context)))
+        """Continue where the sealed button says; a button changed, made up or someone else's
+        does nothing but show the Home tab again, with a word why."""
+        team = installed_team(context)
+        value = self.platform.seal.open(action.get("value") or "")
+        if value is not None and value.get("user") == translate.person(team, body["user"]["id"]).id:
+            self.inbox.accept(translate.home_continue(body, action, team, value))
+        else:
+            self.inbox.accept(translate.home_refused(body, team))
         ack()
 
     def home_opened(self, event: dict, context: BoltContext) -> None:

@@ -188,7 +188,7 @@ def button(body: dict, action: dict, team: str) -> Inbound:
     value = json.loads(action["value"])
     place, route = _clicked_in(body, team)
     return Inbound(person(team, body["user"]["id"]), place, text=value["cmd"], expects=value["q"],
-                   delivery_id=delivery_id(team, route["channel"], action["action_ts"]),
+                   addressed=True, delivery_id=delivery_id(team, route["channel"], action["action_ts"]),
                    sent_at=timestamp_key(action["action_ts"]), route=route)
 
 
@@ -209,10 +209,17 @@ def home_opened(event: dict, team: str) -> Inbound:
                    home=True, route={"user": event["user"], "channel": event.get("channel")})
 
 
-def home_continue(body: dict, action: dict, team: str) -> Inbound:
+def home_refused(body: dict, team: str) -> Inbound:
+    """A Home tab button whose seal did not fit: the Home tab again, without knowing the direct
+    message to continue in."""
+    user = body["user"]["id"]
+    return Inbound(person(team, user), direct_place(team, user), home=True,
+                   route={"user": user, "channel": None})
+
+
+def home_continue(body: dict, action: dict, team: str, value: dict) -> Inbound:
     """*Verder met het gesprek* in the App Home: the gesprek in the user's direct message, at the
-    first question the gemeente has not answered."""
-    value = json.loads(action["value"])
+    first question the gemeente has not answered; ``value`` what the bot sealed into the button."""
     return Inbound(person(team, body["user"]["id"]), direct_place(team, value["channel"]),
                    value["gemeente"], start=Start(first_open=True),
                    delivery_id=delivery_id(team, body["user"]["id"], action["action_ts"]),

@@ -130,7 +130,7 @@ def message(activity: dict) -> Inbound | None:
             "route": route(activity), "forms": True}  # a form opens from a card's button
     if isinstance(value, dict) and "cmd" in value:
         return Inbound(person(activity), place_of(activity), text=str(value["cmd"]),
-                       expects=value.get("q"), **base)
+                       expects=value.get("q"), addressed=True, **base)  # the bot's own button
     text, mentions, addressed = with_mentions(activity)
     files = sum(1 for a in activity.get("attachments") or ()
                 if a.get("contentType") == "application/vnd.microsoft.teams.file.download.info")
