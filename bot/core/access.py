@@ -10,7 +10,8 @@ Every command declares the role it needs (``bot.core.commands``); the service ch
   beheerder (or the operator) added. Taking part in the channel, or being named as the owner of an
   ontwikkelpunt, gives no membership;
 - managing the gemeente (binding a channel again, members, settings) is for beheerders;
-- the regiobeeld is for the regio's projectleiders.
+- the regiobeeld is for the regio's projectleiders, and so, to read (``LEZER``: the summary), are
+  the gemeenten of their regio, in their own chat with the bot. They change nothing.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from bot.core.text import typed
 
 
 class Role(StrEnum):
-    """Who may use a command: anyone, a member (lid), a beheerder, or a regio's projectleider."""
+    """Who may use a command: anyone, a reader (a member, or a projectleider of the gemeente's
+    regio), a member (lid), a beheerder, or a regio's projectleider."""
 
     IEDEREEN = "iedereen"
+    LEZER = "lezer"
     LID = "lid"
     BEHEERDER = "beheerder"
     PROJECTLEIDER = "projectleider"
@@ -43,6 +46,7 @@ class Facts:
     bound_gemeente_id: int | None
     role: str | None
     beheerders: Callable[[], Sequence[str]]  # names; only asked for when refusing
+    leads_regio: Callable[[], bool] = lambda: False  # projectleider of the gemeente's regio
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,14 @@ def authorize(user: User, place: Place, gemeente: dict, facts: Facts,
             return None
         return Refusal(f"Dit kanaal hoort niet bij gemeente {gemeente['naam']}; de antwoorden van "
                        "een gemeente zijn alleen te zien in haar eigen kanaal.")
-    if place.kind is PlaceKind.DIRECT and facts.role is not None:
+    if place.kind is PlaceKind.DIRECT and (
+            facts.role is not None or (role is Role.LEZER and facts.leads_regio())):
         return None
     return Refusal(f"Je hebt geen toegang tot de gegevens van gemeente {gemeente['naam']}. "
                    f"{_who_grants(facts)}")
 
 
-_RANKS = {Role.IEDEREEN: 0, Role.LID: 1, Role.BEHEERDER: 2}
+_RANKS = {Role.IEDEREEN: 0, Role.LEZER: 1, Role.LID: 2, Role.BEHEERDER: 3}
 
 
 def may_use(need: Role, have: Role, leads_regio: bool) -> bool:
@@ -87,7 +92,7 @@ def may_use(need: Role, have: Role, leads_regio: bool) -> bool:
     may use a command that needs ``need``."""
     if need is Role.PROJECTLEIDER:
         return leads_regio
-    return _RANKS[have] >= _RANKS[need]
+    return (need is Role.LEZER and leads_regio) or _RANKS[have] >= _RANKS[need]
 
 
 def _who_grants(facts: Facts) -> str:

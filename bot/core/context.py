@@ -152,6 +152,8 @@ class Context:
             bound_gemeente_id=bound["id"] if bound else None,
             role=self.member_role(gemeente),
             beheerders=lambda: [b["naam"] for b in self.store.beheerders(gemeente["id"])],
+            leads_regio=lambda: gemeente["regio_id"] in {
+                r["id"] for r in self.store.projectleider_regios(self.user.id)},
         )
         refused = authorize(self.user, place, gemeente, facts, role)
         return refused.text if refused else None

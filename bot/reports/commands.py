@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 
 from bot.core.access import Role
-from bot.core.commands import PRIVATE, Choice, Number, command
+from bot.core.commands import PRIVATE, Choice, Number, Text, command
 from bot.core.context import Context, Problem, checked_name
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
 from bot.core.text import typed
@@ -35,10 +35,12 @@ class ReportCommands:
         """For a projectleider, their regio; only to them (never in a gemeente's channel)."""
         return [self.reporter.regiobeeld(ctx.store, ctx.regio_led(), ctx.today)]
 
-    @command("samenvatting", usage="samenvatting",
+    @command("samenvatting", args=(Text("gemeente", optional=True, max_words=6),), role=Role.LEZER,
+             usage="samenvatting",
              help="zien waar de gemeente staat, voor de stuurgroep: de checklist, de belangrijkste "
-                  "antwoorden en de open ontwikkelpunten")
-    def summary(self, ctx: Context) -> list[Reply]:
+                  "antwoorden en de open ontwikkelpunten (projectleiders: ‘samenvatting <gemeente>’ "
+                  "van een gemeente van hun regio, in hun eigen chat met de bot)")
+    def summary(self, ctx: Context, gemeente: str = "") -> list[Reply]:
         return [self.reporter.summary(ctx.store, ctx.gemeente, ctx.today)]
 
     @command("export", "exporteer", args=(Choice("formaat", _FORMATS, optional=True,

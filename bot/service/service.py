@@ -216,7 +216,7 @@ class Service:
             with self.store.transaction():  # whatever it did is undone when it does not fit
                 if ctx.place.kind not in command.where:
                     raise Usage(f"‘{command.name}’ werkt in {where_words(command.where)}, niet hier.")
-                if command.role in (Role.LID, Role.BEHEERDER):
+                if command.role in (Role.LEZER, Role.LID, Role.BEHEERDER):
                     self._gemeente_for(ctx, args.get("gemeente"))
                     ctx.require(ctx.gemeente, command.role)
                 if ctx.inbound.expects and ctx.dialogue and ctx.inbound.expects != ctx.dialogue.conv.state:
