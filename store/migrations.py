@@ -266,3 +266,9 @@ def m009_changes(db: Database) -> None:
     )
     db["changes"].create_index(["gemeente_id", "id"])
     db["changes"].create_index(["regio_id", "id"])
+
+
+@migrations()
+def m010_mail_domain(db: Database) -> None:
+    # The gemeente's own e-mail domain, allowed by a beheerder in answers and fields (utrecht.nl).
+    db["gemeenten"].add_column("mail_domain", str)

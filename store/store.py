@@ -72,7 +72,7 @@ class Store(SqliteFile):
         return self.db["gemeenten"].get(gemeente_id)
 
     SETTINGS = ("regio_id", "stale_weeks", "reminder_kind", "reminder_day", "reminder_time",
-                "prep_days")  # as the audit log shows them; ``reminder_since`` is bookkeeping
+                "prep_days", "mail_domain")  # as the audit log shows them; ``reminder_since`` is bookkeeping
 
     def set_gemeente(self, gemeente_id: int, by: str, at: str, **values: Any) -> None:
         """Change settings of a gemeente (``regio_id``, ``stale_weeks``, the reminder, …)."""

@@ -18,7 +18,8 @@ PERSONAL = {
     "bsn": ["Het gaat om BSN 111222333", "kind met nummer 111 222 333"],
     "iban": ["Terugbetalen op NL91ABNA0417164300", "rekening NL91 ABNA 0417 1643 00"],
     "telefoon": ["Moeder bellen op 06-12345678", "thuis 030 123 4567", "+31 6 1234 5678"],
-    "email": ["Zij mailt vanaf jan.jansen@gmail.com", "contact: familie@ziggo.nl"],
+    "email": ["Zij mailt vanaf jan.jansen@gmail.com", "contact: familie@ziggo.nl",
+              "vader: p.devries@bedrijf.nl", "j.jansen@utrecht.nl weet ervan"],
     "geboortedatum": ["Jan Jansen, geboren op 12-03-1985", "Sem de Vries (12-03-2019)",
                       "geb. 3 maart 2015"],
     "adres": ["Kerkstraat 12, 3511 AB Utrecht", "woont op 3511 AB 12"],
@@ -71,3 +72,22 @@ def test_nothing_of_it_is_stored_in_answers_fields_or_stand(service, store, kind
     punt = store.punt(gemeente, 1)
     assert punt["verbeteractie"] is None
     assert [e["value"] for e in store.punt_history(punt["id"]) if e["kind"] == "stand"] == ["Net begonnen"]
+
+
+def test_a_beheerder_allows_the_gemeentes_own_mail_domain_and_only_that(service, store):
+    chat = Chat(service)
+    chat.start()
+    own, other = "Contact: j.jansen@utrecht.nl", "Contact: p.devries@bedrijf.nl"
+    assert "niet voor gegevens over inwoners" in chat.say(own)[0].text
+    assert "e-maildomein <domein>" in chat.say(own)[0].text  # who can allow it, and how
+    for wrong in ("gmail.com", "geendomein", "x" * 200 + ".nl"):
+        assert "geen e-maildomein van een organisatie" in chat.say(f"e-maildomein {wrong}")[0].text
+    assert "@utrecht.nl" in chat.say("e-maildomein @Utrecht.nl")[0].text
+    chat.say(own)
+    answered = store.current_answers(store.gemeente("utrecht")["id"])
+    assert [a["text"] for a in answered.values()] == [own]
+    assert personal_data("a@team.utrecht.nl", "utrecht.nl") is None  # a subdomain is the gemeente's
+    assert "niet voor gegevens over inwoners" in chat.say(other)[0].text
+    chat.say("e-maildomein uit")
+    assert personal_data(own) == "email"
+    assert "niet voor gegevens over inwoners" in chat.say(own)[0].text

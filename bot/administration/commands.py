@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.access import BEHEERDER, LID, Role
 from bot.core.commands import IN_CHANNEL, WITH_MEMBERS, People, Text, command
 from bot.core.context import Context, Problem, checked_name
+from bot.core.privacy import mail_domain
 from bot.core.replies import ChannelBound, Notice, Reply, Tone
 from bot.core.text import typed
 
@@ -77,6 +78,24 @@ class AdministrationCommands:
         ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, regio_id=found["id"])
         return [Notice(f"Gemeente {ctx.gemeente['naam']} hoort nu bij regio {found['naam']}.",
                        Tone.SUCCESS)]
+
+    @command("e-maildomein", "emaildomein", "maildomein", args=(Text("domein", max_words=1),),
+             role=Role.BEHEERDER, usage="e-maildomein utrecht.nl",
+             help="e-mailadressen van de eigen gemeente toestaan in antwoorden en ontwikkelpunten "
+                  "(‘e-maildomein uit’ om ze weer te weigeren)")
+    def allow_mail(self, ctx: Context, domein: str) -> list[Reply]:
+        gemeente = ctx.gemeente
+        if domein.casefold() == "uit":
+            ctx.store.set_gemeente(gemeente["id"], ctx.user.id, ctx.at, mail_domain=None)
+            return [Notice("E-mailadressen worden weer altijd geweigerd.", Tone.SUCCESS)]
+        domain = mail_domain(domein)
+        if domain is None:
+            raise Problem(f"‘{domein[:60]}’ is geen e-maildomein van een organisatie; schrijf het "
+                          f"zoals {typed('e-maildomein utrecht.nl')}.", Tone.WARNING)
+        ctx.store.set_gemeente(gemeente["id"], ctx.user.id, ctx.at, mail_domain=domain)
+        return [Notice(f"E-mailadressen op @{domain} (en de subdomeinen daarvan) mogen nu in de "
+                       f"antwoorden en ontwikkelpunten van gemeente {gemeente['naam']} staan; andere "
+                       "e-mailadressen worden nog steeds geweigerd.", Tone.SUCCESS)]
 
     @command("projectleider toevoegen", args=(People("wie"),), role=Role.PROJECTLEIDER,
              where=WITH_MEMBERS, usage="projectleider toevoegen @iemand",

@@ -3,10 +3,10 @@ policy and organisation, never about cases; what people type is checked before i
 text that looks like a citizen's data is refused with the reason, so it can be said without it.
 
 What is looked for: a BSN (nine digits that pass the elfproef), an IBAN (its check digits), a
-Dutch mobile or fixed-line phone number (not 0800 and the like), an e-mail address at a provider
-people use privately (an address at an organisation is a professional's, as in the Leidraad's own
-texts), a date of birth (a date after "geboren" and the like, or in brackets after a name), and a
-postcode with a house number.
+Dutch mobile or fixed-line phone number (not 0800 and the like), an e-mail address (except at the
+national bodies the Leidraad itself names, and at the gemeente's own domain once a beheerder
+allows it), a date of birth (a date after "geboren" and the like, or in brackets after a name),
+and a postcode with a house number.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import re
 import phonenumbers
 from stdnum import iban
 from stdnum.nl import bsn
+
+from bot.core.text import typed
 
 _NINE_DIGITS = re.compile(r"(?<![\d.,])\d{3}[ .]?\d{3}[ .]?\d{3}(?![\d,]|\.\d)")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
@@ -33,14 +35,16 @@ _SOMEONES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.F
              phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
              phonenumbers.PhoneNumberType.PERSONAL_NUMBER}
 
-# Where people in the Netherlands have their own e-mail: the large free and internet providers.
+# The national bodies whose addresses the Leidraad itself gives (its programme, the VNG, the
+# ministries): those are no one's private data.
+PUBLIC_MAIL = frozenset({"vng.nl", "geweldnergensthuis.nl", "rijksoverheid.nl", "minjenv.nl",
+                         "minvws.nl", "minbzk.nl", "minocw.nl", "minszw.nl"})
+# Where people have their own e-mail: never a gemeente's own domain.
 PRIVATE_MAIL = frozenset({
     "gmail.com", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com", "outlook.nl",
-    "live.com", "live.nl", "msn.com", "yahoo.com", "yahoo.nl", "icloud.com", "me.com", "mac.com",
-    "aol.com", "protonmail.com", "proton.me", "gmx.com", "gmx.net", "ziggo.nl", "upcmail.nl",
-    "chello.nl", "casema.nl", "home.nl", "planet.nl", "hetnet.nl", "kpnmail.nl", "kpnplanet.nl",
-    "xs4all.nl", "telfort.nl", "tele2.nl", "online.nl", "quicknet.nl", "zeelandnet.nl", "solcon.nl",
-    "caiway.nl", "delta.nl", "kabelfoon.nl", "onsbrabantnet.nl",
+    "live.com", "live.nl", "msn.com", "yahoo.com", "yahoo.nl", "icloud.com", "me.com", "aol.com",
+    "protonmail.com", "proton.me", "gmx.com", "gmx.net", "ziggo.nl", "upcmail.nl", "chello.nl",
+    "casema.nl", "home.nl", "planet.nl", "hetnet.nl", "kpnmail.nl", "xs4all.nl", "telfort.nl",
 })
 
 KINDS = {"bsn": "een burgerservicenummer", "iban": "een rekeningnummer (IBAN)",
@@ -48,10 +52,11 @@ KINDS = {"bsn": "een burgerservicenummer", "iban": "een rekeningnummer (IBAN)",
          "geboortedatum": "een geboortedatum", "adres": "een adres (postcode met huisnummer)"}
 
 
-def personal_data(text: str) -> str | None:
-    """The kind of citizen's personal data ``text`` seems to hold (a key of ``KINDS``), or None.
-    Each kind is only looked for when the text has the digits (or the @) it needs: most answers
-    have few, and cost next to nothing."""
+def personal_data(text: str, own_domain: str | None = None) -> str | None:
+    """The kind of citizen's personal data ``text`` seems to hold (a key of ``KINDS``), or None;
+    e-mail addresses at ``own_domain`` (the gemeente's, allowed by a beheerder) are fine. Each kind
+    is only looked for when the text has the digits (or the @) it needs: most answers have few,
+    and cost next to nothing."""
     digits = sum(map(str.isdigit, text))
     if digits >= 9:  # a BSN has nine, an IBAN and a phone number more
         if any(bsn.is_valid(re.sub(r"\D", "", m.group())) for m in _NINE_DIGITS.finditer(text)):
@@ -61,8 +66,9 @@ def personal_data(text: str) -> str | None:
         for match in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID):
             if phonenumbers.number_type(match.number) in _SOMEONES:  # not 0800 and the like
                 return "telefoon"
-    if "@" in text and any(m.group(1).casefold().rstrip(".") in PRIVATE_MAIL
-                           for m in _EMAIL.finditer(text)):
+    allowed = PUBLIC_MAIL | ({own_domain} if own_domain else set())
+    if "@" in text and not all(_within(m.group(1).casefold().rstrip("."), allowed)
+                               for m in _EMAIL.finditer(text)):
         return "email"
     if digits >= 5:  # a date has five or more, a postcode with a house number too
         if _BIRTH.search(text) or _NAME_WITH_DATE.search(text):
@@ -72,9 +78,25 @@ def personal_data(text: str) -> str | None:
     return None
 
 
+def _within(domain: str, allowed: set[str]) -> bool:
+    """Whether ``domain`` is one of ``allowed`` or under one (``utrecht.nl``, ``mail.utrecht.nl``)."""
+    return any(domain == ok or domain.endswith("." + ok) for ok in allowed)
+
+
+def mail_domain(text: str) -> str | None:
+    """An organisation's domain as a beheerder types it (``utrecht.nl``, ``@utrecht.nl``); None
+    for text that is no domain, or one where people have their own e-mail."""
+    domain = text.strip().lstrip("@").casefold().rstrip(".")
+    if len(domain) > 100 or not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+        return None
+    return None if _within(domain, set(PRIVATE_MAIL)) else domain
+
+
 def refusal(kind: str, what: str) -> str:
     """Why ``what`` (‘dit antwoord’, ‘de stand van zaken’) is not stored, in Dutch."""
+    own = (" Een e-mailadres van de eigen gemeente kan een beheerder toestaan met "
+           f"{typed('e-maildomein <domein>')}." if kind == "email" else "")
     return (f"Er is niets opgeslagen: {what} lijkt {KINDS[kind]} te bevatten. Leidraadbot is voor "
             "het beleid en de organisatie van de gemeente, niet voor gegevens over inwoners of "
             "casussen. Schrijf het zonder persoonsgegevens, bijvoorbeeld ‘de contactpersoon van "
-            "Veilig Thuis’ in plaats van een naam of nummer.")
+            f"Veilig Thuis’ in plaats van een naam of nummer.{own}")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from store import Store
 
 SETTINGS = ("stale_weeks", "reminder_kind", "reminder_day", "reminder_time", "reminder_since",
-            "prep_days")
+            "prep_days", "mail_domain")
 PUNT_FIELDS = ("nummer", "basisfunctie", "thema", "ontwikkelpunt", "beoogd_resultaat",
                "verbeteractie", "kosten", "wie", "planning", "status", "concept", "bron",
                "created_at", "updated_at")

@@ -98,7 +98,7 @@ class Gesprek:
         if not text:
             return [Notice("Ik heb geen tekst ontvangen. Typ je antwoord, of ‘hulp’ voor uitleg."),
                     *self._ask(ctx, conv)]
-        if refused := _refused(text):
+        if refused := _refused(text, ctx.gemeente):
             return [refused]
         if conv.status == PAUSED:
             return [Notice("Het gesprek is gepauzeerd. Typ ‘verder’ om verder te gaan; "
@@ -137,7 +137,7 @@ class Gesprek:
         if not text:
             return [Notice(f"Je aangepaste bericht is leeg; het antwoord op vraag {ref} blijft zoals "
                            "het was.", Tone.WARNING)]
-        if refused := _refused(text):
+        if refused := _refused(text, ctx.gemeente):
             return [refused]
         if text == original["text"]:
             return []
@@ -342,11 +342,11 @@ class Gesprek:
         return [q for q in self.questionnaire.questions if needle in q.text.casefold()]
 
 
-def _refused(text: str) -> Notice | None:
+def _refused(text: str, gemeente: dict) -> Notice | None:
     """Why an answer is not stored (too long, or holding a citizen's personal data), or None."""
     if len(text) > MAX_ANSWER_LENGTH:
         return Notice(f"Dit antwoord is te lang: {format_number(len(text))} tekens, en het maximum is "
                       f"{format_number(MAX_ANSWER_LENGTH)}. Er is niets opgeslagen. Kort het in, of "
                       "zet de details in een document en verwijs daarnaar.", Tone.ERROR)
-    kind = personal_data(text)
+    kind = personal_data(text, gemeente.get("mail_domain"))
     return Notice(refusal(kind, "dit antwoord"), Tone.WARNING) if kind else None

@@ -133,9 +133,10 @@ class PlanCommands:
         """The ontwikkelpunt a form is about, the column values it gives, and its errors."""
         punt = self.plan.find(ctx, form.nummer) if form.nummer else {}
         fields = ("planning",) if form.kind == "bijwerken" else WALK[:-1]
-        columns, errors = self.plan.read_form(form.values, punt, ctx.inbound.mentions, fields)
+        own = ctx.gemeente.get("mail_domain")
+        columns, errors = self.plan.read_form(form.values, punt, ctx.inbound.mentions, fields, own)
         try:
-            stand = self.plan.fitting_stand(form.values.get("stand_van_zaken") or "")
+            stand = self.plan.fitting_stand(form.values.get("stand_van_zaken") or "", own)
         except FieldError as error:
             errors["stand_van_zaken"] = str(error)
         else:

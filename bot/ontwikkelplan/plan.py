@@ -63,16 +63,17 @@ class Plan:
 
     # --- values ---------------------------------------------------------------------------------
 
-    def parse_field(self, field: str, text: str, punt: dict, mentions: tuple[User, ...] = ()
-                    ) -> dict[str, Any]:
-        """The column values for ``text`` in ``field``; ``FieldError`` when it does not fit."""
+    def parse_field(self, field: str, text: str, punt: dict, mentions: tuple[User, ...] = (),
+                    own_domain: str | None = None) -> dict[str, Any]:
+        """The column values for ``text`` in ``field``; ``FieldError`` when it does not fit (e-mail
+        addresses at ``own_domain``, the gemeente's, do)."""
         text = clean_text(text)
         if not text:
             raise FieldError(f"‘{self.labels[field]}’ is leeg gebleven.")
         if len(text) > MAX_ANSWER_LENGTH:
             raise FieldError(f"Dat is te lang voor ‘{self.labels[field]}’ (maximaal "
                              f"{MAX_ANSWER_LENGTH} tekens). Er is niets opgeslagen.")
-        if kind := personal_data(text):
+        if kind := personal_data(text, own_domain):
             raise FieldError(refusal(kind, f"‘{self.labels[field]}’"))
         if field == "basisfunctie":
             return {"basisfunctie": self._basisfunctie(text), "thema": None}
@@ -220,18 +221,19 @@ class Plan:
         return punt
 
     @staticmethod
-    def fitting_stand(text: str) -> str:
-        """A stand van zaken as it is stored; ``FieldError`` when it is too long."""
+    def fitting_stand(text: str, own_domain: str | None = None) -> str:
+        """A stand van zaken as it is stored; ``FieldError`` when it is too long or holds personal
+        data."""
         text = clean_text(text)
         if len(text) > MAX_ANSWER_LENGTH:
             raise FieldError(f"Die stand van zaken is te lang ({len(text):,} tekens; maximaal "
                              f"{MAX_ANSWER_LENGTH:,}); er is niets opgeslagen.".replace(",", "."))
-        if kind := personal_data(text):
+        if kind := personal_data(text, own_domain):
             raise FieldError(refusal(kind, "de stand van zaken"))
         return text
 
     def add_stand(self, ctx: Context, punt: dict, text: str) -> None:
-        text = self.fitting_stand(text)
+        text = self.fitting_stand(text, ctx.gemeente.get("mail_domain"))
         if not text:
             raise FieldError(f"Wat is de stand van zaken? Bijvoorbeeld: ‘bijwerken {punt['nummer']} "
                              "offerte opgevraagd’.")
@@ -249,7 +251,7 @@ class Plan:
     def set_field(self, ctx: Context, punt: dict, field: str, text: str,
                   mentions: tuple[User, ...] = ()) -> dict:
         """Change one field, and log the change. Returns the new row."""
-        values = self.parse_field(field, text, punt, mentions)
+        values = self.parse_field(field, text, punt, mentions, ctx.gemeente.get("mail_domain"))
         at = ctx.now.isoformat()
         ctx.store.update_punt(punt["id"], values, at)  # naming the owner gives no membership
         if str(punt.get(field) or "") != str(values[field] or ""):
@@ -259,7 +261,8 @@ class Plan:
         return {**punt, **values}
 
     def read_form(self, values: dict[str, str], punt: dict, mentions: tuple[User, ...] = (),
-                  fields: tuple[str, ...] = WALK[:-1]) -> tuple[dict[str, Any], dict[str, str]]:
+                  fields: tuple[str, ...] = WALK[:-1], own_domain: str | None = None
+                  ) -> tuple[dict[str, Any], dict[str, str]]:
         """Column values from a submitted form, and the errors per field (all of them at once)."""
         columns: dict[str, Any] = {}
         errors: dict[str, str] = {}
@@ -271,7 +274,7 @@ class Plan:
                 continue
             try:
                 columns |= self.parse_field(field, text, {**punt, **columns},
-                                            mentions if field == "wie" else ())
+                                            mentions if field == "wie" else (), own_domain)
             except FieldError as error:
                 errors[field] = str(error)
         return columns, errors

@@ -88,6 +88,7 @@ class AuditLog:
             "reminder": ("statusherinnering", describe),
             "prep_days": ("herinnering voor een stuurgroep", lambda s: f"{s['prep_days']} werkdagen "
                                                                        "vooraf"),
+            "mail_domain": ("toegestaan e-maildomein", lambda s: s.get("mail_domain") or "geen"),
         }
         for key in dict.fromkeys("reminder" if k.startswith("reminder_") else k for k in keys):
             label, say = words[key]
