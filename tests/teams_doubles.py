@@ -38,7 +38,9 @@ CLOSED = {"BotNotInConversationRoster": (403, "The bot is not part of the conver
           "ConversationBlockedByUser": (403, "User blocked the conversation with the bot."),
           "ConversationNotFound": (404, "Conversation not found.")}
 PEOPLE = {"anna": ("29:1anna", "Anna de Vries", "aad-anna"), "bram": ("29:1bram", "Bram Jansen", "aad-bram"),
-          "cor": ("29:1cor", "Cor Smit", "aad-cor")}
+          "cor": ("29:1cor", "Cor Smit", "aad-cor"), "piet": ("29:1piet", "Piet Bakker", "aad-piet"),
+          "quinn": ("29:1quinn", "Quinn de Wit", "aad-quinn"), "zoe": ("29:1zoe", "Zoë Visser", "aad-zoe"),
+          "lars": ("29:1lars", "Lars Mulder", "aad-lars"), "olaf": ("29:1olaf", "Olaf Peters", "aad-olaf")}
 
 
 @dataclass

@@ -1,0 +1,467 @@
+"""The access table: every command of the command table, as every role, from every place, on the
+console, Slack and Teams inbound paths (the adapters' own translation of payloads shaped as the
+platforms send them), plus forged echoes. Two gemeenten in two regio's hold data marked as
+theirs; after each message nothing of a gemeente may have been read or changed that the rules
+(written out here, apart from ``bot.core.access``) do not allow.
+
+Each message is handled inside a transaction that is rolled back afterwards, so every row of the
+table starts from the same world.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+
+from bot.adapters.slack import translate as slack
+from bot.core.commands import Parsed
+from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.replies import Regiobeeld
+from bot.service import Service
+from store import Store
+
+from .conftest import Clock
+from .slack_doubles import BOT_USER, TEAM, SlackUser
+
+UTRECHT, ZEIST = "Utrecht", "Zeist"
+MARKS = {UTRECHT: ("GEHEIM-UTRECHT", "PUNT-UTRECHT"), ZEIST: ("GEHEIM-ZEIST", "PUNT-ZEIST")}
+REGIO = {UTRECHT: "Regio Midden", ZEIST: "Regio Zuid"}
+
+# Who acts, as which role towards Utrecht (the issue's roles), and the others in the world.
+ROLES = {"niemand": "olaf", "lid van een andere gemeente": "lars", "lid": "bram",
+         "beheerder": "anna", "projectleider van de regio": "piet",
+         "projectleider van een andere regio": "quinn"}
+MEMBERS = {"anna": {UTRECHT: "beheerder"}, "bram": {UTRECHT: "lid"}, "zoe": {ZEIST: "beheerder"},
+           "lars": {ZEIST: "lid"}}
+LEADS = {"piet": REGIO[UTRECHT], "quinn": REGIO[ZEIST]}
+NAMES = {"anna": "Anna de Vries", "bram": "Bram Jansen", "piet": "Piet Bakker",
+         "quinn": "Quinn de Wit", "zoe": "Zoë Visser", "lars": "Lars Mulder", "olaf": "Olaf Peters"}
+
+# Places, and the gemeente each belongs to (None: unbound, or a person's own chat).
+PLACES = {"eigen kanaal": UTRECHT, "eigen thread": UTRECHT, "kanaal van een andere gemeente": ZEIST,
+          "thread van een andere gemeente": ZEIST, "los kanaal": None, "direct bericht": None}
+
+# One message for every command of the table (``@olaf`` names a person the platform's way).
+SAMPLES = (
+    "start", "pauze", "overslaan", "terug", "behouden", "vervangen", "wijzig 1.1", "deel 2",
+    "voortgang", "versies 1.1", "ontwikkelpunt nieuw", "ontwikkelpunten", "ontwikkelpunt 1",
+    "bijwerken 1 Offerte gevraagd", "status 1 afgerond", "wijzig 1 planning 1-3-2027",
+    "wijzig 1 wie @olaf", "afmaken 2", "concepten maken", "samenvatting regio", "samenvatting",
+    "samenvatting Utrecht", "samenvatting Zeist", "export xlsx", "verouderd na 8 weken",
+    "herinneringen", "herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00",
+    "herinnering uit", "stuurgroepen", "stuurgroep verwijder 15-12-2026",
+    "stuurgroep 16-12-2026 14:00", "voorbereiding 3 werkdagen", "koppel Utrecht", "koppel Zeist",
+    "koppel Nepdorp", "lid toevoegen @olaf", "lid verwijderen @bram", "regio instellen Regio Zuid",
+    "projectleider toevoegen @olaf", "e-maildomein utrecht.nl", "hulp",
+)
+MANAGING = {"verouderd na", "herinnering wekelijks", "herinnering maandelijks", "herinnering uit",
+            "stuurgroep verwijder", "stuurgroep", "voorbereiding", "lid toevoegen",
+            "lid verwijderen", "regio instellen", "e-maildomein", "koppel"}  # a beheerder's, by the rules
+
+
+# --- the platforms' inbound paths -------------------------------------------------------------
+
+class SlackPath:
+    name = "slack"
+
+    def __init__(self):
+        self.ids = {"anna": "U1", "bram": "U2", "piet": "U3", "quinn": "U4", "zoe": "U5",
+                    "lars": "U6", "olaf": "U7"}
+        self.channels = {"eigen kanaal": "C1", "kanaal van een andere gemeente": "C2",
+                         "los kanaal": "C3"}
+        self.threads = {"eigen thread": ("C1", "1700000000.000100"),
+                        "thread van een andere gemeente": ("C2", "1700000000.000200")}
+
+    def user(self, who: str) -> User:
+        return User(f"slack:{TEAM}:{self.ids[who]}", NAMES[who])
+
+    def place(self, where: str, who: str) -> Place:
+        if where == "direct bericht":
+            return slack.direct_place(TEAM, "D" + self.ids[who])
+        if where in self.threads:
+            return slack.thread_place(TEAM, *self.threads[where])
+        return slack.channel_place(TEAM, self.channels[where])
+
+    def inbound(self, who: str, where: str, text: str) -> Inbound:
+        """A slash command in a channel or direct message; in a thread, a message naming the bot
+        (Slack has no slash commands in threads)."""
+        text = re.sub(r"@(\w+)", lambda named: f"<@{self.ids[named[1]]}>", text)
+        person = SlackUser("", SimpleNamespace(response_url="http://127.0.0.1:9/respond"),
+                           user=self.ids[who])
+        if where in self.threads:
+            event = person.message_event(f"<@{BOT_USER}> {text}", *self.threads[where])
+            return slack.message(event, TEAM, BOT_USER)
+        channel = "D" + self.ids[who] if where == "direct bericht" else self.channels[where]
+        return slack.slash_command(person.command_fields(text, channel), TEAM)
+
+
+class TeamsPath:
+    name = "teams"
+
+    def __init__(self):
+        self.channels = {"eigen kanaal": "19:veiligheid@thread.tacv2",
+                         "kanaal van een andere gemeente": "19:zeist@thread.tacv2",
+                         "los kanaal": "19:los@thread.tacv2"}
+        self.threads = {"eigen thread": ("eigen kanaal", "1700000000100"),
+                        "thread van een andere gemeente": ("kanaal van een andere gemeente",
+                                                           "1700000000200")}
+        self.doubles = pytest.importorskip("tests.teams_doubles")
+        self.translate = pytest.importorskip("bot.adapters.teams.translate")
+        self.connector = SimpleNamespace(_ids=itertools.count(1000), url="http://127.0.0.1:9/")
+
+    def activity(self, who: str, where: str, text: str) -> dict:
+        person = self.doubles.TeamsUser("", self.connector, who)
+        mentions = tuple(re.findall(r"@(\w+)", text))
+        if where == "direct bericht":
+            return person.message(text, mentions=mentions)
+        channel, post = self.threads.get(where, (where, None))
+        activity = person.message(text, "channel", post, mention_bot=True, mentions=mentions)
+        return json.loads(json.dumps(activity).replace(self.doubles.CHANNEL, self.channels[channel]))
+
+    def user(self, who: str) -> User:
+        return self.translate.person(self.activity(who, "direct bericht", "x"))
+
+    def place(self, where: str, who: str) -> Place:
+        return self.translate.place_of(self.activity(who, where, "x"))
+
+    def inbound(self, who: str, where: str, text: str) -> Inbound:
+        return self.translate.message(self.activity(who, where, text))
+
+
+class ConsolePath:
+    """The operator's terminal: everything is allowed, for the gemeente named at the start."""
+
+    name = "console"
+
+    def user(self, who: str) -> User:
+        return User(f"console:{who}", NAMES[who])
+
+    def inbound(self, who: str, where: str, text: str) -> Inbound:
+        user = self.user(who)
+        return Inbound(user, Place(PlaceKind.CONSOLE, user.id), UTRECHT, text=text)
+
+
+# --- the world ---------------------------------------------------------------------------------
+
+@dataclass
+class World:
+    path: object
+    service: Service
+    store: Store
+    gemeenten: dict[str, int]
+    regios: dict[str, int]
+
+
+def build(tmp_path, path) -> World:
+    store = Store(tmp_path / f"{path.name}.db")
+    service = Service(store, clock=Clock())
+    at = "2026-03-12T12:00:00+00:00"
+    with store.transaction():
+        for who in NAMES:
+            store.ensure_user(path.user(who).id, NAMES[who], at)
+        gemeenten, regios = {}, {}
+        for naam in (UTRECHT, ZEIST):
+            gemeente = store.create_gemeente(naam.casefold(), naam, "operator", at)
+            gemeenten[naam] = gemeente["id"]
+            regios[REGIO[naam]] = store.regio(REGIO[naam].casefold(), REGIO[naam], at)["id"]
+            store.set_gemeente(gemeente["id"], "operator", at, regio_id=regios[REGIO[naam]])
+            secret, punt = MARKS[naam]
+            store.save_answer(gemeente["id"], service.gesprek.questionnaire.questions[0].id,
+                              f"{secret} antwoord", path.user("anna").id, at)
+            store.create_punt(gemeente["id"], {"basisfunctie": 1, "thema": 1, "ontwikkelpunt": punt,
+                                               "beoogd_resultaat": punt, "verbeteractie": punt,
+                                               "wie": "Anna", "planning": "2027-03-01",
+                                               "concept": 0}, path.user("anna").id, at)
+            store.create_punt(gemeente["id"], {"ontwikkelpunt": f"{punt} concept", "concept": 1},
+                              path.user("anna").id, at)
+            store.add_stuurgroep(gemeente["id"], "2026-12-15T14:00:00+01:00", path.user("anna").id, at)
+        for who, roles in MEMBERS.items():
+            for naam, role in roles.items():
+                store.add_member(gemeenten[naam], path.user(who).id, role, "operator", at)
+        for who, regio in LEADS.items():
+            store.add_projectleider(regios[regio], path.user(who).id, "operator", at)
+        if hasattr(path, "place"):
+            for where, naam in PLACES.items():
+                if naam and "kanaal" in where:
+                    store.bind_channel(path.place(where, "anna").channel, gemeenten[naam],
+                                       path.user("anna").id, at)
+    if hasattr(path, "place"):  # a gesprek in each gemeente's thread
+        for where, who in (("eigen thread", "anna"), ("thread van een andere gemeente", "zoe")):
+            place = path.place(where, who)
+            service.handle(Inbound(path.user(who), place, start=Start(), addressed=True))
+    return World(path, service, store, gemeenten, regios)
+
+
+def fingerprint(store: Store, world: World) -> dict[str, tuple]:
+    """Everything of each gemeente (and the projectleiders of each regio), to compare."""
+    prints = {}
+    for naam, gid in world.gemeenten.items():
+        rows = [store.rows("SELECT * FROM gemeenten WHERE id = ?", [gid])]
+        for table in ("answers", "ontwikkelpunten", "members", "channels", "stuurgroepen",
+                      "conversations", "asked", "changes"):
+            rows.append(store.rows(f"SELECT * FROM {table} WHERE gemeente_id = ? ORDER BY rowid",
+                                   [gid]))
+        rows.append(store.rows("SELECT l.* FROM ontwikkelpunt_log l JOIN ontwikkelpunten p ON "
+                               "p.id = l.ontwikkelpunt_id WHERE p.gemeente_id = ? ORDER BY l.id", [gid]))
+        prints[naam] = json.dumps(rows, sort_keys=True)
+    for regio, rid in world.regios.items():
+        prints[regio] = json.dumps(store.rows("SELECT * FROM projectleiders WHERE regio_id = ?",
+                                              [rid]), sort_keys=True)
+    return prints
+
+
+def handled_and_undone(world: World, inbound: Inbound) -> tuple[list, set[str]]:
+    """The replies to ``inbound``, and which gemeenten and regio's it changed; then undone."""
+    store = world.store
+    before = fingerprint(store, world)
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        replies = world.service.handle(inbound)
+        after = fingerprint(store, world)
+    finally:
+        store.db.conn.rollback()
+    return replies, {key for key in before if before[key] != after[key]}
+
+
+# --- the rules, written out ----------------------------------------------------------------------
+
+def allowed(who: str, where: str, command: str) -> tuple[set[str], set[str]]:
+    """Which gemeenten (and regio's) ``who`` may read and change with ``command`` in ``where``."""
+    membership = MEMBERS.get(who, {})
+    beheerder_of = {naam for naam, role in membership.items() if role == "beheerder"}
+    led = {naam for naam, regio in REGIO.items() if LEADS.get(who) == regio}
+    if PLACES[where]:  # a gemeente's channel: whoever is in it takes part
+        read = change = {PLACES[where]}
+    elif where == "direct bericht":
+        read, change = set(membership) | led, set(membership)
+    else:
+        read = change = set()
+    if command in MANAGING:
+        change = (change | (beheerder_of if command == "koppel" and where == "los kanaal" else set())
+                  ) & beheerder_of
+    if command == "projectleider toevoegen":
+        change = {LEADS[who]} if who in LEADS else set()  # their own regio, from anywhere
+    return read, change
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+PATHS = {"slack": SlackPath, "teams": TeamsPath}
+
+
+@pytest.fixture(scope="module", params=sorted(PATHS))
+def world(request, tmp_path_factory):
+    world = build(tmp_path_factory.mktemp(request.param), PATHS[request.param]())
+    yield world
+    world.store.close()
+
+
+def test_the_samples_cover_every_command_of_the_table(tmp_path):
+    service = Service(Store(tmp_path / "x.db"))
+    covered = {id(parsed.command) for text in SAMPLES
+               if isinstance(parsed := service.table.parse(re.sub(r"@\w+", "<@x>", text)), Parsed)}
+    assert [c.usage for c in service.table.commands if id(c) not in covered] == []
+
+
+@pytest.mark.parametrize("where", sorted(PLACES))
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_no_command_reads_or_changes_what_the_role_may_not_here(world, role, where):
+    who = ROLES[role]
+    wrong = []
+    for text in SAMPLES:
+        command = world.service.table.parse(re.sub(r"@\w+", "<@x>", text)).command.name
+        replies, changed = handled_and_undone(world, world.path.inbound(who, where, text))
+        may_read, may_change = allowed(who, where, command)
+        shown = repr(replies)
+        read = {naam for naam, marks in MARKS.items() if any(mark in shown for mark in marks)}
+        if read - may_read or changed - may_change:
+            wrong.append((text, sorted(read - may_read), sorted(changed - may_change)))
+        if command == "samenvatting regio" and PLACES[where] is not None:
+            assert not any(isinstance(r, Regiobeeld) for r in replies), text
+        if not replies:
+            wrong.append((text, "no reply", ""))
+    assert wrong == []
+
+
+def test_the_console_acts_on_the_gemeente_it_was_started_for(tmp_path):
+    world = build(tmp_path, ConsolePath())
+    wrong = []
+    for text in SAMPLES:
+        replies, changed = handled_and_undone(world, world.path.inbound("anna", "", text))
+        if changed - {UTRECHT, REGIO[UTRECHT]} or MARKS[ZEIST][0] in repr(replies):
+            wrong.append((text, sorted(changed)))
+    assert wrong == []
+    world.store.close()
+
+
+def test_the_table_sees_reads_and_changes_where_they_are_allowed(world):
+    """The checks above can see what they look for: allowed reads and changes do show."""
+    replies, _ = handled_and_undone(world, world.path.inbound("anna", "direct bericht",
+                                                              "ontwikkelpunt 1"))
+    assert MARKS[UTRECHT][1] in repr(replies)
+    replies, _ = handled_and_undone(world, world.path.inbound("piet", "direct bericht",
+                                                              "samenvatting Utrecht"))
+    assert MARKS[UTRECHT][1] in repr(replies)
+    _, changed = handled_and_undone(world, world.path.inbound("bram", "eigen kanaal",
+                                                              "bijwerken 1 Offerte gevraagd"))
+    assert changed == {UTRECHT}
+
+
+def test_a_projectleider_reads_the_summaries_of_the_regio_and_changes_nothing(world):
+    for text in ("samenvatting Utrecht", "bijwerken 1 Klaar", "status 1 afgerond", "start Utrecht"):
+        replies, changed = handled_and_undone(world, world.path.inbound("piet", "direct bericht",
+                                                                        text))
+        assert changed == set(), text
+    replies, _ = handled_and_undone(world, world.path.inbound("quinn", "direct bericht",
+                                                              "samenvatting Utrecht"))
+    assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in repr(replies)
+
+
+def test_a_gemeente_of_ones_own_does_not_open_another_regio(world):
+    """Escalation 1: bind a channel to a made-up gemeente, put it in another regio, and try to
+    become that regio's projectleider and read its regiobeeld."""
+    store, path = world.store, world.path
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        replies = [world.service.handle(path.inbound("olaf", "los kanaal", text))
+                   for text in ("koppel Nepdorp", "regio instellen Regio Zuid",
+                                "projectleider toevoegen @olaf")]
+        replies.append(world.service.handle(path.inbound("olaf", "direct bericht",
+                                                         "samenvatting regio")))
+        replies.append(world.service.handle(path.inbound("olaf", "direct bericht",
+                                                         "samenvatting Zeist")))
+        assert "Dit is voor de projectleiders van een regio" in repr(replies[2])
+        assert not any(isinstance(r, Regiobeeld) for r in replies[3])
+        assert MARKS[ZEIST][1] not in repr(replies[4])
+        assert store.projectleider_regios(path.user("olaf").id) == []
+    finally:
+        store.db.conn.rollback()
+
+
+# --- forged echoes: values a platform gives back, changed --------------------------------------
+
+def _slack_click(world: World, who: str, channel: str, action_id: str, value: str) -> dict:
+    person = SlackUser("", SimpleNamespace(response_url="http://127.0.0.1:9/respond"),
+                       user=world.path.ids[who])
+    action = person._action(action_id, {"value": value})
+    body = person._interaction(
+        "block_actions", channel={"id": channel, "name": "veiligheid"},
+        container={"type": "message", "message_ts": "1700000000.000900", "channel_id": channel,
+                   "is_ephemeral": True}, response_url="http://127.0.0.1:9/respond",
+        actions=[action], state={"values": {}})
+    return {"body": body, "action": action}
+
+
+@pytest.mark.parametrize("who, channel, value", [
+    ("olaf", "D7", "1|Utrecht"),  # someone else's gemeente, in one's own chat with the bot
+    ("zoe", "C2", "1|Utrecht"),  # in Zeist's channel, a button naming Utrecht
+])
+def test_a_changed_stand_button_on_slack_reads_and_changes_nothing_of_another(
+        tmp_path, who, channel, value):
+    world = build(tmp_path, SlackPath())
+    click = _slack_click(world, who, channel, "leidraad_stand", value)
+    inbound = slack.stand_button(click["body"], click["action"], TEAM)
+    replies, changed = handled_and_undone(world, inbound)
+    assert UTRECHT not in changed and MARKS[UTRECHT][1] not in repr(replies)
+    assert replies
+
+
+def test_a_slash_command_claiming_a_direct_message_in_a_channel_is_the_channel(tmp_path):
+    world = build(tmp_path, SlackPath())
+    person = SlackUser("", SimpleNamespace(response_url="http://127.0.0.1:9/respond"), user="U3")
+    fields = person.command_fields("samenvatting regio", "C1") | {"channel_name": "directmessage"}
+    replies, _ = handled_and_undone(world, slack.slash_command(fields, TEAM))
+    assert not any(isinstance(r, Regiobeeld) for r in replies)
+    assert "niet hier" in repr(replies)
+
+
+@pytest.mark.parametrize("kind, data", [
+    ("form", {"nummer": 1, "gemeente": UTRECHT, "kind": "bijwerken"}),  # a dialog's button
+    ("file", {"gemeente": UTRECHT, "format": "xlsx"}),  # a file consent's context
+    ("click", {"cmd": "samenvatting regio", "q": None}),  # a card's button in a channel
+])
+def test_changed_card_data_on_teams_reads_and_changes_nothing_of_another(tmp_path, kind, data):
+    path = TeamsPath()
+    world = build(tmp_path, path)
+    translate, FORM = path.translate, pytest.importorskip("bot.render.teams").FORM
+    if kind == "form":
+        person = path.doubles.TeamsUser("", path.connector, "olaf")
+        chat = person.message("x")
+        activity = person.invoke("task/fetch", {"data": {FORM: data.pop("kind"), **data}}, chat)
+        inbound = translate.form_opened(activity)
+    elif kind == "file":
+        person = path.doubles.TeamsUser("", path.connector, "olaf")
+        activity = person.invoke("fileConsent/invoke", {
+            "type": "fileUpload", "action": "accept", "context": data,
+            "uploadInfo": {"name": "x.xlsx", "uploadUrl": "http://127.0.0.1:9/upload",
+                           "contentUrl": "http://127.0.0.1:9/file", "uniqueId": "1",
+                           "fileType": "xlsx"}}, person.message("x"))
+        inbound = translate.file_answered(activity)
+    else:
+        person = path.doubles.TeamsUser("", path.connector, "piet")
+        inbound = translate.message(person.click(path.activity("piet", "eigen kanaal", "x"), data))
+    replies, changed = handled_and_undone(world, inbound)
+    assert changed == set() and MARKS[UTRECHT][1] not in repr(replies)
+    assert not any(isinstance(r, Regiobeeld) for r in replies)
+    assert replies
+
+
+def test_taking_part_in_the_channel_gesprek_gives_no_membership(world):
+    store, path = world.store, world.path
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        world.service.handle(path.inbound("olaf", "eigen thread", "Wij werken met een stuurgroep"))
+        assert store.current_answer(world.gemeenten[UTRECHT],
+                                    world.service.gesprek.questionnaire.questions[0].id)[
+            "author_id"] == path.user("olaf").id  # the answer is taken, and is his
+        replies = world.service.handle(path.inbound("olaf", "direct bericht", "samenvatting Utrecht"))
+        assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in repr(replies)
+        assert store.member_role(world.gemeenten[UTRECHT], path.user("olaf").id) is None
+    finally:
+        store.db.conn.rollback()
+
+
+def test_twenty_people_of_two_gemeenten_at_once_each_answer_lands_in_its_own(tmp_path):
+    """Ten members of each gemeente answer in their own chats with the bot at the same moment,
+    each on a thread (and connection) of their own: every answer is kept, once, under its own
+    gemeente and its writer; the audit log says the same."""
+    store = Store(tmp_path / "leidraad.db")
+    service = Service(store)
+    people = {f"{naam.casefold()}{n}": naam for naam in (UTRECHT, ZEIST) for n in range(10)}
+    with store.transaction():
+        for naam in (UTRECHT, ZEIST):
+            store.create_gemeente(naam.casefold(), naam, "operator", "2026-12-01T09:00:00+00:00")
+        for who, naam in people.items():
+            store.ensure_user(f"slack:{TEAM}:{who}", who, "2026-12-01T09:00:00+00:00")
+            store.add_member(store.gemeente(naam.casefold())["id"], f"slack:{TEAM}:{who}", "lid",
+                             "operator", "2026-12-01T09:00:00+00:00")
+    ready = threading.Barrier(len(people))
+
+    def answer(who: str) -> None:
+        user, place = User(f"slack:{TEAM}:{who}", who), slack.direct_place(TEAM, f"D{who}")
+        ready.wait()
+        service.handle(Inbound(user, place, start=Start()))
+        for n in range(3):
+            service.handle(Inbound(user, place, text=f"{who} antwoord {n}"))
+        store.close()
+
+    threads = [threading.Thread(target=answer, args=(who,)) for who in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for naam in (UTRECHT, ZEIST):
+        gemeente = store.gemeente(naam.casefold())["id"]
+        versions = store.all_answer_versions(gemeente)
+        assert sorted(v["text"] for v in versions) == sorted(
+            f"{who} antwoord {n}" for who, its in people.items() if its == naam for n in range(3))
+        assert all(v["text"].startswith(v["author"] + " ") for v in versions)
+        audited = [c for c in service.audit(naam)[1] if c.what.startswith("antwoord")]
+        assert len(audited) == len(versions)
+    store.close()
