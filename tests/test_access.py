@@ -10,24 +10,23 @@ table starts from the same world.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import threading
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import pytest
 
 from bot.adapters.slack import translate as slack
 from bot.core.commands import Parsed
-from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Inbound, Start, User
 from bot.core.replies import Regiobeeld
 from bot.service import Service
 from store import Store
 
 from .conftest import Clock
-from .slack_doubles import BOT_USER, TEAM, SlackUser
+from .inbound_paths import NAMES, RESPOND, ConsolePath, SlackPath, TeamsPath
+from .slack_doubles import TEAM, SlackUser
 
 UTRECHT, ZEIST = "Utrecht", "Zeist"
 MARKS = {UTRECHT: ("GEHEIM-UTRECHT", "PUNT-UTRECHT"), ZEIST: ("GEHEIM-ZEIST", "PUNT-ZEIST")}
@@ -40,8 +39,6 @@ ROLES = {"niemand": "olaf", "lid van een andere gemeente": "lars", "lid": "bram"
 MEMBERS = {"anna": {UTRECHT: "beheerder"}, "bram": {UTRECHT: "lid"}, "zoe": {ZEIST: "beheerder"},
            "lars": {ZEIST: "lid"}}
 LEADS = {"piet": REGIO[UTRECHT], "quinn": REGIO[ZEIST]}
-NAMES = {"anna": "Anna de Vries", "bram": "Bram Jansen", "piet": "Piet Bakker",
-         "quinn": "Quinn de Wit", "zoe": "Zoë Visser", "lars": "Lars Mulder", "olaf": "Olaf Peters"}
 
 # Places, and the gemeente each belongs to (None: unbound, or a person's own chat).
 PLACES = {"eigen kanaal": UTRECHT, "eigen thread": UTRECHT, "kanaal van een andere gemeente": ZEIST,
@@ -63,88 +60,6 @@ SAMPLES = (
 MANAGING = {"verouderd na", "herinnering wekelijks", "herinnering maandelijks", "herinnering uit",
             "stuurgroep verwijder", "stuurgroep", "voorbereiding", "lid toevoegen",
             "lid verwijderen", "regio instellen", "e-maildomein", "koppel"}  # a beheerder's, by the rules
-
-
-# --- the platforms' inbound paths -------------------------------------------------------------
-
-class SlackPath:
-    name = "slack"
-
-    def __init__(self):
-        self.ids = {"anna": "U1", "bram": "U2", "piet": "U3", "quinn": "U4", "zoe": "U5",
-                    "lars": "U6", "olaf": "U7"}
-        self.channels = {"eigen kanaal": "C1", "kanaal van een andere gemeente": "C2",
-                         "los kanaal": "C3"}
-        self.threads = {"eigen thread": ("C1", "1700000000.000100"),
-                        "thread van een andere gemeente": ("C2", "1700000000.000200")}
-
-    def user(self, who: str) -> User:
-        return User(f"slack:{TEAM}:{self.ids[who]}", NAMES[who])
-
-    def place(self, where: str, who: str) -> Place:
-        if where == "direct bericht":
-            return slack.direct_place(TEAM, "D" + self.ids[who])
-        if where in self.threads:
-            return slack.thread_place(TEAM, *self.threads[where])
-        return slack.channel_place(TEAM, self.channels[where])
-
-    def inbound(self, who: str, where: str, text: str) -> Inbound:
-        """A slash command in a channel or direct message; in a thread, a message naming the bot
-        (Slack has no slash commands in threads)."""
-        text = re.sub(r"@(\w+)", lambda named: f"<@{self.ids[named[1]]}>", text)
-        person = SlackUser("", SimpleNamespace(response_url="http://127.0.0.1:9/respond"),
-                           user=self.ids[who])
-        if where in self.threads:
-            event = person.message_event(f"<@{BOT_USER}> {text}", *self.threads[where])
-            return slack.message(event, TEAM, BOT_USER)
-        channel = "D" + self.ids[who] if where == "direct bericht" else self.channels[where]
-        return slack.slash_command(person.command_fields(text, channel), TEAM)
-
-
-class TeamsPath:
-    name = "teams"
-
-    def __init__(self):
-        self.channels = {"eigen kanaal": "19:veiligheid@thread.tacv2",
-                         "kanaal van een andere gemeente": "19:zeist@thread.tacv2",
-                         "los kanaal": "19:los@thread.tacv2"}
-        self.threads = {"eigen thread": ("eigen kanaal", "1700000000100"),
-                        "thread van een andere gemeente": ("kanaal van een andere gemeente",
-                                                           "1700000000200")}
-        self.doubles = pytest.importorskip("tests.teams_doubles")
-        self.translate = pytest.importorskip("bot.adapters.teams.translate")
-        self.connector = SimpleNamespace(_ids=itertools.count(1000), url="http://127.0.0.1:9/")
-
-    def activity(self, who: str, where: str, text: str) -> dict:
-        person = self.doubles.TeamsUser("", self.connector, who)
-        mentions = tuple(re.findall(r"@(\w+)", text))
-        if where == "direct bericht":
-            return person.message(text, mentions=mentions)
-        channel, post = self.threads.get(where, (where, None))
-        activity = person.message(text, "channel", post, mention_bot=True, mentions=mentions)
-        return json.loads(json.dumps(activity).replace(self.doubles.CHANNEL, self.channels[channel]))
-
-    def user(self, who: str) -> User:
-        return self.translate.person(self.activity(who, "direct bericht", "x"))
-
-    def place(self, where: str, who: str) -> Place:
-        return self.translate.place_of(self.activity(who, where, "x"))
-
-    def inbound(self, who: str, where: str, text: str) -> Inbound:
-        return self.translate.message(self.activity(who, where, text))
-
-
-class ConsolePath:
-    """The operator's terminal: everything is allowed, for the gemeente named at the start."""
-
-    name = "console"
-
-    def user(self, who: str) -> User:
-        return User(f"console:{who}", NAMES[who])
-
-    def inbound(self, who: str, where: str, text: str) -> Inbound:
-        user = self.user(who)
-        return Inbound(user, Place(PlaceKind.CONSOLE, user.id), UTRECHT, text=text)
 
 
 # --- the world ---------------------------------------------------------------------------------
@@ -347,7 +262,7 @@ def test_a_gemeente_of_ones_own_does_not_open_another_regio(world):
 # --- forged echoes: values a platform gives back, changed --------------------------------------
 
 def _slack_click(world: World, who: str, channel: str, action_id: str, value: str) -> dict:
-    person = SlackUser("", SimpleNamespace(response_url="http://127.0.0.1:9/respond"),
+    person = SlackUser("", RESPOND,
                        user=world.path.ids[who])
     action = person._action(action_id, {"value": value})
     body = person._interaction(
@@ -374,7 +289,7 @@ def test_a_changed_stand_button_on_slack_reads_and_changes_nothing_of_another(
 
 def test_a_slash_command_claiming_a_direct_message_in_a_channel_is_the_channel(tmp_path):
     world = build(tmp_path, SlackPath())
-    person = SlackUser("", SimpleNamespace(response_url="http://127.0.0.1:9/respond"), user="U3")
+    person = SlackUser("", RESPOND, user="U3")
     fields = person.command_fields("samenvatting regio", "C1") | {"channel_name": "directmessage"}
     replies, _ = handled_and_undone(world, slack.slash_command(fields, TEAM))
     assert not any(isinstance(r, Regiobeeld) for r in replies)

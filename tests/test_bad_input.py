@@ -4,14 +4,14 @@ NFC and within its limits, every reply is one its platform takes, and none pings
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.slack.translate import channel_place, direct_place
-from bot.core.messages import Inbound, Place, PlaceKind, User
+from bot.core.messages import Inbound, Start
 from bot.core.text import MAX_ANSWER_LENGTH
 from bot.render import slack
 from bot.service import Service
@@ -19,6 +19,7 @@ from store import Store
 
 from . import block_kit
 from .conftest import Clock
+from .inbound_paths import ConsolePath, SlackPath, TeamsPath
 
 COMMANDS = ["start", "start deel 2", "overslaan", "terug", "pauze", "verder", "hulp", "hulp bijwerken",
             "voortgang", "wijzig", "wijzig 1.6", "versies 1.1", "behouden", "vervangen", "deel 3",
@@ -34,24 +35,41 @@ NASTY = ["", " ", "\x00", "\u202egeheim", "\ud800", "\udfff lone", "😀" * 50, 
 TEXT = st.one_of(st.sampled_from(COMMANDS), st.sampled_from(NASTY),
                  st.text(st.characters(codec=None), max_size=300),
                  st.builds(lambda c, n: f"{c} {n}", st.sampled_from(COMMANDS), st.sampled_from(NASTY)))
-ANNA = User("slack:T1:U1", "Anna")
-PLACES = {
-    "console": lambda who: Place(PlaceKind.CONSOLE, f"console:{who}"),
-    "slack channel": lambda who: channel_place("T1", "C1"),
-    "slack thread": lambda who: Place(PlaceKind.THREAD, "slack:T1:C1:1700000000.000100",
-                                      channel="slack:T1:C1"),
-    "slack dm": lambda who: direct_place("T1", "D1"),
-    "teams chat": lambda who: Place(PlaceKind.DIRECT, "teams:t1:a:personal-1"),
-}
-STEP = st.tuples(st.sampled_from(sorted(PLACES)), st.sampled_from(["text", "command", "click"]), TEXT)
+WHERE = ["eigen kanaal", "eigen thread", "direct bericht"]
+HOW = ["text", "command", "click"]
+
+
+def _paths() -> dict:
+    paths = {"console": ConsolePath(), "slack": SlackPath()}
+    with contextlib.suppress(pytest.skip.Exception):  # without the [teams] extra
+        paths["teams"] = TeamsPath()
+    return paths
+
+
+PATHS = _paths()
+STEP = st.tuples(st.sampled_from(sorted(PATHS)), st.sampled_from(WHERE), st.sampled_from(HOW), TEXT)
+
+
+def inbound(path, where: str, how: str, text: str) -> Inbound | None:
+    """What the platform's adapter makes of Anna's message, command or click with ``text``."""
+    if path.name == "console":
+        return path.inbound("anna", where, text)
+    if how == "click":
+        return path.click("anna", where, text, "rollen.wie")
+    if how == "text" and path.name == "slack" and where != "eigen kanaal":
+        return path.said("anna", where, text)
+    return path.inbound("anna", where, text)
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("bad") / "leidraad.db")
     service = Service(store, clock=Clock())
-    service.handle(Inbound(ANNA, channel_place("T1", "C1"), command="koppel Utrecht"))
-    service.handle(Inbound(ANNA, channel_place("T1", "C1"), command="start"))
+    for path in PATHS.values():
+        if path.name != "console":
+            service.handle(path.inbound("anna", "eigen kanaal", "koppel Utrecht"))
+            thread = path.place("eigen thread", "anna")
+            service.handle(Inbound(path.user("anna"), thread, start=Start(), addressed=True))
     yield service, store
     store.close()
 
@@ -73,14 +91,10 @@ def _checked(replies: list) -> None:
 @given(st.lists(STEP, min_size=1, max_size=8))
 def test_random_sequences_never_raise_and_store_only_clean_text(world, steps):
     service, store = world
-    for where, how, text in steps:
-        place = PLACES[where]("anna")
-        user = User("console:anna", "Anna") if where == "console" else ANNA
-        gemeente = "Utrecht" if where == "console" else None
-        extra = ({"command": text} if how == "command" else
-                 {"text": text, "expects": "rollen.wie"} if how == "click" else {"text": text})
-        inbound = Inbound(user, place, gemeente, forms=where.startswith("teams"), **extra)
-        _checked(service.handle(inbound))
+    for name, where, how, text in steps:
+        message = inbound(PATHS[name], where, how, text)
+        if message is not None:
+            _checked(service.handle(message))
     for (text,) in store.db.execute("SELECT text FROM answers UNION ALL SELECT value FROM "
                                     "ontwikkelpunt_log WHERE value IS NOT NULL"):
         assert unicodedata.is_normalized("NFC", text) and len(text) <= MAX_ANSWER_LENGTH

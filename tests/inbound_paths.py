@@ -1,0 +1,129 @@
+"""The platforms' inbound paths for tests that go through every one of them: payloads shaped as
+Slack and Teams send them (built by the doubles), turned into ``Inbound``s by the adapters' own
+translation, as their listeners do. ``@name`` in a text names one of ``NAMES`` the platform's way.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from bot.adapters.slack import translate as slack
+from bot.core.messages import Inbound, Place, PlaceKind, User
+
+from .slack_doubles import BOT_USER, TEAM, SlackUser
+
+NAMES = {"anna": "Anna de Vries", "bram": "Bram Jansen", "piet": "Piet Bakker",
+         "quinn": "Quinn de Wit", "zoe": "Zoë Visser", "lars": "Lars Mulder", "olaf": "Olaf Peters"}
+RESPOND = SimpleNamespace(response_url="http://127.0.0.1:9/respond")
+_NAMED = re.compile(r"@(" + "|".join(NAMES) + r")\b")
+
+
+class SlackPath:
+    name = "slack"
+
+    def __init__(self):
+        self.ids = {"anna": "U1", "bram": "U2", "piet": "U3", "quinn": "U4", "zoe": "U5",
+                    "lars": "U6", "olaf": "U7"}
+        self.channels = {"eigen kanaal": "C1", "kanaal van een andere gemeente": "C2",
+                         "los kanaal": "C3"}
+        self.threads = {"eigen thread": ("C1", "1700000000.000100"),
+                        "thread van een andere gemeente": ("C2", "1700000000.000200")}
+
+    def user(self, who: str) -> User:
+        return User(f"slack:{TEAM}:{self.ids[who]}", NAMES[who])
+
+    def place(self, where: str, who: str) -> Place:
+        if where == "direct bericht":
+            return slack.direct_place(TEAM, "D" + self.ids[who])
+        if where in self.threads:
+            return slack.thread_place(TEAM, *self.threads[where])
+        return slack.channel_place(TEAM, self.channels[where])
+
+    def inbound(self, who: str, where: str, text: str) -> Inbound:
+        """A slash command in a channel or direct message; in a thread, a message naming the bot
+        (Slack has no slash commands in threads)."""
+        text = _NAMED.sub(lambda named: f"<@{self.ids[named[1]]}>", text)
+        person = SlackUser("", RESPOND, user=self.ids[who])
+        if where in self.threads:
+            event = person.message_event(f"<@{BOT_USER}> {text}", *self.threads[where])
+            return slack.message(event, TEAM, BOT_USER)
+        channel = "D" + self.ids[who] if where == "direct bericht" else self.channels[where]
+        return slack.slash_command(person.command_fields(text, channel), TEAM)
+
+    def said(self, who: str, where: str, text: str) -> Inbound | None:
+        """A message typed here, not naming the bot: in a thread or a direct message."""
+        person = SlackUser("", RESPOND, user=self.ids[who])
+        channel, thread = self.threads.get(where, ("D" + self.ids[who], None))
+        return slack.message(person.message_event(text, channel, thread), TEAM, BOT_USER)
+
+    def click(self, who: str, where: str, text: str, question: str | None = None) -> Inbound:
+        """A button of the bot's, standing for ``text``, on a message it posted here."""
+        person = SlackUser("", RESPOND, user=self.ids[who])
+        channel, thread = self.threads.get(where, (self.channels.get(where, "D" + self.ids[who]), None))
+        action = person._action("leidraad_question", {"value": json.dumps({"cmd": text, "q": question})})
+        container = {"type": "message", "message_ts": "1700000000.000900", "channel_id": channel,
+                     "is_ephemeral": False} | ({"thread_ts": thread} if thread else {})
+        body = person._interaction("block_actions", container=container, actions=[action],
+                                   channel={"id": channel, "name": "veiligheid"},
+                                   state={"values": {}}, response_url=RESPOND.response_url,
+                                   message={"bot_id": "BBOT", "type": "message", "text": "x",
+                                            "user": BOT_USER, "ts": "1700000000.000900",
+                                            **({"thread_ts": thread} if thread else {})})
+        return slack.button(body, action, TEAM)
+
+
+class TeamsPath:
+    name = "teams"
+
+    def __init__(self):
+        self.channels = {"eigen kanaal": "19:veiligheid@thread.tacv2",
+                         "kanaal van een andere gemeente": "19:zeist@thread.tacv2",
+                         "los kanaal": "19:los@thread.tacv2"}
+        self.threads = {"eigen thread": ("eigen kanaal", "1700000000100"),
+                        "thread van een andere gemeente": ("kanaal van een andere gemeente",
+                                                           "1700000000200")}
+        self.doubles = pytest.importorskip("tests.teams_doubles")
+        self.translate = pytest.importorskip("bot.adapters.teams.translate")
+        self.connector = SimpleNamespace(_ids=itertools.count(1000), url="http://127.0.0.1:9/")
+
+    def activity(self, who: str, where: str, text: str) -> dict:
+        person = self.doubles.TeamsUser("", self.connector, who)
+        mentions = tuple(_NAMED.findall(text))
+        if where == "direct bericht":
+            return person.message(text, mentions=mentions)
+        channel, post = self.threads.get(where, (where, None))
+        activity = person.message(text, "channel", post, mention_bot=True, mentions=mentions)
+        return json.loads(json.dumps(activity).replace(self.doubles.CHANNEL, self.channels[channel]))
+
+    def user(self, who: str) -> User:
+        return self.translate.person(self.activity(who, "direct bericht", "x"))
+
+    def place(self, where: str, who: str) -> Place:
+        return self.translate.place_of(self.activity(who, where, "x"))
+
+    def inbound(self, who: str, where: str, text: str) -> Inbound:
+        return self.translate.message(self.activity(who, where, text))
+
+    def click(self, who: str, where: str, text: str, question: str | None = None) -> Inbound:
+        """A card's button (``Action.Submit``) on a message of the bot here, standing for ``text``."""
+        person = self.doubles.TeamsUser("", self.connector, who)
+        return self.translate.message(person.click(self.activity(who, where, "x"),
+                                                   {"cmd": text, "q": question}))
+
+
+class ConsolePath:
+    """The operator's terminal, where everything is allowed, for gemeente Utrecht."""
+
+    name = "console"
+
+    def user(self, who: str) -> User:
+        return User(f"console:{who}", NAMES[who])
+
+    def inbound(self, who: str, where: str, text: str) -> Inbound:
+        user = self.user(who)
+        return Inbound(user, Place(PlaceKind.CONSOLE, user.id), "Utrecht", text=text)
