@@ -236,6 +236,9 @@ def test_a_projectleider_reads_the_summaries_of_the_regio_and_changes_nothing(wo
     replies, _ = handled_and_undone(world, world.path.inbound("quinn", "direct bericht",
                                                               "samenvatting Utrecht"))
     assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in repr(replies)
+    replies, _ = handled_and_undone(world, world.path.inbound("piet", "direct bericht",
+                                                              "samenvatting"))
+    assert "Je bent projectleider van regio Regio Midden" in repr(replies)  # which to name
 
 
 def test_a_gemeente_of_ones_own_does_not_open_another_regio(world):

@@ -135,6 +135,12 @@ class Context:
             names = ", ".join(g["naam"] for g in memberships)
             raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
                           f"{typed('start <gemeente>')}.", Tone.WARNING)
+        led = self.store.projectleider_regios(user.id)
+        if led:
+            raise Problem(f"Je bent projectleider van regio {', '.join(r['naam'] for r in led)}. Vraag "
+                          f"het regiobeeld met {typed('samenvatting regio')}, of de samenvatting van "
+                          f"een gemeente van de regio met {typed('samenvatting <gemeente>')}.",
+                          Tone.WARNING)
         raise Problem("Je hoort nog bij geen enkele gemeente. Vraag een beheerder van je gemeente om "
                       "je toe te voegen, of koppel een kanaal met "
                       f"{typed('koppel <gemeente>', in_channel=True)}.",
