@@ -602,7 +602,8 @@ EVERY_COMMAND = (
     "herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00", "herinnering uit",
     "stuurgroepen", "stuurgroep 15-12-2026 14:00", "stuurgroep verwijder 15-12-2026",
     "voorbereiding 5 werkdagen", "koppel Utrecht", "lid toevoegen @bram", "lid verwijderen @bram",
-    "regio instellen Regio Midden", "projectleider toevoegen @bram", "samenvatting regio")
+    "regio instellen Regio Midden", "projectleider toevoegen @bram", "e-maildomein utrecht.nl",
+    "samenvatting regio")
 
 
 def test_every_command_of_the_table_is_answered_in_the_reply_chain(teams):
