@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from bot.adapters.seal import Seal
 from bot.adapters.slack import translate as slack
 from bot.core.commands import Parsed
 from bot.core.messages import Inbound, Start, User
@@ -313,14 +314,15 @@ def test_changed_card_data_on_teams_reads_and_changes_nothing_of_another(tmp_pat
         chat = person.message("x")
         activity = person.invoke("task/fetch", {"data": {FORM: data.pop("kind"), **data}}, chat)
         inbound = translate.form_opened(activity)
-    elif kind == "file":
+    elif kind == "file":  # sealed by the bot, for olaf, but naming Utrecht
         person = path.doubles.TeamsUser("", path.connector, "olaf")
+        sealed = Seal("lokaal").close(data | {"user": path.user("olaf").id})
         activity = person.invoke("fileConsent/invoke", {
-            "type": "fileUpload", "action": "accept", "context": data,
+            "type": "fileUpload", "action": "accept", "context": {"verzegeld": sealed},
             "uploadInfo": {"name": "x.xlsx", "uploadUrl": "http://127.0.0.1:9/upload",
                            "contentUrl": "http://127.0.0.1:9/file", "uniqueId": "1",
                            "fileType": "xlsx"}}, person.message("x"))
-        inbound = translate.file_answered(activity)
+        inbound = translate.file_answered(activity, Seal("lokaal"), local=True)
     else:
         person = path.doubles.TeamsUser("", path.connector, "piet")
         inbound = translate.message(person.click(path.activity("piet", "eigen kanaal", "x"), data))

@@ -330,6 +330,31 @@ def test_an_export_asked_in_the_channel_arrives_by_file_consent_in_the_personal_
     assert info["content"]["uniqueId"] == upload["uniqueId"]
 
 
+@pytest.mark.parametrize("forged", ["made up", "someone else's", "elsewhere"])
+def test_an_acceptance_that_answers_no_offer_of_the_bot_uploads_nothing(teams, forged):
+    anna, _ = bound(teams)
+    anna.send(anna.message("export xlsx"))
+    teams.settle()
+    consent = teams.connector.sent("a:personal-29:1anna")[-1]["attachments"][0]
+    context = consent["content"]["acceptContext"]
+    upload = {"contentUrl": "https://contoso-my.sharepoint.com/personal/x.xlsx", "name": "x.xlsx",
+              "uploadUrl": teams.connector.url + "upload/session-1", "uniqueId": "1",
+              "fileType": "xlsx"}
+    who = teams.user("cor") if forged == "someone else's" else anna
+    if forged == "made up":
+        context = {"gemeente": "Utrecht", "format": "xlsx"}
+    if forged == "elsewhere":  # not OneDrive: an address inside the network, a link elsewhere
+        upload |= {"uploadUrl": "http://10.0.0.8/internal/admin",
+                   "contentUrl": "https://evil.example/x.xlsx"}
+    before = len(teams.connector.sent(who.personal()["id"]))
+    status, _ = who.send(who.invoke("fileConsent/invoke", {
+        "type": "fileUpload", "action": "accept", "context": context, "uploadInfo": upload},
+        {"conversation": who.personal(), "channelData": {}}))
+    teams.settle()
+    assert status == 200 and teams.connector.uploads == []
+    assert len(teams.connector.sent(who.personal()["id"])) == before  # no file card either
+
+
 def _new_punt(teams, anna, post: str, planning: str, wie: str = "aad-bram") -> None:
     where = {"conversation": {"conversationType": "channel", "id": f"{CHANNEL};messageid={post}"},
              "channelData": anna.channel(post)[1]}

@@ -23,10 +23,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 
+from bot.adapters.seal import Seal
 from bot.adapters.server import Server, asgi_app
 from bot.adapters.slack.delivery import SlackPlatform
 from bot.adapters.slack.listeners import Listeners, register
-from bot.adapters.slack.seal import Seal
 from bot.config import ConfigError, SlackSettings
 from bot.service import Service
 from bot.service.inbox import Inbox

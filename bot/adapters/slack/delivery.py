@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
-from bot.adapters.slack.seal import Seal
+from bot.adapters.seal import Seal
 from bot.adapters.slack.translate import People, slack_id, thread_place
 from bot.core.messages import Inbound, PlaceKind, Start, User, timestamp_key
 from bot.core.replies import (

@@ -20,6 +20,7 @@ from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http.adapter import HttpServerAdapter
 from pydantic import ValidationError
 
+from bot.adapters.seal import Seal
 from bot.adapters.teams import translate
 from bot.adapters.teams.connector import Connector
 from bot.adapters.teams.delivery import CARD, TeamsPlatform, remember
@@ -128,12 +129,19 @@ def build(service: Service, settings: TeamsSettings, sending: bool = True) -> Te
     platform = worker_platform(service, settings) if sending else None
     inbox = Inbox(service, Platforms(teams=platform) if platform else Platforms())
     bot = TeamsBot(app, routes, inbox, service, platform)
-    _register(app, bot, service)
+    _register(app, bot, service, settings)
     return bot
 
 
 def worker_platform(service: Service, settings: TeamsSettings) -> TeamsPlatform:
-    return TeamsPlatform(Connector(sdk_app(settings)), service.store, service.plan.content)
+    return TeamsPlatform(Connector(sdk_app(settings)), service.store, service.plan.content,
+                         offer_seal(settings))
+
+
+def offer_seal(settings: TeamsSettings) -> Seal:
+    """The key a file offer's context is sealed with, the same in every process of the bot (on
+    this machine only, without a secret, there is nothing to keep out)."""
+    return Seal(settings.client_secret or "lokaal")
 
 
 def worker_inbox(service: Service, settings: TeamsSettings) -> Inbox:
@@ -144,8 +152,9 @@ def _raw(ctx: ActivityContext) -> dict:
     return ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
 
 
-def _register(app: App, bot: TeamsBot, service: Service) -> None:
+def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings) -> None:
     plan = service.plan.content
+    seal = offer_seal(settings)
 
     async def accept(inbound) -> None:
         if inbound is not None and service.listens(inbound):
@@ -204,7 +213,7 @@ def _register(app: App, bot: TeamsBot, service: Service) -> None:
 
     @app.on_file_consent
     async def file_consent(ctx: ActivityContext) -> None:
-        inbound = translate.file_answered(_raw(ctx))
+        inbound = translate.file_answered(_raw(ctx), seal, settings.local)
         if inbound is not None:
             await asyncio.to_thread(bot.inbox.accept, inbound)
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from bot.adapters.seal import Seal
 from bot.adapters.teams.connector import Connector
 from bot.core.messages import Inbound, Place, PlaceKind, Start, User, timestamp_key
 from bot.core.replies import (
@@ -69,10 +70,11 @@ def packed(replies: list[Reply], addressed: bool = False) -> list[tuple[list[dic
 
 
 class TeamsPlatform:
-    def __init__(self, connector: Connector, store: Store, plan: Ontwikkelplan):
+    def __init__(self, connector: Connector, store: Store, plan: Ontwikkelplan, seal: Seal):
         self.connector = connector
         self.store = store
         self.plan = plan
+        self.seal = seal  # a file offer's context comes back sealed
         self._people: dict[str, User] = {}
 
     # --- before handling --------------------------------------------------------------------------
@@ -158,7 +160,9 @@ class TeamsPlatform:
             return
         consent = {"contentType": CONSENT, "name": export.filename, "content": {
             "description": export.title, "sizeInBytes": len(content),
-            "acceptContext": {"gemeente": export.data.summary.gemeente, "format": export.format},
+            "acceptContext": {"verzegeld": self.seal.close({
+                "gemeente": export.data.summary.gemeente, "format": export.format,
+                "user": inbound.user.id})},
             "declineContext": {"format": export.format}}}
         if inbound.place.kind is not PlaceKind.DIRECT:
             self.deliver(inbound, [Notice(f"{export.title}: ik bied het bestand aan in je "

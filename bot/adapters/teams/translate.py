@@ -13,11 +13,16 @@ Activities arrive as the JSON Teams sends (camelCase). Everything here is pure.
 from __future__ import annotations
 
 import html
+import logging
 import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from bot.adapters.seal import Seal
 from bot.core.messages import FormInput, Inbound, Place, PlaceKind, User, timestamp_key
 from bot.render.teams import FORM
+
+log = logging.getLogger(__name__)
 
 GROUP_CHAT = "chat"  # the thread that a whole group chat is
 _BREAKS = re.compile(r"<br\s*/?>|</(p|div|li|h[1-6])>", re.IGNORECASE)
@@ -184,14 +189,31 @@ def installed(activity: dict) -> Inbound:
                    delivery_id=delivery_id(activity), sent_at=sent_at(activity), route=route(activity))
 
 
-def file_answered(activity: dict) -> Inbound | None:
+def file_answered(activity: dict, seal: Seal, local: bool = False) -> Inbound | None:
     """The answer to a file offered in the personal chat: accepted, the export it was, to upload
-    where Teams says (``uploadInfo``); declined, nothing."""
+    where Teams says (``uploadInfo``). None when it was declined, and when it is not an answer to
+    an offer the bot made to this person, or names a place to upload to that is not OneDrive's
+    (on this machine only, ``local``, a local one): a made-up acceptance uploads nothing."""
     value = activity.get("value") or {}
-    if value.get("action") != "accept" or not value.get("uploadInfo"):
+    upload = value.get("uploadInfo") or {}
+    context = seal.open(str((value.get("context") or {}).get("verzegeld") or ""))
+    if value.get("action") != "accept" or not upload or context is None:
         return None
-    context = value.get("context") or {}
+    if context.get("user") != person(activity).id or not all(
+            _onedrive(str(upload.get(key) or ""), local) for key in ("uploadUrl", "contentUrl")):
+        log.warning("a file acceptance that is not an answer to the bot's offer was ignored")
+        return None
     return Inbound(person(activity), place_of(activity), context.get("gemeente") or None,
                    command=f"export {context.get('format', 'docx')}", forms=True,
                    delivery_id=f"{delivery_id(activity)}:bestand", sent_at=sent_at(activity),
                    route=route(activity) | {"upload": value["uploadInfo"]})
+
+
+def _onedrive(url: str, local: bool) -> bool:
+    """Whether ``url`` is where Teams has a bot put a file: OneDrive for Business (SharePoint) over
+    https; trying on this machine only, a local address."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").casefold()
+    if local and parts.scheme in ("http", "https") and host in ("127.0.0.1", "localhost", "::1"):
+        return True
+    return parts.scheme == "https" and (host == "sharepoint.com" or host.endswith(".sharepoint.com"))

@@ -1,6 +1,7 @@
-"""What the bot hands Slack to give back (a modal's ``private_metadata``: which channel, which
-form, for whom) is sealed with a key of the bot's own, so a value that comes back changed, or
-made up, is recognised and refused, never trusted."""
+"""What the bot hands a platform to give back (Slack: a modal's ``private_metadata``, the Home
+tab's button; Teams: a file offer's context) is sealed with a key of the bot's own, derived from
+its secret, so a value that comes back changed, or made up, is recognised and refused, never
+trusted."""
 
 from __future__ import annotations
 
