@@ -385,3 +385,26 @@ def test_twenty_people_of_two_gemeenten_at_once_each_answer_lands_in_its_own(tmp
         audited = [c for c in service.audit(naam)[1] if c.what.startswith("antwoord")]
         assert len(audited) == len(versions)
     store.close()
+
+
+CHANGED_NUMBERS = ["1 van een vreemde", "1; status 1 afgerond", "-1", "1e9"]
+
+
+@pytest.mark.parametrize("nummer", CHANGED_NUMBERS)
+def test_a_changed_number_on_a_slack_button_never_becomes_part_of_a_command(tmp_path, nummer):
+    """Before, a stand button's value ``1 van een vreemde|`` stored that as a stand van zaken."""
+    world = build(tmp_path, SlackPath())
+    click = _slack_click(world, "anna", "C1", "leidraad_stand", f"{nummer}|")
+    inbound = slack.stand_button(click["body"], click["action"], TEAM)
+    assert inbound.command == "bijwerken"
+    _, changed = handled_and_undone(world, inbound)
+    assert changed == set()
+
+
+@pytest.mark.parametrize("nummer", CHANGED_NUMBERS)
+def test_a_changed_number_on_a_teams_dialog_button_never_becomes_part_of_a_command(nummer):
+    path = TeamsPath()
+    person = path.doubles.TeamsUser("", path.connector, "anna")
+    fetch = person.invoke("task/fetch", {"data": {"leidraad_formulier": "bijwerken",
+                                                  "nummer": nummer}}, person.message("x"))
+    assert path.translate.form_opened(fetch).command == "bijwerken"

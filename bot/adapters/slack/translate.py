@@ -197,8 +197,9 @@ def stand_button(body: dict, action: dict, team: str) -> Inbound:
     reminder): the form to update it."""
     nummer, _, gemeente = action["value"].partition("|")
     place, route = _clicked_in(body, team)
+    nummer = nummer if nummer.isdigit() and len(nummer) <= 9 else ""  # changed: no part of a command
     return Inbound(person(team, body["user"]["id"]), place, gemeente or None,
-                   command=f"bijwerken {nummer}", forms=True,
+                   command=f"bijwerken {nummer}".strip(), forms=True,
                    route=route | {"response_url": body.get("response_url"),
                                   "trigger_id": body.get("trigger_id")})
 

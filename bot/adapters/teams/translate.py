@@ -24,6 +24,8 @@ from bot.render.teams import FORM
 
 log = logging.getLogger(__name__)
 
+_ENTRA_ID = re.compile(r"[0-9a-zA-Z-]{1,64}")  # an object id as the people picker gives it
+
 GROUP_CHAT = "chat"  # the thread that a whole group chat is
 _BREAKS = re.compile(r"<br\s*/?>|</(p|div|li|h[1-6])>", re.IGNORECASE)
 _TAGS = re.compile(r"</?(p|div|span|b|i|u|s|em|strong|ul|ol|li|pre|code|font|h[1-6])(\s[^>]*)?>",
@@ -161,8 +163,8 @@ def edit(activity: dict) -> Inbound:
 def form_opened(activity: dict) -> Inbound:
     """A button that opens the ontwikkelpunt dialog (``task/fetch``): the command it stands for."""
     data = (activity.get("value") or {}).get("data") or {}
-    kind, nummer = data.get(FORM), data.get("nummer")
-    command = (f"bijwerken {nummer}" if kind == "bijwerken" else
+    kind, nummer = data.get(FORM), number(data.get("nummer"))
+    command = (f"bijwerken {nummer or ''}".strip() if kind == "bijwerken" else
                f"afmaken {nummer}" if nummer else "ontwikkelpunt nieuw")
     return Inbound(person(activity), place_of(activity), data.get("gemeente") or None,
                    command=command, forms=True, route=route(activity))
@@ -171,16 +173,24 @@ def form_opened(activity: dict) -> Inbound:
 def form_submitted(activity: dict) -> Inbound:
     """The ontwikkelpunt dialog sent (``task/submit``): its fields, the person picked as ``wie``."""
     data = dict((activity.get("value") or {}).get("data") or {})
-    kind, nummer, gemeente = data.pop(FORM, "nieuw"), data.pop("nummer", None), data.pop("gemeente", "")
+    kind, gemeente = data.pop(FORM, "nieuw"), data.pop("gemeente", "")
+    nummer = number(data.pop("nummer", None))
     data.pop("msteams", None)
     values = {k: str(v) for k, v in data.items() if v is not None}
     mentions: tuple[User, ...] = ()
-    if values.get("wie"):
+    if _ENTRA_ID.fullmatch(values.get("wie", "")):  # the people picker's choice; else a name typed
         picked = User(f"teams:{tenant_of(activity)}:{values['wie']}", values["wie"])
         values["wie"], mentions = f"<@{picked.id}>", (picked,)
     return Inbound(person(activity), place_of(activity), gemeente or None, mentions=mentions,
                    form=FormInput(kind, nummer, values),
                    delivery_id=f"{delivery_id(activity)}:formulier", route=route(activity))
+
+
+def number(value) -> int | None:
+    """An ontwikkelpunt's number as a card gives it back (``3`` or ``"3"``), or None for anything
+    else: a value that came back changed never becomes part of a command."""
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
 def installed(activity: dict) -> Inbound:
