@@ -408,3 +408,25 @@ def test_a_changed_number_on_a_teams_dialog_button_never_becomes_part_of_a_comma
     fetch = person.invoke("task/fetch", {"data": {"leidraad_formulier": "bijwerken",
                                                   "nummer": nummer}}, person.message("x"))
     assert path.translate.form_opened(fetch).command == "bijwerken"
+
+
+def test_after_being_removed_an_answer_never_lands_in_another_gemeente(world):
+    """Bram answers Utrecht's gesprek in his own chat, also belongs to Zeist, and is removed from
+    Utrecht: what he types next is refused, not stored as Zeist's answer."""
+    store, path, service = world.store, world.path, world.service
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        at = "2026-03-12T12:00:00+00:00"
+        store.add_member(world.gemeenten[ZEIST], path.user("bram").id, "lid", "operator", at)
+        for text in ("start Zeist", "Zeist antwoord", "start Utrecht"):
+            service.handle(path.inbound("bram", "direct bericht", text))
+        store.remove_member(world.gemeenten[UTRECHT], path.user("bram").id, "operator", at)
+        before = fingerprint(store, world)
+        replies = service.handle(path.said("bram", "direct bericht", "Een antwoord voor Utrecht")
+                                 if path.name == "slack" else
+                                 path.inbound("bram", "direct bericht", "Een antwoord voor Utrecht"))
+        assert "Je hoort niet meer bij gemeente Utrecht; er is niets opgeslagen" in repr(replies)
+        assert fingerprint(store, world) == before
+        assert "start <gemeente>" in repr(replies)
+    finally:
+        store.db.conn.rollback()

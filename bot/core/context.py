@@ -125,12 +125,19 @@ class Context:
             self.said.append(Notice(f"Gemeente {naam} is nieuw in Leidraadbot en is aangemaakt."))
             return self.store.create_gemeente(key, naam, user.id, self.at)
         memberships = self.store.memberships(user.id)
+        last = self.store.last_gemeente_in(place.id)  # the gemeente whose gesprek was here last
+        if last is not None:
+            chosen = next((g for g in memberships if g["id"] == last), None)
+            if chosen:
+                return chosen
+            gone = self.store.gemeente_by_id(last)["naam"]  # never silently another gemeente's
+            others = ", ".join(g["naam"] for g in memberships)
+            raise Problem(f"Je hoort niet meer bij gemeente {gone}; er is niets opgeslagen. "
+                          + (f"Ga verder voor {others} met {typed('start <gemeente>')}."
+                             if others else "Vraag een beheerder van de gemeente om je weer toe te "
+                                            "voegen."), Tone.WARNING)
         if len(memberships) == 1:
             return memberships[0]
-        last = self.store.last_gemeente_in(place.id)
-        chosen = next((g for g in memberships if g["id"] == last), None)
-        if chosen:
-            return chosen
         if memberships:
             names = ", ".join(g["naam"] for g in memberships)
             raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
