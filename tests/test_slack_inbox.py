@@ -111,3 +111,14 @@ def test_a_fault_handling_one_message_is_told_and_the_conversation_goes_on(slack
     anna.say("Dit gaat goed", thread_ts=thread_ts)
     slack.settle()
     assert answers(slack) == [(QUESTIONS[0].id, "Dit gaat goed", "Anna")]
+
+
+def test_a_message_with_a_lone_surrogate_is_taken_in_and_answered(slack):
+    """Slack's JSON can carry half of an emoji (``\\ud83d``); the inbox keeps it as sent, and the
+    answer is stored without it (before, the inbox's commit failed: HTTP 500, no reply)."""
+    anna, thread_ts = bind_and_start(slack)
+    status, _ = anna.say("antwoord \ud83d eind", thread_ts=thread_ts)[1]
+    slack.settle()
+    assert status == 200
+    [(text,)] = slack.store.db.execute("SELECT text FROM answers").fetchall()
+    assert text == "antwoord \ufffd eind"

@@ -113,7 +113,7 @@ def to_json(inbound: Inbound) -> str:
     data["mentions"] = [vars(m) for m in inbound.mentions]
     data["start"] = vars(inbound.start) if inbound.start else None
     data["form"] = vars(inbound.form) if inbound.form else None
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(data)  # \u escapes: text as a platform sent it, lone surrogates too
 
 
 _FIELDS = tuple(f.name for f in fields(Inbound))

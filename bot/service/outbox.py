@@ -111,7 +111,7 @@ class Outbox:
 
     def add(self, lane: str, call: Call, at: str) -> None:
         """Queue a call (inside the caller's transaction; ``lanes.wake`` after it commits)."""
-        self.store.outbox_add(lane, json.dumps(call, ensure_ascii=False), at)
+        self.store.outbox_add(lane, json.dumps(call), at)
 
     def _drain(self, lane: str) -> float | None:
         while (item := self.store.outbox_next(lane)) is not None:
