@@ -531,9 +531,11 @@ class Store(SqliteFile):
             "ORDER BY id LIMIT 1", [lane])), None)
 
     def outbox_finish(self, item_id: int, state: str, at: str, error: str | None = None) -> None:
-        """Mark a call sent, or failed for good."""
-        self.db.execute("UPDATE outbox SET state = ?, error = ?, updated_at = ?, "
-                        "attempts = attempts + 1 WHERE id = ?", [state, error, at, item_id])
+        """Mark a call sent (then what it said is not kept: it is in the chat now), or failed for
+        good (kept, to see why)."""
+        self.db.execute("UPDATE outbox SET state = ?, error = ?, updated_at = ?, attempts = attempts + 1, "
+                        "payload = CASE WHEN ? = 'sent' THEN '' ELSE payload END WHERE id = ?",
+                        [state, error, at, state, item_id])
 
     def outbox_later(self, item_id: int, due_at: str, at: str, error: str) -> None:
         """Try a call again at ``due_at`` (after a failure that may pass)."""

@@ -91,3 +91,19 @@ def test_a_beheerder_allows_the_gemeentes_own_mail_domain_and_only_that(service,
     chat.say("e-maildomein uit")
     assert personal_data(own) == "email"
     assert "niet voor gegevens over inwoners" in chat.say(own)[0].text
+
+
+@pytest.mark.parametrize("text", ["Status quo: BSN 111222333", "start met 06-12345678",
+                                  "onbekendcommando jan.jansen@gmail.com"])
+def test_what_looks_like_a_command_is_never_repeated_or_held_with_citizens_data(service, store, text):
+    """Before, the bot asked "Was ‘… 111222333’ je antwoord?", kept the text in the conversation and
+    sent it back through the outbox."""
+    chat = Chat(service)
+    chat.start()
+    replies = chat.say(text) + service.handle(replace(console_inbound(), command=text))
+    assert all("111222333" not in repr(r) and "12345678" not in repr(r) and "gmail" not in repr(r)
+               for r in replies)
+    assert all("niet voor gegevens over inwoners" in r.text for r in replies)
+    for table, column in (("conversations", "held"), ("outbox", "payload")):
+        assert all("111222333" not in (value or "") for (value,) in store.db.execute(
+            f"SELECT {column} FROM {table}"))

@@ -20,7 +20,8 @@ from bot.core.context import Clock, Context, Problem, checked_name, utc_now
 from bot.core.conversation import PAUSED, Active, bound_question
 from bot.core.dutch import local_day
 from bot.core.messages import Inbound, PlaceKind, User
-from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply
+from bot.core.privacy import personal_data, refusal
+from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply, Tone
 from bot.core.text import clean_text, readable, typed
 from bot.gesprek.checklist import Gesprek
 from bot.gesprek.commands import GesprekCommands
@@ -161,7 +162,7 @@ class Service:
             return self._run(ctx, parsed, text)
         if isinstance(parsed, Unfit):
             return self._unfit(ctx, parsed, text)
-        return self.help.show(ctx, unknown=text)
+        return self._repeats_personal_data(ctx, text) or self.help.show(ctx, unknown=text)
 
     def _message(self, ctx: Context, text: str) -> list[Reply]:
         """Text typed in a conversation: a command, or an answer to the question shown."""
@@ -281,6 +282,8 @@ class Service:
     def _unfit(self, ctx: Context, unfit: Unfit, text: str) -> list[Reply]:
         """The usage of the commands ``text`` looks like; in a dialogue the text is held, so one
         word stores it as the answer after all. Nothing else is stored."""
+        if refused := self._repeats_personal_data(ctx, text):
+            return refused
         usages = tuple((c.usage, c.help) for c in unfit.commands)
         if not any(ctx.place.kind in c.where for c in unfit.commands):  # say that first
             first = unfit.commands[0]
@@ -297,6 +300,13 @@ class Service:
         active.save(ctx)
         return [CommandUsage(text, usages, unfit.reason, unfit.guess, held=text,
                              held_ref=active.dialogue.label(question), held_question=question)]
+
+    @staticmethod
+    def _repeats_personal_data(ctx: Context, text: str) -> list[Reply] | None:
+        """A text the bot would repeat or hold (it looks like a command) that holds a citizen's
+        personal data: refused, never repeated, held or sent anywhere."""
+        kind = personal_data(text, (ctx.gemeente or {}).get("mail_domain"))
+        return [Notice(refusal(kind, "je bericht"), Tone.WARNING)] if kind else None
 
     def _held(self, ctx: Context, text: str) -> list[Reply] | str | None:
         """The user's reply to what the bot asked about a held text: the replies, or the text of
