@@ -15,13 +15,16 @@ from .conftest import SEEDS, Chat, console_inbound
 
 # Each kind, as people would type it (the BSN passes the elfproef, the IBAN its check digits).
 PERSONAL = {
-    "bsn": ["Het gaat om BSN 111222333", "kind met nummer 111 222 333"],
-    "iban": ["Terugbetalen op NL91ABNA0417164300", "rekening NL91 ABNA 0417 1643 00"],
+    "bsn": ["Het gaat om BSN 111222333", "kind met nummer 111 222 333", "bsn 111-222-333"],
+    "iban": ["Terugbetalen op NL91ABNA0417164300", "rekening NL91 ABNA 0417 1643 00",
+             "Via rekening NL91ABNA0417164300 betaald.", "NL91 ABNA 0417 1643 00 voor de huur",
+             "NL91-ABNA-0417-1643-00"],
     "telefoon": ["Moeder bellen op 06-12345678", "thuis 030 123 4567", "+31 6 1234 5678"],
-    "email": ["Zij mailt vanaf jan.jansen@gmail.com", "contact: familie@ziggo.nl",
+    "email": ["Zij mailt vanaf jan.jansen@gmail.com", "contact: familie@ziggo.nl", "jan＠gmail.com",
               "vader: p.devries@bedrijf.nl", "j.jansen@utrecht.nl weet ervan"],
     "geboortedatum": ["Jan Jansen, geboren op 12-03-1985", "Sem de Vries (12-03-2019)",
-                      "geb. 3 maart 2015"],
+                      "geb. 3 maart 2015", "geboren 2015-03-12", "geb. 12-3-85",
+                      "op 1 januari 1980 geboren"],
     "adres": ["Kerkstraat 12, 3511 AB Utrecht", "woont op 3511 AB 12"],
 }
 # What a policy text holds that looks alike, and must pass.

@@ -12,6 +12,7 @@ and a postcode with a house number.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 from stdnum import iban
@@ -19,12 +20,14 @@ from stdnum.nl import bsn
 
 from bot.core.text import typed
 
-_NINE_DIGITS = re.compile(r"(?<![\d.,])\d{3}[ .]?\d{3}[ .]?\d{3}(?![\d,]|\.\d)")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+_NINE_DIGITS = re.compile(r"(?<![\d.,])\d{3}[ .-]?\d{3}[ .-]?\d{3}(?![\d,]|\.\d)")
+_IBAN_START = re.compile(r"\b[A-Z]{2}\d{2}", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE)
-_DATE = r"\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}|\d{1,2} [a-z]+ (?:19|20)\d{2}"
-_BIRTH = re.compile(rf"\b(?:geboren|geb\.|geboortedatum|geboortedag)\D{{0,20}}(?:{_DATE})",
-                    re.IGNORECASE)
+_DATE = (r"\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}|\d{1,2} [a-z]+ (?:19|20)\d{2}"
+         r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")
+_BIRTH = re.compile(rf"\b(?:geboren|geb\.|geboortedatum|geboortedag)\D{{0,20}}"
+                    rf"(?:{_DATE}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2}}\b)"
+                    rf"|(?:{_DATE})\D{{0,10}}\bgeboren\b", re.IGNORECASE)
 _NAME_WITH_DATE = re.compile(rf"\b[A-Z][a-z]+(?: [a-z]{{1,3}})?(?: [A-Z][a-z]+)* \((?:{_DATE})\)")
 _POSTCODE_AND_NUMBER = re.compile(
     r"\b[a-zA-Z][a-z]+(?:straat|laan|weg|plein|gracht|kade|singel|dijk|hof|pad|steeg|park)"
@@ -61,14 +64,15 @@ def personal_data(text: str, own_domain: str | None = None) -> str | None:
     if digits >= 9:  # a BSN has nine, an IBAN and a phone number more
         if any(bsn.is_valid(re.sub(r"\D", "", m.group())) for m in _NINE_DIGITS.finditer(text)):
             return "bsn"
-        if any(iban.is_valid(m.group()) for m in _IBAN.finditer(text)):
+        if _has_iban(text):
             return "iban"
         for match in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID):
             if phonenumbers.number_type(match.number) in _SOMEONES:  # not 0800 and the like
                 return "telefoon"
     allowed = PUBLIC_MAIL | ({own_domain} if own_domain else set())
-    if "@" in text and not all(_within(m.group(1).casefold().rstrip("."), allowed)
-                               for m in _EMAIL.finditer(text)):
+    folded = unicodedata.normalize("NFKC", text)  # a full-width ＠ is an @
+    if "@" in folded and not all(_within(m.group(1).casefold().rstrip("."), allowed)
+                                 for m in _EMAIL.finditer(folded)):
         return "email"
     if digits >= 5:  # a date has five or more, a postcode with a house number too
         if _BIRTH.search(text) or _NAME_WITH_DATE.search(text):
@@ -76,6 +80,16 @@ def personal_data(text: str, own_domain: str | None = None) -> str | None:
         if _POSTCODE_AND_NUMBER.search(text):
             return "adres"
     return None
+
+
+def _has_iban(text: str) -> bool:
+    """Whether an IBAN starts somewhere in ``text``: two letters and two digits, then letters and
+    digits (in groups, with spaces or hyphens between) whose check digits fit, whatever follows."""
+    for start in _IBAN_START.finditer(text):
+        run = re.match(r"[A-Za-z0-9]*", re.sub(r"[ -]", "", text[start.start():start.start() + 50]))
+        if any(iban.is_valid(run.group()[:length]) for length in range(15, min(len(run.group()), 34) + 1)):
+            return True
+    return False
 
 
 def _within(domain: str, allowed: set[str]) -> bool:
