@@ -24,7 +24,7 @@ from bot.adapters import platforms
 from bot.adapters.console import Console, console_user, terminal_session
 from bot.config import ConfigError, Settings, from_env
 from bot.core.commands import part_number
-from bot.core.dutch import AMSTERDAM, DateError, format_date, parse_date
+from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
 from bot.export import markdown, render
 from bot.export.everything import everything
@@ -306,6 +306,23 @@ def _grant(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _existing_store(settings: Settings) -> Store:
+    """The database, for a command that reads it; a word when there is none yet (and the store's
+    own when there was one, and it is gone)."""
+    path = settings.db_path
+    traces = [path.with_name(path.name + suffix) for suffix in ("-lock", "-wal", "-shm")]
+    if not path.exists() and not any(trace.exists() for trace in traces):
+        raise ConfigError(f"Er is nog geen database ‘{path}’; begin met leidraadbot chat.")
+    return Store(path)
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as error:
+        raise ConfigError(f"‘{path}’ kan niet worden geschreven: {os_error(error)}.") from error
+
+
 def _audit(args: argparse.Namespace, settings: Settings) -> int:
     """``audit --gemeente X [--sinds DATUM]``: every change, to the screen or a file."""
     since = None
@@ -314,9 +331,7 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
             since = datetime.combine(parse_date(args.sinds), time(), AMSTERDAM)
         except DateError as error:
             raise ConfigError(f"--sinds: {error}") from None
-    if not settings.db_path.exists():
-        raise ConfigError(f"Er is nog geen database ‘{settings.db_path}’; begin met leidraadbot chat.")
-    store = Store(settings.db_path)
+    store = _existing_store(settings)
     try:
         naam, changes = Service(store).audit(args.gemeente, since)
     finally:
@@ -326,10 +341,7 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
     if not args.uitvoer:
         sys.stdout.write(text)
         return 0
-    try:
-        Path(args.uitvoer).write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"‘{args.uitvoer}’ kan niet worden geschreven: {error.strerror}.") from error
+    _write(Path(args.uitvoer), text.encode("utf-8-sig" if args.formaat == "csv" else "utf-8"))
     print(f"✓ {len(changes)} wijzigingen van gemeente {naam} opgeslagen als {args.uitvoer}")
     return 0
 
@@ -366,18 +378,13 @@ def _everything(args: argparse.Namespace, settings: Settings) -> int:
     if (args.formaat or "json") != "json" or args.gemeente:
         raise ConfigError("--alles schrijft alles van alle gemeenten, als JSON: leidraadbot export "
                           "--alles --formaat json [-o bestand.json]")
-    if not settings.db_path.exists():
-        raise ConfigError(f"Er is nog geen database ‘{settings.db_path}’; begin met leidraadbot chat.")
-    store = Store(settings.db_path)
+    store = _existing_store(settings)
     try:
         data = json.dumps(everything(store), ensure_ascii=False, indent=2)
     finally:
         store.close()
     path = Path(args.uitvoer or f"leidraadbot-alles-{datetime.now().date().isoformat()}.json")
-    try:
-        path.write_text(data + "\n", encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"‘{path}’ kan niet worden geschreven: {error.strerror}.") from error
+    _write(path, (data + "\n").encode())
     print(f"✓ Alles wat Leidraadbot bewaart opgeslagen als {path}")
     return 0
 
@@ -390,9 +397,7 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
     if not args.gemeente and not getattr(args, "regio", None):
         raise ConfigError(f"Voor welke gemeente? Gebruik bijvoorbeeld: leidraadbot {args.command} "
                           "--gemeente Utrecht")
-    if not settings.db_path.exists():
-        raise ConfigError(f"Er is nog geen database ‘{settings.db_path}’; begin met leidraadbot chat.")
-    store = Store(settings.db_path)
+    store = _existing_store(settings)
     try:
         service = Service(store)
         if args.command == "samenvatting":
@@ -402,10 +407,7 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         document = service.export(args.gemeente, args.formaat or "docx")
         path = Path(args.uitvoer or document.filename)
-        try:
-            path.write_bytes(render(document, service.plan.content))
-        except OSError as error:
-            raise ConfigError(f"‘{path}’ kan niet worden geschreven: {error.strerror}.") from error
+        _write(path, render(document, service.plan.content))
         print(f"✓ {document.title} opgeslagen als {path}")
         return 0
     finally:

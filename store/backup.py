@@ -11,6 +11,11 @@ database it replaces.
 from __future__ import annotations
 
 import sqlite3
+
+try:
+    import fcntl
+except ImportError:  # Windows: whether it is open elsewhere is not known
+    fcntl = None
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,11 +28,20 @@ from store.migrations import migrations
 
 
 def backup(database: Path, target: Path) -> list[Path]:
-    """Copy ``database`` (and its inbox, when there is one) to ``target``; the files written."""
+    """Copy ``database`` (and its inbox, when there is one) to ``target``, a new file in a folder
+    made if need be; the files written."""
     if not database.exists():
         raise StoreError(f"Er is geen database ‘{database}’ om een backup van te maken.")
     if target.resolve() in (database.resolve(), inbox_of(database).resolve()):
         raise StoreError("Een backup gaat naar een ander bestand dan de database zelf.")
+    for existing in (target, inbox_of(target)):
+        if existing.exists():
+            raise StoreError(f"‘{existing}’ bestaat al; een backup overschrijft niets. Kies een "
+                             "andere naam, bijvoorbeeld met de datum erin.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"De map ‘{target.parent}’ kan niet worden gemaakt.") from error
     written = []
     for source, copy in ((database, target), (inbox_of(database), inbox_of(target))):
         if source.exists():
@@ -45,7 +59,8 @@ def check(path: Path) -> None:
             verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
             applied = [m.name for m in migrations.applied(Database(conn))]
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"‘{path}’ is geen leesbare Leidraadbot-database ({error}).") from error
+        raise StoreError(f"‘{path}’ is geen leesbare database (beschadigd, of een ander soort "
+                         "bestand); die zet ik niet terug.") from error
     if verdict != "ok":
         raise StoreError(f"‘{path}’ is beschadigd ({verdict}); die zet ik niet terug.")
     known = [m.name for m in migrations.pending(Database(memory=True))]
@@ -58,6 +73,10 @@ def restore(source: Path, database: Path) -> Path | None:
     """Put the backup ``source`` (and its inbox, when it has one) in the place of ``database``,
     after ``check``; the copy kept of the database it replaced, if there was one."""
     check(source)
+    for live in (database, inbox_of(database)):
+        if in_use(live):
+            raise StoreError(f"‘{live}’ is nog open in een ander proces (de bot, of een chat in de "
+                             "terminal). Stop dat eerst; een backup maken kan wel terwijl het draait.")
     kept = None
     if database.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -67,6 +86,23 @@ def restore(source: Path, database: Path) -> Path | None:
         if backed_up.exists():
             _copy(backed_up, live, live=True)
     return kept
+
+
+def in_use(database: Path) -> bool:
+    """Whether another process has ``database`` open. Every SQLite connection to a database in WAL
+    mode holds a read lock on one byte of its ``-shm`` file (the "dead man switch", byte 128) for
+    as long as it is open; a write lock on that byte is only to be had when no one else has one.
+    Ask from a process that does not have it open itself (closing the file drops its own locks)."""
+    shm = database.with_name(database.name + "-shm")
+    if fcntl is None or not shm.exists():
+        return False
+    with open(shm, "rb+") as file:
+        try:
+            fcntl.lockf(file, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
+        except OSError:
+            return True
+        fcntl.lockf(file, fcntl.LOCK_UN, 1, 128)
+    return False
 
 
 def _copy(source: Path, target: Path, live: bool = False) -> None:

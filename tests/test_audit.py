@@ -118,7 +118,7 @@ def test_the_command_line_prints_it_from_a_day_on_and_as_csv(worked, db_path, ca
     assert "Een stuurgroep" not in out
 
     assert main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "--formaat", "csv"]) == 0
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter=";"))
     assert rows[0] == ["Wanneer", "Wie", "Wat", "Was", "Werd"]
     assert len(rows) == 12
 
@@ -129,7 +129,7 @@ def test_a_formula_in_a_text_stays_text_in_the_csv(store, db_path, capsys):
     service.handle(Inbound(ANNA, THREAD, start=Start(), addressed=True))
     service.handle(Inbound(ANNA, THREAD, text='=HYPERLINK("http://x","klik")', addressed=True))
     main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "--formaat", "csv"])
-    *_, last = csv.reader(io.StringIO(capsys.readouterr().out))
+    *_, last = csv.reader(io.StringIO(capsys.readouterr().out), delimiter=";")
     assert last[-1] == "'=HYPERLINK(\"http://x\",\"klik\")"
 
 
@@ -141,3 +141,17 @@ def test_a_formula_in_a_text_stays_text_in_the_csv(store, db_path, capsys):
 def test_a_wrong_gemeente_or_date_gets_a_dutch_message(worked, db_path, capsys, args, says):
     assert main(["audit", "--db", str(db_path), *args]) == 2
     assert says in capsys.readouterr().err
+
+
+def test_a_csv_file_opens_in_a_dutch_spreadsheet(worked, db_path, tmp_path):
+    out = tmp_path / "audit.csv"
+    assert main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "--formaat", "csv",
+                 "-o", str(out)]) == 0
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeff".encode()) and raw.decode("utf-8-sig").startswith("Wanneer;Wie;Wat")
+
+
+def test_a_file_that_cannot_be_written_is_said_in_dutch(worked, db_path, tmp_path, capsys):
+    for where, why in ((tmp_path / "weg" / "a.csv", "die map bestaat niet"), (tmp_path, "dat is een map")):
+        assert main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "-o", str(where)]) == 2
+        assert why in capsys.readouterr().err

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
 import threading
+from contextlib import closing
 
 import pytest
 
@@ -50,15 +52,16 @@ def test_a_backup_taken_while_a_gesprek_writes_holds_every_confirmed_answer(tmp_
     writer.start()
     writing.wait(10)
     try:
-        for _ in range(3):  # backups under way while it writes
+        for n in range(3):  # backups under way while it writes
             before = confirmed()
-            done = leidraadbot("backup", "--db", str(db), str(tmp_path / "backup.db"), cwd=tmp_path)
+            copy = tmp_path / "backups" / f"backup-{n}.db"  # a folder of its own, made by backup
+            done = leidraadbot("backup", "--db", str(db), str(copy), cwd=tmp_path)
             assert done.returncode == 0, done.stderr
             restored = tmp_path / "teruggezet.db"
             restored.unlink(missing_ok=True)
-            assert leidraadbot("herstel", "--db", str(restored), str(tmp_path / "backup.db"),
+            assert leidraadbot("herstel", "--db", str(restored), str(copy),
                                cwd=tmp_path).returncode == 0
-            with sqlite3.connect(restored) as conn:
+            with closing(sqlite3.connect(restored)) as conn:
                 kept = {row[0] for row in conn.execute("SELECT text FROM answers")}
             assert before <= kept and len(before) > 0
     finally:
@@ -130,3 +133,28 @@ def test_everything_the_bot_keeps_comes_out_as_json_per_gemeente(tmp_path):
     assert [e["waarde"] for e in punt["geschiedenis"] if e["soort"] == "stand"] == [
         "Net begonnen", "Training gepland"]
     assert by_name["Zeist"]["ontwikkelpunten"] == []
+
+
+def test_a_backup_never_overwrites_and_herstel_waits_for_a_chat_in_the_terminal(tmp_path):
+    db = tmp_path / "leidraad.db"
+    store = Store(db)
+    Chat(Service(store, clock=Clock())).start()
+    store.close()  # this process lets go of it: only the chat below has it open
+    assert leidraadbot("backup", "--db", str(db), "b.db", cwd=tmp_path).returncode == 0
+    again = leidraadbot("backup", "--db", str(db), "b.db", cwd=tmp_path)
+    assert again.returncode == 2 and "bestaat al; een backup overschrijft niets" in again.stderr
+    chat = subprocess.Popen([sys.executable, "-m", "bot", "chat", "--db", str(db), "--gemeente",
+                             "Utrecht", "--gebruiker", "Bert"], cwd=tmp_path, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    try:
+        chat.stdin.write("voortgang\n")
+        chat.stdin.flush()
+        for line in iter(chat.stdout.readline, ""):  # the chat has the database open once it answers
+            if "Voortgang" in line:
+                break
+        refused = leidraadbot("herstel", "--db", str(db), "b.db", cwd=tmp_path)
+        assert refused.returncode == 2 and "nog open in een ander proces" in refused.stderr
+    finally:
+        chat.stdin.close()
+        chat.wait(60)
+    assert leidraadbot("herstel", "--db", str(db), "b.db", cwd=tmp_path).returncode == 0

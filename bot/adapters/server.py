@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 import uvicorn
 
 from bot.config import ConfigError
+from bot.core.dutch import os_error
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class Server:
             self.socket.bind((host, port))
         except OSError as error:
             self.socket.close()
-            why = _BIND_ERRORS.get(error.errno, error.strerror)
+            why = _BIND_ERRORS.get(error.errno) or os_error(error)
             raise ConfigError(f"Poort {port} op {host} is niet beschikbaar ({why}): draait "
                               "Leidraadbot hier al? Kies een andere poort met --port of PORT.") from error
         self.socket.listen(BACKLOG)

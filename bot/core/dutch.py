@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -61,3 +62,15 @@ def parse_date(text: str) -> date:
     except ValueError:
         raise DateError(f"De datum ‘{text.strip()}’ bestaat niet. Schrijf een bestaande datum, "
                         f"bijvoorbeeld {DATE_EXAMPLE}.") from None
+
+
+_OS_ERRORS = {errno.ENOENT: "die map bestaat niet", errno.EISDIR: "dat is een map",
+              errno.ENOTDIR: "een deel van het pad is geen map",
+              errno.EACCES: "daar mag dit proces niet schrijven",
+              errno.EPERM: "daar mag dit proces niet schrijven", errno.ENOSPC: "de schijf is vol",
+              errno.EROFS: "die schijf is alleen te lezen", errno.EEXIST: "dat bestand bestaat al"}
+
+
+def os_error(error: OSError) -> str:
+    """Why the system refused a file, in Dutch (its own words are English)."""
+    return _OS_ERRORS.get(error.errno, f"het systeem weigert het (fout {error.errno})")

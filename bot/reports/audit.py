@@ -123,9 +123,10 @@ def as_text(title: str, changes: list[Change]) -> str:
 
 
 def as_csv(changes: list[Change]) -> str:
-    """Every change with its values whole, for a spreadsheet."""
+    """Every change with its values whole, for a spreadsheet: separated by semicolons, as a
+    spreadsheet set to Dutch reads it (written to a file, with a byte-order mark for the same)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";")
     writer.writerow(["Wanneer", "Wie", "Wat", "Was", "Werd"])
     for change in changes:
         writer.writerow([f"{change.at:%Y-%m-%d %H:%M:%S}", *map(_cell, (

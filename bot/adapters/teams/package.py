@@ -17,6 +17,7 @@ import zlib
 from pathlib import Path
 
 from bot.config import ConfigError
+from bot.core.dutch import os_error
 
 SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.22/MicrosoftTeams.schema.json"
 ACCENT = (0x1D, 0x4F, 0x91)  # the blue of the Slack app too
@@ -96,7 +97,7 @@ def write_package(path: Path, client_id: str, version: str, website: str) -> Non
             package.writestr("color.png", icon(192, (*ACCENT, 255), (255, 255, 255, 255)))
             package.writestr("outline.png", icon(32, (0, 0, 0, 0), (255, 255, 255, 255)))
     except OSError as error:
-        raise ConfigError(f"‘{path}’ kan niet worden geschreven: {error.strerror}.") from error
+        raise ConfigError(f"‘{path}’ kan niet worden geschreven: {os_error(error)}.") from error
 
 
 def icon(size: int, background: tuple[int, ...], mark: tuple[int, ...]) -> bytes:
