@@ -83,7 +83,8 @@ def test_a_beheerder_allows_the_gemeentes_own_mail_domain_and_only_that(service,
     own, other = "Contact: j.jansen@utrecht.nl", "Contact: p.devries@bedrijf.nl"
     assert "niet voor gegevens over inwoners" in chat.say(own)[0].text
     assert "e-maildomein <domein>" in chat.say(own)[0].text  # who can allow it, and how
-    for wrong in ("gmail.com", "geendomein", "x" * 200 + ".nl"):
+    for wrong in ("gmail.com", "geendomein", "x" * 200 + ".nl", "co.uk", "gmail.co.uk",
+                  "hotmail.be", "ziggo.nl", "nl"):
         assert "geen e-maildomein van een organisatie" in chat.say(f"e-maildomein {wrong}")[0].text
     assert "@utrecht.nl" in chat.say("e-maildomein @Utrecht.nl")[0].text
     chat.say(own)

@@ -149,6 +149,15 @@ def test_buttons_act_on_their_own_question_only(slack):
     assert "vraag 2 van 23" in blocks_text(posts[-1])
 
 
+def test_a_domain_slack_made_a_link_of_is_read_as_it_was_typed(slack):
+    anna, _ = bind_and_start(slack)
+    anna.command("e-maildomein <http://utrecht.nl|utrecht.nl>", channel="D1")
+    slack.settle()
+    assert slack.store.gemeente("utrecht")["mail_domain"] == "utrecht.nl"
+    said = slack.api.named("cmd") + slack.api.named("chat.postMessage")
+    assert any("E-mailadressen op @utrecht.nl" in m.get("text", "") for m in said)
+
+
 def test_slack_text_is_decoded_to_what_was_typed_and_escaped_wherever_it_is_shown(slack):
     anna, thread_ts = bind_and_start(slack)
     # As Slack sends "@channel en @Bram & co <b> #algemeen https://x.nl", typed by Anna.

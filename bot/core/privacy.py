@@ -98,10 +98,10 @@ def _within(domain: str, allowed: set[str]) -> bool:
 
 
 def mail_domain(text: str) -> str | None:
-    """An organisation's domain as a beheerder types it (``utrecht.nl``, ``@utrecht.nl``); None
-    for text that is no domain, or one where people have their own e-mail."""
+    """A gemeente's domain as a beheerder types it (``utrecht.nl``, ``@utrecht.nl``): Dutch (.nl,
+    .frl); None for text that is no such domain, or one where people have their own e-mail."""
     domain = text.strip().lstrip("@").casefold().rstrip(".")
-    if len(domain) > 100 or not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+    if len(domain) > 100 or not re.fullmatch(r"([a-z0-9-]+\.)+(nl|frl)", domain):  # a gemeente's
         return None
     return None if _within(domain, set(PRIVATE_MAIL)) else domain
 

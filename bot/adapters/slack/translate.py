@@ -76,7 +76,8 @@ def with_mentions(team: str, text: str, bot: str | None = None) -> tuple[str, tu
         if kind == "!":
             return label or ("@" + target.split("^")[0])
         link = target.removeprefix("mailto:")
-        return link if not label or label == link else f"{label} ({link})"
+        typed_as = re.sub(r"^https?://", "", link).rstrip("/")  # Slack links "utrecht.nl" itself
+        return link if not label or label == link else label if label == typed_as else f"{label} ({link})"
 
     decoded = _SPECIAL.sub(replace, text)
     return (decoded.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip(),
