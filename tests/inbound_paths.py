@@ -5,7 +5,6 @@ translation, as their listeners do. ``@name`` in a text names one of ``NAMES`` t
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from types import SimpleNamespace
@@ -23,7 +22,15 @@ RESPOND = SimpleNamespace(response_url="http://127.0.0.1:9/respond")
 _NAMED = re.compile(r"@(" + "|".join(NAMES) + r")\b")
 
 
-class SlackPath:
+class _Path:
+    def connect(self, service) -> None:
+        """Nothing to prepare: the adapter's translation is all."""
+
+    def close(self) -> None:
+        pass
+
+
+class SlackPath(_Path):
     name = "slack"
 
     def __init__(self):
@@ -77,7 +84,7 @@ class SlackPath:
         return slack.button(body, action, TEAM)
 
 
-class TeamsPath:
+class TeamsPath(_Path):
     name = "teams"
 
     def __init__(self):
@@ -89,7 +96,21 @@ class TeamsPath:
                                                            "1700000000200")}
         self.doubles = pytest.importorskip("tests.teams_doubles")
         self.translate = pytest.importorskip("bot.adapters.teams.translate")
-        self.connector = SimpleNamespace(_ids=itertools.count(1000), url="http://127.0.0.1:9/")
+        self.connector = self.doubles.FakeConnector().__enter__()  # who is who, for mentions
+        self.platform = None
+
+    def connect(self, service) -> None:
+        """Prepare what comes in as the adapter does (people mentioned, by their Entra id)."""
+        from bot.adapters.teams.app import worker_platform
+        from bot.config import TeamsSettings
+
+        self.platform = worker_platform(service, TeamsSettings("", "", "", local=True))
+
+    def close(self) -> None:
+        self.connector.__exit__(None, None, None)
+
+    def _prepared(self, inbound: Inbound | None) -> Inbound | None:
+        return self.platform.prepare(inbound) if self.platform and inbound else inbound
 
     def activity(self, who: str, where: str, text: str) -> dict:
         person = self.doubles.TeamsUser("", self.connector, who)
@@ -107,16 +128,16 @@ class TeamsPath:
         return self.translate.place_of(self.activity(who, where, "x"))
 
     def inbound(self, who: str, where: str, text: str) -> Inbound:
-        return self.translate.message(self.activity(who, where, text))
+        return self._prepared(self.translate.message(self.activity(who, where, text)))
 
     def click(self, who: str, where: str, text: str, question: str | None = None) -> Inbound:
         """A card's button (``Action.Submit``) on a message of the bot here, standing for ``text``."""
         person = self.doubles.TeamsUser("", self.connector, who)
-        return self.translate.message(person.click(self.activity(who, where, "x"),
-                                                   {"cmd": text, "q": question}))
+        return self._prepared(self.translate.message(person.click(self.activity(who, where, "x"),
+                                                                  {"cmd": text, "q": question})))
 
 
-class ConsolePath:
+class ConsolePath(_Path):
     """The operator's terminal, where everything is allowed, for gemeente Utrecht."""
 
     name = "console"

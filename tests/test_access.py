@@ -55,11 +55,13 @@ SAMPLES = (
     "herinneringen", "herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00",
     "herinnering uit", "stuurgroepen", "stuurgroep verwijder 15-12-2026",
     "stuurgroep 16-12-2026 14:00", "voorbereiding 3 werkdagen", "koppel Utrecht", "koppel Zeist",
-    "koppel Nepdorp", "lid toevoegen @olaf", "lid verwijderen @bram", "regio instellen Regio Zuid",
+    "koppel Nepdorp", "lid toevoegen @olaf", "beheerder toevoegen @bram", "lid verwijderen @bram",
+    "regio instellen Regio Zuid",
     "projectleider toevoegen @olaf", "e-maildomein utrecht.nl", "hulp",
 )
 MANAGING = {"verouderd na", "herinnering wekelijks", "herinnering maandelijks", "herinnering uit",
             "stuurgroep verwijder", "stuurgroep", "voorbereiding", "lid toevoegen",
+            "beheerder toevoegen",
             "lid verwijderen", "regio instellen", "e-maildomein", "koppel"}  # a beheerder's, by the rules
 
 
@@ -77,6 +79,7 @@ class World:
 def build(tmp_path, path) -> World:
     store = Store(tmp_path / f"{path.name}.db")
     service = Service(store, clock=Clock())
+    path.connect(service)
     at = "2026-03-12T12:00:00+00:00"
     with store.transaction():
         for who in NAMES:
@@ -176,6 +179,14 @@ def world(request, tmp_path_factory):
     world = build(tmp_path_factory.mktemp(request.param), PATHS[request.param]())
     yield world
     world.store.close()
+    world.path.close()
+
+
+@pytest.fixture
+def teams_path():
+    path = TeamsPath()
+    yield path
+    path.close()
 
 
 def test_the_samples_cover_every_command_of_the_table(tmp_path):
@@ -305,8 +316,9 @@ def test_a_slash_command_claiming_a_direct_message_in_a_channel_is_the_channel(t
     ("file", {"gemeente": UTRECHT, "format": "xlsx"}),  # a file consent's context
     ("click", {"cmd": "samenvatting regio", "q": None}),  # a card's button in a channel
 ])
-def test_changed_card_data_on_teams_reads_and_changes_nothing_of_another(tmp_path, kind, data):
-    path = TeamsPath()
+def test_changed_card_data_on_teams_reads_and_changes_nothing_of_another(tmp_path, teams_path,
+                                                                        kind, data):
+    path = teams_path
     world = build(tmp_path, path)
     translate, FORM = path.translate, pytest.importorskip("bot.render.teams").FORM
     if kind == "form":
@@ -402,8 +414,9 @@ def test_a_changed_number_on_a_slack_button_never_becomes_part_of_a_command(tmp_
 
 
 @pytest.mark.parametrize("nummer", CHANGED_NUMBERS)
-def test_a_changed_number_on_a_teams_dialog_button_never_becomes_part_of_a_command(nummer):
-    path = TeamsPath()
+def test_a_changed_number_on_a_teams_dialog_button_never_becomes_part_of_a_command(teams_path,
+                                                                                   nummer):
+    path = teams_path
     person = path.doubles.TeamsUser("", path.connector, "anna")
     fetch = person.invoke("task/fetch", {"data": {"leidraad_formulier": "bijwerken",
                                                   "nummer": nummer}}, person.message("x"))
@@ -428,5 +441,25 @@ def test_after_being_removed_an_answer_never_lands_in_another_gemeente(world):
         assert "Je hoort niet meer bij gemeente Utrecht; er is niets opgeslagen" in repr(replies)
         assert fingerprint(store, world) == before
         assert "start <gemeente>" in repr(replies)
+    finally:
+        store.db.conn.rollback()
+
+
+def test_a_beheerder_makes_another_so_the_last_one_can_go(world):
+    store, path, service = world.store, world.path, world.service
+    utrecht = world.gemeenten[UTRECHT]
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        stays = service.handle(path.inbound("anna", "eigen kanaal", "lid verwijderen @anna"))
+        assert "beheerder toevoegen @naam" in repr(stays)  # the way out, which she can take
+        assert store.member_role(utrecht, path.user("anna").id) == "beheerder"
+        said = service.handle(path.inbound("anna", "eigen kanaal", "lid toevoegen @bram"))
+        assert "hoorde al bij gemeente Utrecht" in repr(said)
+        service.handle(path.inbound("anna", "eigen kanaal", "beheerder toevoegen @bram"))
+        assert store.member_role(utrecht, path.user("bram").id) == "beheerder"
+        service.handle(path.inbound("anna", "eigen kanaal", "lid verwijderen @anna"))
+        assert store.member_role(utrecht, path.user("anna").id) is None
+        refused = service.handle(path.inbound("lars", "direct bericht", "beheerder toevoegen @lars"))
+        assert "Alleen een beheerder" in repr(refused) or "Je hoort" in repr(refused)
     finally:
         store.db.conn.rollback()

@@ -228,8 +228,8 @@ def test_help_lists_what_this_user_may_use_here(service, chat):
     [console] = chat.say("hulp")
     usages = {u for _, lines in console.groups for u, _ in lines}
     assert {c.usage for c in service.table.commands} - usages == {
-        "koppel <gemeente>", "lid toevoegen @iemand", "lid verwijderen @iemand",
-        "projectleider toevoegen @iemand"}  # those need a chat platform
+        "koppel <gemeente>", "lid toevoegen @iemand", "beheerder toevoegen @iemand",
+        "lid verwijderen @iemand", "projectleider toevoegen @iemand"}  # those need a chat platform
     stranger = User("slack:T1:U9", "Iemand")
     [unbound] = service.handle(Inbound(stranger, Place(PlaceKind.CHANNEL, "slack:T1:C9", "slack:T1:C9"),
                                        command="hulp"))

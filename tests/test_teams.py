@@ -626,7 +626,8 @@ EVERY_COMMAND = (
     "samenvatting", "export md", "verouderd na 8 weken", "herinneringen",
     "herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00", "herinnering uit",
     "stuurgroepen", "stuurgroep 15-12-2026 14:00", "stuurgroep verwijder 15-12-2026",
-    "voorbereiding 5 werkdagen", "koppel Utrecht", "lid toevoegen @bram", "lid verwijderen @bram",
+    "voorbereiding 5 werkdagen", "koppel Utrecht", "lid toevoegen @bram", "beheerder toevoegen @bram",
+    "lid verwijderen @bram",
     "regio instellen Regio Midden", "projectleider toevoegen @bram", "e-maildomein utrecht.nl",
     "samenvatting regio")
 

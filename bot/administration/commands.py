@@ -45,11 +45,30 @@ class AdministrationCommands:
              where=WITH_MEMBERS, usage="lid toevoegen @iemand",
              help="iemand toegang geven tot de gemeente, ook in je eigen chat met de bot")
     def add(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:
+        return self._grant(ctx, wie, LID)
+
+    @command("beheerder toevoegen", "beheerders toevoegen", args=(People("wie"),),
+             role=Role.BEHEERDER, where=WITH_MEMBERS, usage="beheerder toevoegen @iemand",
+             help="iemand beheerder van de gemeente maken (ook een lid); weer weg met "
+                  "‘lid verwijderen’")
+    def add_beheerder(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:
+        return self._grant(ctx, wie, BEHEERDER)
+
+    @staticmethod
+    def _grant(ctx: Context, wie: tuple[str, ...], role: str) -> list[Reply]:
+        gemeente = ctx.gemeente
         replies: list[Reply] = []
         for person in map(ctx.mentioned, wie):
-            ctx.store.add_member(ctx.gemeente["id"], person.id, LID, ctx.user.id, ctx.at)
-            replies.append(Notice(f"{person.naam} hoort nu bij gemeente {ctx.gemeente['naam']}.",
-                                  Tone.SUCCESS))
+            before = ctx.store.member_role(gemeente["id"], person.id)
+            ctx.store.add_member(gemeente["id"], person.id, role, ctx.user.id, ctx.at)
+            if before in (BEHEERDER, role):
+                text = (f"{person.naam} hoorde al bij gemeente {gemeente['naam']}"
+                        + (", als beheerder." if before == BEHEERDER else "."))
+            elif role == BEHEERDER:
+                text = f"{person.naam} is nu beheerder van gemeente {gemeente['naam']}."
+            else:
+                text = f"{person.naam} hoort nu bij gemeente {gemeente['naam']}."
+            replies.append(Notice(text, Tone.SUCCESS))
         return replies
 
     @command("lid verwijderen", "leden verwijderen", args=(People("wie"),), role=Role.BEHEERDER,
@@ -61,7 +80,8 @@ class AdministrationCommands:
         for person in map(ctx.mentioned, wie):
             if [b["id"] for b in ctx.store.beheerders(gemeente["id"])] == [person.id]:
                 text = (f"{person.naam} is de laatste beheerder van gemeente {gemeente['naam']} en "
-                        "blijft erbij; maak eerst iemand anders beheerder door een kanaal te koppelen.")
+                        "blijft erbij; maak eerst iemand anders beheerder met "
+                        f"{typed('beheerder toevoegen @naam')}.")
             elif ctx.store.remove_member(gemeente["id"], person.id, ctx.user.id, ctx.at):
                 text = f"{person.naam} hoort niet meer bij gemeente {gemeente['naam']}."
             else:
