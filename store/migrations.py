@@ -254,7 +254,8 @@ def m008_addresses(db: Database) -> None:
 @migrations()
 def m009_changes(db: Database) -> None:
     # The audit log of what has no history of its own: membership, roles, channel bindings,
-    # settings, stuurgroepen, gemeenten made and projectleiders (then `regio_id`, no gemeente).
+    # settings, stuurgroepen, gemeenten made and projectleiders (with `regio_id`: one row for the
+    # regio, and one for each gemeente that was in it then).
     # Answers and ontwikkelpunten keep their own history (answers, ontwikkelpunt_log);
     # ``Store.audit`` reads all of it as one log. `old` and `new` are null where there was none.
     db["changes"].create(

@@ -108,7 +108,9 @@ class Store(SqliteFile):
         if self.db.execute(
             "INSERT INTO projectleiders (regio_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(regio_id, user_id) DO NOTHING", [regio_id, user_id, by, at]).rowcount:
-            self._changed(None, "projectleider", user_id, None, "projectleider", by, at, regio_id)
+            for gemeente in [None, *self.regio_gemeenten(regio_id)]:  # who may now read them
+                self._changed(gemeente and gemeente["id"], "projectleider", user_id, None,
+                              "projectleider", by, at, regio_id)
 
     def projectleider_regios(self, user_id: str) -> list[dict]:
         """The regios someone is projectleider of."""
@@ -384,11 +386,11 @@ class Store(SqliteFile):
             [gemeente_id, regio_id, kind, subject, old, new, by, at])
 
     def audit(self, gemeente_id: int, since: str | None = None) -> list[dict]:
-        """Every change of a gemeente, and of its regio's projectleiders, in the order they were
-        made (from the moment ``since`` on): ``at``, ``author`` (a name), ``kind``, ``subject``
-        (and ``subject_naam`` when it is a person), ``old`` and ``new``. Kinds: antwoord,
-        ontwikkelpunt (created; subject its number), stand, status and veld (subject "3" or
-        "3:kosten"), and those of ``changes``."""
+        """Every change of a gemeente, and the projectleiders its regio got while it was in it,
+        in the order they were made (from the moment ``since`` on): ``at``, ``author`` (a name),
+        ``kind``, ``subject`` (and ``subject_naam`` when it is a person), ``old`` and ``new``.
+        Kinds: antwoord, ontwikkelpunt (created; subject its number), stand, status and veld
+        (subject "3" or "3:kosten"), and those of ``changes``."""
         return self.rows(
             "SELECT x.at, x.kind, x.subject, x.old, x.new, x.author_id, "
             "coalesce(u.naam, x.author_id) AS author, s.naam AS subject_naam FROM ("
@@ -402,7 +404,6 @@ class Store(SqliteFile):
             " JOIN ontwikkelpunten p ON p.id = l.ontwikkelpunt_id WHERE p.gemeente_id = :g"
             " UNION ALL SELECT c.created_at, 3, c.id, c.author_id, c.kind, c.subject, c.old, c.new"
             " FROM changes c WHERE c.gemeente_id = :g"
-            " OR c.regio_id = (SELECT regio_id FROM gemeenten WHERE id = :g)"
             ") x LEFT JOIN users u ON u.id = x.author_id LEFT JOIN users s ON s.id = x.subject "
             "WHERE :since IS NULL OR julianday(x.at) >= julianday(:since) "
             "ORDER BY julianday(x.at), x.source, x.seq",

@@ -155,3 +155,19 @@ def test_a_file_that_cannot_be_written_is_said_in_dutch(worked, db_path, tmp_pat
     for where, why in ((tmp_path / "weg" / "a.csv", "die map bestaat niet"), (tmp_path, "dat is een map")):
         assert main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "-o", str(where)]) == 2
         assert why in capsys.readouterr().err
+
+
+def test_a_projectleider_stays_in_the_log_of_the_gemeenten_they_could_read(worked):
+    store = worked.store
+    at = "2026-12-01T12:00:00+00:00"
+    with store.transaction():
+        midden = store.regio("regio midden", "Regio Midden", at)["id"]
+        store.set_gemeente(store.gemeente("utrecht")["id"], "operator", at, regio_id=midden)
+        store.add_projectleider(midden, BRAM.id, "operator", at)
+        oost = store.regio("regio oost", "Regio Oost", at)["id"]
+        store.set_gemeente(store.gemeente("utrecht")["id"], "operator", at, regio_id=oost)
+        store.add_projectleider(oost, ANNA.id, "operator", at)
+    lines = [(c.what, c.new) for c in worked.audit("Utrecht")[1][-4:]]
+    assert lines == [("regio", "Regio Midden"), ("projectleider van de regio: Bram Jansen", "projectleider"),
+                     ("regio", "Regio Oost"), ("projectleider van de regio: Anna de Vries", "projectleider")]
+    assert "projectleider" not in " ".join(c.what for c in worked.audit("Zeist")[1])
