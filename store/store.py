@@ -317,6 +317,11 @@ class Store(SqliteFile):
         ).last_pk
         return self.db["ontwikkelpunten"].get(pk)
 
+    def owned_gemeenten(self, user_id: str) -> list[dict]:
+        """The gemeenten in which someone is named as the owner of an ontwikkelpunt."""
+        return self.rows("SELECT DISTINCT g.* FROM ontwikkelpunten p JOIN gemeenten g ON "
+                         "g.id = p.gemeente_id WHERE p.wie_id = ? ORDER BY g.naam", [user_id])
+
     def punt(self, gemeente_id: int, nummer: int) -> dict | None:
         """Ontwikkelpunt #nummer of a gemeente, or None."""
         return next(self.db["ontwikkelpunten"].rows_where(

@@ -165,7 +165,8 @@ def allowed(who: str, where: str, command: str) -> tuple[set[str], set[str]]:
         change = (change | (beheerder_of if command == "koppel" and where == "los kanaal" else set())
                   ) & beheerder_of
     if command == "projectleider toevoegen":
-        change = {LEADS[who]} if who in LEADS else set()  # their own regio, from anywhere
+        # their own regio, from anywhere (and its gemeenten's audit log says so)
+        change = {LEADS[who], *(n for n, r in REGIO.items() if r == LEADS[who])} if who in LEADS else set()
     return read, change
 
 
@@ -461,5 +462,36 @@ def test_a_beheerder_makes_another_so_the_last_one_can_go(world):
         assert store.member_role(utrecht, path.user("anna").id) is None
         refused = service.handle(path.inbound("lars", "direct bericht", "beheerder toevoegen @lars"))
         assert "Alleen een beheerder" in repr(refused) or "Je hoort" in repr(refused)
+    finally:
+        store.db.conn.rollback()
+
+
+def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(world):
+    """Named as wie, not a member: their reminder asks them to update their own items, and they
+    can, in their own chat with the bot; nothing else of the gemeente is theirs."""
+    store, path, service = world.store, world.path, world.service
+    utrecht = world.gemeenten[UTRECHT]
+    store.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        punt = store.punt(utrecht, 1)
+        store.update_punt(punt["id"], {"wie": "Olaf Peters", "wie_id": path.user("olaf").id},
+                          "2026-03-12T12:00:00+00:00")
+
+        def olaf(text: str) -> str:
+            return repr(service.handle(path.inbound("olaf", "direct bericht", text)))
+
+        assert MARKS[UTRECHT][1] in olaf("ontwikkelpunt 1")
+        olaf("bijwerken 1 Gebeld met de scholen")
+        assert store.latest_stands(utrecht)[punt["id"]]["value"] == "Gebeld met de scholen"
+        olaf("status 1 in uitvoering")
+        assert store.punt(utrecht, 1)["status"] == "in_uitvoering"
+        for text in ("ontwikkelpunt 2", "bijwerken 2 x", "samenvatting", "versies 1.1",
+                     "wijzig 1 kosten 10 euro", "ontwikkelpunten"):
+            said = olaf(text)
+            assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in said, text
+            assert MARKS[UTRECHT][0] not in said and f"{MARKS[UTRECHT][1]} concept" not in said
+        assert store.member_role(utrecht, path.user("olaf").id) is None
+        assert MARKS[UTRECHT][1] not in repr(service.handle(path.inbound(
+            "quinn", "direct bericht", "ontwikkelpunt 1")))  # someone else: no
     finally:
         store.db.conn.rollback()

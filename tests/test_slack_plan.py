@@ -199,7 +199,7 @@ def test_naming_someone_as_wie_gives_them_their_items_not_the_gemeente(slack):
     assert slack.store.member_role(gemeente, "slack:T1:U2") is None
     slack.user("U2").command("samenvatting", channel="D2")
     slack.settle()
-    assert "Je hoort nog bij geen enkele gemeente" in slack.api.named(
+    assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in slack.api.named(
         "chat.postMessage")[-1]["text"]
 
 

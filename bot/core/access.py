@@ -11,7 +11,9 @@ Every command declares the role it needs (``bot.core.commands``); the service ch
   ontwikkelpunt, gives no membership;
 - managing the gemeente (binding a channel again, members, settings) is for beheerders;
 - the regiobeeld is for the regio's projectleiders, and so, to read (``LEZER``: the summary), are
-  the gemeenten of their regio, in their own chat with the bot. They change nothing.
+  the gemeenten of their regio, in their own chat with the bot. They change nothing;
+- whoever is named as the owner (wie) of an ontwikkelpunt may, in their own chat with the bot,
+  see it and bring it up to date (``EIGENAAR``): their reminders ask them to.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Role(StrEnum):
 
     IEDEREEN = "iedereen"
     LEZER = "lezer"
+    EIGENAAR = "eigenaar"  # a lid, or the owner of the ontwikkelpunt the command names
     LID = "lid"
     BEHEERDER = "beheerder"
     PROJECTLEIDER = "projectleider"
@@ -47,6 +50,7 @@ class Facts:
     role: str | None
     beheerders: Callable[[], Sequence[str]]  # names; only asked for when refusing
     leads_regio: Callable[[], bool] = lambda: False  # projectleider of the gemeente's regio
+    owns: Callable[[], bool] = lambda: False  # owner of the ontwikkelpunt the command names
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,14 @@ def authorize(user: User, place: Place, gemeente: dict, facts: Facts,
         return Refusal(f"Dit kanaal hoort niet bij gemeente {gemeente['naam']}; de antwoorden van "
                        "een gemeente zijn alleen te zien in haar eigen kanaal.")
     if place.kind is PlaceKind.DIRECT and (
-            facts.role is not None or (role is Role.LEZER and facts.leads_regio())):
+            facts.role is not None or (role is Role.LEZER and facts.leads_regio())
+            or (role is Role.EIGENAAR and facts.owns())):
         return None
     return Refusal(f"Je hebt geen toegang tot de gegevens van gemeente {gemeente['naam']}. "
                    f"{_who_grants(facts)}")
 
 
-_RANKS = {Role.IEDEREEN: 0, Role.LEZER: 1, Role.LID: 2, Role.BEHEERDER: 3}
+_RANKS = {Role.IEDEREEN: 0, Role.LEZER: 1, Role.EIGENAAR: 2, Role.LID: 2, Role.BEHEERDER: 3}
 
 
 def may_use(need: Role, have: Role, leads_regio: bool) -> bool:

@@ -138,6 +138,9 @@ class Context:
                                             "voegen."), Tone.WARNING)
         if len(memberships) == 1:
             return memberships[0]
+        owned = self.store.owned_gemeenten(user.id) if not memberships else []
+        if len(owned) == 1:  # an owner of ontwikkelpunten of one gemeente, answering a reminder
+            return owned[0]
         if memberships:
             names = ", ".join(g["naam"] for g in memberships)
             raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
@@ -157,8 +160,9 @@ class Context:
         """The user's role in ``gemeente`` ("beheerder", "lid" or None)."""
         return self.store.member_role(gemeente["id"], self.user.id)
 
-    def refusal(self, gemeente: dict, role: Role = Role.LID) -> str | None:
-        """Why the user may not act as ``role`` for ``gemeente`` here, or None when they may."""
+    def refusal(self, gemeente: dict, role: Role = Role.LID, nummer: int | None = None) -> str | None:
+        """Why the user may not act as ``role`` for ``gemeente`` here (on ontwikkelpunt
+        ``nummer``, for an owner's command), or None when they may."""
         place = self.place
         bound = self.store.channel_gemeente(place.channel) if place.channel else None
         facts = Facts(
@@ -167,6 +171,8 @@ class Context:
             beheerders=lambda: [b["naam"] for b in self.store.beheerders(gemeente["id"])],
             leads_regio=lambda: gemeente["regio_id"] in {
                 r["id"] for r in self.store.projectleider_regios(self.user.id)},
+            owns=lambda: nummer is not None and (
+                self.store.punt(gemeente["id"], nummer) or {}).get("wie_id") == self.user.id,
         )
         refused = authorize(self.user, place, gemeente, facts, role)
         return refused.text if refused else None
@@ -193,8 +199,8 @@ class Context:
                       f"--regio <regio> {self.user.id}); daarna voegt een projectleider anderen toe.",
                       Tone.WARNING)
 
-    def require(self, gemeente: dict, role: Role = Role.LID) -> None:
+    def require(self, gemeente: dict, role: Role = Role.LID, nummer: int | None = None) -> None:
         """``Problem`` unless the user may act as ``role`` for ``gemeente`` here."""
-        refused = self.refusal(gemeente, role)
+        refused = self.refusal(gemeente, role, nummer)
         if refused:
             raise Problem(refused)

@@ -3,6 +3,7 @@ concepts; and the submitted forms of platforms that have them."""
 
 from __future__ import annotations
 
+from bot.core.access import Role
 from bot.core.commands import Choice, Number, Text, Usage, command
 from bot.core.context import Context
 from bot.core.conversation import Active, load
@@ -49,13 +50,14 @@ class PlanCommands:
     def listing(self, ctx: Context) -> list[Reply]:
         return [self.plan.listing(ctx)]
 
-    @command("ontwikkelpunt", args=(Number("nummer"),), usage="ontwikkelpunt 3",
+    @command("ontwikkelpunt", args=(Number("nummer"),), role=Role.EIGENAAR,
+             usage="ontwikkelpunt 3",
              help="ontwikkelpunt #3 bekijken, met al zijn velden en zijn geschiedenis")
     def detail(self, ctx: Context, nummer: int) -> list[Reply]:
         return [self.plan.detail(ctx, self.plan.find(ctx, nummer))]
 
     @command("bijwerken", args=(Number("nummer"), Text("tekst", optional=True)),
-             usage="bijwerken 3 <tekst>",
+             role=Role.EIGENAAR, usage="bijwerken 3 <tekst>",
              help="een stand van zaken bij #3 zetten, met de datum van vandaag (in Slack en Teams "
                   "zonder tekst: een formulier)", form=lambda args: not args.get("tekst"))
     def update(self, ctx: Context, nummer: int, tekst: str = "") -> list[Reply]:
@@ -72,7 +74,7 @@ class PlanCommands:
 
     @command("status", args=(Number("nummer"), Choice("status", STATUS_WORDS,
                                                       invalid="‘{word}’ is geen status.")),
-             usage="status 3 afgerond",
+             role=Role.EIGENAAR, usage="status 3 afgerond",
              help="de status van #3 zetten: open, in uitvoering, afgerond of vervallen")
     def status(self, ctx: Context, nummer: int, status: str) -> list[Reply]:
         punt = self.plan.find(ctx, nummer)

@@ -19,7 +19,7 @@ from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, wh
 from bot.core.context import Clock, Context, Problem, checked_name, utc_now
 from bot.core.conversation import PAUSED, Active, bound_question
 from bot.core.dutch import local_day
-from bot.core.messages import Inbound, PlaceKind, User
+from bot.core.messages import FormInput, Inbound, PlaceKind, User
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply, Tone
 from bot.core.text import clean_text, readable, typed
@@ -99,7 +99,7 @@ class Service:
         ctx = Context(inbound, self.clock(), self.store)
         try:
             ctx.gemeente = ctx.find_gemeente()
-            ctx.require(ctx.gemeente)
+            ctx.require(ctx.gemeente, *_form_role(inbound.form))
             errors = self.plans.form_errors(ctx, inbound.form)
         except Problem as problem:
             return problem.replies
@@ -141,7 +141,7 @@ class Service:
             return [home if ctx.place.kind is PlaceKind.DIRECT else replace(home, entries=())]
         if inbound.form is not None:
             ctx.gemeente = ctx.find_gemeente()
-            ctx.require(ctx.gemeente)
+            ctx.require(ctx.gemeente, *_form_role(inbound.form))
             return self.plans.submit(ctx, inbound.form)
         if inbound.start is not None:
             start = inbound.start
@@ -217,9 +217,9 @@ class Service:
             with self.store.transaction():  # whatever it did is undone when it does not fit
                 if ctx.place.kind not in command.where:
                     raise Usage(f"‘{command.name}’ werkt in {where_words(command.where)}, niet hier.")
-                if command.role in (Role.LEZER, Role.LID, Role.BEHEERDER):
+                if command.role not in (Role.IEDEREEN, Role.PROJECTLEIDER):  # about a gemeente
                     self._gemeente_for(ctx, args.get("gemeente"))
-                    ctx.require(ctx.gemeente, command.role)
+                    ctx.require(ctx.gemeente, command.role, args.get("nummer"))
                 if ctx.inbound.expects and ctx.dialogue and ctx.inbound.expects != ctx.dialogue.conv.state:
                     return self._stale_button(ctx)
                 readable_args = {k: readable(v, ctx.inbound.mentions) if isinstance(v, str) else v
@@ -347,3 +347,8 @@ class Service:
 
     def _today(self) -> date:
         return local_day(self.clock())
+
+
+def _form_role(form: FormInput) -> tuple[Role, int | None]:
+    """Who may send a form: a stand van zaken also the owner of that ontwikkelpunt."""
+    return (Role.EIGENAAR, form.nummer) if form.kind == "bijwerken" else (Role.LID, None)
