@@ -113,3 +113,18 @@ def test_a_command_to_type_names_the_bot_where_it_must():
     assert "‘@Leidraadbot start’" in json.dumps(teams.cards(notice, addressed=True), ensure_ascii=False)
     assert "met ‘start’." in json.dumps(teams.cards(notice), ensure_ascii=False)
     assert render([notice]) == "Start het gesprek met ‘start’."
+
+
+def test_a_command_for_the_personal_chat_is_written_as_typed_there_even_in_a_channel():
+    from bot.core.replies import Notice
+    from bot.core.text import typed
+    from bot.render.teams import render
+
+    notice = Notice(f"Vraag het met {typed('samenvatting regio', private=True)} of "
+                    f"{typed('voortgang')}, of in het kanaal met {typed('start', in_channel=True)}.")
+    [channel] = render([notice], addressed=True)
+    [personal] = render([notice])
+    assert "‘samenvatting regio’ of ‘@Leidraadbot voortgang’, of in het kanaal met ‘@Leidraadbot start’" \
+        in json.dumps(channel, ensure_ascii=False)
+    assert "‘samenvatting regio’ of ‘voortgang’, of in het kanaal met ‘@Leidraadbot start’" \
+        in json.dumps(personal, ensure_ascii=False)

@@ -128,5 +128,5 @@ class AdministrationCommands:
             ctx.store.add_projectleider(regio["id"], person.id, ctx.user.id, ctx.at)
         names = ", ".join(p.naam for p in people)
         return [Notice(f"{names} is nu projectleider van regio {regio['naam']} en kan het "
-                       f"regiobeeld opvragen met {typed('samenvatting regio')}, in de eigen chat "
-                       "met de bot.", Tone.SUCCESS)]
+                       f"regiobeeld opvragen met {typed('samenvatting regio', private=True)}, in de "
+                       "eigen chat met de bot.", Tone.SUCCESS)]

@@ -16,24 +16,31 @@ MAX_NAME_LENGTH = 80
 # marks of a typed command (below), so that what people type can never hold one.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
                       r"\ue000\ue001]")
-_TYPED = re.compile("\ue000(#?)([^\ue000\ue001]*)\ue001")
+_TYPED = re.compile("\ue000([#~]?)([^\ue000\ue001]*)\ue001")
+CHANNEL, PRIVATE = "#", "~"  # where a typed command is for: the team's channel, the own chat
 _GEMEENTE_PREFIX = re.compile(r"^gemeente(\s+|$)", re.IGNORECASE)
 MENTION = re.compile(r"<@([^>\s]+)>")  # a person named in a text, as adapters write it: <@slack:T1:U2>
 
 
-def typed(command: str, in_channel: bool = False) -> str:
+def typed(command: str, in_channel: bool = False, private: bool = False) -> str:
     """A command for the reader to type, inside a reply's text: where they are, or ``in_channel``
-    (the team's channel, wherever this is read). Each renderer shows it the way its platform takes
-    commands: ``/leidraad start`` in Slack, ``@Leidraadbot start`` in a Teams channel, ``start``
-    in the console."""
-    return f"\ue000{'#' if in_channel else ''}{command}\ue001"
+    (the team's channel), or ``private`` (their own chat with the bot), wherever this is read. Each
+    renderer shows it the way its platform takes commands there: ``/leidraad start`` in Slack,
+    ``@Leidraadbot start`` in a Teams channel, ``start`` in the console and a personal chat."""
+    return f"\ue000{CHANNEL if in_channel else PRIVATE if private else ''}{command}\ue001"
 
 
-def show_typed(value, shown: Callable[[str, bool], str]):
+def still_typed(command: str, where: str = "") -> str:
+    """A typed command marked again, as ``show_typed``'s ``shown``: for a renderer that writes it
+    later, once it knows where it is shown."""
+    return f"\ue000{where}{command}\ue001"
+
+
+def show_typed(value, shown: Callable[[str, str], str]):
     """``value`` (a text, or a card or blocks made of texts) with each typed command as
-    ``shown(command, in_channel)`` writes it."""
+    ``shown(command, where)`` writes it (``where``: "", ``CHANNEL`` or ``PRIVATE``)."""
     if isinstance(value, str):
-        return _TYPED.sub(lambda match: shown(match.group(2), bool(match.group(1))), value)
+        return _TYPED.sub(lambda match: shown(match.group(2), match.group(1)), value)
     if isinstance(value, dict):
         return {key: show_typed(item, shown) for key, item in value.items()}
     if isinstance(value, list):

@@ -58,7 +58,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
-from bot.core.text import show_typed, typed
+from bot.core.text import show_typed, still_typed
 from bot.ontwikkelplan.plan import FIELD_WORDS
 from bot.render import text as plain
 from dialogues.content import Ontwikkelplan
@@ -86,7 +86,7 @@ class SlackMessage:
     blocks: list[dict]
 
 
-def slack_command(command: str, in_channel: bool = False) -> str:
+def slack_command(command: str, where: str = "") -> str:
     """A command to type, as Slack takes it anywhere: the slash command."""
     return f"‘/leidraad {command}’"
 
@@ -186,7 +186,7 @@ def render(replies: list[Reply]) -> list[SlackMessage]:
 
 @singledispatch
 def blocks(reply: Reply) -> list[Block]:
-    return [_section(escape(plain.render_one(reply, typed)))]
+    return [_section(escape(plain.render_one(reply, still_typed)))]
 
 
 @blocks.register

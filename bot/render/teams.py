@@ -58,7 +58,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
-from bot.core.text import MAX_ANSWER_LENGTH, show_typed, typed
+from bot.core.text import CHANNEL, MAX_ANSWER_LENGTH, PRIVATE, show_typed, still_typed, typed
 from bot.render import text as plain
 from dialogues.content import Ontwikkelplan
 
@@ -77,14 +77,15 @@ _UNSAFE_IN_MENTION = re.compile(r"[<>*_`~\[\]()#\\]")  # markup a TextBlock woul
 BOT_NAME = "Leidraadbot"  # as the app package names it, and people @mention it
 
 
-def addressed_command(command: str, in_channel: bool = True) -> str:
-    """A command to type in a channel or group chat, where the bot hears only who names it."""
-    return f"‘@{BOT_NAME} {command}’"
+def addressed_command(command: str, where: str = CHANNEL) -> str:
+    """A command to type in a channel or group chat, where the bot hears only who names it (or,
+    for the personal chat, as it is)."""
+    return plain.quoted_command(command) if where == PRIVATE else f"‘@{BOT_NAME} {command}’"
 
 
-def personal_command(command: str, in_channel: bool = False) -> str:
-    """A command to type in the personal chat with the bot (or, ``in_channel``, in the team's)."""
-    return addressed_command(command) if in_channel else plain.quoted_command(command)
+def personal_command(command: str, where: str = "") -> str:
+    """A command to type in the personal chat with the bot (or in the team's channel)."""
+    return addressed_command(command) if where == CHANNEL else plain.quoted_command(command)
 
 
 # --- text -----------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def summary(reply: Reply, addressed: bool = False) -> str:
 def _plain(reply: Reply, addressed: bool = False, first: bool = False) -> str:
     """A reply as plain text in one line (or its ``first`` paragraph), without the console's
     marks and line breaks."""
-    text = reply.text if isinstance(reply, Notice) else plain.render_one(reply, typed)
+    text = reply.text if isinstance(reply, Notice) else plain.render_one(reply, still_typed)
     if first:
         text = text.split("\n\n", 1)[0]
     text = show_typed(text, addressed_command if addressed else personal_command)
@@ -186,7 +187,7 @@ def render(replies: list[Reply], addressed: bool = False) -> list[dict]:
 
 @singledispatch
 def body(reply: Reply) -> list[CardElement]:
-    return [line(paragraph) for paragraph in plain.render_one(reply, typed).split("\n\n")]
+    return [line(paragraph) for paragraph in plain.render_one(reply, still_typed).split("\n\n")]
 
 
 @body.register

@@ -55,12 +55,12 @@ def progress_line(prompt: QuestionPrompt) -> str:
     return f"{prompt.part} › {prompt.section} · vraag {prompt.number} van {prompt.total}"
 
 
-def quoted_command(command: str, in_channel: bool = False) -> str:
+def quoted_command(command: str, where: str = "") -> str:
     """A command to type, as the console (and every platform, inside its own gesprek) takes it."""
     return f"‘{command}’"
 
 
-def render_one(reply: Reply, shown: Callable[[str, bool], str] = quoted_command) -> str:
+def render_one(reply: Reply, shown: Callable[[str, str], str] = quoted_command) -> str:
     """One reply as text, with the commands it names to type as ``shown`` writes them."""
     return show_typed(_text(reply), shown)
 
