@@ -128,8 +128,12 @@ def test_everything_the_bot_keeps_comes_out_as_json_per_gemeente(tmp_path):
     assert [a["tekst"] for a in by_name["Utrecht"]["antwoorden"]] == [
         "De wethouder van Utrecht", "Het college"]
     assert [a["tekst"] for a in by_name["Zeist"]["antwoorden"]] == ["De wethouder van Zeist"]
+    first = by_name["Utrecht"]["antwoorden"][0]
+    assert first["vraag"] == "1.1" and first["vraagtekst"].startswith("Wie heeft als taak")
+    assert by_name["Utrecht"]["instellingen"]["verouderd_na_weken"] == 6
     [punt] = by_name["Utrecht"]["ontwikkelpunten"]
     assert punt["ontwikkelpunt"] == "Meldcode vaker gebruiken" and punt["planning"] == "2027-03-01"
+    assert punt["concept"] is False and "aangemaakt_op" in punt
     assert [e["waarde"] for e in punt["geschiedenis"] if e["soort"] == "stand"] == [
         "Net begonnen", "Training gepland"]
     assert by_name["Zeist"]["ontwikkelpunten"] == []

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.reminders.schedule import WEEKDAYS
+from dialogues.content import checklist
 from store import Store
 
-SETTINGS = ("stale_weeks", "reminder_kind", "reminder_day", "reminder_time", "reminder_since",
-            "prep_days", "mail_domain")
-PUNT_FIELDS = ("nummer", "basisfunctie", "thema", "ontwikkelpunt", "beoogd_resultaat",
-               "verbeteractie", "kosten", "wie", "planning", "status", "concept", "bron",
-               "created_at", "updated_at")
+# Columns under the names people know them by.
+SETTINGS = {"stale_weeks": "verouderd_na_weken", "reminder_kind": "herinnering",
+            "reminder_day": "herinnering_dag", "reminder_time": "herinnering_tijd",
+            "reminder_since": "herinnering_sinds", "prep_days": "voorbereiding_werkdagen",
+            "mail_domain": "toegestaan_e_maildomein"}
+PUNT_FIELDS = {"nummer": "nummer", "basisfunctie": "basisfunctie", "thema": "quickscan_thema",
+               "ontwikkelpunt": "ontwikkelpunt", "beoogd_resultaat": "beoogd_resultaat",
+               "verbeteractie": "verbeteractie", "kosten": "kosten", "wie": "wie",
+               "planning": "planning", "status": "status", "concept": "concept",
+               "bron": "bron_vraag", "created_at": "aangemaakt_op", "updated_at": "bijgewerkt_op"}
 
 
 def everything(store: Store) -> dict:
@@ -49,15 +56,18 @@ def _gemeente(store: Store, gemeente: dict, regios: dict, who) -> dict:
         "naam": gemeente["naam"],
         "regio": regio["naam"] if regio else None,
         "aangemaakt_op": gemeente["created_at"],
-        "instellingen": {name: gemeente[name] for name in SETTINGS},
+        "instellingen": {dutch: gemeente[name] for name, dutch in SETTINGS.items()}
+                        | {"herinnering_dag": _day(gemeente)},
         "leden": [who(m["user_id"]) | {"rol": m["role"], "toegevoegd_door": who(m["added_by"]),
                                        "toegevoegd_op": m["added_at"]}
                   for m in rows("members", "added_at")],
         "kanalen": [{"kanaal": c["place"], "gekoppeld_door": who(c["bound_by"]),
                      "gekoppeld_op": c["bound_at"]} for c in rows("channels", "bound_at")],
-        "antwoorden": [{"vraag": a["question_id"], "tekst": a["text"], "door": who(a["author_id"]),
-                        "op": a["created_at"]} for a in rows("answers", "id")],
-        "ontwikkelpunten": [{name: punt[name] for name in PUNT_FIELDS}
+        "antwoorden": [{"vraag": _ref(a["question_id"]), "vraagtekst": _question(a["question_id"]),
+                        "tekst": a["text"], "door": who(a["author_id"]), "op": a["created_at"]}
+                       for a in rows("answers", "id")],
+        "ontwikkelpunten": [{dutch: punt[name] for name, dutch in PUNT_FIELDS.items()}
+                            | {"concept": bool(punt["concept"]), "bron_vraag": _ref(punt["bron"])}
                             | {"wie_gebruiker": who(punt["wie_id"]),
                                "aangemaakt_door": who(punt["created_by"]), "geschiedenis": history(punt)}
                             for punt in rows("ontwikkelpunten", "nummer")],
@@ -67,3 +77,23 @@ def _gemeente(store: Store, gemeente: dict, regios: dict, who) -> dict:
                          "werd": c["new"], "door": who(c["author_id"]), "op": c["created_at"]}
                         for c in rows("changes", "id")],
     }
+
+
+def _ref(question_id: str | None) -> str | None:
+    """A question as the checklist numbers it (1.6), or its id when it is no longer in it."""
+    questionnaire = checklist()
+    if question_id and questionnaire.has_question(question_id):
+        return questionnaire.position(question_id).ref
+    return question_id
+
+
+def _question(question_id: str) -> str | None:
+    questionnaire = checklist()
+    return questionnaire.position(question_id).question.text if questionnaire.has_question(
+        question_id) else None
+
+
+def _day(gemeente: dict) -> str | int | None:
+    """The reminder's day: a weekday's name, or the day of the month."""
+    day = gemeente["reminder_day"]
+    return WEEKDAYS[day] if gemeente["reminder_kind"] == "wekelijks" and day is not None else day
