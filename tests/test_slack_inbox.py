@@ -122,3 +122,45 @@ def test_a_message_with_a_lone_surrogate_is_taken_in_and_answered(slack):
     assert status == 200
     [(text,)] = slack.store.db.execute("SELECT text FROM answers").fetchall()
     assert text == "antwoord \ufffd eind"
+
+
+def test_a_message_that_arrives_while_the_worker_starts_is_handled(store, monkeypatch):
+    """The worker lists the lanes with messages left, then watches for new ones. A message taken
+    in between (by the process that acknowledges) was missed: the watch began after it. Here one
+    arrives, in a lane of its own, right after the lanes are listed."""
+    from bot.core.messages import Inbound, Place, PlaceKind, User
+    from bot.service import Service
+    from bot.service.inbox import Inbox
+    from bot.service.outbox import Platforms
+
+    handled = threading.Event()
+
+    class Recording:  # the platform's side of the inbox: what the worker handled
+        def prepare(self, inbound):
+            return inbound
+
+        def deliver(self, inbound, replies, out):
+            if inbound.text == "tweede":
+                handled.set()
+
+    service = Service(store)
+    taking_in, worker = Inbox(service, Platforms()), Inbox(service, Platforms(slack=Recording()))
+    anna = User("slack:T1:U1", "Anna")
+
+    def message(place: str, text: str) -> Inbound:
+        return Inbound(anna, Place(PlaceKind.DIRECT, place), text=text, delivery_id=f"{place}:{text}")
+
+    taking_in.accept(message("slack:T1:D1", "eerste"))
+    listed = worker.entries.lanes
+
+    def listed_then_one_arrives() -> list[str]:
+        lanes = listed()
+        taking_in.accept(message("slack:T1:D2", "tweede"))
+        return lanes
+
+    monkeypatch.setattr(worker.entries, "lanes", listed_then_one_arrives)
+    worker.start(watch=True)
+    try:
+        assert handled.wait(30), "the second message was never handled"
+    finally:
+        worker.stop()

@@ -58,11 +58,13 @@ class Inbox:
         them) takes in."""
         self.store.checkpoint_in_background()
         self.entries.checkpoint_in_background()
+        seen = self.entries.newest()  # first: what comes in after this, the watch finds
         self.lanes.start([lane for lane in self.entries.lanes() if self.platforms.serves(lane)])
         self.outbox.start()
         if watch:
             self._watching.set()
-            threading.Thread(target=self._watch, name="inbox-watch", daemon=True).start()
+            threading.Thread(target=self._watch, args=(seen,), name="inbox-watch",
+                             daemon=True).start()
 
     def stop(self) -> None:
         self._watching.clear()
@@ -103,8 +105,9 @@ class Inbox:
         self.handle(inbound, out)
         return out
 
-    def _watch(self) -> None:
-        seen = self.entries.newest()
+    def _watch(self, seen: int) -> None:
+        """Wake the lanes of messages that arrive after entry ``seen`` (the ones before were
+        there when the lanes started)."""
         while self._watching.is_set():
             for lane, newest in self.entries.arrived(seen):
                 seen = max(seen, newest)
