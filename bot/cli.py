@@ -25,7 +25,7 @@ from bot.adapters.console import Console, console_user, terminal_session
 from bot.config import ConfigError, Settings, from_env
 from bot.core.commands import part_number
 from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
-from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key
+from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, whole_number
 from bot.export import markdown, render
 from bot.export.everything import everything
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
@@ -241,7 +241,7 @@ def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> in
     slack_http = getattr(args, "http", False) or (args.command == "run"
                                                   and not os.environ.get("SLACK_APP_TOKEN"))
     port_text = getattr(args, "port", None) or os.environ.get("PORT")
-    if port_text is not None and (not port_text.isdigit() or int(port_text) > 65535):
+    if port_text is not None and (whole_number(port_text, 5) or 65536) > 65535:
         raise ConfigError(f"--port {port_text!r} is geen poortnummer; kies bijvoorbeeld 3000.")
     store = Store(settings.db_path)
     service = Service(store)

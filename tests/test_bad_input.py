@@ -27,7 +27,9 @@ COMMANDS = ["start", "start deel 2", "overslaan", "terug", "pauze", "verder", "h
             "samenvatting", "samenvatting regio", "export docx", "verouderd na 0 weken",
             "herinnering wekelijks maandag 25:00", "stuurgroep 32-13-2026", "koppel Utrecht",
             "lid toevoegen", "regio instellen", "ja", "nee", "opslaan", "stop", "1", "overslan",
-            "ontwikkelpunt 99999999999999999999", "status 1e99 afgerond", "bijwerken -1 x"]
+            "ontwikkelpunt 99999999999999999999", "status 1e99 afgerond", "bijwerken -1 x",
+            "ontwikkelpunt ²", "status ² afgerond", "Status ² van het beleid is vastgesteld",
+            "ontwikkelpunt ١", "verouderd na ³ weken", "herinnering maandelijks ² 9:00"]
 NASTY = ["", " ", "\x00", "\u202egeheim", "\ud800", "\udfff lone", "😀" * 50, "<!channel>", "<@U1>",
          "*vet* _schuin_ `code`", '{"type": "AdaptiveCard"}', "<at>Iemand</at>", "'; DROP TABLE answers; --",
          "x" * 50_000, "9" * 400, "e\u0301\u200b", "‘’“”", "\r\n\r\n", "BSN 111222333"]

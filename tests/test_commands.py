@@ -236,3 +236,18 @@ def test_help_lists_what_this_user_may_use_here(service, chat):
     assert {u for _, lines in unbound.groups for u, _ in lines} == {"koppel <gemeente>", "hulp [commando]"}
     [one] = chat.say("hulp bijwerken")
     assert [u for _, lines in one.groups for u, _ in lines] == ["bijwerken 3 <tekst>"]
+
+
+@pytest.mark.parametrize("text", ["ontwikkelpunt ²", "status ² afgerond", "ontwikkelpunt ١"])
+def test_a_number_is_written_in_0_to_9(table, text):
+    """``isdigit`` takes ² and ١ too; ``int`` cannot read the one and reads the other as 1."""
+    assert isinstance(table.parse(text), Unfit)
+
+
+def test_an_answer_with_a_superscript_is_held_and_stored_after_one_word(chat, store):
+    """Before, ``int("²")`` raised: "Er ging iets mis", and the answer was lost."""
+    chat.start()
+    [held] = chat.say("Status ² van het beleid is vastgesteld")
+    assert isinstance(held, CommandUsage) and held.held
+    chat.say("ja")
+    assert stored(store) == [("rollen.wie", "Status ² van het beleid is vastgesteld")]

@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.core.access import Role
 from bot.core.messages import PlaceKind
-from bot.core.text import MENTION
+from bot.core.text import MENTION, whole_number
 
 ANYWHERE = frozenset(PlaceKind)
 IN_CHANNEL = frozenset({PlaceKind.CHANNEL, PlaceKind.THREAD})
@@ -86,10 +86,10 @@ class Number(Arg):
     """A whole number such as ``3`` or ``#3``."""
 
     def take(self, text, tokens, i):
-        word = tokens[i].word.removeprefix("#") if i < len(tokens) else ""
-        if not word.isdigit() or len(word) > 6:
+        number = whole_number(tokens[i].word.removeprefix("#"), 6) if i < len(tokens) else None
+        if number is None:
             raise Usage()
-        return int(word), i + 1
+        return number, i + 1
 
 
 @dataclass(frozen=True)

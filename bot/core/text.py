@@ -22,6 +22,15 @@ _GEMEENTE_PREFIX = re.compile(r"^gemeente(\s+|$)", re.IGNORECASE)
 MENTION = re.compile(r"<@([^>\s]+)>")  # a person named in a text, as adapters write it: <@slack:T1:U2>
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def whole_number(text: str, most: int = 9) -> int | None:
+    """``text`` as a whole number when it is one written in 0-9 (at most ``most`` digits), else
+    None: ``isdigit`` also takes ² and ١, which ``int`` does not, or reads otherwise."""
+    return int(text) if len(text) <= most and _DIGITS.fullmatch(text) else None
+
+
 def typed(command: str, in_channel: bool = False, private: bool = False) -> str:
     """A command for the reader to type, inside a reply's text: where they are, or ``in_channel``
     (the team's channel), or ``private`` (their own chat with the bot), wherever this is read. Each

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.access import Role
 from bot.core.commands import Choice, Number, Text, Usage, command
-from bot.core.context import Context
+from bot.core.context import Context, Problem
 from bot.core.conversation import Active, load
 from bot.core.messages import FormInput, PlaceKind
 from bot.core.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
@@ -133,6 +133,9 @@ class PlanCommands:
 
     def _read(self, ctx: Context, form: FormInput) -> tuple[dict, dict, dict[str, str]]:
         """The ontwikkelpunt a form is about, the column values it gives, and its errors."""
+        if form.kind == "bijwerken" and not form.nummer:
+            raise Problem("Dit formulier hoort bij geen ontwikkelpunt (meer); er is niets opgeslagen. "
+                          "Open het opnieuw bij het ontwikkelpunt.")
         punt = self.plan.find(ctx, form.nummer) if form.nummer else {}
         fields = ("planning",) if form.kind == "bijwerken" else WALK[:-1]
         own = ctx.gemeente.get("mail_domain")

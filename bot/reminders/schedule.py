@@ -15,6 +15,7 @@ import holidays
 
 from bot.core.commands import Usage
 from bot.core.dutch import AMSTERDAM, DateError, format_date, format_moment, parse_date
+from bot.core.text import whole_number
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 _WEEKDAY_WORDS = {name: n for n, name in enumerate(WEEKDAYS)} | {
@@ -49,7 +50,7 @@ def parse_weekly(argument: str) -> tuple[int, time]:
 def parse_monthly(argument: str) -> tuple[int, time]:
     """``1 9:00`` -> (1, 09:00): a day of the month; a short month uses its last day."""
     day, _, clock = argument.strip().partition(" ")
-    if not day.isdigit() or not 1 <= int(day) <= 31:
+    if not 1 <= (whole_number(day, 2) or 0) <= 31:
         raise ScheduleError("Noem de dag van de maand (1 tot en met 31) en een tijd, bijvoorbeeld "
                             "‘herinnering maandelijks 1 9:00’.")
     return int(day), parse_time(clock or "9:00")

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from bot.core.dutch import AMSTERDAM
 from bot.core.replies import Notice, Reminder, Reply, Tone
-from bot.core.text import typed
+from bot.core.text import typed, whole_number
 from bot.reminders.schedule import PREP_TIME, latest_status_moment, working_days_before
 from store import Store
 
@@ -83,7 +83,7 @@ def process_holder() -> str:
 def _gone(holder: str) -> bool:
     """Whether the process that holds a claim on this machine no longer exists."""
     host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != socket.gethostname() or whole_number(pid, 12) is None:
         return False
     try:
         os.kill(int(pid), 0)

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.messages import FormInput, Inbound, Place, PlaceKind, Start, User, timestamp_key
+from bot.core.text import whole_number
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +199,7 @@ def stand_button(body: dict, action: dict, team: str) -> Inbound:
     reminder): the form to update it."""
     nummer, _, gemeente = action["value"].partition("|")
     place, route = _clicked_in(body, team)
-    nummer = nummer if nummer.isdigit() and len(nummer) <= 9 else ""  # changed: no part of a command
+    nummer = nummer if whole_number(nummer) is not None else ""  # changed: no part of a command
     return Inbound(person(team, body["user"]["id"]), place, gemeente or None,
                    command=f"bijwerken {nummer}".strip(), forms=True,
                    route=route | {"response_url": body.get("response_url"),

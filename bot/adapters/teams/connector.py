@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import time
 from collections.abc import Coroutine
@@ -98,5 +99,6 @@ def _failure(error: httpx.HTTPStatusError) -> Exception:
     reason = f"HTTP {response.status_code} {code}".strip()
     if response.status_code in RETRYABLE:
         after = response.headers.get("Retry-After", "")
-        return TryLater(reason, after=float(after) if after.replace(".", "", 1).isdigit() else None)
+        seconds = re.fullmatch(r"[0-9]{1,6}(\.[0-9]+)?", after)
+        return TryLater(reason, after=float(after) if seconds else None)
     return CannotSend(reason)

@@ -30,6 +30,7 @@ from bot.core.replies import (
     StartThread,
     Tone,
 )
+from bot.core.text import whole_number
 from bot.export import render as document
 from bot.render.teams import ACTED_ON, CARD_BUDGET, cards, summary
 from bot.service.outbox import Call, CannotSend, Out, Sent, TryLater
@@ -247,8 +248,8 @@ def thread_start(user: User, route: dict, post: str, deel: int | None) -> Inboun
 
 def _posted_at(activity_id: str) -> str:
     """Teams' time of a message it just took: its id is that time in milliseconds."""
-    if activity_id.isdigit():
-        return timestamp_key(int(activity_id) / 1000)
+    if (millis := whole_number(activity_id, 15)) is not None:
+        return timestamp_key(millis / 1000)
     return timestamp_key(datetime.now(UTC))
 
 

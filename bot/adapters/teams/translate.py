@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from bot.adapters.seal import Seal
 from bot.core.messages import FormInput, Inbound, Place, PlaceKind, User, timestamp_key
+from bot.core.text import whole_number
 from bot.render.teams import FORM
 
 log = logging.getLogger(__name__)
@@ -189,8 +190,7 @@ def form_submitted(activity: dict) -> Inbound:
 def number(value) -> int | None:
     """An ontwikkelpunt's number as a card gives it back (``3`` or ``"3"``), or None for anything
     else: a value that came back changed never becomes part of a command."""
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    return whole_number(str(value).strip()) if value is not None else None
 
 
 def installed(activity: dict) -> Inbound:
