@@ -10,6 +10,7 @@ database it replaces.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 try:
@@ -32,10 +33,11 @@ def backup(database: Path, target: Path) -> list[Path]:
     made if need be; the files written."""
     if not database.exists():
         raise StoreError(f"Er is geen database ‘{database}’ om een backup van te maken.")
+    target = Path(os.path.abspath(target))  # "nieuw/../b.db" is b.db, before "nieuw" exists
     if target.resolve() in (database.resolve(), inbox_of(database).resolve()):
         raise StoreError("Een backup gaat naar een ander bestand dan de database zelf.")
     for existing in (target, inbox_of(target)):
-        if existing.exists():
+        if existing.exists() or existing.is_symlink():
             raise StoreError(f"‘{existing}’ bestaat al; een backup overschrijft niets. Kies een "
                              "andere naam, bijvoorbeeld met de datum erin.")
     try:
@@ -45,7 +47,11 @@ def backup(database: Path, target: Path) -> list[Path]:
     written = []
     for source, copy in ((database, target), (inbox_of(database), inbox_of(target))):
         if source.exists():
-            _copy(source, copy)
+            try:
+                _copy(source, copy)
+            except (sqlite3.Error, OSError) as error:
+                raise StoreError(f"‘{copy}’ kan niet worden geschreven; kies een map waarin dit "
+                                 "proces mag schrijven.") from error
             written.append(copy)
     return written
 

@@ -162,3 +162,19 @@ def test_a_backup_never_overwrites_and_herstel_waits_for_a_chat_in_the_terminal(
         chat.stdin.close()
         chat.wait(60)
     assert leidraadbot("herstel", "--db", str(db), "b.db", cwd=tmp_path).returncode == 0
+
+
+def test_a_backup_never_writes_over_a_file_by_another_way_and_says_why_it_cannot_write(tmp_path):
+    db = tmp_path / "leidraad.db"
+    store = Store(db)
+    Chat(Service(store, clock=Clock())).start()
+    store.close()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.db").write_text("er staat al iets")
+    (tmp_path / "link.db").symlink_to(tmp_path / "nergens.db")  # points at no file yet
+    for target, says in (("nieuw/../sub/b.db", "bestaat al"), ("link.db", "bestaat al"),
+                         ("/proc/leidraad.db", "kan niet worden geschreven")):
+        done = leidraadbot("backup", "--db", str(db), target, cwd=tmp_path)
+        assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr, target
+    assert (tmp_path / "sub" / "b.db").read_text() == "er staat al iets"
+    assert not (tmp_path / "nergens.db").exists()

@@ -330,7 +330,7 @@ def test_an_export_asked_in_the_channel_arrives_by_file_consent_in_the_personal_
     assert info["content"]["uniqueId"] == upload["uniqueId"]
 
 
-@pytest.mark.parametrize("forged", ["made up", "someone else's", "elsewhere"])
+@pytest.mark.parametrize("forged", ["made up", "someone else's", "elsewhere", "no context"])
 def test_an_acceptance_that_answers_no_offer_of_the_bot_uploads_nothing(teams, forged):
     anna, _ = bound(teams)
     anna.send(anna.message("export xlsx"))
@@ -343,6 +343,8 @@ def test_an_acceptance_that_answers_no_offer_of_the_bot_uploads_nothing(teams, f
     who = teams.user("cor") if forged == "someone else's" else anna
     if forged == "made up":
         context = {"gemeente": "Utrecht", "format": "xlsx"}
+    if forged == "no context":  # before: HTTP 500
+        context = "kapot"
     if forged == "elsewhere":  # not OneDrive: an address inside the network, a link elsewhere
         upload |= {"uploadUrl": "http://10.0.0.8/internal/admin",
                    "contentUrl": "https://evil.example/x.xlsx"}

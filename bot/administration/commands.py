@@ -78,15 +78,17 @@ class AdministrationCommands:
         gemeente = ctx.gemeente
         replies: list[Reply] = []
         for person in map(ctx.mentioned, wie):
+            tone = Tone.SUCCESS
             if [b["id"] for b in ctx.store.beheerders(gemeente["id"])] == [person.id]:
                 text = (f"{person.naam} is de laatste beheerder van gemeente {gemeente['naam']} en "
                         "blijft erbij; maak eerst iemand anders beheerder met "
                         f"{typed('beheerder toevoegen @naam')}.")
+                tone = Tone.WARNING
             elif ctx.store.remove_member(gemeente["id"], person.id, ctx.user.id, ctx.at):
                 text = f"{person.naam} hoort niet meer bij gemeente {gemeente['naam']}."
             else:
                 text = f"{person.naam} hoorde niet bij gemeente {gemeente['naam']}."
-            replies.append(Notice(text, Tone.SUCCESS))
+            replies.append(Notice(text, tone))
         return replies
 
     @command("regio instellen", args=(Text("regio", max_words=8),), role=Role.BEHEERDER,

@@ -42,12 +42,17 @@ _SOMEONES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.F
 # ministries): those are no one's private data.
 PUBLIC_MAIL = frozenset({"vng.nl", "geweldnergensthuis.nl", "rijksoverheid.nl", "minjenv.nl",
                          "minvws.nl", "minbzk.nl", "minocw.nl", "minszw.nl"})
-# Where people have their own e-mail: never a gemeente's own domain.
+# Where people in the Netherlands have their own e-mail (the free and internet providers, now and
+# before): never a gemeente's own domain.
 PRIVATE_MAIL = frozenset({
-    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com", "outlook.nl",
-    "live.com", "live.nl", "msn.com", "yahoo.com", "yahoo.nl", "icloud.com", "me.com", "aol.com",
-    "protonmail.com", "proton.me", "gmx.com", "gmx.net", "ziggo.nl", "upcmail.nl", "chello.nl",
-    "casema.nl", "home.nl", "planet.nl", "hetnet.nl", "kpnmail.nl", "xs4all.nl", "telfort.nl",
+    "gmail.com", "gmail.nl", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com",
+    "outlook.nl", "live.com", "live.nl", "msn.com", "msn.nl", "yahoo.com", "yahoo.nl", "icloud.com",
+    "me.com", "mac.com", "aol.com", "protonmail.com", "proton.me", "gmx.com", "gmx.net", "gmx.nl",
+    "ziggo.nl", "upcmail.nl", "chello.nl", "casema.nl", "home.nl", "planet.nl", "hetnet.nl",
+    "kpnmail.nl", "kpnplanet.nl", "xs4all.nl", "telfort.nl", "tele2.nl", "online.nl",
+    "quicknet.nl", "zeelandnet.nl", "solcon.nl", "caiway.nl", "delta.nl", "kabelfoon.nl",
+    "onsbrabantnet.nl", "hccnet.nl", "wanadoo.nl", "freeler.nl", "zonnet.nl", "tiscali.nl",
+    "versatel.nl", "lycos.nl", "mail.com", "t-mobilethuis.nl",
 })
 
 KINDS = {"bsn": "een burgerservicenummer", "iban": "een rekeningnummer (IBAN)",
@@ -100,8 +105,9 @@ def _within(domain: str, allowed: set[str]) -> bool:
 def mail_domain(text: str) -> str | None:
     """A gemeente's domain as a beheerder types it (``utrecht.nl``, ``@utrecht.nl``): Dutch (.nl,
     .frl); None for text that is no such domain, or one where people have their own e-mail."""
-    domain = text.strip().lstrip("@").casefold().rstrip(".")
-    if len(domain) > 100 or not re.fullmatch(r"([a-z0-9-]+\.)+(nl|frl)", domain):  # a gemeente's
+    domain = text.strip().lstrip("@").casefold().rstrip(".").removeprefix("www.")
+    label = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+    if len(domain) > 100 or not re.fullmatch(rf"(?:{label}\.)+(?:nl|frl)", domain):  # a gemeente's
         return None
     return None if _within(domain, set(PRIVATE_MAIL)) else domain
 

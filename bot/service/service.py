@@ -212,6 +212,8 @@ class Service:
         return Active(self.gesprek, conv) if conv else None
 
     def _run(self, ctx: Context, parsed: Parsed, text: str) -> list[Reply]:
+        if refused := self._repeats_personal_data(ctx, text):  # a name, a number, a stand: never
+            return refused
         command, args = parsed.command, parsed.args
         try:
             with self.store.transaction():  # whatever it did is undone when it does not fit

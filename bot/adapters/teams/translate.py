@@ -205,9 +205,11 @@ def file_answered(activity: dict, seal: Seal, local: bool = False) -> Inbound | 
     an offer the bot made to this person, or names a place to upload to that is not OneDrive's
     (on this machine only, ``local``, a local one): a made-up acceptance uploads nothing."""
     value = activity.get("value") or {}
-    upload = value.get("uploadInfo") or {}
-    context = seal.open(str((value.get("context") or {}).get("verzegeld") or ""))
-    if value.get("action") != "accept" or not upload or context is None:
+    upload, context = value.get("uploadInfo"), value.get("context")
+    sealed = context.get("verzegeld") if isinstance(context, dict) else None
+    context = seal.open(sealed) if isinstance(sealed, str) else None
+    if (value.get("action") != "accept" or context is None or not isinstance(upload, dict)
+            or not all(isinstance(upload.get(k), str) for k in ("uploadUrl", "contentUrl", "name"))):
         return None
     if context.get("user") != person(activity).id or not all(
             _onedrive(str(upload.get(key) or ""), local) for key in ("uploadUrl", "contentUrl")):
