@@ -241,7 +241,8 @@ def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> in
     slack_http = getattr(args, "http", False) or (args.command == "run"
                                                   and not os.environ.get("SLACK_APP_TOKEN"))
     port_text = getattr(args, "port", None) or os.environ.get("PORT")
-    if port_text is not None and (whole_number(port_text, 5) or 65536) > 65535:
+    port = whole_number(port_text, 5) if port_text is not None else None
+    if port_text is not None and (port is None or port > 65535):
         raise ConfigError(f"--port {port_text!r} is geen poortnummer; kies bijvoorbeeld 3000.")
     store = Store(settings.db_path)
     service = Service(store)
