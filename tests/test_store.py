@@ -138,3 +138,27 @@ def test_a_database_removed_while_the_bot_runs_is_not_healthy_and_never_made_ane
     with pytest.raises(StoreError, match="ontbreekt, maar ernaast staan nog bestanden"):
         Store(db_path)  # nor when the bot starts again
     assert not db_path.exists()
+
+
+def test_a_lane_whose_database_is_gone_says_so_in_one_dutch_line(caplog):
+    """Not a traceback every five seconds: the store's own message, once per try."""
+    import threading
+
+    from bot.service.lanes import Lanes
+    from store import StoreError
+
+    tried = threading.Event()
+
+    def drain(lane: str) -> None:
+        tried.set()
+        raise StoreError("De database ‘leidraad.db’ is weggehaald of vervangen terwijl de bot draait.")
+
+    lanes = Lanes("inbox", drain, 1)
+    lanes.start(["slack:T1:D1"])
+    try:
+        assert tried.wait(10)
+    finally:
+        lanes.stop()
+    [record] = [r for r in caplog.records if r.name == "bot.service.lanes"]
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert "weggehaald of vervangen" in record.getMessage()

@@ -13,6 +13,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
+from store import StoreError
+
 log = logging.getLogger(__name__)
 
 Drain = Callable[[str], float | None]  # handle a lane's entries; seconds until it may go on, or None
@@ -72,6 +74,9 @@ class Lanes:
             delay: float | None = None
             try:
                 delay = self._drain(lane)
+            except StoreError as error:  # the database is gone or unusable: say so, in its words
+                log.warning("%s: %s", self.name, error)
+                delay = 5.0
             except Exception:  # a fault in one lane must not stop the others; try it again later
                 log.exception("%s: lane %s failed", self.name, lane)
                 delay = 5.0
