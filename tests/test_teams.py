@@ -328,6 +328,11 @@ def test_an_export_asked_in_the_channel_arrives_by_file_consent_in_the_personal_
     info = teams.connector.sent("a:personal-29:1anna")[-1]["attachments"][0]
     assert info["contentType"] == "application/vnd.microsoft.teams.card.file.info"
     assert info["content"]["uniqueId"] == upload["uniqueId"]
+    anna.send(anna.invoke("fileConsent/invoke", {  # the same acceptance again: one offer, one file
+        "type": "fileUpload", "action": "accept", "context": consent["content"]["acceptContext"],
+        "uploadInfo": upload}, personal))
+    teams.settle()
+    assert len(teams.connector.uploads) == 1
 
 
 @pytest.mark.parametrize("forged", ["made up", "someone else's", "elsewhere", "no context"])

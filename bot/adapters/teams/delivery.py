@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import secrets
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -161,9 +162,9 @@ class TeamsPlatform:
             return
         consent = {"contentType": CONSENT, "name": export.filename, "content": {
             "description": export.title, "sizeInBytes": len(content),
-            "acceptContext": {"verzegeld": self.seal.close({
+            "acceptContext": {"verzegeld": self.seal.close({  # one offer: accepted once
                 "gemeente": export.data.summary.gemeente, "format": export.format,
-                "user": inbound.user.id})},
+                "user": inbound.user.id, "offer": secrets.token_hex(8)})},
             "declineContext": {"format": export.format}}}
         if inbound.place.kind is not PlaceKind.DIRECT:
             self.deliver(inbound, [Notice(f"{export.title}: ik bied het bestand aan in je "

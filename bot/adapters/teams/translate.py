@@ -217,7 +217,8 @@ def file_answered(activity: dict, seal: Seal, local: bool = False) -> Inbound | 
         return None
     return Inbound(person(activity), place_of(activity), context.get("gemeente") or None,
                    command=f"export {context.get('format', 'docx')}", forms=True,
-                   delivery_id=f"{delivery_id(activity)}:bestand", sent_at=sent_at(activity),
+                   delivery_id=f"teams:{tenant_of(activity)}:aanbod:{context.get('offer', '')}",
+                   sent_at=sent_at(activity),
                    route=route(activity) | {"upload": value["uploadInfo"]})
 
 
