@@ -114,7 +114,7 @@ def _checked(replies: list) -> None:
         assert adaptive_cards.problems(card) == []
 
 
-@settings(max_examples=200, deadline=None, derandomize=True,  # the same examples on every run
+@settings(max_examples=200, deadline=None, print_blob=True,  # a failure says how to replay it
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(STEP, min_size=1, max_size=8))
 def test_random_sequences_never_raise_and_store_only_clean_text(world, steps):
