@@ -20,8 +20,8 @@ import pytest
 from bot.adapters.seal import Seal
 from bot.adapters.slack import translate as slack
 from bot.core.commands import Parsed
-from bot.core.messages import Inbound, Start, User
-from bot.core.replies import Regiobeeld
+from bot.core.messages import FormInput, Inbound, Start, User
+from bot.core.replies import OpenForm, Regiobeeld
 from bot.service import Service
 from store import Store
 
@@ -493,5 +493,14 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
         assert store.member_role(utrecht, path.user("olaf").id) is None
         assert MARKS[UTRECHT][1] not in repr(service.handle(path.inbound(
             "quinn", "direct bericht", "ontwikkelpunt 1")))  # someone else: no
+        if path.name == "slack":  # the button of the reminder in their own chat: the form
+            click = _slack_click(world, "olaf", "D7", "leidraad_stand", "1|Utrecht")
+            replies = service.handle(slack.stand_button(click["body"], click["action"], TEAM))
+            assert any(isinstance(r, OpenForm) and r.nummer == 1 for r in replies), replies
+            form = FormInput("bijwerken", 1, {"stand_van_zaken": "Via het formulier",
+                                              "planning": "2027-03-01"})
+            service.handle(Inbound(path.user("olaf"), path.place("direct bericht", "olaf"),
+                                   UTRECHT, form=form))
+            assert store.latest_stands(utrecht)[punt["id"]]["value"] == "Via het formulier"
     finally:
         store.db.conn.rollback()
