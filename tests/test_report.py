@@ -145,6 +145,10 @@ def test_the_workbook_has_its_sheets_with_filters_and_a_frozen_header(filled, st
     assert rows[1][8] == datetime(2026, 10, 1)
     assert book["Antwoorden"].max_row == 1 + len(checklist().questions)
     assert book["Geschiedenis"].max_row > 10
+    history = list(book["Geschiedenis"].iter_rows(min_row=2, values_only=True))
+    words = {cell for row in history for cell in row[3:] if isinstance(cell, str)}
+    assert not words & {"stand", "veld", "in_uitvoering", "beoogd_resultaat", "verbeteractie"}
+    assert {"stand van zaken", "status"} <= words and "in uitvoering" in words  # as people say it
     versions = list(book["Antwoorden-versies"].iter_rows(min_row=2, values_only=True))
     gemeente = store.gemeente("utrecht")["id"]
     assert len(versions) == store.db.execute(

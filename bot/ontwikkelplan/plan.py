@@ -27,6 +27,7 @@ from dialogues.content import Ontwikkelplan, checklist
 WALK = ("basisfunctie", "thema", "ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten",
         "wie", "planning", "stand_van_zaken")
 REQUIRED = ("basisfunctie", "ontwikkelpunt", "wie", "planning")
+_KIND_WORDS = {"stand": "stand van zaken", "status": "status", "veld": "veld gewijzigd"}
 FIELD_WORDS = {
     "basisfunctie": "basisfunctie", "thema": "thema", "quickscan": "thema",
     "ontwikkelpunt": "ontwikkelpunt", "doel": "ontwikkelpunt",
@@ -201,6 +202,14 @@ class Plan:
             for h in history
         )
         return PuntDetail(self.summary(punt, stands[-1] if stands else None), events)
+
+    def readable(self, entry: dict) -> dict:
+        """A history entry with its kind, field and statuses in words (for exports)."""
+        status = self.statuses.get if entry["kind"] == "status" else (lambda v, d=None: d)
+        return {**entry, "kind": _KIND_WORDS.get(entry["kind"], entry["kind"]),
+                "field": self.labels.get(entry["field"], entry["field"]) if entry["field"] else "",
+                "value": status(entry["value"], entry["value"]),
+                "previous": status(entry["previous"], entry["previous"])}
 
     def _event_text(self, entry: dict) -> str:
         if entry["kind"] == "status":

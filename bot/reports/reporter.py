@@ -119,7 +119,7 @@ class Reporter:
             summary=self.summary(store, gemeente, today),
             punten=tuple(punten),
             answers=rows,
-            history=tuple(store.history(gemeente["id"])),
+            history=tuple(map(plan.readable, store.history(gemeente["id"]))),
             versions=tuple(
                 (self.questionnaire.position(v["question_id"]).ref, texts[v["question_id"]], v["text"],
                  v["author"], datetime.fromisoformat(v["created_at"]))
