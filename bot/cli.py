@@ -28,7 +28,7 @@ from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_da
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, whole_number
 from bot.export import markdown, render
 from bot.export.everything import everything
-from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
+from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker, outcome_words
 from bot.reports import audit
 from bot.service import Problem, Service
 from bot.service.worker import WorkerProcess, exit_with_parent, only_worker, worker_running
@@ -444,7 +444,7 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         outcomes = scheduler.run_once(now)
         for key, outcome in outcomes:
-            print(f"{outcome}: {key}")
+            print(outcome_words(store, key, outcome))
         sent = sum(outcome == "sent" for _, outcome in outcomes)
         print(f"✓ {sent} herinnering(en) verstuurd.")
         return 0

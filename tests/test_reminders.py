@@ -268,6 +268,9 @@ def test_the_one_shot_sends_exactly_what_is_due_and_a_second_run_nothing(world, 
     result = one_shot(db_path, api, "2026-11-30T09:00")
     assert result.returncode == 0, result.stderr
     assert "✓ 3 herinnering(en) verstuurd." in result.stdout
+    assert "Statusherinnering voor gemeente Utrecht, in het kanaal: verstuurd" in result.stdout
+    assert result.stdout.count("Statusherinnering voor gemeente Utrecht, aan ") == 2  # the owners
+    assert "sent:" not in result.stdout and "status:" not in result.stdout  # Dutch, not keys
     assert sorted(p["channel"] for p in posts(api)) == ["C1", "U2", "U3"]
     again = one_shot(db_path, api, "2026-11-30T09:00")
     assert "✓ 0 herinnering(en) verstuurd." in again.stdout

@@ -250,3 +250,29 @@ class Ticker(threading.Thread):
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+_KINDS = {"status": "statusherinnering", "voorbereiding": "herinnering voor de stuurgroep",
+          "samenvatting": "samenvatting voor de stuurgroep"}
+_OUTCOMES = {"sent": "verstuurd", "skipped": "niet nodig (niets te melden)",
+             "failed": "niet bezorgd", "retry": "niet gelukt, wordt opnieuw geprobeerd",
+             "claimed": "al onderweg (door een ander proces)"}
+
+
+def outcome_words(store: Store, key: str, outcome: str) -> str:
+    """One reminder message and what became of it, in Dutch (``herinneringen --eenmalig``); the
+    key is as ``ReminderMessages`` makes it: kind, gemeente or meeting, moment, recipient."""
+    kind, rest = key.split(":", 1)
+    head, _, recipient = rest.partition(":kanaal") if ":kanaal" in rest else rest.partition(
+        ":eigenaar:")
+    if kind == "status":
+        gemeente_id = int(head.split(":", 1)[0])
+    else:
+        meeting = store.db.execute("SELECT gemeente_id FROM stuurgroepen WHERE id = ?",
+                                   [int(head.split(":", 1)[0])]).fetchone()
+        gemeente_id = meeting[0] if meeting else None
+    naam = store.gemeente_by_id(gemeente_id)["naam"] if gemeente_id else "?"
+    person = recipient.split(":gemeld:")[0] if ":kanaal" not in rest else ""
+    to = f"aan {store.user_name(person) or person}" if person else "in het kanaal"
+    return (f"{_KINDS.get(kind, kind).capitalize()} voor gemeente {naam}, {to}: "
+            f"{_OUTCOMES.get(outcome, outcome)}")
