@@ -318,10 +318,24 @@ def _existing_store(settings: Settings) -> Store:
 
 
 def _write(path: Path, content: bytes) -> None:
+    """``content`` into the file ``path``; ``-`` is standard output."""
+    if str(path) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
     try:
         path.write_bytes(content)
     except OSError as error:
         raise ConfigError(f"‘{path}’ kan niet worden geschreven: {os_error(error)}.") from error
+
+
+def _saved(path: Path, what: str) -> None:
+    """Say where ``what`` went; with ``-o -`` standard output holds the file itself, so this goes
+    to standard error."""
+    if str(path) == "-":
+        print(f"✓ {what} naar de standaarduitvoer geschreven", file=sys.stderr)
+    else:
+        print(f"✓ {what} opgeslagen als {path}")
 
 
 def _audit(args: argparse.Namespace, settings: Settings) -> int:
@@ -343,7 +357,7 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(text)
         return 0
     _write(Path(args.uitvoer), text.encode("utf-8-sig" if args.formaat == "csv" else "utf-8"))
-    print(f"✓ {len(changes)} wijzigingen van gemeente {naam} opgeslagen als {args.uitvoer}")
+    _saved(Path(args.uitvoer), f"{len(changes)} wijzigingen van gemeente {naam}")
     return 0
 
 
@@ -386,7 +400,7 @@ def _everything(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     path = Path(args.uitvoer or f"leidraadbot-alles-{datetime.now().date().isoformat()}.json")
     _write(path, (data + "\n").encode())
-    print(f"✓ Alles wat Leidraadbot bewaart opgeslagen als {path}")
+    _saved(path, "Alles wat Leidraadbot bewaart")
     return 0
 
 
@@ -409,7 +423,7 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
         document = service.export(args.gemeente, args.formaat or "docx")
         path = Path(args.uitvoer or document.filename)
         _write(path, render(document, service.plan.content))
-        print(f"✓ {document.title} opgeslagen als {path}")
+        _saved(path, document.title)
         return 0
     finally:
         store.close()

@@ -70,6 +70,9 @@ class SqliteFile:
             db = self.db
             self._create = False  # from now on a connection opens this file, or fails
             self._identity: tuple[int, int] | None = _identity(self.path)
+            if not self._create and db.table_names() and not list(migrations.applied(db)):
+                raise StoreError(f"‘{self.path}’ is een database van iets anders dan Leidraadbot; "
+                                 "die laat ik zoals hij is. Kies een ander bestand met --db.")
             db.enable_wal()
             with self.transaction():
                 migrations.apply(db)

@@ -178,3 +178,25 @@ def test_a_backup_never_writes_over_a_file_by_another_way_and_says_why_it_cannot
         assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr, target
     assert (tmp_path / "sub" / "b.db").read_text() == "er staat al iets"
     assert not (tmp_path / "nergens.db").exists()
+
+
+def test_a_database_of_something_else_is_left_as_it_is(tmp_path):
+    other = tmp_path / "ander.db"
+    with closing(sqlite3.connect(other)) as conn:
+        conn.execute("CREATE TABLE notes (text)")
+    done = leidraadbot("chat", "--db", str(other), "--gemeente", "Utrecht", cwd=tmp_path)
+    assert done.returncode == 2 and "database van iets anders dan Leidraadbot" in done.stderr
+    with closing(sqlite3.connect(other)) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["notes"]
+
+
+def test_an_export_to_minus_goes_to_standard_output(tmp_path):
+    db = tmp_path / "leidraad.db"
+    store = Store(db)
+    Chat(Service(store, clock=Clock())).start()
+    store.close()
+    done = subprocess.run([sys.executable, "-m", "bot", "export", "--db", str(db), "--gemeente",
+                           "Utrecht", "--formaat", "xlsx", "-o", "-"], cwd=tmp_path,
+                          capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0 and done.stdout[:2] == b"PK" and not (tmp_path / "-").exists()
+    assert "naar de standaarduitvoer geschreven" in done.stderr.decode()
