@@ -37,6 +37,23 @@ def _identity(path: Path) -> tuple[int, int]:
     return found.st_dev, found.st_ino
 
 
+def in_dutch(error: sqlite3.Error, path: Path) -> str:
+    """What went wrong with the database, for whoever reads it (SQLite says it in English)."""
+    said = str(error).casefold()
+    if "locked" in said or "busy" in said:
+        return "De database is even bezet; er is niets opgeslagen. Probeer het zo opnieuw."
+    if "readonly" in said or "read-only" in said:
+        return (f"In de database ‘{path}’ mag dit proces niet schrijven; er is niets opgeslagen. "
+                "Controleer de rechten van het bestand en de map.")
+    if "not a database" in said or "malformed" in said or "corrupt" in said:
+        return (f"De database ‘{path}’ is beschadigd; er is niets opgeslagen. Zet een backup "
+                "terug met leidraadbot herstel.")
+    if "full" in said or "disk i/o" in said:
+        return (f"De database ‘{path}’ kan niet worden geschreven (de schijf is vol of geeft "
+                "fouten); er is niets opgeslagen.")
+    return f"De database ‘{path}’ gaf een fout; er is niets opgeslagen."
+
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message is meant for the person running the bot."""
 
@@ -118,6 +135,10 @@ class SqliteFile:
                     db.conn.rollback()
                     raise
                 db.conn.commit()
+            except (sqlite3.OperationalError, sqlite3.DatabaseError) as error:
+                if isinstance(error, sqlite3.IntegrityError):  # a fault of ours, not of the file
+                    raise
+                raise StoreError(in_dutch(error, self.path)) from error
             finally:
                 if fcntl:
                     fcntl.flock(self._lock_file, fcntl.LOCK_UN)

@@ -196,3 +196,29 @@ def test_at_a_terminal_a_pasted_block_is_one_answer_and_the_arrow_keys_edit(serv
     assert stored == [(QUESTIONS[0].id, "Eerste alinea.\n\nTweede alinea.\nDerde alinea."),
                       (QUESTIONS[1].id, "Mijn rol")]
     assert "Gepauzeerd" in out.getvalue()
+
+
+def test_a_busy_database_is_said_in_dutch_and_nothing_is_stored(tmp_path, monkeypatch):
+    """SQLite says "database is locked"; the person at the terminal reads Dutch."""
+    import store.database
+    from bot.adapters.console import Console
+    from bot.core.messages import Start, User
+    from bot.service import Service
+    from store import Store
+
+    monkeypatch.setattr(store.database, "BUSY_TIMEOUT_MS", 50)
+    db = tmp_path / "leidraad.db"
+    kept = Store(db)
+    console = Console(Service(kept), "Utrecht", User("console:anna", "Anna"), io.StringIO())
+    console.send(start=Start())
+    other = sqlite3.connect(db, timeout=0.05, isolation_level=None)  # another program, writing
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        [said] = console.send("Het college")
+    finally:
+        other.rollback()
+        other.close()
+    assert said.text == "De database is even bezet; er is niets opgeslagen. Probeer het zo opnieuw."
+    assert "locked" not in console.out.getvalue()
+    assert kept.db.execute("SELECT count(*) FROM answers").fetchone() == (0,)
+    kept.close()

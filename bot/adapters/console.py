@@ -18,6 +18,7 @@ from bot.core.messages import Inbound, Place, PlaceKind, Start, User
 from bot.core.replies import Notice, Paused, Reply, Tone
 from bot.render.text import render
 from bot.service import Service
+from store import StoreError
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
@@ -55,6 +56,8 @@ class Console:
         inbound = Inbound(self.user, self.place, self.gemeente, text=text, start=start)
         try:
             replies = self.service.handle(inbound)
+        except StoreError as exc:  # the database's trouble, said in Dutch
+            replies = [Notice(str(exc), Tone.ERROR)]
         except Exception as exc:  # the one error handler of this adapter
             log.error("message failed: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
             replies = [Notice("Er ging iets mis; dit bericht is niet verwerkt en er is niets "
