@@ -27,7 +27,7 @@ class _Path:
         """Nothing to prepare: the adapter's translation is all."""
 
     def close(self) -> None:
-        pass
+        """Nothing to let go of: no double runs beside it."""
 
 
 class SlackPath(_Path):

@@ -329,7 +329,8 @@ def test_changed_card_data_on_teams_reads_and_changes_nothing_of_another(tmp_pat
         inbound = translate.form_opened(activity)
     elif kind == "file":  # sealed by the bot, for olaf, but naming Utrecht
         person = path.doubles.TeamsUser("", path.connector, "olaf")
-        sealed = Seal("lokaal").close(data | {"user": path.user("olaf").id})
+        offer = pytest.importorskip("bot.render.teams").OFFER
+        sealed = Seal("lokaal").close(offer, path.user("olaf").id, data)
         activity = person.invoke("fileConsent/invoke", {
             "type": "fileUpload", "action": "accept", "context": {"verzegeld": sealed},
             "uploadInfo": {"name": "x.xlsx", "uploadUrl": "http://127.0.0.1:9/upload",

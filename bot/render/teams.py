@@ -66,6 +66,7 @@ RUN_LIMIT = 10_000  # characters of one piece of text: more than an answer or a 
 CARD_BUDGET = 28_000  # bytes of one card: Teams takes more, but not everywhere
 MAX_LISTED = 100  # ontwikkelpunten in a list (over cards); the export has them all
 SUMMARY_LISTED = 30
+OFFER = "bestand"  # what a file offer's context is sealed for
 FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of its submit
 _COLORS = {Tone.INFO: None, Tone.SUCCESS: "Good", Tone.WARNING: "Warning", Tone.ERROR: "Attention"}
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}

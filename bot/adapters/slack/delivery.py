@@ -37,7 +37,16 @@ from bot.core.replies import (
     Tone,
 )
 from bot.export import render
-from bot.render.slack import ACTED_ON, escape, home_view, messages, punt_form, thread_anchor
+from bot.render.slack import (
+    ACTED_ON,
+    HOME_CONTINUE,
+    PUNT_FORM,
+    escape,
+    home_view,
+    messages,
+    punt_form,
+    thread_anchor,
+)
 from bot.service.outbox import Call, CannotSend, Out, Sent, TryLater
 from dialogues.content import Ontwikkelplan
 
@@ -126,13 +135,13 @@ class SlackPlatform:
     def _continue_value(self, inbound: Inbound):
         """The sealed value of a Home tab's *Verder met het gesprek*: its gemeente, the direct
         message it continues in, and for whom."""
-        return lambda gemeente: self.seal.close({"gemeente": gemeente, "user": inbound.user.id,
-                                                 "channel": inbound.route["channel"]})
+        return lambda gemeente: self.seal.close(HOME_CONTINUE, inbound.user.id, {
+            "gemeente": gemeente, "channel": inbound.route["channel"]})
 
     def form_call(self, inbound: Inbound, form: OpenForm) -> Call:
-        metadata = self.seal.close({"channel": inbound.route["channel"], "kind": form.kind,
-                                    "nummer": form.nummer, "gemeente": form.gemeente,
-                                    "user": inbound.user.id})
+        metadata = self.seal.close(PUNT_FORM, inbound.user.id, {
+            "channel": inbound.route["channel"], "kind": form.kind, "nummer": form.nummer,
+            "gemeente": form.gemeente})
         return {"method": "views.open", "trigger_id": inbound.route["trigger_id"],
                 "view": punt_form(form, self.plan, metadata)}
 

@@ -82,8 +82,9 @@ class Listeners:
         """Continue where the sealed button says; a button changed, made up or someone else's
         does nothing but show the Home tab again, with a word why."""
         team = installed_team(context)
-        value = self.platform.seal.open(action.get("value") or "")
-        if value is not None and value.get("user") == translate.person(team, body["user"]["id"]).id:
+        value = self.platform.seal.open(HOME_CONTINUE, translate.person(team, body["user"]["id"]).id,
+                                        action.get("value"))
+        if value is not None:
             self.inbox.accept(translate.home_continue(body, action, team, value))
         else:
             self.inbox.accept(translate.home_refused(body, team))
@@ -95,8 +96,9 @@ class Listeners:
 
     def form_submitted(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
         team = installed_team(context)
-        meta = self.platform.seal.open(view.get("private_metadata") or "")
-        if meta is None or meta.get("user") != translate.person(team, body["user"]["id"]).id:
+        meta = self.platform.seal.open(PUNT_FORM, translate.person(team, body["user"]["id"]).id,
+                                       view.get("private_metadata"))
+        if meta is None:
             first = next((b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"), "")
             ack(response_action="errors", errors={first: "Dit formulier is niet (meer) geldig; er is "
                                                          "niets opgeslagen. Sluit het en open het opnieuw."})

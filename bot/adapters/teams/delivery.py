@@ -33,7 +33,7 @@ from bot.core.replies import (
 )
 from bot.core.text import whole_number
 from bot.export import render as document
-from bot.render.teams import ACTED_ON, CARD_BUDGET, cards, summary
+from bot.render.teams import ACTED_ON, CARD_BUDGET, OFFER, cards, summary
 from bot.service.outbox import Call, CannotSend, Out, Sent, TryLater
 from dialogues.content import Ontwikkelplan
 from store import Store
@@ -162,9 +162,9 @@ class TeamsPlatform:
             return
         consent = {"contentType": CONSENT, "name": export.filename, "content": {
             "description": export.title, "sizeInBytes": len(content),
-            "acceptContext": {"verzegeld": self.seal.close({  # one offer: accepted once
+            "acceptContext": {"verzegeld": self.seal.close(OFFER, inbound.user.id, {
                 "gemeente": export.data.summary.gemeente, "format": export.format,
-                "user": inbound.user.id, "offer": secrets.token_hex(8)})},
+                "offer": secrets.token_hex(8)})},  # one offer: accepted once
             "declineContext": {"format": export.format}}}
         if inbound.place.kind is not PlaceKind.DIRECT:
             self.deliver(inbound, [Notice(f"{export.title}: ik bied het bestand aan in je "

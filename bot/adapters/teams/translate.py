@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from bot.adapters.seal import Seal
 from bot.core.messages import FormInput, Inbound, Place, PlaceKind, User, timestamp_key
 from bot.core.text import whole_number
-from bot.render.teams import FORM
+from bot.render.teams import FORM, OFFER
 
 log = logging.getLogger(__name__)
 
@@ -206,13 +206,12 @@ def file_answered(activity: dict, seal: Seal, local: bool = False) -> Inbound | 
     (on this machine only, ``local``, a local one): a made-up acceptance uploads nothing."""
     value = activity.get("value") or {}
     upload, context = value.get("uploadInfo"), value.get("context")
-    sealed = context.get("verzegeld") if isinstance(context, dict) else None
-    context = seal.open(sealed) if isinstance(sealed, str) else None
-    if (value.get("action") != "accept" or context is None or not isinstance(upload, dict)
+    context = seal.open(OFFER, person(activity).id,
+                        context.get("verzegeld") if isinstance(context, dict) else None)
+    if (value.get("action") != "accept" or not isinstance(upload, dict)
             or not all(isinstance(upload.get(k), str) for k in ("uploadUrl", "contentUrl", "name"))):
         return None
-    if context.get("user") != person(activity).id or not all(
-            _onedrive(str(upload.get(key) or ""), local) for key in ("uploadUrl", "contentUrl")):
+    if context is None or not all(_onedrive(upload[key], local) for key in ("uploadUrl", "contentUrl")):
         log.warning("a file acceptance that is not an answer to the bot's offer was ignored")
         return None
     return Inbound(person(activity), place_of(activity), context.get("gemeente") or None,
