@@ -31,10 +31,11 @@ from bot.export.everything import everything
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker, outcome_words
 from bot.reports import audit
 from bot.service import Problem, Service
-from bot.service.worker import WorkerProcess, exit_with_parent, only_worker, worker_running
+from bot.service.worker import WorkerProcess, exit_with_parent, only_worker
 from dialogues.content import ContentError
 from store import Store, StoreError
 from store.backup import backup, restore
+from store.database import companions
 
 _ARGPARSE_DUTCH = {
     "usage: ": "gebruik: ",
@@ -284,23 +285,8 @@ def _grant(args: argparse.Namespace, settings: Settings) -> int:
                           "slack:T123:U456 of teams:<tenant>:<id> (de bot noemt het in zijn melding).")
     store = Store(settings.db_path)
     try:
-        at = datetime.now().astimezone().isoformat()
-        with store.transaction():
-            if store.user_name(args.gebruiker) is None:  # named once they write to the bot
-                store.ensure_user(args.gebruiker, args.gebruiker, at)
-            if args.command == "beheerder":
-                gemeente = store.gemeente(gemeente_key(args.gemeente))
-                if gemeente is None:
-                    raise ConfigError(f"Gemeente ‘{args.gemeente}’ is niet bekend bij Leidraadbot.")
-                store.add_member(gemeente["id"], args.gebruiker, "beheerder", "operator", at)
-                where = f"gemeente {gemeente['naam']}"
-            else:
-                regio = store.regio_named(gemeente_key(args.regio))
-                if regio is None:
-                    raise ConfigError(f"Regio ‘{args.regio}’ is niet bekend; een beheerder van een "
-                                      "gemeente zet die eerst met ‘regio instellen’.")
-                store.add_projectleider(regio["id"], args.gebruiker, "operator", at)
-                where = f"regio {regio['naam']}"
+        name = args.gemeente if args.command == "beheerder" else args.regio
+        where = Service(store).grant(args.command, name, args.gebruiker)
     finally:
         store.close()
     print(f"✓ {args.gebruiker} is nu {args.command} van {where}.")
@@ -311,8 +297,7 @@ def _existing_store(settings: Settings) -> Store:
     """The database, for a command that reads it; a word when there is none yet (and the store's
     own when there was one, and it is gone)."""
     path = settings.db_path
-    traces = [path.with_name(path.name + suffix) for suffix in ("-lock", "-wal", "-shm")]
-    if not path.exists() and not any(trace.exists() for trace in traces):
+    if not path.exists() and not any(trace.exists() for trace in companions(path)):
         raise ConfigError(f"Er is nog geen database ‘{path}’; begin met leidraadbot chat.")
     return Store(path)
 
@@ -368,9 +353,6 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         written = backup(settings.db_path, given)
         print(f"✓ Backup gemaakt: {' en '.join(str(p) for p in written)}")
         return 0
-    if worker_running(settings.db_path):
-        raise ConfigError("De bot draait nog op deze database. Stop hem eerst (en start hem na het "
-                          "herstel weer); een backup maken kan wel terwijl hij draait.")
     kept = restore(given, settings.db_path)
     print(f"✓ {settings.db_path} is teruggezet uit {given}"
           + (f"; de database die er stond is bewaard als {kept}" if kept else ""))

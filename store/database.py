@@ -54,6 +54,12 @@ def in_dutch(error: sqlite3.Error, path: Path) -> str:
     return f"De database ‘{path}’ gaf een fout; er is niets opgeslagen."
 
 
+def companions(path: Path) -> list[Path]:
+    """The files SQLite and Leidraadbot keep beside a database (its lock, WAL and index): there
+    was a database at ``path`` when one of them is there."""
+    return [path.with_name(path.name + suffix) for suffix in ("-lock", "-wal", "-shm")]
+
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message is meant for the person running the bot."""
 
@@ -69,7 +75,7 @@ class SqliteFile:
         if not self.path.parent.is_dir():
             raise StoreError(f"De map ‘{self.path.parent}’ bestaat niet. Maak hem aan of kies een "
                              "ander pad.")
-        traces = [p.name for p in self.companions() if p.exists()]
+        traces = [p.name for p in companions(self.path) if p.exists()]
         if not self.path.exists() and traces:
             raise StoreError(
                 f"De database ‘{self.path}’ ontbreekt, maar ernaast staan nog bestanden van een "
@@ -177,10 +183,6 @@ class SqliteFile:
         if self._identity is not None and not same:
             raise StoreError(f"De database ‘{self.path}’ is weggehaald of vervangen terwijl de bot "
                              "draait; er is niets opgeslagen. Zet hem terug en start de bot opnieuw.")
-
-    def companions(self) -> list[Path]:
-        """The files SQLite and Leidraadbot keep beside the database (its lock, WAL and index)."""
-        return [self.path.with_name(self.path.name + suffix) for suffix in ("-lock", "-wal", "-shm")]
 
     def healthy(self) -> bool:
         """Whether the database is there, is still the file it opened, and answers (for a health

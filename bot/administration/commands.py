@@ -8,6 +8,7 @@ from bot.core.context import Context, Problem, checked_name
 from bot.core.privacy import mail_domain
 from bot.core.replies import ChannelBound, Notice, Reply, Tone
 from bot.core.text import typed
+from store import Store
 
 
 class AdministrationCommands:
@@ -132,3 +133,25 @@ class AdministrationCommands:
         return [Notice(f"{names} is nu projectleider van regio {regio['naam']} en kan het "
                        f"regiobeeld opvragen met {typed('samenvatting regio', private=True)}, in de "
                        "eigen chat met de bot.", Tone.SUCCESS)]
+
+    # --- for the operator (command line) ----------------------------------------------------------
+
+    @staticmethod
+    def operator_grant(store: Store, role: str, name: str, user_id: str, at: str) -> str:
+        """Make ``user_id`` beheerder of the gemeente ``name`` (or projectleider of the regio
+        ``name``), as the operator; where, in words."""
+        with store.transaction():
+            if store.user_name(user_id) is None:  # named once they write to the bot
+                store.ensure_user(user_id, user_id, at)
+            if role == BEHEERDER:
+                gemeente = store.gemeente(checked_name(name)[1])
+                if gemeente is None:
+                    raise Problem(f"Gemeente ‘{name}’ is niet bekend bij Leidraadbot.")
+                store.add_member(gemeente["id"], user_id, BEHEERDER, "operator", at)
+                return f"gemeente {gemeente['naam']}"
+            regio = store.regio_named(checked_name(name, "regio")[1])
+            if regio is None:
+                raise Problem(f"Regio ‘{name}’ is niet bekend; een beheerder van een gemeente zet "
+                              "die eerst met ‘regio instellen’.")
+            store.add_projectleider(regio["id"], user_id, "operator", at)
+            return f"regio {regio['naam']}"

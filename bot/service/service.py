@@ -60,9 +60,10 @@ class Service:
         self.plans = PlanCommands(self.plan, self.walk)
         self.reports = ReportCommands(self.reporter, self.plan)
         self.help = HelpCommands()
+        self.administration = AdministrationCommands()
         gesprek = GesprekCommands(self.gesprek)
         self.table = Table(declared(gesprek, self.plans, self.reports, ReminderCommands(),
-                                    AdministrationCommands(), self.help))
+                                    self.administration, self.help))
         self.help.table = self.table
         self._start = next(c for c in self.table.commands if c.handler == gesprek.start)
 
@@ -338,6 +339,11 @@ class Service:
     def export(self, name: str, fmt: str):
         """A document of a gemeente (``leidraadbot export``): no chat access applies."""
         return self.reports.operator_export(self.store, name, fmt, self._today())
+
+    def grant(self, role: str, name: str, user_id: str) -> str:
+        """``leidraadbot beheerder|projectleider toevoegen``: where ``user_id`` now is that."""
+        return self.administration.operator_grant(self.store, role, name, user_id,
+                                                  self.clock().isoformat())
 
     def audit(self, name: str, since: datetime | None = None):
         """The name of a gemeente and its changes (``leidraadbot audit``)."""

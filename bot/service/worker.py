@@ -78,20 +78,6 @@ def exit_with_parent(parent: int, every: float = 0.05) -> None:
     threading.Thread(target=watch, name="ouder", daemon=True).start()
 
 
-def worker_running(database: Path) -> bool:
-    """Whether a worker process works on ``database`` now (it holds the worker lock)."""
-    lock_path = database.with_name(database.name + "-werk")
-    if fcntl is None or not lock_path.exists():
-        return False
-    with open(lock_path, "a+b") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        return False
-
-
 @contextmanager
 def only_worker(database: Path) -> Iterator[None]:
     """Hold the database's worker lock: a second worker process waits until the first is gone."""

@@ -100,8 +100,8 @@ class Listeners:
                                        view.get("private_metadata"))
         if meta is None:
             first = next((b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"), "")
-            ack(response_action="errors", errors={first: "Dit formulier is niet (meer) geldig; er is "
-                                                         "niets opgeslagen. Sluit het en open het opnieuw."})
+            ack(**form_errors(FormErrors(((first, "Dit formulier is niet (meer) geldig; er is niets "
+                                                  "opgeslagen. Sluit het en open het opnieuw."),))))
             return
         inbound = translate.form_submitted(body, view, team, meta)
         errors = next((r for r in self.service.form_errors(inbound) if isinstance(r, FormErrors)), None)
