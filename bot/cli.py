@@ -7,7 +7,6 @@ Everything the person at the terminal reads is Dutch, argparse's own messages in
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import os
@@ -21,9 +20,11 @@ from pathlib import Path
 from dotenv import find_dotenv, load_dotenv
 
 from bot.adapters import platforms
-from bot.adapters.console import Console, console_user, terminal_session
+from bot.adapters.console import (Console, ask_name, console_user, remember_name, remembered_name,
+                                  terminal_session)
 from bot.config import ConfigError, Settings, from_env
 from bot.core.commands import part_number
+from bot.core.context import gemeente_named
 from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, whole_number
 from bot.export import markdown, render
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         chat.add_argument("--gemeente", metavar="NAAM", help="de gemeente, bijvoorbeeld Utrecht")
         chat.add_argument("--gebruiker", metavar="NAAM",
                           help="jouw naam, zoals collega's die bij je antwoorden zien "
-                               "(standaard: je inlognaam)")
+                               "(de eerste keer gevraagd en daarna onthouden)")
         chat.add_argument("--deel", metavar="1|2", help="beginnen bij Deel I of Deel II")
     reminders = commands.add_parser(
         "herinneringen", parents=[common], help="de herinneringen versturen die nu aan de beurt zijn",
@@ -158,6 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
         granting.add_argument(f"--{scope}", required=True, metavar="NAAM", help=f"bijvoorbeeld {example}")
         granting.add_argument("gebruiker", metavar="GEBRUIKER",
                               help="het gebruikers-id, zoals slack:T123:U456 of teams:<tenant>:<id>")
+    naming = commands.add_parser(
+        "gemeente", parents=[common], help="de gemeenten in de database: lijst, hernoemen, "
+                                           "samenvoegen (voor de beheerder van de bot)",
+        description="lijst: de gemeenten in de database, met hun nummer. hernoemen OUD NIEUW: een "
+                    "gemeente haar officiële naam geven. samenvoegen VAN NAAR: alles van de ene "
+                    "gemeente naar de andere brengen (antwoorden, ontwikkelpunten, kanalen, leden); "
+                    "VAN verdwijnt. Een gemeente noem je bij naam of bij nummer (#12).")
+    naming.add_argument("actie", choices=["lijst", "hernoemen", "samenvoegen"])
+    naming.add_argument("namen", nargs="*", metavar="GEMEENTE")
     work = commands.add_parser(
         "werk", parents=[common], help="het werkproces: verwerkt wat binnenkwam (slack en run "
                                        "starten het zelf)",
@@ -198,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup(args, settings)
         if args.command in ("beheerder", "projectleider"):
             return _grant(args, settings)
+        if args.command == "gemeente":
+            return _gemeenten(args, settings)
         return _chat(args, settings)
     except Problem as problem:
         print(f"✗ {problem}", file=sys.stderr)
@@ -217,10 +229,6 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     if not gemeente_key(gemeente):
         raise ConfigError("Voor welke gemeente? Geef de naam op met --gemeente, "
                           "bijvoorbeeld: leidraadbot chat --gemeente Utrecht")
-    naam = " ".join(clean_text(args.gebruiker or getpass.getuser()).split())
-    if not naam or len(naam) > MAX_NAME_LENGTH:
-        raise ConfigError("Geef je naam op met --gebruiker (hoogstens 80 tekens), "
-                          "bijvoorbeeld --gebruiker \"Anna de Vries\".")
     deel = None
     if args.deel is not None:
         deel = part_number(args.deel)
@@ -228,7 +236,18 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(f"--deel {args.deel!r} bestaat niet; kies --deel 1 of --deel 2.")
     store = Store(settings.db_path)
     try:
+        try:
+            gemeente_named(store, gemeente)  # a typo never becomes a gemeente
+        except Problem as problem:
+            raise ConfigError(str(problem).replace("Typ de naam", "Geef de naam met --gemeente")
+                              ) from None
         session = terminal_session() if sys.stdin.isatty() and sys.stdout.isatty() else None
+        asked = args.gebruiker or remembered_name() or ask_name(sys.stdin, sys.stdout, session)
+        naam = " ".join(clean_text(asked or "").split())
+        if not naam or len(naam) > MAX_NAME_LENGTH:
+            raise ConfigError("Geef je naam op met --gebruiker (hoogstens 80 tekens), "
+                              "bijvoorbeeld --gebruiker \"Anna de Vries\".")
+        remember_name(naam)
         Console(Service(store), gemeente, console_user(naam), sys.stdout).run(sys.stdin, deel, session)
     finally:
         store.close()
@@ -290,6 +309,21 @@ def _grant(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     print(f"✓ {args.gebruiker} is nu {args.command} van {where}.")
+    return 0
+
+
+def _gemeenten(args: argparse.Namespace, settings: Settings) -> int:
+    """``leidraadbot gemeente lijst|hernoemen|samenvoegen``."""
+    wanted = 0 if args.actie == "lijst" else 2
+    if len(args.namen) != wanted:
+        raise ConfigError("Gebruik: leidraadbot gemeente lijst, leidraadbot gemeente hernoemen "
+                          "OUD NIEUW, of leidraadbot gemeente samenvoegen VAN NAAR.")
+    store = _existing_store(settings)
+    try:
+        lines = Service(store).gemeenten(args.actie, *args.namen)
+    finally:
+        store.close()
+    print("\n".join(lines) if lines else "Er staan nog geen gemeenten in de database.")
     return 0
 
 

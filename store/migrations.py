@@ -273,3 +273,30 @@ def m009_changes(db: Database) -> None:
 def m010_mail_domain(db: Database) -> None:
     # The gemeente's own e-mail domain, allowed by a beheerder in answers and fields (utrecht.nl).
     db["gemeenten"].add_column("mail_domain", str)
+
+
+@migrations()
+def m011_official_names(db: Database) -> None:
+    # Gemeenten go by their official name (the CBS list, dialogues/content/gemeenten.csv) and
+    # code; gemeenten and regios are found however their name is written (the key folds
+    # accents, apostrophes, hyphens and case). A gemeente whose name means an official one is
+    # renamed to it, unless another one already has it (``leidraadbot gemeente samenvoegen``);
+    # others keep their name until an operator renames them.
+    from dialogues.gemeenten import fold, gemeenten
+
+    db["gemeenten"].add_column("code", str)
+    db.execute("CREATE UNIQUE INDEX idx_gemeenten_code ON gemeenten (code) WHERE code IS NOT NULL")
+    official = gemeenten()
+    for table in ("gemeenten", "regios"):
+        taken = {row["key"] for row in db[table].rows}
+        for row in list(db[table].rows):
+            found = official.find(row["naam"]).gemeente if table == "gemeenten" else None
+            key = found.key if found else fold(row["naam"])
+            if key != row["key"] and key in taken:
+                continue
+            taken.discard(row["key"])
+            taken.add(key)
+            values = {"key": key}
+            if found:
+                values |= {"naam": found.naam, "code": found.code}
+            db[table].update(row["id"], values)

@@ -43,12 +43,13 @@ class Store(SqliteFile):
         """The gemeente with normalised name ``key``, or None."""
         return next(self.db["gemeenten"].rows_where("key = ?", [key]), None)
 
-    def create_gemeente(self, key: str, naam: str, by: str, at: str) -> dict:
-        """Add a gemeente (or return the existing one with that key)."""
+    def create_gemeente(self, key: str, naam: str, by: str, at: str,
+                        code: str | None = None) -> dict:
+        """Add a gemeente (or return the existing one with that key); ``code`` is the CBS's."""
         cursor = self.db.execute(
-            "INSERT INTO gemeenten (key, naam, created_at) VALUES (?, ?, ?) "
+            "INSERT INTO gemeenten (key, naam, code, created_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(key) DO NOTHING",
-            [key, naam, at],
+            [key, naam, code, at],
         )
         if cursor.rowcount:
             self._changed(cursor.lastrowid, "gemeente", naam, None, naam, by, at)
@@ -70,6 +71,51 @@ class Store(SqliteFile):
     def gemeente_by_id(self, gemeente_id: int) -> dict:
         """The gemeente with this id."""
         return self.db["gemeenten"].get(gemeente_id)
+
+    def gemeente_by_number(self, gemeente_id: int) -> dict | None:
+        """The gemeente with this id, or None (an operator typed the number)."""
+        return next(iter(self.rows("SELECT * FROM gemeenten WHERE id = ?", [gemeente_id])), None)
+
+    def all_gemeenten(self) -> list[dict]:
+        """Every gemeente in Leidraadbot, by name."""
+        return self.rows("SELECT * FROM gemeenten ORDER BY key")
+
+    def rename_gemeente(self, gemeente_id: int, key: str, naam: str, code: str | None, by: str,
+                        at: str) -> None:
+        """Give a gemeente another name (its official one)."""
+        before = self.gemeente_by_id(gemeente_id)
+        self.db.execute("UPDATE gemeenten SET key = ?, naam = ?, code = ? WHERE id = ?",
+                        [key, naam, code, gemeente_id])
+        self._changed(gemeente_id, "naam", naam, before["naam"], naam, by, at)
+
+    def merge_gemeenten(self, source_id: int, target_id: int, by: str, at: str) -> None:
+        """Move everything of gemeente ``source_id`` into ``target_id`` and remove the source:
+        answers (all versions), ontwikkelpunten (numbered on after the target's), channels,
+        members (the higher role stays), gesprekken where the target has none in that place,
+        stuurgroepen, the audit log; the target's settings stay, its regio is the source's if it
+        had none."""
+        source, target = self.gemeente_by_id(source_id), self.gemeente_by_id(target_id)
+        run = self.db.execute
+        moved = [source_id, target_id]
+        offset = run("SELECT coalesce(max(nummer), 0) FROM ontwikkelpunten WHERE gemeente_id = ?",
+                     [target_id]).fetchone()[0]
+        run("UPDATE ontwikkelpunten SET gemeente_id = ?, nummer = nummer + ? WHERE gemeente_id = ?",
+            [target_id, offset, source_id])
+        for table in ("answers", "channels", "asked", "changes"):
+            run(f"UPDATE {table} SET gemeente_id = ? WHERE gemeente_id = ?", [target_id, source_id])
+        run("UPDATE OR IGNORE conversations SET gemeente_id = ? WHERE gemeente_id = ?", moved[::-1])
+        run("UPDATE OR IGNORE stuurgroepen SET gemeente_id = ? WHERE gemeente_id = ?", moved[::-1])
+        run("INSERT INTO members (gemeente_id, user_id, role, added_by, added_at) "
+            "SELECT ?, user_id, role, ?, ? FROM members WHERE gemeente_id = ? AND true "
+            "ON CONFLICT(gemeente_id, user_id) DO UPDATE SET role = 'beheerder' "
+            "WHERE excluded.role = 'beheerder'", [target_id, by, at, source_id])
+        for table in ("conversations", "stuurgroepen", "members", "reminders"):
+            run(f"DELETE FROM {table} WHERE gemeente_id = ?", [source_id])
+        if target["regio_id"] is None and source["regio_id"] is not None:
+            run("UPDATE gemeenten SET regio_id = ? WHERE id = ?", [source["regio_id"], target_id])
+        run("DELETE FROM gemeenten WHERE id = ?", [source_id])
+        self._changed(target_id, "samengevoegd", source["naam"], source["naam"], target["naam"],
+                      by, at)
 
     SETTINGS = ("regio_id", "stale_weeks", "reminder_kind", "reminder_day", "reminder_time",
                 "prep_days", "mail_domain")  # as the audit log shows them; ``reminder_since`` is bookkeeping
@@ -96,6 +142,10 @@ class Store(SqliteFile):
     def regio_named(self, key: str) -> dict | None:
         """The regio with normalised name ``key``, or None."""
         return next(iter(self.rows("SELECT * FROM regios WHERE key = ?", [key])), None)
+
+    def regios(self) -> list[dict]:
+        """Every regio, by name."""
+        return self.rows("SELECT * FROM regios ORDER BY naam")
 
     def regio_by_id(self, regio_id: int) -> dict | None:
         return next(self.db["regios"].rows_where("id = ?", [regio_id]), None)

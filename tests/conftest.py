@@ -31,9 +31,10 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def _no_secrets(monkeypatch):
+def _no_secrets(monkeypatch, tmp_path):
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "LEIDRAAD_DB"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the console's name, per test
 
 
 @pytest.fixture

@@ -32,7 +32,8 @@ def test_a_backup_taken_while_a_gesprek_writes_holds_every_confirmed_answer(tmp_
     stop = threading.Event()
 
     def gesprek() -> None:  # colleagues answering, one gemeente each, as fast as it goes
-        chats = [Chat(service, f"Collega {n}", f"Gemeente {n}") for n in range(4)]
+        chats = [Chat(service, f"Collega {n}", naam)
+                 for n, naam in enumerate(("Utrecht", "Zeist", "Houten", "De Bilt"))]
         for chat in chats:
             chat.start()
         n = 0

@@ -106,7 +106,7 @@ def test_markdown_has_the_same_content_escaped(filled):
 
 
 def test_an_empty_gemeente_gets_a_useful_summary(service):
-    chat = Chat(service, gemeente="Leegstad")
+    chat = Chat(service, gemeente="Lopik")
     chat.start()
     [summary] = chat.say("samenvatting")
     assert summary.empty

@@ -12,6 +12,8 @@ The console is synchronous: each message is handled and committed before the nex
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.core.messages import Inbound, Place, PlaceKind, Start, User
@@ -31,6 +33,29 @@ PROMPT = "> "
 
 def console_user(naam: str) -> User:
     return User(id=f"console:{naam.casefold()}", naam=naam)
+
+
+def _name_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "leidraadbot" / "naam"
+
+
+def remembered_name() -> str | None:
+    """The name this person gave the console chat before (kept per computer account)."""
+    try:
+        return _name_file().read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def remember_name(naam: str) -> None:
+    """Keep ``naam`` for the next start; a read-only home only means asking again."""
+    path = _name_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(naam + "\n", encoding="utf-8")
+    except OSError:
+        log.info("could not keep the name in %s", path)
 
 
 def terminal_session() -> PromptSession:
@@ -62,9 +87,16 @@ class Console:
             log.error("message failed: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
             replies = [Notice("Er ging iets mis; dit bericht is niet verwerkt en er is niets "
                               "opgeslagen. Probeer het nog eens.", Tone.ERROR)]
-        self.out.write(render(replies) + "\n\n")
+        self.out.write(render([self._ended(r) if isinstance(r, Paused) else r for r in replies])
+                       + "\n\n")
         self.out.flush()
         return replies
+
+    def _ended(self, paused: Paused) -> Notice:
+        """The console stops at a pause: how to go on is to start it again."""
+        return Notice(f"Gepauzeerd. Alle antwoorden zijn bewaard. Start later opnieuw met "
+                      f"leidraadbot chat --gemeente \"{self.gemeente}\" om verder te gaan "
+                      f"{paused.where}.")
 
     def run(self, lines: TextIO, deel: int | None = None,
             session: PromptSession | None = None) -> None:
@@ -80,6 +112,15 @@ class Console:
                 replies = self.send(text)
         except KeyboardInterrupt:
             self.out.write("\n" + GOODBYE + "\n")
+
+
+def ask_name(lines: TextIO, out: TextIO, session: PromptSession | None) -> str | None:
+    """Ask who is answering, the first time; None when no name comes (end of input)."""
+    out.write("Welkom bij Leidraadbot. Wat is je naam? Die staat bij je antwoorden, zodat je "
+              "collega's zien wie wat schreef. (Leidraadbot onthoudt hem; een andere naam geef je "
+              "op met --gebruiker.)\n")
+    out.flush()
+    return _prompted(session) if session else _line(lines)
 
 
 def _prompted(session: PromptSession) -> str | None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.core.access import BEHEERDER, LID, Role
 from bot.core.commands import IN_CHANNEL, WITH_MEMBERS, People, Text, command
-from bot.core.context import Context, Problem, checked_name
+from bot.core.context import Context, Problem, checked_name, gemeente_named
 from bot.core.privacy import mail_domain
 from bot.core.replies import ChannelBound, Notice, Reply, Tone
-from bot.core.text import typed
+from bot.core.text import typed, whole_number
+from dialogues.gemeenten import similar
 from store import Store
 
 
@@ -20,9 +21,8 @@ class AdministrationCommands:
                   "koppelen, of aan een gemeente met beheerders, kan alleen een beheerder)")
     def bind(self, ctx: Context, gemeente: str) -> list[Reply]:
         channel = ctx.place.channel
-        naam, key = checked_name(gemeente)
-        current = ctx.store.channel_gemeente(channel)
-        target = ctx.store.gemeente(key)
+        named = gemeente_named(ctx.store, gemeente)
+        current, target = ctx.store.channel_gemeente(channel), named.row
         if current and target and current["id"] == target["id"]:
             return [Notice(f"Dit kanaal is al gekoppeld aan gemeente {current['naam']}."),
                     ChannelBound()]
@@ -34,8 +34,7 @@ class AdministrationCommands:
                           "beheerder. Alleen de beheerder van de bot kan je beheerder maken: "
                           f"leidraadbot beheerder toevoegen --gemeente \"{target['naam']}\" "
                           f"{ctx.user.id}. Daarna kun je dit kanaal koppelen.", Tone.WARNING)
-        if target is None:
-            target = ctx.store.create_gemeente(key, naam, ctx.user.id, ctx.at)
+        target = named.made(ctx.store, ctx.user.id, ctx.at)
         ctx.store.bind_channel(channel, target["id"], ctx.user.id, ctx.at)
         ctx.store.add_member(target["id"], ctx.user.id, BEHEERDER, ctx.user.id, ctx.at)
         return [Notice(f"Dit kanaal is nu gekoppeld aan gemeente {target['naam']}, en jij bent "
@@ -94,9 +93,20 @@ class AdministrationCommands:
 
     @command("regio instellen", args=(Text("regio", max_words=8),), role=Role.BEHEERDER,
              usage="regio instellen <naam>",
-             help="de regio (jeugdregio) van de gemeente zetten, voor het regiobeeld")
+             help="de regio (jeugdregio) van de gemeente zetten, voor het regiobeeld (een nieuwe "
+                  "regio die lijkt op een bestaande: ‘regio instellen nieuw <naam>’)")
     def set_regio(self, ctx: Context, regio: str) -> list[Reply]:
-        naam, key = checked_name(regio, "regio")
+        new, _, named = regio.partition(" ")
+        certain = new.casefold() == "nieuw" and named.strip()
+        naam, key = checked_name(named if certain else regio, "regio")
+        if not certain and ctx.store.regio_named(key) is None:
+            known = {r["key"]: r["naam"] for r in ctx.store.regios()}
+            meant = similar(naam, known)
+            if meant:
+                raise Problem(f"Er is nog geen regio ‘{naam}’, wel regio ‘{meant}’. Bedoel je die, "
+                              f"typ dan {typed(f'regio instellen {meant}')}. Is het echt een andere "
+                              f"regio, typ dan {typed(f'regio instellen nieuw {naam}')}.",
+                              Tone.WARNING)
         found = ctx.store.regio(key, naam, ctx.at)
         ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, regio_id=found["id"])
         return [Notice(f"Gemeente {ctx.gemeente['naam']} hoort nu bij regio {found['naam']}.",
@@ -144,9 +154,9 @@ class AdministrationCommands:
             if store.user_name(user_id) is None:  # named once they write to the bot
                 store.ensure_user(user_id, user_id, at)
             if role == BEHEERDER:
-                gemeente = store.gemeente(checked_name(name)[1])
+                gemeente = gemeente_named(store, name).row
                 if gemeente is None:
-                    raise Problem(f"Gemeente ‘{name}’ is niet bekend bij Leidraadbot.")
+                    raise Problem(f"Gemeente ‘{name}’ staat nog niet in Leidraadbot.")
                 store.add_member(gemeente["id"], user_id, BEHEERDER, "operator", at)
                 return f"gemeente {gemeente['naam']}"
             regio = store.regio_named(checked_name(name, "regio")[1])
@@ -155,3 +165,56 @@ class AdministrationCommands:
                               "die eerst met ‘regio instellen’.")
             store.add_projectleider(regio["id"], user_id, "operator", at)
             return f"regio {regio['naam']}"
+
+    @staticmethod
+    def operator_gemeenten(store: Store) -> list[str]:
+        """``leidraadbot gemeente lijst``: every gemeente in Leidraadbot, one line each."""
+        lines = []
+        for row in store.all_gemeenten():
+            note = f"CBS {row['code']}" if row["code"] else "niet op de lijst van het CBS"
+            lines.append(f"#{row['id']}  {row['naam']}  ({note})")
+        return lines
+
+    @staticmethod
+    def operator_rename(store: Store, name: str, new: str, at: str) -> str:
+        """``leidraadbot gemeente hernoemen OUD NIEUW``: give a gemeente its official name."""
+        with store.transaction():
+            row = _stored(store, name)
+            official = gemeente_named(store, new).official
+            if official is None:
+                raise Problem(f"‘{new}’ is geen naam van de lijst van het CBS.")
+            other = store.gemeente(official.key)
+            if other and other["id"] != row["id"]:
+                raise Problem(f"Gemeente {official.naam} staat al in Leidraadbot (#{other['id']}). "
+                              f"Voeg ze samen: leidraadbot gemeente samenvoegen "
+                              f"\"#{row['id']}\" \"#{other['id']}\".")
+            store.rename_gemeente(row["id"], official.key, official.naam, official.code,
+                                  "operator", at)
+            return f"‘{row['naam']}’ heet nu {official.naam}."
+
+    @staticmethod
+    def operator_merge(store: Store, name: str, into: str, at: str) -> str:
+        """``leidraadbot gemeente samenvoegen VAN NAAR``: one gemeente into another."""
+        with store.transaction():
+            source, target = _stored(store, name), _stored(store, into)
+            if source["id"] == target["id"]:
+                raise Problem("Dat is twee keer dezelfde gemeente; er is niets samengevoegd.")
+            store.merge_gemeenten(source["id"], target["id"], "operator", at)
+            return (f"‘{source['naam']}’ is samengevoegd met {target['naam']}: antwoorden, "
+                    "ontwikkelpunten, kanalen en leden staan nu bij "
+                    f"{target['naam']}.")
+
+
+def _stored(store: Store, name: str) -> dict:
+    """A gemeente in Leidraadbot by its name or, as ``leidraadbot gemeente lijst`` shows it, its
+    number (#12); ``Problem`` when there is none."""
+    number = whole_number(name.strip().removeprefix("#"))
+    if name.strip().startswith("#") and number is not None:
+        row = store.gemeente_by_number(number)
+        if row is None:
+            raise Problem(f"Er is geen gemeente #{number}; zie leidraadbot gemeente lijst.")
+        return row
+    row = gemeente_named(store, name).row
+    if row is None:
+        raise Problem(f"Gemeente ‘{name}’ staat nog niet in Leidraadbot.")
+    return row

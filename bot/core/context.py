@@ -18,6 +18,7 @@ from bot.core.dutch import local_day
 from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
 from bot.core.replies import Notice, Reply, Tone
 from bot.core.text import MAX_NAME_LENGTH, gemeente_key, gemeente_naam, typed
+from dialogues.gemeenten import Official, gemeenten
 from store import Store
 
 if TYPE_CHECKING:
@@ -46,6 +47,42 @@ def checked_name(name: str | None, what: str = "gemeente") -> tuple[str, str]:
     if len(naam) > MAX_NAME_LENGTH:
         raise Problem(f"‘{naam[:40]}…’ is te lang voor de naam van een {what}.")
     return naam, key
+
+
+@dataclass(frozen=True)
+class Named:
+    """The gemeente a typed name means: the one in Leidraadbot (``row``), and the official one of
+    the CBS list (None for a gemeente made before Leidraadbot knew the list)."""
+
+    row: dict | None
+    official: Official | None
+
+    def made(self, store: Store, by: str, at: str) -> dict:
+        """The gemeente, added to Leidraadbot if it was not there yet."""
+        return self.row or store.create_gemeente(self.official.key, self.official.naam, by, at,
+                                                 code=self.official.code)
+
+
+def gemeente_named(store: Store, name: str | None) -> Named:
+    """The gemeente ``name`` means, written in any way ("den bosch", "SUDWEST-FRYSLAN"); a
+    ``Problem`` with "Bedoel je …?" for a near miss, or that it is no gemeente."""
+    naam, key = checked_name(name)
+    found = gemeenten().find(naam)
+    if found.gemeente:
+        return Named(store.gemeente(found.gemeente.key), found.gemeente)
+    row = store.gemeente(key)  # made before the CBS list, and not renamed since
+    if row is not None:
+        return Named(row, None)
+    options = " of ".join(f"‘{o.naam}’" for o in found.suggestions)
+    if found.several:
+        raise Problem(f"Welke gemeente bedoel je: {options}? Typ de naam zoals hij hier staat.",
+                      Tone.WARNING)
+    if found.suggestions:
+        raise Problem(f"Er is geen gemeente ‘{naam}’. Bedoel je {options}? Typ de naam zoals "
+                      "hij hier staat.", Tone.WARNING)
+    raise Problem(f"‘{naam}’ is geen gemeente in Nederland (volgens de lijst van het CBS). "
+                  "Controleer de spelling; Leidraadbot kent alle "
+                  f"{len(gemeenten())} gemeenten bij hun officiële naam.")
 
 
 @dataclass
@@ -115,15 +152,15 @@ class Context:
             return bound
         name = name or self.inbound.gemeente
         if name:
-            naam, key = checked_name(name)
-            gemeente = self.store.gemeente(key)
-            if gemeente:
-                return gemeente
+            named = gemeente_named(self.store, name)
+            if named.row:
+                return named.row
             if not may_create_gemeente(place):
-                raise Problem(f"De gemeente ‘{naam}’ is niet bekend bij Leidraadbot. Controleer de "
-                              "naam, of koppel eerst een kanaal aan de gemeente.")
-            self.said.append(Notice(f"Gemeente {naam} is nieuw in Leidraadbot en is aangemaakt."))
-            return self.store.create_gemeente(key, naam, user.id, self.at)
+                raise Problem(f"Gemeente {named.official.naam} staat nog niet in Leidraadbot. "
+                              "Koppel eerst een kanaal aan de gemeente.")
+            self.said.append(Notice(f"Gemeente {named.official.naam} is nieuw in Leidraadbot en "
+                                    "is aangemaakt."))
+            return named.made(self.store, user.id, self.at)
         memberships = self.store.memberships(user.id)
         last = self.store.last_gemeente_in(place.id)  # the gemeente whose gesprek was here last
         if last is not None:

@@ -143,9 +143,10 @@ class Recap:
 
 @dataclass(frozen=True)
 class Paused:
-    """The gesprek is paused; the session may end here."""
+    """The gesprek is paused ``where`` ("bij vraag 1.3"); the session may end here."""
 
     resume_hint: str
+    where: str = ""
 
 
 @dataclass(frozen=True)

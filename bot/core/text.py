@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from bot.core.messages import User
+from dialogues.gemeenten import fold
 
 MAX_ANSWER_LENGTH = 4000
 MAX_NAME_LENGTH = 80
@@ -79,5 +80,6 @@ def gemeente_naam(name: str) -> str:
 
 
 def gemeente_key(name: str) -> str:
-    """The key that identifies a gemeente however its name is typed ("Gemeente  UTRECHT")."""
-    return gemeente_naam(name).casefold()
+    """The key that identifies a gemeente or regio however its name is typed ("Gemeente  UTRECHT",
+    "’s-hertogenbosch", "SUDWEST-FRYSLAN")."""
+    return fold(gemeente_naam(name))

@@ -32,7 +32,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
-from bot.core.text import MAX_ANSWER_LENGTH, clean_text
+from bot.core.text import MAX_ANSWER_LENGTH, clean_text, typed
 from dialogues.content import Part, Question, Questionnaire
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
 
@@ -101,7 +101,7 @@ class Gesprek:
         if refused := _refused(text, ctx.gemeente):
             return [refused]
         if conv.status == PAUSED:
-            return [Notice("Het gesprek is gepauzeerd. Typ ‘verder’ om verder te gaan; "
+            return [Notice(f"Het gesprek is gepauzeerd. Typ {typed('verder')} om verder te gaan; "
                            "je antwoord is nog niet opgeslagen.")]
         if question == END:
             return [Notice("Alle vragen zijn doorlopen; dit bericht is niet opgeslagen. Typ "
@@ -164,8 +164,8 @@ class Gesprek:
         """Pause the conversation where it is."""
         conv.status = PAUSED
         where = "bij het overzicht" if conv.done else f"bij vraag {self.ref(conv.state)}"
-        return [Paused(f"Gepauzeerd. Alle antwoorden zijn bewaard. Typ ‘verder’ of start het "
-                       f"gesprek opnieuw om verder te gaan {where}.")]
+        return [Paused(f"Gepauzeerd. Alle antwoorden zijn bewaard. Typ {typed('verder')} of start "
+                       f"het gesprek opnieuw om verder te gaan {where}.", where)]
 
     def keep(self, ctx: Context, conv: Conversation) -> list[Reply]:
         if conv.done or ctx.answer(conv.state) is None:

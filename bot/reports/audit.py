@@ -76,6 +76,10 @@ class AuditLog:
         elif kind == "instelling":
             yield from self._settings(subject.split(","), json.loads(old), json.loads(new),
                                       regio_names)
+        elif kind == "naam":
+            yield "naam van de gemeente", old, new
+        elif kind == "samengevoegd":
+            yield f"gemeente {old} samengevoegd met deze", None, None
         else:  # gemeente
             yield "gemeente aangemaakt", None, new
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from bot.core.access import Role
 from bot.core.commands import PRIVATE, Choice, Number, Text, command
-from bot.core.context import Context, Problem, checked_name
+from bot.core.context import Context, Problem, checked_name, gemeente_named
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
 from bot.core.text import typed
 from bot.ontwikkelplan.plan import Plan
@@ -105,8 +105,7 @@ class ReportCommands:
 
 def _known(store: Store, name: str) -> dict:
     """The gemeente named on the command line; ``Problem`` when there is none by that name."""
-    naam, key = checked_name(name)
-    gemeente = store.gemeente(key)
-    if gemeente is None:
-        raise Problem(f"De gemeente ‘{naam}’ is niet bekend bij Leidraadbot.")
-    return gemeente
+    named = gemeente_named(store, name)
+    if named.row is None:
+        raise Problem(f"Gemeente {named.official.naam} staat nog niet in Leidraadbot.")
+    return named.row

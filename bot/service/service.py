@@ -16,7 +16,7 @@ from textwrap import shorten
 from bot.administration.commands import AdministrationCommands
 from bot.core.access import BEHEERDER, Role, may_use
 from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, where_words
-from bot.core.context import Clock, Context, Problem, checked_name, utc_now
+from bot.core.context import Clock, Context, Problem, gemeente_named, utc_now
 from bot.core.conversation import PAUSED, Active, bound_question
 from bot.core.dutch import local_day
 from bot.core.messages import FormInput, Inbound, PlaceKind, User
@@ -242,11 +242,11 @@ class Service:
         """The gemeente a command acts on; one named in it (``start Utrecht``) must be the one of
         this place, or in a direct message one the user belongs to."""
         if named:
-            key = checked_name(named)[1]
             here = ctx.gemeente
-            if ctx.place.kind is not PlaceKind.DIRECT and here and here["key"] != key:
-                raise Usage(f"Hier gaat het over gemeente {here['naam']}.")
             try:
+                if ctx.place.kind is not PlaceKind.DIRECT and here:
+                    if (gemeente_named(ctx.store, named).row or {}).get("id") != here["id"]:
+                        raise Usage(f"Hier gaat het over gemeente {here['naam']}.")
                 found = ctx.find_gemeente(named)
             except Problem as problem:
                 raise Usage(str(problem)) from None
@@ -344,6 +344,15 @@ class Service:
         """``leidraadbot beheerder|projectleider toevoegen``: where ``user_id`` now is that."""
         return self.administration.operator_grant(self.store, role, name, user_id,
                                                   self.clock().isoformat())
+
+    def gemeenten(self, action: str, *names: str) -> list[str]:
+        """``leidraadbot gemeente lijst|hernoemen|samenvoegen``: what happened, in lines."""
+        admin, at = self.administration, self.clock().isoformat()
+        if action == "lijst":
+            return admin.operator_gemeenten(self.store)
+        if action == "hernoemen":
+            return [admin.operator_rename(self.store, *names, at)]
+        return [admin.operator_merge(self.store, *names, at)]
 
     def audit(self, name: str, since: datetime | None = None):
         """The name of a gemeente and its changes (``leidraadbot audit``)."""
