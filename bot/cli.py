@@ -20,8 +20,14 @@ from pathlib import Path
 from dotenv import find_dotenv, load_dotenv
 
 from bot.adapters import platforms
-from bot.adapters.console import (Console, ask_name, console_user, remember_name, remembered_name,
-                                  terminal_session)
+from bot.adapters.console import (
+    Console,
+    ask_name,
+    console_user,
+    remember_name,
+    remembered_name,
+    terminal_session,
+)
 from bot.config import ConfigError, Settings, from_env
 from bot.core.commands import part_number
 from bot.core.context import gemeente_named

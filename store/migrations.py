@@ -300,3 +300,11 @@ def m011_official_names(db: Database) -> None:
             if found:
                 values |= {"naam": found.naam, "code": found.code}
             db[table].update(row["id"], values)
+
+
+@migrations()
+def m012_planning_steps(db: Database) -> None:
+    # A planning may be steps with dates ("1 maart 2027 offerte; juni 2027 start training"), kept
+    # as typed; `planning` stays the ISO date of the last of them, the deadline. Null when the
+    # planning is one date.
+    db["ontwikkelpunten"].add_column("planning_stappen", str)

@@ -78,7 +78,7 @@ class Store(SqliteFile):
 
     def all_gemeenten(self) -> list[dict]:
         """Every gemeente in Leidraadbot, by name."""
-        return self.rows("SELECT * FROM gemeenten ORDER BY key")
+        return self.rows("SELECT * FROM gemeenten ORDER BY naam COLLATE NOCASE, id")
 
     def rename_gemeente(self, gemeente_id: int, key: str, naam: str, code: str | None, by: str,
                         at: str) -> None:
@@ -352,13 +352,16 @@ class Store(SqliteFile):
     # --- ontwikkelpunten -----------------------------------------------------------------------
 
     PUNT_FIELDS = ("basisfunctie", "thema", "ontwikkelpunt", "beoogd_resultaat", "verbeteractie",
-                   "kosten", "wie", "wie_id", "planning", "status", "concept", "bron")
+                   "kosten", "wie", "wie_id", "planning", "planning_stappen", "status", "concept",
+                   "bron")
 
     def create_punt(self, gemeente_id: int, values: dict[str, Any], by: str, at: str) -> dict:
-        """A new ontwikkelpunt with the next number of the gemeente; returns the row."""
+        """A new ontwikkelpunt with the next number of the gemeente (never one of a concept that was
+        thrown away: the audit log names it); returns the row."""
         nummer = self.db.execute(
-            "SELECT coalesce(max(nummer), 0) + 1 FROM ontwikkelpunten WHERE gemeente_id = ?",
-            [gemeente_id],
+            "SELECT max(coalesce((SELECT max(nummer) FROM ontwikkelpunten WHERE gemeente_id = ?), 0),"
+            " coalesce((SELECT max(CAST(subject AS INTEGER)) FROM changes WHERE gemeente_id = ? AND "
+            "kind = 'weggegooid'), 0)) + 1", [gemeente_id, gemeente_id],
         ).fetchone()[0]
         row = {key: values[key] for key in self.PUNT_FIELDS if key in values}
         pk = self.db["ontwikkelpunten"].insert(
@@ -386,6 +389,14 @@ class Store(SqliteFile):
         """Set current values of an ontwikkelpunt (log the change with ``log_punt``)."""
         row = {key: values[key] for key in self.PUNT_FIELDS if key in values}
         self.db["ontwikkelpunten"].update(punt_id, {**row, "updated_at": at})
+
+    def discard_punt(self, punt_id: int, text: str, by: str, at: str) -> None:
+        """Remove a concept ontwikkelpunt and its drafting history; the audit log keeps that it
+        was."""
+        row = self.db["ontwikkelpunten"].get(punt_id)
+        self._changed(row["gemeente_id"], "weggegooid", str(row["nummer"]), text, None, by, at)
+        self.db.execute("DELETE FROM ontwikkelpunt_log WHERE ontwikkelpunt_id = ?", [punt_id])
+        self.db.execute("DELETE FROM ontwikkelpunten WHERE id = ?", [punt_id])
 
     def log_punt(self, punt_id: int, kind: str, value: str, author_id: str, at: str,
                  field: str | None = None, previous: str | None = None) -> None:

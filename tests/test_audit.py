@@ -101,8 +101,8 @@ def test_ontwikkelpunten_fields_status_and_stand_are_in_the_log(service):
     _, changes = service.audit("Utrecht")
     assert [(c.who, c.what, c.old, c.new) for c in changes if c.what.startswith("#1")][-6:] == [
         ("Anna", "#1 Planning", "", "1 maart 2027"),
+        ("Anna", "#1 status", "", "open"),  # open as soon as nothing required is missing
         ("Anna", "#1 stand van zaken", "", "Nog niet begonnen"),
-        ("Anna", "#1 status", "", "open"),
         ("Anna", "#1 status", "open", "in uitvoering"),
         ("Anna", "#1 Kosten en hoe deze gedekt worden", "Geen", "5000 euro"),
         ("Anna", "#1 stand van zaken", "", "Gestart"),
@@ -134,7 +134,8 @@ def test_a_formula_in_a_text_stays_text_in_the_csv(store, db_path, capsys):
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--gemeente", "Utreht"], "De gemeente ‘Utreht’ is niet bekend bij Leidraadbot."),
+    (["--gemeente", "Utreht"], "Er is geen gemeente ‘Utreht’. Bedoel je ‘Utrecht’?"),
+    (["--gemeente", "Houten"], "Gemeente Houten staat nog niet in Leidraadbot."),
     (["--gemeente", "Utrecht", "--sinds", "31-02-2026"], "De datum ‘31-02-2026’ bestaat niet"),
     (["--gemeente", "Utrecht", "--sinds", "gisteren"], "--sinds:"),
 ])

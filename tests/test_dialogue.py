@@ -262,7 +262,7 @@ def test_access_is_checked_in_one_place_and_a_refusal_changes_nothing(service, s
     assert refusal.tone is Tone.ERROR and "beheerder" in refusal.text
     [unknown] = service.handle(Inbound(anna, Place(PlaceKind.CHANNEL, "slack:C1"), "Nergenshuizen",
                                        start=Start()))
-    assert unknown.tone is Tone.ERROR and "niet bekend" in unknown.text
+    assert unknown.tone is Tone.ERROR and "geen gemeente in Nederland" in unknown.text
     assert store.gemeente("nergenshuizen") is None
     assert store.current_answers(store.gemeente("utrecht")["id"]) == {}
 

@@ -59,7 +59,7 @@ def test_three_punten_updated_closed_listed_and_kept_after_a_restart(planner, st
     [detail] = again.say("ontwikkelpunt 1")
     assert isinstance(detail, PuntDetail)
     assert [e.text for e in detail.history] == [
-        "Net begonnen", "status: open", "Training gepland", "Eerste training gegeven",
+        "status: open", "Net begonnen", "Training gepland", "Eerste training gegeven",
         "status: in uitvoering"]
     assert {e.author for e in detail.history} == {"Anna"}
     [closed] = again.say("ontwikkelpunt 2")
@@ -79,7 +79,7 @@ def test_required_fields_cannot_be_skipped_and_bad_values_are_explained(planner,
                   "Anna"):
         planner.say(value)
     replies = planner.say("morgen")
-    assert "niet als datum lezen" in notices(replies) and "12-03-2026" in notices(replies)
+    assert "geen datum vinden" in notices(replies) and "1 maart 2027" in notices(replies)
     assert isinstance(replies[-1], QuestionPrompt) and replies[-1].section.startswith("Planning")
     planner.say("30-9-2027")
     planner.say("overslaan")
@@ -97,14 +97,33 @@ def test_stopping_keeps_a_concept_and_afmaken_finishes_it(planner, store):
     [listing] = planner.say("ontwikkelpunten")
     assert [c.nummer for c in listing.concepts] == [1]
     assert "Ontwikkelpunt" in listing.concepts[0].missing
-    planner.say("afmaken 1")
-    replies = planner.say("behouden")
-    assert replies[-1].number == 2
+    replies = planner.say("afmaken 1")  # only what is still empty: the basisfunctie is not asked
+    assert "alleen wat nog leeg is" in notices(replies) and replies[-1].section == "Quickscan-thema"
     for value in ("overslaan", "Brede blik in elk plan", "overslaan", "overslaan", "overslaan",
-                  "Team Noord", "1-1-2028", "overslaan"):
-        replies = planner.say(value)
-    assert "#1 is opgeslagen" in notices(replies)
+                  "Team Noord"):
+        planner.say(value)
+    assert store.punt(store.gemeente("utrecht")["id"], 1)["concept"] == 1
+    replies = planner.say("1-1-2028")  # nothing required is missing: open at once
     assert store.punt(store.gemeente("utrecht")["id"], 1)["concept"] == 0
+    assert replies[-1].section.startswith("Stand van zaken")
+    assert "#1 is opgeslagen" in notices(planner.say("overslaan"))
+
+
+def test_a_complete_concept_left_with_stop_is_open_and_a_concept_can_be_thrown_away(planner, store):
+    planner.say("ontwikkelpunt nieuw")
+    for value in ("1", "overslaan", "Doel", "overslaan", "overslaan", "overslaan", "Anna",
+                  "1-3-2027", "stop"):
+        replies = planner.say(value)
+    assert "staat open" in notices(replies)
+    [listing] = planner.say("ontwikkelpunten")
+    assert [p.nummer for _, group in listing.groups for p in group] == [1] and not listing.concepts
+    planner.say("ontwikkelpunt nieuw")
+    planner.say("stop")
+    assert "geen concept meer" in notices(planner.say("weggooien 1"))
+    assert "weggegooid" in notices(planner.say("weggooien 2"))
+    assert store.punt(store.gemeente("utrecht")["id"], 2) is None
+    planner.say("ontwikkelpunt nieuw")  # the number of the one thrown away is not given again
+    assert store.punt(store.gemeente("utrecht")["id"], 3)["concept"] == 1
 
 
 def test_field_changes_of_a_finished_punt_are_kept_in_the_history(planner):
@@ -131,21 +150,29 @@ def test_unknown_numbers_statuses_and_a_concept_status_are_refused(planner):
 def test_bouwsteen_actions_become_draft_ontwikkelpunten(planner, store):
     planner.say("deel 2")
     questions = checklist().part(2).questions
+    column = {"resultaten": "Resultaten", "acties": "Acties",
+              "uitvoering": "Team Jeugd, vanaf 1 maart 2027, 5000 euro uit het jeugdbudget"}
     for question in questions:
-        replies = planner.say(f"Acties voor {question.id}" if question.id.endswith(".acties")
-                              else "antwoord")
+        bouwsteen, _, kind = question.id.partition(".")
+        replies = planner.say(f"{column[kind]} {bouwsteen}" if kind in column else "antwoord")
     assert any(isinstance(r, Recap) for r in replies)
     assert "concepten maken" in notices(replies)
     replies = planner.say("concepten maken")
     assert "5 concept-ontwikkelpunten klaargezet (#1, #2, #3, #4, #5)" in notices(replies)
     prompt = replies[-1]
     assert prompt.part == "Ontwikkelpunt #1" and prompt.section.startswith("Basisfunctie")
-    planner.say("2")
-    planner.say("overslaan")
-    replies = planner.say("behouden")  # the prefilled ontwikkelpunt from Bouwsteen 1
+    assert prompt.previous.text.startswith("1. ")  # proposed: the Leidraad is its richtlijn
     punt = store.punt(store.gemeente("utrecht")["id"], 1)
-    assert punt["ontwikkelpunt"] == "Acties voor bouwsteen1.acties"
-    assert punt["bron"] == "bouwsteen1.acties"
+    uitvoering = f"{column['uitvoering']} bouwsteen1"
+    assert (punt["ontwikkelpunt"], punt["beoogd_resultaat"], punt["verbeteractie"], punt["wie"],
+            punt["kosten"], punt["planning"], punt["basisfunctie"], punt["bron"]) == (
+        None, "Resultaten bouwsteen1", "Acties bouwsteen1", uitvoering, uitvoering, "2027-03-01",
+        1, "bouwsteen1.acties")
+    planner.say("behouden")
+    replies = planner.say("overslaan")  # the thema; then only the goal is still empty
+    assert replies[-1].section.startswith("Ontwikkelpunt")
+    planner.say("Jeugdprofessionals weten wat de Leidraad vraagt")
+    assert store.punt(store.gemeente("utrecht")["id"], 1)["concept"] == 0
     assert "geen antwoorden" in notices(planner.say("concepten maken"))
 
 
@@ -186,3 +213,43 @@ def test_the_plan_is_per_gemeente(service):
     assert listing.groups == () and listing.concepts == ()
     replies = zeist.say("ontwikkelpunt 1")
     assert any(isinstance(r, Notice) and r.tone is Tone.WARNING for r in replies)
+
+
+def test_an_unknown_field_lists_the_fields_and_a_new_basisfunctie_asks_its_thema(planner, store):
+    create(planner, "1", "Doel", "Anna", "1-3-2027")
+    planner.say("wijzig 1 thema 3")
+    said = notices(planner.say("wijzig 1 budget 5000"))
+    assert "‘budget’ is geen veld" in said and "planning" in said and "geen vraag" not in said
+    replies = planner.say("wijzig 1 basisfunctie 2")
+    assert "thema hoorde bij de vorige basisfunctie" in notices(replies)
+    assert replies[-1].section == "Quickscan-thema" and len(replies[-1].hints) == 3
+    planner.say("2")
+    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    assert (punt["basisfunctie"], punt["thema"]) == (2, 2)
+    [detail] = planner.say("ontwikkelpunt 1")
+    themes = [e.text for e in detail.history if e.text.startswith("Quickscan")]
+    assert themes[-2].endswith("(was: 1.3 Gespecialiseerd hulpaanbod)")  # cleared, and said so
+    assert themes[-1].startswith("Quickscan-thema: 2.2 ")
+
+
+def test_a_planning_may_be_steps_with_dates_and_its_last_date_is_the_deadline(planner, store):
+    create(planner, "1", "Doel", "Anna", "1-3-2027")
+    steps = "1 maart 2027 offerte; juni 2027 start training"
+    assert "is gewijzigd" in notices(planner.say(f"wijzig 1 planning {steps}"))
+    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    assert (punt["planning"], punt["planning_stappen"]) == ("2027-06-30", steps)
+    [detail] = planner.say("ontwikkelpunt 1")
+    assert detail.punt.planning_text == steps and detail.punt.planning == date(2027, 6, 30)
+    for vague in ("2027", "Q3 2027", "derde kwartaal 2027"):
+        said = notices(planner.say(f"wijzig 1 planning {vague}"))
+        assert "niet alleen een jaartal of kwartaal" in said
+    assert store.punt(store.gemeente("utrecht")["id"], 1)["planning_stappen"] == steps
+
+
+def test_a_planning_in_the_past_is_questioned_once(planner, store):
+    create(planner, "1", "Doel", "Anna", "1-3-2027")
+    replies = planner.say("wijzig 1 planning 1-3-2020")
+    assert "al voorbij. Klopt dat?" in notices(replies)
+    assert store.punt(store.gemeente("utrecht")["id"], 1)["planning"] == "2027-03-01"
+    assert "Opgeslagen" in notices(planner.say("1-3-2020"))  # the same again: it is meant
+    assert store.punt(store.gemeente("utrecht")["id"], 1)["planning"] == "2020-03-01"

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from bot.core.dutch import parse_date
 from bot.core.messages import Inbound, Place, PlaceKind, User
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Summary
 from bot.export import markdown
@@ -45,8 +46,9 @@ def fill(service: Service, clock: Clock, gemeente: str = "Utrecht", punten=PUNTE
         for question in checklist().questions:
             chat.say(f"Antwoord op {question.id}")
     for basisfunctie, doel, planning, _, _ in punten:
+        past = (planning,) * (parse_date(planning) < clock.now.date())  # asked once: "Klopt dat?"
         for value in ("ontwikkelpunt nieuw", str(basisfunctie), "overslaan", doel, "overslaan",
-                      "overslaan", "overslaan", "Anna", planning, "overslaan"):
+                      "overslaan", "overslaan", "Anna", planning, *past, "overslaan"):
             chat.say(value)
     for nummer, (_, _, _, weeks, status) in enumerate(punten, 1):
         clock.now = datetime.fromtimestamp(TODAY.timestamp() - weeks * 7 * 86400, UTC)
@@ -139,10 +141,10 @@ def test_the_workbook_has_its_sheets_with_filters_and_a_frozen_header(filled, st
     book = load_workbook(io.BytesIO(document_of(service.export("Utrecht", "xlsx"), service.plan.content)))
     assert book.sheetnames == ["Ontwikkelpunten", "Antwoorden", "Antwoorden-versies", "Geschiedenis"]
     punten = book["Ontwikkelpunten"]
-    assert punten.freeze_panes == "A2" and punten.auto_filter.ref == "A1:N11"
+    assert punten.freeze_panes == "A2" and punten.auto_filter.ref == "A1:O11"
     rows = list(punten.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == 10 and rows[1][9] == "in uitvoering"
-    assert rows[1][8] == datetime(2026, 10, 1)
+    assert len(rows) == 10 and rows[1][10] == "in uitvoering"
+    assert rows[1][8:10] == ("1 oktober 2026", datetime(2026, 10, 1))  # as written; the deadline
     assert book["Antwoorden"].max_row == 1 + len(checklist().questions)
     assert book["Geschiedenis"].max_row > 10
     history = list(book["Geschiedenis"].iter_rows(min_row=2, values_only=True))

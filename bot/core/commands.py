@@ -46,6 +46,11 @@ class Usage(Exception):
         self.reason = reason
 
 
+class Claimed(Usage):
+    """Text that fitted a command's first arguments and then not (``wijzig 2 budget 5000``): it
+    is that command, typed wrong, never a looser command that happens to take it."""
+
+
 @dataclass(frozen=True)
 class Token:
     word: str  # lower case, without surrounding punctuation
@@ -195,6 +200,8 @@ class Command:
             try:
                 values[arg.name], i = arg.take(text, tokens, i)
             except Usage as usage:
+                if not arg.optional and values and usage.reason:
+                    raise Claimed(usage.reason) from None
                 if not arg.optional:
                     raise
                 passed_over = passed_over or usage.reason
@@ -289,6 +296,8 @@ class Table:
                 continue
             try:
                 return Parsed(cmd, cmd.fit(text, tokens, len(phrase)))
+            except Claimed as claimed:
+                return Unfit((cmd,), claimed.reason)
             except Usage as usage:
                 misfits.append((cmd, usage.reason))
         if not misfits and tokens[0].word not in self._first_words:

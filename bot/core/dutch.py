@@ -34,7 +34,7 @@ def format_moment(moment: datetime) -> str:
 
 
 DATE_EXAMPLE = "12-03-2026 of 12 maart 2026"
-_MONTH_NUMBERS = {name: n for n, name in enumerate(MONTHS, 1)} | {
+MONTH_NUMBERS = {name: n for n, name in enumerate(MONTHS, 1)} | {
     name[:3]: n for n, name in enumerate(MONTHS, 1)} | {"mrt": 3, "sept": 9}
 
 
@@ -52,8 +52,8 @@ def parse_date(text: str) -> date:
         day, month, year = (int(g) for g in numeric.groups())
     elif iso:
         year, month, day = (int(g) for g in iso.groups())
-    elif spelled and spelled.group(2) in _MONTH_NUMBERS:
-        day, month, year = int(spelled.group(1)), _MONTH_NUMBERS[spelled.group(2)], int(spelled.group(3))
+    elif spelled and spelled.group(2) in MONTH_NUMBERS:
+        day, month, year = int(spelled.group(1)), MONTH_NUMBERS[spelled.group(2)], int(spelled.group(3))
     else:
         raise DateError(f"Ik kan ‘{text.strip()}’ niet als datum lezen. Schrijf de datum "
                         f"bijvoorbeeld als {DATE_EXAMPLE}.")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.core.dutch import format_date
+
 
 class Tone(StrEnum):
     INFO = "info"
@@ -203,6 +205,13 @@ class PuntSummary:
     verouderd: bool = False  # no stand van zaken for longer than the gemeente's threshold
     over_datum: bool = False  # planning passed and not afgerond
     wie_id: str = ""  # the owner as a platform user, when known
+    planning_stappen: str = ""  # steps with dates, when the planning is more than one date
+
+    @property
+    def planning_text(self) -> str:
+        """The planning as people read it: its steps, its date, or "geen planning"."""
+        return self.planning_stappen or (format_date(self.planning) if self.planning
+                                         else "geen planning")
 
 
 @dataclass(frozen=True)

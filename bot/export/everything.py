@@ -19,7 +19,8 @@ SETTINGS = {"stale_weeks": "verouderd_na_weken", "reminder_kind": "herinnering",
 PUNT_FIELDS = {"nummer": "nummer", "basisfunctie": "basisfunctie", "thema": "quickscan_thema",
                "ontwikkelpunt": "ontwikkelpunt", "beoogd_resultaat": "beoogd_resultaat",
                "verbeteractie": "verbeteractie", "kosten": "kosten", "wie": "wie",
-               "planning": "planning", "status": "status", "concept": "concept",
+               "planning": "planning", "planning_stappen": "planning_stappen", "status": "status",
+               "concept": "concept",
                "bron": "bron_vraag", "created_at": "aangemaakt_op", "updated_at": "bijgewerkt_op"}
 
 

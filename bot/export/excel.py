@@ -45,14 +45,14 @@ def workbook(data: ExportData, plan: Ontwikkelplan) -> bytes:
     _sheet(book, "Ontwikkelpunten",
            ["Nummer", "Basisfunctie", "Quickscan-thema", labels["ontwikkelpunt"],
             labels["beoogd_resultaat"], labels["verbeteractie"], labels["kosten"], labels["wie"],
-            "Planning", "Status", "Stand van zaken", "Datum stand van zaken", "Verouderd",
+            "Planning", "Uiterlijk klaar", "Status", "Stand van zaken", "Datum stand van zaken", "Verouderd",
             "Over datum"],
            [[p["nummer"], p["basisfunctie"], p["thema"], p["ontwikkelpunt"], p["beoogd_resultaat"],
              p["verbeteractie"], p["kosten"], p["wie"],
-             p["planning_datum"], p["status"], p["stand_van_zaken"], p["stand_datum"],
+             p["planning"], p["planning_datum"], p["status"], p["stand_van_zaken"], p["stand_datum"],
              "ja" if p["verouderd"] else "nee", "ja" if p["over_datum"] else "nee"]
             for p in data.punten],
-           [9, 28, 32, 40, 32, 40, 24, 20, 12, 14, 40, 14, 11, 11])
+           [9, 28, 32, 40, 32, 40, 24, 20, 24, 12, 14, 40, 14, 11, 11])
     _sheet(book, "Antwoorden", ["Deel", "Onderdeel", "Vraag", "Antwoord", "Door"],
            [list(row) for row in data.answers], [9, 32, 50, 70, 18])
     _sheet(book, "Antwoorden-versies", ["Vraag", "Tekst van de vraag", "Antwoord", "Door", "Datum"],

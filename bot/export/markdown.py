@@ -57,7 +57,7 @@ def summary(report: Summary) -> str:
     for title, punten in report.groups:
         lines += [f"### Basisfunctie {escape(title)}", ""]
         for punt in punten:
-            planning = format_date(punt.planning) if punt.planning else "geen planning"
+            planning = punt.planning_text
             lines.append(f"- **#{punt.nummer}** {escape(punt.ontwikkelpunt)}{flags(punt)}  ")
             lines.append(f"  wie: {escape(punt.wie)} · planning: {planning} · {punt.status}  ")
             if punt.stand:

@@ -10,7 +10,7 @@ from bot.core.conversation import Active, load
 from bot.core.messages import FormInput, PlaceKind
 from bot.core.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
 from bot.core.text import typed
-from bot.ontwikkelplan.plan import FIELD_WORDS, STATUS_WORDS, WALK, FieldError, Plan
+from bot.ontwikkelplan.plan import FIELD_NAMES, FIELD_WORDS, STATUS_WORDS, WALK, FieldError, Plan
 from bot.ontwikkelplan.walk import PuntWalk
 
 
@@ -82,7 +82,9 @@ class PlanCommands:
         return [Notice(f"#{punt['nummer']} heeft nu de status ‘{self.plan.statuses[status]}’.",
                        Tone.SUCCESS)]
 
-    @command("wijzig", args=(Number("nummer"), Choice("veld", FIELD_WORDS),
+    @command("wijzig", args=(Number("nummer"), Choice("veld", FIELD_WORDS, invalid=(
+                 "‘{word}’ is geen veld van een ontwikkelpunt. De velden zijn: "
+                 + ", ".join(dict.fromkeys(FIELD_NAMES)) + ".")),
                              Text("waarde", optional=True)),
              usage="wijzig 3 planning 1-3-2027",
              help="één veld van #3 wijzigen (basisfunctie, thema, ontwikkelpunt, resultaat, "
@@ -94,8 +96,42 @@ class PlanCommands:
                 raise Usage(f"Zet de nieuwe waarde erachter, bijvoorbeeld ‘wijzig {nummer} planning "
                             "1-3-2027’.")
             return self._begin_walk(ctx, punt, only=veld)
-        self.plan.set_field(ctx, punt, veld, waarde, ctx.inbound.mentions)
-        return [Notice(f"{self.plan.labels[veld]} van #{punt['nummer']} is gewijzigd.", Tone.SUCCESS)]
+        past = self.plan.in_the_past(waarde, ctx.today) if veld == "planning" else None
+        if past and ctx.place.kind is not PlaceKind.CHANNEL:  # asked in the walk, once
+            conv, replies = self.walk.begin(ctx, punt, walk_place(ctx.place.id, ctx.user.id),
+                                            only=veld)
+            conv.pending["questioned"] = " ".join(waarde.split())
+            Active(self.walk, conv).save(ctx)
+            return [Notice(f"{past} Typ dezelfde planning nog eens om hem zo op te slaan, of een "
+                           "andere.", Tone.WARNING), replies[-1]]
+        changed = self.plan.set_field(ctx, punt, veld, waarde, ctx.inbound.mentions)
+        replies = [Notice(f"{self.plan.labels[veld]} van #{punt['nummer']} is gewijzigd"
+                          + (" en het staat nu open." if punt["concept"] and not changed["concept"]
+                             else "."), Tone.SUCCESS)]
+        if past:
+            replies.append(Notice(f"{past} Zo niet, wijzig hem met "
+                                  f"{typed(f'wijzig {nummer} planning <datum>')}.", Tone.WARNING))
+        if veld == "basisfunctie" and punt.get("thema") and changed.get("thema") is None:
+            themes = ", ".join(f"{t.number}. {t.title}" for t in
+                               self.plan.content.basisfunctie(changed["basisfunctie"]).themes)
+            if ctx.place.kind is PlaceKind.CHANNEL:
+                replies.append(Notice("Het thema hoorde bij de vorige basisfunctie en is leeggemaakt. "
+                                      f"Kies een nieuw thema met {typed(f'wijzig {nummer} thema <nummer>')}"
+                                      f": {themes}.", Tone.WARNING))
+            else:
+                replies.append(Notice("Het thema hoorde bij de vorige basisfunctie en is leeggemaakt; "
+                                      "kies een thema van de nieuwe.", Tone.WARNING))
+                replies += self._begin_walk(ctx, changed, only="thema")[1:]
+        return replies
+
+    @command("weggooien", "concept weggooien", "verwijder concept", args=(Number("nummer"),),
+             usage="weggooien 3",
+             help="concept #3 weggooien (een ontwikkelpunt dat geen concept meer is zet je op "
+                  "‘vervallen’)")
+    def discard(self, ctx: Context, nummer: int) -> list[Reply]:
+        punt = self.plan.find(ctx, nummer)
+        self.plan.discard(ctx, punt)
+        return [Notice(f"Concept #{punt['nummer']} is weggegooid.", Tone.SUCCESS)]
 
     @command("afmaken", args=(Number("nummer"),), usage="afmaken 3",
              help="concept #3 afmaken: de bot vraagt wat nog ontbreekt", form=_always)
@@ -103,7 +139,7 @@ class PlanCommands:
         punt = self.plan.find(ctx, nummer)
         if not punt["concept"]:
             return [Notice(f"#{punt['nummer']} is al compleet; wijzig een veld met "
-                           f"‘wijzig {punt['nummer']} <veld>’.")]
+                           f"{typed(f'wijzig {nummer} <veld>')}.")]
         if ctx.inbound.forms:
             return [OpenForm("nieuw", punt["nummer"], self.plan.form_values(punt),
                              ctx.gemeente["naam"])]

@@ -6,12 +6,13 @@ entry in their history (stand van zaken, status, field changes, drafts from the 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 from typing import Any
 
 from bot.core.context import Context, Problem
-from bot.core.dutch import AMSTERDAM, DateError, format_date, parse_date
+from bot.core.dutch import AMSTERDAM, DateError, format_date
 from bot.core.messages import User
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import (
@@ -22,6 +23,7 @@ from bot.core.replies import (
     Tone,
 )
 from bot.core.text import MAX_ANSWER_LENGTH, clean_text
+from bot.ontwikkelplan.planning import planning_text, read_planning
 from dialogues.content import Ontwikkelplan, checklist
 
 WALK = ("basisfunctie", "thema", "ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten",
@@ -37,6 +39,8 @@ FIELD_WORDS = {
     "kosten": "kosten", "dekking": "kosten", "wie": "wie", "uitvoerder": "wie",
     "planning": "planning", "datum": "planning",
 }
+FIELD_NAMES = ("basisfunctie", "thema", "ontwikkelpunt", "resultaat", "actie", "kosten", "wie",
+               "planning")  # the words help and refusals name, one per field
 STATUS_WORDS = {
     "open": "open", "in uitvoering": "in_uitvoering", "in_uitvoering": "in_uitvoering",
     "uitvoering": "in_uitvoering", "bezig": "in_uitvoering", "afgerond": "afgerond",
@@ -44,6 +48,9 @@ STATUS_WORDS = {
 }
 OPEN_STATUSES = ("open", "in_uitvoering")
 ACTIONS_QUESTION = "acties"  # the bouwsteen column "Welke acties zijn daarvoor nodig?"
+# the bouwsteen columns a concept is drafted from, and the fields of Bijlage 3 they fill
+DRAFT_FIELDS = {"resultaten": ("beoogd_resultaat",), "acties": ("verbeteractie",),
+                "uitvoering": ("wie", "kosten")}
 
 
 class FieldError(Problem):
@@ -76,15 +83,18 @@ class Plan:
                              f"{MAX_ANSWER_LENGTH} tekens). Er is niets opgeslagen.")
         if kind := personal_data(text, own_domain):
             raise FieldError(refusal(kind, f"‘{self.labels[field]}’"))
-        if field == "basisfunctie":
-            return {"basisfunctie": self._basisfunctie(text), "thema": None}
+        if field == "basisfunctie":  # a thema belongs to its basisfunctie
+            number = self._basisfunctie(text)
+            return {"basisfunctie": number} | ({"thema": None}
+                                               if number != punt.get("basisfunctie") else {})
         if field == "thema":
             return {"thema": self._thema(text, punt.get("basisfunctie"))}
         if field == "planning":
             try:
-                return {"planning": parse_date(text).isoformat()}
+                planning = read_planning(text)
             except DateError as error:
                 raise FieldError(str(error)) from None
+            return {"planning": planning.deadline.isoformat(), "planning_stappen": planning.steps}
         if field == "wie":
             person = mentions[0] if mentions else None
             return {"wie": person.naam if person else text, "wie_id": person.id if person else None}
@@ -116,6 +126,18 @@ class Plan:
         raise FieldError(f"Kies een thema van basisfunctie {functie.number} met zijn nummer "
                          f"(1 tot en met {len(functie.themes)}).")
 
+    def in_the_past(self, text: str, today: date) -> str | None:
+        """Why a planning needs a second look: its last date has passed (None when it has not, or
+        when it cannot be read at all: that is said when it is stored)."""
+        try:
+            deadline = read_planning(clean_text(text)).deadline
+        except DateError:
+            return None
+        if deadline >= today:
+            return None
+        return (f"De planning eindigt op {format_date(deadline)}, en die datum is al voorbij. "
+                "Klopt dat?")
+
     def status_id(self, text: str) -> str:
         status = STATUS_WORDS.get(" ".join(text.casefold().split()))
         if status is None:
@@ -140,7 +162,7 @@ class Plan:
             return next((f"{functie.number}.{t.number} {t.title}" for t in themes if t.number == value),
                         str(value))
         if field == "planning":
-            return format_date(date.fromisoformat(value))
+            return planning_text(value, punt.get("planning_stappen"))
         return str(value)
 
     def summary(self, punt: dict, stand: dict | None = None, today: date | None = None,
@@ -160,6 +182,7 @@ class Plan:
             ontwikkelpunt=punt.get("ontwikkelpunt") or "",
             wie=punt.get("wie") or "",
             planning=date.fromisoformat(punt["planning"]) if punt.get("planning") else None,
+            planning_stappen=punt.get("planning_stappen") or "",
             status=self.statuses[punt["status"]],
             concept=bool(punt["concept"]),
             stand=stand["value"] if stand else "",
@@ -217,7 +240,7 @@ class Plan:
         if entry["kind"] == "veld":
             label = self.labels.get(entry["field"], entry["field"])
             was = f" (was: {entry['previous']})" if entry["previous"] else ""
-            return f"{label}: {entry['value']}{was}"
+            return f"{label}: {entry['value'] or '(leeg)'}{was}"
         return entry["value"]
 
     # --- changing -------------------------------------------------------------------------------
@@ -263,11 +286,12 @@ class Plan:
         values = self.parse_field(field, text, punt, mentions, ctx.gemeente.get("mail_domain"))
         at = ctx.now.isoformat()
         ctx.store.update_punt(punt["id"], values, at)  # naming the owner gives no membership
-        if str(punt.get(field) or "") != str(values[field] or ""):
-            ctx.store.log_punt(punt["id"], "veld", self.value_text(field, {**punt, **values}),
-                                ctx.user.id, at, field=field,
-                                previous=self.value_text(field, punt))
-        return {**punt, **values}
+        for changed in (f for f in WALK if f in values):  # a new basisfunctie clears the thema
+            before, after = self.value_text(changed, punt), self.value_text(changed, {**punt, **values})
+            if before != after:
+                ctx.store.log_punt(punt["id"], "veld", after, ctx.user.id, at, field=changed,
+                                   previous=before)
+        return self.finish(ctx, {**punt, **values})  # a concept is open once nothing is missing
 
     def read_form(self, values: dict[str, str], punt: dict, mentions: tuple[User, ...] = (),
                   fields: tuple[str, ...] = WALK[:-1], own_domain: str | None = None
@@ -303,18 +327,36 @@ class Plan:
         return punt
 
     def drafts_from_bouwstenen(self, ctx: Context) -> list[dict]:
-        """Concept ontwikkelpunten from the answers to "Welke acties zijn daarvoor nodig?"."""
+        """Concept ontwikkelpunten from the Bouwstenen whose "Welke acties zijn daarvoor nodig?" is
+        answered: each column in its field (``DRAFT_FIELDS``), basisfunctie 1 proposed (the
+        Leidraad is its richtlijn), a planning when the uitvoering names dates. The ontwikkelpunt
+        itself, the goal, is left for the user to write."""
         existing = {p["bron"] for p in ctx.store.punten(ctx.gemeente["id"])}
         drafts = []
         for question in checklist().questions:
-            answer = ctx.answers.get(question.id)
-            if question.id.endswith("." + ACTIONS_QUESTION) and answer and question.id not in existing:
-                drafts.append(ctx.store.create_punt(
-                    ctx.gemeente["id"],
-                    {"ontwikkelpunt": answer["text"], "verbeteractie": answer["text"],
-                     "bron": question.id, "concept": 1},
-                    ctx.user.id, ctx.now.isoformat()))
+            bouwsteen, _, column = question.id.partition(".")
+            if column != ACTIONS_QUESTION or question.id in existing:
+                continue
+            if ctx.answers.get(question.id) is None:
+                continue
+            values = {"bron": question.id, "concept": 1, "basisfunctie": 1}
+            for source, fields in DRAFT_FIELDS.items():
+                answer = ctx.answers.get(f"{bouwsteen}.{source}")
+                values |= {f: answer["text"] for f in fields} if answer else {}
+            with contextlib.suppress(FieldError):  # no dates in it: the planning is asked for
+                values |= self.parse_field("planning", values.get("kosten", ""), {})
+            drafts.append(ctx.store.create_punt(ctx.gemeente["id"], values, ctx.user.id,
+                                                ctx.now.isoformat()))
         return drafts
+
+    def discard(self, ctx: Context, punt: dict) -> None:
+        """Throw a concept away (what it held stays in the audit log)."""
+        if not punt["concept"]:
+            raise FieldError(f"#{punt['nummer']} is geen concept meer. Zet de status op vervallen "
+                             f"met ‘status {punt['nummer']} vervallen’; dan blijft de geschiedenis "
+                             "bewaard.")
+        ctx.store.discard_punt(punt["id"], punt.get("ontwikkelpunt") or punt.get("verbeteractie")
+                               or "", ctx.user.id, ctx.now.isoformat())
 
     def draftable(self, answers: dict[str, dict], punten: list[dict]) -> list[str]:
         """Bouwstenen whose actions have an answer but no concept yet (for the offer)."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.core.context import Context
 from bot.core.conversation import Conversation, record_ask
 from bot.core.replies import Notice, PreviousAnswer, QuestionPrompt, Reply, Tone
-from bot.core.text import clean_text
+from bot.core.text import clean_text, typed
 from bot.ontwikkelplan.plan import REQUIRED, WALK, FieldError, Plan
 from dialogues.content import Part, Question, Questionnaire, Section
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow
@@ -35,16 +35,31 @@ class PuntWalk:
 
     def begin(self, ctx: Context, punt: dict, place: str, queue: list[int] = (),
               only: str | None = None) -> tuple[Conversation, list[Reply]]:
-        """Start asking ``punt``'s fields (or just ``only``); ``queue``: concepts to do next."""
-        conv = Conversation(place=place, state=f"punt.{only}" if only else self.flow.first,
+        """Start asking ``punt``'s fields: just ``only``, or those still empty (all, for a new
+        one; a drafted basisfunctie is a proposal, asked too); ``queue``: concepts to do next."""
+        fields = [only] if only else self._to_ask(punt)
+        conv = Conversation(place=place, state=f"punt.{fields[0]}",
                             pending={"punt": punt["id"], "nummer": punt["nummer"],
-                                     "queue": list(queue), "only": only})
-        intro = (f"Ontwikkelpunt #{punt['nummer']}: {self.plan.labels[only].lower()} wijzigen."
-                 if only else
-                 f"We vullen ontwikkelpunt #{punt['nummer']} in, veld voor veld. Verplicht zijn: "
-                 + ", ".join(self.plan.labels[f] for f in REQUIRED)
-                 + ". Typ ‘overslaan’ bij een veld dat nog niet bekend is, ‘stop’ om te stoppen.")
+                                     "queue": list(queue), "fields": fields})
+        if only:
+            intro = f"Ontwikkelpunt #{punt['nummer']}: {self.plan.labels[only].lower()} wijzigen."
+        elif len(fields) < len(WALK):
+            intro = (f"We maken ontwikkelpunt #{punt['nummer']} af; ik vraag alleen wat nog leeg "
+                     "is" + (" (en de voorgestelde basisfunctie: typ ‘behouden’ om die te houden)"
+                             if punt.get("bron") and "basisfunctie" in fields else "")
+                     + ". Typ ‘overslaan’ bij een veld dat nog niet bekend is, ‘stop’ om te stoppen.")
+        else:
+            intro = (f"We vullen ontwikkelpunt #{punt['nummer']} in, veld voor veld. Verplicht zijn: "
+                     + ", ".join(self.plan.labels[f] for f in REQUIRED)
+                     + ". Typ ‘overslaan’ bij een veld dat nog niet bekend is, ‘stop’ om te stoppen.")
         return conv, [Notice(intro), self._ask(ctx, punt, conv)]
+
+    @staticmethod
+    def _to_ask(punt: dict) -> list[str]:
+        empty = [f for f in WALK if not punt.get(f)]  # the stand van zaken is always asked
+        if punt.get("bron") and punt.get("basisfunctie"):  # drafted: basisfunctie 1 proposed
+            empty = ["basisfunctie", *empty]
+        return empty
 
     def busy(self, conv: Conversation) -> str:
         return f"ontwikkelpunt #{conv.pending['nummer']}"
@@ -70,6 +85,11 @@ class PuntWalk:
         if question == END:
             return self.current(ctx, conv)
         field = question.removeprefix("punt.")
+        past = self.plan.in_the_past(text, ctx.today) if field == "planning" else None
+        if past and conv.pending.get("questioned") != text:  # asked once: the same again stores it
+            conv.pending["questioned"] = text
+            return [Notice(f"{past} Typ dezelfde planning nog eens om hem zo op te slaan, of een "
+                           "andere.", Tone.WARNING), self._prompt(punt, conv)]
         try:
             if field == "stand_van_zaken":
                 self.plan.add_stand(ctx, punt, text)
@@ -107,17 +127,27 @@ class PuntWalk:
 
     def pause(self, ctx: Context, conv: Conversation) -> list[Reply]:
         """Stop: what was filled in stays, as a concept if required fields are missing."""
-        punt = self._punt(ctx, conv)
+        punt = self.plan.finish(ctx, self._punt(ctx, conv))
         conv.state = END
         conv.pending["queue"] = []
         record_ask(ctx, self.questionnaire.id, conv)
-        return [Notice(f"Gestopt. Wat je invulde bij #{punt['nummer']} is bewaard; ga later verder "
-                       f"met ‘afmaken {punt['nummer']}’.")]
+        nummer = punt["nummer"]
+        if not punt["concept"]:
+            return [Notice(f"Gestopt. Ontwikkelpunt #{nummer} is opgeslagen en staat open; wat nog "
+                           f"leeg is vul je later in met {typed(f'wijzig {nummer} <veld>')}.")]
+        return [Notice(f"Gestopt. Wat je invulde bij #{nummer} is bewaard als concept; ga later "
+                       f"verder met {typed(f'afmaken {nummer}')}.")]
 
     # --- moving -----------------------------------------------------------------------------------
 
     def _advance(self, ctx: Context, conv: Conversation, punt: dict) -> list[Reply]:
-        conv.state = END if conv.pending.get("only") else self.flow.move(conv.state, NEXT)
+        fields = conv.pending.get("fields") or list(WALK)
+        if conv.state == "punt.basisfunctie" and "thema" not in fields and not punt.get("thema"):
+            fields.insert(fields.index("basisfunctie") + 1, "thema")  # it went with the old one
+            conv.pending["fields"] = fields
+        conv.state = self.flow.move(conv.state, NEXT)
+        while conv.state != END and conv.state.removeprefix("punt.") not in fields:
+            conv.state = self.flow.move(conv.state, NEXT)
         if conv.state != END:
             return [self._ask(ctx, punt, conv)]
         record_ask(ctx, self.questionnaire.id, conv)

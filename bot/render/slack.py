@@ -334,7 +334,7 @@ def _(reply: Paused) -> list[Block]:
 
 
 def _punt_text(punt: PuntSummary) -> str:
-    planning = format_date(punt.planning) if punt.planning else "geen planning"
+    planning = punt.planning_text
     text = (f"*#{punt.nummer}* {escape(_cut(punt.ontwikkelpunt or '(nog zonder omschrijving)', 200))}"
             f"\nwie: {escape(_cut(punt.wie or '?', 100))} · planning: {planning} · {punt.status}")
     if punt.stand:
@@ -463,7 +463,7 @@ def _(reply: Reminder) -> list[Block]:
     result: list[Block] = [_section(("*Stuurgroep* · " if reply.meeting else "*Ontwikkelplan* · ")
                                     + escape(plain.reminder_intro(reply)))]
     for punt in reply.items[:MAX_LISTED]:
-        planning = format_date(punt.planning) if punt.planning else "geen planning"
+        planning = punt.planning_text
         stand = (f"\n_Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}:_ "
                  f"{escape(_cut(punt.stand, 300))}" if punt.stand else "\n_nog geen stand van zaken_")
         result.append(SectionBlock(

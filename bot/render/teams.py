@@ -326,7 +326,7 @@ def _(reply: Paused) -> list[CardElement]:
 
 
 def _punt(punt: PuntSummary, flags: bool = False) -> list[CardElement]:
-    planning = format_date(punt.planning) if punt.planning else "geen planning"
+    planning = punt.planning_text
     marks = "".join(m for m, on in ((" · verouderd", punt.verouderd), (" · over datum", punt.over_datum))
                     if on and flags)
     result: list[CardElement] = [

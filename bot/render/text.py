@@ -243,7 +243,7 @@ def _(reply: Paused) -> str:
 
 
 def _punt_line(punt: PuntSummary) -> str:
-    planning = format_date(punt.planning) if punt.planning else "geen planning"
+    planning = punt.planning_text
     line = f"#{punt.nummer} {punt.ontwikkelpunt or '(nog zonder omschrijving)'}"
     details = [f"wie: {punt.wie or '?'}", f"planning: {planning}", punt.status]
     if punt.stand:

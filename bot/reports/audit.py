@@ -76,6 +76,8 @@ class AuditLog:
         elif kind == "instelling":
             yield from self._settings(subject.split(","), json.loads(old), json.loads(new),
                                       regio_names)
+        elif kind == "weggegooid":
+            yield f"concept #{subject} weggegooid", old, None
         elif kind == "naam":
             yield "naam van de gemeente", old, new
         elif kind == "samengevoegd":

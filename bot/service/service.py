@@ -244,9 +244,9 @@ class Service:
         if named:
             here = ctx.gemeente
             try:
-                if ctx.place.kind is not PlaceKind.DIRECT and here:
-                    if (gemeente_named(ctx.store, named).row or {}).get("id") != here["id"]:
-                        raise Usage(f"Hier gaat het over gemeente {here['naam']}.")
+                if (ctx.place.kind is not PlaceKind.DIRECT and here
+                        and (gemeente_named(ctx.store, named).row or {}).get("id") != here["id"]):
+                    raise Usage(f"Hier gaat het over gemeente {here['naam']}.")
                 found = ctx.find_gemeente(named)
             except Problem as problem:
                 raise Usage(str(problem)) from None
