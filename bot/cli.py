@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Verstuurt de herinneringen die aan de beurt zijn (elke minuut, of met "
                     "--eenmalig één keer, voor cron).")
     reminders.add_argument("--eenmalig", action="store_true", help="één keer kijken en stoppen")
+    reminders.add_argument("--voorbeeld", action="store_true",
+                           help="laten zien wat er nu verstuurd zou worden, aan wie en waarom, "
+                                "zonder iets te versturen (zonder Slack of Teams)")
     reminders.add_argument("--nu", metavar="2026-12-01T09:00",
                            help="doen alsof het nu dit moment is (tijd in Nederland)")
     summary = commands.add_parser(
@@ -466,10 +469,20 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
                               "--nu 2026-12-01T09:00") from None
         now = now if now.tzinfo else now.replace(tzinfo=AMSTERDAM)
     names = platforms.configured(os.environ)
+    if args.voorbeeld:
+        store = _existing_store(settings)
+        try:
+            print("\n".join(_scheduler(Service(store), None).preview(now))
+                  or "Er staan nog geen gemeenten in de database.")
+            print("(Een voorbeeld: er is niets verstuurd.)")
+        finally:
+            store.close()
+        return 0
     if not names:
         raise ConfigError("Er is geen chatplatform ingesteld om herinneringen naar te sturen: zet "
                           "SLACK_BOT_TOKEN (Slack) of CLIENT_ID, CLIENT_SECRET en TENANT_ID (Teams), "
-                          "of LEIDRAAD_TEAMS_LOKAAL=1 om het lokaal te proberen.")
+                          "of LEIDRAAD_TEAMS_LOKAAL=1 om het lokaal te proberen. Wat er verstuurd "
+                          "zou worden zie je met leidraadbot herinneringen --voorbeeld.")
     store = Store(settings.db_path)
     try:
         service = Service(store)
@@ -483,6 +496,10 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
             print(outcome_words(store, key, outcome))
         sent = sum(outcome == "sent" for _, outcome in outcomes)
         print(f"✓ {sent} herinnering(en) verstuurd.")
+        if not outcomes:  # why nothing went out
+            current = now or datetime.now(AMSTERDAM)
+            for gemeente in store.gemeenten():
+                print(scheduler.why_nothing(gemeente, current))
         return 0
     finally:
         store.close()

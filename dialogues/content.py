@@ -41,6 +41,8 @@ class Question:
     id: str
     text: str
     hints: tuple[str, ...] = ()
+    personal: bool = False  # about the one answering ("Wat is jouw rol"): an answer per person
+    refers: str = ""  # the question whose hints a "bovenstaande" in the text points at
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Section:
     questions: tuple[Question, ...]
     intro: str = ""
     lead: str = ""
+    toelichting: str = ""  # from the Handreiking (Bijlage 4), for hulp
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Part:
     number: int
     title: str
     sections: tuple[Section, ...]
+    gebruik: str = ""  # what the answers are used for
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -107,6 +111,23 @@ class Questionnaire:
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for p in self.parts for q in p.questions)
+
+    def listed(self, question_id: str) -> str:
+        """A question's text in a list of questions: with its section where the same text is asked
+        more than once ("Bouwsteen 2: Wat is er al?")."""
+        position = self._positions[question_id]
+        text = position.question.text
+        same = sum(self._fold(q.text) == self._fold(text) for q in self.questions)
+        return f"{position.section.title}: {text}" if same > 1 else text
+
+    @staticmethod
+    def _fold(text: str) -> str:
+        return text.casefold().rstrip("?").strip()
+
+    @property
+    def personal(self) -> frozenset[str]:
+        """The questions about the one answering: each person has their own answer."""
+        return frozenset(q.id for q in self.questions if q.personal)
 
     def position(self, question_id: str) -> Position:
         return self._positions[question_id]
@@ -195,6 +216,12 @@ class _Node:
             raise ContentError(f"{self.where}.{key}: verwacht een geheel getal")
         return value
 
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise ContentError(f"{self.where}.{key}: verwacht true of false")
+        return value
+
     def texts(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -250,9 +277,9 @@ def load_questionnaire(path: Path | None = None) -> Questionnaire:
         for name, cols in columns.items()
     }
     parts = []
-    for part_node in root.children("parts", {"id", "number", "title", "sections"}):
+    for part_node in root.children("parts", {"id", "number", "title", "sections", "gebruik"}):
         sections = []
-        section_keys = {"id", "title", "intro", "lead", "questions", "columns"}
+        section_keys = {"id", "title", "intro", "lead", "questions", "columns", "toelichting"}
         for node in part_node.children("sections", section_keys):
             section_id = node.text("id", pattern=SLUG)
             if ("questions" in node.data) == ("columns" in node.data):
@@ -266,8 +293,10 @@ def load_questionnaire(path: Path | None = None) -> Questionnaire:
                 )
             else:
                 questions = tuple(
-                    Question(q.text("id", pattern=QUESTION_ID), q.text("text"), q.texts("hints"))
-                    for q in node.children("questions", {"id", "text", "hints"})
+                    Question(q.text("id", pattern=QUESTION_ID), q.text("text"), q.texts("hints"),
+                             q.flag("personal"), q.text("refers", required=False))
+                    for q in node.children("questions",
+                                           {"id", "text", "hints", "personal", "refers"})
                 )
             for question in questions:
                 if not question.id.startswith(section_id + "."):
@@ -281,6 +310,7 @@ def load_questionnaire(path: Path | None = None) -> Questionnaire:
                     questions=questions,
                     intro=node.text("intro", required=False),
                     lead=node.text("lead", required=False),
+                    toelichting=node.text("toelichting", required=False),
                 )
             )
         parts.append(
@@ -289,12 +319,17 @@ def load_questionnaire(path: Path | None = None) -> Questionnaire:
                 number=part_node.integer("number"),
                 title=part_node.text("title"),
                 sections=tuple(sections),
+                gebruik=part_node.text("gebruik", required=False),
             )
         )
     _numbered([p.number for p in parts], "de nummers van de delen", root.where)
     _unique([p.id for p in parts], "deel-id", root.where)
     _unique([s.id for p in parts for s in p.sections], "sectie-id", root.where)
     _unique([q.id for p in parts for q in p.questions], "vraag-id", root.where)
+    ids = {q.id for p in parts for q in p.questions}
+    for question in (q for p in parts for q in p.questions if q.refers and q.refers not in ids):
+        raise ContentError(f"{root.where}: vraag {question.id} verwijst naar onbekende vraag "
+                           f"{question.refers!r}")
     return Questionnaire(
         id=root.text("id", pattern=SLUG),
         title=root.text("title"),
@@ -359,3 +394,31 @@ def checklist() -> Questionnaire:
 def ontwikkelplan() -> Ontwikkelplan:
     """The packaged ontwikkelplan structure, loaded once."""
     return load_ontwikkelplan()
+
+
+# --- begrippen (the abbreviations of the source) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Begrip:
+    term: str
+    uitleg: str
+
+
+def load_begrippen(path: Path | None = None) -> tuple[Begrip, ...]:
+    """Read the abbreviations and terms the bot explains (``begrippen.yaml``)."""
+    root = _read(path, "begrippen.yaml", {"begrippen"})
+    found = tuple(Begrip(n.text("term"), n.text("uitleg"))
+                  for n in root.children("begrippen", {"term", "uitleg"}))
+    _unique([b.term for b in found], "begrip", root.where)
+    return found
+
+
+@cache
+def begrippen() -> tuple[Begrip, ...]:
+    return load_begrippen()
+
+
+def terms_in(text: str) -> tuple[Begrip, ...]:
+    """The begrippen used in ``text`` (as whole words, in their own case), in list order."""
+    return tuple(b for b in begrippen() if re.search(rf"(?<![\w&]){re.escape(b.term)}(?![\w&])", text))

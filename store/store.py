@@ -257,21 +257,35 @@ class Store(SqliteFile):
         "FROM answers a JOIN users u ON u.id = a.author_id "
     )
 
-    def current_answers(self, gemeente_id: int) -> dict[str, dict]:
-        """The latest answer per question of a gemeente, by question id."""
+    def current_answers(self, gemeente_id: int, person: str | None = None,
+                        personal: frozenset[str] = frozenset()) -> dict[str, dict]:
+        """The latest answer per question of a gemeente, by question id; for the ``personal``
+        questions (about the one answering) the latest of ``person``."""
         rows = self.rows(
             self._ANSWERS + "WHERE a.id IN (SELECT max(id) FROM answers WHERE gemeente_id = ? "
-            "GROUP BY question_id)",
-            [gemeente_id],
+            "GROUP BY question_id, CASE WHEN question_id IN (SELECT value FROM json_each(?)) "
+            "THEN author_id END)",
+            [gemeente_id, json.dumps(sorted(personal))],
         )
-        return {row["question_id"]: row for row in rows}
+        return {row["question_id"]: row for row in rows
+                if row["question_id"] not in personal or row["author_id"] == person}
 
-    def current_answer(self, gemeente_id: int, question_id: str) -> dict | None:
-        """The latest answer of a gemeente to one question, or None."""
+    def current_answer(self, gemeente_id: int, question_id: str,
+                       person: str | None = None) -> dict | None:
+        """The latest answer of a gemeente to one question (of ``person`` only, when given), or
+        None."""
+        mine = " AND a.author_id = ?" if person else ""
         return next(iter(self.rows(
-            self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ? ORDER BY a.id DESC LIMIT 1",
-            [gemeente_id, question_id],
+            self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ?" + mine
+            + " ORDER BY a.id DESC LIMIT 1",
+            [gemeente_id, question_id, *([person] if person else [])],
         )), None)
+
+    def answers_per_person(self, gemeente_id: int, question_id: str) -> list[dict]:
+        """Everyone's latest answer to a personal question, in the order they were given."""
+        return self.rows(
+            self._ANSWERS + "WHERE a.id IN (SELECT max(id) FROM answers WHERE gemeente_id = ? AND "
+            "question_id = ? GROUP BY author_id) ORDER BY a.id", [gemeente_id, question_id])
 
     def all_answer_versions(self, gemeente_id: int) -> list[dict]:
         """Every version of every answer of a gemeente, in the order they were given."""
@@ -618,6 +632,15 @@ class Store(SqliteFile):
             "INSERT INTO asked (gemeente_id, place, questionnaire, question_id, cause_user, cause_at, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [gemeente_id, place, questionnaire, question_id, cause_user, cause_at, at]).lastrowid
+
+    def last_asked_at(self, gemeente_id: int, place: str, questionnaire: str,
+                      question_id: str) -> str | None:
+        """When ``question_id`` was last put to ``place`` (our clock), or None."""
+        row = self.db.execute(
+            "SELECT created_at FROM asked WHERE gemeente_id = ? AND place = ? AND questionnaire = ? "
+            "AND question_id = ? ORDER BY id DESC LIMIT 1",
+            [gemeente_id, place, questionnaire, question_id]).fetchone()
+        return row[0] if row else None
 
     def asked_posted(self, asked_id: int, posted_at: str) -> None:
         """The platform showed the question at ``posted_at`` (its own time)."""

@@ -48,16 +48,17 @@ PLACES = {"eigen kanaal": UTRECHT, "eigen thread": UTRECHT, "kanaal van een ande
 # One message for every command of the table (``@olaf`` names a person the platform's way).
 SAMPLES = (
     "start", "pauze", "overslaan", "terug", "behouden", "vervangen", "wijzig 1.1", "deel 2",
-    "voortgang", "versies 1.1", "ontwikkelpunt nieuw", "ontwikkelpunten", "ontwikkelpunt 1",
+    "voortgang", "versies 1.1", "geschiedenis 1.1", "terugzetten 1.1 1", "doorloop alles",
+    "doorloop open", "ontwikkelpunt nieuw", "ontwikkelpunten", "ontwikkelpunt 1",
     "bijwerken 1 Offerte gevraagd", "status 1 afgerond", "wijzig 1 planning 1-3-2027",
-    "wijzig 1 wie @olaf", "afmaken 2", "concepten maken", "samenvatting regio", "samenvatting",
+    "wijzig 1 wie @olaf", "afmaken 2", "weggooien 3", "concepten maken", "samenvatting regio", "samenvatting",
     "samenvatting Utrecht", "samenvatting Zeist", "export xlsx", "verouderd na 8 weken",
     "herinneringen", "herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00",
     "herinnering uit", "stuurgroepen", "stuurgroep verwijder 15-12-2026",
     "stuurgroep 16-12-2026 14:00", "voorbereiding 3 werkdagen", "koppel Utrecht", "koppel Zeist",
     "koppel Nepdorp", "lid toevoegen @olaf", "beheerder toevoegen @bram", "lid verwijderen @bram",
     "regio instellen Regio Zuid",
-    "projectleider toevoegen @olaf", "e-maildomein utrecht.nl", "hulp",
+    "projectleider toevoegen @olaf", "e-maildomein utrecht.nl", "hulp", "begrippen",
 )
 MANAGING = {"verouderd na", "herinnering wekelijks", "herinnering maandelijks", "herinnering uit",
             "stuurgroep verwijder", "stuurgroep", "voorbereiding", "lid toevoegen",

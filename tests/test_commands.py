@@ -42,7 +42,7 @@ def parsed(table, text: str) -> tuple[str, dict]:
         ("deel 2", "deel", {"deel": 2}), ("Deel II", "deel", {"deel": 2}), ("deel1", "deel", {"deel": 1}),
         ("behouden", "behouden", {}), ("vervangen", "vervangen", {}), ("verder", "start", {}),
         ("start deel2", "start", {"deel": 2}), ("start Utrecht", "start", {"gemeente": "Utrecht"}),
-        ("versies 1.3", "versies", {"vraag": "1.3"}),
+        ("versies 1.3", "geschiedenis", {"vraag": "1.3"}),
         ("bijwerken 3 Offerte is binnen", "bijwerken", {"nummer": 3, "tekst": "Offerte is binnen"}),
         ("bijwerken #3", "bijwerken", {"nummer": 3}),
         ("status 3 in uitvoering", "status", {"nummer": 3, "status": "in_uitvoering"}),
@@ -233,7 +233,8 @@ def test_help_lists_what_this_user_may_use_here(service, chat):
     stranger = User("slack:T1:U9", "Iemand")
     [unbound] = service.handle(Inbound(stranger, Place(PlaceKind.CHANNEL, "slack:T1:C9", "slack:T1:C9"),
                                        command="hulp"))
-    assert {u for _, lines in unbound.groups for u, _ in lines} == {"koppel <gemeente>", "hulp [commando]"}
+    assert {u for _, lines in unbound.groups for u, _ in lines} == {"koppel <gemeente>", "hulp [commando]",
+                                                                       "begrippen"}
     [one] = chat.say("hulp bijwerken")
     assert [u for _, lines in one.groups for u, _ in lines] == ["bijwerken 3 <tekst>"]
 

@@ -90,8 +90,9 @@ def test_kill_9_halfway_and_restart_resumes_with_confirmed_answers_intact(tmp_pa
 def test_a_second_user_is_offered_the_first_users_answers(tmp_path):
     db = tmp_path / "leidraad.db"
     run_chat(db, stdin="Wethouder en beleid\n")
-    result = run_chat(db, stdin="behouden\nMijn eigen antwoord\n", gemeente="gemeente utrecht",
-                      gebruiker="Bram")
+    result = run_chat(db, stdin="doorloop alles\ndeel 1\nbehouden\nMijn eigen antwoord\n",
+                      gemeente="gemeente utrecht", gebruiker="Bram")
+    assert "1 van de 48 vragen beantwoord (Anna 1)" in " ".join(result.stdout.split())
     assert "Er is al een antwoord van de gemeente, door Anna" in result.stdout
     assert "Wethouder en beleid" in result.stdout
     assert "behouden" in result.stdout
@@ -142,7 +143,8 @@ def test_two_people_answering_at_the_same_time_in_two_processes_lose_nothing(tmp
         for naam in names
     ]
     for process, naam in zip(processes, names, strict=True):  # both write before either waits
-        process.stdin.write("".join(f"{naam} {n}\n" for n in range(1, len(QUESTIONS) + 1)))
+        process.stdin.write("doorloop alles\ndeel 1\n"  # every question, also those answered
+                            + "".join(f"{naam} {n}\n" for n in range(1, len(QUESTIONS) + 1)))
         process.stdin.close()
     errors = [p.stderr.read() for p in processes]
     assert [p.wait(timeout=60) for p in processes] == [0, 0]

@@ -146,20 +146,23 @@ def test_a_bouwsteen_question_carries_its_lead_question(chat):
 def test_a_colleague_sees_the_gemeente_answer_and_keeps_or_replaces_it(service, store):
     anna, bram = Chat(service, "Anna"), Chat(service, "Bram", gemeente="gemeente UTRECHT")
     anna.start()
-    anna.say("Antwoord van Anna")
-    anna.say("Tweede van Anna")
-    prompt = bram.prompt(bram.start())
+    for text in ("Antwoord van Anna", "Anna's rol", "Tweede van Anna"):
+        anna.say(text)
+    bram.start()
+    bram.say("doorloop alles")  # not only the open questions
+    prompt = bram.prompt(bram.say("deel 1"))
     assert prompt.previous.text == "Antwoord van Anna" and prompt.previous.author == "Anna"
     replies = bram.say("behouden")
     assert "behouden" in notices(replies)
-    assert bram.prompt(replies).previous.text == "Tweede van Anna"
+    assert bram.prompt(replies).previous is None  # "Wat is jouw rol": Bram's own
+    assert bram.prompt(bram.say("overslaan")).previous.text == "Tweede van Anna"
     assert "nieuwe antwoord" in notices(bram.say("vervangen"))
     bram.say("Bram weet het beter")
     gemeente = store.gemeente("utrecht")
-    history = store.answer_history(gemeente["id"], QUESTIONS[1].id)
+    history = store.answer_history(gemeente["id"], QUESTIONS[2].id)
     assert [(h["text"], h["author"]) for h in history] == [
         ("Tweede van Anna", "Anna"), ("Bram weet het beter", "Bram")]
-    assert store.current_answers(gemeente["id"])[QUESTIONS[1].id]["text"] == "Bram weet het beter"
+    assert store.current_answers(gemeente["id"])[QUESTIONS[2].id]["text"] == "Bram weet het beter"
 
 
 def test_keep_without_an_earlier_answer_explains(chat):

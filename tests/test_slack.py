@@ -117,7 +117,11 @@ def test_a_whole_section_through_thread_replies_lands_in_the_console_database(sl
     last = slack.api.named("chat.postMessage")[-1]
     assert "Opdrachtgevende rol · vraag 4 van 23" in blocks_text(last)
     console = Chat(Service(slack.store, clock=Clock()), "Beheer", gemeente="Utrecht")
-    prompt = console.prompt(console.start())
+    started = console.start()  # only the open questions, after where the gemeente stands
+    assert "2 van de 48 vragen beantwoord (Anna 2)" in started[1].text  # her role is her own
+    assert console.prompt(started).question_id == QUESTIONS[1].id  # "Wat is jouw rol": open
+    console.say("doorloop alles")
+    prompt = console.prompt(console.say("deel 1"))
     assert prompt.previous and prompt.previous.text == "Slack-antwoord 1"
     assert prompt.previous.author == "Anna"
 

@@ -42,7 +42,7 @@ def test_twenty_colleagues_answering_the_question_they_see_all_land_under_it(sla
     posts = slack.api.named("chat.postMessage")[posts_before:]
     assert sum("vraag 2 van 23" in blocks_text(p) for p in posts) == 1  # the gesprek moved on once
     told = [p for p in posts if "nieuwste versie" in " ".join(p["text"].split())]
-    assert len(told) == 19 and all("versies 1.1" in p["text"] for p in told)
+    assert len(told) == 19 and all("geschiedenis 1.1" in p["text"] for p in told)
 
 
 @pytest.mark.parametrize(("text", "usage"), TEN.items())

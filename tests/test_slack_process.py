@@ -83,10 +83,10 @@ def test_the_http_bot_answers_signed_requests_and_refuses_forged_ones(bot):
     assert anna.command("koppel Utrecht")[0] == 200
     assert "gekoppeld aan gemeente Utrecht" in bot.api.wait_for("cmd", 1)[0]["text"]
     anna.command("start")
-    question = bot.api.wait_for("chat.postMessage", 3)[-1]
+    question = bot.api.wait_for("chat.postMessage", 4)[-1]  # the thread, welcome, begrippen, 1.1
     assert "vraag 1 van 23" in question["text"]
     anna.say("Antwoord uit Slack", thread_ts=question["thread_ts"])
-    bot.api.wait_for("chat.postMessage", 5)
+    bot.api.wait_for("chat.postMessage", 6)
     assert bot.rows("SELECT text FROM answers") == [("Antwoord uit Slack",)]
 
 
@@ -95,7 +95,7 @@ def test_one_persons_answers_three_ms_apart_fill_consecutive_questions_in_order(
     anna = bot.user("U1")
     anna.command("koppel Utrecht")
     anna.command("start")
-    thread_ts = bot.api.wait_for("chat.postMessage", 3)[-1]["thread_ts"]
+    thread_ts = bot.api.wait_for("chat.postMessage", 4)[-1]["thread_ts"]
     statuses = anna.stream([f"Antwoord {n}" for n in range(1, 46)], 0.003, thread_ts=thread_ts)
     assert statuses == [200] * 45
     bot.api.wait_until(lambda: any("vraag 21 van 25" in p.get("text", "")

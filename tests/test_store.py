@@ -98,6 +98,8 @@ def test_many_people_at_once_lose_and_duplicate_nothing(db_path):
     def converse(naam: str) -> None:
         chat = Chat(service, naam)
         chat.start()
+        chat.say("doorloop alles")  # all of them, also what a colleague answered a moment ago
+        chat.say("deel 1")
         for n in range(12):
             chat.say(f"{naam} antwoord {n}")
 

@@ -18,6 +18,7 @@ from bot.core.dutch import local_day
 from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
 from bot.core.replies import Notice, Reply, Tone
 from bot.core.text import MAX_NAME_LENGTH, gemeente_key, gemeente_naam, typed
+from dialogues.content import checklist
 from dialogues.gemeenten import Official, gemeenten
 from store import Store
 
@@ -120,14 +121,17 @@ class Context:
 
     @cached_property
     def answers(self) -> dict[str, dict]:
-        """All current answers of the gemeente (loaded once, for overviews)."""
-        return self.store.current_answers(self.gemeente["id"])
+        """All current answers of the gemeente (loaded once, for overviews); to the questions
+        about the one answering, this user's own."""
+        return self.store.current_answers(self.gemeente["id"], self.user.id, checklist().personal)
 
     def answer(self, question_id: str) -> dict | None:
-        """The current answer to one question; a single indexed lookup unless all are loaded."""
+        """The current answer to one question (the user's own, for a personal one); a single
+        indexed lookup unless all are loaded."""
         if "answers" in self.__dict__:
             return self.answers.get(question_id)
-        return self.store.current_answer(self.gemeente["id"], question_id)
+        mine = self.user.id if question_id in checklist().personal else None
+        return self.store.current_answer(self.gemeente["id"], question_id, mine)
 
     def mentioned(self, user_id: str) -> User:
         """A person named in the message (the platform said so), by their id; ``Usage`` for text

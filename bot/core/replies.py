@@ -63,13 +63,24 @@ CommandLines = tuple[tuple[str, str], ...]  # (usage, help) per command
 
 
 @dataclass(frozen=True)
+class Guide:
+    """What helps with a question: what the answer is used for, a toelichting from the source,
+    and the abbreviations it uses, as (term, uitleg)."""
+
+    gebruik: str = ""
+    toelichting: str = ""
+    begrippen: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Help:
-    """The commands someone may use here, by group, with the current question when there is one;
-    ``unknown`` is what was typed to the bot that is no command."""
+    """The commands someone may use here, by group, with the current question when there is one
+    (and its ``guide``); ``unknown`` is what was typed to the bot that is no command."""
 
     prompt: QuestionPrompt | None
     groups: tuple[tuple[str, CommandLines], ...]
     unknown: str = ""
+    guide: Guide | None = None
 
 
 @dataclass(frozen=True)

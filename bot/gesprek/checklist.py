@@ -13,11 +13,12 @@ from datetime import datetime
 
 from bot.core.context import Context, Problem
 from bot.core.conversation import ACTIVE, PAUSED, Conversation, load, record_ask, save
-from bot.core.dutch import format_number
+from bot.core.dutch import format_moment, format_number
 from bot.core.messages import Start
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import (
     AnswerVersions,
+    Guide,
     ListedQuestion,
     Notice,
     PartTally,
@@ -33,8 +34,11 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import MAX_ANSWER_LENGTH, clean_text, typed
-from dialogues.content import Part, Question, Questionnaire
+from dialogues.content import Part, Question, Questionnaire, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
+
+OPEN_ONLY = "open_only"  # in a conversation's pending: pass by what colleagues answered
+EXPLAINED = "explained"  # in a conversation's pending: the begrippen explained in it already
 
 
 class Gesprek:
@@ -70,16 +74,18 @@ class Gesprek:
         if conv is None:
             part = self.questionnaire.part(deel or 1)
             ids = [q.id for q in (part.questions if part else self.questionnaire.questions)]
-            if start.first_open:
-                ids = [i for i in ids if i not in ctx.answers] or [END]
-            conv = Conversation(place=place, state=ids[0])
+            others = any(a["author_id"] != ctx.user.id for a in ctx.answers.values())
+            conv = Conversation(place=place, state=ids[0],
+                                pending={OPEN_ONLY: True} if others or start.first_open else None)
+            if conv.pending:  # colleagues were here first: only what is still open
+                conv.state = next((i for i in ids if i not in ctx.answers), END)
             welcome = Welcome(
                 gemeente=ctx.gemeente["naam"],
                 title=self.questionnaire.title,
                 intro=self.questionnaire.intro,
                 total=len(self.questionnaire.questions),
             )
-            return conv, [welcome, *self._ask(ctx, conv)]
+            return conv, [welcome, *([self.standing(ctx)] if others else []), *self._ask(ctx, conv)]
         if deel is not None:
             return conv, self.go_to_part(ctx, conv, deel)
         conv.status = ACTIVE
@@ -108,17 +114,29 @@ class Gesprek:
                            "‘wijzig 1.6’ om een antwoord aan te passen, ‘voortgang’ voor het "
                            "overzicht of ‘hulp’ voor alle mogelijkheden.")]
         earlier = ctx.answer(question)
+        seen = self._changed_since_seen(ctx, conv, question, earlier)
         if earlier is None or earlier["text"] != text:
             ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at,
                                   ctx.inbound.delivery_id)
             if "answers" in ctx.__dict__:
                 ctx.answers[question] = {"text": text, "author": ctx.user.naam, "created_at": ctx.at}
         conv.skipped.discard(question)
+        if seen is not False and earlier["text"] != text:  # both versions, and who made them
+            ref = self.ref(question)
+            return [Notice(f"{earlier['author']} veranderde het antwoord op vraag {ref} "
+                           f"({format_moment(datetime.fromisoformat(earlier['created_at']))}) "
+                           f"nadat jij de vraag zag. Jouw antwoord is opgeslagen als nieuwste "
+                           f"versie; het vorige blijft bewaard.\n\nVersie van {earlier['author']}: "
+                           f"‘{_short(earlier['text'])}’\nJouw versie: ‘{_short(text)}’\n\nWil je "
+                           f"die van {earlier['author']} terug, typ dan "
+                           f"{typed(f'terugzetten {ref} {self._count(ctx, question) - 1}')}; alle "
+                           f"versies zie je met {typed(f'geschiedenis {ref}')}.", Tone.WARNING),
+                    *(self._advance(ctx, conv) if question == conv.state else [])]
         if question != conv.state:
             ref = self.ref(question)
             by = f" door {earlier['author']}" if earlier and earlier["author"] != ctx.user.naam else ""
             return [Notice(f"Vraag {ref} was net al beantwoord{by}. Jouw antwoord staat er nu bij als "
-                           f"nieuwste versie; alle versies zie je met ‘versies {ref}’.", Tone.SUCCESS)]
+                           f"nieuwste versie; alle versies zie je met {typed(f'geschiedenis {ref}')}.", Tone.SUCCESS)]
         return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(ctx, conv)]
 
     def message_edited(self, ctx: Context, source: str, raw: str) -> list[Reply]:
@@ -143,7 +161,7 @@ class Gesprek:
             return []
         ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at, source)
         return [Notice(f"Je aangepaste antwoord op vraag {ref} is opgeslagen als nieuwste versie; "
-                       f"alle versies zie je met ‘versies {ref}’.", Tone.SUCCESS)]
+                       f"alle versies zie je met {typed(f'geschiedenis {ref}')}.", Tone.SUCCESS)]
 
     def skip(self, ctx: Context, conv: Conversation) -> list[Reply]:
         if conv.done:
@@ -168,8 +186,17 @@ class Gesprek:
                        f"het gesprek opnieuw om verder te gaan {where}.", where)]
 
     def keep(self, ctx: Context, conv: Conversation) -> list[Reply]:
-        if conv.done or ctx.answer(conv.state) is None:
+        current = None if conv.done else ctx.answer(conv.state)
+        if current is None:
             return self._nothing_to_keep(ctx, conv)
+        seen = self._changed_since_seen(ctx, conv, conv.state, current)
+        if seen is not False:  # never keep, unseen, what someone else just wrote
+            was = f"Jij zag: ‘{_short(seen['text'])}’" if seen else "Jij zag nog geen antwoord."
+            return [Notice(f"{current['author']} veranderde dit antwoord "
+                           f"({format_moment(datetime.fromisoformat(current['created_at']))}) nadat "
+                           f"jij de vraag zag. {was}\n\nNu staat er: ‘{_short(current['text'])}’\n\n"
+                           "Typ ‘behouden’ om dit nieuwe antwoord te houden, of typ je eigen "
+                           "antwoord.", Tone.WARNING), *self._ask(ctx, conv)]
         conv.skipped.discard(conv.state)
         return [Notice("Het eerdere antwoord is behouden.", Tone.SUCCESS), *self._advance(ctx, conv)]
 
@@ -232,25 +259,118 @@ class Gesprek:
         matches = self.find(argument, conv)
         if len(matches) != 1:
             raise Problem(f"Ik kan niet één vraag vinden bij ‘{argument}’. Geef het nummer, "
-                          "bijvoorbeeld ‘versies 1.6’; ‘wijzig’ toont de nummers.", Tone.WARNING)
+                          "bijvoorbeeld ‘geschiedenis 1.6’; ‘wijzig’ toont de nummers.", Tone.WARNING)
         question = matches[0]
-        history = ctx.store.answer_history(ctx.gemeente["id"], question.id)
+        history = [v for v in ctx.store.answer_history(ctx.gemeente["id"], question.id)
+                   if not question.personal or v["author_id"] == ctx.user.id]  # yours, if about you
         return [AnswerVersions(self.ref(question.id), question.text, tuple(
             PreviousAnswer(h["text"], h["author"], datetime.fromisoformat(h["created_at"]))
             for h in history))]
+
+    def restore(self, ctx: Context, conv: Conversation | None, argument: str,
+                number: int) -> list[Reply]:
+        """Make version ``number`` of an answer the current one again (as its newest version)."""
+        [reply] = self.versions(ctx, conv, argument)
+        if not 0 < number <= len(reply.versions):
+            raise Problem(f"Vraag {reply.ref} heeft {len(reply.versions)} versie(s); kies een nummer "
+                          f"van 1 tot en met {len(reply.versions)} (zie ‘geschiedenis {reply.ref}’).",
+                          Tone.WARNING)
+        chosen, current = reply.versions[number - 1], reply.versions[-1]
+        if chosen.text == current.text:
+            return [Notice(f"Versie {number} is al het antwoord op vraag {reply.ref}.")]
+        question = self.find(argument, conv)[0].id
+        ctx.store.save_answer(ctx.gemeente["id"], question, chosen.text, ctx.user.id, ctx.at)
+        return [Notice(f"Versie {number} van vraag {reply.ref} (van {chosen.author}, "
+                       f"{format_moment(chosen.at)}) is weer het antwoord. Het staat er als nieuwste "
+                       "versie bij; alle eerdere blijven bewaard.", Tone.SUCCESS)]
+
+    def _changed_since_seen(self, ctx: Context, conv: Conversation, question: str,
+                            current: dict | None) -> dict | bool | None:
+        """False when the answer to ``question`` is as it was when it was last shown here (or
+        the user changed it themselves); else the version that was shown (None: there was none)."""
+        if current is None or current.get("author_id", ctx.user.id) == ctx.user.id:
+            return False
+        shown_at = ctx.store.last_asked_at(ctx.gemeente["id"], conv.place, self.questionnaire.id,
+                                           question)
+        if shown_at is None or current["created_at"] <= shown_at:
+            return False
+        older = [v for v in ctx.store.answer_history(ctx.gemeente["id"], question)
+                 if v["created_at"] <= shown_at]
+        return older[-1] if older else None
+
+    def _count(self, ctx: Context, question: str) -> int:
+        return len(self.versions(ctx, None, question)[0].versions)
+
+    def guide(self, conv: Conversation) -> Guide | None:
+        """What helps with the question the gesprek is at (``hulp``)."""
+        if conv.done:
+            return None
+        position = self.questionnaire.position(conv.state)
+        return Guide(position.part.gebruik, position.section.toelichting,
+                     tuple((b.term, b.uitleg) for b in terms_in(self._words(conv.state))))
+
+    def _words(self, question_id: str) -> str:
+        """All a question shows: its lead, its text and its hints."""
+        position = self.questionnaire.position(question_id)
+        return " ".join((position.section.lead, position.question.text, *self._hints(question_id)))
+
+    def _hints(self, question_id: str) -> tuple[str, ...]:
+        question = self.questionnaire.position(question_id).question
+        if question.refers:  # "bovenstaande": what the question it points at lists
+            return question.hints or self.questionnaire.position(question.refers).question.hints
+        return question.hints
+
+    def _first_uses(self, conv: Conversation) -> list[Reply]:
+        """The abbreviations the question uses that this gesprek has not explained yet."""
+        explained = set((conv.pending or {}).get(EXPLAINED, []))
+        new = [b for b in terms_in(self._words(conv.state)) if b.term not in explained]
+        if not new:
+            return []
+        conv.pending = {**(conv.pending or {}), EXPLAINED: sorted(explained | {b.term for b in new})}
+        return [Notice("In deze vraag: " + "; ".join(f"{b.term} = {b.uitleg}" for b in new)
+                       + f". Alle afkortingen: {typed('begrippen')}.")]
 
     # --- moving and asking ------------------------------------------------------------------------
 
     def _advance(self, ctx: Context, conv: Conversation) -> list[Reply]:
         target, conv.return_to = conv.return_to, None
         conv.state = self.flow.move(conv.state, goto(target) if target else NEXT)
+        while not target and (conv.pending or {}).get(OPEN_ONLY) and conv.state in ctx.answers:
+            conv.state = self.flow.move(conv.state, NEXT)  # answered by a colleague: passed by
         return self._ask(ctx, conv)
+
+    def standing(self, ctx: Context) -> Notice:
+        """Where the gemeente stands, for someone who joins after colleagues began: how many
+        answers and by whom, what is open, and the choice between the open questions and all."""
+        total = len(self.questionnaire.questions)
+        by: dict[str, int] = {}
+        for answer in ctx.answers.values():
+            by[answer["author"]] = by.get(answer["author"], 0) + 1
+        authors = ", ".join(f"{name} {count}" for name, count in by.items())
+        open_per_part = ", ".join(f"{t.title} {t.total - t.answered}" for t in self.tallies(ctx.answers))
+        return Notice(
+            f"Je collega's zijn al begonnen: gemeente {ctx.gemeente['naam']} heeft {len(ctx.answers)} "
+            f"van de {total} vragen beantwoord ({authors}). Nog open: {open_per_part}.\n\n"
+            f"Ik stel je alleen de open vragen. Wil je alle vragen langslopen, ook de beantwoorde "
+            f"(om ze te behouden of aan te vullen), typ dan {typed('doorloop alles')}; terug naar "
+            f"alleen de open vragen met {typed('doorloop open')}. De antwoorden per vraag zie je met "
+            f"{typed('wijzig')}.")
+
+    def choose_questions(self, ctx: Context, conv: Conversation, open_only: bool) -> list[Reply]:
+        """Walk only the open questions from here, or all of them."""
+        conv.pending = {**(conv.pending or {}), OPEN_ONLY: open_only}
+        said = ("Vanaf nu stel ik alleen de vragen die nog open zijn." if open_only else
+                "Vanaf nu lopen we alle vragen langs; bij een beantwoorde vraag kun je het antwoord "
+                "behouden of een nieuw geven.")
+        if open_only and not conv.done and conv.state in ctx.answers:
+            return [Notice(said), *self._advance(ctx, conv)]
+        return [Notice(said), *self._ask(ctx, conv)]
 
     def _ask(self, ctx: Context, conv: Conversation) -> list[Reply]:
         asked = record_ask(ctx, self.questionnaire.id, conv)
         if conv.done:
             return [self._recap(ctx, conv)]
-        return [self._prompt(ctx, conv, asked)]
+        return [*self._first_uses(conv), self._prompt(ctx, conv, asked)]
 
     def prompt(self, ctx: Context, conv: Conversation) -> QuestionPrompt | None:
         """The current question (without asking it again), or None at the end."""
@@ -267,8 +387,10 @@ class Gesprek:
             number=position.number,
             total=position.total,
             text=question.text,
-            hints=question.hints,
-            lead=position.section.lead,
+            hints=self._hints(question.id),
+            lead=position.section.lead or (
+                f"‘Bovenstaande’ zijn de punten van vraag {self.ref(question.refers)}:"
+                if question.refers and not question.hints else ""),
             intro=position.section.intro if position.first_in_section else "",
             previous=PreviousAnswer(
                 previous["text"], previous["author"], datetime.fromisoformat(previous["created_at"])
@@ -304,7 +426,8 @@ class Gesprek:
         return "overgeslagen" if conv and question.id in conv.skipped else "open"
 
     def _listed(self, ctx: Context, conv: Conversation, question: Question) -> ListedQuestion:
-        return ListedQuestion(self.ref(question.id), question.text, self._status(ctx, conv, question))
+        return ListedQuestion(self.ref(question.id), self.questionnaire.listed(question.id),
+                              self._status(ctx, conv, question))
 
     def _list(self, ctx: Context, conv: Conversation, title: str, questions) -> QuestionList:
         return QuestionList(
@@ -340,6 +463,11 @@ class Gesprek:
             return [self.questionnaire.position(argument).question]
         needle = argument.casefold()
         return [q for q in self.questionnaire.questions if needle in q.text.casefold()]
+
+
+def _short(text: str, most: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def _refused(text: str, gemeente: dict) -> Notice | None:

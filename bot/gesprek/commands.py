@@ -11,7 +11,7 @@ from bot.core.context import Context, Problem
 from bot.core.conversation import ACTIVE, Active
 from bot.core.messages import PlaceKind, Start
 from bot.core.replies import Notice, Reply, StartThread
-from bot.core.text import typed
+from bot.core.text import typed, whole_number
 from bot.gesprek.checklist import Gesprek
 
 
@@ -75,6 +75,22 @@ class GesprekCommands:
         active.save(ctx)
         return replies
 
+    @command("doorloop alles", "alles doorlopen", usage="doorloop alles",
+             help="alle vragen langslopen, ook de vragen die collega's al beantwoordden")
+    def all_questions(self, ctx: Context) -> list[Reply]:
+        return self._choose(ctx, False)
+
+    @command("doorloop open", "open doorlopen", usage="doorloop open",
+             help="alleen de vragen die nog open zijn")
+    def open_questions(self, ctx: Context) -> list[Reply]:
+        return self._choose(ctx, True)
+
+    def _choose(self, ctx: Context, open_only: bool) -> list[Reply]:
+        active = self._gesprek(ctx, "doorloop open" if open_only else "doorloop alles")
+        replies = self.gesprek.choose_questions(ctx, active.conv, open_only)
+        active.save(ctx)
+        return replies
+
     @command("deel", args=(Deel("deel"),), usage="deel 1 of deel 2",
              help="naar het begin van Deel I of Deel II gaan")
     def part(self, ctx: Context, deel: int) -> list[Reply]:
@@ -92,12 +108,24 @@ class GesprekCommands:
         conv = active.conv if active and active.dialogue is self.gesprek else None
         return self.gesprek.progress(ctx, conv)
 
-    @command("versies", args=(Text("vraag", max_words=4),), usage="versies 1.6",
+    @command("geschiedenis", "versies", args=(Text("vraag", max_words=4),),
+             usage="geschiedenis 1.6",
              help="alle versies zien van het antwoord van de gemeente op vraag 6 van Deel I, met "
-                  "wie en wanneer")
+                  "wie en wanneer (ook: ‘versies 1.6’)")
     def versions(self, ctx: Context, vraag: str) -> list[Reply]:
         active = ctx.dialogue
         return self.gesprek.versions(ctx, active.conv if active else None, vraag)
+
+    @command("terugzetten", args=(Text("vraag", max_words=2),), usage="terugzetten 1.6 2",
+             help="versie 2 van het antwoord op vraag 1.6 weer het antwoord maken (de nummers "
+                  "staan bij ‘geschiedenis 1.6’)")
+    def restore(self, ctx: Context, vraag: str) -> list[Reply]:
+        active = ctx.dialogue
+        question, _, version = vraag.rpartition(" ")
+        number = whole_number(version, 4)
+        if not question or number is None:
+            raise Usage("Noem de vraag en het nummer van de versie, bijvoorbeeld ‘terugzetten 1.6 2’.")
+        return self.gesprek.restore(ctx, active.conv if active else None, question, number)
 
     # --- steering whichever dialogue goes on here -------------------------------------------------
 

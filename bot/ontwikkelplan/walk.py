@@ -61,6 +61,10 @@ class PuntWalk:
             empty = ["basisfunctie", *empty]
         return empty
 
+    def guide(self, conv: Conversation) -> None:
+        """A field's guidance from Bijlage 3 is shown with it already."""
+        return None
+
     def busy(self, conv: Conversation) -> str:
         return f"ontwikkelpunt #{conv.pending['nummer']}"
 

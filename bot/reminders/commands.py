@@ -10,6 +10,7 @@ from bot.core.commands import Choice, Number, Text, command
 from bot.core.context import Context
 from bot.core.dutch import DateError, format_date, parse_date
 from bot.core.replies import Notice, Reply, Setting, Tone
+from bot.core.text import typed
 from bot.reminders.schedule import (
     ScheduleError,
     describe,
@@ -78,7 +79,7 @@ class ReminderCommands:
             notice = Notice(f"Stuurgroep toegevoegd: {meeting_text(when)}. De eigenaren krijgen "
                             f"{gemeente['prep_days']} werkdagen vooraf een herinnering, en één "
                             "werkdag vooraf komt de samenvatting in het kanaal.", Tone.SUCCESS)
-        return [notice, self._setting(ctx)]
+        return [notice, *self._nowhere(ctx), self._setting(ctx)]
 
     @command("voorbereiding", args=(Number("dagen"), Choice("eenheid", {"werkdagen": "", "werkdag": ""},
                                                            optional=True)),
@@ -97,7 +98,18 @@ class ReminderCommands:
         ctx.store.set_gemeente(gid, ctx.user.id, ctx.at, reminder_kind=kind, reminder_day=day,
                                reminder_time=at.strftime("%H:%M"), reminder_since=ctx.at)
         return [Notice(f"De statusherinnering komt {describe(ctx.store.gemeente_by_id(gid))}.",
-                       Tone.SUCCESS), self._setting(ctx)]
+                       Tone.SUCCESS), *self._nowhere(ctx), self._setting(ctx)]
+
+    @staticmethod
+    def _nowhere(ctx: Context) -> list[Reply]:
+        """Where reminders cannot go yet: without a channel in Slack or Teams, nowhere."""
+        if ctx.store.gemeente_channel(ctx.gemeente["id"]) is not None:
+            return []
+        naam = ctx.gemeente["naam"]
+        return [Notice(f"Let op: herinneringen gaan via Slack of Teams, naar het kanaal van gemeente "
+                       f"{naam} en naar de eigenaren van de ontwikkelpunten. Er is nog geen kanaal "
+                       "gekoppeld, dus ze gaan nu nergens heen (ook niet naar deze terminal). Koppel "
+                       f"een kanaal met {typed(f'koppel {naam}', in_channel=True)}.", Tone.WARNING)]
 
     def _setting(self, ctx: Context) -> Setting:
         gemeente = ctx.store.gemeente_by_id(ctx.gemeente["id"])

@@ -27,7 +27,13 @@ from typing import Protocol
 from bot.core.dutch import AMSTERDAM
 from bot.core.replies import Notice, Reminder, Reply, Tone
 from bot.core.text import typed, whole_number
-from bot.reminders.schedule import PREP_TIME, latest_status_moment, working_days_before
+from bot.reminders.schedule import (
+    PREP_TIME,
+    describe,
+    latest_status_moment,
+    meeting_text,
+    working_days_before,
+)
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -135,6 +141,36 @@ class Scheduler:
                 yield from self.messages.preparation(gemeente, channel, meeting, when, now)
             if datetime.combine(working_days_before(when.date(), 1), PREP_TIME, AMSTERDAM) <= now:
                 yield from self.messages.summary(gemeente, channel, meeting, when, now)
+
+    def preview(self, now: datetime | None = None) -> list[str]:
+        """What a run at ``now`` would send, to whom and why, and why not where nothing would go;
+        nothing is claimed or sent (``leidraadbot herinneringen --voorbeeld``)."""
+        now = now or self.clock()
+        lines = []
+        for gemeente in self.store.gemeenten():
+            due = list(self.due(gemeente, now))
+            lines += [outcome_words(self.store, o.key, self._would(o)) for o in due]
+            if not due:
+                lines.append(self.why_nothing(gemeente, now))
+        return lines
+
+    def _would(self, outgoing: Outgoing) -> str:
+        done = self.store.reminder(outgoing.key)
+        if done and done["state"] in ("sent", "skipped", "failed"):
+            return "al " + done["state"]
+        return "would" if outgoing.replies else "skipped"
+
+    def why_nothing(self, gemeente: dict, now: datetime) -> str:
+        """Why gemeente gets no reminder at ``now``, in words for the operator."""
+        naam = gemeente["naam"]
+        if self.store.gemeente_channel(gemeente["id"]) is None:
+            return (f"Gemeente {naam}: niets, want er is geen kanaal in Slack of Teams gekoppeld; "
+                    "herinneringen gaan naar het kanaal van de gemeente en naar de eigenaren.")
+        upcoming = [m for m in self.store.stuurgroepen(gemeente["id"])
+                    if datetime.fromisoformat(m["moment"]) > now]
+        meeting = (f"; volgende stuurgroep {meeting_text(datetime.fromisoformat(upcoming[0]['moment']))}"
+                   if upcoming else "; geen stuurgroep gepland")
+        return f"Gemeente {naam}: nu niets aan de beurt (statusherinnering {describe(gemeente)}{meeting})."
 
     def _deliver(self, outgoing: Outgoing, now: datetime, tell: bool = True) -> str:
         """Claim, send and mark one message; on a permanent failure (and ``tell``) the
@@ -256,7 +292,9 @@ _KINDS = {"status": "statusherinnering", "voorbereiding": "herinnering voor de s
           "samenvatting": "samenvatting voor de stuurgroep"}
 _OUTCOMES = {"sent": "verstuurd", "skipped": "niet nodig (niets te melden)",
              "failed": "niet bezorgd", "retry": "niet gelukt, wordt opnieuw geprobeerd",
-             "claimed": "al onderweg (door een ander proces)"}
+             "claimed": "al onderweg (door een ander proces)", "would": "wordt nu verstuurd",
+             "al sent": "al verstuurd", "al skipped": "was niet nodig (niets te melden)",
+             "al failed": "kon eerder niet bezorgd worden"}
 
 
 def outcome_words(store: Store, key: str, outcome: str) -> str:

@@ -255,8 +255,7 @@ def _(reply: Help) -> list[Block]:
         result.append(_section(f":grey_question: ‘{unknown}’ ken ik niet. Dit kun je hier vragen:"))
     if reply.prompt:
         result += _question_blocks(reply.prompt)
-        if not reply.prompt.hints:
-            result.append(_context(plain.NO_HINTS))
+        result += [_section(f"*{label}:* {escape(text)}") for label, text in plain.guide_lines(reply)]
         result.append(DividerBlock())
     if not reply.unknown:
         result.append(_context("Typ het in de thread of het directe bericht, of met `/leidraad` "
@@ -285,11 +284,13 @@ def _(reply: AnswerVersions) -> list[Block]:
     result: list[Block] = [_section(f"*Vraag {reply.ref}*: {escape(reply.question)}")]
     if not reply.versions:
         return [*result, _context("Deze vraag is nog niet beantwoord.")]
-    for version in reply.versions[-20:]:
+    first = max(len(reply.versions) - 20, 0)
+    for n, version in enumerate(reply.versions[first:], first + 1):
         quote = "\n".join("> " + line for line in escape(_cut(version.text, QUOTE_LIMIT)).splitlines())
-        result += [_section(quote), _context(f"{escape(version.author)} · {format_moment(version.at)}")]
+        result += [_section(quote), _context(f"versie {n} · {escape(version.author)} · "
+                                             f"{format_moment(version.at)}")]
     result.append(_context(f"{plain.versions(len(reply.versions))}, de oudste eerst; de laatste is het "
-                           "huidige antwoord."))
+                           f"huidige antwoord. {escape(plain.restore_hint(reply))}"))
     return result
 
 

@@ -247,8 +247,7 @@ def _(reply: Help) -> list[CardElement]:
         result.append(line(f"‘{plain.quoted(reply.unknown)}’ ken ik niet. Dit kun je hier vragen:"))
     if reply.prompt:
         result += _question(reply.prompt)
-        if not reply.prompt.hints:
-            result.append(subtle(plain.NO_HINTS))
+        result += [line(f"{label}: {text}") for label, text in plain.guide_lines(reply)]
     if not reply.unknown:
         result.append(subtle(f"Typ het hier, of in een kanaal met @{BOT_NAME} ervoor."))
     for title, lines in reply.groups:
@@ -277,11 +276,12 @@ def _(reply: AnswerVersions) -> list[CardElement]:
     result: list[CardElement] = [line(f"Vraag {reply.ref}: {reply.question}", weight="Bolder")]
     if not reply.versions:
         return [*result, subtle("Deze vraag is nog niet beantwoord.")]
-    for version in reply.versions[-20:]:
+    first = max(len(reply.versions) - 20, 0)
+    for n, version in enumerate(reply.versions[first:], first + 1):
         result.append(Container(style="emphasis", items=[
-            line(version.text), subtle(f"{version.author} · {format_moment(version.at)}")]))
+            line(version.text), subtle(f"versie {n} · {version.author} · {format_moment(version.at)}")]))
     result.append(subtle(f"{plain.versions(len(reply.versions))}, de oudste eerst; de laatste is "
-                         "het huidige antwoord."))
+                         f"het huidige antwoord. {plain.restore_hint(reply)}"))
     return result
 
 

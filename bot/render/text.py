@@ -11,6 +11,7 @@ from bot.core.replies import (
     AnswerVersions,
     CommandUsage,
     ExportFile,
+    Guide,
     Help,
     Notice,
     OpenForm,
@@ -34,7 +35,7 @@ from bot.core.replies import (
 from bot.core.text import show_typed, typed
 
 WIDTH = 88
-NO_HINTS = "Er is geen toelichting bij deze vraag. Antwoord in je eigen woorden; kort mag."
+OWN_WORDS = "Antwoord in je eigen woorden; kort mag. Weet je het (nog) niet, typ dan ‘overslaan’."
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
 
 
@@ -139,12 +140,22 @@ def _(reply: Help) -> str:
     parts = [f"‘{quoted(reply.unknown)}’ ken ik niet. Dit kun je hier vragen:" if reply.unknown else "Hulp"]
     if reply.prompt:
         parts += ["Je bent bij deze vraag:", *_question_body(reply.prompt)]
-        if not reply.prompt.hints:
-            parts.append(NO_HINTS)
+        parts += [_wrap(f"{label}: {text}") for label, text in guide_lines(reply)]
     if not reply.unknown:
         parts.append("Wat je hier kunt typen:")
     parts += [f"{title}\n{command_lines(lines)}" for title, lines in reply.groups]
     return "\n\n".join(parts)
+
+
+def guide_lines(reply: Help) -> list[tuple[str, str]]:
+    """(label, text) of what helps with the question of a help reply, the same on every surface."""
+    guide = reply.guide or Guide()
+    lines = [("Waar je antwoord voor is", guide.gebruik)] if guide.gebruik else []
+    if guide.toelichting:
+        lines.append(("Toelichting uit de Handreiking (Bijlage 4)", guide.toelichting))
+    if guide.begrippen:
+        lines.append(("Begrippen", "; ".join(f"{term} = {uitleg}" for term, uitleg in guide.begrippen)))
+    return [*lines, ("Tip", OWN_WORDS)]
 
 
 def quoted(text: str, limit: int = 80) -> str:
@@ -194,9 +205,18 @@ def _(reply: AnswerVersions) -> str:
     head = _wrap(f"Vraag {reply.ref}: {reply.question}")
     if not reply.versions:
         return head + "\n\nDeze vraag is nog niet beantwoord."
-    lines = [f"  {format_moment(v.at)} · {v.author}\n{_wrap(v.text, '  │ ')}" for v in reply.versions]
+    lines = [f"  versie {n} · {format_moment(v.at)} · {v.author}\n{_wrap(v.text, '  │ ')}"
+             for n, v in enumerate(reply.versions, 1)]
     return (f"{head}\n\n{versions(len(reply.versions))}, de oudste eerst; de laatste is het "
-            "huidige antwoord:\n" + "\n".join(lines))
+            "huidige antwoord:\n" + "\n".join(lines) + "\n\n" + _wrap(restore_hint(reply)))
+
+
+def restore_hint(reply: AnswerVersions) -> str:
+    """How to make an earlier version the answer again."""
+    if len(reply.versions) < 2:
+        return "Er is nog maar één versie."
+    return (f"Een eerdere versie weer het antwoord maken: typ ‘terugzetten {reply.ref} "
+            f"<versie>’, bijvoorbeeld ‘terugzetten {reply.ref} {len(reply.versions) - 1}’.")
 
 
 @_text.register

@@ -110,10 +110,11 @@ class Reporter:
         answers = store.current_answers(gemeente["id"])
         texts = {q.id: q.text for q in self.questionnaire.questions}
         rows = tuple(
-            (p.part.title, p.section.title, q.text, answers[q.id]["text"], answers[q.id]["author"])
+            (p.part.title, p.section.title, q.text, answer["text"], answer["author"])
             for q in self.questionnaire.questions
             for p in (self.questionnaire.position(q.id),)
-            if q.id in answers
+            for answer in (store.answers_per_person(gemeente["id"], q.id) if q.personal
+                           else [answers[q.id]] if q.id in answers else [])
         )
         return ExportData(
             summary=self.summary(store, gemeente, today),

@@ -9,6 +9,7 @@ from bot.core.context import Context
 from bot.core.messages import PlaceKind
 from bot.core.replies import Help, Notice, Reply
 from bot.core.text import typed
+from dialogues.content import begrippen
 
 
 class HelpCommands:
@@ -22,6 +23,12 @@ class HelpCommands:
     def help(self, ctx: Context, onderwerp: str = "") -> list[Reply]:
         return self.show(ctx, topic=onderwerp)
 
+    @command("begrippen", "afkortingen", usage="begrippen", role=Role.IEDEREEN,
+             help="de afkortingen en begrippen uit de Leidraad uitgelegd (HG, KM, VT, GI, RvdK, …)")
+    def terms(self, ctx: Context) -> list[Reply]:
+        return [Notice("Afkortingen en begrippen uit de Leidraad en de bijlagen:\n"
+                       + "\n".join(f"• {b.term}: {b.uitleg}" for b in begrippen()))]
+
     def show(self, ctx: Context, topic: str = "", unknown: str = "") -> list[Reply]:
         """Help for this user here: the current question, and the commands by group."""
         may = self._may(ctx)
@@ -31,13 +38,14 @@ class HelpCommands:
             commands = tuple(c for c in commands if id(c) in named) or commands
         active = ctx.dialogue
         prompt = active.dialogue.prompt(ctx, active.conv) if active and not topic else None
+        guide = active.dialogue.guide(active.conv) if prompt else None
         first = []
         if ctx.place.kind is PlaceKind.DIRECT and not ctx.store.memberships(ctx.user.id):
             koppel = typed("koppel <gemeente>", in_channel=True)
             first = [Notice(f"Je hoort nog bij geen gemeente. Begin in het kanaal van je team met "
                             f"{koppel}; wie koppelt, wordt beheerder. Of vraag een beheerder van je "
                             "gemeente om je toe te voegen.")]
-        return [*first, Help(prompt, grouped(commands), unknown)]
+        return [*first, Help(prompt, grouped(commands), unknown, guide)]
 
     def _may(self, ctx: Context):
         """Which roles this user has here: in the console all of them."""
