@@ -136,7 +136,8 @@ class Gesprek:
             ref = self.ref(question)
             by = f" door {earlier['author']}" if earlier and earlier["author"] != ctx.user.naam else ""
             return [Notice(f"Vraag {ref} was net al beantwoord{by}. Jouw antwoord staat er nu bij als "
-                           f"nieuwste versie; alle versies zie je met {typed(f'geschiedenis {ref}')}.", Tone.SUCCESS)]
+                           f"nieuwste versie; alle versies zie je met {typed(f'geschiedenis {ref}')}.",
+                           Tone.SUCCESS)]
         return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(ctx, conv)]
 
     def message_edited(self, ctx: Context, source: str, raw: str) -> list[Reply]:
