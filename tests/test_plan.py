@@ -244,6 +244,8 @@ def test_a_planning_may_be_steps_with_dates_and_its_last_date_is_the_deadline(pl
         said = notices(planner.say(f"wijzig 1 planning {vague}"))
         assert "niet alleen een jaartal of kwartaal" in said
     assert store.punt(store.gemeente("utrecht")["id"], 1)["planning_stappen"] == steps
+    assert "is gewijzigd" in notices(planner.say("wijzig 1 planning juni 2027"))  # a month will do
+    assert store.punt(store.gemeente("utrecht")["id"], 1)["planning"] == "2027-06-30"
 
 
 def test_a_planning_in_the_past_is_questioned_once(planner, store):

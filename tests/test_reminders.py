@@ -356,3 +356,44 @@ def test_leidraadbot_run_starts_slack_and_the_reminders_together(store, api, db_
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_preview_shows_what_would_go_out_to_whom_without_a_token(world, api, db_path):
+    service, _, _ = world
+    say(service, "herinnering wekelijks maandag 9:00")
+    api.clear()
+    env = {k: v for k, v in os.environ.items() if k not in ("SLACK_BOT_TOKEN", "CLIENT_ID")}
+    preview = subprocess.run([sys.executable, "-m", "bot", "herinneringen", "--voorbeeld", "--nu",
+                              "2026-11-30T09:00", "--db", str(db_path)], env=env,
+                             capture_output=True, text=True, timeout=60, check=False)
+    assert preview.returncode == 0, preview.stderr
+    lines = preview.stdout.splitlines()
+    assert "Statusherinnering voor gemeente Utrecht, in het kanaal: wordt nu verstuurd" in lines
+    assert sum(line.startswith("Statusherinnering voor gemeente Utrecht, aan ") for line in lines) == 2
+    assert "er is niets verstuurd" in preview.stdout and posts(api) == []
+    result = one_shot(db_path, api, "2026-11-30T09:00")
+    assert "✓ 3 herinnering(en) verstuurd." in result.stdout
+    again = subprocess.run(preview.args, env=env, capture_output=True, text=True, timeout=60)
+    assert "Statusherinnering voor gemeente Utrecht, in het kanaal: al verstuurd" in again.stdout
+
+
+def test_a_run_that_sends_nothing_says_why(store, api, db_path):
+    service = Service(store, clock=Clock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC)))
+    say(service, "koppel Utrecht")
+    from .conftest import Chat
+    Chat(service, gemeente="Zeist").start()  # a gemeente without a channel
+    result = one_shot(db_path, api, "2026-11-30T09:00")
+    assert "✓ 0 herinnering(en) verstuurd." in result.stdout
+    assert "Gemeente Utrecht: nu niets aan de beurt (statusherinnering" in result.stdout
+    assert "Gemeente Zeist: niets, want er is geen kanaal in Slack of Teams gekoppeld" in result.stdout
+
+
+def test_a_reminder_set_where_no_channel_is_bound_says_where_reminders_go(service):
+    from .conftest import Chat
+    chat = Chat(service)
+    chat.start()
+    said = render_one(chat.say("herinnering wekelijks maandag 9:00")[1])
+    assert "herinneringen gaan via Slack of Teams" in said and "nergens heen" in said
+    assert "koppel Utrecht" in said
+    said = [render_one(r) for r in chat.say("stuurgroep 15-12-2026 14:00")]
+    assert any("via Slack of Teams" in s for s in said)
