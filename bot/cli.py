@@ -252,7 +252,10 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
                               ) from None
         session = terminal_session() if sys.stdin.isatty() and sys.stdout.isatty() else None
         asked = args.gebruiker or remembered_name() or ask_name(sys.stdin, sys.stdout, session)
-        naam = " ".join(clean_text(asked or "").split())
+        if asked is None:  # the input ended before a name came
+            print("Tot later! Start opnieuw om te beginnen.")
+            return 0
+        naam = " ".join(clean_text(asked).split())
         if not naam or len(naam) > MAX_NAME_LENGTH:
             raise ConfigError("Geef je naam op met --gebruiker (hoogstens 80 tekens), "
                               "bijvoorbeeld --gebruiker \"Anna de Vries\".")

@@ -14,7 +14,7 @@ from bot.core.replies import Help, Notice, QuestionList, Recap
 from bot.render.text import render
 from dialogues.content import begrippen, checklist
 
-from .conftest import Chat
+from .conftest import ROOT, Chat
 from .test_access import SAMPLES
 
 # Words that never belong in a Dutch sentence of the bot (whole words; the last ones in any case).
@@ -125,3 +125,10 @@ def test_pauze_in_the_console_says_how_to_go_on_there(tmp_path):
     said = " ".join(done.stdout.split())
     assert "Start later opnieuw met leidraadbot chat --gemeente \"Utrecht\"" in said
     assert "Typ ‘verder’" not in said
+
+
+def test_the_user_guide_names_every_command(service):
+    guide = (ROOT / "docs" / "handleiding.md").read_text(encoding="utf-8")
+    missing = [c.name for c in service.table.commands if f"`{c.name}" not in guide]
+    assert missing == []
+    assert "docs/handleiding.md" in (ROOT / "README.md").read_text(encoding="utf-8")
