@@ -39,6 +39,7 @@ class PreviousAnswer:
     text: str
     author: str
     at: datetime
+    own: bool = False  # the user's own answer to a question about them ("Wat is jouw rol")
 
 
 @dataclass(frozen=True)

@@ -394,7 +394,8 @@ class Gesprek:
                 if question.refers and not question.hints else ""),
             intro=position.section.intro if position.first_in_section else "",
             previous=PreviousAnswer(
-                previous["text"], previous["author"], datetime.fromisoformat(previous["created_at"])
+                previous["text"], previous["author"], datetime.fromisoformat(previous["created_at"]),
+                question.personal,
             ) if previous else None,
             revisit=conv.return_to is not None,
             asked_id=asked,

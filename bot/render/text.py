@@ -106,6 +106,8 @@ def _question_body(prompt: QuestionPrompt) -> list[str]:
 
 def previous_lines(previous: PreviousAnswer) -> tuple[str, str]:
     """What a question says above the earlier answer it shows, and who gave it when."""
+    if previous.own:
+        return "Je hebt deze vraag al beantwoord:", f"op {format_moment(previous.at)}"
     if previous.author:
         return ("Er is al een antwoord van de gemeente:",
                 f"door {previous.author} op {format_moment(previous.at)}")
