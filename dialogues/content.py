@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -124,7 +124,7 @@ class Questionnaire:
     def _fold(text: str) -> str:
         return text.casefold().rstrip("?").strip()
 
-    @property
+    @cached_property
     def personal(self) -> frozenset[str]:
         """The questions about the one answering: each person has their own answer."""
         return frozenset(q.id for q in self.questions if q.personal)

@@ -44,8 +44,8 @@ def bench_steps(store: Store, steps: int) -> list[float]:
         user = User(f"console:bench{n // 40}", f"Bench {n // 40}")
         place = Place(PlaceKind.CONSOLE, user.id)
         if n % 40 == 0:
-            service.handle(Inbound(user, place, "Benchstad", start=Start()))
-        inbound = Inbound(user, place, "Benchstad", text=f"Antwoord {n} " + "tekst " * 30)
+            service.handle(Inbound(user, place, "Utrecht", start=Start()))
+        inbound = Inbound(user, place, "Utrecht", text=f"Antwoord {n} " + "tekst " * 30)
         start = time.perf_counter()
         service.handle(inbound)
         samples.append(time.perf_counter() - start)

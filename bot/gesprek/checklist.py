@@ -47,6 +47,7 @@ class Gesprek:
     def __init__(self, questionnaire: Questionnaire):
         self.questionnaire = questionnaire
         self.flow = Flow(questionnaire)
+        self._terms = {q.id: terms_in(self._words(q.id)) for q in questionnaire.questions}
 
     # --- finding conversations --------------------------------------------------------------------
 
@@ -308,7 +309,7 @@ class Gesprek:
             return None
         position = self.questionnaire.position(conv.state)
         return Guide(position.part.gebruik, position.section.toelichting,
-                     tuple((b.term, b.uitleg) for b in terms_in(self._words(conv.state))))
+                     tuple((b.term, b.uitleg) for b in self._terms[conv.state]))
 
     def _words(self, question_id: str) -> str:
         """All a question shows: its lead, its text and its hints."""
@@ -324,7 +325,7 @@ class Gesprek:
     def _first_uses(self, conv: Conversation) -> list[Reply]:
         """The abbreviations the question uses that this gesprek has not explained yet."""
         explained = set((conv.pending or {}).get(EXPLAINED, []))
-        new = [b for b in terms_in(self._words(conv.state)) if b.term not in explained]
+        new = [b for b in self._terms[conv.state] if b.term not in explained]
         if not new:
             return []
         conv.pending = {**(conv.pending or {}), EXPLAINED: sorted(explained | {b.term for b in new})}
