@@ -425,6 +425,15 @@ class Store(SqliteFile):
     _SINCE_FINISHED = (" AND (l.kind != 'veld' OR l.id > (SELECT min(f.id) FROM ontwikkelpunt_log "
                        "f WHERE f.ontwikkelpunt_id = l.ontwikkelpunt_id AND f.kind = 'status'))")
 
+    def punt_changes_since(self, punt_id: int, since: str, not_by: str) -> list[dict]:
+        """Field and status changes of an ontwikkelpunt after ``since`` by others than ``not_by``,
+        oldest first, with author names."""
+        return self.rows(
+            "SELECT l.kind, l.field, l.value, l.previous, u.naam AS author FROM ontwikkelpunt_log l "
+            "JOIN users u ON u.id = l.author_id WHERE l.ontwikkelpunt_id = ? AND l.created_at > ? "
+            "AND l.author_id != ? AND l.kind IN ('veld', 'status') ORDER BY l.id",
+            [punt_id, since, not_by])
+
     def punt_history(self, punt_id: int) -> list[dict]:
         """An ontwikkelpunt's history, oldest first, with author names."""
         return self.rows(

@@ -109,6 +109,33 @@ def test_the_list_button_opens_a_prefilled_update_form_that_adds_to_the_history(
     assert punt["status"] == "in_uitvoering" and punt["planning"] == "2027-04-01"
 
 
+def test_a_form_open_while_a_colleague_changes_the_planning_leaves_their_change(slack):
+    person = bind(slack)
+    new_punt(slack, person, **VALID)
+    person.command("ontwikkelpunten")
+    slack.settle()
+    person.click_stand(1)
+    slack.settle()
+    view = opened_view(slack)
+    steps = "1 maart 2027 offerte; juni 2027 start training"
+    slack.user("U2").command(f"wijzig 1 planning {steps}")  # while Anna's form is open
+    slack.settle()
+    _, answer = person.submit(view, {"stand_van_zaken": "Offerte aangevraagd", "status": "open",
+                                     "planning": "2027-03-01"})  # the date as the form showed it
+    slack.settle()
+    assert answer == ""
+    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    assert (punt["planning"], punt["planning_stappen"]) == ("2027-06-30", steps)  # Bram's stays
+    said = json.dumps(slack.api.named("chat.postMessage")[-2:], ensure_ascii=False)
+    assert "Intussen veranderde een collega: planning (door" in said
+    person.command("ontwikkelpunten")
+    slack.settle()
+    person.click_stand(1)  # the form now shows the steps beside the date it can show
+    slack.settle()
+    hint = next(b["hint"]["text"] for b in opened_view(slack)["blocks"] if b.get("block_id") == "planning")
+    assert steps in hint
+
+
 def test_text_commands_for_the_plan_work_in_slack_too(slack):
     person = bind(slack)
     new_punt(slack, person, **VALID)

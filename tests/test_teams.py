@@ -591,6 +591,31 @@ def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
     assert stand["value"] == "Offerte aangevraagd"
 
 
+def test_a_dialog_open_while_a_colleague_changes_the_status_leaves_their_change(teams):
+    anna, post = bound(teams)
+    _new_punt(teams, anna, post, "2027-03-01")
+    anna.send(anna.message("ontwikkelpunten", "channel", post=post))
+    teams.settle()
+    data = _button(teams, post, "Stand van zaken bijwerken")
+    _, dialog = anna.send(anna.invoke("task/fetch", {"type": "task/fetch", "data": data},
+                                      _reply_chain(anna, post)))
+    submit = next(a["data"] for a in _all_actions(dialog["task"]["value"]["card"]["content"])
+                  if a["title"] == "Opslaan")
+    bram = teams.user("bram")
+    bram.send(bram.message("status 1 afgerond", "channel", post=post))  # while Anna's dialog is open
+    teams.settle()
+    anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": submit | {
+        "stand_van_zaken": "Offerte aangevraagd", "status": "open", "planning": "2027-03-01"}},
+        _reply_chain(anna, post)))  # the status as the dialog showed it
+    teams.settle()
+    gemeente = teams.store.gemeente("utrecht")["id"]
+    assert teams.store.punt(gemeente, 1)["status"] == "afgerond"  # Bram's stays
+    [stand] = teams.store.latest_stands(gemeente).values()
+    assert stand["value"] == "Offerte aangevraagd"  # and Anna's stand van zaken is kept
+    said = card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+    assert "Intussen veranderde een collega: status (door Bram" in said
+
+
 def test_in_a_group_chat_the_whole_chat_is_the_gesprek(teams):
     anna = teams.user()
     chat = {"conversationType": "groupChat", "id": "19:groep@thread.v2", "isGroup": True}

@@ -53,6 +53,7 @@ class FormInput:
     kind: str  # "nieuw" or "bijwerken"
     nummer: int | None
     values: dict[str, str]
+    as_of: str = ""  # the ontwikkelpunt's last change when the form was opened, as the form says
 
 
 @dataclass(frozen=True)

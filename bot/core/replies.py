@@ -259,6 +259,7 @@ class OpenForm:
     nummer: int | None = None
     values: tuple[tuple[str, str], ...] = ()
     gemeente: str = ""
+    as_of: str = ""  # the ontwikkelpunt's last change as the form shows it (its ``updated_at``)
 
 
 @dataclass(frozen=True)

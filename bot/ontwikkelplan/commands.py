@@ -65,7 +65,7 @@ class PlanCommands:
         if not tekst:
             if ctx.inbound.forms:
                 return [OpenForm("bijwerken", punt["nummer"], self.plan.form_values(punt),
-                                 ctx.gemeente["naam"])]
+                                 ctx.gemeente["naam"], punt["updated_at"])]
             raise Usage(f"Typ de stand van zaken erachter, bijvoorbeeld ‘bijwerken {nummer} offerte "
                         "opgevraagd’.")
         self.plan.add_stand(ctx, punt, tekst)
@@ -142,7 +142,7 @@ class PlanCommands:
                            f"{typed(f'wijzig {nummer} <veld>')}.")]
         if ctx.inbound.forms:
             return [OpenForm("nieuw", punt["nummer"], self.plan.form_values(punt),
-                             ctx.gemeente["naam"])]
+                             ctx.gemeente["naam"], punt["updated_at"])]
         return self._begin_walk(ctx, punt)
 
     @command("concepten maken", usage="concepten maken",
@@ -197,20 +197,25 @@ class PlanCommands:
         if not punt:
             punt = ctx.store.create_punt(ctx.gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
         was_concept = bool(punt["concept"])
+        meanwhile = plan.changed_since(ctx, punt, form.as_of) if punt.get("id") else {}
+        status = form.values.get("status") or punt["status"]
+        # what a colleague changed while the form was open, and the form left as it showed it
+        stale = [field for field, m in meanwhile.items() if m.shown == (
+            status if field == "status" else plan.value_text(field, {**punt, **columns}))]
         for field, value in columns.items():
-            if field in WALK and str(punt.get(field) or "") != str(value or ""):
+            if field in WALK and field not in stale and str(punt.get(field) or "") != str(value or ""):
                 text = form.values.get("wie", "") if field == "wie" else str(value)
                 punt = plan.set_field(ctx, punt, field, text, ctx.inbound.mentions)
         punt = plan.finish(ctx, punt)
         stand = (form.values.get("stand_van_zaken") or "").strip()
         if stand:
             plan.add_stand(ctx, punt, stand)
-        status = form.values.get("status") or punt["status"]
-        if status != punt["status"]:
+        if "status" not in stale and status != punt["status"]:
             plan.set_status(ctx, punt, status)
         punt = ctx.store.punt(ctx.gemeente["id"], punt["nummer"])
         done = "toegevoegd" if was_concept else "bijgewerkt"
         return [Notice(f"Ontwikkelpunt #{punt['nummer']} is {done} door {ctx.user.naam}.", Tone.SUCCESS),
+                *([plan.kept_notice([meanwhile[f] for f in stale])] if stale else []),
                 plan.detail(ctx, punt)]
 
     def offer_drafts(self, ctx: Context, replies: list[Reply]) -> list[Reply]:

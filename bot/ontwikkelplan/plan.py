@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.core.dutch import AMSTERDAM, DateError, format_date
 from bot.core.messages import User
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import (
+    Notice,
     PuntDetail,
     PuntEvent,
     PuntList,
@@ -58,6 +60,15 @@ class FieldError(Problem):
 
     def __init__(self, text: str):
         super().__init__(text, Tone.WARNING)
+
+
+@dataclass(frozen=True)
+class Meanwhile:
+    """A field a colleague changed while a form was open: what the form showed, and who."""
+
+    label: str
+    shown: str
+    author: str
 
 
 class Plan:
@@ -313,9 +324,30 @@ class Plan:
         return columns, errors
 
     def form_values(self, punt: dict) -> tuple[tuple[str, str], ...]:
-        """A punt's stored values for prefilling a form (ids and numbers as stored)."""
-        return tuple((key, str(punt[key])) for key in (*WALK[:-1], "wie_id", "status")
+        """A punt's stored values for prefilling a form (ids and numbers as stored; the steps of
+        a planning beside its last date, which is what a date picker can show)."""
+        return tuple((key, str(punt[key])) for key in (*WALK[:-1], "wie_id", "status",
+                                                       "planning_stappen")
                      if punt.get(key) not in (None, ""))
+
+    def changed_since(self, ctx: Context, punt: dict, as_of: str) -> dict[str, Meanwhile]:
+        """The fields (and the status) others changed after ``as_of``, when a form was opened:
+        what the form showed for each (its value then, in words), who changed it, and to what."""
+        if not as_of:
+            return {}
+        found: dict[str, Meanwhile] = {}
+        for entry in ctx.store.punt_changes_since(punt["id"], as_of, ctx.user.id):
+            field = entry["field"] if entry["kind"] == "veld" else "status"
+            if field not in found:
+                found[field] = Meanwhile(self.labels.get(field, "Status"), entry["previous"] or "",
+                                         entry["author"])
+        return found
+
+    def kept_notice(self, kept: list[Meanwhile]) -> Notice:
+        """What a form did not change, because a colleague had changed it while it was open."""
+        said = "; ".join(f"{m.label.rstrip('?').lower()} (door {m.author})" for m in kept)
+        return Notice(f"Intussen veranderde een collega: {said}. Dat heb je in het formulier niet "
+                      "aangepast, dus hun nieuwe waarde blijft staan.", Tone.WARNING)
 
     def finish(self, ctx: Context, punt: dict) -> dict:
         """Promote a complete concept to a real ontwikkelpunt."""

@@ -538,7 +538,8 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
             _input("stand_van_zaken", "Stand van zaken", _text_input({}, "stand_van_zaken"),
                    guidance["stand_van_zaken"]),
             _input("status", "Status", _select(values, "status", statuses)),
-            _input("planning", labels["planning"], planning, guidance["planning"]),
+            _input("planning", labels["planning"], planning,
+                   plain.planning_note(values, guidance["planning"])),
         ]
     else:
         title = f"Ontwikkelpunt #{form.nummer}" if form.nummer else "Nieuw ontwikkelpunt"
@@ -556,7 +557,8 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
               for block in text_field(f)),
             _input("wie", labels["wie"], UserSelectElement(
                 action_id="value", initial_user=values.get("wie_id", "").rsplit(":", 1)[-1] or None)),
-            _input("planning", labels["planning"], planning, guidance["planning"]),
+            _input("planning", labels["planning"], planning,
+                   plain.planning_note(values, guidance["planning"])),
             _input("status", "Status", _select({"status": "open", **values}, "status", statuses)),
             _input("stand_van_zaken", labels["stand_van_zaken"], _text_input({}, "stand_van_zaken"),
                    guidance["stand_van_zaken"], optional=True),

@@ -530,7 +530,9 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = N
         result += [line("Het formulier is nog niet opgeslagen:", weight="Bolder", color="Attention")]
         result += [line(f"• {show_typed(text, personal_command)}", color="Attention")
                    for _, text in errors.errors]
-    planning = DateInput(id="planning", label=labels["planning"], value=values.get("planning") or None)
+    planning = Container(items=[  # the steps of a planning beside the one date a picker shows
+        subtle(plain.planning_note(values, guidance["planning"])),
+        DateInput(id="planning", label=labels["planning"], value=values.get("planning") or None)])
     if form.kind == "bijwerken":
         result += [
             line(f"#{form.nummer} {values.get('ontwikkelpunt', '')}", weight="Bolder"),
@@ -565,5 +567,6 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = N
             _text_input("stand_van_zaken", labels["stand_van_zaken"], {}, guidance["stand_van_zaken"]),
         ]
     result.append(ActionSet(actions=[SubmitAction(
-        title="Opslaan", data={FORM: form.kind, "nummer": form.nummer, "gemeente": form.gemeente})]))
+        title="Opslaan", data={FORM: form.kind, "nummer": form.nummer, "gemeente": form.gemeente,
+                               "as_of": form.as_of})]))
     return card([e.model_dump(exclude_none=True) for e in result])

@@ -141,7 +141,7 @@ class SlackPlatform:
     def form_call(self, inbound: Inbound, form: OpenForm) -> Call:
         metadata = self.seal.close(PUNT_FORM, inbound.user.id, {
             "channel": inbound.route["channel"], "kind": form.kind, "nummer": form.nummer,
-            "gemeente": form.gemeente})
+            "gemeente": form.gemeente, "as_of": form.as_of})
         return {"method": "views.open", "trigger_id": inbound.route["trigger_id"],
                 "view": punt_form(form, self.plan, metadata)}
 

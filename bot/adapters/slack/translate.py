@@ -237,7 +237,7 @@ def form_submitted(body: dict, view: dict, team: str, meta: dict) -> Inbound:
         values["wie"] = f"<@{mentions[0].id}>"
     return Inbound(person(team, body["user"]["id"]), place_of_channel(team, meta["channel"]),
                    meta.get("gemeente") or None, mentions=mentions,
-                   form=FormInput(meta["kind"], meta["nummer"], values),
+                   form=FormInput(meta["kind"], meta["nummer"], values, meta.get("as_of") or ""),
                    delivery_id=f"slack:{team}:view:{view['id']}:{view.get('hash', '')}",
                    route={"channel": meta["channel"]})
 

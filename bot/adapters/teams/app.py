@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from microsoft_teams.api import ActivityTypeAdapter
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
@@ -205,6 +205,7 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
             form = inbound.form
             again = (await opened(activity))[0] or OpenForm(form.kind, form.nummer,
                                                             gemeente=inbound.gemeente or "")
+            again = replace(again, as_of=form.as_of)  # what it showed when it was opened
             return _dialog(again, punt_form(again, plan, errors, dict(form.values)))
         if problems:
             return {"task": {"type": "message", "value": said(problems, 1000)}}

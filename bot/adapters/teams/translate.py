@@ -176,6 +176,7 @@ def form_submitted(activity: dict) -> Inbound:
     data = dict((activity.get("value") or {}).get("data") or {})
     kind, gemeente = data.pop(FORM, "nieuw"), data.pop("gemeente", "")
     nummer = number(data.pop("nummer", None))
+    as_of = str(data.pop("as_of", "") or "")  # when the dialog was opened: what it showed
     data.pop("msteams", None)
     values = {k: str(v) for k, v in data.items() if v is not None}
     mentions: tuple[User, ...] = ()
@@ -183,7 +184,7 @@ def form_submitted(activity: dict) -> Inbound:
         picked = User(f"teams:{tenant_of(activity)}:{values['wie']}", values["wie"])
         values["wie"], mentions = f"<@{picked.id}>", (picked,)
     return Inbound(person(activity), place_of(activity), gemeente or None, mentions=mentions,
-                   form=FormInput(kind, nummer, values),
+                   form=FormInput(kind, nummer, values, as_of),
                    delivery_id=f"{delivery_id(activity)}:formulier", route=route(activity))
 
 
