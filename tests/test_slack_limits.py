@@ -219,3 +219,32 @@ def test_the_app_home_of_someone_in_many_gemeenten_fits(slack):
     slack.settle()
     [home] = slack.api.named("views.publish")
     assert len(home["view"]["blocks"]) <= 100 and "en nog 15 gemeenten" in json.dumps(home)
+
+
+def test_mrkdwn_has_no_angle_bracket_that_slack_would_read_as_a_link(service):
+    """Slack reads ``<…>`` in mrkdwn as a link or a mention; a placeholder like ``<tekst>`` in a
+    usage must be escaped, or it shows as a link (or not at all)."""
+    import re
+
+    from bot.render.slack import messages
+
+    from .conftest import Chat
+    from .test_access import SAMPLES
+
+    chat = Chat(service)
+    chat.start()
+    raw = re.compile(r"<(?![@#!]|https?:|mailto:)")
+    found = []
+    for text in (*SAMPLES, "hulp", "bijwerken", "ontwikkelpunten", "geschiedenis 1.1", "wijzig"):
+        for reply in chat.say(re.sub(r"@\w+", "@anna", text)):
+            for message in messages(reply):
+                stack = list(message.blocks)
+                while stack:
+                    value = stack.pop()
+                    if isinstance(value, dict):
+                        if value.get("type") == "mrkdwn" and raw.search(value["text"]):
+                            found.append((text, value["text"][:120]))
+                        stack += list(value.values())
+                    elif isinstance(value, list):
+                        stack += value
+    assert found == []

@@ -240,7 +240,7 @@ def _(reply: QuestionPrompt) -> list[Block]:
 
 
 def _command_lines(lines) -> list[str]:
-    return [f"• `{usage}`: {escape(explanation)}" for usage, explanation in lines]
+    return [f"• `{escape(usage)}`: {escape(explanation)}" for usage, explanation in lines]
 
 
 def _command_groups(groups) -> list[Block]:
@@ -361,10 +361,10 @@ def _(reply: PuntList) -> list[Block]:
             listed += 1
     notes = []
     if total > listed:
-        notes.append(f"en {total - listed} meer; typ `/leidraad ontwikkelpunt <nummer>` voor één punt")
+        notes.append(f"en {total - listed} meer; typ `/leidraad ontwikkelpunt &lt;nummer&gt;` voor één punt")
     if reply.concepts:
         notes.append("Concepten: " + ", ".join(f"#{p.nummer}" for p in reply.concepts)
-                     + " (maak af met `/leidraad afmaken <nummer>`)")
+                     + " (maak af met `/leidraad afmaken &lt;nummer&gt;`)")
     if reply.closed:
         notes.append(f"{reply.closed} afgerond of vervallen")
     if not reply.groups:
@@ -595,7 +595,7 @@ def home_view(view: HomeView, continue_value: Callable[[str], str] | None) -> di
                                "opnieuw om verder te gaan met het gesprek."))
     if not view.entries:
         result.append(_section("Je hoort nog bij geen gemeente. Koppel het kanaal van je team met "
-                               "`/leidraad koppel <gemeente>`, of vraag een beheerder om je toe te "
+                               "`/leidraad koppel &lt;gemeente&gt;`, of vraag een beheerder om je toe te "
                                "voegen."))
     for entry in view.entries[:HOME_LISTED]:
         progress = " · ".join(f"{escape(t.title)}: {t.answered} van {t.total}" for t in entry.parts)
@@ -611,7 +611,7 @@ def home_view(view: HomeView, continue_value: Callable[[str], str] | None) -> di
         ]
     if len(view.entries) > HOME_LISTED:
         result.append(_context(f"en nog {len(view.entries) - HOME_LISTED} gemeenten; typ "
-                               "`start <gemeente>` in een direct bericht"))
+                               "`start &lt;gemeente&gt;` in een direct bericht"))
     if view.groups:
         result += [DividerBlock(), _section("*Wat je de bot in een direct bericht kunt vragen*")]
         result += _command_groups(view.groups)
