@@ -352,9 +352,9 @@ def test_taking_part_in_the_channel_gesprek_gives_no_membership(world):
     store.db.conn.execute("BEGIN IMMEDIATE")
     try:
         world.service.handle(path.inbound("olaf", "eigen thread", "Wij werken met een stuurgroep"))
-        assert store.current_answer(world.gemeenten[UTRECHT],
-                                    world.service.gesprek.questionnaire.questions[0].id)[
-            "author_id"] == path.user("olaf").id  # the answer is taken, and is his
+        [taken] = store.rows("SELECT gemeente_id, text FROM answers WHERE author_id = ?",
+                             [path.user("olaf").id])  # the answer is taken, and is his
+        assert taken == {"gemeente_id": world.gemeenten[UTRECHT], "text": "Wij werken met een stuurgroep"}
         replies = world.service.handle(path.inbound("olaf", "direct bericht", "samenvatting Utrecht"))
         assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in repr(replies)
         assert store.member_role(world.gemeenten[UTRECHT], path.user("olaf").id) is None

@@ -21,7 +21,7 @@ class AdministrationCommands:
                   "koppelen, of aan een gemeente met beheerders, kan alleen een beheerder)")
     def bind(self, ctx: Context, gemeente: str) -> list[Reply]:
         channel = ctx.place.channel
-        named = gemeente_named(ctx.store, gemeente)
+        named = gemeente_named(ctx.store, gemeente, again="koppel {}")
         current, target = ctx.store.channel_gemeente(channel), named.row
         if current and target and current["id"] == target["id"]:
             return [Notice(f"Dit kanaal is al gekoppeld aan gemeente {current['naam']}."),
@@ -109,8 +109,8 @@ class AdministrationCommands:
                               Tone.WARNING)
         found = ctx.store.regio(key, naam, ctx.at)
         ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, regio_id=found["id"])
-        return [Notice(f"Gemeente {ctx.gemeente['naam']} hoort nu bij regio {found['naam']}.",
-                       Tone.SUCCESS)]
+        regio = found["naam"] if found["key"].startswith("regio ") else f"regio {found['naam']}"
+        return [Notice(f"Gemeente {ctx.gemeente['naam']} hoort nu bij {regio}.", Tone.SUCCESS)]
 
     @command("e-maildomein", "emaildomein", "maildomein", args=(Text("domein", max_words=1),),
              role=Role.BEHEERDER, usage="e-maildomein utrecht.nl",

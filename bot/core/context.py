@@ -64,9 +64,10 @@ class Named:
                                                  code=self.official.code)
 
 
-def gemeente_named(store: Store, name: str | None) -> Named:
+def gemeente_named(store: Store, name: str | None, again: str = "") -> Named:
     """The gemeente ``name`` means, written in any way ("den bosch", "SUDWEST-FRYSLAN"); a
-    ``Problem`` with "Bedoel je …?" for a near miss, or that it is no gemeente."""
+    ``Problem`` with "Bedoel je …?" for a near miss, or that it is no gemeente. ``again`` is the
+    command to type with the right name (``koppel {}``)."""
     naam, key = checked_name(name)
     found = gemeenten().find(naam)
     if found.gemeente:
@@ -75,12 +76,12 @@ def gemeente_named(store: Store, name: str | None) -> Named:
     if row is not None:
         return Named(row, None)
     options = " of ".join(f"‘{o.naam}’" for o in found.suggestions)
+    retry = (f"Typ dan {typed(again.format(found.suggestions[0].naam))}." if again and
+             found.suggestions else "Typ de naam zoals hij hier staat.")
     if found.several:
-        raise Problem(f"Welke gemeente bedoel je: {options}? Typ de naam zoals hij hier staat.",
-                      Tone.WARNING)
+        raise Problem(f"Welke gemeente bedoel je: {options}? {retry}", Tone.WARNING)
     if found.suggestions:
-        raise Problem(f"Er is geen gemeente ‘{naam}’. Bedoel je {options}? Typ de naam zoals "
-                      "hij hier staat.", Tone.WARNING)
+        raise Problem(f"Er is geen gemeente ‘{naam}’. Bedoel je {options}? {retry}", Tone.WARNING)
     raise Problem(f"‘{naam}’ is geen gemeente in Nederland (volgens de lijst van het CBS). "
                   "Controleer de spelling; Leidraadbot kent alle "
                   f"{len(gemeenten())} gemeenten bij hun officiële naam.")

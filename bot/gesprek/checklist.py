@@ -75,10 +75,10 @@ class Gesprek:
         if conv is None:
             part = self.questionnaire.part(deel or 1)
             ids = [q.id for q in (part.questions if part else self.questionnaire.questions)]
-            others = any(a["author_id"] != ctx.user.id for a in ctx.answers.values())
+            begun = bool(ctx.answers)  # by colleagues, or by this user elsewhere (the channel)
             conv = Conversation(place=place, state=ids[0],
-                                pending={OPEN_ONLY: True} if others or start.first_open else None)
-            if conv.pending:  # colleagues were here first: only what is still open
+                                pending={OPEN_ONLY: True} if begun or start.first_open else None)
+            if conv.pending:  # only what is still open
                 conv.state = next((i for i in ids if i not in ctx.answers), END)
             welcome = Welcome(
                 gemeente=ctx.gemeente["naam"],
@@ -86,7 +86,7 @@ class Gesprek:
                 intro=self.questionnaire.intro,
                 total=len(self.questionnaire.questions),
             )
-            return conv, [welcome, *([self.standing(ctx)] if others else []), *self._ask(ctx, conv)]
+            return conv, [welcome, *([self.standing(ctx)] if begun else []), *self._ask(ctx, conv)]
         if deel is not None:
             return conv, self.go_to_part(ctx, conv, deel)
         conv.status = ACTIVE
@@ -124,7 +124,8 @@ class Gesprek:
         conv.skipped.discard(question)
         if seen is not False and earlier["text"] != text:  # both versions, and who made them
             ref = self.ref(question)
-            return [Notice(f"{earlier['author']} veranderde het antwoord op vraag {ref} "
+            did = f"veranderde het antwoord op vraag {ref}" if seen else f"beantwoordde vraag {ref}"
+            return [Notice(f"{earlier['author']} {did} "
                            f"({format_moment(datetime.fromisoformat(earlier['created_at']))}) "
                            f"nadat jij de vraag zag. Jouw antwoord is opgeslagen als nieuwste "
                            f"versie; het vorige blijft bewaard.\n\nVersie van {earlier['author']}: "
@@ -194,7 +195,8 @@ class Gesprek:
         seen = self._changed_since_seen(ctx, conv, conv.state, current)
         if seen is not False:  # never keep, unseen, what someone else just wrote
             was = f"Jij zag: ‘{_short(seen['text'])}’" if seen else "Jij zag nog geen antwoord."
-            return [Notice(f"{current['author']} veranderde dit antwoord "
+            did = "veranderde dit antwoord" if seen else "beantwoordde deze vraag"
+            return [Notice(f"{current['author']} {did} "
                            f"({format_moment(datetime.fromisoformat(current['created_at']))}) nadat "
                            f"jij de vraag zag. {was}\n\nNu staat er: ‘{_short(current['text'])}’\n\n"
                            "Typ ‘behouden’ om dit nieuwe antwoord te houden, of typ je eigen "
@@ -342,16 +344,19 @@ class Gesprek:
         return self._ask(ctx, conv)
 
     def standing(self, ctx: Context) -> Notice:
-        """Where the gemeente stands, for someone who joins after colleagues began: how many
-        answers and by whom, what is open, and the choice between the open questions and all."""
+        """Where the gemeente stands, for a gesprek begun after answers were given (by
+        colleagues, or by this user in another place): how many and by whom, what is open, and
+        the choice between the open questions and all."""
         total = len(self.questionnaire.questions)
         by: dict[str, int] = {}
         for answer in ctx.answers.values():
             by[answer["author"]] = by.get(answer["author"], 0) + 1
         authors = ", ".join(f"{name} {count}" for name, count in by.items())
         open_per_part = ", ".join(f"{t.title} {t.total - t.answered}" for t in self.tallies(ctx.answers))
+        others = any(a["author_id"] != ctx.user.id for a in ctx.answers.values())
         return Notice(
-            f"Je collega's zijn al begonnen: gemeente {ctx.gemeente['naam']} heeft {len(ctx.answers)} "
+            ("Je collega's zijn al begonnen: " if others else "Je bent al eerder begonnen: ")
+            + f"gemeente {ctx.gemeente['naam']} heeft {len(ctx.answers)} "
             f"van de {total} vragen beantwoord ({authors}). Nog open: {open_per_part}.\n\n"
             f"Ik stel je alleen de open vragen. Wil je alle vragen langslopen, ook de beantwoorde "
             f"(om ze te behouden of aan te vullen), typ dan {typed('doorloop alles')}; terug naar "
@@ -391,7 +396,8 @@ class Gesprek:
             text=question.text,
             hints=self._hints(question.id),
             lead=position.section.lead or (
-                f"‘Bovenstaande’ zijn de punten van vraag {self.ref(question.refers)}:"
+                f"Met ‘bovenstaande’ zijn de punten van vraag {self.ref(question.refers)} bedoeld; ze "
+                "staan hieronder bij ‘Denk aan’."
                 if question.refers and not question.hints else ""),
             intro=position.section.intro if position.first_in_section else "",
             previous=PreviousAnswer(

@@ -289,8 +289,7 @@ def _(reply: AnswerVersions) -> list[Block]:
         quote = "\n".join("> " + line for line in escape(_cut(version.text, QUOTE_LIMIT)).splitlines())
         result += [_section(quote), _context(f"versie {n} · {escape(version.author)} · "
                                              f"{format_moment(version.at)}")]
-    result.append(_context(f"{plain.versions(len(reply.versions))}, de oudste eerst; de laatste is het "
-                           f"huidige antwoord. {escape(plain.restore_hint(reply))}"))
+    result.append(_context(f"{plain.versions_lead(reply)}. {escape(plain.restore_hint(reply))}"))
     return result
 
 

@@ -280,8 +280,7 @@ def _(reply: AnswerVersions) -> list[CardElement]:
     for n, version in enumerate(reply.versions[first:], first + 1):
         result.append(Container(style="emphasis", items=[
             line(version.text), subtle(f"versie {n} · {version.author} · {format_moment(version.at)}")]))
-    result.append(subtle(f"{plain.versions(len(reply.versions))}, de oudste eerst; de laatste is "
-                         f"het huidige antwoord. {plain.restore_hint(reply)}"))
+    result.append(subtle(f"{plain.versions_lead(reply)}. {plain.restore_hint(reply)}"))
     return result
 
 

@@ -217,16 +217,23 @@ def _(reply: AnswerVersions) -> str:
         return head + "\n\nDeze vraag is nog niet beantwoord."
     lines = [f"  versie {n} · {format_moment(v.at)} · {v.author}\n{_wrap(v.text, '  │ ')}"
              for n, v in enumerate(reply.versions, 1)]
-    return (f"{head}\n\n{versions(len(reply.versions))}, de oudste eerst; de laatste is het "
-            "huidige antwoord:\n" + "\n".join(lines) + "\n\n" + _wrap(restore_hint(reply)))
+    return f"{head}\n\n{versions_lead(reply)}:\n" + "\n".join(lines) + (
+        "\n\n" + _wrap(restore_hint(reply)) if len(reply.versions) > 1 else "")
+
+
+def versions_lead(reply: AnswerVersions) -> str:
+    """What a list of versions says first."""
+    if len(reply.versions) == 1:
+        return "1 versie, het huidige antwoord"
+    return f"{versions(len(reply.versions))}, de oudste eerst; de laatste is het huidige antwoord"
 
 
 def restore_hint(reply: AnswerVersions) -> str:
-    """How to make an earlier version the answer again."""
+    """How to make an earlier version the answer again (the commands marked for the renderer)."""
     if len(reply.versions) < 2:
-        return "Er is nog maar één versie."
-    return (f"Een eerdere versie weer het antwoord maken: typ ‘terugzetten {reply.ref} "
-            f"<versie>’, bijvoorbeeld ‘terugzetten {reply.ref} {len(reply.versions) - 1}’.")
+        return ""
+    return (f"Een eerdere versie weer het antwoord maken: typ {typed(f'terugzetten {reply.ref} <versie>')}, "
+            f"bijvoorbeeld {typed(f'terugzetten {reply.ref} {len(reply.versions) - 1}')}.")
 
 
 @_text.register
