@@ -177,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "VAN verdwijnt. Een gemeente noem je bij naam of bij nummer (#12).")
     naming.add_argument("actie", choices=["lijst", "hernoemen", "samenvoegen"])
     naming.add_argument("namen", nargs="*", metavar="GEMEENTE")
+    naming.add_argument("--ja", action="store_true",
+                        help="niet vragen of het zeker is (voor scripts)")
     work = commands.add_parser(
         "werk", parents=[common], help="het werkproces: verwerkt wat binnenkwam (slack en run "
                                        "starten het zelf)",
@@ -330,6 +332,9 @@ def _gemeenten(args: argparse.Namespace, settings: Settings) -> int:
     if len(args.namen) != wanted:
         raise ConfigError("Gebruik: leidraadbot gemeente lijst, leidraadbot gemeente hernoemen "
                           "OUD NIEUW, of leidraadbot gemeente samenvoegen VAN NAAR.")
+    if wanted and not args.ja and not _sure(args):
+        print("Er is niets veranderd.")
+        return 1
     store = _existing_store(settings)
     try:
         lines = Service(store).gemeenten(args.actie, *args.namen)
@@ -337,6 +342,16 @@ def _gemeenten(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     print("\n".join(lines) if lines else "Er staan nog geen gemeenten in de database.")
     return 0
+
+
+def _sure(args: argparse.Namespace) -> bool:
+    """Whether the operator confirms a rename or merge (asked at a terminal; a script says --ja)."""
+    first, second = args.namen
+    what = (f"‘{first}’ hernoemen tot ‘{second}’" if args.actie == "hernoemen" else
+            f"alles van ‘{first}’ naar ‘{second}’ brengen; ‘{first}’ verdwijnt daarna")
+    if not sys.stdin.isatty():
+        raise ConfigError(f"Dit zou {what}. Bevestig met --ja.")
+    return input(f"Dit gaat {what}. Weet je het zeker? Typ ja: ").strip().casefold() == "ja"
 
 
 def _existing_store(settings: Settings) -> Store:
@@ -450,6 +465,10 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         document = service.export(args.gemeente, args.formaat or "docx")
         path = Path(args.uitvoer or document.filename)
+        if str(path) == "-" and document.format != "md" and sys.stdout.isatty():
+            raise ConfigError(f"Een {document.format}-bestand is niet te lezen in de terminal; schrijf "
+                              f"het naar een bestand met -o {document.filename}, of stuur het door "
+                              "(-o - | …).")
         _write(path, render(document, service.plan.content))
         _saved(path, document.title)
         return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -87,6 +88,9 @@ class TeamsSettings:
 
 def teams_from_env(env: Mapping[str, str]) -> TeamsSettings:
     """Teams settings; every problem in one error."""
+    if importlib.util.find_spec("microsoft_teams") is None:
+        raise ConfigError("De Teams-uitbreiding is niet geïnstalleerd. Installeer die met: "
+                          ".venv/bin/pip install -e '.[teams]'")
     local = env.get("LEIDRAAD_TEAMS_LOKAAL", "").strip() in ("1", "ja", "true")
     settings = TeamsSettings(env.get("CLIENT_ID", "").strip(), env.get("CLIENT_SECRET", "").strip(),
                              env.get("TENANT_ID", "").strip(), local)

@@ -420,5 +420,7 @@ def begrippen() -> tuple[Begrip, ...]:
 
 
 def terms_in(text: str) -> tuple[Begrip, ...]:
-    """The begrippen used in ``text`` (as whole words, in their own case), in list order."""
-    return tuple(b for b in begrippen() if re.search(rf"(?<![\w&]){re.escape(b.term)}(?![\w&])", text))
+    """The begrippen used in ``text`` (as whole words, in their own case or in capitals: WMO is
+    Wmo), in list order."""
+    return tuple(b for b in begrippen() if re.search(
+        rf"(?<![\w&])(?:{re.escape(b.term)}|{re.escape(b.term.upper())})(?![\w&])", text))

@@ -52,8 +52,8 @@ class Gemeenten:
         self._by_name: dict[str, list[Official]] = {}
         for official, (_, naam, also) in zip(self.all, rows, strict=True):
             # "Bergen" is both Bergen (L.) and Bergen (NH.): that name asks which one
-            for name in dict.fromkeys((naam, naam.split(" (")[0], *filter(None, also.split("|")))):
-                self._by_name.setdefault(fold(name), []).append(official)
+            for key in dict.fromkeys(fold(n) for n in (naam, naam.split(" (")[0], *also.split("|")) if n):
+                self._by_name.setdefault(key, []).append(official)
 
     def __len__(self) -> int:
         return len(self.all)
@@ -66,6 +66,9 @@ class Gemeenten:
             return Found(exact[0])
         if exact:
             return Found(None, tuple(exact), several=True)
+        longer = tuple(o for o in self.all if o.key.startswith(key + " "))  # Alphen, Krimpen
+        if longer:
+            return Found(None, longer, several=len(longer) > 1)
         close = difflib.get_close_matches(key, self._by_name, n=3, cutoff=CLOSE)
         suggestions = dict.fromkeys(o for k in close for o in self._by_name[k])
         return Found(None, tuple(suggestions))

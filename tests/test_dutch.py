@@ -102,6 +102,8 @@ def test_begrippen_explains_every_abbreviation_and_each_is_explained_at_its_firs
                        for r in chat.say(text)
                        if isinstance(r, Notice) and "HG = huiselijk geweld" in r.text]
     assert explained_again == []  # once per gesprek
+    said = [r.text for r in chat.say("wijzig wmo") if isinstance(r, Notice)]
+    assert any("Wmo = Wet maatschappelijke ondersteuning" in t for t in said)  # WMO in capitals
 
 
 def test_deel_ii_lists_name_their_bouwsteen_and_bovenstaande_shows_what_it_means(chat):

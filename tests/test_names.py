@@ -36,6 +36,7 @@ def test_the_cbs_list_holds_every_gemeente_once_with_its_code():
     ("’s-Hertogenbosch", "'s-Hertogenbosch"), ("s Hertogenbosch", "'s-Hertogenbosch"),
     ("SUDWEST-FRYSLAN", "Súdwest-Fryslân"), ("Sudwest Fryslan", "Súdwest-Fryslân"),
     ("Den Haag", "'s-Gravenhage"), ("nuenen", "Nuenen, Gerwen en Nederwetten"),
+    ("Bergen (L.)", "Bergen (L.)"), ("bergen nh", "Bergen (NH.)"),  # as the bot suggests them
 ])
 def test_a_name_is_found_however_it_is_written(typed, meant):
     assert gemeenten().find(typed).gemeente.naam == meant
@@ -46,7 +47,11 @@ def test_a_near_miss_suggests_and_a_shared_name_asks_which():
     bergen = gemeenten().find("Bergen")
     assert bergen.gemeente is None and bergen.several
     assert {o.naam for o in bergen.suggestions} == {"Bergen (L.)", "Bergen (NH.)"}
-    assert gemeenten().find("Nepdorp") == gemeenten().find("Nepdorp").__class__(None, ())
+    alphen = gemeenten().find("Alphen")  # the start of two names: which one?
+    assert alphen.several and {o.naam for o in alphen.suggestions} == {"Alphen aan den Rijn",
+                                                                       "Alphen-Chaam"}
+    nothing = gemeenten().find("Nepdorp")
+    assert nothing.gemeente is None and nothing.suggestions == ()
 
 
 def test_the_console_asks_about_a_typo_and_makes_no_gemeente(service, store):
@@ -138,11 +143,15 @@ def test_old_spellings_are_renamed_and_duplicates_merged_by_the_operator(tmp_pat
     assert listed == [f"#{curly['id']}  's-Hertogenbosch  (CBS GM0796)",
                       f"#{straight['id']}  's-Hertogenbosch  (niet op de lijst van het CBS)",
                       f"#{made_up['id']}  Voorbeeldstad  (niet op de lijst van het CBS)"]
-    refused = leidraadbot("gemeente", "hernoemen", f"#{straight['id']}", "den bosch", cwd=tmp_path)
+    refused = leidraadbot("gemeente", "hernoemen", f"#{straight['id']}", "den bosch", "--ja",
+                          cwd=tmp_path)
     assert refused.returncode == 2 and "samenvoegen" in refused.stderr
-    merged = leidraadbot("gemeente", "samenvoegen", f"#{straight['id']}", "Den Bosch", cwd=tmp_path)
+    unsure = leidraadbot("gemeente", "samenvoegen", f"#{straight['id']}", "Den Bosch", cwd=tmp_path)
+    assert unsure.returncode == 2 and "Bevestig met --ja" in unsure.stderr  # nothing merged yet
+    merged = leidraadbot("gemeente", "samenvoegen", f"#{straight['id']}", "Den Bosch", "--ja",
+                         cwd=tmp_path)
     assert merged.returncode == 0, merged.stderr
-    renamed = leidraadbot("gemeente", "hernoemen", "Voorbeeldstad", "Vught", cwd=tmp_path)
+    renamed = leidraadbot("gemeente", "hernoemen", "Voorbeeldstad", "Vught", "--ja", cwd=tmp_path)
     assert renamed.returncode == 0 and "heet nu Vught" in renamed.stdout
     store = Store(db_path)
     bosch = store.gemeente(fold("'s-Hertogenbosch"))

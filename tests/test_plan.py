@@ -118,6 +118,7 @@ def test_a_complete_concept_left_with_stop_is_open_and_a_concept_can_be_thrown_a
     [listing] = planner.say("ontwikkelpunten")
     assert [p.nummer for _, group in listing.groups for p in group] == [1] and not listing.concepts
     planner.say("ontwikkelpunt nieuw")
+    planner.say("2")  # a basisfunctie, and nothing more yet: a concept
     planner.say("stop")
     assert "geen concept meer" in notices(planner.say("weggooien 1"))
     assert "weggegooid" in notices(planner.say("weggooien 2"))
@@ -143,8 +144,15 @@ def test_unknown_numbers_statuses_and_a_concept_status_are_refused(planner):
     create(planner, "1", "Doel", "Anna", "1-3-2027")
     assert "geen status" in notices(planner.say("status 1 half klaar"))
     planner.say("ontwikkelpunt nieuw")
+    planner.say("3")
     planner.say("stop")
     assert "nog een concept" in notices(planner.say("status 2 afgerond"))
+
+
+def test_stopping_before_anything_is_filled_in_keeps_no_empty_concept(planner, store):
+    planner.say("ontwikkelpunt nieuw")
+    assert "er is geen ontwikkelpunt #1 bewaard" in notices(planner.say("stop"))
+    assert store.punten(store.gemeente("utrecht")["id"]) == []
 
 
 def test_bouwsteen_actions_become_draft_ontwikkelpunten(planner, store):

@@ -95,8 +95,8 @@ class Console:
     def _ended(self, paused: Paused) -> Notice:
         """The console stops at a pause: how to go on is to start it again."""
         return Notice(f"Gepauzeerd. Alle antwoorden zijn bewaard. Start later opnieuw met "
-                      f"leidraadbot chat --gemeente \"{self.gemeente}\" om verder te gaan "
-                      f"{paused.where}.")
+                      f"leidraadbot chat --gemeente \"{self.gemeente}\" --gebruiker "
+                      f"\"{self.user.naam}\" om verder te gaan {paused.where}.")
 
     def run(self, lines: TextIO, deel: int | None = None,
             session: PromptSession | None = None) -> None:
@@ -119,8 +119,12 @@ def ask_name(lines: TextIO, out: TextIO, session: PromptSession | None) -> str |
     out.write("Welkom bij Leidraadbot. Wat is je naam? Die staat bij je antwoorden, zodat je "
               "collega's zien wie wat schreef. (Leidraadbot onthoudt hem; een andere naam geef je "
               "op met --gebruiker.)\n")
-    out.flush()
-    return _prompted(session) if session else _line(lines)
+    while True:
+        out.flush()
+        naam = _prompted(session) if session else _line(lines)
+        if naam is None or naam.strip():
+            return naam
+        out.write("Typ je naam, bijvoorbeeld Anna de Vries.\n")
 
 
 def _prompted(session: PromptSession) -> str | None:

@@ -184,6 +184,8 @@ class AdministrationCommands:
             if official is None:
                 raise Problem(f"‘{new}’ is geen naam van de lijst van het CBS.")
             other = store.gemeente(official.key)
+            if row["code"] == official.code and row["naam"] == official.naam:
+                return f"{row['naam']} heet al zo; er is niets veranderd."
             if other and other["id"] != row["id"]:
                 raise Problem(f"Gemeente {official.naam} staat al in Leidraadbot (#{other['id']}). "
                               f"Voeg ze samen: leidraadbot gemeente samenvoegen "

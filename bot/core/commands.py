@@ -253,6 +253,7 @@ class Unfit:
     commands: tuple[Command, ...]
     reason: str = ""
     guess: str = ""
+    claimed: bool = False  # it is that command, typed wrong: never an answer to hold
 
 
 class Table:
@@ -297,7 +298,7 @@ class Table:
             try:
                 return Parsed(cmd, cmd.fit(text, tokens, len(phrase)))
             except Claimed as claimed:
-                return Unfit((cmd,), claimed.reason)
+                return Unfit((cmd,), claimed.reason, claimed=True)
             except Usage as usage:
                 misfits.append((cmd, usage.reason))
         if not misfits and tokens[0].word not in self._first_words:

@@ -40,6 +40,10 @@ def _repeat_header(table) -> None:
 def document(data: ExportData, plan: Ontwikkelplan) -> bytes:
     summary = data.summary
     doc = Document()
+    properties = doc.core_properties  # Word shows them under Bestand › Info
+    properties.author = properties.last_modified_by = "Leidraadbot"
+    properties.title = f"Lokaal meerjarig ontwikkelplan gemeente {summary.gemeente}"
+    properties.comments = properties.keywords = properties.subject = ""
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10)
     for section in doc.sections:

@@ -275,8 +275,11 @@ class Gesprek:
                 number: int) -> list[Reply]:
         """Make version ``number`` of an answer the current one again (as its newest version)."""
         [reply] = self.versions(ctx, conv, argument)
+        if len(reply.versions) < 2:
+            has = "maar één versie" if reply.versions else "nog geen antwoord"
+            raise Problem(f"Vraag {reply.ref} heeft {has}; er is niets terug te zetten.", Tone.WARNING)
         if not 0 < number <= len(reply.versions):
-            raise Problem(f"Vraag {reply.ref} heeft {len(reply.versions)} versie(s); kies een nummer "
+            raise Problem(f"Vraag {reply.ref} heeft {len(reply.versions)} versies; kies een nummer "
                           f"van 1 tot en met {len(reply.versions)} (zie ‘geschiedenis {reply.ref}’).",
                           Tone.WARNING)
         chosen, current = reply.versions[number - 1], reply.versions[-1]

@@ -40,7 +40,8 @@ class GesprekCommands:
         self.gesprek.save(ctx, conv)
         return replies
 
-    @command("pauze", "pauzeer", "pauzeren", "stop", usage="pauze of stop",
+    @command("pauze", "pauzeer", "pauzeren", "stop", "exit", "quit", "afsluiten",
+             usage="pauze of stop",
              help="stoppen; later ga je verder waar je was")
     def pause(self, ctx: Context) -> list[Reply]:
         return self._steer(ctx, "pause", "Er loopt hier geen gesprek om te pauzeren.")

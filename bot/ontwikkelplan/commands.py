@@ -12,6 +12,7 @@ from bot.core.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
 from bot.core.text import typed
 from bot.ontwikkelplan.plan import FIELD_NAMES, FIELD_WORDS, STATUS_WORDS, WALK, FieldError, Plan
 from bot.ontwikkelplan.walk import PuntWalk
+from dialogues.flow import END
 
 
 def _always(args: dict) -> bool:
@@ -97,6 +98,11 @@ class PlanCommands:
                             "1-3-2027’.")
             return self._begin_walk(ctx, punt, only=veld)
         past = self.plan.in_the_past(waarde, ctx.today) if veld == "planning" else None
+        walk = self.walking(ctx, ctx.place.id)
+        if past and walk and walk.conv.pending.get("questioned") == " ".join(waarde.split()):
+            past = None  # asked already, and typed again: meant; the question is answered
+            walk.conv.state = END
+            walk.save(ctx)
         if past and ctx.place.kind is not PlaceKind.CHANNEL:  # asked in the walk, once
             conv, replies = self.walk.begin(ctx, punt, walk_place(ctx.place.id, ctx.user.id),
                                             only=veld)
@@ -154,8 +160,9 @@ class PlanCommands:
             return [Notice("Er zijn geen antwoorden op ‘Welke acties zijn daarvoor nodig?’ die nog "
                            "geen concept-ontwikkelpunt hebben.")]
         numbers = ", ".join(f"#{d['nummer']}" for d in drafts)
-        done = Notice(f"{len(drafts)} concept-ontwikkelpunten klaargezet ({numbers}), met de acties "
-                      "uit de Bouwstenen al ingevuld.", Tone.SUCCESS)
+        what = "concept-ontwikkelpunt" if len(drafts) == 1 else "concept-ontwikkelpunten"
+        done = Notice(f"{len(drafts)} {what} klaargezet ({numbers}), met de resultaten, acties en "
+                      "uitvoering uit de Bouwstenen al ingevuld.", Tone.SUCCESS)
         if ctx.inbound.forms:
             return [done, Notice(f"Maak ze af met {typed('afmaken <nummer>')}.")]
         return [done, *self._begin_walk(ctx, drafts[0], [d["nummer"] for d in drafts[1:]])]

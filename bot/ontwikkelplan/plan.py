@@ -53,6 +53,7 @@ ACTIONS_QUESTION = "acties"  # the bouwsteen column "Welke acties zijn daarvoor 
 # the bouwsteen columns a concept is drafted from, and the fields of Bijlage 3 they fill
 DRAFT_FIELDS = {"resultaten": ("beoogd_resultaat",), "acties": ("verbeteractie",),
                 "uitvoering": ("wie", "kosten")}
+DRAFT_PROPOSED = ("basisfunctie", "kosten", "wie", "planning")  # asked again: a proposal only
 
 
 class FieldError(Problem):
@@ -375,8 +376,8 @@ class Plan:
             for source, fields in DRAFT_FIELDS.items():
                 answer = ctx.answers.get(f"{bouwsteen}.{source}")
                 values |= {f: answer["text"] for f in fields} if answer else {}
-            with contextlib.suppress(FieldError):  # no dates in it: the planning is asked for
-                values |= self.parse_field("planning", values.get("kosten", ""), {})
+            with contextlib.suppress(DateError):  # its last date proposed; none: asked for
+                values["planning"] = read_planning(values.get("kosten", "")).deadline.isoformat()
             drafts.append(ctx.store.create_punt(ctx.gemeente["id"], values, ctx.user.id,
                                                 ctx.now.isoformat()))
         return drafts

@@ -13,7 +13,7 @@ from bot.core.context import Context
 from bot.core.conversation import Conversation, record_ask
 from bot.core.replies import Notice, PreviousAnswer, QuestionPrompt, Reply, Tone
 from bot.core.text import clean_text, typed
-from bot.ontwikkelplan.plan import REQUIRED, WALK, FieldError, Plan
+from bot.ontwikkelplan.plan import DRAFT_PROPOSED, REQUIRED, WALK, FieldError, Plan
 from dialogues.content import Part, Question, Questionnaire, Section
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow
 
@@ -45,8 +45,8 @@ class PuntWalk:
             intro = f"Ontwikkelpunt #{punt['nummer']}: {self.plan.labels[only].lower()} wijzigen."
         elif len(fields) < len(WALK):
             intro = (f"We maken ontwikkelpunt #{punt['nummer']} af; ik vraag alleen wat nog leeg "
-                     "is" + (" (en de voorgestelde basisfunctie: typ ‘behouden’ om die te houden)"
-                             if punt.get("bron") and "basisfunctie" in fields else "")
+                     "is" + (" en wat uit de Bouwsteen is voorgesteld (typ ‘behouden’ om een "
+                             "voorstel te houden)" if punt.get("bron") else "")
                      + ". Typ ‘overslaan’ bij een veld dat nog niet bekend is, ‘stop’ om te stoppen.")
         else:
             intro = (f"We vullen ontwikkelpunt #{punt['nummer']} in, veld voor veld. Verplicht zijn: "
@@ -56,10 +56,10 @@ class PuntWalk:
 
     @staticmethod
     def _to_ask(punt: dict) -> list[str]:
-        empty = [f for f in WALK if not punt.get(f)]  # the stand van zaken is always asked
-        if punt.get("bron") and punt.get("basisfunctie"):  # drafted: basisfunctie 1 proposed
-            empty = ["basisfunctie", *empty]
-        return empty
+        """What is empty (the stand van zaken always), and of a concept drafted from the
+        Bouwstenen also what was only proposed."""
+        proposed = DRAFT_PROPOSED if punt.get("bron") else ()
+        return [f for f in WALK if not punt.get(f) or f in proposed]
 
     def guide(self, conv: Conversation) -> None:
         """A field's guidance from Bijlage 3 is shown with it already."""
@@ -90,8 +90,8 @@ class PuntWalk:
             return self.current(ctx, conv)
         field = question.removeprefix("punt.")
         past = self.plan.in_the_past(text, ctx.today) if field == "planning" else None
-        if past and conv.pending.get("questioned") != text:  # asked once: the same again stores it
-            conv.pending["questioned"] = text
+        if past and conv.pending.get("questioned") != " ".join(text.split()):  # asked once: the
+            conv.pending["questioned"] = " ".join(text.split())                # same again stores it
             return [Notice(f"{past} Typ dezelfde planning nog eens om hem zo op te slaan, of een "
                            "andere.", Tone.WARNING), self._prompt(punt, conv)]
         try:
@@ -135,6 +135,10 @@ class PuntWalk:
         conv.state = END
         conv.pending["queue"] = []
         record_ask(ctx, self.questionnaire.id, conv)
+        if punt["concept"] and not any(punt.get(f) for f in WALK):  # nothing to keep
+            ctx.store.discard_punt(punt["id"], "", ctx.user.id, ctx.at)
+            return [Notice(f"Gestopt. Er was nog niets ingevuld, dus er is geen ontwikkelpunt "
+                           f"#{punt['nummer']} bewaard.")]
         nummer = punt["nummer"]
         if not punt["concept"]:
             return [Notice(f"Gestopt. Ontwikkelpunt #{nummer} is opgeslagen en staat open; wat nog "

@@ -32,7 +32,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
-from bot.core.text import show_typed, typed
+from bot.core.text import CHANNEL, show_typed, typed
 
 WIDTH = 88
 OWN_WORDS = "Antwoord in je eigen woorden; kort mag. Weet je het (nog) niet, typ dan ‘overslaan’."
@@ -57,7 +57,10 @@ def progress_line(prompt: QuestionPrompt) -> str:
 
 
 def quoted_command(command: str, where: str = "") -> str:
-    """A command to type, as the console (and every platform, inside its own gesprek) takes it."""
+    """A command to type, as the console (and every platform, inside its own gesprek) takes it;
+    one for the team's channel as the chat platforms take it there."""
+    if where == CHANNEL:
+        return f"‘/leidraad {command}’ in het kanaal in Slack, of ‘@Leidraadbot {command}’ in Teams"
     return f"‘{command}’"
 
 

@@ -228,8 +228,8 @@ class Service:
                 readable_args = {k: readable(v, ctx.inbound.mentions) if isinstance(v, str) else v
                                  for k, v in args.items()}
                 replies = command.handler(ctx, **readable_args)
-        except Usage as usage:
-            return self._unfit(ctx, Unfit((command,), usage.reason), text)
+        except Usage as usage:  # the command's own words and arguments fitted: it is no answer
+            return self._unfit(ctx, Unfit((command,), usage.reason, claimed=True), text)
         return replies + self._after(ctx, replies)
 
     @staticmethod
@@ -293,7 +293,8 @@ class Service:
             unfit = Unfit(unfit.commands, f"‘{first.name}’ werkt in {where_words(first.where)}, "
                                           "niet hier.", unfit.guess)
         active = ctx.dialogue
-        if active is None or ctx.inbound.command is not None or active.conv.status == PAUSED:
+        if (active is None or unfit.claimed or ctx.inbound.command is not None
+                or active.conv.status == PAUSED):
             return [CommandUsage(text, usages, unfit.reason, unfit.guess)]
         question = bound_question(ctx, active.dialogue.questionnaire.id, active.conv)
         if question == END:
