@@ -67,8 +67,9 @@ class PlanCommands:
             if ctx.inbound.forms:
                 return [OpenForm("bijwerken", punt["nummer"], self.plan.form_values(punt),
                                  ctx.gemeente["naam"], punt["updated_at"])]
-            raise Usage(f"Typ de stand van zaken erachter, bijvoorbeeld ‘bijwerken {nummer} offerte "
-                        "opgevraagd’.")
+            return [Notice(f"Typ de stand van zaken erachter, bijvoorbeeld "  # or use its button
+                           f"{typed(f'bijwerken {nummer} offerte opgevraagd')}."),
+                    self.plan.detail(ctx, punt)]
         self.plan.add_stand(ctx, punt, tekst)
         return [Notice(f"Stand van zaken van #{punt['nummer']} bijgewerkt.", Tone.SUCCESS),
                 self.plan.detail(ctx, ctx.store.punt(ctx.gemeente["id"], punt["nummer"]))]
