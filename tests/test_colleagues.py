@@ -124,3 +124,15 @@ def test_in_slack_the_second_person_sees_the_standing_and_only_the_open_question
     slack.settle()
     versions = blocks_text(slack.api.named("chat.postMessage")[-1])
     assert "versie 1" in versions and "Wethouder Jansen" in versions
+
+
+def test_the_audit_log_shows_each_persons_role_after_their_own(service):
+    anna, bram = Chat(service, "Anna"), Chat(service, "Bram")
+    anna.start()
+    anna.say("Wethouder Jansen")
+    anna.say("Beleidsmedewerker jeugd")
+    bram.start()
+    bram.say("Teamleider lokaal team")
+    _, changes = service.audit("Utrecht")
+    roles = [(c.who, c.old, c.new) for c in changes if c.what == "antwoord 1.2"]
+    assert roles == [("Anna", "", "Beleidsmedewerker jeugd"), ("Bram", "", "Teamleider lokaal team")]
