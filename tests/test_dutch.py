@@ -96,7 +96,7 @@ def test_begrippen_explains_every_abbreviation_and_each_is_explained_at_its_firs
         assert f"• {term}: " in listing.text
     assert len(listing.text.splitlines()) == 1 + len(begrippen())
     replies = chat.start()
-    first = [r.text for r in replies if isinstance(r, Notice) and r.text.startswith("In deze vraag")]
+    first = [r.text for r in replies if isinstance(r, Notice) and r.text.startswith("Afkortingen hierin")]
     assert first and "HG = huiselijk geweld" in first[0]
     explained_again = [r for text in ("Wethouder", "Mijn rol", "Ja", "wijzig 1.1")
                        for r in chat.say(text)

@@ -263,3 +263,10 @@ def test_a_planning_in_the_past_is_questioned_once(planner, store):
     assert store.punt(store.gemeente("utrecht")["id"], 1)["planning"] == "2027-03-01"
     assert "Opgeslagen" in notices(planner.say("1-3-2020"))  # the same again: it is meant
     assert store.punt(store.gemeente("utrecht")["id"], 1)["planning"] == "2020-03-01"
+
+
+def test_the_abbreviations_of_a_thema_list_are_explained_at_their_first_use(planner):
+    planner.say("ontwikkelpunt nieuw")
+    replies = planner.say("1")  # the themes of basisfunctie 1 name VT, GI's and RvdK
+    said = notices(replies)
+    assert "VT = Veilig Thuis" in said and "RvdK = Raad voor de Kinderbescherming" in said

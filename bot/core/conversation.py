@@ -8,12 +8,14 @@ they belong.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.core.context import Context
-from bot.core.replies import QuestionPrompt, Reply
-from dialogues.content import Questionnaire
+from bot.core.replies import Notice, QuestionPrompt, Reply
+from bot.core.text import typed
+from dialogues.content import Begrip, Questionnaire
 from dialogues.flow import END, Flow
 
 ACTIVE = "actief"
@@ -113,6 +115,20 @@ def save(ctx: Context, questionnaire: str, conv: Conversation) -> None:
         },
         ctx.at,
     )
+
+
+EXPLAINED = "explained"  # in a conversation's pending: the begrippen explained in it already
+
+
+def first_uses(conv: Conversation, terms: Iterable[Begrip]) -> list[Reply]:
+    """The abbreviations about to be shown that this conversation has not explained yet, once."""
+    explained = set((conv.pending or {}).get(EXPLAINED, []))
+    new = [b for b in terms if b.term not in explained]
+    if not new:
+        return []
+    conv.pending = {**(conv.pending or {}), EXPLAINED: sorted(explained | {b.term for b in new})}
+    return [Notice("Afkortingen hierin: " + "; ".join(f"{b.term} = {b.uitleg}" for b in new)
+                   + f". Alle afkortingen: {typed('begrippen')}.")]
 
 
 def record_ask(ctx: Context, questionnaire: str, conv: Conversation) -> int:

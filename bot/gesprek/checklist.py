@@ -12,7 +12,15 @@ import re
 from datetime import datetime
 
 from bot.core.context import Context, Problem
-from bot.core.conversation import ACTIVE, PAUSED, Conversation, load, record_ask, save
+from bot.core.conversation import (
+    ACTIVE,
+    PAUSED,
+    Conversation,
+    first_uses,
+    load,
+    record_ask,
+    save,
+)
 from bot.core.dutch import format_moment, format_number
 from bot.core.messages import Start
 from bot.core.privacy import personal_data, refusal
@@ -38,7 +46,6 @@ from dialogues.content import Part, Question, Questionnaire, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
 
 OPEN_ONLY = "open_only"  # in a conversation's pending: pass by what colleagues answered
-EXPLAINED = "explained"  # in a conversation's pending: the begrippen explained in it already
 
 
 class Gesprek:
@@ -327,16 +334,6 @@ class Gesprek:
             return question.hints or self.questionnaire.position(question.refers).question.hints
         return question.hints
 
-    def _first_uses(self, conv: Conversation) -> list[Reply]:
-        """The abbreviations the question uses that this gesprek has not explained yet."""
-        explained = set((conv.pending or {}).get(EXPLAINED, []))
-        new = [b for b in self._terms[conv.state] if b.term not in explained]
-        if not new:
-            return []
-        conv.pending = {**(conv.pending or {}), EXPLAINED: sorted(explained | {b.term for b in new})}
-        return [Notice("In deze vraag: " + "; ".join(f"{b.term} = {b.uitleg}" for b in new)
-                       + f". Alle afkortingen: {typed('begrippen')}.")]
-
     # --- moving and asking ------------------------------------------------------------------------
 
     def _advance(self, ctx: Context, conv: Conversation) -> list[Reply]:
@@ -380,7 +377,7 @@ class Gesprek:
         asked = record_ask(ctx, self.questionnaire.id, conv)
         if conv.done:
             return [self._recap(ctx, conv)]
-        return [*self._first_uses(conv), self._prompt(ctx, conv, asked)]
+        return [*first_uses(conv, self._terms[conv.state]), self._prompt(ctx, conv, asked)]
 
     def prompt(self, ctx: Context, conv: Conversation) -> QuestionPrompt | None:
         """The current question (without asking it again), or None at the end."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.context import Context
-from bot.core.conversation import Conversation, record_ask
+from bot.core.conversation import Conversation, first_uses, record_ask
 from bot.core.replies import Notice, PreviousAnswer, QuestionPrompt, Reply, Tone
 from bot.core.text import clean_text, typed
 from bot.ontwikkelplan.plan import DRAFT_PROPOSED, REQUIRED, WALK, FieldError, Plan
-from dialogues.content import Part, Question, Questionnaire, Section
+from dialogues.content import Part, Question, Questionnaire, Section, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow
 
 WALK_ID = "ontwikkelpunt"
@@ -52,7 +52,7 @@ class PuntWalk:
             intro = (f"We vullen ontwikkelpunt #{punt['nummer']} in, veld voor veld. Verplicht zijn: "
                      + ", ".join(self.plan.labels[f] for f in REQUIRED)
                      + ". Typ ‘overslaan’ bij een veld dat nog niet bekend is, ‘stop’ om te stoppen.")
-        return conv, [Notice(intro), self._ask(ctx, punt, conv)]
+        return conv, [Notice(intro), *self._ask(ctx, punt, conv)]
 
     @staticmethod
     def _to_ask(punt: dict) -> list[str]:
@@ -127,7 +127,7 @@ class PuntWalk:
             conv.state = self.flow.move(conv.state, BACK)
         except CannotMove:
             return [Notice("Dit is het eerste veld."), self._prompt(punt, conv)]
-        return [self._ask(ctx, punt, conv)]
+        return [*self._ask(ctx, punt, conv)]
 
     def pause(self, ctx: Context, conv: Conversation) -> list[Reply]:
         """Stop: what was filled in stays, as a concept if required fields are missing."""
@@ -157,7 +157,7 @@ class PuntWalk:
         while conv.state != END and conv.state.removeprefix("punt.") not in fields:
             conv.state = self.flow.move(conv.state, NEXT)
         if conv.state != END:
-            return [self._ask(ctx, punt, conv)]
+            return [*self._ask(ctx, punt, conv)]
         record_ask(ctx, self.questionnaire.id, conv)
         punt = self.plan.finish(ctx, punt)
         missing = self.plan.missing(punt)
@@ -182,8 +182,9 @@ class PuntWalk:
     def _punt(self, ctx: Context, conv: Conversation) -> dict:
         return ctx.store.punt(ctx.gemeente["id"], conv.pending["nummer"])
 
-    def _ask(self, ctx: Context, punt: dict, conv: Conversation) -> QuestionPrompt:
-        return self._prompt(punt, conv, record_ask(ctx, self.questionnaire.id, conv))
+    def _ask(self, ctx: Context, punt: dict, conv: Conversation) -> list[Reply]:
+        prompt = self._prompt(punt, conv, record_ask(ctx, self.questionnaire.id, conv))
+        return [*first_uses(conv, terms_in(" ".join(prompt.hints))), prompt]
 
     def _prompt(self, punt: dict, conv: Conversation, asked: int | None = None) -> QuestionPrompt:
         position = self.questionnaire.position(conv.state)
