@@ -174,12 +174,22 @@ class Status:
 
 
 @dataclass(frozen=True)
+class Document:
+    titel: str
+    uitleg: str = ""
+
+
+@dataclass(frozen=True)
 class Ontwikkelplan:
     title: str
     source: str
     fields: tuple[PlanField, ...]
     statuses: tuple[Status, ...]
     basisfuncties: tuple[Basisfunctie, ...]
+    inleiding: tuple[str, ...] = ()  # the plan's first chapters, paragraph by paragraph
+    opbouw: tuple[str, ...] = ()
+    documenten_intro: str = ""
+    documenten_landelijk: tuple[Document, ...] = ()
 
     def basisfunctie(self, number: int) -> Basisfunctie | None:
         return next((b for b in self.basisfuncties if b.number == number), None)
@@ -341,7 +351,8 @@ def load_questionnaire(path: Path | None = None) -> Questionnaire:
 def load_ontwikkelplan(path: Path | None = None) -> Ontwikkelplan:
     """Read and check the structure of the Lokaal meerjarig ontwikkelplan (Bijlage 3)."""
     root = _read(path, "ontwikkelplan.yaml", {"id", "title", "source", "fields", "statuses",
-                                               "basisfuncties"})
+                                               "basisfuncties", "inleiding", "opbouw",
+                                               "documenten_intro", "documenten_landelijk"})
     fields = tuple(
         PlanField(n.text("id", pattern=SLUG), n.text("label"), n.text("guidance", required=False))
         for n in root.children("fields", {"id", "label", "guidance"})
@@ -381,6 +392,11 @@ def load_ontwikkelplan(path: Path | None = None) -> Ontwikkelplan:
         fields=fields,
         statuses=statuses,
         basisfuncties=tuple(basisfuncties),
+        inleiding=root.texts("inleiding"),
+        opbouw=root.texts("opbouw"),
+        documenten_intro=root.text("documenten_intro", required=False),
+        documenten_landelijk=tuple(Document(n.text("titel"), n.text("uitleg", required=False))
+                                   for n in root.children("documenten_landelijk", {"titel", "uitleg"})),
     )
 
 
