@@ -308,3 +308,17 @@ def m012_planning_steps(db: Database) -> None:
     # as typed; `planning` stays the ISO date of the last of them, the deadline. Null when the
     # planning is one date.
     db["ontwikkelpunten"].add_column("planning_stappen", str)
+
+
+@migrations()
+def m013_plan_info(db: Database) -> None:
+    # The gemeente's own parts of the ontwikkelplan's "Algemene informatie" (Bijlage 3): its
+    # portefeuillehouders, beleidsmedewerkers, regional and local documents and lokale
+    # aanvullingen. Every version is kept; the row with the highest id of a kind is current.
+    db["plan_info"].create(
+        {"id": int, "gemeente_id": int, "kind": str, "text": str, "author_id": str,
+         "created_at": str},
+        pk="id", not_null={"gemeente_id", "kind", "text", "author_id", "created_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("author_id", "users", "id")],
+    )
+    db["plan_info"].create_index(["gemeente_id", "kind", "id"])

@@ -404,6 +404,19 @@ class Store(SqliteFile):
         row = {key: values[key] for key in self.PUNT_FIELDS if key in values}
         self.db["ontwikkelpunten"].update(punt_id, {**row, "updated_at": at})
 
+    def set_plan_info(self, gemeente_id: int, kind: str, text: str, by: str, at: str) -> None:
+        """A new version of one of the gemeente's own parts of the plan (``plan_info``)."""
+        self.db.execute("INSERT INTO plan_info (gemeente_id, kind, text, author_id, created_at) "
+                        "VALUES (?, ?, ?, ?, ?)", [gemeente_id, kind, text, by, at])
+
+    def plan_info(self, gemeente_id: int) -> dict[str, dict]:
+        """The current text of each of the gemeente's own parts, by kind, with author and time."""
+        rows = self.rows(
+            "SELECT p.kind, p.text, p.created_at, u.naam AS author FROM plan_info p JOIN users u "
+            "ON u.id = p.author_id WHERE p.id IN (SELECT max(id) FROM plan_info WHERE "
+            "gemeente_id = ? GROUP BY kind)", [gemeente_id])
+        return {row["kind"]: row for row in rows}
+
     def discard_punt(self, punt_id: int, text: str, by: str, at: str) -> None:
         """Remove a concept ontwikkelpunt and its drafting history; the audit log keeps that it
         was."""
@@ -480,7 +493,8 @@ class Store(SqliteFile):
         in the order they were made (from the moment ``since`` on): ``at``, ``author`` (a name),
         ``kind``, ``subject`` (and ``subject_naam`` when it is a person), ``old`` and ``new``.
         Kinds: antwoord, ontwikkelpunt (created; subject its number), stand, status and veld
-        (subject "3" or "3:kosten"), and those of ``changes``. An answer to one of the
+        (subject "3" or "3:kosten"), algemeen (subject the part of the plan), and those of
+        ``changes``. An answer to one of the
         ``personal`` questions follows its writer's own earlier answer."""
         return self.rows(
             "SELECT x.at, x.kind, x.subject, x.old, x.new, x.author_id, "
@@ -496,6 +510,9 @@ class Store(SqliteFile):
             " JOIN ontwikkelpunten p ON p.id = l.ontwikkelpunt_id WHERE p.gemeente_id = :g"
             " UNION ALL SELECT c.created_at, 3, c.id, c.author_id, c.kind, c.subject, c.old, c.new"
             " FROM changes c WHERE c.gemeente_id = :g"
+            " UNION ALL SELECT i.created_at, 4, i.id, i.author_id, 'algemeen', i.kind,"
+            " lag(i.text) OVER (PARTITION BY i.kind ORDER BY i.id), i.text FROM plan_info i"
+            " WHERE i.gemeente_id = :g"
             ") x LEFT JOIN users u ON u.id = x.author_id LEFT JOIN users s ON s.id = x.subject "
             "WHERE :since IS NULL OR julianday(x.at) >= julianday(:since) "
             "ORDER BY julianday(x.at), x.source, x.seq",

@@ -270,3 +270,20 @@ def test_the_abbreviations_of_a_thema_list_are_explained_at_their_first_use(plan
     replies = planner.say("1")  # the themes of basisfunctie 1 name VT, GI's and RvdK
     said = notices(replies)
     assert "VT = Veilig Thuis" in said and "RvdK = Raad voor de Kinderbescherming" in said
+
+
+def test_the_gemeentes_own_parts_of_the_plan_are_kept_with_their_history(planner, service):
+    said = notices(planner.say("algemeen portefeuillehouders Wethouder Jansen"))
+    assert "Verantwoordelijke portefeuillehouder(s) opgeslagen" in said
+    planner.say("algemeen portefeuillehouders Wethouder Jansen en wethouder De Vries")
+    planner.say("algemeen lokale documenten Beleidsplan Veilig Thuis 2025")
+    shown = notices(planner.say("algemeen"))
+    assert "portefeuillehouder(s): Wethouder Jansen en wethouder De Vries" in shown
+    assert "Lokale documenten: Beleidsplan Veilig Thuis 2025" in shown
+    assert "Lokale aanvullingen: nog niet ingevuld" in shown
+    assert "geen deel van de algemene informatie" in notices(planner.say("algemeen budget 5"))
+    assert "e-mailadres" in notices(planner.say("algemeen beleidsmedewerkers a.jansen@gmail.com"))
+    _, changes = service.audit("Utrecht")
+    versions = [(c.old, c.new) for c in changes if "portefeuillehouder" in c.what]
+    assert versions == [("", "Wethouder Jansen"),
+                        ("Wethouder Jansen", "Wethouder Jansen en wethouder De Vries")]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.dutch import AMSTERDAM
+from bot.ontwikkelplan.general import PARTS
 from bot.ontwikkelplan.plan import Plan
 from bot.reminders.schedule import describe, meeting_text
 from dialogues.content import Questionnaire
@@ -81,6 +82,8 @@ class AuditLog:
             yield f"concept #{subject} weggegooid", old, None
         elif kind == "naam":
             yield "naam van de gemeente", old, new
+        elif kind == "algemeen":
+            yield f"algemene informatie: {PARTS.get(subject, (subject, subject))[1]}", old, new
         elif kind == "samengevoegd":
             yield f"gemeente {old} samengevoegd met deze", None, None
         else:  # gemeente

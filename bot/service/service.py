@@ -26,6 +26,7 @@ from bot.core.text import clean_text, readable, typed
 from bot.gesprek.checklist import Gesprek
 from bot.gesprek.commands import GesprekCommands
 from bot.ontwikkelplan.commands import PlanCommands
+from bot.ontwikkelplan.general import GeneralCommands
 from bot.ontwikkelplan.plan import Plan
 from bot.ontwikkelplan.walk import PuntWalk
 from bot.reminders.commands import ReminderCommands
@@ -62,7 +63,8 @@ class Service:
         self.help = HelpCommands()
         self.administration = AdministrationCommands()
         gesprek = GesprekCommands(self.gesprek)
-        self.table = Table(declared(gesprek, self.plans, self.reports, ReminderCommands(),
+        self.table = Table(declared(gesprek, self.plans, GeneralCommands(), self.reports,
+                                    ReminderCommands(),
                                     self.administration, self.help))
         self.help.table = self.table
         self._start = next(c for c in self.table.commands if c.handler == gesprek.start)
