@@ -51,7 +51,7 @@ SAMPLES = (
     "voortgang", "versies 1.1", "geschiedenis 1.1", "terugzetten 1.1 1", "doorloop alles",
     "doorloop open", "ontwikkelpunt nieuw", "ontwikkelpunten", "ontwikkelpunt 1",
     "bijwerken 1 Offerte gevraagd", "status 1 afgerond", "wijzig 1 planning 1-3-2027",
-    "wijzig 1 wie @olaf", "afmaken 2", "weggooien 3", "concepten maken", "algemeen",
+    "wijzig 1 wie @olaf", "afmaken 2", "weggooien 3", "concepten maken", "algemeen", "thema 1.2",
     "algemeen portefeuillehouders Wethouder Jansen", "samenvatting regio", "samenvatting",
     "samenvatting Utrecht", "samenvatting Zeist", "export xlsx", "verouderd na 8 weken",
     "herinneringen", "herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00",

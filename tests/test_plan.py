@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.dutch import DateError, parse_date
 from bot.core.replies import CommandUsage, Notice, PuntDetail, PuntList, QuestionPrompt, Recap, Tone
-from bot.render.text import render_one
+from bot.render.text import render, render_one
 from bot.service import Service
 from dialogues.content import checklist
 
@@ -287,3 +287,16 @@ def test_the_gemeentes_own_parts_of_the_plan_are_kept_with_their_history(planner
     versions = [(c.old, c.new) for c in changes if "portefeuillehouder" in c.what]
     assert versions == [("", "Wethouder Jansen"),
                         ("Wethouder Jansen", "Wethouder Jansen en wethouder De Vries")]
+
+
+def test_a_thema_shows_its_quickscan_and_why_on_request_and_when_chosen(planner):
+    [shown] = planner.say("thema 2.1")
+    assert shown.text.startswith("Quickscan 2.1 Samenwerking met betrokken partners")
+    assert "• Er is verbinding met de zichtbare partijen in de wijk" in shown.text
+    assert "Waarom is dit van belang? Tijdig signaleren van de vraag" in shown.text
+    assert "bijvoorbeeld ‘thema 1.2’" in render(planner.say("thema 9.9"))
+    planner.say("ontwikkelpunt nieuw")
+    prompt = planner.prompt(planner.say("2"))
+    assert "‘thema 2.1’" in " ".join(render([prompt]).split())
+    said = notices(planner.say("3"))
+    assert "Quickscan 2.3" in said and "Er zijn voldoende, structurele middelen voor preventie" in said

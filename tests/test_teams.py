@@ -653,7 +653,7 @@ def test_someone_mentioned_is_known_by_their_entra_id(teams):
 EVERY_COMMAND = (
     "hulp", "hulp bijwerken", "voortgang", "overslaan", "terug", "wijzig 1.1", "behouden",
     "vervangen", "versies 1.1", "terugzetten 1.1 1", "doorloop alles", "doorloop open", "deel 2",
-    "start deel 1", "pauze", "ontwikkelpunt nieuw", "weggooien 2", "begrippen", "algemeen",
+    "start deel 1", "pauze", "ontwikkelpunt nieuw", "weggooien 2", "begrippen", "algemeen", "thema 2.1",
     "algemeen beleidsmedewerkers Anna de Vries",
     "ontwikkelpunten", "ontwikkelpunt 1", "bijwerken 1 Eerste gesprek met de scholen gehad",
     "status 1 afgerond", "wijzig 1 planning 1-3-2027", "afmaken 1", "concepten maken",

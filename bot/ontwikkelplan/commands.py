@@ -3,6 +3,8 @@ concepts; and the submitted forms of platforms that have them."""
 
 from __future__ import annotations
 
+import re
+
 from bot.core.access import Role
 from bot.core.commands import Choice, Number, Text, Usage, command
 from bot.core.context import Context, Problem
@@ -151,6 +153,20 @@ class PlanCommands:
             return [OpenForm("nieuw", punt["nummer"], self.plan.form_values(punt),
                              ctx.gemeente["naam"], punt["updated_at"])]
         return self._begin_walk(ctx, punt)
+
+    @command("thema", "quickscan", args=(Text("nummer", max_words=1),), role=Role.IEDEREEN,
+             usage="thema 1.2",
+             help="een quickscan-thema van het ontwikkelplan bekijken: de punten van de quickscan "
+                  "en waarom het van belang is")
+    def thema(self, ctx: Context, nummer: str) -> list[Reply]:
+        match = re.fullmatch(r"(\d)[.,](\d{1,2})", nummer.strip())
+        functie = self.plan.content.basisfunctie(int(match.group(1))) if match else None
+        if functie is None or not 0 < int(match.group(2)) <= len(functie.themes):
+            themes = "; ".join(f"{b.number}.1 tot en met {b.number}.{len(b.themes)}"
+                               for b in self.plan.content.basisfuncties)
+            raise Usage(f"Noem het thema met basisfunctie en nummer, bijvoorbeeld ‘thema 1.2’ "
+                        f"(de thema's: {themes}).")
+        return [self.plan.thema_notice(functie.number, int(match.group(2)))]
 
     @command("concepten maken", usage="concepten maken",
              help="van de antwoorden op ‘Welke acties zijn daarvoor nodig?’ in de Bouwstenen "

@@ -150,6 +150,16 @@ class Plan:
         return (f"De planning eindigt op {format_date(deadline)}, en die datum is al voorbij. "
                 "Klopt dat?")
 
+    def thema_notice(self, basisfunctie: int, thema: int) -> Notice:
+        """A quickscan thema as Bijlage 3 gives it: its basisfunctie, why it matters, its items."""
+        functie = self.content.basisfunctie(basisfunctie)
+        found = next(t for t in functie.themes if t.number == thema)
+        items = "".join(f"\n• {item}" for item in found.checklist)
+        return Notice(f"Quickscan {functie.number}.{found.number} {found.title} (basisfunctie "
+                      f"{functie.number}: {functie.title})"
+                      + (f"\n\nQuickscan:{items}" if items else "")
+                      + f"\n\nWaarom is dit van belang? {functie.why}")
+
     def status_id(self, text: str) -> str:
         status = STATUS_WORDS.get(" ".join(text.casefold().split()))
         if status is None:

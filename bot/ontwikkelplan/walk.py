@@ -104,7 +104,9 @@ class PuntWalk:
         if question != conv.state:
             return [Notice(f"Opgeslagen bij {self.label(question)} van #{punt['nummer']}.",
                            Tone.SUCCESS)]
-        return [Notice("Opgeslagen.", Tone.SUCCESS), *self._advance(ctx, conv, punt)]
+        chosen = ([self.plan.thema_notice(punt["basisfunctie"], punt["thema"])]
+                  if field == "thema" and punt.get("thema") else [])  # its quickscan, to write to
+        return [Notice("Opgeslagen.", Tone.SUCCESS), *chosen, *self._advance(ctx, conv, punt)]
 
     def skip(self, ctx: Context, conv: Conversation) -> list[Reply]:
         punt = self._punt(ctx, conv)
@@ -198,6 +200,11 @@ class PuntWalk:
         else:
             hints = ()
         value = "" if field == "stand_van_zaken" else self.plan.value_text(field, punt)
+        lead = self.guidance.get(field, "")
+        if field == "thema" and hints:
+            example = f"thema {punt['basisfunctie']}.1"
+            lead = ("Na je keuze zie je de quickscan van het thema; een thema bekijken kan ook met "
+                    f"{typed(example)}.")
         return QuestionPrompt(
             question_id=conv.state,
             part=f"Ontwikkelpunt #{punt['nummer']}",
@@ -206,7 +213,7 @@ class PuntWalk:
             total=position.total,
             text=self.plan.labels[field],
             hints=hints,
-            lead=self.guidance.get(field, ""),
+            lead=lead,
             previous=PreviousAnswer(value, "", datetime.fromisoformat(punt["updated_at"]))
             if value else None,
             asked_id=asked,
