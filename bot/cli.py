@@ -35,6 +35,7 @@ from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_da
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, whole_number
 from bot.export import markdown, render
 from bot.export.everything import everything
+from bot.export.pdf import PdfError, to_pdf
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker, outcome_words
 from bot.reports import audit
 from bot.service import Problem, Service
@@ -110,10 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--gemeente", metavar="NAAM")
     summary.add_argument("--regio", metavar="NAAM", help="het regiobeeld van deze regio")
     export = commands.add_parser(
-        "export", parents=[common], help="het ontwikkelplan als Word, Excel of Markdown",
+        "export", parents=[common], help="het ontwikkelplan als Word, Excel, PDF of Markdown",
         description="Het ontwikkelplan van een gemeente als document.")
     export.add_argument("--gemeente", metavar="NAAM")
-    export.add_argument("--formaat", metavar="md|docx|xlsx|json", default=None,
+    export.add_argument("--formaat", metavar="md|docx|xlsx|pdf|json", default=None,
                         help="standaard docx; json met --alles")
     export.add_argument("--alles", action="store_true",
                         help="alles wat de bot bewaart, van alle gemeenten (met --formaat json)")
@@ -463,13 +464,19 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
                     render(service.export(args.gemeente, "md"), service.plan.content).decode())
             sys.stdout.write(text)
             return 0
-        document = service.export(args.gemeente, args.formaat or "docx")
-        path = Path(args.uitvoer or document.filename)
+        pdf = args.formaat == "pdf"  # the Word document, converted
+        document = service.export(args.gemeente, "docx" if pdf else args.formaat or "docx")
+        filename = str(Path(document.filename).with_suffix(".pdf")) if pdf else document.filename
+        path = Path(args.uitvoer or filename)
         if str(path) == "-" and document.format != "md" and sys.stdout.isatty():
-            raise ConfigError(f"Een {document.format}-bestand is niet te lezen in de terminal; schrijf "
-                              f"het naar een bestand met -o {document.filename}, of stuur het door "
-                              "(-o - | …).")
-        _write(path, render(document, service.plan.content))
+            raise ConfigError(f"Een {'pdf' if pdf else document.format}-bestand is niet te lezen in "
+                              f"de terminal; schrijf het naar een bestand met -o {filename}, of "
+                              "stuur het door (-o - | …).")
+        content = render(document, service.plan.content)
+        try:
+            _write(path, to_pdf(content) if pdf else content)
+        except PdfError as error:
+            raise ConfigError(str(error)) from None
         _saved(path, document.title)
         return 0
     finally:

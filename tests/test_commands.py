@@ -234,7 +234,7 @@ def test_help_lists_what_this_user_may_use_here(service, chat):
     [unbound] = service.handle(Inbound(stranger, Place(PlaceKind.CHANNEL, "slack:T1:C9", "slack:T1:C9"),
                                        command="hulp"))
     assert {u for _, lines in unbound.groups for u, _ in lines} == {"koppel <gemeente>", "hulp [commando]",
-                                                                       "begrippen"}
+                                                                       "begrippen", "thema 1.2"}
     [one] = chat.say("hulp bijwerken")
     assert [u for _, lines in one.groups for u, _ in lines] == ["bijwerken 3 <tekst>"]
 

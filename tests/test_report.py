@@ -116,24 +116,48 @@ def test_an_empty_gemeente_gets_a_useful_summary(service):
     assert "Nog niets ingevuld" in markdown.summary(summary)
 
 
-def test_the_word_document_has_a_table_per_basisfunctie_and_the_chart(filled):
+def test_the_word_document_is_laid_out_as_bijlage_3(filled):
     service, _ = filled
+    chat = Chat(service, "Anna")
+    for text in ("ontwikkelpunt nieuw", "2", "1", "Partners aan tafel", "stop",  # a concept
+                 "algemeen portefeuillehouders Wethouder Jansen", "wijzig 1 thema 6"):
+        chat.say(text)
     document = Document(io.BytesIO(document_of(service.export("Utrecht", "docx"), service.plan.content)))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert all({round(s.page_width.cm, 1), round(s.page_height.cm, 1)} == {21.0, 29.7}
+               for s in document.sections)  # A4 throughout, on its side for the tables
+    xml = document.element.xml
+    footers = "".join(s.footer._element.xml for s in document.sections)
+    assert " PAGE " in footers and 'TOC \\o "1-2"' in xml
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Lokaal meerjarig ontwikkelplan" in text and "Gemeente Utrecht" in text
+    assert text.startswith("Lokaal Meerjarig Ontwikkelplan 2025-2027 Gemeente Utrecht")
+    assert "Datum: 1 december 2026" in text and "Versie: " in text
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert [h for h in headings if h.startswith("Basisfunctie")] == [
+    assert headings == [
+        "Inhoudsopgave", "Inleiding", "Opbouw ontwikkelplan", "Algemene informatie",
         "Basisfunctie 1: Een veilige leefomgeving", "Basisfunctie 2: Tijdig signaleren van de vraag",
         "Basisfunctie 3: Vindbare en toegankelijke hulp", "Basisfunctie 4: Handelen vanuit een brede blik",
-        "Basisfunctie 5: Leren en verbeteren"]
-    assert len(document.tables) == 5
-    assert all(len(t.columns) == 7 for t in document.tables)
-    assert document.tables[0].rows[0].cells[0].text == "Ontwikkelpunt"
-    assert document.tables[0].rows[0].cells[6].text == "Stand van zaken dd. ..."
-    assert [len(t.rows) - 1 for t in document.tables] == [3, 2, 1, 2, 2]
-    assert "Samenwerken met VT <VT>" in document.tables[0].rows[3].cells[0].text
+        "Basisfunctie 5: Leren en verbeteren", "Stand van zaken", "Bijlage: Checklist sturing"]
+    assert "Verantwoordelijke portefeuillehouder(s): Wethouder Jansen" in text
+    assert "Waarom is dit van belang?" in text and "Quickscan 2.1 Samenwerking met betrokken partners" in [
+        p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    seven = [t for t in document.tables if len(t.columns) == 7]
+    themes = sum(len(b.themes) for b in service.plan.content.basisfuncties)
+    loose = 5  # the filled gemeente's ontwikkelpunten have no thema yet: one table per basisfunctie
+    assert themes == 28 and len(seven) == themes + loose
+    assert [c.text for c in seven[0].rows[0].cells] == [f.label for f in service.plan.content.fields]
+    concept = [r for t in seven for r in t.rows if "CONCEPT" in r.cells[0].text]
+    assert len(concept) == 1 and "Partners aan tafel" in concept[0].cells[0].text
+    first_of_1_6 = seven[5].rows[1].cells[0].text  # quickscan 1.6 holds #1, moved there
+    assert first_of_1_6.startswith("#1 (") and "Meldcode *vaker* gebruiken" in first_of_1_6
+    assert all(len(t.rows) == 2 and not t.rows[1].cells[0].text for t in seven[6:11])  # to fill in
+    bouwstenen = [t for t in document.tables if len(t.columns) == 4]
+    assert len(bouwstenen) == 5 and bouwstenen[0].rows[0].cells[0].text == "Wat is er al?"
+    assert "(Anna, 1 juni 2026)" in bouwstenen[0].rows[1].cells[0].text
     assert len(document.inline_shapes) == 1  # the chart
-    assert "Antwoord op gesprek.prioriteit" in text
+    assert "Antwoord op gesprek.prioriteit" in text and "(Anna, 1 juni 2026)" in text
+    assert document.core_properties.author == "Leidraadbot"
 
 
 def test_the_workbook_has_its_sheets_with_filters_and_a_frozen_header(filled, store):
@@ -210,3 +234,36 @@ def test_export_in_the_console_points_to_the_command_line(filled):
     [document] = service.handle(replace(console_inbound(text="export xlsx"), forms=True))
     assert isinstance(document, ExportFile)
     assert document.filename == "ontwikkelplan-utrecht-2026-12-01.xlsx"
+
+
+def test_a_pdf_needs_libreoffice_and_says_so_in_dutch_where_it_is_missing(filled, db_path, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "bot", "export", "--db", str(db_path), "--gemeente", "Utrecht",
+               "--formaat", "pdf", "-o", str(tmp_path / "plan.pdf")]
+    bare = tmp_path / "leeg"  # a PATH without LibreOffice
+    bare.mkdir()
+    done = subprocess.run(command, env={**os.environ, "PATH": str(bare)}, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "Voor een PDF is LibreOffice nodig" in done.stderr
+    assert not (tmp_path / "plan.pdf").exists()
+
+
+def test_the_pdf_is_the_word_document_on_a4(filled, db_path, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    if not (shutil.which("soffice") and shutil.which("pdfinfo")):
+        pytest.skip("LibreOffice and poppler are not installed here")
+    done = subprocess.run([sys.executable, "-m", "bot", "export", "--db", str(db_path), "--gemeente",
+                           "Utrecht", "--formaat", "pdf", "-o", str(tmp_path / "plan.pdf")],
+                          capture_output=True, text=True, timeout=240, check=False)
+    if "Writer" in done.stderr:
+        pytest.skip("LibreOffice is here without its Writer")
+    assert done.returncode == 0, done.stderr
+    info = subprocess.run(["pdfinfo", str(tmp_path / "plan.pdf")], capture_output=True, text=True,
+                          check=True).stdout
+    assert "(A4)" in info

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -340,10 +340,12 @@ class ExportData:
 
     summary: Summary
     punten: tuple[dict, ...]  # every ontwikkelpunt with readable values per field id
-    answers: tuple[tuple[str, str, str, str, str], ...]  # deel, section, question, answer, by
+    # deel, section, question, answer, by, when, question id
+    answers: tuple[tuple[str, str, str, str, str, datetime, str], ...]
     history: tuple[dict, ...]
     versions: tuple[tuple[str, str, str, str, datetime], ...]  # ref, question, text, by, when
     counts_by_basisfunctie: tuple[tuple[str, dict[str, int]], ...]
+    info: dict[str, str] = field(default_factory=dict)  # the gemeente's own parts of the plan
 
 
 @dataclass(frozen=True)

@@ -49,12 +49,14 @@ def workbook(data: ExportData, plan: Ontwikkelplan) -> bytes:
             "Over datum"],
            [[p["nummer"], p["basisfunctie"], p["thema"], p["ontwikkelpunt"], p["beoogd_resultaat"],
              p["verbeteractie"], p["kosten"], p["wie"],
-             p["planning"], p["planning_datum"], p["status"], p["stand_van_zaken"], p["stand_datum"],
+             p["planning"], p["planning_datum"], "concept" if p["concept"] else p["status"],
+             p["stand_van_zaken"], p["stand_datum"],
              "ja" if p["verouderd"] else "nee", "ja" if p["over_datum"] else "nee"]
             for p in data.punten],
            [9, 28, 32, 40, 32, 40, 24, 20, 24, 12, 14, 40, 14, 11, 11])
-    _sheet(book, "Antwoorden", ["Deel", "Onderdeel", "Vraag", "Antwoord", "Door"],
-           [list(row) for row in data.answers], [9, 32, 50, 70, 18])
+    _sheet(book, "Antwoorden", ["Deel", "Onderdeel", "Vraag", "Antwoord", "Door", "Datum"],
+           [[*row[:5], row[5].astimezone(AMSTERDAM).replace(tzinfo=None)] for row in data.answers],
+           [9, 32, 50, 70, 18, 16])
     _sheet(book, "Antwoorden-versies", ["Vraag", "Tekst van de vraag", "Antwoord", "Door", "Datum"],
            [[ref, question, text, by, at.astimezone(AMSTERDAM).replace(tzinfo=None)]
             for ref, question, text, by, at in data.versions],

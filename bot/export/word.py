@@ -1,8 +1,11 @@
-"""The ontwikkelplan as a Word document, laid out like the Lokaal meerjarig ontwikkelplan."""
+"""The ontwikkelplan as a Word document laid out as Bijlage 3: title page, contents, Inleiding,
+Opbouw, Algemene informatie, per basisfunctie its text and per quickscan thema its table of seven
+columns, the status overview, and the Checklist sturing answers as an appendix. A4, numbered."""
 
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -11,20 +14,68 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from bot.core.dutch import format_date
+from bot.core.dutch import AMSTERDAM, format_date
 from bot.core.replies import ExportData
 from bot.export import clean
 from bot.export.chart import status_chart
-from dialogues.content import Ontwikkelplan
+from dialogues.content import Ontwikkelplan, checklist
 
 COLUMNS = ("ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten", "wie", "planning",
            "stand_van_zaken")
+PERIOD = "2025-2027"
+A4 = (Cm(21), Cm(29.7))
+BLUE = RGBColor(0x1D, 0x4F, 0x91)
+# the gemeente's own parts under "Lokaal", as Bijlage 3 names them
+LOCAL = (("portefeuillehouders", "Verantwoordelijke portefeuillehouder(s)"),
+         ("beleidsmedewerkers", "Verantwoordelijke beleidsmedewerker(s)"),
+         ("lokaal", "Lokale documenten"), ("aanvullingen", "Lokale aanvullingen"))
+BOUWSTEEN_COLUMNS = ("wat_is_er_al", "resultaten", "acties", "uitvoering")
 
-def _orient(section, landscape: bool) -> None:
-    """Turn a section to landscape (or back to portrait): the page's width and height follow."""
-    short, long = sorted((section.page_width, section.page_height))
+
+def _page(section, landscape: bool) -> None:
+    """A4, upright or on its side, with the margins of the plan."""
+    short, long = A4
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin = section.bottom_margin = Cm(2)
+
+
+def _field(paragraph, instruction: str, shown: str = "") -> None:
+    """A Word field (PAGE, TOC …) in ``paragraph``; Word fills it in, and until then (or in a
+    program that does not) ``shown`` stands there, a line per line."""
+    def char(kind: str):
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    run = paragraph.add_run()
+    run._r.append(char("begin"))
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    run._r.append(char("separate"))
+    for n, line in enumerate(shown.split("\n")):
+        if n:
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+        paragraph.add_run(line)
+    paragraph.add_run()._r.append(char("end"))
+
+
+def _numbered(section) -> None:
+    """Page numbers in the footer of ``section`` (and the ones after it)."""
+    footer = section.footer.paragraphs[0]
+    footer.alignment = 1  # centred
+    footer.add_run("Pagina ")
+    _field(footer, "PAGE", "1")
+
+
+def _update_on_open(doc) -> None:
+    """Ask Word to fill in the fields (the table of contents) when the document opens."""
+    setting = OxmlElement("w:updateFields")
+    setting.set(qn("w:val"), "true")
+    doc.settings.element.append(setting)
 
 
 def _repeat_header(table) -> None:
@@ -33,88 +84,170 @@ def _repeat_header(table) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     row.append(header)
-    for paragraph in table.rows[0].cells[0].paragraphs:
-        paragraph.paragraph_format.keep_with_next = True
 
 
-def document(data: ExportData, plan: Ontwikkelplan) -> bytes:
+def _table(doc, header: list[str], rows: list[list[str]], size: float = 8.5):
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Light Grid Accent 1"
+    _repeat_header(table)
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = clean(text)
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
+    return table
+
+
+def _punt_row(punt: dict) -> list[str]:
+    """One ontwikkelpunt as the seven columns of its thema's table."""
+    stand = (f"{format_date(punt['stand_datum'])}: {punt['stand_van_zaken']}"
+             if punt["stand_datum"] else "")
+    marks = [punt["status"]] if not punt["concept"] else ["CONCEPT, nog niet compleet"]
+    marks += [name for name, on in (("verouderd", punt["verouderd"]),
+                                    ("over datum", punt["over_datum"])) if on]
+    return [f"#{punt['nummer']} ({', '.join(marks)}) {punt['ontwikkelpunt']}",
+            *(punt[field] for field in COLUMNS[1:-1]), stand]
+
+
+def document(data: ExportData, plan: Ontwikkelplan, version: str | None = None) -> bytes:
     summary = data.summary
+    gemeente = clean(summary.gemeente)
+    title = f"Lokaal Meerjarig Ontwikkelplan {PERIOD} Gemeente {gemeente}"
     doc = Document()
     properties = doc.core_properties  # Word shows them under Bestand › Info
     properties.author = properties.last_modified_by = "Leidraadbot"
-    properties.title = f"Lokaal meerjarig ontwikkelplan gemeente {summary.gemeente}"
+    properties.title = title
     properties.comments = properties.keywords = properties.subject = ""
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10)
-    for section in doc.sections:
-        section.left_margin = section.right_margin = Cm(2)
+    _page(doc.sections[0], landscape=False)
+    _numbered(doc.sections[0])
+    _update_on_open(doc)
 
-    title = doc.add_paragraph()
-    title.paragraph_format.space_before = Pt(120)
-    run = title.add_run("Lokaal meerjarig ontwikkelplan")
-    run.bold, run.font.size, run.font.color.rgb = True, Pt(28), RGBColor(0x1D, 0x4F, 0x91)
-    doc.add_paragraph().add_run(f"Gemeente {clean(summary.gemeente)}").font.size = Pt(20)
+    # --- title page and contents --------------------------------------------------------------
+    heading = doc.add_paragraph()
+    heading.paragraph_format.space_before = Pt(100)
+    run = heading.add_run(title)
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(26), BLUE
     doc.add_paragraph("Op weg naar Stevige Lokale Teams").runs[0].italic = True
-    doc.add_paragraph(f"Stand per {format_date(summary.day)}")
-    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    owners = data.info.get("beleidsmedewerkers")
+    doc.add_paragraph(f"Datum: {format_date(summary.day)}\nVersie: {version or summary.day.isoformat()}"
+                      + (f"\nEigenaar: {clean(owners)}" if owners else ""))
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    doc.add_heading("Inhoudsopgave", level=1)
+    chapters = ["Inleiding", "Opbouw ontwikkelplan", "Algemene informatie",
+                *(f"Basisfunctie {b.number}: {b.title}" for b in plan.basisfuncties),
+                "Stand van zaken", "Bijlage: Checklist sturing"]
+    _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "\n".join(chapters))
+    doc.add_paragraph("Word vult de paginanummers in bij het openen (of: rechtermuisknop op de "
+                      "inhoudsopgave › Veld bijwerken).").runs[0].italic = True
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    doc.add_heading("Samenvatting", level=1)
+    # --- Inleiding, Opbouw, Algemene informatie (the source's texts, then the gemeente's) ------
+    doc.add_heading("Inleiding", level=1)
+    for paragraph in plan.inleiding:
+        doc.add_paragraph(paragraph)
+    doc.add_heading("Opbouw ontwikkelplan", level=1)
+    for paragraph in plan.opbouw:
+        numbered = re.match(r"\d\. ", paragraph) is not None  # the five basisfuncties
+        doc.add_paragraph(paragraph[3:] if numbered else paragraph,
+                          style="List Number" if numbered else None)
+    doc.add_heading("Algemene informatie", level=1)
+    doc.add_heading("Documenten", level=2)
+    doc.add_paragraph(plan.documenten_intro)
+    doc.add_paragraph("Landelijk:").runs[0].bold = True
+    for document_ in plan.documenten_landelijk:
+        item = doc.add_paragraph(style="List Bullet")
+        item.add_run(document_.titel).bold = True
+        if document_.uitleg:
+            item.add_run(f"\n{document_.uitleg}")
+    doc.add_paragraph("Regionaal:").runs[0].bold = True
+    doc.add_paragraph(clean(data.info.get("regionaal", "")) or "Nog niet ingevuld (in de chat: "
+                      "algemeen regionale documenten <lijst>).")
+    doc.add_paragraph("Lokaal:").runs[0].bold = True
+    for kind, label in LOCAL:
+        item = doc.add_paragraph(style="List Bullet")
+        item.add_run(f"{label}: ").bold = True
+        item.add_run(clean(data.info.get(kind, "")) or "nog niet ingevuld")
+
+    # --- per basisfunctie, per quickscan thema its table --------------------------------------
+    labels = {f.id: f.label for f in plan.fields}
+    header = [labels[f] for f in COLUMNS]
+    landscape = doc.add_section()
+    _page(landscape, landscape=True)
+    for functie in plan.basisfuncties:
+        doc.add_heading(f"Basisfunctie {functie.number}: {functie.title}", level=1)
+        for paragraph in functie.description.split("\n\n"):
+            doc.add_paragraph(paragraph)
+        doc.add_paragraph("Waarom is dit van belang?").runs[0].bold = True
+        doc.add_paragraph(functie.why)
+        if functie.input:
+            doc.add_paragraph(functie.input).runs[0].italic = True
+        punten = [p for p in data.punten if p["basisfunctie_nr"] == functie.number]
+        for thema in functie.themes:
+            doc.add_heading(f"Quickscan {functie.number}.{thema.number} {thema.title}", level=2)
+            for item in thema.checklist:
+                doc.add_paragraph(item, style="List Bullet")
+            rows = [_punt_row(p) for p in punten if p["thema_nr"] == thema.number]
+            _table(doc, header, rows or [[""] * len(COLUMNS)])  # an empty row to fill in
+        loose = [_punt_row(p) for p in punten if not p["thema_nr"]]
+        if loose:
+            doc.add_paragraph("Ontwikkelpunten nog zonder quickscan-thema").runs[0].bold = True
+            _table(doc, header, loose)
+
+    # --- the status overview, and the answers --------------------------------------------------
+    _page(doc.add_section(), landscape=False)
+    doc.add_heading("Stand van zaken", level=1)
     open_punten = summary.open_punten
     counts = ", ".join(f"{label}: {count}" for label, count in summary.status_counts)
-    doc.add_paragraph(f"Ontwikkelpunten: {counts}.")
+    concepts = sum(p["concept"] for p in data.punten)
+    doc.add_paragraph(f"Ontwikkelpunten: {counts}" + (f"; concepten: {concepts}" if concepts else "")
+                      + ".")
     doc.add_paragraph(f"Verouderd (langer dan {summary.stale_weeks} weken geen stand van zaken): "
                       f"{sum(p.verouderd for p in open_punten)}. Over datum (planning verstreken, "
                       f"niet afgerond): {sum(p.over_datum for p in open_punten)}.")
     doc.add_picture(io.BytesIO(status_chart(data.counts_by_basisfunctie)), width=Cm(16))
-    for tally in summary.sections:
-        doc.add_paragraph(f"{tally.part} · {clean(tally.title)}: {tally.answered} van {tally.total} "
-                          "vragen beantwoord", style="List Bullet")
+    _answers(doc, data)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
 
-    _orient(doc.add_section(), landscape=True)
-    labels = {f.id: f.label for f in plan.fields}
-    for functie in plan.basisfuncties:
-        doc.add_heading(f"Basisfunctie {functie.number}: {functie.title}", level=1)
-        doc.add_paragraph(functie.description.split("\n\n")[0]).paragraph_format.keep_with_next = True
-        punten = [p for p in data.punten if p["basisfunctie_nr"] == functie.number]
-        table = doc.add_table(rows=1, cols=len(COLUMNS))
-        table.style = "Light Grid Accent 1"
-        _repeat_header(table)
-        for cell, field in zip(table.rows[0].cells, COLUMNS, strict=True):
-            cell.text = labels[field]
-        for punt in punten:
-            stand = (f"{format_date(punt['stand_datum'])}: {punt['stand_van_zaken']}"
-                     if punt["stand_datum"] else "")
-            flags = "".join(f" [{name}]" for name, on in (("verouderd", punt["verouderd"]),
-                                                          ("over datum", punt["over_datum"])) if on)
-            values = {**punt, "stand_van_zaken": stand,
-                      "ontwikkelpunt": f"#{punt['nummer']} ({punt['status']}{flags}) "
-                                       f"{punt['ontwikkelpunt']}"
-                                       + (f"\nThema: {punt['thema']}" if punt["thema"] else "")}
-            for cell, field in zip(table.add_row().cells, COLUMNS, strict=True):
-                cell.text = clean(values.get(field))
-        if not punten:
-            table.add_row().cells[0].text = "Nog geen ontwikkelpunten."
-        for row in table.rows:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    for run in paragraph.runs:
-                        run.font.size = Pt(8.5)
 
-    _orient(doc.add_section(), landscape=False)
-    doc.add_heading("Checklist sturing: de antwoorden", level=1)
+def _answers(doc, data: ExportData) -> None:
+    """Bijlage: the Checklist sturing's answers with their dates; each Bouwsteen as the four
+    columns of the source."""
+    doc.add_heading("Bijlage: Checklist sturing", level=1)
     if not data.answers:
         doc.add_paragraph("Nog geen antwoorden.")
+        return
+    when = lambda at: format_date(at.astimezone(AMSTERDAM).date())  # noqa: E731
+    columns = {c.id: c.text for c in checklist().questions if c.id.startswith("bouwsteen1.")}
+    bouwstenen: dict[str, dict[str, tuple]] = {}
     current = (None, None)
-    for deel, section_title, question, answer, author in data.answers:
+    for deel, section_title, question, answer, author, at, question_id in data.answers:
+        section_id, _, column = question_id.partition(".")
+        if section_id.startswith("bouwsteen"):  # a table of four columns of its own, below
+            bouwstenen.setdefault(section_title, {})[column] = (answer, author, at)
+            continue
         if deel != current[0]:
             doc.add_heading(deel, level=2)
         if (deel, section_title) != current:
-            doc.add_heading(clean(section_title), level=3)
+            doc.add_paragraph(clean(section_title)).runs[0].bold = True
             current = (deel, section_title)
         paragraph = doc.add_paragraph()
         paragraph.add_run(clean(question)).bold = True
         paragraph.add_run(f"\n{clean(answer)}")
-        paragraph.add_run(f"\n({clean(author)})").italic = True
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        paragraph.add_run(f"\n({clean(author)}, {when(at)})").italic = True
+    header = [columns[f"bouwsteen1.{c}"] for c in BOUWSTEEN_COLUMNS]
+    if bouwstenen:
+        doc.add_heading("Deel II: de Bouwstenen", level=2)
+    for title, cells in bouwstenen.items():
+        doc.add_paragraph(clean(title)).runs[0].bold = True
+        _table(doc, header, [[f"{a}\n({b}, {when(at)})" if (a, b, at) != ("", "", None) else ""
+                              for a, b, at in (cells.get(c, ("", "", None)) for c in BOUWSTEEN_COLUMNS)]],
+               size=9)

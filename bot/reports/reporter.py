@@ -90,14 +90,14 @@ class Reporter:
         counts: dict[int, dict[str, int]] = {b.number: {} for b in plan.content.basisfuncties}
         stands = store.latest_stands(gemeente["id"])
         for punt in store.punten(gemeente["id"]):
-            if punt["concept"]:
-                continue
             stand = stands.get(punt["id"])
             summary = plan.summary(punt, stand, today, gemeente.get("stale_weeks") or 6)
             punten.append({
                 "nummer": punt["nummer"],
                 **{field: plan.value_text(field, punt) for field in WALK[:-1]},
                 "basisfunctie_nr": punt["basisfunctie"],
+                "thema_nr": punt["thema"],
+                "concept": bool(punt["concept"]),
                 "planning_datum": summary.planning,
                 "stand_van_zaken": stand["value"] if stand else "",
                 "stand_datum": summary.stand_at.date() if summary.stand_at else None,
@@ -105,12 +105,14 @@ class Reporter:
                 "verouderd": summary.verouderd,
                 "over_datum": summary.over_datum,
             })
-            by_status = counts[punt["basisfunctie"]]
-            by_status[summary.status] = by_status.get(summary.status, 0) + 1
+            if not punt["concept"]:  # the chart counts the plan's ontwikkelpunten
+                by_status = counts[punt["basisfunctie"]]
+                by_status[summary.status] = by_status.get(summary.status, 0) + 1
         answers = store.current_answers(gemeente["id"])
         texts = {q.id: q.text for q in self.questionnaire.questions}
         rows = tuple(
-            (p.part.title, p.section.title, q.text, answer["text"], answer["author"])
+            (p.part.title, p.section.title, q.text, answer["text"], answer["author"],
+             datetime.fromisoformat(answer["created_at"]), q.id)
             for q in self.questionnaire.questions
             for p in (self.questionnaire.position(q.id),)
             for answer in (store.answers_per_person(gemeente["id"], q.id) if q.personal
@@ -127,4 +129,5 @@ class Reporter:
                 for v in store.all_answer_versions(gemeente["id"]) if v["question_id"] in texts),
             counts_by_basisfunctie=tuple(
                 (f"{b.number}. {b.short_title}", counts[b.number]) for b in plan.content.basisfuncties),
+            info={kind: row["text"] for kind, row in store.plan_info(gemeente["id"]).items()},
         )
