@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no screen: draw to memory
-from matplotlib import pyplot
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 COLOURS = {"open": "#9db4d8", "in uitvoering": "#1d4f91", "afgerond": "#3a8f5c",
            "vervallen": "#b9b9b9"}
@@ -16,7 +14,9 @@ COLOURS = {"open": "#9db4d8", "in uitvoering": "#1d4f91", "afgerond": "#3a8f5c",
 def status_chart(counts: tuple[tuple[str, dict[str, int]], ...]) -> bytes:
     """Horizontal stacked bars: one per basisfunctie, a segment per status."""
     labels = [label for label, _ in counts]
-    figure, axes = pyplot.subplots(figsize=(7.5, 3.2), dpi=150)
+    figure = Figure(figsize=(7.5, 3.2), dpi=120)  # no pyplot: no global state
+    FigureCanvasAgg(figure)
+    axes = figure.subplots()
     left = [0] * len(counts)
     for status, colour in COLOURS.items():
         values = [by_status.get(status, 0) for _, by_status in counts]
@@ -31,5 +31,4 @@ def status_chart(counts: tuple[tuple[str, dict[str, int]], ...]) -> bytes:
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    pyplot.close(figure)
     return buffer.getvalue()
