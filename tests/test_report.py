@@ -165,7 +165,7 @@ def test_the_workbook_has_its_sheets_with_filters_and_a_frozen_header(filled, st
     book = load_workbook(io.BytesIO(document_of(service.export("Utrecht", "xlsx"), service.plan.content)))
     assert book.sheetnames == ["Ontwikkelpunten", "Antwoorden", "Antwoorden-versies", "Geschiedenis"]
     punten = book["Ontwikkelpunten"]
-    assert punten.freeze_panes == "A2" and punten.auto_filter.ref == "A1:O11"
+    assert punten.freeze_panes == "A2" and punten.auto_filter.ref == "A1:Q11"
     rows = list(punten.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 10 and rows[1][10] == "in uitvoering"
     assert rows[1][8:10] == ("1 oktober 2026", datetime(2026, 10, 1))  # as written; the deadline

@@ -46,14 +46,15 @@ def workbook(data: ExportData, plan: Ontwikkelplan) -> bytes:
            ["Nummer", "Basisfunctie", "Quickscan-thema", labels["ontwikkelpunt"],
             labels["beoogd_resultaat"], labels["verbeteractie"], labels["kosten"], labels["wie"],
             "Planning", "Uiterlijk klaar", "Status", "Stand van zaken", "Datum stand van zaken", "Verouderd",
-            "Over datum"],
+            "Over datum", "Aangemaakt", "Laatst bijgewerkt"],
            [[p["nummer"], p["basisfunctie"], p["thema"], p["ontwikkelpunt"], p["beoogd_resultaat"],
              p["verbeteractie"], p["kosten"], p["wie"],
              p["planning"], p["planning_datum"], "concept" if p["concept"] else p["status"],
              p["stand_van_zaken"], p["stand_datum"],
-             "ja" if p["verouderd"] else "nee", "ja" if p["over_datum"] else "nee"]
+             "ja" if p["verouderd"] else "nee", "ja" if p["over_datum"] else "nee",
+             p["aangemaakt"], p["bijgewerkt"]]
             for p in data.punten],
-           [9, 28, 32, 40, 32, 40, 24, 20, 24, 12, 14, 40, 14, 11, 11])
+           [9, 28, 32, 40, 32, 40, 24, 20, 24, 12, 14, 40, 14, 11, 11, 13, 13])
     _sheet(book, "Antwoorden", ["Deel", "Onderdeel", "Vraag", "Antwoord", "Door", "Datum"],
            [[*row[:5], row[5].astimezone(AMSTERDAM).replace(tzinfo=None)] for row in data.answers],
            [9, 32, 50, 70, 18, 16])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.core.dutch import local_day
 from bot.core.replies import (
     BouwsteenBrief,
     ExportData,
@@ -97,6 +98,8 @@ class Reporter:
                 **{field: plan.value_text(field, punt) for field in WALK[:-1]},
                 "basisfunctie_nr": punt["basisfunctie"],
                 "thema_nr": punt["thema"],
+                "aangemaakt": local_day(datetime.fromisoformat(punt["created_at"])),
+                "bijgewerkt": local_day(datetime.fromisoformat(punt["updated_at"])),
                 "concept": bool(punt["concept"]),
                 "planning_datum": summary.planning,
                 "stand_van_zaken": stand["value"] if stand else "",
