@@ -139,7 +139,7 @@ def _table(styles: _Styles, header: list[str], rows: list[list[str]], size: floa
         cell._tc.append(parse_xml(_paragraph_xml(text, small)))
     for row in rows:
         table._tbl.append(parse_xml(
-            f"<w:tr {nsdecls('w')}>" + "".join(
+            f"<w:tr {nsdecls('w')}><w:trPr><w:cantSplit/></w:trPr>" + "".join(  # a row whole
                 f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
                 f"{_paragraph_xml(clean(text), small, bare=True)}</w:tc>"
                 for width, text in zip(widths, row, strict=True)) + "</w:tr>"))
