@@ -299,8 +299,13 @@ def _answers(st: _Styles, data: ExportData) -> None:
     header = [columns[f"bouwsteen1.{c}"] for c in BOUWSTEEN_COLUMNS]
     if bouwstenen:
         st.heading("Deel II: de Bouwstenen", 2)
+    leads = {s.title: s.lead for p in checklist().parts for s in p.sections}
     for title, cells in bouwstenen.items():
-        doc.add_paragraph(clean(title)).runs[0].bold = True
+        name = doc.add_paragraph(clean(title))
+        name.runs[0].bold = True
+        name.paragraph_format.space_before = Pt(10)
+        if leads.get(title):
+            doc.add_paragraph(leads[title]).runs[0].italic = True  # the Bouwsteen's own question
         _table(st, header, [[f"{a}\n({b}, {when(at)})" if (a, b, at) != ("", "", None) else ""
                               for a, b, at in (cells.get(c, ("", "", None)) for c in BOUWSTEEN_COLUMNS)]],
                size=9)
