@@ -32,11 +32,12 @@ from bot.config import ConfigError, Settings, from_env
 from bot.core.commands import part_number
 from bot.core.context import gemeente_named
 from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
-from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, whole_number
+from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, show_typed, whole_number
 from bot.export import markdown, render
 from bot.export.everything import everything
 from bot.export.pdf import PdfError, to_pdf
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker, outcome_words
+from bot.render.text import quoted_command
 from bot.reports import audit
 from bot.service import Problem, Service
 from bot.service.worker import WorkerProcess, exit_with_parent, only_worker
@@ -223,8 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "gemeente":
             return _gemeenten(args, settings)
         return _chat(args, settings)
-    except Problem as problem:
-        print(f"✗ {problem}", file=sys.stderr)
+    except Problem as problem:  # a command in it as the terminal takes it
+        print(f"✗ {show_typed(str(problem), quoted_command)}", file=sys.stderr)
         return 2
     except (ConfigError, StoreError, ContentError) as exc:
         print(f"✗ {exc}", file=sys.stderr)
@@ -248,11 +249,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(f"--deel {args.deel!r} bestaat niet; kies --deel 1 of --deel 2.")
     store = Store(settings.db_path)
     try:
-        try:
-            gemeente_named(store, gemeente)  # a typo never becomes a gemeente
-        except Problem as problem:
-            raise ConfigError(str(problem).replace("Typ de naam", "Geef de naam met --gemeente")
-                              ) from None
+        gemeente_named(store, gemeente, again='--gemeente "{}"')  # a typo never becomes one
         session = terminal_session() if sys.stdin.isatty() and sys.stdout.isatty() else None
         asked = args.gebruiker or remembered_name() or ask_name(sys.stdin, sys.stdout, session)
         if asked is None:  # the input ended before a name came

@@ -67,6 +67,12 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def one_line(text: str, limit: int = 80) -> str:
+    """A user's text inside a sentence: on one line, cut short."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def readable(text: str, mentions: Iterable[User]) -> str:
     """``text`` with the people named in it as ``@Naam``, the way it is stored and shown (what
     looks like a person but is not among ``mentions`` was typed as text, and stays so)."""

@@ -41,7 +41,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
-from bot.core.text import MAX_ANSWER_LENGTH, clean_text, typed
+from bot.core.text import MAX_ANSWER_LENGTH, clean_text, one_line, typed
 from dialogues.content import Part, Question, Questionnaire, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
 
@@ -131,15 +131,12 @@ class Gesprek:
         conv.skipped.discard(question)
         if seen is not False and earlier["text"] != text:  # both versions, and who made them
             ref = self.ref(question)
-            did = f"veranderde het antwoord op vraag {ref}" if seen else f"beantwoordde vraag {ref}"
-            return [Notice(f"{earlier['author']} {did} "
-                           f"({format_moment(datetime.fromisoformat(earlier['created_at']))}) "
-                           f"nadat jij de vraag zag. Jouw antwoord is opgeslagen als nieuwste "
-                           f"versie; het vorige blijft bewaard.\n\nVersie van {earlier['author']}: "
-                           f"‘{_short(earlier['text'])}’\nJouw versie: ‘{_short(text)}’\n\nWil je "
-                           f"die van {earlier['author']} terug, typ dan "
-                           f"{typed(f'terugzetten {ref} {self._count(ctx, question) - 1}')}; alle "
-                           f"versies zie je met {typed(f'geschiedenis {ref}')}.", Tone.WARNING),
+            return [Notice(f"{_meanwhile(earlier, seen, f'het antwoord op vraag {ref}', f'vraag {ref}')} "
+                           "Jouw antwoord is opgeslagen als nieuwste versie; het vorige blijft "
+                           f"bewaard.\n\nVersie van {earlier['author']}: ‘{one_line(earlier['text'], 300)}’"
+                           f"\nJouw versie: ‘{one_line(text, 300)}’\n\nWil je die van {earlier['author']} "
+                           f"terug, typ dan {typed(f'terugzetten {ref} {self._count(ctx, question) - 1}')}"
+                           f"; alle versies zie je met {typed(f'geschiedenis {ref}')}.", Tone.WARNING),
                     *(self._advance(ctx, conv) if question == conv.state else [])]
         if question != conv.state:
             ref = self.ref(question)
@@ -201,13 +198,11 @@ class Gesprek:
             return self._nothing_to_keep(ctx, conv)
         seen = self._changed_since_seen(ctx, conv, conv.state, current)
         if seen is not False:  # never keep, unseen, what someone else just wrote
-            was = f"Jij zag: ‘{_short(seen['text'])}’" if seen else "Jij zag nog geen antwoord."
-            did = "veranderde dit antwoord" if seen else "beantwoordde deze vraag"
-            return [Notice(f"{current['author']} {did} "
-                           f"({format_moment(datetime.fromisoformat(current['created_at']))}) nadat "
-                           f"jij de vraag zag. {was}\n\nNu staat er: ‘{_short(current['text'])}’\n\n"
-                           "Typ ‘behouden’ om dit nieuwe antwoord te houden, of typ je eigen "
-                           "antwoord.", Tone.WARNING), *self._ask(ctx, conv)]
+            was = f"Jij zag: ‘{one_line(seen['text'], 300)}’" if seen else "Jij zag nog geen antwoord."
+            return [Notice(f"{_meanwhile(current, seen, 'dit antwoord', 'deze vraag')} {was}\n\n"
+                           f"Nu staat er: ‘{one_line(current['text'], 300)}’\n\nTyp ‘behouden’ om dit "
+                           "nieuwe antwoord te houden, of typ je eigen antwoord.", Tone.WARNING),
+                    *self._ask(ctx, conv)]
         conv.skipped.discard(conv.state)
         return [Notice("Het eerdere antwoord is behouden.", Tone.SUCCESS), *self._advance(ctx, conv)]
 
@@ -267,21 +262,28 @@ class Gesprek:
 
     def versions(self, ctx: Context, conv: Conversation | None, argument: str) -> list[Reply]:
         """Every version of the gemeente's answer to one question."""
+        return [self._versions(ctx, self._one(argument, conv))]
+
+    def _one(self, argument: str, conv: Conversation | None) -> Question:
         matches = self.find(argument, conv)
         if len(matches) != 1:
             raise Problem(f"Ik kan niet één vraag vinden bij ‘{argument}’. Geef het nummer, "
                           "bijvoorbeeld ‘geschiedenis 1.6’; ‘wijzig’ toont de nummers.", Tone.WARNING)
-        question = matches[0]
+        return matches[0]
+
+    def _versions(self, ctx: Context, question: Question) -> AnswerVersions:
+        """The versions of the answer to ``question`` (for a personal one, the user's own)."""
         history = [v for v in ctx.store.answer_history(ctx.gemeente["id"], question.id)
                    if not question.personal or v["author_id"] == ctx.user.id]  # yours, if about you
-        return [AnswerVersions(self.ref(question.id), question.text, tuple(
+        return AnswerVersions(self.ref(question.id), question.text, tuple(
             PreviousAnswer(h["text"], h["author"], datetime.fromisoformat(h["created_at"]))
-            for h in history))]
+            for h in history))
 
     def restore(self, ctx: Context, conv: Conversation | None, argument: str,
                 number: int) -> list[Reply]:
         """Make version ``number`` of an answer the current one again (as its newest version)."""
-        [reply] = self.versions(ctx, conv, argument)
+        question = self._one(argument, conv)
+        reply = self._versions(ctx, question)
         if len(reply.versions) < 2:
             has = "maar één versie" if reply.versions else "nog geen antwoord"
             raise Problem(f"Vraag {reply.ref} heeft {has}; er is niets terug te zetten.", Tone.WARNING)
@@ -292,8 +294,7 @@ class Gesprek:
         chosen, current = reply.versions[number - 1], reply.versions[-1]
         if chosen.text == current.text:
             return [Notice(f"Versie {number} is al het antwoord op vraag {reply.ref}.")]
-        question = self.find(argument, conv)[0].id
-        ctx.store.save_answer(ctx.gemeente["id"], question, chosen.text, ctx.user.id, ctx.at)
+        ctx.store.save_answer(ctx.gemeente["id"], question.id, chosen.text, ctx.user.id, ctx.at)
         return [Notice(f"Versie {number} van vraag {reply.ref} (van {chosen.author}, "
                        f"{format_moment(chosen.at)}) is weer het antwoord. Het staat er als nieuwste "
                        "versie bij; alle eerdere blijven bewaard.", Tone.SUCCESS)]
@@ -313,7 +314,7 @@ class Gesprek:
         return older[-1] if older else None
 
     def _count(self, ctx: Context, question: str) -> int:
-        return len(self.versions(ctx, None, question)[0].versions)
+        return len(self._versions(ctx, self.questionnaire.position(question).question).versions)
 
     def guide(self, conv: Conversation) -> Guide | None:
         """What helps with the question the gesprek is at (``hulp``)."""
@@ -474,9 +475,11 @@ class Gesprek:
         return [q for q in self.questionnaire.questions if needle in q.text.casefold()]
 
 
-def _short(text: str, most: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= most else text[:most] + "…"
+def _meanwhile(current: dict, seen: dict | None, answer: str, question: str) -> str:
+    """Who changed ``answer`` (or answered ``question``, when there was none) after it was seen."""
+    did = f"veranderde {answer}" if seen else f"beantwoordde {question}"
+    return (f"{current['author']} {did} ({format_moment(datetime.fromisoformat(current['created_at']))})"
+            " nadat jij de vraag zag.")
 
 
 def _refused(text: str, gemeente: dict) -> Notice | None:

@@ -14,7 +14,6 @@ from bot.core.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
 from bot.core.text import typed
 from bot.ontwikkelplan.plan import FIELD_NAMES, FIELD_WORDS, STATUS_WORDS, WALK, FieldError, Plan
 from bot.ontwikkelplan.walk import PuntWalk
-from dialogues.flow import END
 
 
 def _always(args: dict) -> bool:
@@ -101,18 +100,8 @@ class PlanCommands:
                             "1-3-2027’.")
             return self._begin_walk(ctx, punt, only=veld)
         past = self.plan.in_the_past(waarde, ctx.today) if veld == "planning" else None
-        walk = self.walking(ctx, ctx.place.id)
-        if past and walk and walk.conv.pending.get("questioned") == " ".join(waarde.split()):
-            past = None  # asked already, and typed again: meant; the question is answered
-            walk.conv.state = END
-            walk.save(ctx)
-        if past and ctx.place.kind is not PlaceKind.CHANNEL:  # asked in the walk, once
-            conv, replies = self.walk.begin(ctx, punt, walk_place(ctx.place.id, ctx.user.id),
-                                            only=veld)
-            conv.pending["questioned"] = " ".join(waarde.split())
-            Active(self.walk, conv).save(ctx)
-            return [Notice(f"{past} Typ dezelfde planning nog eens om hem zo op te slaan, of een "
-                           "andere.", Tone.WARNING), replies[-1]]
+        if past and ctx.place.kind is not PlaceKind.CHANNEL:  # the walk asks about it, once
+            return self._walk_answer(ctx, punt, veld, waarde)
         changed = self.plan.set_field(ctx, punt, veld, waarde, ctx.inbound.mentions)
         replies = [Notice(f"{self.plan.labels[veld]} van #{punt['nummer']} is gewijzigd"
                           + (" en het staat nu open." if punt["concept"] and not changed["concept"]
@@ -253,6 +242,18 @@ class PlanCommands:
         return [Notice(f"Je antwoorden op ‘Welke acties zijn daarvoor nodig?’ ({names}) kunnen "
                        "concept-ontwikkelpunten worden in het ontwikkelplan. Typ ‘concepten maken’ "
                        "om ze klaar te zetten en aan te vullen.")]
+
+    def _walk_answer(self, ctx: Context, punt: dict, field: str, text: str) -> list[Reply]:
+        """``text`` for ``field`` through the field walk (the one at that field, or a new one),
+        as if it was typed there."""
+        active = self.walking(ctx, ctx.place.id)
+        if not (active and active.conv.state == f"punt.{field}"
+                and active.conv.pending["nummer"] == punt["nummer"]):
+            conv, _ = self.walk.begin(ctx, punt, walk_place(ctx.place.id, ctx.user.id), only=field)
+            active = Active(self.walk, conv)
+        replies = self.walk.answer(ctx, active.conv, text, active.conv.state)
+        active.save(ctx)
+        return replies
 
     def _begin_walk(self, ctx: Context, punt: dict, queue: list[int] = (),
                     only: str | None = None) -> list[Reply]:

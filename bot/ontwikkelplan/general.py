@@ -9,9 +9,9 @@ from datetime import datetime
 from bot.core.commands import Choice, Text, command
 from bot.core.context import Context
 from bot.core.dutch import format_moment
-from bot.core.privacy import personal_data, refusal
 from bot.core.replies import Notice, Reply, Tone
-from bot.core.text import MAX_ANSWER_LENGTH, clean_text, typed
+from bot.core.text import typed
+from bot.ontwikkelplan.plan import fitting_text
 
 # kind → (the word that names it after ``algemeen``, its heading in Bijlage 3)
 PARTS = {
@@ -52,12 +52,7 @@ class GeneralCommands:
                   "(de vorige versie blijft bewaard)")
     def set(self, ctx: Context, deel: str, tekst: str) -> list[Reply]:
         heading = PARTS[deel][1]
-        text = clean_text(tekst)
-        if len(text) > MAX_ANSWER_LENGTH:
-            return [Notice(f"Dat is te lang voor ‘{heading}’ (maximaal {MAX_ANSWER_LENGTH} tekens); "
-                           "er is niets opgeslagen.", Tone.WARNING)]
-        if found := personal_data(text, ctx.gemeente.get("mail_domain")):
-            return [Notice(refusal(found, f"‘{heading}’"), Tone.WARNING)]
+        text = fitting_text(tekst, f"‘{heading}’", ctx.gemeente.get("mail_domain"))
         before = ctx.store.plan_info(ctx.gemeente["id"]).get(deel)
         if before and before["text"] == text:
             return [Notice(f"{heading}: dat stond er al zo.")]

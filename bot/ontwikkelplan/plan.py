@@ -56,6 +56,18 @@ DRAFT_FIELDS = {"resultaten": ("beoogd_resultaat",), "acties": ("verbeteractie",
 DRAFT_PROPOSED = ("basisfunctie", "kosten", "wie", "planning")  # asked again: a proposal only
 
 
+def fitting_text(text: str, what: str, own_domain: str | None = None) -> str:
+    """Free text of the plan (``what``: "de stand van zaken") as it is stored; ``FieldError`` when
+    it is too long or holds personal data (e-mail at ``own_domain``, the gemeente's, may)."""
+    text = clean_text(text)
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise FieldError(f"{what[:1].upper()}{what[1:]} is te lang ({len(text):,} tekens; maximaal "
+                         f"{MAX_ANSWER_LENGTH:,}); er is niets opgeslagen.".replace(",", "."))
+    if kind := personal_data(text, own_domain):
+        raise FieldError(refusal(kind, what))
+    return text
+
+
 class FieldError(Problem):
     """A value that does not fit its field; the message says what would. Nothing is changed."""
 
@@ -278,13 +290,7 @@ class Plan:
     def fitting_stand(text: str, own_domain: str | None = None) -> str:
         """A stand van zaken as it is stored; ``FieldError`` when it is too long or holds personal
         data."""
-        text = clean_text(text)
-        if len(text) > MAX_ANSWER_LENGTH:
-            raise FieldError(f"Die stand van zaken is te lang ({len(text):,} tekens; maximaal "
-                             f"{MAX_ANSWER_LENGTH:,}); er is niets opgeslagen.".replace(",", "."))
-        if kind := personal_data(text, own_domain):
-            raise FieldError(refusal(kind, "de stand van zaken"))
-        return text
+        return fitting_text(text, "de stand van zaken", own_domain)
 
     def add_stand(self, ctx: Context, punt: dict, text: str) -> None:
         text = self.fitting_stand(text, ctx.gemeente.get("mail_domain"))
@@ -386,8 +392,10 @@ class Plan:
             for source, fields in DRAFT_FIELDS.items():
                 answer = ctx.answers.get(f"{bouwsteen}.{source}")
                 values |= {f: answer["text"] for f in fields} if answer else {}
+            uitvoering = ctx.answers.get(f"{bouwsteen}.uitvoering")
             with contextlib.suppress(DateError):  # its last date proposed; none: asked for
-                values["planning"] = read_planning(values.get("kosten", "")).deadline.isoformat()
+                values["planning"] = read_planning(uitvoering["text"] if uitvoering else ""
+                                                   ).deadline.isoformat()
             drafts.append(ctx.store.create_punt(ctx.gemeente["id"], values, ctx.user.id,
                                                 ctx.now.isoformat()))
         return drafts

@@ -32,7 +32,7 @@ from bot.core.replies import (
     Tone,
     Welcome,
 )
-from bot.core.text import CHANNEL, show_typed, typed
+from bot.core.text import CHANNEL, one_line, show_typed, typed
 
 WIDTH = 88
 OWN_WORDS = "Antwoord in je eigen woorden; kort mag. Weet je het (nog) niet, typ dan ‘overslaan’."
@@ -171,10 +171,7 @@ def guide_lines(reply: Help) -> list[tuple[str, str]]:
     return [*lines, ("Tip", OWN_WORDS)]
 
 
-def quoted(text: str, limit: int = 80) -> str:
-    """A user's text in a sentence: one line, cut short."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+quoted = one_line  # a user's text in a sentence
 
 
 def usage_sentences(reply: CommandUsage) -> tuple[str, str]:
