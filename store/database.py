@@ -125,9 +125,15 @@ class SqliteFile:
     def transaction(self) -> Iterator[Database]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         db = self.db
-        if db.conn.in_transaction:
-            with db.atomic():
+        if db.conn.in_transaction:  # inside another: a savepoint, undone alone if the block raises
+            db.conn.execute("SAVEPOINT inner")
+            try:
                 yield db
+            except BaseException:
+                db.conn.execute("ROLLBACK TO inner")
+                db.conn.execute("RELEASE inner")
+                raise
+            db.conn.execute("RELEASE inner")
             return
         with self._turn:
             if fcntl:
@@ -168,10 +174,31 @@ class SqliteFile:
                 log.warning("checkpoint of %s failed: %s", self.path, error)
 
     def rows(self, sql: str, params=()) -> list[dict]:
-        """The rows of a query, as dicts."""
-        cursor = self.db.execute(sql, params)
+        """The rows of a query, as dicts. (Plain SQL on the connection: sqlite-utils' table
+        methods read the schema on every call, several times the cost of the query itself.)"""
+        cursor = self.db.conn.execute(sql, params)
         columns = [c[0] for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def row(self, sql: str, params=()) -> dict | None:
+        """The first row of a query as a dict, or None."""
+        cursor = self.db.conn.execute(sql, params)
+        found = cursor.fetchone()
+        return None if found is None else dict(zip((c[0] for c in cursor.description), found, strict=True))
+
+    def insert(self, table: str, values: dict) -> int:
+        """Insert one row (``table`` and the keys are the code's own names); its id."""
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        return self.db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                                    list(values.values())).lastrowid
+
+    def update(self, table: str, row_id: int, values: dict) -> None:
+        """Set ``values`` on the row with id ``row_id``."""
+        if values:
+            assignments = ", ".join(f"{column} = ?" for column in values)
+            self.db.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
+                                 [*values.values(), row_id])
 
     def _still_there(self) -> None:
         """``StoreError`` when the file was removed or replaced since it was opened: open

@@ -322,3 +322,16 @@ def m013_plan_info(db: Database) -> None:
         foreign_keys=[("gemeente_id", "gemeenten", "id"), ("author_id", "users", "id")],
     )
     db["plan_info"].create_index(["gemeente_id", "kind", "id"])
+
+
+@migrations()
+def m014_stand_at(db: Database) -> None:
+    # When the latest stand van zaken of an ontwikkelpunt was given, on its own row (written with
+    # the stand, in the same transaction), and an index that holds everything its flags need: a
+    # summary and the regiobeeld read those of every ontwikkelpunt, from the index alone.
+    db["ontwikkelpunten"].add_column("stand_at", str)
+    db.execute("UPDATE ontwikkelpunten SET stand_at = (SELECT l.created_at FROM ontwikkelpunt_log l "
+               "WHERE l.ontwikkelpunt_id = ontwikkelpunten.id AND l.kind = 'stand' ORDER BY l.id "
+               "DESC LIMIT 1)")
+    db["ontwikkelpunten"].create_index(
+        ["gemeente_id", "concept", "status", "planning", "created_at", "stand_at"])

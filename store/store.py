@@ -41,7 +41,7 @@ class Store(SqliteFile):
 
     def gemeente(self, key: str) -> dict | None:
         """The gemeente with normalised name ``key``, or None."""
-        return next(self.db["gemeenten"].rows_where("key = ?", [key]), None)
+        return self.row("SELECT * FROM gemeenten WHERE key = ?", [key])
 
     def create_gemeente(self, key: str, naam: str, by: str, at: str,
                         code: str | None = None) -> dict:
@@ -70,11 +70,11 @@ class Store(SqliteFile):
 
     def gemeente_by_id(self, gemeente_id: int) -> dict:
         """The gemeente with this id."""
-        return self.db["gemeenten"].get(gemeente_id)
+        return self.row("SELECT * FROM gemeenten WHERE id = ?", [gemeente_id])
 
     def gemeente_by_number(self, gemeente_id: int) -> dict | None:
         """The gemeente with this id, or None (an operator typed the number)."""
-        return next(iter(self.rows("SELECT * FROM gemeenten WHERE id = ?", [gemeente_id])), None)
+        return self.row("SELECT * FROM gemeenten WHERE id = ?", [gemeente_id])
 
     def all_gemeenten(self) -> list[dict]:
         """Every gemeente in Leidraadbot, by name."""
@@ -123,7 +123,7 @@ class Store(SqliteFile):
     def set_gemeente(self, gemeente_id: int, by: str, at: str, **values: Any) -> None:
         """Change settings of a gemeente (``regio_id``, ``stale_weeks``, the reminder, …)."""
         before = self.gemeente_by_id(gemeente_id)
-        self.db["gemeenten"].update(gemeente_id, values)
+        self.update("gemeenten", gemeente_id, values)
         changed = [key for key in self.SETTINGS if key in values and values[key] != before[key]]
         if changed:
             after = {**before, **values}
@@ -137,22 +137,22 @@ class Store(SqliteFile):
         """The regio with normalised name ``key``, created if it is new."""
         self.db.execute("INSERT INTO regios (key, naam, created_at) VALUES (?, ?, ?) "
                         "ON CONFLICT(key) DO NOTHING", [key, naam, at])
-        return next(self.db["regios"].rows_where("key = ?", [key]))
+        return self.row("SELECT * FROM regios WHERE key = ?", [key])
 
     def regio_named(self, key: str) -> dict | None:
         """The regio with normalised name ``key``, or None."""
-        return next(iter(self.rows("SELECT * FROM regios WHERE key = ?", [key])), None)
+        return self.row("SELECT * FROM regios WHERE key = ?", [key])
 
     def regios(self) -> list[dict]:
         """Every regio, by name."""
         return self.rows("SELECT * FROM regios ORDER BY naam")
 
     def regio_by_id(self, regio_id: int) -> dict | None:
-        return next(self.db["regios"].rows_where("id = ?", [regio_id]), None)
+        return self.row("SELECT * FROM regios WHERE id = ?", [regio_id])
 
     def regio_gemeenten(self, regio_id: int) -> list[dict]:
         """The gemeenten of a regio, by name."""
-        return list(self.db["gemeenten"].rows_where("regio_id = ?", [regio_id], order_by="naam"))
+        return self.rows("SELECT * FROM gemeenten WHERE regio_id = ? ORDER BY naam", [regio_id])
 
     def add_projectleider(self, regio_id: int, user_id: str, by: str, at: str) -> None:
         if self.db.execute(
@@ -185,10 +185,10 @@ class Store(SqliteFile):
 
     def channel_gemeente(self, place: str) -> dict | None:
         """The gemeente a channel is bound to, or None."""
-        return next(iter(self.rows(
+        return self.row(
             "SELECT g.* FROM channels c JOIN gemeenten g ON g.id = c.gemeente_id WHERE c.place = ?",
             [place],
-        )), None)
+        )
 
     def add_member(self, gemeente_id: int, user_id: str, role: str, by: str, at: str) -> None:
         """Make someone a member; a beheerder stays beheerder when added again as lid."""
@@ -248,9 +248,9 @@ class Store(SqliteFile):
 
     def answer_from(self, source: str) -> dict | None:
         """The latest answer version that came in the message ``source``, or None."""
-        return next(iter(self.rows(
+        return self.row(
             "SELECT id, gemeente_id, question_id, text FROM answers WHERE source = ? "
-            "ORDER BY id DESC LIMIT 1", [source])), None)
+            "ORDER BY id DESC LIMIT 1", [source])
 
     _ANSWERS = (
         "SELECT a.id, a.question_id, a.text, a.created_at, a.author_id, u.naam AS author "
@@ -275,11 +275,11 @@ class Store(SqliteFile):
         """The latest answer of a gemeente to one question (of ``person`` only, when given), or
         None."""
         mine = " AND a.author_id = ?" if person else ""
-        return next(iter(self.rows(
+        return self.row(
             self._ANSWERS + "WHERE a.gemeente_id = ? AND a.question_id = ?" + mine
             + " ORDER BY a.id DESC LIMIT 1",
             [gemeente_id, question_id, *([person] if person else [])],
-        )), None)
+        )
 
     def answers_per_person(self, gemeente_id: int, question_id: str) -> list[dict]:
         """Everyone's latest answer to a personal question, in the order they were given."""
@@ -302,13 +302,8 @@ class Store(SqliteFile):
 
     def conversation(self, gemeente_id: int, place: str, questionnaire: str) -> dict | None:
         """The saved conversation in a place, with ``skipped`` and ``pending`` decoded."""
-        row = next(
-            self.db["conversations"].rows_where(
-                "gemeente_id = ? AND place = ? AND questionnaire = ?",
-                [gemeente_id, place, questionnaire],
-            ),
-            None,
-        )
+        row = self.row("SELECT * FROM conversations WHERE gemeente_id = ? AND place = ? AND "
+                       "questionnaire = ?", [gemeente_id, place, questionnaire])
         if row is None:
             return None
         return {**row, "skipped": json.loads(row["skipped"]),
@@ -378,11 +373,9 @@ class Store(SqliteFile):
             "kind = 'weggegooid'), 0)) + 1", [gemeente_id, gemeente_id],
         ).fetchone()[0]
         row = {key: values[key] for key in self.PUNT_FIELDS if key in values}
-        pk = self.db["ontwikkelpunten"].insert(
-            {**row, "gemeente_id": gemeente_id, "nummer": nummer, "created_by": by,
-             "created_at": at, "updated_at": at}
-        ).last_pk
-        return self.db["ontwikkelpunten"].get(pk)
+        pk = self.insert("ontwikkelpunten", {**row, "gemeente_id": gemeente_id, "nummer": nummer,
+                                             "created_by": by, "created_at": at, "updated_at": at})
+        return self.row("SELECT * FROM ontwikkelpunten WHERE id = ?", [pk])
 
     def owned_gemeenten(self, user_id: str) -> list[dict]:
         """The gemeenten in which someone is named as the owner of an ontwikkelpunt."""
@@ -391,18 +384,18 @@ class Store(SqliteFile):
 
     def punt(self, gemeente_id: int, nummer: int) -> dict | None:
         """Ontwikkelpunt #nummer of a gemeente, or None."""
-        return next(self.db["ontwikkelpunten"].rows_where(
-            "gemeente_id = ? AND nummer = ?", [gemeente_id, nummer]), None)
+        return self.row("SELECT * FROM ontwikkelpunten WHERE gemeente_id = ? AND nummer = ?",
+                        [gemeente_id, nummer])
 
     def punten(self, gemeente_id: int) -> list[dict]:
         """All ontwikkelpunten of a gemeente, by number."""
-        return list(self.db["ontwikkelpunten"].rows_where(
-            "gemeente_id = ?", [gemeente_id], order_by="nummer"))
+        return self.rows("SELECT * FROM ontwikkelpunten WHERE gemeente_id = ? ORDER BY nummer",
+                         [gemeente_id])
 
     def update_punt(self, punt_id: int, values: dict[str, Any], at: str) -> None:
         """Set current values of an ontwikkelpunt (log the change with ``log_punt``)."""
         row = {key: values[key] for key in self.PUNT_FIELDS if key in values}
-        self.db["ontwikkelpunten"].update(punt_id, {**row, "updated_at": at})
+        self.update("ontwikkelpunten", punt_id, {**row, "updated_at": at})
 
     def set_plan_info(self, gemeente_id: int, kind: str, text: str, by: str, at: str) -> None:
         """A new version of one of the gemeente's own parts of the plan (``plan_info``)."""
@@ -420,7 +413,7 @@ class Store(SqliteFile):
     def discard_punt(self, punt_id: int, text: str, by: str, at: str) -> None:
         """Remove a concept ontwikkelpunt and its drafting history; the audit log keeps that it
         was."""
-        row = self.db["ontwikkelpunten"].get(punt_id)
+        row = self.row("SELECT * FROM ontwikkelpunten WHERE id = ?", [punt_id])
         self._changed(row["gemeente_id"], "weggegooid", str(row["nummer"]), text, None, by, at)
         self.db.execute("DELETE FROM ontwikkelpunt_log WHERE ontwikkelpunt_id = ?", [punt_id])
         self.db.execute("DELETE FROM ontwikkelpunten WHERE id = ?", [punt_id])
@@ -428,10 +421,11 @@ class Store(SqliteFile):
     def log_punt(self, punt_id: int, kind: str, value: str, author_id: str, at: str,
                  field: str | None = None, previous: str | None = None) -> None:
         """Add to an ontwikkelpunt's history: a stand van zaken, a status or a field change."""
-        self.db["ontwikkelpunt_log"].insert(
-            {"ontwikkelpunt_id": punt_id, "kind": kind, "field": field, "value": value,
-             "previous": previous, "author_id": author_id, "created_at": at}
-        )
+        self.insert("ontwikkelpunt_log", {
+            "ontwikkelpunt_id": punt_id, "kind": kind, "field": field, "value": value,
+            "previous": previous, "author_id": author_id, "created_at": at})
+        if kind == "stand":
+            self.update("ontwikkelpunten", punt_id, {"stand_at": at})
 
     # The fields filled in while an ontwikkelpunt was a concept (before its first status entry)
     # are drafting: kept for the audit log, left out of the ontwikkelpunt's history.
@@ -466,16 +460,43 @@ class Store(SqliteFile):
             [gemeente_id],
         )
 
-    def latest_stands(self, gemeente_id: int) -> dict[int, dict]:
-        """The latest stand van zaken per ontwikkelpunt id of a gemeente."""
+    # The flags of an ontwikkelpunt p, in one place for one gemeente's list and a whole regio's
+    # counts: a live one (no concept; open or in uitvoering) is verouderd when nothing was said
+    # of it (its latest stand van zaken, else its making) before the ``stale`` moment, and over
+    # datum when its planning (an ISO date) is before ``today``. The gemeenten come as JSON.
+    _FLAGGED = (
+        "SELECT *, live AND julianday(coalesce(stand_at, created_at)) < julianday(:stale) AS "
+        "verouderd, live AND planning > '' AND planning < :today AS over_datum FROM (SELECT {}, "
+        "p.concept = 0 AND p.status IN ('open', 'in_uitvoering') AS live FROM ontwikkelpunten p "
+        "WHERE p.gemeente_id IN (SELECT value FROM json_each(:gemeenten)))")
+
+    def flagged_punten(self, gemeente_id: int, stale: str, today: str) -> list[dict]:
+        """A gemeente's ontwikkelpunten by number, each with its latest ``stand`` (and
+        ``stand_at``), whether it is ``live``, and its flags ``verouderd`` and ``over_datum``
+        (see ``_FLAGGED``)."""
+        columns = ("p.*, (SELECT l.value FROM ontwikkelpunt_log l WHERE l.ontwikkelpunt_id = p.id "
+                   "AND l.kind = 'stand' ORDER BY l.id DESC LIMIT 1) AS stand")
+        return self.rows(self._FLAGGED.format(columns) + " ORDER BY nummer",
+                         {"gemeenten": f"[{gemeente_id}]", "stale": stale, "today": today})
+
+    def flag_counts(self, gemeenten: list[int], stale: str, today: str) -> dict[int, dict]:
+        """Per gemeente (by id): how many ontwikkelpunten are live, verouderd, over datum and
+        afgerond, counted in one query."""
+        flagged = self._FLAGGED.format(
+            "p.gemeente_id, p.concept, p.status, p.planning, p.created_at, p.stand_at")
         rows = self.rows(
-            "SELECT l.ontwikkelpunt_id, l.value, l.created_at FROM ontwikkelpunt_log l "
-            "WHERE l.id IN (SELECT max(l2.id) FROM ontwikkelpunt_log l2 JOIN ontwikkelpunten p "
-            "ON p.id = l2.ontwikkelpunt_id WHERE p.gemeente_id = ? AND l2.kind = 'stand' "
-            "GROUP BY l2.ontwikkelpunt_id)",
-            [gemeente_id],
-        )
-        return {row["ontwikkelpunt_id"]: row for row in rows}
+            "SELECT gemeente_id, sum(live) AS live, sum(verouderd) AS verouderd, sum(over_datum) "
+            f"AS over_datum, sum(concept = 0 AND status = 'afgerond') AS afgerond FROM ({flagged}) "
+            "GROUP BY gemeente_id", {"gemeenten": json.dumps(gemeenten), "stale": stale,
+                                     "today": today})
+        return {row["gemeente_id"]: row for row in rows}
+
+    def answered_counts(self, regio_id: int, questions: list[str]) -> dict[int, int]:
+        """Per gemeente of a regio (by id): how many of ``questions`` it answered."""
+        return dict(self.db.conn.execute(
+            "SELECT a.gemeente_id, count(DISTINCT a.question_id) FROM gemeenten g JOIN answers a "
+            "ON a.gemeente_id = g.id WHERE g.regio_id = ? AND a.question_id IN (SELECT value FROM "
+            "json_each(?)) GROUP BY a.gemeente_id", [regio_id, json.dumps(questions)]).fetchall())
 
     # --- the audit log -----------------------------------------------------------------------------
 
@@ -536,7 +557,7 @@ class Store(SqliteFile):
 
     def gemeenten(self) -> list[dict]:
         """Every gemeente, by name."""
-        return list(self.db["gemeenten"].rows_where(order_by="naam"))
+        return self.rows("SELECT * FROM gemeenten ORDER BY naam")
 
     def gemeente_channel(self, gemeente_id: int) -> str | None:
         """The channel a gemeente was bound to most recently (where its reminders go)."""
@@ -557,8 +578,8 @@ class Store(SqliteFile):
 
     def stuurgroepen(self, gemeente_id: int) -> list[dict]:
         """A gemeente's meetings, in order."""
-        return list(self.db["stuurgroepen"].rows_where(
-            "gemeente_id = ?", [gemeente_id], order_by="moment"))
+        return self.rows("SELECT * FROM stuurgroepen WHERE gemeente_id = ? ORDER BY moment",
+                         [gemeente_id])
 
     def remove_stuurgroepen_on(self, gemeente_id: int, day: str, by: str, at: str) -> int:
         """Remove the meetings on a day (ISO date); how many there were."""
@@ -579,7 +600,7 @@ class Store(SqliteFile):
             [key, gemeente_id, holder, lease_until, now]).rowcount
         if inserted:
             return True
-        row = self.db["reminders"].get(key)
+        row = self.row("SELECT * FROM reminders WHERE key = ?", [key])
         retry = (row["state"] in ("claimed", "retry") and row["attempts"] < max_attempts
                  and (row["state"] == "retry" or row["lease_until"] < now
                       or row["holder"] in abandoned))
@@ -602,7 +623,7 @@ class Store(SqliteFile):
             "SELECT DISTINCT holder FROM reminders WHERE state = 'claimed'").fetchall()]
 
     def reminder(self, key: str) -> dict | None:
-        return next(self.db["reminders"].rows_where("key = ?", [key]), None)
+        return self.row("SELECT * FROM reminders WHERE key = ?", [key])
 
     # --- messages handled --------------------------------------------------------------------
 
@@ -636,9 +657,9 @@ class Store(SqliteFile):
 
     def outbox_next(self, lane: str) -> dict | None:
         """The first call of a lane still to make."""
-        return next(iter(self.rows(
+        return self.row(
             "SELECT id, payload, attempts, due_at FROM outbox WHERE state = 'new' AND lane = ? "
-            "ORDER BY id LIMIT 1", [lane])), None)
+            "ORDER BY id LIMIT 1", [lane])
 
     def outbox_finish(self, item_id: int, state: str, at: str, error: str | None = None) -> None:
         """Mark a call sent (then what it said is not kept: it is in the chat now), or failed for

@@ -19,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -120,6 +121,7 @@ class FakeSlackApi:
         self.held: dict[str, threading.Event] = {}  # method -> answered only once the event is set
         self.stalled: dict[str, threading.Event] = {}  # method -> never answered nor delivered
         self.arrived = threading.Event()  # set when a stalled call came in
+        self.watchers: list[Callable[[str, dict], None]] = []  # told of each call as it comes in
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         fake = self
@@ -204,6 +206,8 @@ class FakeSlackApi:
         return self.stalled[method]
 
     def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
+        for watch in self.watchers:  # a benchmark's clock: the call reached Slack now
+            watch(method, params)
         if self.latency:
             time.sleep(self.latency)  # Slack's own time to answer, for benchmarks
         if method in self.stalled:

@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,6 +61,8 @@ class FakeConnector:
     closed: dict[str, str] = field(default_factory=dict)  # conversation -> a code of CLOSED
     throttled: dict[str, int] = field(default_factory=dict)  # path part -> how many 429s first
     uploads: list[tuple[str, bytes, dict]] = field(default_factory=list)
+    latency: float = 0.0  # how long the connector takes to answer each call, in seconds
+    watchers: list[Callable[[str, dict], None]] = field(default_factory=list)  # told of each post
 
     def __post_init__(self) -> None:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -76,8 +79,12 @@ class FakeConnector:
                 self._answer(*fake._get(self.path))
 
             def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                self._answer(*fake._post(self.path, json.loads(body or b"{}")))
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                for watch in fake.watchers:  # a benchmark's clock: the call reached Teams now
+                    watch(self.path, body)
+                if fake.latency:
+                    time.sleep(fake.latency)  # the connector's own time to answer, for benchmarks
+                self._answer(*fake._post(self.path, body))
 
             def do_PUT(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.core.context import Context, Problem
@@ -54,6 +54,12 @@ ACTIONS_QUESTION = "acties"  # the bouwsteen column "Welke acties zijn daarvoor 
 DRAFT_FIELDS = {"resultaten": ("beoogd_resultaat",), "acties": ("verbeteractie",),
                 "uitvoering": ("wie", "kosten")}
 DRAFT_PROPOSED = ("basisfunctie", "kosten", "wie", "planning")  # asked again: a proposal only
+
+
+def stale_before(today: date, weeks: int) -> datetime:
+    """The moment before which a live ontwikkelpunt's last stand van zaken (or its making) makes
+    it verouderd: more than ``weeks`` weeks before ``today``, counted in days in the Netherlands."""
+    return datetime.combine(today - timedelta(weeks=weeks), time(), AMSTERDAM)
 
 
 def fitting_text(text: str, what: str, own_domain: str | None = None) -> str:
@@ -199,16 +205,15 @@ class Plan:
             return planning_text(value, punt.get("planning_stappen"))
         return str(value)
 
-    def summary(self, punt: dict, stand: dict | None = None, today: date | None = None,
-                stale_weeks: int = 6) -> PuntSummary:
-        """A punt for lists; with ``today`` also its flags verouderd and over datum."""
-        verouderd = over_datum = False
-        if today and not punt["concept"]:
-            live = punt["status"] in OPEN_STATUSES
-            last = datetime.fromisoformat(stand["created_at"] if stand else punt["created_at"])
-            verouderd = live and (today - last.astimezone(AMSTERDAM).date()).days > 7 * stale_weeks
-            planning = date.fromisoformat(punt["planning"]) if punt.get("planning") else None
-            over_datum = live and planning is not None and planning < today
+    def flagged(self, store, gemeente: dict, today: date) -> list[dict]:
+        """The gemeente's ontwikkelpunten with their latest stand and their flags on ``today``."""
+        return store.flagged_punten(gemeente["id"], stale_before(today, gemeente.get("stale_weeks")
+                                                                 or 6).isoformat(), today.isoformat())
+
+    def summary(self, punt: dict, stand: dict | None = None) -> PuntSummary:
+        """A punt for lists; one from ``flagged`` has its latest stand and its flags."""
+        if stand is None and punt.get("stand") is not None:
+            stand = {"value": punt["stand"], "created_at": punt["stand_at"]}
         return PuntSummary(
             nummer=punt["nummer"],
             basisfunctie=self.value_text("basisfunctie", punt),
@@ -223,21 +228,18 @@ class Plan:
             stand_at=datetime.fromisoformat(stand["created_at"]) if stand else None,
             fields=tuple((self.labels[f], self.value_text(f, punt)) for f in WALK[:-1]),
             missing=tuple(self.labels[f] for f in self.missing(punt)),
-            verouderd=verouderd,
-            over_datum=over_datum,
+            verouderd=bool(punt.get("verouderd")),
+            over_datum=bool(punt.get("over_datum")),
             wie_id=punt.get("wie_id") or "",
         )
 
-    def open_groups(self, store, gemeente: dict, today: date | None = None
+    def open_groups(self, store, gemeente: dict, today: date
                     ) -> tuple[tuple[str, tuple[PuntSummary, ...]], ...]:
-        """The open ontwikkelpunten per basisfunctie (with flags when ``today`` is given)."""
-        punten = store.punten(gemeente["id"])
-        stands = store.latest_stands(gemeente["id"])
-        live = [p for p in punten if not p["concept"] and p["status"] in OPEN_STATUSES]
+        """The open ontwikkelpunten per basisfunctie, with their flags on ``today``."""
+        live = [p for p in self.flagged(store, gemeente, today) if p["live"]]
         return tuple(
             (f"{b.number}. {b.title}",
-             tuple(self.summary(p, stands.get(p["id"]), today, gemeente.get("stale_weeks") or 6)
-                   for p in live if p["basisfunctie"] == b.number))
+             tuple(self.summary(p) for p in live if p["basisfunctie"] == b.number))
             for b in self.content.basisfuncties
             if any(p["basisfunctie"] == b.number for p in live)
         )

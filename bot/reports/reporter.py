@@ -14,7 +14,7 @@ from bot.core.replies import (
     SectionTally,
     Summary,
 )
-from bot.ontwikkelplan.plan import WALK, Plan
+from bot.ontwikkelplan.plan import WALK, Plan, stale_before
 from dialogues.content import Questionnaire
 from store import Store
 
@@ -62,24 +62,25 @@ class Reporter:
         )
 
     def regiobeeld(self, store: Store, regio: dict, today: date) -> Regiobeeld:
-        rows = []
-        for gemeente in store.regio_gemeenten(regio["id"]):
-            summary = self.summary(store, gemeente, today)
-            tallies = {p.title: [0, 0] for p in self.questionnaire.parts}
-            for section in summary.sections:
-                tallies[section.part][0] += section.answered
-                tallies[section.part][1] += section.total
-            open_punten = summary.open_punten
-            counts = dict(summary.status_counts)
-            rows.append(RegioRow(
-                gemeente=gemeente["naam"],
-                deel1=tuple(tallies["Deel I"]),
-                deel2=tuple(tallies["Deel II"]),
-                open=len(open_punten),
-                verouderd=sum(p.verouderd for p in open_punten),
-                over_datum=sum(p.over_datum for p in open_punten),
-                afgerond=counts.get("afgerond", 0),
-            ))
+        """Per gemeente of the regio how far it is: counted for the whole regio at once, with the
+        same flags as each gemeente's own summary."""
+        parts = {part.title: [q.id for section in part.sections for q in section.questions]
+                 for part in self.questionnaire.parts}
+        answered = {title: store.answered_counts(regio["id"], ids) for title, ids in parts.items()}
+        gemeenten = store.regio_gemeenten(regio["id"])
+        by_weeks: dict[int, list[int]] = {}  # the gemeenten by how many weeks make verouderd
+        for g in gemeenten:
+            by_weeks.setdefault(g["stale_weeks"] or 6, []).append(g["id"])
+        counts = {}
+        for weeks, ids in by_weeks.items():
+            counts |= store.flag_counts(ids, stale_before(today, weeks).isoformat(), today.isoformat())
+        none = {"live": 0, "verouderd": 0, "over_datum": 0, "afgerond": 0}
+        rows = [RegioRow(gemeente=g["naam"],
+                         deel1=(answered["Deel I"].get(g["id"], 0), len(parts["Deel I"])),
+                         deel2=(answered["Deel II"].get(g["id"], 0), len(parts["Deel II"])),
+                         open=count["live"], verouderd=count["verouderd"],
+                         over_datum=count["over_datum"], afgerond=count["afgerond"])
+                for g in gemeenten for count in (counts.get(g["id"], none),)]
         rows.sort(key=lambda r: (-(r.over_datum + r.verouderd),
                                  (r.deel1[0] + r.deel2[0]) / max(1, r.deel1[1] + r.deel2[1]),
                                  r.gemeente.casefold()))
@@ -89,10 +90,8 @@ class Reporter:
         plan = self.plan
         punten = []
         counts: dict[int, dict[str, int]] = {b.number: {} for b in plan.content.basisfuncties}
-        stands = store.latest_stands(gemeente["id"])
-        for punt in store.punten(gemeente["id"]):
-            stand = stands.get(punt["id"])
-            summary = plan.summary(punt, stand, today, gemeente.get("stale_weeks") or 6)
+        for punt in plan.flagged(store, gemeente, today):
+            summary = plan.summary(punt)
             punten.append({
                 "nummer": punt["nummer"],
                 **{field: plan.value_text(field, punt) for field in WALK[:-1]},
@@ -102,7 +101,7 @@ class Reporter:
                 "bijgewerkt": local_day(datetime.fromisoformat(punt["updated_at"])),
                 "concept": bool(punt["concept"]),
                 "planning_datum": summary.planning,
-                "stand_van_zaken": stand["value"] if stand else "",
+                "stand_van_zaken": punt["stand"] or "",
                 "stand_datum": summary.stand_at.date() if summary.stand_at else None,
                 "status": plan.statuses[punt["status"]],
                 "verouderd": summary.verouderd,

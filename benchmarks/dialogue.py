@@ -1,0 +1,88 @@
+"""A dialogue step against its floor, one bare SQLite commit, interleaved in the same run.
+
+A step is one typed answer through the service, as the console and the inbox's workers handle it:
+find the gemeente and the user's access, load the conversation, move the state machine, store the
+answer, the question asked next and the conversation, commit. The floor is one INSERT and COMMIT
+on the same connection (the product's pragmas: WAL, ``synchronous=FULL``), in the same file. Both
+are timed in turns, after a warm-up that lasts until the WAL file has stopped growing (the WAL is
+copied into the database in the background, as the bot does), so both see the same disk.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+from benchmarks.timing import Row, Table
+from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.service import Service
+from store import Store
+
+ANSWERS_PER_GESPREK = 40  # then a colleague starts their own
+STEADY = 500  # pairs without the WAL growing: it has stopped growing
+
+class _Steps:
+    """Answers in gesprekken, one after another; a new person begins every so many answers."""
+
+    def __init__(self, service: Service):
+        self.service = service
+        self._count = itertools.count()
+        self._next = self._prepare()
+
+    def _prepare(self) -> Inbound:
+        n = next(self._count)
+        person = n // ANSWERS_PER_GESPREK
+        user = User(f"console:bench{person}", f"Collega {person}")
+        place = Place(PlaceKind.CONSOLE, user.id)
+        if n % ANSWERS_PER_GESPREK == 0:
+            self.service.handle(Inbound(user, place, "Utrecht", start=Start()))
+        return Inbound(user, place, "Utrecht", text=f"Antwoord {n}: " + "een zin van het gesprek " * 8)
+
+    def step(self) -> float:
+        inbound = self._next
+        start = time.perf_counter()
+        self.service.handle(inbound)
+        took = time.perf_counter() - start
+        self._next = self._prepare()
+        return took
+
+def _commit(store: Store, n: int) -> float:
+    conn = store.db.conn
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO bench_floor (text) VALUES (?)", [f"regel {n}: " + "tekst " * 30])
+    conn.commit()
+    return time.perf_counter() - start
+
+def run(table: Table, folder: Path, steps: int) -> None:
+    store = Store(folder / "dialogue.db")
+    store.checkpoint_in_background()
+    store.db.conn.execute("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, text TEXT)")
+    steps_ = _Steps(Service(store))
+    wal = folder / "dialogue.db-wal"
+    size, steady, n = -1, 0, 0
+    deadline = time.monotonic() + 60
+    while steady < STEADY and time.monotonic() < deadline:  # warm-up
+        _commit(store, n)
+        steps_.step()
+        n += 1
+        grown = wal.stat().st_size
+        steady, size = (steady + 1, size) if grown <= size else (0, grown)
+    commits, answers = [], []
+    for k in range(steps):
+        if k % 2:  # in turns, so neither always goes first
+            commits.append(_commit(store, n + k))
+            answers.append(steps_.step())
+        else:
+            answers.append(steps_.step())
+            commits.append(_commit(store, n + k))
+    store.close()
+    floor = Row.of("bare commit (WAL, synchronous=FULL): the floor", commits, "-", lambda *_: True)
+    floor.ratio = "1x / 1x"
+    step = Row.of("dialogue step (one answer)", answers, "<= 1.5x p50, <= 2x p99 of the commit",
+                  lambda *_: True, note=f"{steps} of each, in turns, after {n} to warm up")
+    p50, p99 = step.p50 / floor.p50, step.p99 / floor.p99
+    step.ratio, step.met = f"{p50:.2f}x / {p99:.2f}x", p50 <= 1.5 and p99 <= 2
+    table.add(floor)
+    table.add(step)
