@@ -335,3 +335,17 @@ def m014_stand_at(db: Database) -> None:
                "DESC LIMIT 1)")
     db["ontwikkelpunten"].create_index(
         ["gemeente_id", "concept", "status", "planning", "created_at", "stand_at"])
+
+
+@migrations()
+def m015_reminder_batches(db: Database) -> None:
+    # A reminder moment whose every message is done (sent, skipped or failed for good): the
+    # status reminder of one week, a stuurgroep's preparation or summary, by the key its messages
+    # start with. A tick passes these by without building a message again.
+    db["reminder_batches"].create(
+        {"key": str, "gemeente_id": int, "done_at": str},
+        pk="key", not_null={"gemeente_id", "done_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id")],
+    )
+    # Who holds claims that are not finished: a tick asks once, over the few unfinished ones.
+    db["reminders"].create_index(["state", "holder"])

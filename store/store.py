@@ -109,7 +109,7 @@ class Store(SqliteFile):
             "SELECT ?, user_id, role, ?, ? FROM members WHERE gemeente_id = ? AND true "
             "ON CONFLICT(gemeente_id, user_id) DO UPDATE SET role = 'beheerder' "
             "WHERE excluded.role = 'beheerder'", [target_id, by, at, source_id])
-        for table in ("conversations", "stuurgroepen", "members", "reminders"):
+        for table in ("conversations", "stuurgroepen", "members", "reminders", "reminder_batches"):
             run(f"DELETE FROM {table} WHERE gemeente_id = ?", [source_id])
         if target["regio_id"] is None and source["regio_id"] is not None:
             run("UPDATE gemeenten SET regio_id = ? WHERE id = ?", [source["regio_id"], target_id])
@@ -612,10 +612,42 @@ class Store(SqliteFile):
             [holder, lease_until, now, key])
         return True
 
-    def finish_reminder(self, key: str, state: str, now: str, error: str | None = None) -> None:
-        """Mark a claimed reminder sent, skipped (nothing to say), retry or failed."""
-        self.db.execute("UPDATE reminders SET state = ?, error = ?, updated_at = ? WHERE key = ?",
-                        [state, error, now, key])
+    def finish_reminder(self, key: str, state: str, now: str, error: str | None = None,
+                        max_attempts: int = 2) -> str:
+        """Mark a claimed reminder sent, skipped (nothing to say), retry or failed; a retry
+        without tries left is failed. Returns the state it got."""
+        return self.db.conn.execute(
+            "UPDATE reminders SET state = CASE WHEN ? = 'retry' AND attempts >= ? THEN 'failed' "
+            "ELSE ? END, error = ?, updated_at = ? WHERE key = ? RETURNING state",
+            [state, max_attempts, state, error, now, key]).fetchone()[0]
+
+    def reminders_final(self, keys: list[str]) -> bool:
+        """Whether every one of these reminder messages is done: sent, skipped or failed."""
+        return self.db.conn.execute(
+            "SELECT count(*) FROM reminders WHERE key IN (SELECT value FROM json_each(?)) AND "
+            "state IN ('sent', 'skipped', 'failed')", [json.dumps(keys)]).fetchone()[0] == len(keys)
+
+    def finish_batch(self, key: str, gemeente_id: int, at: str) -> None:
+        """Every message of the reminder moment ``key`` is done."""
+        self.db.execute("INSERT INTO reminder_batches (key, gemeente_id, done_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT(key) DO NOTHING", [key, gemeente_id, at])
+
+    def batches_done(self, keys: list[str]) -> set[str]:
+        """Which of these reminder moments are done (``finish_batch``)."""
+        return {row[0] for row in self.db.conn.execute(
+            "SELECT key FROM reminder_batches WHERE key IN (SELECT value FROM json_each(?))",
+            [json.dumps(keys)])}
+
+    def reminder_places(self) -> list[dict]:
+        """Every gemeente with a bound channel, with that channel (``channel``, the most recent
+        binding) and its stuurgroepen in order (``meetings``), by name: what a tick looks at."""
+        gemeenten = self.rows(
+            "SELECT g.*, (SELECT c.place FROM channels c WHERE c.gemeente_id = g.id ORDER BY "
+            "c.bound_at DESC LIMIT 1) AS channel FROM gemeenten g ORDER BY g.naam")
+        meetings: dict[int, list[dict]] = {}
+        for meeting in self.rows("SELECT * FROM stuurgroepen ORDER BY moment"):
+            meetings.setdefault(meeting["gemeente_id"], []).append(meeting)
+        return [g | {"meetings": meetings.get(g["id"], [])} for g in gemeenten if g["channel"]]
 
     def reminder_holders(self) -> list[str]:
         """Who holds claims that are not finished (to see which processes are gone)."""

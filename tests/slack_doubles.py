@@ -127,45 +127,23 @@ class FakeSlackApi:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections stay open between calls, as Slack's do
+            disable_nagle_algorithm = True  # an answer goes out at once, as a real server's does
+
             def do_GET(self):
-                path, _, query = self.path.partition("?")
-                self._reply(path, {k: v[0] for k, v in urllib.parse.parse_qs(query).items()})
+                self._send(*fake.http("GET", self.path, "", b""))
 
             def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                data = self.rfile.read(length)
-                if self.path.startswith("/upload/"):  # the file upload URL files_upload_v2 gets
-                    fake._record("upload", {"file_id": self.path.rsplit("/", 1)[1], "content": data})
-                    self.send_response(200)
-                    self.end_headers()
-                    self.wfile.write(b"OK")
-                    return
-                raw = data.decode()
-                if self.headers.get("Content-Type", "").startswith("application/json"):
-                    params = json.loads(raw or "{}")
-                else:
-                    params = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-                path, _, query = self.path.partition("?")
-                params |= {k: v[0] for k, v in urllib.parse.parse_qs(query).items()}
-                self._reply(path, params)
+                data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self._send(*fake.http("POST", self.path, self.headers.get("Content-Type", ""), data))
 
-            def _reply(self, path: str, params: dict):
-                for name in ("blocks", "view"):
-                    if isinstance(params.get(name), str):
-                        params[name] = json.loads(params[name])
-                method = path.rsplit("/", 1)[-1]
-                status, body, headers = fake._answer(method, params)
-                if method == "cmd" and not body.get("ok"):  # a response URL answers in plain text
-                    self.send_response(400)
-                    self.end_headers()
-                    self.wfile.write(body["error"].encode())
-                    return
+            def _send(self, status: int, body: bytes, headers: dict):
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(json.dumps(body).encode())
+                self.wfile.write(body)
 
             def log_message(self, *args):
                 """Quiet: the tests read the recorded calls instead of a log."""
@@ -174,6 +152,28 @@ class FakeSlackApi:
         self.url = f"http://127.0.0.1:{self.server.server_port}/api/"
         self.response_url = f"http://127.0.0.1:{self.server.server_port}/response/cmd"
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+
+    def http(self, verb: str, target: str, content_type: str, data: bytes) -> tuple[int, bytes, dict]:
+        """One HTTP request to the fake (``target`` is the path with its query): the status,
+        body and headers of its answer, as Slack gives them."""
+        path, _, query = target.partition("?")
+        if path.startswith("/upload/"):  # the file upload URL files_upload_v2 gets
+            self._record("upload", {"file_id": path.rsplit("/", 1)[1], "content": data})
+            return 200, b"OK", {}
+        raw = data.decode()
+        if content_type.startswith("application/json"):
+            params = json.loads(raw or "{}")
+        else:
+            params = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+        params |= {k: v[0] for k, v in urllib.parse.parse_qs(query).items()}
+        for name in ("blocks", "view"):
+            if isinstance(params.get(name), str):
+                params[name] = json.loads(params[name])
+        method = path.rsplit("/", 1)[-1]
+        status, body, headers = self._answer(method, params)
+        if method == "cmd" and not body.get("ok"):  # a response URL answers in plain text
+            return 400, body["error"].encode(), {}
+        return status, json.dumps(body).encode(), headers | {"Content-Type": "application/json"}
 
     def __enter__(self) -> FakeSlackApi:
         self._thread.start()

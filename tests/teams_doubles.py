@@ -71,6 +71,9 @@ class FakeConnector:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections stay open between calls, as Teams' do
+            disable_nagle_algorithm = True  # an answer goes out at once, as a real server's does
+
             def do_GET(self):
                 if self.path.endswith("/.well-known/keys"):
                     public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(fake.key.public_key()))

@@ -28,6 +28,7 @@ from store import Store
 from .conftest import Clock
 from .inbound_paths import NAMES, RESPOND, ConsolePath, SlackPath, TeamsPath
 from .slack_doubles import TEAM, SlackUser
+from .stands import latest_stands
 
 UTRECHT, ZEIST = "Utrecht", "Zeist"
 MARKS = {UTRECHT: ("GEHEIM-UTRECHT", "PUNT-UTRECHT"), ZEIST: ("GEHEIM-ZEIST", "PUNT-ZEIST")}
@@ -485,7 +486,7 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
 
         assert MARKS[UTRECHT][1] in olaf("ontwikkelpunt 1")
         olaf("bijwerken 1 Gebeld met de scholen")
-        assert store.latest_stands(utrecht)[punt["id"]]["value"] == "Gebeld met de scholen"
+        assert latest_stands(store, utrecht)[punt["id"]]["value"] == "Gebeld met de scholen"
         olaf("status 1 in uitvoering")
         assert store.punt(utrecht, 1)["status"] == "in_uitvoering"
         for text in ("ontwikkelpunt 2", "bijwerken 2 x", "samenvatting", "versies 1.1",
@@ -504,6 +505,6 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
                                               "planning": "2027-03-01"})
             service.handle(Inbound(path.user("olaf"), path.place("direct bericht", "olaf"),
                                    UTRECHT, form=form))
-            assert store.latest_stands(utrecht)[punt["id"]]["value"] == "Via het formulier"
+            assert latest_stands(store, utrecht)[punt["id"]]["value"] == "Via het formulier"
     finally:
         store.db.conn.rollback()

@@ -26,6 +26,7 @@ from store import Store
 
 from . import adaptive_cards
 from .conftest import Clock
+from .stands import latest_stands
 from .teams_doubles import APP_ID, CHANNEL, TENANT, FakeConnector, TeamsUser, card_texts
 
 QUESTIONS = checklist().questions
@@ -582,12 +583,12 @@ def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
         "planning": "2027-03-01", "stand_van_zaken": "x" * 5000}}, _reply_chain(anna, post)))
     assert again["task"]["type"] == "continue" and "te lang (5.000 tekens; maximaal 4.000)" in card_texts(
         {"attachments": [again["task"]["value"]["card"]["content"]]})
-    assert teams.store.latest_stands(teams.store.gemeente("utrecht")["id"]) == {}  # nothing stored
+    assert latest_stands(teams.store, teams.store.gemeente("utrecht")["id"]) == {}  # nothing stored
     status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": submit | typed | {
         "planning": "2027-03-01"}}, _reply_chain(anna, post)))
     teams.settle()
     assert done["task"]["type"] == "message"
-    [stand] = teams.store.latest_stands(teams.store.gemeente("utrecht")["id"]).values()
+    [stand] = latest_stands(teams.store, teams.store.gemeente("utrecht")["id"]).values()
     assert stand["value"] == "Offerte aangevraagd"
 
 
@@ -610,7 +611,7 @@ def test_a_dialog_open_while_a_colleague_changes_the_status_leaves_their_change(
     teams.settle()
     gemeente = teams.store.gemeente("utrecht")["id"]
     assert teams.store.punt(gemeente, 1)["status"] == "afgerond"  # Bram's stays
-    [stand] = teams.store.latest_stands(gemeente).values()
+    [stand] = latest_stands(teams.store, gemeente).values()
     assert stand["value"] == "Offerte aangevraagd"  # and Anna's stand van zaken is kept
     said = card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
     assert "Intussen veranderde een collega: status (door Bram" in said

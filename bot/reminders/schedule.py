@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 import holidays
 
@@ -86,8 +87,14 @@ def describe(gemeente: dict) -> str:
 
 # --- when ---------------------------------------------------------------------------------------
 
+@cache
+def _holidays(year: int) -> frozenset[date]:
+    """The Dutch public holidays of a year (the calendar is built once per year, not per day)."""
+    return frozenset(holidays.country_holidays("NL", years=year))
+
+
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in holidays.country_holidays("NL", years=day.year)
+    return day.weekday() < 5 and day not in _holidays(day.year)
 
 
 def working_days_before(day: date, count: int) -> date:

@@ -20,8 +20,10 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from bot.core.dutch import AMSTERDAM
@@ -100,8 +102,24 @@ def _gone(holder: str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Batch:
+    """The messages of one reminder moment of a gemeente (a week's status reminder, a
+    stuurgroep's preparation or summary), whose keys start with ``key``; built only when needed."""
+
+    key: str
+    gemeente_id: int
+    messages: Callable[[], Iterator[Outgoing]]
+
+
 class Scheduler:
-    """Finds the reminders that are due and sends each message once."""
+    """Finds the reminders that are due and sends each message once.
+
+    A tick looks at every gemeente with a channel in one query, passes by the moments whose
+    messages are all done (``reminder_batches``) without building them, and sends the others'
+    messages on ``SENDERS`` threads: each moment's in order, different moments at once."""
+
+    SENDERS = 8
 
     def __init__(self, store: Store, messages: ReminderMessages, outbox: Outbox,
                  clock: Callable[[], datetime], holder: str | None = None):
@@ -110,45 +128,49 @@ class Scheduler:
         self.outbox = outbox
         self.clock = clock
         self.holder = holder or process_holder()
+        self._senders = ThreadPoolExecutor(self.SENDERS, thread_name_prefix="herinneringen")
 
     def run_once(self, now: datetime | None = None) -> list[tuple[str, str]]:
         """Send what is due at ``now``; returns (key, outcome) per message considered."""
         now = now or self.clock()
-        outcomes = []
-        for gemeente in self.store.gemeenten():
-            try:
-                for outgoing in self.due(gemeente, now):
-                    outcomes.append((outgoing.key, self._deliver(outgoing, now)))
-            except Exception as error:  # one gemeente's trouble never stops the others
-                log.error("reminders for gemeente %s failed: %s", gemeente["naam"], error,
-                          exc_info=log.isEnabledFor(logging.DEBUG))
-        return outcomes
+        due = [batch for gemeente in self.store.reminder_places() for batch in self.due(gemeente, now)]
+        done = self.store.batches_done([batch.key for batch in due])
+        todo = [batch for batch in due if batch.key not in done]
+        if not todo:
+            return []
+        abandoned = {h for h in self.store.reminder_holders() if _gone(h)}
+        sent = self._senders.map(lambda batch: self._send_batch(batch, now, abandoned), todo)
+        return [outcome for outcomes in sent for outcome in outcomes]
 
-    def due(self, gemeente: dict, now: datetime) -> Iterator[Outgoing]:
-        channel = self.store.gemeente_channel(gemeente["id"])
-        if channel is None:
-            return
+    def due(self, gemeente: dict, now: datetime) -> Iterator[Batch]:
+        """The reminder moments of a gemeente (from ``reminder_places``) that have come."""
+        channel, base = gemeente["channel"], partial(Batch, gemeente_id=gemeente["id"])
         moment = latest_status_moment(gemeente, now)
         if moment:
-            yield from self.messages.status(gemeente, channel, moment, now)
-        for meeting in self.store.stuurgroepen(gemeente["id"]):
+            yield base(f"status:{gemeente['id']}:{moment.isoformat()}",
+                       messages=partial(self.messages.status, gemeente, channel, moment, now))
+        for meeting in gemeente["meetings"]:
             when = datetime.fromisoformat(meeting["moment"])
             if when <= now:
                 continue
             prep = datetime.combine(
                 working_days_before(when.date(), gemeente.get("prep_days") or 5), PREP_TIME, AMSTERDAM)
             if prep <= now:
-                yield from self.messages.preparation(gemeente, channel, meeting, when, now)
+                yield base(f"voorbereiding:{meeting['id']}", messages=partial(
+                    self.messages.preparation, gemeente, channel, meeting, when, now))
             if datetime.combine(working_days_before(when.date(), 1), PREP_TIME, AMSTERDAM) <= now:
-                yield from self.messages.summary(gemeente, channel, meeting, when, now)
+                yield base(f"samenvatting:{meeting['id']}", messages=partial(
+                    self.messages.summary, gemeente, channel, meeting, when, now))
 
     def preview(self, now: datetime | None = None) -> list[str]:
         """What a run at ``now`` would send, to whom and why, and why not where nothing would go;
         nothing is claimed or sent (``leidraadbot herinneringen --voorbeeld``)."""
         now = now or self.clock()
         lines = []
+        places = {g["id"]: g for g in self.store.reminder_places()}
         for gemeente in self.store.gemeenten():
-            due = list(self.due(gemeente, now))
+            due = [o for batch in self.due(places[gemeente["id"]], now) for o in batch.messages()] \
+                if gemeente["id"] in places else []
             lines += [outcome_words(self.store, o.key, self._would(o)) for o in due]
             if not due:
                 lines.append(self.why_nothing(gemeente, now))
@@ -170,33 +192,59 @@ class Scheduler:
                     if datetime.fromisoformat(m["moment"]) > now]
         meeting = (f"; volgende stuurgroep {meeting_text(datetime.fromisoformat(upcoming[0]['moment']))}"
                    if upcoming else "; geen stuurgroep gepland")
-        return f"Gemeente {naam}: nu niets aan de beurt (statusherinnering {describe(gemeente)}{meeting})."
+        moment = latest_status_moment(gemeente, now)
+        already = (f"; die van {meeting_text(moment)} is al verstuurd" if moment and self.store.batches_done(
+            [f"status:{gemeente['id']}:{moment.isoformat()}"]) else "")
+        return (f"Gemeente {naam}: nu niets aan de beurt (statusherinnering {describe(gemeente)}"
+                f"{already}{meeting}).")
 
-    def _deliver(self, outgoing: Outgoing, now: datetime, tell: bool = True) -> str:
-        """Claim, send and mark one message; on a permanent failure (and ``tell``) the
-        beheerders hear of it."""
-        at = now.isoformat()
-        with self.store.transaction():
-            abandoned = {h for h in self.store.reminder_holders() if _gone(h)}
-            claimed = self.store.claim_reminder(outgoing.key, outgoing.gemeente_id, self.holder, at,
-                                                (now + LEASE).isoformat(), abandoned)
-        if not claimed:
-            return "al gedaan"
+    def _send_batch(self, batch: Batch, now: datetime, abandoned: set[str]) -> list[tuple[str, str]]:
+        """Claim a moment's messages in one transaction, send them in order, then mark them (and
+        the moment, when all are done) in one more. A crash before that mark sends them again
+        once, as a crash between sending and marking one message always could."""
+        try:
+            outgoing = list(batch.messages())
+            at, lease = now.isoformat(), (now + LEASE).isoformat()
+            with self.store.transaction():
+                mine = [o for o in outgoing if self.store.claim_reminder(
+                    o.key, o.gemeente_id, self.holder, at, lease, abandoned)]
+            tried = [(o, *self._attempt(o)) for o in mine]
+            with self.store.transaction():
+                states = {o.key: self.store.finish_reminder(o.key, state, at, error)
+                          for o, state, error in tried}
+                if self.store.reminders_final([o.key for o in outgoing]):
+                    self.store.finish_batch(batch.key, batch.gemeente_id, at)
+        except Exception as error:  # one gemeente's trouble never stops the others
+            log.error("reminders %s failed: %s", batch.key, error,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
+            return []
+        for o in mine:
+            if states[o.key] == "failed":
+                self._tell(o, now)
+        return [(o.key, states.get(o.key, "al gedaan")) for o in outgoing]
+
+    def _tell(self, failed: Outgoing, now: datetime) -> None:
+        """The beheerders hear, once, that a reminder could not be delivered."""
+        for notice in self.messages.undelivered(failed):
+            with self.store.transaction():
+                claimed = self.store.claim_reminder(notice.key, notice.gemeente_id, self.holder,
+                                                    now.isoformat(), (now + LEASE).isoformat())
+            if claimed:
+                state, error = self._attempt(notice)
+                with self.store.transaction():
+                    self.store.finish_reminder(notice.key, state, now.isoformat(), error)
+
+    def _attempt(self, outgoing: Outgoing) -> tuple[str, str | None]:
+        """Send one claimed message: the state it gets (sent, skipped when there is nothing to
+        say, retry or failed), and why it failed."""
         if not outgoing.replies:
-            state, error = "skipped", None
-        else:
-            try:
-                self.outbox.send(outgoing)
-                state, error = "sent", None
-            except DeliveryError as failure:
-                state, error = ("failed" if failure.permanent else "retry"), str(failure)
-                log.warning("reminder %s not delivered: %s", outgoing.key, failure)
-        with self.store.transaction():
-            self.store.finish_reminder(outgoing.key, state, at, error)
-        if state == "failed" and tell:
-            for notice in self.messages.undelivered(outgoing):
-                self._deliver(notice, now, tell=False)
-        return state
+            return "skipped", None
+        try:
+            self.outbox.send(outgoing)
+        except DeliveryError as failure:
+            log.warning("reminder %s not delivered: %s", outgoing.key, failure)
+            return ("failed" if failure.permanent else "retry"), str(failure)
+        return "sent", None
 
 
 class ReminderMessages:

@@ -1,4 +1,4 @@
-"""Slack Block Kit, built with slack_sdk's typed blocks from the same reply objects.
+"""Slack Block Kit (plain dicts, ``bot.render.block_kit``) from the same reply objects.
 
 Every piece of text that is not the bot's own goes through ``escape`` so an answer such as
 ``<!channel>`` or ``<@U123>`` is shown, never acted on. Every message carries a plain-text
@@ -11,25 +11,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial, singledispatch
-
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    DatePickerElement,
-    DividerBlock,
-    HeaderBlock,
-    InputBlock,
-    MarkdownTextObject,
-    Option,
-    OptionGroup,
-    PlainTextInputElement,
-    PlainTextObject,
-    SectionBlock,
-    StaticSelectElement,
-    UserSelectElement,
-)
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
@@ -60,7 +41,9 @@ from bot.core.replies import (
 )
 from bot.core.text import show_typed, still_typed
 from bot.ontwikkelplan.plan import FIELD_WORDS
+from bot.render import block_kit as kit
 from bot.render import text as plain
+from bot.render.block_kit import Block
 from dialogues.content import Ontwikkelplan
 
 ACTION_PREFIX = "leidraad:"
@@ -110,11 +93,11 @@ def _fit(mrkdwn: str, limit: int) -> str:
     return cut + "…"
 
 
-def _section(mrkdwn: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_fit(mrkdwn, SECTION_LIMIT)))
+def _section(mrkdwn: str) -> Block:
+    return kit.section(_fit(mrkdwn, SECTION_LIMIT))
 
 
-def _sections(title: str, lines) -> list[SectionBlock]:
+def _sections(title: str, lines) -> list[Block]:
     """A list under a title (mrkdwn, both escaped), in as many sections as it needs; a line stays
     whole unless it alone is longer than a section."""
     texts = [title] if title else []
@@ -127,18 +110,14 @@ def _sections(title: str, lines) -> list[SectionBlock]:
     return [_section(text) for text in texts]
 
 
-def _context(mrkdwn: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=_fit(mrkdwn, SECTION_LIMIT))])
+def _context(mrkdwn: str) -> Block:
+    return kit.context(_fit(mrkdwn, SECTION_LIMIT))
 
 
-def button(label: str, command: str, question_id: str, style: str | None = None) -> ButtonElement:
+def button(label: str, command: str, question_id: str, style: str | None = None) -> dict:
     """A button that sends ``command`` for the question it was shown with."""
-    return ButtonElement(
-        text=PlainTextObject(text=label),
-        action_id=ACTION_PREFIX + command.split()[0],
-        value=json.dumps({"cmd": command, "q": question_id}),
-        style=style,
-    )
+    return kit.button(label, ACTION_PREFIX + command.split()[0],
+                      json.dumps({"cmd": command, "q": question_id}), style)
 
 
 ACTED_ON = StartThread | ChannelBound | OpenForm | FormErrors | ExportFile | HomeView  # not messages
@@ -148,8 +127,8 @@ def messages(reply: Reply) -> list[SlackMessage]:
     """A reply as Slack messages: Block Kit, over as many messages as Slack's limits need, each
     with a plain-text fallback (escaped like the blocks: notifications show it, and ``<!channel>``
     in an answer must not ping there either; cut short, since it is only the fallback)."""
-    fallback = escape(plain.render_one(reply, slack_command))
-    parts = _split(show_typed([b.to_dict() for b in blocks(reply)], slack_command))
+    fallback = escape(plain.render_one(reply, slack_command, width=None))
+    parts = _split(show_typed(blocks(reply), slack_command))
     heading = _fit(fallback.split("\n", 1)[0], 200)
     return [SlackMessage(_fit(fallback, FALLBACK_LIMIT) if n == 0 else f"{heading} (vervolg)", part)
             for n, part in enumerate(parts)]
@@ -186,7 +165,7 @@ def render(replies: list[Reply]) -> list[SlackMessage]:
 
 @singledispatch
 def blocks(reply: Reply) -> list[Block]:
-    return [_section(escape(plain.render_one(reply, still_typed)))]
+    return [_section(escape(plain.render_one(reply, still_typed, width=None)))]
 
 
 @blocks.register
@@ -197,7 +176,7 @@ def _(reply: Notice) -> list[Block]:
 @blocks.register
 def _(reply: Welcome) -> list[Block]:
     return [
-        HeaderBlock(text=PlainTextObject(text=f"{reply.title} · gemeente {reply.gemeente}"[:150])),
+        kit.header(f"{reply.title} · gemeente {reply.gemeente}"[:150]),
         _section(escape(reply.intro)),
         _context(f"{reply.total} vragen in Deel I en Deel II. Antwoord in deze thread of dit gesprek; "
                  "de antwoorden zijn van de hele gemeente. Typ of klik *Hulp* voor uitleg."),
@@ -227,10 +206,10 @@ def _(reply: QuestionPrompt) -> list[Block]:
         result += [
             _section(f"{heading}\n{quote}"),
             _context(escape(byline)),
-            ActionsBlock(elements=[button("Behouden", "behouden", reply.question_id, "primary"),
-                                   button("Vervangen", "vervangen", reply.question_id)]),
+            kit.actions([button("Behouden", "behouden", reply.question_id, "primary"),
+                         button("Vervangen", "vervangen", reply.question_id)]),
         ]
-    result.append(ActionsBlock(elements=[
+    result.append(kit.actions([
         button("Overslaan", "overslaan", reply.question_id),
         button("Terug", "terug", reply.question_id),
         button("Pauzeren", "pauze", reply.question_id),
@@ -256,7 +235,7 @@ def _(reply: Help) -> list[Block]:
     if reply.prompt:
         result += _question_blocks(reply.prompt)
         result += [_section(f"*{label}:* {escape(text)}") for label, text in plain.guide_lines(reply)]
-        result.append(DividerBlock())
+        result.append(kit.divider())
     if not reply.unknown:
         result.append(_context("Typ het in de thread of het directe bericht, of met `/leidraad` "
                                "ervoor in een kanaal."))
@@ -275,7 +254,7 @@ def _(reply: CommandUsage) -> list[Block]:
         buttons = [button("Opslaan als antwoord", "opslaan", reply.held_question, "primary")]
         if reply.guess:
             buttons.insert(0, button(_cut(reply.guess, 60), "ja", reply.held_question))
-        result.append(ActionsBlock(elements=buttons))
+        result.append(kit.actions(buttons))
     return result
 
 
@@ -345,18 +324,14 @@ def _punt_text(punt: PuntSummary) -> str:
 
 @blocks.register
 def _(reply: PuntList) -> list[Block]:
-    result: list[Block] = [HeaderBlock(text=PlainTextObject(
-        text=f"Ontwikkelpunten · gemeente {reply.gemeente}"[:150]))]
+    result: list[Block] = [kit.header(f"Ontwikkelpunten · gemeente {reply.gemeente}"[:150])]
     listed = 0
     total = sum(len(punten) for _, punten in reply.groups)
     for title, punten in reply.groups:
         result.append(_section(f"*Basisfunctie {escape(title)}*"))
         for punt in punten[: max(0, MAX_LISTED - listed)]:
-            result.append(SectionBlock(
-                text=MarkdownTextObject(text=_fit(_punt_text(punt), SECTION_LIMIT)),
-                accessory=ButtonElement(text=PlainTextObject(text="Stand van zaken bijwerken"),
-                                        action_id=STAND_BUTTON, value=str(punt.nummer)),
-            ))
+            result.append(kit.section(_fit(_punt_text(punt), SECTION_LIMIT), kit.button(
+                "Stand van zaken bijwerken", STAND_BUTTON, str(punt.nummer))))
             listed += 1
     notes = []
     if total > listed:
@@ -392,9 +367,8 @@ def _(reply: PuntDetail) -> list[Block]:
                  for e in reply.history[-15:]]
         result.append(_context("\n".join(lines)))
     if not punt.concept:
-        result.append(ActionsBlock(elements=[ButtonElement(
-            text=PlainTextObject(text="Stand van zaken bijwerken"), action_id=STAND_BUTTON,
-            value=str(punt.nummer))]))
+        result.append(kit.actions([kit.button("Stand van zaken bijwerken", STAND_BUTTON,
+                                              str(punt.nummer))]))
     return result
 
 
@@ -406,7 +380,7 @@ def _flag_marks(punt: PuntSummary) -> str:
 @blocks.register
 def _(reply: Summary) -> list[Block]:
     result: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=f"Samenvatting gemeente {reply.gemeente}"[:150])),
+        kit.header(f"Samenvatting gemeente {reply.gemeente}"[:150]),
         _context(f"Stand per {format_date(reply.day)}"),
     ]
     if reply.empty:
@@ -423,7 +397,7 @@ def _(reply: Summary) -> list[Block]:
         + (f" · acties: {escape(_cut(b.acties, 200))}" if b.acties else "") for b in reply.bouwstenen))
     open_punten = reply.open_punten
     counts = " · ".join(f"{label}: {count}" for label, count in reply.status_counts)
-    result += [DividerBlock(), _section(
+    result += [kit.divider(), _section(
         f"*Ontwikkelpunten* ({counts})\nVerouderd (langer dan {reply.stale_weeks} weken geen stand "
         f"van zaken): {sum(p.verouderd for p in open_punten)} · over datum: "
         f"{sum(p.over_datum for p in open_punten)}")]
@@ -446,7 +420,7 @@ def _(reply: Regiobeeld) -> list[Block]:
     lines = [f"*{escape(r.gemeente)}* · Deel I {r.deel1[0]}/{r.deel1[1]} · Deel II "
              f"{r.deel2[0]}/{r.deel2[1]} · open {r.open} · verouderd {r.verouderd} · over datum "
              f"{r.over_datum} · afgerond {r.afgerond}" for r in reply.rows[:MAX_LISTED]]
-    return [HeaderBlock(text=PlainTextObject(text=f"Regiobeeld {reply.regio}"[:150])),
+    return [kit.header(f"Regiobeeld {reply.regio}"[:150]),
             _context(f"Stand per {format_date(reply.day)}; wie aandacht nodig heeft staat bovenaan"),
             *(_sections("", lines) or [_section("Nog geen gemeenten in deze regio.")])]
 
@@ -466,32 +440,26 @@ def _(reply: Reminder) -> list[Block]:
         planning = punt.planning_text
         stand = (f"\n_Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}:_ "
                  f"{escape(_cut(punt.stand, 300))}" if punt.stand else "\n_nog geen stand van zaken_")
-        result.append(SectionBlock(
-            text=MarkdownTextObject(text=_fit(
-                f"*#{punt.nummer}* {escape(_cut(punt.ontwikkelpunt, 200))}{_flag_marks(punt)}\n"
-                f"{_owner(punt)} · planning: {planning} · {punt.status}{stand}", SECTION_LIMIT)),
-            accessory=ButtonElement(text=PlainTextObject(text="Stand van zaken bijwerken"),
-                                    action_id=STAND_BUTTON,
-                                    value=f"{punt.nummer}|{reply.gemeente}"),
-        ))
+        result.append(kit.section(_fit(
+            f"*#{punt.nummer}* {escape(_cut(punt.ontwikkelpunt, 200))}{_flag_marks(punt)}\n"
+            f"{_owner(punt)} · planning: {planning} · {punt.status}{stand}", SECTION_LIMIT),
+            kit.button("Stand van zaken bijwerken", STAND_BUTTON, f"{punt.nummer}|{reply.gemeente}")))
     if len(reply.items) > MAX_LISTED:
         result.append(_context(f"en {len(reply.items) - MAX_LISTED} meer: `/leidraad ontwikkelpunten`"))
     return result
 
 
-def _options(pairs) -> list[Option]:
-    return [Option(value=value, text=PlainTextObject(text=_cut(label, 75))) for value, label in pairs]
+def _options(pairs) -> list[dict]:
+    return [kit.option(_cut(label, 75), value) for value, label in pairs]
 
 
-def _input(block_id: str, label: str, element, hint: str = "", optional: bool = False) -> InputBlock:
-    return InputBlock(block_id=block_id, label=PlainTextObject(text=_cut(label, 2000)),
-                      element=element, optional=optional,
-                      hint=PlainTextObject(text=_cut(hint, 2000)) if hint else None)
+def _input(block_id: str, label: str, element, hint: str = "", optional: bool = False) -> Block:
+    return kit.input_block(block_id, _cut(label, 2000), element, optional,
+                           _cut(hint, 2000) if hint else None)
 
 
-def _text_input(values: dict, field: str, multiline: bool = True) -> PlainTextInputElement:
-    return PlainTextInputElement(action_id="value", multiline=multiline, max_length=INPUT_LIMIT,
-                                 initial_value=values.get(field) or None)
+def _text_input(values: dict, field: str, multiline: bool = True) -> dict:
+    return kit.text_input(INPUT_LIMIT, multiline, values.get(field) or None)
 
 
 _CHAT_WORD = {field: word for word, field in reversed(FIELD_WORDS.items())}  # the first word
@@ -510,17 +478,14 @@ def _text_field(values: dict, labels: dict, guidance: dict, nummer: int | None, 
                      f"{_CHAT_WORD[field]}`.")]
 
 
-def _select(values: dict, field: str, pairs, groups=None) -> StaticSelectElement:
+def _select(values: dict, field: str, pairs, groups=None) -> dict:
     chosen = values.get(field)
     every = [p for group in (groups or [(None, pairs)]) for p in group[1]]
-    initial = next((o for o in _options(every) if o.value == chosen), None)
+    initial = next((o for o in _options(every) if o["value"] == chosen), None)
     if groups:
-        return StaticSelectElement(
-            action_id="value", placeholder=PlainTextObject(text="Kies"), initial_option=initial,
-            option_groups=[OptionGroup(label=_cut(label, 75), options=_options(group))
-                           for label, group in groups])
-    return StaticSelectElement(action_id="value", placeholder=PlainTextObject(text="Kies"),
-                               options=_options(pairs), initial_option=initial)
+        return kit.static_select(option_groups=[kit.option_group(_cut(label, 75), _options(group))
+                                                for label, group in groups], initial_option=initial)
+    return kit.static_select(options=_options(pairs), initial_option=initial)
 
 
 def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
@@ -529,7 +494,7 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
     guidance = {f.id: f.guidance for f in plan.fields}
     labels = {f.id: f.label for f in plan.fields}
     statuses = [(s.id, s.label) for s in plan.statuses]
-    planning = DatePickerElement(action_id="value", initial_date=values.get("planning") or None)
+    planning = kit.date_picker(values.get("planning") or None)
     if form.kind == "bijwerken":
         title = f"Bijwerken #{form.nummer}"
         elements: list[Block] = [
@@ -554,8 +519,8 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
             *text_field("ontwikkelpunt", optional=False),
             *(block for f in ("beoogd_resultaat", "verbeteractie", "kosten")
               for block in text_field(f)),
-            _input("wie", labels["wie"], UserSelectElement(
-                action_id="value", initial_user=values.get("wie_id", "").rsplit(":", 1)[-1] or None)),
+            _input("wie", labels["wie"], kit.user_select(
+                values.get("wie_id", "").rsplit(":", 1)[-1] or None)),
             _input("planning", labels["planning"], planning,
                    plain.planning_note(values, guidance["planning"])),
             _input("status", "Status", _select({"status": "open", **values}, "status", statuses)),
@@ -569,7 +534,7 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
         "title": {"type": "plain_text", "text": _cut(title, 24)},
         "submit": {"type": "plain_text", "text": "Opslaan"},
         "close": {"type": "plain_text", "text": "Annuleren"},
-        "blocks": [b.to_dict() for b in elements],
+        "blocks": elements,
     }
 
 
@@ -588,7 +553,7 @@ def home_view(view: HomeView, continue_value: Callable[[str], str] | None) -> di
     """The App Home tab: per gemeente the user belongs to, progress and a button to continue in
     the direct message (its value ``continue_value(gemeente)``; without one, where the bot does not
     know that direct message, a word to open the tab again); then the commands."""
-    result: list[Block] = [HeaderBlock(text=PlainTextObject(text="Leidraadbot"))]
+    result: list[Block] = [kit.header("Leidraadbot")]
     if continue_value is None:
         result.append(_context("Die knop was verlopen; er is niets gedaan. Open het tabblad Home "
                                "opnieuw om verder te gaan met het gesprek."))
@@ -598,20 +563,14 @@ def home_view(view: HomeView, continue_value: Callable[[str], str] | None) -> di
                                "voegen."))
     for entry in view.entries[:HOME_LISTED]:
         progress = " · ".join(f"{escape(t.title)}: {t.answered} van {t.total}" for t in entry.parts)
-        button = continue_value and ButtonElement(
-            text=PlainTextObject(text="Verder met het gesprek"), action_id=HOME_CONTINUE,
-            style="primary", value=continue_value(entry.gemeente))
-        result += [
-            DividerBlock(),
-            SectionBlock(
-                text=MarkdownTextObject(text=f"*Gemeente {escape(entry.gemeente)}* ({entry.role})\n"
-                                             f"{progress} vragen beantwoord"),
-                accessory=button or None),
-        ]
+        go_on = continue_value and kit.button("Verder met het gesprek", HOME_CONTINUE,
+                                              continue_value(entry.gemeente), "primary")
+        result += [kit.divider(), kit.section(f"*Gemeente {escape(entry.gemeente)}* ({entry.role})\n"
+                                              f"{progress} vragen beantwoord", go_on or None)]
     if len(view.entries) > HOME_LISTED:
         result.append(_context(f"en nog {len(view.entries) - HOME_LISTED} gemeenten; typ "
                                "`start &lt;gemeente&gt;` in een direct bericht"))
     if view.groups:
-        result += [DividerBlock(), _section("*Wat je de bot in een direct bericht kunt vragen*")]
+        result += [kit.divider(), _section("*Wat je de bot in een direct bericht kunt vragen*")]
         result += _command_groups(view.groups)
-    return {"type": "home", "blocks": [b.to_dict() for b in result]}
+    return {"type": "home", "blocks": result}

@@ -174,7 +174,7 @@ def summary(reply: Reply, addressed: bool = False) -> str:
 def _plain(reply: Reply, addressed: bool = False, first: bool = False) -> str:
     """A reply as plain text in one line (or its ``first`` paragraph), without the console's
     marks and line breaks."""
-    text = reply.text if isinstance(reply, Notice) else plain.render_one(reply, still_typed)
+    text = reply.text if isinstance(reply, Notice) else plain.render_one(reply, still_typed, width=None)
     if first:
         text = text.split("\n\n", 1)[0]
     text = show_typed(text, addressed_command if addressed else personal_command)
@@ -188,7 +188,7 @@ def render(replies: list[Reply], addressed: bool = False) -> list[dict]:
 
 @singledispatch
 def body(reply: Reply) -> list[CardElement]:
-    return [line(paragraph) for paragraph in plain.render_one(reply, still_typed).split("\n\n")]
+    return [line(paragraph) for paragraph in plain.render_one(reply, still_typed, width=None).split("\n\n")]
 
 
 @body.register

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import singledispatch
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
@@ -35,16 +35,36 @@ from bot.core.replies import (
 from bot.core.text import CHANNEL, one_line, show_typed, typed
 
 WIDTH = 88
+_width: ContextVar[int | None] = ContextVar("width", default=WIDTH)  # set by render_one
 OWN_WORDS = "Antwoord in je eigen woorden; kort mag. Weet je het (nog) niet, typ dan ‘overslaan’."
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
 
 
+def fill(text: str, initial: str = "", subsequent: str = "") -> str:
+    """One paragraph wrapped on its spaces at the width ``render_one`` was given, the first line
+    after ``initial``, the others after ``subsequent`` (as ``textwrap.fill``, which takes many times
+    as long; a word longer than a line stays whole, so a link still works)."""
+    width = _width.get()
+    if width is None or len(initial) + len(text) <= width:
+        return initial + text if text.strip() else ""
+    first, *words = text.split(" ")
+    lines, line, fresh = [], initial + first, False  # fresh: nothing yet after the indent
+    for word in words:
+        if fresh:
+            if word:
+                line, fresh = line + word, False
+        elif len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line, fresh = subsequent + word, not word
+        else:
+            line += " " + word
+    lines.append(line)
+    return "\n".join(lines)
+
+
 def _wrap(text: str, indent: str = "") -> str:
     """Wrap each paragraph of ``text``; lines the user typed keep their breaks."""
-    return "\n".join(
-        textwrap.fill(line, WIDTH, initial_indent=indent, subsequent_indent=indent) or indent
-        for line in text.splitlines()
-    )
+    return "\n".join(fill(line, indent, indent) or indent for line in text.splitlines())
 
 
 def render(replies: list[Reply]) -> str:
@@ -64,9 +84,15 @@ def quoted_command(command: str, where: str = "") -> str:
     return f"‘{command}’"
 
 
-def render_one(reply: Reply, shown: Callable[[str, str], str] = quoted_command) -> str:
-    """One reply as text, with the commands it names to type as ``shown`` writes them."""
-    return show_typed(_text(reply), shown)
+def render_one(reply: Reply, shown: Callable[[str, str], str] = quoted_command,
+               width: int | None = WIDTH) -> str:
+    """One reply as text, with the commands it names to type as ``shown`` writes them, wrapped
+    at ``width`` (a terminal's); None leaves the wrapping to a chat platform."""
+    token = _width.set(width)
+    try:
+        return show_typed(_text(reply), shown)
+    finally:
+        _width.reset(token)
 
 
 @singledispatch
@@ -100,7 +126,7 @@ def _question_body(prompt: QuestionPrompt) -> list[str]:
     question = _wrap(("» " if prompt.lead else "") + prompt.text)
     if prompt.hints:
         question += "\nDenk aan:\n" + "\n".join(
-            textwrap.fill(hint, WIDTH, initial_indent="  • ", subsequent_indent="    ")
+            fill(hint, "  • ", "    ")
             for hint in prompt.hints
         )
     parts.append(question)
@@ -135,8 +161,7 @@ def command_lines(lines, indent: str = "  ") -> str:
     """Usage and help side by side, the help wrapped under itself."""
     width = min(max(len(usage) for usage, _ in lines), 36)
     return "\n".join(
-        textwrap.fill(explanation, WIDTH, initial_indent=f"{indent}{usage.ljust(width)}  ",
-                      subsequent_indent=" " * (len(indent) + width + 2))
+        fill(explanation, f"{indent}{usage.ljust(width)}  ", " " * (len(indent) + width + 2))
         for usage, explanation in lines)
 
 

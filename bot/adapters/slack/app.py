@@ -26,6 +26,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.adapters.seal import Seal
 from bot.adapters.server import Server, asgi_app
 from bot.adapters.slack.delivery import SlackPlatform
+from bot.adapters.slack.http import KeptAliveWebClient
 from bot.adapters.slack.listeners import Listeners, register
 from bot.config import ConfigError, SlackSettings
 from bot.service import Service
@@ -35,9 +36,10 @@ from bot.service.outbox import Platforms
 log = logging.getLogger(__name__)
 
 
-def web_client(settings: SlackSettings) -> WebClient:
-    """Slack's Web API client; it retries after connection errors and rate limits (Retry-After)."""
-    return WebClient(
+def web_client(settings: SlackSettings) -> KeptAliveWebClient:
+    """Slack's Web API client on kept-alive connections; it retries after connection errors and
+    rate limits (Retry-After)."""
+    return KeptAliveWebClient(
         token=settings.bot_token,
         base_url=settings.api_url or WebClient.BASE_URL,
         timeout=15,

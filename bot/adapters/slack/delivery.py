@@ -15,11 +15,10 @@ import base64
 import logging
 from dataclasses import replace
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.webhook import WebhookClient
 
 from bot.adapters.seal import Seal
+from bot.adapters.slack.http import KeptAliveWebClient, KeptAliveWebhookClient
 from bot.adapters.slack.translate import People, slack_id, thread_place
 from bot.core.messages import Inbound, PlaceKind, Start, User, timestamp_key
 from bot.core.replies import (
@@ -63,7 +62,7 @@ PUBLIC = Summary | Regiobeeld  # a command's reply that the whole channel reads
 
 
 class SlackPlatform:
-    def __init__(self, client: WebClient, plan: Ontwikkelplan, seal: Seal):
+    def __init__(self, client: KeptAliveWebClient, plan: Ontwikkelplan, seal: Seal):
         self.client = client
         self.plan = plan
         self.seal = seal
@@ -152,7 +151,7 @@ class SlackPlatform:
                   if k not in ("method", "asked", "start", "tell") and v not in (None, False)}
         try:
             if call["method"] == "respond":
-                response = WebhookClient(params.pop("url"), timeout=15).send_dict(params)
+                response = self.respond(params.pop("url")).send_dict(params)
                 if response.status_code >= 500 or response.status_code == 429:
                     raise TryLater(f"response_url: HTTP {response.status_code}")
                 if response.status_code != 200:
@@ -178,13 +177,16 @@ class SlackPlatform:
         return Sent(posted_at=timestamp_key(ts) if ts else None)
 
 
-    @staticmethod
-    def _tell(url: str, notice: Notice) -> None:
+    def respond(self, url: str) -> KeptAliveWebhookClient:
+        """A response URL's client, on the Web API client's connections."""
+        return KeptAliveWebhookClient(url, self.client.connections)
+
+    def _tell(self, url: str, notice: Notice) -> None:
         """Tell the one who asked, by their response URL, why the bot could not answer."""
         [rendered] = messages(notice)
         try:
-            WebhookClient(url, timeout=15).send(text=rendered.text, blocks=rendered.blocks,
-                                                response_type="ephemeral")
+            self.respond(url).send(text=rendered.text, blocks=rendered.blocks,
+                                   response_type="ephemeral")
         except (SlackClientError, OSError) as error:
             log.warning("could not tell why a call failed: %s", error)
 

@@ -139,8 +139,8 @@ class Listeners:
         url = inbound.route.get("response_url")
         for message in render(replies):
             if url:
-                WebhookClient(url, timeout=15).send(text=message.text, blocks=message.blocks,
-                                                    response_type="ephemeral")
+                self.platform.respond(url).send(text=message.text, blocks=message.blocks,
+                                                response_type="ephemeral")
 
 
 def error_handler(error: Exception, body: dict) -> None:
