@@ -3,12 +3,14 @@ platform, with many people at once and a platform that takes its time to answer.
 
 The bot runs as in production, ``leidraadbot slack --http`` or ``leidraadbot teams`` with its
 worker process, against the tests' strict doubles of Slack's Web API and Teams' Bot Connector
-(each call answered after ``LATENCY``). ``CLIENTS`` people each send a request signed and shaped
-as the platform sends it (a new connection per request, as the platforms do), wait for the
-acknowledgement, then for the bot's reply to reach the platform, and send their next at once: as
-busy as people can be, and never more than the bot can answer. The ack is the time to the HTTP
-response; the reply the time from sending the request until the reply's call reaches the double.
-A warm-up is not counted. The memory of both processes is read from /proc while the load runs.
+(each call answered after ``LATENCY``). ``CLIENTS`` people each send a request, signed and shaped
+as the platform sends it (a new connection per request, as the platforms do), every ``PACE``
+seconds on average, whether or not the last was answered yet: people at their very busiest, and
+each conversation within the platforms' rate limits (Slack: a message per second per channel;
+Teams: 50 calls a second per tenant, so the Teams people are in 10 tenants, as gemeenten are).
+The ack is the time to the HTTP response; the reply the time from sending the request until the
+reply's call reaches the double. Each person's first request and a warm-up are not counted. The
+memory of both processes is read from /proc while the load runs.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,8 +40,10 @@ from tests.teams_doubles import FakeConnector, TeamsUser
 
 CLIENTS = 50
 LATENCY = 0.1  # seconds the platform takes per call
+PACE = 1.0  # seconds between one person's requests, on average
 WARM_UP = 3.0  # seconds of load before the clock starts
 ACK_P99_MS = 50
+TENANTS = 10  # the Teams people's gemeenten
 MiB = 1024 * 1024
 
 Request = tuple[bytes, dict[str, str], str]  # body, headers, what its reply is known by
@@ -54,15 +60,18 @@ class Load:
 
 
 class _Replies:
-    """Where the double tells of each call as it arrives: the client waiting for it hears."""
+    """Where the double tells of each call as it arrives: the oldest request waiting for a reply
+    by that key (a conversation's replies come in order) hears when its reply reached the
+    platform."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop
-        self.waiting: dict[str, asyncio.Future] = {}
+        self.waiting: dict[str, deque[asyncio.Future]] = defaultdict(deque)
 
     def expect(self, key: str) -> asyncio.Future:
-        self.waiting[key] = self.loop.create_future()
-        return self.waiting[key]
+        future = self.loop.create_future()
+        self.waiting[key].append(future)
+        return future
 
     def arrived(self, key: str | None) -> None:
         """From the double's threads."""
@@ -70,9 +79,12 @@ class _Replies:
             self.loop.call_soon_threadsafe(self._arrive, key, time.perf_counter())
 
     def _arrive(self, key: str, at: float) -> None:
-        future = self.waiting.pop(key, None)
-        if future is not None and not future.done():
-            future.set_result(at)
+        waiting = self.waiting.get(key)
+        while waiting:
+            future = waiting.popleft()
+            if not future.done():  # one that timed out has gone
+                future.set_result(at)
+                return
 
 
 async def _post(host: str, port: int, path: str, body: bytes, headers: dict[str, str]) -> int:
@@ -90,32 +102,47 @@ async def _post(host: str, port: int, path: str, body: bytes, headers: dict[str,
 
 async def _load(url: str, requests: Callable[[int], Request], seconds: float,
                 replies: _Replies) -> Load:
+    """``CLIENTS`` people, each sending a request every ``PACE`` seconds on average (0.5 to 1.5
+    times, so they do not march in step), whether or not the bot answered the last yet; counted
+    after everyone's first request was answered (the bot looks up a new person's name once) and
+    ``WARM_UP`` seconds."""
     parts = urllib.parse.urlsplit(url)
-    load = Load()
-    counted_from = time.perf_counter() + WARM_UP
-    until = counted_from + seconds
+    load, sent = Load(), []
+    counted_from = float("inf")
+    pace = random.Random(1)
+
+    async def one(n: int) -> None:
+        body, headers, key = requests(n)
+        reply = replies.expect(key)
+        start = time.perf_counter()
+        status = await _post(parts.hostname, parts.port, parts.path, body, headers)
+        acked = time.perf_counter()
+        counted = start >= counted_from
+        if status != 200:
+            reply.cancel()
+            load.refused += counted
+            return
+        try:
+            arrived = await asyncio.wait_for(reply, 10)
+        except TimeoutError:
+            load.unanswered += counted
+            return
+        if counted:
+            load.acks.append(acked - start)
+            load.replies.append(arrived - start)
 
     async def client(n: int) -> None:
-        while time.perf_counter() < until:
-            body, headers, key = requests(n)
-            reply = replies.expect(key)
-            start = time.perf_counter()
-            status = await _post(parts.hostname, parts.port, parts.path, body, headers)
-            acked = time.perf_counter()
-            counted = start >= counted_from
-            if status != 200:
-                load.refused += counted
-                continue
-            try:
-                arrived = await asyncio.wait_for(reply, 10)
-            except TimeoutError:
-                load.unanswered += counted
-                continue
-            if counted:
-                load.acks.append(acked - start)
-                load.replies.append(arrived - start)
+        at = time.perf_counter() + pace.uniform(0, PACE)
+        while at < until:
+            await asyncio.sleep(max(0.0, at - time.perf_counter()))  # a person's pace
+            sent.append(asyncio.ensure_future(one(n)))
+            at += pace.uniform(0.5, 1.5) * PACE
 
+    await asyncio.gather(*(one(n) for n in range(CLIENTS)))  # everyone's first: names looked up
+    counted_from = time.perf_counter() + WARM_UP
+    until = counted_from + seconds
     await asyncio.gather(*(client(n) for n in range(CLIENTS)))
+    await asyncio.gather(*sent)
     return load
 
 
@@ -162,7 +189,8 @@ def _bot(command: list[str], env: dict[str, str]) -> Iterator[tuple[str, dict[st
 
 
 def _env(folder: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "LEIDRAAD_DB": str(folder / "bot.db"), "LEIDRAAD_LOG": "ERROR", **extra}
+    env = {**os.environ, "LEIDRAAD_DB": str(folder / "bot.db"), **extra}
+    env.setdefault("LEIDRAAD_LOG", "ERROR")
     for variable in ("SLACK_APP_TOKEN", "CLIENT_ID", "CLIENT_SECRET"):
         env.pop(variable, None)
     return env
@@ -222,9 +250,10 @@ def slack(table: Table, folder: Path, seconds: float) -> None:
             for kind, requests in (("slash commands", slash), ("message events", event)):
                 loop = asyncio.new_event_loop()
                 replies = _Replies(loop)
-                api.watchers[:] = [lambda method, params, replies=replies: replies.arrived(
-                    params.get("client") if method == "cmd" else
-                    params.get("channel") if method == "chat.postMessage" else None)]
+                api.watchers[:] = [lambda method, params, answered, replies=replies: None if answered
+                                   else replies.arrived(params.get("client") if method == "cmd" else
+                                                        params.get("channel") if method ==
+                                                        "chat.postMessage" else None)]
                 load = loop.run_until_complete(_load(url, requests, seconds, replies))
                 loop.close()
                 _rows(table, "Slack", kind, load)
@@ -241,12 +270,15 @@ def teams(table: Table, folder: Path, seconds: float) -> None:
                 activity = anna.message("voortgang")
                 activity["from"] = {"id": f"29:{n}", "name": f"Collega {n}", "aadObjectId": f"aad-{n}"}
                 activity["conversation"]["id"] = f"a:personal-29:{n}"
+                tenant = f"gemeente-{n % TENANTS}"  # a tenant of its own per gemeente
+                activity["conversation"]["tenantId"] = tenant
+                activity["channelData"]["tenant"] = {"id": tenant}
                 return json.dumps(activity).encode(), {"Content-Type": "application/json"}, \
                     f"a:personal-29:{n}"
 
             loop = asyncio.new_event_loop()
             replies = _Replies(loop)
-            connector.watchers[:] = [lambda path, body: replies.arrived(
+            connector.watchers[:] = [lambda path, body, answered: None if answered else replies.arrived(
                 path.split("/v3/conversations/", 1)[-1].split("/activities")[0]
                 if "/activities" in path else None)]
             load = loop.run_until_complete(_load(url, message, seconds, replies))

@@ -79,6 +79,11 @@ class InboxStore(SqliteFile):
             "SELECT id, payload, received_at FROM entries WHERE state = 'new' AND lane = ? "
             "ORDER BY sent_at, id LIMIT 1", [lane]).fetchone()
 
+    def waiting(self, lane: str) -> list[str]:
+        """The payloads of a lane's messages still to handle."""
+        return [r[0] for r in self.db.execute(
+            "SELECT payload FROM entries WHERE state = 'new' AND lane = ?", [lane]).fetchall()]
+
     def finish(self, entry_id: int, state: str, at: str) -> None:
         """Mark a message done (or failed), and forget its text."""
         with self.transaction():

@@ -121,7 +121,8 @@ class FakeSlackApi:
         self.held: dict[str, threading.Event] = {}  # method -> answered only once the event is set
         self.stalled: dict[str, threading.Event] = {}  # method -> never answered nor delivered
         self.arrived = threading.Event()  # set when a stalled call came in
-        self.watchers: list[Callable[[str, dict], None]] = []  # told of each call as it comes in
+        # told of each call as it comes in (False) and as it is answered (True)
+        self.watchers: list[Callable[[str, dict, bool], None]] = []
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         fake = self
@@ -207,9 +208,11 @@ class FakeSlackApi:
 
     def _answer(self, method: str, params: dict) -> tuple[int, dict, dict]:
         for watch in self.watchers:  # a benchmark's clock: the call reached Slack now
-            watch(method, params)
+            watch(method, params, False)
         if self.latency:
             time.sleep(self.latency)  # Slack's own time to answer, for benchmarks
+        for watch in self.watchers:  # and now Slack answers it
+            watch(method, params, True)
         if method in self.stalled:
             self.arrived.set()
             self.stalled[method].wait(timeout=30)

@@ -62,7 +62,8 @@ class FakeConnector:
     throttled: dict[str, int] = field(default_factory=dict)  # path part -> how many 429s first
     uploads: list[tuple[str, bytes, dict]] = field(default_factory=list)
     latency: float = 0.0  # how long the connector takes to answer each call, in seconds
-    watchers: list[Callable[[str, dict], None]] = field(default_factory=list)  # told of each post
+    # told of each post as it comes in (False) and as it is answered (True)
+    watchers: list[Callable[[str, dict, bool], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -84,10 +85,13 @@ class FakeConnector:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 for watch in fake.watchers:  # a benchmark's clock: the call reached Teams now
-                    watch(self.path, body)
+                    watch(self.path, body, False)
                 if fake.latency:
                     time.sleep(fake.latency)  # the connector's own time to answer, for benchmarks
-                self._answer(*fake._post(self.path, body))
+                answer = fake._post(self.path, body)
+                for watch in fake.watchers:  # and now Teams answers it
+                    watch(self.path, body, True)
+                self._answer(*answer)
 
             def do_PUT(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))

@@ -212,7 +212,6 @@ class PuntSummary:
     concept: bool
     stand: str = ""
     stand_at: datetime | None = None
-    fields: tuple[tuple[str, str], ...] = ()  # (label, value) of the seven fields, for details
     missing: tuple[str, ...] = ()
     verouderd: bool = False  # no stand van zaken for longer than the gemeente's threshold
     over_datum: bool = False  # planning passed and not afgerond
@@ -238,6 +237,7 @@ class PuntEvent:
 class PuntDetail:
     punt: PuntSummary
     history: tuple[PuntEvent, ...]
+    fields: tuple[tuple[str, str], ...] = ()  # (label, value) of the seven fields
 
 
 @dataclass(frozen=True)

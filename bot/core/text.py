@@ -50,7 +50,8 @@ def show_typed(value, shown: Callable[[str, str], str]):
     """``value`` (a text, or a card or blocks made of texts) with each typed command as
     ``shown(command, where)`` writes it (``where``: "", ``CHANNEL`` or ``PRIVATE``)."""
     if isinstance(value, str):
-        return _TYPED.sub(lambda match: shown(match.group(2), match.group(1)), value)
+        return _TYPED.sub(lambda match: shown(match.group(2), match.group(1)), value) \
+            if "\ue000" in value else value
     if isinstance(value, dict):
         return {key: show_typed(item, shown) for key, item in value.items()}
     if isinstance(value, list):

@@ -226,7 +226,6 @@ class Plan:
             concept=bool(punt["concept"]),
             stand=stand["value"] if stand else "",
             stand_at=datetime.fromisoformat(stand["created_at"]) if stand else None,
-            fields=tuple((self.labels[f], self.value_text(f, punt)) for f in WALK[:-1]),
             missing=tuple(self.labels[f] for f in self.missing(punt)),
             verouderd=bool(punt.get("verouderd")),
             over_datum=bool(punt.get("over_datum")),
@@ -260,7 +259,8 @@ class Plan:
             PuntEvent(h["kind"], self._event_text(h), h["author"], datetime.fromisoformat(h["created_at"]))
             for h in history
         )
-        return PuntDetail(self.summary(punt, stands[-1] if stands else None), events)
+        return PuntDetail(self.summary(punt, stands[-1] if stands else None), events,
+                          tuple((self.labels[f], self.value_text(f, punt)) for f in WALK[:-1]))
 
     def readable(self, entry: dict) -> dict:
         """A history entry with its kind, field and statuses in words (for exports)."""

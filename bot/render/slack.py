@@ -352,7 +352,7 @@ def _(reply: PuntList) -> list[Block]:
 @blocks.register
 def _(reply: PuntDetail) -> list[Block]:
     punt = reply.punt
-    fields = [f"*{escape(label)}:* {escape(value) or '—'}" for label, value in punt.fields]
+    fields = [f"*{escape(label)}:* {escape(value) or '—'}" for label, value in reply.fields]
     result: list[Block] = [
         _section(f"*Ontwikkelpunt #{punt.nummer}* · {punt.status}"
                  + (" · _concept_" if punt.concept else "")),

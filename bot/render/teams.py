@@ -384,7 +384,7 @@ def _(reply: PuntDetail) -> list[CardElement]:
     result: list[CardElement] = [
         heading(f"Ontwikkelpunt #{punt.nummer} · {punt.status}" + (" · concept" if punt.concept else "")),
         *(RichTextBlock(inlines=[run(f"{label}: ", weight="Bolder"), run(value or "—")])
-          for label, value in punt.fields),
+          for label, value in reply.fields),
     ]
     if punt.stand:
         result.append(RichTextBlock(inlines=[

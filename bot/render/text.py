@@ -337,7 +337,7 @@ def _(reply: PuntList) -> str:
 def _(reply: PuntDetail) -> str:
     punt = reply.punt
     head = f"Ontwikkelpunt #{punt.nummer} · {punt.status}" + (" · concept" if punt.concept else "")
-    fields = "\n".join(_wrap(f"{label}: {value or '—'}", "  ") for label, value in punt.fields)
+    fields = "\n".join(_wrap(f"{label}: {value or '—'}", "  ") for label, value in reply.fields)
     parts = [head, fields]
     if punt.missing:
         parts.append(f"Nog nodig: {', '.join(punt.missing)}.")

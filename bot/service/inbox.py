@@ -16,6 +16,7 @@ message taken in is handled once, after a restart if need be.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -115,6 +116,7 @@ class Inbox:
             time.sleep(WATCH)  # the pace of looking, not a synchronisation
 
     def _drain(self, lane: str) -> float | None:
+        self._expect(lane)
         while (entry := self.entries.next(lane)) is not None:
             entry_id, payload, received_at = entry
             wait = datetime.fromisoformat(received_at) + JITTER - _now()
@@ -131,6 +133,14 @@ class Inbox:
                 continue
             self._handle(entry_id, self.platforms.of(lane).prepare(inbound))
         return None
+
+    def _expect(self, lane: str) -> None:
+        """When messages wait in a lane, let the platform find out what it needs for all of them
+        at once (Slack: the names of people it does not know yet)."""
+        waiting = self.entries.waiting(lane)
+        if len(waiting) > 1:
+            with contextlib.suppress(ValueError, TypeError, KeyError):  # _drain says which
+                self.platforms.of(lane).expect([from_json(payload) for payload in waiting])
 
     def _handle(self, entry_id: int, inbound: Inbound) -> None:
         out = _Out(self, inbound)

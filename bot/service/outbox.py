@@ -61,6 +61,9 @@ class Platform(Protocol):
     def prepare(self, inbound: Inbound) -> Inbound:
         """The inbound with what the platform must tell about it (people's names)."""
 
+    def expect(self, inbounds: list[Inbound]) -> None:
+        """Start finding out, all at once, what ``prepare`` will need for these messages."""
+
     def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:
         """Turn the replies to ``inbound`` into calls (and follow-up messages)."""
 

@@ -72,6 +72,9 @@ class SlackPlatform:
         return replace(inbound, user=self.people.named(inbound.user),
                        mentions=tuple(map(self.people.named, inbound.mentions)))
 
+    def expect(self, inbounds: list[Inbound]) -> None:
+        self.people.expect(p for inbound in inbounds for p in (inbound.user, *inbound.mentions))
+
     # --- replies into calls -----------------------------------------------------------------------
 
     def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:

@@ -10,6 +10,8 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -263,23 +265,45 @@ def form_values(state: dict) -> tuple[dict[str, str], str | None]:
 # --- names --------------------------------------------------------------------------------------
 
 class People:
-    """Slack users' display names, looked up once (after the acknowledgement)."""
+    """Slack users' display names, looked up once (after the acknowledgement); ``expect`` looks
+    up several at once, so a channel's waiting messages do not wait for each other's look-up."""
 
-    def __init__(self, client: WebClient):
+    def __init__(self, client: WebClient, threads: int = 8):
         self._client = client
         self._names: dict[str, str] = {}
+        self._looking: dict[str, Future] = {}
         self._lock = threading.Lock()
+        self._lookups = ThreadPoolExecutor(threads, thread_name_prefix="namen")
+
+    def expect(self, users: Iterable[User]) -> None:
+        """Start looking up the names not known yet of these users."""
+        for user in users:
+            self._future(slack_id(user))
 
     def named(self, user: User) -> User:
         """``user`` with their display name."""
-        slack = slack_id(user)
+        return User(user.id, self._future(slack_id(user)).result())
+
+    def _future(self, slack: str) -> Future:
+        """The name of ``slack``: known, being looked up, or looked up from now on."""
         with self._lock:
-            naam = self._names.get(slack)
-        if naam is None:
+            if slack in self._names:
+                known: Future = Future()
+                known.set_result(self._names[slack])
+                return known
+            if slack not in self._looking:
+                self._looking[slack] = self._lookups.submit(self._remember, slack)
+            return self._looking[slack]
+
+    def _remember(self, slack: str) -> str:
+        try:
             naam = self._lookup(slack)
             with self._lock:
                 self._names[slack] = naam
-        return User(user.id, naam)
+            return naam
+        finally:  # a look-up that failed is tried again next time
+            with self._lock:
+                self._looking.pop(slack, None)
 
     def _lookup(self, user_id: str) -> str:
         try:

@@ -81,6 +81,9 @@ class TeamsPlatform:
 
     # --- before handling --------------------------------------------------------------------------
 
+    def expect(self, inbounds: list[Inbound]) -> None:
+        """Nothing to look up ahead: Teams sends the sender's name with the message."""
+
     def prepare(self, inbound: Inbound) -> Inbound:
         """Remember how to reach the sender and the channel later; name the people mentioned by
         their Entra object id (the id a mention gives is their Teams id)."""
