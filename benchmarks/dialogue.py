@@ -48,7 +48,7 @@ class _Steps:
         return took
 
 def _commit(store: Store, n: int) -> float:
-    conn = store.db.conn
+    conn = store.db
     start = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("INSERT INTO bench_floor (text) VALUES (?)", [f"regel {n}: " + "tekst " * 30])
@@ -58,7 +58,7 @@ def _commit(store: Store, n: int) -> float:
 def run(table: Table, folder: Path, steps: int) -> None:
     store = Store(folder / "dialogue.db")
     store.checkpoint_in_background()
-    store.db.conn.execute("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, text TEXT)")
+    store.db.execute("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, text TEXT)")
     steps_ = _Steps(Service(store))
     wal = folder / "dialogue.db-wal"
     size, steady, n = -1, 0, 0

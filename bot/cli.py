@@ -16,10 +16,10 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dotenv import find_dotenv, load_dotenv
 
-from bot.adapters import platforms
 from bot.adapters.console import (
     Console,
     ask_name,
@@ -28,23 +28,19 @@ from bot.adapters.console import (
     remembered_name,
     terminal_session,
 )
-from bot.config import ConfigError, Settings, from_env
+from bot.config import ConfigError, Settings, from_env, platforms_configured
 from bot.core.commands import part_number
 from bot.core.context import gemeente_named
 from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, show_typed, whole_number
-from bot.export import markdown, render
-from bot.export.everything import everything
-from bot.export.pdf import PdfError, to_pdf
-from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker, outcome_words
 from bot.render.text import quoted_command
-from bot.reports import audit
 from bot.service import Problem, Service
-from bot.service.worker import WorkerProcess, exit_with_parent, only_worker
 from dialogues.content import ContentError
 from store import Store, StoreError
-from store.backup import backup, restore
 from store.database import companions
+
+if TYPE_CHECKING:  # the commands import what only they use, so a chat starts without it
+    from bot.reminders.scheduler import Scheduler
 
 _ARGPARSE_DUTCH = {
     "usage: ": "gebruik: ",
@@ -205,8 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         if args.command in ("slack", "teams"):
             return _serve(args, settings, [args.command])
-        if args.command == "run" and platforms.configured(os.environ):
-            return _serve(args, settings, platforms.configured(os.environ))
+        if args.command == "run" and platforms_configured(os.environ):
+            return _serve(args, settings, platforms_configured(os.environ))
         if args.command == "teams-pakket":
             return _teams_package(args)
         if args.command in ("samenvatting", "export"):
@@ -269,6 +265,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> int:
     """``slack``, ``teams`` and ``run``: take in what the platforms send, with the worker process
     beside (and, for ``run``, the reminders)."""
+    from bot.adapters import platforms
+    from bot.service.worker import WorkerProcess
     # Slack over Socket Mode unless --http; `run` also picks HTTP when there is no app token.
     slack_http = getattr(args, "http", False) or (args.command == "run"
                                                   and not os.environ.get("SLACK_APP_TOKEN"))
@@ -293,11 +291,14 @@ def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> in
 def _work(args: argparse.Namespace, settings: Settings) -> int:
     """The worker process beside ``slack``, ``teams`` and ``run``: the inbox, the outbox, the
     reminders, for every platform configured."""
+    from bot.adapters import platforms
+    from bot.reminders.scheduler import Ticker
+    from bot.service.worker import exit_with_parent, only_worker
     if args.ouder:
         exit_with_parent(args.ouder)
         if hasattr(os, "nice"):
             os.nice(10)  # when the machine is busy, the acknowledgements go first
-    names = platforms.configured(os.environ)
+    names = platforms_configured(os.environ)
     store = Store(settings.db_path)
     with only_worker(settings.db_path):
         service = Service(store)
@@ -384,6 +385,7 @@ def _saved(path: Path, what: str) -> None:
 
 def _audit(args: argparse.Namespace, settings: Settings) -> int:
     """``audit --gemeente X [--sinds DATUM]``: every change, to the screen or a file."""
+    from bot.reports import audit
     since = None
     if args.sinds:
         try:
@@ -407,6 +409,7 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     """``backup BESTAND`` while the bot runs; ``herstel BESTAND`` once it is stopped."""
+    from store.backup import backup, restore
     given = Path(args.bestand)
     if args.command == "backup":
         written = backup(settings.db_path, given)
@@ -431,6 +434,7 @@ def _teams_package(args: argparse.Namespace) -> int:
 
 def _everything(args: argparse.Namespace, settings: Settings) -> int:
     """``export --alles --formaat json``: everything the bot keeps, per gemeente."""
+    from bot.export.everything import everything
     if (args.formaat or "json") != "json" or args.gemeente:
         raise ConfigError("--alles schrijft alles van alle gemeenten, als JSON: leidraadbot export "
                           "--alles --formaat json [-o bestand.json]")
@@ -446,6 +450,8 @@ def _everything(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _document(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.export import markdown, render
+    from bot.export.pdf import PdfError, to_pdf
     if args.command == "export" and args.alles:
         return _everything(args, settings)
     if args.command == "export" and args.formaat == "json":
@@ -481,11 +487,14 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _scheduler(service: Service, outbox) -> Scheduler:
+    from bot.reminders.scheduler import ReminderMessages, Scheduler
     messages = ReminderMessages(service.store, service.plan, service.reporter)
     return Scheduler(service.store, messages, outbox, service.clock)
 
 
 def _reminders(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters import platforms
+    from bot.reminders.scheduler import Ticker, outcome_words
     now = None
     if args.nu:
         try:
@@ -494,7 +503,7 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(f"--nu {args.nu!r} is geen moment; schrijf bijvoorbeeld "
                               "--nu 2026-12-01T09:00") from None
         now = now if now.tzinfo else now.replace(tzinfo=AMSTERDAM)
-    names = platforms.configured(os.environ)
+    names = platforms_configured(os.environ)
     if args.voorbeeld:
         store = _existing_store(settings)
         try:

@@ -111,3 +111,9 @@ def teams_configured(env: Mapping[str, str]) -> bool:
     """Whether Teams is set up here (credentials, or the local trial)."""
     return bool(env.get("CLIENT_ID", "").strip()) or env.get("LEIDRAAD_TEAMS_LOKAAL", "").strip() in (
         "1", "ja", "true")
+
+
+def platforms_configured(env: Mapping[str, str]) -> list[str]:
+    """The platforms set up in ``env``: ``slack``, ``teams``, both or none."""
+    return [name for name, on in (("slack", bool(env.get("SLACK_BOT_TOKEN", "").strip())),
+                                  ("teams", teams_configured(env))) if on]

@@ -21,8 +21,6 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from store.database import StoreError
 from store.inbox import inbox_of
 from store.migrations import migrations
@@ -63,13 +61,13 @@ def check(path: Path) -> None:
     try:
         with _open(path, "ro") as conn:
             verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            applied = [m.name for m in migrations.applied(Database(conn))]
+            applied = migrations.applied(conn)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"‘{path}’ is geen leesbare database (beschadigd, of een ander soort "
                          "bestand); die zet ik niet terug.") from error
     if verdict != "ok":
         raise StoreError(f"‘{path}’ is beschadigd ({verdict}); die zet ik niet terug.")
-    known = [m.name for m in migrations.pending(Database(memory=True))]
+    known = [step.__name__ for step in migrations.steps]
     if not applied or applied != known[:len(applied)]:
         raise StoreError(f"‘{path}’ is geen Leidraadbot-database, of een van een nieuwere versie "
                          "dan deze; die zet ik niet terug.")

@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from store.schema import Schema
 
 try:
     import fcntl
@@ -68,7 +67,7 @@ class SqliteFile:
     """A database file at ``path`` with WAL and ``synchronous=FULL``; ``migrations`` are applied
     when it is opened."""
 
-    def __init__(self, path: str | Path, migrations: Migrations):
+    def __init__(self, path: str | Path, migrations: Schema):
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"‘{self.path}’ is een map, geen databasebestand.")
@@ -93,12 +92,14 @@ class SqliteFile:
             db = self.db
             self._create = False  # from now on a connection opens this file, or fails
             self._identity: tuple[int, int] | None = _identity(self.path)
-            if not self._create and db.table_names() and not list(migrations.applied(db)):
+            tables = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone()
+            if not self._create and tables and not migrations.applied(db):
                 raise StoreError(f"‘{self.path}’ is een database van iets anders dan Leidraadbot; "
                                  "die laat ik zoals hij is. Kies een ander bestand met --db.")
-            db.enable_wal()
-            with self.transaction():
-                migrations.apply(db)
+            db.execute("PRAGMA journal_mode = WAL")
+            if migrations.pending(db):
+                with self.transaction():
+                    migrations.apply(db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"‘{self.path}’ kan niet als database worden geopend: {exc}. "
@@ -106,47 +107,48 @@ class SqliteFile:
             ) from exc
 
     @property
-    def db(self) -> Database:
+    def db(self) -> sqlite3.Connection:
         """This thread's connection."""
         db = getattr(self._local, "db", None)
         if db is None:
             mode = "rwc" if self._create else "rw"  # never a new, empty file where one was
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={mode}", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
+                                   timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None)  # a write outside transaction() commits
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
             if self._checkpointer is not None:
                 conn.execute("PRAGMA wal_autocheckpoint = 0")
-            db = self._local.db = Database(conn)
+            db = self._local.db = conn
         return db
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed when the block ends, rolled back if it raises."""
         db = self.db
-        if db.conn.in_transaction:  # inside another: a savepoint, undone alone if the block raises
-            db.conn.execute("SAVEPOINT inner")
+        if db.in_transaction:  # inside another: a savepoint, undone alone if the block raises
+            db.execute("SAVEPOINT inner")
             try:
                 yield db
             except BaseException:
-                db.conn.execute("ROLLBACK TO inner")
-                db.conn.execute("RELEASE inner")
+                db.execute("ROLLBACK TO inner")
+                db.execute("RELEASE inner")
                 raise
-            db.conn.execute("RELEASE inner")
+            db.execute("RELEASE inner")
             return
         with self._turn:
             if fcntl:
                 fcntl.flock(self._lock_file, fcntl.LOCK_EX)
             try:
                 self._still_there()
-                db.conn.execute("BEGIN IMMEDIATE")
+                db.execute("BEGIN IMMEDIATE")
                 try:
                     yield db
                 except BaseException:
-                    db.conn.rollback()
+                    db.rollback()
                     raise
-                db.conn.commit()
+                db.commit()
             except (sqlite3.OperationalError, sqlite3.DatabaseError) as error:
                 if isinstance(error, sqlite3.IntegrityError):  # a fault of ours, not of the file
                     raise
@@ -176,13 +178,13 @@ class SqliteFile:
     def rows(self, sql: str, params=()) -> list[dict]:
         """The rows of a query, as dicts. (Plain SQL on the connection: sqlite-utils' table
         methods read the schema on every call, several times the cost of the query itself.)"""
-        cursor = self.db.conn.execute(sql, params)
+        cursor = self.db.execute(sql, params)
         columns = [c[0] for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def row(self, sql: str, params=()) -> dict | None:
         """The first row of a query as a dict, or None."""
-        cursor = self.db.conn.execute(sql, params)
+        cursor = self.db.execute(sql, params)
         found = cursor.fetchone()
         return None if found is None else dict(zip((c[0] for c in cursor.description), found, strict=True))
 
@@ -190,14 +192,14 @@ class SqliteFile:
         """Insert one row (``table`` and the keys are the code's own names); its id."""
         columns = ", ".join(values)
         marks = ", ".join("?" * len(values))
-        return self.db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+        return self.db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
                                     list(values.values())).lastrowid
 
     def update(self, table: str, row_id: int, values: dict) -> None:
         """Set ``values`` on the row with id ``row_id``."""
         if values:
             assignments = ", ".join(f"{column} = ?" for column in values)
-            self.db.conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
+            self.db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
                                  [*values.values(), row_id])
 
     def _still_there(self) -> None:

@@ -9,13 +9,15 @@ only spares the workers a look, and the text is forgotten once the message is ha
 from __future__ import annotations
 
 from pathlib import Path
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from store.database import SqliteFile
+from store.schema import Schema
 
-migrations = Migrations("leidraadbot-inbox")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+migrations = Schema("leidraadbot-inbox")
 
 
 def inbox_of(database: Path) -> Path:
@@ -23,7 +25,7 @@ def inbox_of(database: Path) -> Path:
     return database.with_name(f"{database.stem}-inbox{database.suffix}")
 
 
-@migrations()
+@migrations.step
 def m001_entries(db: Database) -> None:
     # `lane` is the conversation a message belongs to: a lane's messages are handled one by one,
     # ordered by the platform's own `sent_at`. `delivery_id` is unique, so a retried or replayed

@@ -3,13 +3,19 @@
 Add a new function at the end for every change; never edit one that has shipped.
 """
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from __future__ import annotations
 
-migrations = Migrations("leidraadbot")
+from typing import TYPE_CHECKING
+
+from store.schema import Schema
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+migrations = Schema("leidraadbot")
 
 
-@migrations()
+@migrations.step
 def m001_core(db: Database) -> None:
     db["gemeenten"].create(
         {"id": int, "key": str, "naam": str, "created_at": str},
@@ -69,7 +75,7 @@ def m001_core(db: Database) -> None:
     db["deliveries"].create({"id": str, "received_at": str}, pk="id", not_null={"received_at"})
 
 
-@migrations()
+@migrations.step
 def m002_channels_and_members(db: Database) -> None:
     # A chat channel bound to a gemeente: its threads hold that gemeente's gesprekken.
     db["channels"].create(
@@ -90,7 +96,7 @@ def m002_channels_and_members(db: Database) -> None:
     db["members"].create_index(["user_id"])
 
 
-@migrations()
+@migrations.step
 def m003_ontwikkelpunten(db: Database) -> None:
     # The Lokaal meerjarig ontwikkelplan: one row per ontwikkelpunt with its current values.
     # `nummer` is the short number people use (#3), per gemeente. `concept` marks a draft that
@@ -144,7 +150,7 @@ def m003_ontwikkelpunten(db: Database) -> None:
     db["ontwikkelpunt_log"].create_index(["ontwikkelpunt_id", "id"])
 
 
-@migrations()
+@migrations.step
 def m004_regios_and_settings(db: Database) -> None:
     # A regio (jeugdregio) groups gemeenten; its projectleiders read the regiobeeld.
     db["regios"].create({"id": int, "key": str, "naam": str, "created_at": str}, pk="id",
@@ -161,7 +167,7 @@ def m004_regios_and_settings(db: Database) -> None:
     db["gemeenten"].add_column("stale_weeks", int, not_null_default=6)
 
 
-@migrations()
+@migrations.step
 def m005_reminders(db: Database) -> None:
     # When the status reminder goes out: kind "wekelijks" (day = weekday, 0 is Monday) or
     # "maandelijks" (day = day of the month), at `reminder_time` (HH:MM, Europe/Amsterdam).
@@ -191,7 +197,7 @@ def m005_reminders(db: Database) -> None:
     )
 
 
-@migrations()
+@migrations.step
 def m006_handled_outbox_asked(db: Database) -> None:
     # The messages handled (the inbox is a database of its own beside this one): an inbox entry
     # by its id, one handled at once by its delivery id. Recorded in the transaction of the
@@ -234,7 +240,7 @@ def m006_handled_outbox_asked(db: Database) -> None:
     db["conversations"].create_index(["place"])
 
 
-@migrations()
+@migrations.step
 def m007_answer_sources(db: Database) -> None:
     # The message an answer came in (its delivery id), so an edit of that message becomes the
     # answer's next version. Null for answers from before, and from the console.
@@ -242,7 +248,7 @@ def m007_answer_sources(db: Database) -> None:
     db["answers"].create_index(["source"])
 
 
-@migrations()
+@migrations.step
 def m008_addresses(db: Database) -> None:
     # How to reach a place or a person later, without a message to answer (reminders, summaries):
     # the platform's own reference, as JSON, by the place or user id it reaches. Teams: the
@@ -251,7 +257,7 @@ def m008_addresses(db: Database) -> None:
                            not_null={"reference", "updated_at"})
 
 
-@migrations()
+@migrations.step
 def m009_changes(db: Database) -> None:
     # The audit log of what has no history of its own: membership, roles, channel bindings,
     # settings, stuurgroepen, gemeenten made and projectleiders (with `regio_id`: one row for the
@@ -269,13 +275,13 @@ def m009_changes(db: Database) -> None:
     db["changes"].create_index(["regio_id", "id"])
 
 
-@migrations()
+@migrations.step
 def m010_mail_domain(db: Database) -> None:
     # The gemeente's own e-mail domain, allowed by a beheerder in answers and fields (utrecht.nl).
     db["gemeenten"].add_column("mail_domain", str)
 
 
-@migrations()
+@migrations.step
 def m011_official_names(db: Database) -> None:
     # Gemeenten go by their official name (the CBS list, dialogues/content/gemeenten.csv) and
     # code; gemeenten and regios are found however their name is written (the key folds
@@ -302,7 +308,7 @@ def m011_official_names(db: Database) -> None:
             db[table].update(row["id"], values)
 
 
-@migrations()
+@migrations.step
 def m012_planning_steps(db: Database) -> None:
     # A planning may be steps with dates ("1 maart 2027 offerte; juni 2027 start training"), kept
     # as typed; `planning` stays the ISO date of the last of them, the deadline. Null when the
@@ -310,7 +316,7 @@ def m012_planning_steps(db: Database) -> None:
     db["ontwikkelpunten"].add_column("planning_stappen", str)
 
 
-@migrations()
+@migrations.step
 def m013_plan_info(db: Database) -> None:
     # The gemeente's own parts of the ontwikkelplan's "Algemene informatie" (Bijlage 3): its
     # portefeuillehouders, beleidsmedewerkers, regional and local documents and lokale
@@ -324,7 +330,7 @@ def m013_plan_info(db: Database) -> None:
     db["plan_info"].create_index(["gemeente_id", "kind", "id"])
 
 
-@migrations()
+@migrations.step
 def m014_stand_at(db: Database) -> None:
     # When the latest stand van zaken of an ontwikkelpunt was given, on its own row (written with
     # the stand, in the same transaction), and an index that holds everything its flags need: a
@@ -337,7 +343,7 @@ def m014_stand_at(db: Database) -> None:
         ["gemeente_id", "concept", "status", "planning", "created_at", "stand_at"])
 
 
-@migrations()
+@migrations.step
 def m015_reminder_batches(db: Database) -> None:
     # A reminder moment whose every message is done (sent, skipped or failed for good): the
     # status reminder of one week, a stuurgroep's preparation or summary, by the key its messages

@@ -493,7 +493,7 @@ class Store(SqliteFile):
 
     def answered_counts(self, regio_id: int, questions: list[str]) -> dict[int, int]:
         """Per gemeente of a regio (by id): how many of ``questions`` it answered."""
-        return dict(self.db.conn.execute(
+        return dict(self.db.execute(
             "SELECT a.gemeente_id, count(DISTINCT a.question_id) FROM gemeenten g JOIN answers a "
             "ON a.gemeente_id = g.id WHERE g.regio_id = ? AND a.question_id IN (SELECT value FROM "
             "json_each(?)) GROUP BY a.gemeente_id", [regio_id, json.dumps(questions)]).fetchall())
@@ -616,14 +616,14 @@ class Store(SqliteFile):
                         max_attempts: int = 2) -> str:
         """Mark a claimed reminder sent, skipped (nothing to say), retry or failed; a retry
         without tries left is failed. Returns the state it got."""
-        return self.db.conn.execute(
+        return self.db.execute(
             "UPDATE reminders SET state = CASE WHEN ? = 'retry' AND attempts >= ? THEN 'failed' "
             "ELSE ? END, error = ?, updated_at = ? WHERE key = ? RETURNING state",
             [state, max_attempts, state, error, now, key]).fetchone()[0]
 
     def reminders_final(self, keys: list[str]) -> bool:
         """Whether every one of these reminder messages is done: sent, skipped or failed."""
-        return self.db.conn.execute(
+        return self.db.execute(
             "SELECT count(*) FROM reminders WHERE key IN (SELECT value FROM json_each(?)) AND "
             "state IN ('sent', 'skipped', 'failed')", [json.dumps(keys)]).fetchone()[0] == len(keys)
 
@@ -634,7 +634,7 @@ class Store(SqliteFile):
 
     def batches_done(self, keys: list[str]) -> set[str]:
         """Which of these reminder moments are done (``finish_batch``)."""
-        return {row[0] for row in self.db.conn.execute(
+        return {row[0] for row in self.db.execute(
             "SELECT key FROM reminder_batches WHERE key IN (SELECT value FROM json_each(?))",
             [json.dumps(keys)])}
 

@@ -142,12 +142,12 @@ def handled_and_undone(world: World, inbound: Inbound) -> tuple[list, set[str]]:
     """The replies to ``inbound``, and which gemeenten and regio's it changed; then undone."""
     store = world.store
     before = fingerprint(store, world)
-    store.db.conn.execute("BEGIN IMMEDIATE")
+    store.db.execute("BEGIN IMMEDIATE")
     try:
         replies = world.service.handle(inbound)
         after = fingerprint(store, world)
     finally:
-        store.db.conn.rollback()
+        store.db.rollback()
     return replies, {key for key in before if before[key] != after[key]}
 
 
@@ -261,7 +261,7 @@ def test_a_gemeente_of_ones_own_does_not_open_another_regio(world):
     """Escalation 1: bind a channel to a made-up gemeente, put it in another regio, and try to
     become that regio's projectleider and read its regiobeeld."""
     store, path = world.store, world.path
-    store.db.conn.execute("BEGIN IMMEDIATE")
+    store.db.execute("BEGIN IMMEDIATE")
     try:
         replies = [world.service.handle(path.inbound("olaf", "los kanaal", text))
                    for text in ("koppel Nepdorp", "regio instellen Regio Zuid",
@@ -275,7 +275,7 @@ def test_a_gemeente_of_ones_own_does_not_open_another_regio(world):
         assert MARKS[ZEIST][1] not in repr(replies[4])
         assert store.projectleider_regios(path.user("olaf").id) == []
     finally:
-        store.db.conn.rollback()
+        store.db.rollback()
 
 
 # --- forged echoes: values a platform gives back, changed --------------------------------------
@@ -351,7 +351,7 @@ def test_changed_card_data_on_teams_reads_and_changes_nothing_of_another(tmp_pat
 
 def test_taking_part_in_the_channel_gesprek_gives_no_membership(world):
     store, path = world.store, world.path
-    store.db.conn.execute("BEGIN IMMEDIATE")
+    store.db.execute("BEGIN IMMEDIATE")
     try:
         world.service.handle(path.inbound("olaf", "eigen thread", "Wij werken met een stuurgroep"))
         [taken] = store.rows("SELECT gemeente_id, text FROM answers WHERE author_id = ?",
@@ -361,7 +361,7 @@ def test_taking_part_in_the_channel_gesprek_gives_no_membership(world):
         assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in repr(replies)
         assert store.member_role(world.gemeenten[UTRECHT], path.user("olaf").id) is None
     finally:
-        store.db.conn.rollback()
+        store.db.rollback()
 
 
 def test_twenty_people_of_two_gemeenten_at_once_each_answer_lands_in_its_own(tmp_path):
@@ -432,7 +432,7 @@ def test_after_being_removed_an_answer_never_lands_in_another_gemeente(world):
     """Bram answers Utrecht's gesprek in his own chat, also belongs to Zeist, and is removed from
     Utrecht: what he types next is refused, not stored as Zeist's answer."""
     store, path, service = world.store, world.path, world.service
-    store.db.conn.execute("BEGIN IMMEDIATE")
+    store.db.execute("BEGIN IMMEDIATE")
     try:
         at = "2026-03-12T12:00:00+00:00"
         store.add_member(world.gemeenten[ZEIST], path.user("bram").id, "lid", "operator", at)
@@ -447,13 +447,13 @@ def test_after_being_removed_an_answer_never_lands_in_another_gemeente(world):
         assert fingerprint(store, world) == before
         assert "start <gemeente>" in repr(replies)
     finally:
-        store.db.conn.rollback()
+        store.db.rollback()
 
 
 def test_a_beheerder_makes_another_so_the_last_one_can_go(world):
     store, path, service = world.store, world.path, world.service
     utrecht = world.gemeenten[UTRECHT]
-    store.db.conn.execute("BEGIN IMMEDIATE")
+    store.db.execute("BEGIN IMMEDIATE")
     try:
         stays = service.handle(path.inbound("anna", "eigen kanaal", "lid verwijderen @anna"))
         assert "beheerder toevoegen @naam" in repr(stays)  # the way out, which she can take
@@ -467,7 +467,7 @@ def test_a_beheerder_makes_another_so_the_last_one_can_go(world):
         refused = service.handle(path.inbound("lars", "direct bericht", "beheerder toevoegen @lars"))
         assert "Alleen een beheerder" in repr(refused) or "Je hoort" in repr(refused)
     finally:
-        store.db.conn.rollback()
+        store.db.rollback()
 
 
 def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(world):
@@ -475,7 +475,7 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
     can, in their own chat with the bot; nothing else of the gemeente is theirs."""
     store, path, service = world.store, world.path, world.service
     utrecht = world.gemeenten[UTRECHT]
-    store.db.conn.execute("BEGIN IMMEDIATE")
+    store.db.execute("BEGIN IMMEDIATE")
     try:
         punt = store.punt(utrecht, 1)
         store.update_punt(punt["id"], {"wie": "Olaf Peters", "wie_id": path.user("olaf").id},
@@ -507,4 +507,4 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
                                    UTRECHT, form=form))
             assert latest_stands(store, utrecht)[punt["id"]]["value"] == "Via het formulier"
     finally:
-        store.db.conn.rollback()
+        store.db.rollback()

@@ -12,19 +12,13 @@ import threading
 from collections.abc import Callable, Mapping
 
 from bot.adapters.server import Server, asgi_app
-from bot.config import ConfigError, slack_from_env, teams_configured, teams_from_env
+from bot.config import ConfigError, slack_from_env, teams_from_env
 from bot.reminders.scheduler import Outboxes
 from bot.service import Service
 from bot.service.inbox import Inbox
 from bot.service.outbox import Platforms
 
 LOCAL = "127.0.0.1"
-
-
-def configured(env: Mapping[str, str]) -> list[str]:
-    """The platforms set up in ``env``: ``slack``, ``teams``, both or none."""
-    return [name for name, on in (("slack", bool(env.get("SLACK_BOT_TOKEN", "").strip())),
-                                  ("teams", teams_configured(env))) if on]
 
 
 def worker_inbox(service: Service, env: Mapping[str, str], names: list[str]) -> Inbox:

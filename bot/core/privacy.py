@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import phonenumbers
-from stdnum import iban
-from stdnum.nl import bsn
+from functools import cache
 
 from bot.core.text import typed
 
@@ -34,9 +31,17 @@ _POSTCODE_AND_NUMBER = re.compile(
     r" \d{1,4}\s?[a-zA-Z]?\b.{0,30}\b[1-9]\d{3} ?[A-Z]{2}\b"
     r"|\b[1-9]\d{3} ?[A-Z]{2}\b,? (?:huisnummer |nr\.? )?\d{1,4}[a-zA-Z]?\b")
 
-_SOMEONES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
-             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-             phonenumbers.PhoneNumberType.PERSONAL_NUMBER}
+
+
+@cache
+def _someones() -> frozenset:
+    """The kinds of phone number that are someone's own (not 0800 and the like). phonenumbers and
+    stdnum are loaded the first time a text has the digits they are needed for, not at start-up."""
+    import phonenumbers
+
+    kinds = phonenumbers.PhoneNumberType
+    return frozenset({kinds.MOBILE, kinds.FIXED_LINE, kinds.FIXED_LINE_OR_MOBILE,
+                      kinds.PERSONAL_NUMBER})
 
 # The national bodies whose addresses the Leidraad itself gives (its programme, the VNG, the
 # ministries): those are no one's private data.
@@ -67,12 +72,15 @@ def personal_data(text: str, own_domain: str | None = None) -> str | None:
     and cost next to nothing."""
     digits = sum(map(str.isdigit, text))
     if digits >= 9:  # a BSN has nine, an IBAN and a phone number more
+        import phonenumbers
+        from stdnum.nl import bsn
+
         if any(bsn.is_valid(re.sub(r"\D", "", m.group())) for m in _NINE_DIGITS.finditer(text)):
             return "bsn"
         if _has_iban(text):
             return "iban"
         for match in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID):
-            if phonenumbers.number_type(match.number) in _SOMEONES:  # not 0800 and the like
+            if phonenumbers.number_type(match.number) in _someones():  # not 0800 and the like
                 return "telefoon"
     allowed = PUBLIC_MAIL | ({own_domain} if own_domain else set())
     folded = unicodedata.normalize("NFKC", text)  # a full-width ＠ is an @
@@ -90,6 +98,8 @@ def personal_data(text: str, own_domain: str | None = None) -> str | None:
 def _has_iban(text: str) -> bool:
     """Whether an IBAN starts somewhere in ``text``: two letters and two digits, then letters and
     digits (in groups, with spaces or hyphens between) whose check digits fit, whatever follows."""
+    from stdnum import iban
+
     for start in _IBAN_START.finditer(text):
         run = re.match(r"[A-Za-z0-9]*", re.sub(r"[ -]", "", text[start.start():start.start() + 50]))
         if any(iban.is_valid(run.group()[:length]) for length in range(15, min(len(run.group()), 34) + 1)):

@@ -12,8 +12,6 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-import holidays
-
 from bot.core.commands import Usage
 from bot.core.dutch import AMSTERDAM, DateError, format_date, format_moment, parse_date
 from bot.core.text import whole_number
@@ -89,7 +87,10 @@ def describe(gemeente: dict) -> str:
 
 @cache
 def _holidays(year: int) -> frozenset[date]:
-    """The Dutch public holidays of a year (the calendar is built once per year, not per day)."""
+    """The Dutch public holidays of a year (the calendar is built once per year, not per day, and
+    loaded the first time it is needed, not at start-up)."""
+    import holidays
+
     return frozenset(holidays.country_holidays("NL", years=year))
 
 
