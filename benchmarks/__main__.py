@@ -47,7 +47,7 @@ def main() -> None:
         folder = Path(name)
         if "dialogue" in only:
             print("dialogue step and bare commit …", flush=True)
-            dialogue.run(table, folder, 2000 if quick else 10_000)
+            dialogue.run(table, folder, 2000 if quick else 10_000, 5 if quick else 20)
         if only & {"reports", "reminders"}:
             print("the whole country: 342 gemeenten …", flush=True)
             whole = Store(folder / "country.db")

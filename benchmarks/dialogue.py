@@ -55,14 +55,14 @@ def _commit(store: Store, n: int) -> float:
     conn.commit()
     return time.perf_counter() - start
 
-def run(table: Table, folder: Path, steps: int) -> None:
+def run(table: Table, folder: Path, steps: int, warm_up: float) -> None:
     store = Store(folder / "dialogue.db")
     store.checkpoint_in_background()
     store.db.execute("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, text TEXT)")
     steps_ = _Steps(Service(store))
     wal = folder / "dialogue.db-wal"
     size, steady, n = -1, 0, 0
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + warm_up  # or until then, if it keeps growing a little
     while steady < STEADY and time.monotonic() < deadline:  # warm-up
         _commit(store, n)
         steps_.step()

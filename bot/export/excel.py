@@ -6,6 +6,7 @@ import io
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -16,32 +17,42 @@ from dialogues.content import Ontwikkelplan
 
 HEADER = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1D4F91")
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: list[int]) -> None:
+    """One sheet, streamed (openpyxl's write-only mode: each row written once, the styles shared)."""
     sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font, cell.fill = HEADER, HEADER_FILL
-    for row in rows:
-        sheet.append([None] * len(row))
-        for cell, value in zip(sheet[sheet.max_row], row, strict=True):
-            cell.value = value if isinstance(value, date | int | bool) or value is None else clean(value)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text: "=SUM(...)" in an answer is not a formula
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(value, date):
-                cell.number_format = "DD-MM-YYYY"
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    heads = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, text)
+        cell.font, cell.fill = HEADER, HEADER_FILL
+        heads.append(cell)
+    sheet.append(heads)
+    count = 0
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+
+
+def _cell(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value if isinstance(value, date | int | bool) or value is None
+                         else clean(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # text stays text: "=SUM(...)" in an answer is not a formula
+    cell.alignment = WRAP
+    if isinstance(value, date):
+        cell.number_format = "DD-MM-YYYY"
+    return cell
 
 
 def workbook(data: ExportData, plan: Ontwikkelplan) -> bytes:
     labels = {f.id: f.label for f in plan.fields}
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     _sheet(book, "Ontwikkelpunten",
            ["Nummer", "Basisfunctie", "Quickscan-thema", labels["ontwikkelpunt"],
             labels["beoogd_resultaat"], labels["verbeteractie"], labels["kosten"], labels["wie"],
