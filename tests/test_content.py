@@ -143,3 +143,14 @@ def test_the_committed_diagram_matches_the_content():
     committed = (ROOT / "dialogues" / "content" / "checklist.mmd").read_text(encoding="utf-8")
     regenerate = "python -m dialogues.flow > dialogues/content/checklist.mmd"
     assert committed == diagram(checklist()), f"out of date; run: {regenerate}"
+
+
+def test_a_remembered_move_is_the_machines_own_and_a_refused_one_stays_refused():
+    from dialogues.flow import BACK, NEXT, CannotMove, Flow
+
+    flow = Flow(checklist())
+    first, second = flow.states[:2]
+    assert flow.move(first, NEXT) == second == flow.move(first, NEXT)
+    for _ in range(2):
+        with pytest.raises(CannotMove):
+            flow.move(first, BACK)

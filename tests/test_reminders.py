@@ -398,3 +398,19 @@ def test_a_reminder_set_where_no_channel_is_bound_says_where_reminders_go(servic
     assert "koppel Utrecht" in said
     said = [render_one(r) for r in chat.say("stuurgroep 15-12-2026 14:00")]
     assert any("via Slack of Teams" in s for s in said)
+
+
+def test_a_failure_that_stays_after_its_last_try_is_failed_and_the_beheerder_hears(world, api, store):
+    service, scheduler, _ = world
+    say(service, "herinnering wekelijks maandag 9:00")
+    api.failing["chat.postMessage"] = "internal_error"
+    assert set(dict(scheduler.run_once(local(2026, 11, 30, 9, 0))).values()) == {"retry"}
+    api.clear()
+    outcomes = dict(scheduler.run_once(local(2026, 11, 30, 9, 1)))  # the second and last try
+    assert set(outcomes.values()) == {"failed"}
+    key = next(iter(outcomes))
+    assert store.reminder(key)["attempts"] == 2
+    told = [p for p in posts(api) if p["channel"] == "U1"]  # Anna, the beheerder, is told
+    assert told and all("kon niet" in p["text"] or "niet persoonlijk" in p["text"] for p in told)
+    del api.failing["chat.postMessage"]
+    assert scheduler.run_once(local(2026, 11, 30, 9, 2)) == []  # done: not tried a third time

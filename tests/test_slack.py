@@ -453,3 +453,21 @@ def test_a_replayed_slash_command_or_form_is_handled_once(slack):
     assert anna.submit(view, VALID)[0] == anna.submit(view, VALID)[0] == 200
     slack.settle()
     assert len(slack.store.punten(slack.store.gemeente("utrecht")["id"])) == 1
+
+
+def test_web_api_calls_from_one_thread_share_one_connection_that_reopens_when_closed():
+    from bot.adapters.slack.app import web_client
+    from bot.config import SlackSettings
+
+    from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
+
+    with FakeSlackApi(joined=["C1"]) as api:
+        client = web_client(SlackSettings(BOT_TOKEN, SIGNING_SECRET, "", api.url))
+        client.chat_postMessage(channel="C1", text="een")
+        [connection] = client.connections._local.pool.values()
+        sock = connection.sock
+        client.chat_postMessage(channel="C1", text="twee")
+        assert connection.sock is sock  # kept alive: no new connection for the second call
+        connection.close()  # as a server closes an idle connection
+        client.chat_postMessage(channel="C1", text="drie")
+        assert [p["text"] for p in api.named("chat.postMessage")] == ["een", "twee", "drie"]
