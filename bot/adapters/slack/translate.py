@@ -278,19 +278,18 @@ class People:
     def expect(self, users: Iterable[User]) -> None:
         """Start looking up the names not known yet of these users."""
         for user in users:
-            self._future(slack_id(user))
+            self._name(slack_id(user))
 
     def named(self, user: User) -> User:
         """``user`` with their display name."""
-        return User(user.id, self._future(slack_id(user)).result())
+        naam = self._name(slack_id(user))
+        return User(user.id, naam if isinstance(naam, str) else naam.result())
 
-    def _future(self, slack: str) -> Future:
-        """The name of ``slack``: known, being looked up, or looked up from now on."""
+    def _name(self, slack: str) -> str | Future:
+        """The name of ``slack`` when known, else its look-up (started now if it was not yet)."""
         with self._lock:
             if slack in self._names:
-                known: Future = Future()
-                known.set_result(self._names[slack])
-                return known
+                return self._names[slack]
             if slack not in self._looking:
                 self._looking[slack] = self._lookups.submit(self._remember, slack)
             return self._looking[slack]
