@@ -139,6 +139,11 @@ class Questionnaire:
     def part(self, number: int) -> Part | None:
         return next((p for p in self.parts if p.number == number), None)
 
+    def with_words(self, words: str) -> list[Question]:
+        """The questions whose text holds ``words`` ("meldcode"), in any case."""
+        needle = " ".join(words.casefold().split())
+        return [q for q in self.questions if needle and needle in q.text.casefold()]
+
 
 # --- the ontwikkelplan (Bijlage 3) --------------------------------------------------------------
 

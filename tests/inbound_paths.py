@@ -112,13 +112,13 @@ class TeamsPath(_Path):
     def _prepared(self, inbound: Inbound | None) -> Inbound | None:
         return self.platform.prepare(inbound) if self.platform and inbound else inbound
 
-    def activity(self, who: str, where: str, text: str) -> dict:
+    def activity(self, who: str, where: str, text: str, mention_bot: bool = True) -> dict:
         person = self.doubles.TeamsUser("", self.connector, who)
         mentions = tuple(_NAMED.findall(text))
         if where == "direct bericht":
             return person.message(text, mentions=mentions)
         channel, post = self.threads.get(where, (where, None))
-        activity = person.message(text, "channel", post, mention_bot=True, mentions=mentions)
+        activity = person.message(text, "channel", post, mention_bot=mention_bot, mentions=mentions)
         return json.loads(json.dumps(activity).replace(self.doubles.CHANNEL, self.channels[channel]))
 
     def user(self, who: str) -> User:
@@ -128,7 +128,14 @@ class TeamsPath(_Path):
         return self.translate.place_of(self.activity(who, where, "x"))
 
     def inbound(self, who: str, where: str, text: str) -> Inbound:
+        """A post naming the bot first (a command) in a channel or its thread; in the personal
+        chat, a message."""
         return self._prepared(self.translate.message(self.activity(who, where, text)))
+
+    def said(self, who: str, where: str, text: str) -> Inbound | None:
+        """A message typed here, not naming the bot: a reply in a thread, or in the personal chat
+        (the app's resource-specific consent lets Teams deliver thread replies)."""
+        return self._prepared(self.translate.message(self.activity(who, where, text, mention_bot=False)))
 
     def click(self, who: str, where: str, text: str, question: str | None = None) -> Inbound:
         """A card's button (``Action.Submit``) on a message of the bot here, standing for ``text``."""

@@ -63,8 +63,16 @@ def test_commands_synonyms_and_arguments_are_recognised(table, text, name, args)
 
 
 @pytest.mark.parametrize("text", ["De wethouder", "Nee, nog niet", "Ja", "stoppen met roken is lastig",
-                                  "Regie ligt bij de wethouder", "Beleid", "Nvt", "Een visie ligt er"])
+                                  "Regie ligt bij de wethouder", "Beleid", "Nvt", "Een visie ligt er",
+                                  "Status quo is dat er geen visie is", "Regio Utrecht heeft een plan",
+                                  "deel van het team", "Stop met werken in silo's is het motto.",
+                                  "Start van de implementatie was in 2025.", "Hulp is goed geregeld",
+                                  "Versie 2 van het beleidsplan is in 2024 vastgesteld.",
+                                  "Koppel de acties aan het budget", "Stuurgroep is er niet",
+                                  "Wijzig de aanpak niet", "Lid van het college: de wethouder.",
+                                  "Status ² van het beleid is vastgesteld", "Regie"])
 def test_ordinary_answers_are_free_text(table, text):
+    """A sentence is no command because its first word is one."""
     assert table.parse(text) is None
 
 
@@ -73,27 +81,41 @@ def test_ordinary_answers_are_free_text(table, text):
     [
         ("bijwerken", ["bijwerken 3 <tekst>"]),
         ("ontwikkelpunt", ["ontwikkelpunt 3", "ontwikkelpunt nieuw"]),
-        ("ontwikkelpunt abc", ["ontwikkelpunt 3", "ontwikkelpunt nieuw"]),
+        ("ontwikkelpunt abc", ["ontwikkelpunt 3"]),
         ("regio", ["regio instellen <naam>"]),
         ("regio instellen", ["regio instellen <naam>"]),
         ("herinnering", ["herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00",
                          "herinnering uit"]),
-        ("lid toevoegen @x", ["lid toevoegen @iemand", "lid verwijderen @iemand"]),
-        ("Status quo is dat er geen visie is", ["status 3 afgerond"]),
-        ("Regio Utrecht heeft een plan", ["regio instellen <naam>"]),
-        ("deel van het team", ["deel 1 of deel 2"]),
+        ("lid toevoegen @x", ["lid toevoegen @iemand"]),
+        ("status afgerond", ["status 3 afgerond"]),
+        ("Status quo.", ["status 3 afgerond"]),
+        ("deel 3", ["deel 1 of deel 2"]),
+        ("wijzig 2 budget 5000", ["wijzig 3 planning 1-3-2027"]),
+        ("koppel Nepdorp", ["koppel <gemeente>"]),
+        ("hulp nodig", ["hulp [commando]"]),
     ],
 )
-def test_text_that_starts_with_a_command_word_but_does_not_fit_is_unfit(table, text, usages):
+def test_a_short_near_miss_of_a_command_is_unfit(table, text, usages):
+    """The command's words alone, or with arguments that do not fit, in a short text."""
     result = table.parse(text)
     assert isinstance(result, Unfit) and [c.usage for c in result.commands] == usages
+    assert not result.guess
+
+
+@pytest.mark.parametrize("text", ["Status quo is dat er geen visie is", "Regio Utrecht heeft een plan",
+                                  "Deel van het team doet mee", "stop met werken in silo's"])
+def test_addressed_as_a_command_what_starts_as_one_is_its_usage(table, text):
+    """``/leidraad status quo is …``: explicit, so the usage rather than an answer."""
+    assert isinstance(table.parse(text, explicit=True), Unfit)
 
 
 @pytest.mark.parametrize(
     ("text", "guess"),
     [("overslan", "overslaan"), ("Voortgnag", "voortgang"), ("hlup", "hulp"),
      ("ontwikelpunten", "ontwikkelpunten"), ("samenvating", "samenvatting"),
-     ("bijwerkne 3 offerte binnen", "bijwerken 3 offerte binnen"), ("kopel Utrecht", "koppel Utrecht")],
+     ("bijwerkne 3 offerte binnen", "bijwerken 3 offerte binnen"), ("kopel Utrecht", "koppel Utrecht"),
+     ("stauts 3 afgerond", "status 3 afgerond"), ("regio instelen West", "regio instellen West"),
+     ("Sotp", "stop"), ("ONTWIKKELPUNT NEIUW", "ontwikkelpunt nieuw")],
 )
 def test_near_misses_of_any_command_are_guessed(table, text, guess):
     result = table.parse(text)
@@ -148,7 +170,7 @@ def test_every_command_in_the_readme_is_in_the_table(table):
 TEN = {
     "bijwerken": "bijwerken 3 <tekst>",
     "ontwikkelpunt": "ontwikkelpunt 3",
-    "ontwikkelpunt abc": "ontwikkelpunt nieuw",
+    "ontwikkelpunt abc": "ontwikkelpunt 3",
     "ontwikelpunten": "ontwikkelpunten",
     "samenvating": "samenvatting",
     "regio": "regio instellen <naam>",
@@ -179,32 +201,46 @@ def test_a_command_word_mid_gesprek_stores_nothing_and_gets_its_usage(chat, stor
     assert chat.prompt(chat.say("voortgang") and chat.say("verder")).question_id == SECOND
 
 
-def test_an_answer_that_starts_with_a_command_word_is_stored_after_one_word(chat, store):
+def test_a_sentence_that_starts_with_a_command_word_is_stored_at_once(chat, store):
     chat.start()
-    [asked] = chat.say("Status quo is dat er geen visie is")
-    assert "Was “Status quo is dat er geen visie is” je antwoord bij vraag 1.1? Typ dan ‘ja’" \
-        in " ".join(render_one(asked).split())
+    replies = chat.say("Status quo is dat er geen visie is")
+    assert stored(store) == [(FIRST, "Status quo is dat er geen visie is")]
+    assert "Opgeslagen" in render_one(replies[0]) and chat.prompt(replies).question_id == SECOND
+    chat.say("Regio Utrecht heeft een projectleider, lokaal de wethouder Jeugd.")
+    assert stored(store)[-1] == (SECOND, "Regio Utrecht heeft een projectleider, lokaal de wethouder Jeugd.")
+
+
+def test_a_short_near_miss_is_asked_about_and_stored_after_one_word(chat, store):
+    chat.start()
+    [asked] = chat.say("status afgerond")
+    shown = " ".join(render_one(asked).split())
+    assert "Was “status afgerond” je antwoord bij vraag 1.1? Typ dan ‘ja’ of ‘opslaan’; dat kan " \
+           "zolang we bij deze vraag zijn." in shown and "status 3 afgerond" in shown
     assert stored(store) == []
     replies = chat.say("opslaan")
-    assert stored(store) == [(FIRST, "Status quo is dat er geen visie is")]
+    assert stored(store) == [(FIRST, "status afgerond")]
     assert chat.prompt(replies).question_id == SECOND
-    chat.say("Regio Utrecht heeft een plan")
-    chat.say("ja")  # "Was “Regio Utrecht heeft een plan” je antwoord bij vraag 1.2?"
-    assert stored(store)[-1] == (SECOND, "Regio Utrecht heeft een plan")
 
 
-def test_a_held_text_is_dropped_when_the_user_goes_on_and_a_guess_can_be_taken(chat, store):
+def test_a_held_text_waits_while_its_question_does_and_a_guess_can_be_taken(chat, store):
     chat.start()
-    chat.say("deel van het team")
+    chat.say("regio")
+    between = chat.say("voortgang")  # something else: the held text still waits, and the bot says so
+    assert "“regio” is nog niet opgeslagen" in render_one(between[0])
+    assert "nog niet opgeslagen" not in " ".join(render_one(r) for r in chat.say("begrippen"))  # once
+    chat.say("opslaan")
+    assert stored(store) == [(FIRST, "regio")]
+    chat.say("lid")
     assert "Goed, er is niets opgeslagen" in render_one(chat.say("nee")[0])
     chat.say("ontwikelpunten")
     [listing] = chat.say("ja")  # "Bedoel je ‘ontwikkelpunten’?"
     assert type(listing).__name__ == "PuntList"
     chat.say("bijwerken")
-    replies = chat.say("Een gewoon antwoord")  # something else: the held text is let go, and said
-    assert stored(store) == [(FIRST, "Een gewoon antwoord")]
-    assert "Je vorige bericht (‘bijwerken’) heb ik niet opgeslagen" in render_one(replies[0])
-    assert chat.prompt(replies).question_id == SECOND
+    replies = chat.say("Een gewoon antwoord")  # the question is answered: the held text lapses, said
+    assert stored(store)[-1] == (SECOND, "Een gewoon antwoord")
+    assert "“bijwerken” is niet opgeslagen; we zijn verder gegaan" in render_one(replies[0])
+    assert chat.prompt(replies).question_id == checklist().questions[2].id
+    assert "Was " not in " ".join(render_one(r) for r in chat.say("ja"))  # nothing held any more
 
 
 def test_commands_inside_an_ontwikkelpunt_walk_are_not_field_values(chat, store):
@@ -245,10 +281,8 @@ def test_a_number_is_written_in_0_to_9(table, text):
     assert isinstance(table.parse(text), Unfit)
 
 
-def test_an_answer_with_a_superscript_is_held_and_stored_after_one_word(chat, store):
+def test_an_answer_with_a_superscript_is_stored_at_once(chat, store):
     """Before, ``int("²")`` raised: "Er ging iets mis", and the answer was lost."""
     chat.start()
-    [held] = chat.say("Status ² van het beleid is vastgesteld")
-    assert isinstance(held, CommandUsage) and held.held
-    chat.say("ja")
+    chat.say("Status ² van het beleid is vastgesteld")
     assert stored(store) == [("rollen.wie", "Status ² van het beleid is vastgesteld")]

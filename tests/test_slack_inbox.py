@@ -62,15 +62,21 @@ def test_a_command_word_in_the_thread_stores_nothing_and_gets_its_usage(slack, t
         assert answers(slack) == [(QUESTIONS[0].id, text, "Anna")]
 
 
-def test_status_quo_can_be_stored_as_an_answer_with_a_word(slack):
+def test_status_quo_is_an_answer_and_a_near_miss_is_stored_with_a_word(slack):
     anna, thread_ts = bind_and_start(slack)
     anna.say("Status quo is dat er geen visie is", thread_ts=thread_ts)
     slack.settle()
-    assert answers(slack) == []
+    assert answers(slack) == [(QUESTIONS[0].id, "Status quo is dat er geen visie is", "Anna")]
+    anna.say("status afgerond", thread_ts=thread_ts)
+    slack.settle()
+    asked = slack.api.named("chat.postMessage")[-1]
+    assert [b["text"]["text"] for b in asked["blocks"][-1]["elements"]] == [
+        "Ja, opslaan als antwoord", "Nee, niet opslaan"]  # the words of the question above them
+    assert "Kies hieronder" in blocks_text(asked)
     anna.say("ja", thread_ts=thread_ts)
     slack.settle()
-    assert answers(slack) == [(QUESTIONS[0].id, "Status quo is dat er geen visie is", "Anna")]
-    assert "vraag 2 van 23" in blocks_text(slack.api.named("chat.postMessage")[-1])
+    assert answers(slack)[-1] == (QUESTIONS[1].id, "status afgerond", "Anna")
+    assert "vraag 3 van 23" in blocks_text(slack.api.named("chat.postMessage")[-1])
 
 
 def test_wijzig_in_an_ontwikkelpunt_walk_in_the_thread_is_not_a_field_value(slack):

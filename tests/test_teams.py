@@ -547,7 +547,7 @@ def test_every_button_of_the_gesprek_works(teams):
     anna.send(anna.message("terug", "channel", post=post))
     anna.send(anna.message("overslan", "channel", post=post))  # a typo: held, with buttons
     teams.settle()
-    anna.send(anna.click(chain, _button(teams, post, "Opslaan als antwoord")))
+    anna.send(anna.click(chain, _button(teams, post, "Nee, opslaan als antwoord")))
     teams.settle()
     assert answers(teams.store)[-1] == (QUESTIONS[0].id, "overslan")
     wijzig = anna.message("wijzig 1.1", "channel", post=post)

@@ -60,7 +60,7 @@ def test_every_reply_of_a_gesprek_and_the_plan_is_a_card_teams_takes(chat):
     cards = _checked(_all_cards(said))
     assert len(cards) > 30
     shown = json.dumps(cards, ensure_ascii=False)
-    assert "Overslaan" in shown and "Opslaan als antwoord" in shown
+    assert "Overslaan" in shown and "Nee, opslaan als antwoord" in shown
 
 
 def test_what_someone_typed_is_text_never_markup(chat):

@@ -4,7 +4,8 @@ At a terminal it reads with ``prompt_toolkit``: line editing, the arrow keys, th
 you typed (only for this session: answers are not written to a history file), and a pasted block
 of several paragraphs as one answer (bracketed paste). When standard input is not a terminal,
 every line is one message, so scripts keep working. At the end of input, after ``pauze``, or on
-Ctrl-C it stops cleanly; the next start resumes where it left off.
+Ctrl-C it stops cleanly; the next start resumes where it left off. A line that begins with ``/``
+(``/overslaan``) is always a command, never an answer.
 
 The console is synchronous: each message is handled and committed before the next is read.
 """
@@ -78,7 +79,9 @@ class Console:
 
     def send(self, text: str = "", start: Start | None = None) -> list[Reply]:
         """Hand one message to the service and print what it answers."""
-        inbound = Inbound(self.user, self.place, self.gemeente, text=text, start=start)
+        command = text.strip()[1:] if text.strip().startswith("/") else None
+        inbound = Inbound(self.user, self.place, self.gemeente, text="" if command is not None else text,
+                          command=command, start=start)
         try:
             replies = self.service.handle(inbound)
         except StoreError as exc:  # the database's trouble, said in Dutch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.access import BEHEERDER, LID, Role
 from bot.core.commands import IN_CHANNEL, WITH_MEMBERS, People, Text, command
-from bot.core.context import Context, Problem, checked_name, gemeente_named
+from bot.core.context import Context, Problem, checked_name, gemeente_named, names_a_gemeente
 from bot.core.privacy import mail_domain
 from bot.core.replies import ChannelBound, Notice, Reply, Tone
 from bot.core.text import typed, whole_number
@@ -15,7 +15,8 @@ from store import Store
 class AdministrationCommands:
     group = "Beheer van de gemeente"
 
-    @command("koppel", "koppelen", args=(Text("gemeente", max_words=6),), role=Role.IEDEREEN,
+    @command("koppel", "koppelen", args=(Text("gemeente", max_words=6, check=names_a_gemeente),),
+             role=Role.IEDEREEN,
              where=IN_CHANNEL, usage="koppel <gemeente>",
              help="dit kanaal aan een gemeente koppelen; wie koppelt wordt beheerder (opnieuw "
                   "koppelen, of aan een gemeente met beheerders, kan alleen een beheerder)")

@@ -5,18 +5,26 @@ A capability declares each command with ``@command`` on the method that carries 
 one-line Dutch usage and a help text. The service collects them into one ``Table`` and parses
 every message once against it; ``hulp`` and the App Home's list are generated from it.
 
-``Table.parse`` gives ``Parsed`` (a command with its arguments), ``Unfit`` (the text starts with a
-command word, or is a near miss of a command, but does not fit: the bot answers with the usage and
-stores nothing) or None (free text: an answer).
+One rule tells a command from an answer (``Table.parse``), the same on every platform:
+
+- a message is a command when it fits a command's whole grammar, its words and its arguments as
+  declared (``status <nummer> <status>``, ``stop``): ``Parsed``;
+- a *short* message that is a near miss of a command is asked about (``Unfit``): a typo in the
+  command's words whose correction fits (``ontwikelpunten``, ``stauts 3 afgerond``), or the
+  command's words alone or with arguments that do not fit (``regio``, ``status afgerond``);
+- everything else is None: where a question waits, the answer. A sentence is not a command
+  because its first word is one ("Status quo is dat …", "Regio Utrecht heeft een projectleider").
+
+Text in an explicit form (``/leidraad …``, a leading @mention, a leading ``/`` in the console) is
+parsed with ``explicit=True``: then anything that starts as a command does is ``Unfit``.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -33,22 +41,26 @@ PLACE_WORDS = {PlaceKind.CONSOLE: "de terminal", PlaceKind.CHANNEL: "een kanaal"
                PlaceKind.DIRECT: "een eigen chat met de bot"}
 
 MAX_NUMBER = 999_999
+UNBOUNDED = 10_000  # the words an argument without a limit may take
+NEAR_EXTRA = 2  # a near miss leaves at most this many words unexplained ("status afgerond": one)
 _EDGE = re.compile(r"^[/!.,;:?]+|[!.,;:?]+$")
 _GLUED_PART = re.compile(r"^(deel)(\d+|i+|een|twee)$")  # "deel2", "deelII"
 
 
 class Usage(Exception):
     """What was typed does not fit the command; ``reason`` says why, when known. Raised by an
-    argument or by a handler: the bot answers with the command's usage and stores nothing."""
+    argument or by a handler: the bot answers with the command's usage and stores nothing.
+    ``at`` is the token where the text stopped fitting (``Command.fit`` sets it)."""
 
-    def __init__(self, reason: str = ""):
+    def __init__(self, reason: str = "", at: int = 0):
         super().__init__(reason)
         self.reason = reason
+        self.at = at
 
 
 class Claimed(Usage):
     """Text that fitted a command's first arguments and then not (``wijzig 2 budget 5000``): it
-    is that command, typed wrong, never a looser command that happens to take it."""
+    is that command or an answer, never a looser command that happens to take it."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,15 @@ class Arg(ABC):
         """The value in ``tokens[i:]`` of ``text`` and where the next argument starts;
         ``Usage`` when the tokens do not fit."""
 
+    @property
+    def widest(self) -> int:
+        """The most words it takes."""
+        return 1
+
+    def bound(self, table: Table) -> Arg:
+        """This argument in ``table`` (one that names commands learns their words there)."""
+        return self
+
 
 @dataclass(frozen=True)
 class Number(Arg):
@@ -112,17 +133,50 @@ class Choice(Arg):
         typed = text[tokens[i].start:tokens[i].end] if i < len(tokens) else ""
         raise Usage(self.invalid.format(word=typed) if typed and self.invalid else "")
 
+    @property
+    def widest(self) -> int:
+        return max(len(p.split()) for p in self.choices)
+
 
 @dataclass(frozen=True)
 class Text(Arg):
-    """The rest of the message as it was typed (case, line breaks); at most ``max_words``."""
+    """The rest of the message as it was typed (case, line breaks); at most ``max_words``.
+    ``check`` says what the text must be (a gemeente, a date): it raises ``Usage`` when the text
+    is not that, so a sentence that merely starts with the command's words is no command."""
 
     max_words: int | None = None
+    check: Callable[[str], None] | None = None
 
     def take(self, text, tokens, i):
         if i >= len(tokens) or (self.max_words and len(tokens) - i > self.max_words):
             raise Usage()
+        value = text[tokens[i].start:].strip()
+        if self.check:
+            self.check(value)
+        return value, len(tokens)
+
+    @property
+    def widest(self) -> int:
+        return self.max_words or UNBOUNDED
+
+
+@dataclass(frozen=True)
+class Topic(Arg):
+    """What someone asks help about: a command of the table by its words (``hulp bijwerken``)."""
+
+    words: frozenset[str] = frozenset()
+
+    def take(self, text, tokens, i):
+        if i >= len(tokens) or tokens[i].word not in self.words or len(tokens) - i > 3:
+            raise Usage()
         return text[tokens[i].start:].strip(), len(tokens)
+
+    @property
+    def widest(self) -> int:
+        return 3
+
+    def bound(self, table: Table) -> Arg:
+        return replace(self, words=table.first_words)
 
 
 @dataclass(frozen=True)
@@ -140,6 +194,10 @@ class People(Arg):
         if not found:
             raise Usage("Noem de mensen met @, bijvoorbeeld @anna.")
         return tuple(dict.fromkeys(found)), len(tokens)
+
+    @property
+    def widest(self) -> int:
+        return UNBOUNDED
 
 
 def part_number(word: str) -> int | None:
@@ -159,6 +217,10 @@ class Deel(Arg):
         if number is None:
             raise Usage("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.")
         return number, at + 1
+
+    @property
+    def widest(self) -> int:
+        return 2
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -190,8 +252,14 @@ class Command:
         """How much a text must say to be this command: its words and required arguments."""
         return max(len(p) for p in self.words) + sum(not a.optional for a in self.args)
 
+    @functools.cached_property
+    def longest(self) -> int:
+        """The most words a text of this command has."""
+        return max(len(p) for p in self.words) + sum(a.widest for a in self.args)
+
     def fit(self, text: str, tokens: list[Token], start: int) -> dict[str, Any]:
-        """The arguments in ``tokens[start:]``; ``Usage`` when they do not fit."""
+        """The arguments in ``tokens[start:]``; ``Usage`` (with where it stopped fitting) when
+        they do not fit."""
         values: dict[str, Any] = {}
         i, passed_over = start, ""
         for arg in self.args:
@@ -201,12 +269,12 @@ class Command:
                 values[arg.name], i = arg.take(text, tokens, i)
             except Usage as usage:
                 if not arg.optional and values and usage.reason:
-                    raise Claimed(usage.reason) from None
+                    raise Claimed(usage.reason, i) from None
                 if not arg.optional:
-                    raise
+                    raise Usage(usage.reason, i) from None
                 passed_over = passed_over or usage.reason
         if i < len(tokens):
-            raise Usage(passed_over)
+            raise Usage(passed_over, i)
         return values
 
     def opens_form(self, args: dict) -> bool:
@@ -247,13 +315,32 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Unfit:
-    """Text that looks like ``commands`` but is not one of them; ``guess`` is the text with a
-    near miss corrected, when that is a command."""
+    """Text close to ``commands`` that is none of them; ``guess`` is the text with a typo in a
+    command's words put right, when that fits one. ``claimed``: the command's own words and
+    arguments fitted and its handler refused them; it is no answer to hold."""
 
     commands: tuple[Command, ...]
     reason: str = ""
     guess: str = ""
-    claimed: bool = False  # it is that command, typed wrong: never an answer to hold
+    claimed: bool = False
+
+
+@dataclass(frozen=True)
+class _Miss:
+    """A command a text started as and then did not fit: why, and how many of the text's words
+    its grammar leaves unexplained. ``partly``: only the first of the command's words were typed."""
+
+    command: Command
+    reason: str
+    unexplained: int
+    partly: bool = False
+
+    def near(self, length: int) -> bool:
+        """Whether a text of ``length`` words with this miss is short and close enough to ask."""
+        if self.partly:
+            return self.unexplained == 0  # "regio", "lid": only the command's words
+        return self.unexplained == 0 or (self.unexplained <= NEAR_EXTRA
+                                         and length <= self.command.longest + 1)
 
 
 class Table:
@@ -261,71 +348,122 @@ class Table:
     specific wins, then the one listed first."""
 
     def __init__(self, commands: Iterable[Command]):
-        self.commands = tuple(commands)
+        commands = tuple(commands)
+        self.first_words = frozenset(phrase[0] for c in commands for phrase in c.words)
+        self.commands = tuple(replace(c, args=tuple(a.bound(self) for a in c.args)) for c in commands)
         # The most specific are tried first: "stuurgroep verwijder <datum>" before "stuurgroep
         # <moment>", "wijzig <nummer> <veld>" (the plan) before "wijzig [vraag]" (the gesprek).
         self._tried = sorted(self.commands, key=lambda c: -c.specificity)
-        self._first_words = {phrase[0] for c in self.commands for phrase in c.words}
+        self._phrases = tuple(dict.fromkeys(p for c in self.commands for p in c.words))
         self._near = functools.lru_cache(maxsize=4096)(self._close_to)
 
-    def parse(self, text: str) -> Parsed | Unfit | None:
+    def parse(self, text: str, explicit: bool = False) -> Parsed | Unfit | None:
+        """What ``text`` is: a command, a near miss of one to ask about, or None (an answer).
+        ``explicit``: the text was addressed to the bot as a command."""
         head = text.split(None, 1)
         if not head:
             return None
         first = tokenize(head[0])[0].word
-        near = self._near(first)
-        if first not in self._first_words and not near:  # most answers: no need to look further
+        if first not in self.first_words and not self._near(first):  # most answers stop here
             return None
         tokens = tokenize(text)
         found = self._fit(text, tokens)
-        if found is not None:
+        if isinstance(found, Parsed):
             return found
-        for word in near:
-            guess = word + text[tokens[0].end:]
+        for guess in self._corrected(text, tokens):
             fitted = self._fit(guess, tokenize(guess))
             if isinstance(fitted, Parsed):
                 return Unfit((fitted.command,), guess=guess.strip())
-        if near and len(tokens) == 1 and _likeness(tokens[0].word, near[0]) > 0.85:
-            return Unfit(self._starting_with(near[0]))
-        return None
-
-    def _fit(self, text: str, tokens: list[Token]) -> Parsed | Unfit | None:
-        misfits: list[tuple[Command, str]] = []
-        for cmd in self._tried:
-            phrase = next((p for p in cmd.words if [t.word for t in tokens[:len(p)]] == list(p)), None)
-            if phrase is None:
-                continue
-            try:
-                return Parsed(cmd, cmd.fit(text, tokens, len(phrase)))
-            except Claimed as claimed:
-                return Unfit((cmd,), claimed.reason, claimed=True)
-            except Usage as usage:
-                misfits.append((cmd, usage.reason))
-        if not misfits and tokens[0].word not in self._first_words:
+        near = [m for m in found if explicit or m.near(len(tokens))]
+        if not near:
             return None
-        looks_like = [c for c, _ in misfits]
-        looks_like += [c for c in self._starting_with(tokens[0].word) if c not in looks_like]
-        return Unfit(tuple(looks_like), next((reason for _, reason in misfits if reason), ""))
+        near.sort(key=lambda m: m.partly)  # the commands whose words were all typed first
+        return Unfit(tuple(dict.fromkeys(m.command for m in near)),
+                     next((m.reason for m in near if m.reason), ""))
 
-    def _starting_with(self, word: str) -> tuple[Command, ...]:
-        return tuple(c for c in self.commands if any(p[0] == word for p in c.words))
+    def _fit(self, text: str, tokens: list[Token]) -> Parsed | list[_Miss]:
+        """The command ``tokens`` fit, or every command they start as and then do not fit."""
+        misses: list[_Miss] = []
+        words = [t.word for t in tokens]
+        for cmd in self._tried:
+            typed = [p for p in cmd.words if words[:len(p)] == list(p)]
+            for phrase in sorted(typed, key=len, reverse=True):
+                try:
+                    return Parsed(cmd, cmd.fit(text, tokens, len(phrase)))
+                except Claimed as claimed:  # that command typed wrong, or an answer
+                    return [_Miss(cmd, claimed.reason, len(tokens) - claimed.at)]
+                except Usage as usage:
+                    misses.append(_Miss(cmd, usage.reason, len(tokens) - usage.at))
+                    break
+            if not typed:
+                begun = max(_common_start(words, p) for p in cmd.words)
+                if begun:
+                    misses.append(_Miss(cmd, "", len(tokens) - begun, partly=True))
+        return misses
+
+    def _corrected(self, text: str, tokens: list[Token]) -> Iterator[str]:
+        """``text`` with a typo in a command's words put right, for each command it may be (a
+        command word as typed is no typo of another: "herinnering" is not "herinneringen")."""
+        first = tokens[0].word
+        starts = {first} if first in self.first_words else set(self._near(first))
+        seen = set()
+        for phrase in self._phrases:
+            if phrase[0] not in starts or len(tokens) < len(phrase):
+                continue
+            typed = tuple(t.word for t in tokens[:len(phrase)])
+            if typed != phrase and all(w == p or _typo(w, p) for w, p in zip(typed, phrase, strict=True)):
+                guess = " ".join(phrase) + text[tokens[len(phrase) - 1].end:]
+                if guess not in seen:
+                    seen.add(guess)
+                    yield guess
 
     def _close_to(self, word: str) -> tuple[str, ...]:
-        """The command words ``word`` may be a typo of ("ontwikelpunten"), closest first."""
-        if len(word) < 3 or not word.isalpha():
-            return ()
-        # A likeness of 0.75 needs lengths within a factor 0.6 of each other: only those are tried.
-        candidates = [w for w in self._first_words
-                      if len(w) > 3 and w != word and 0.6 * len(w) <= len(word) <= len(w) / 0.6]
-        return tuple(difflib.get_close_matches(word, candidates, n=3, cutoff=0.75))
+        """The first words of commands ``word`` may be a typo of ("ontwikelpunten")."""
+        return tuple(w for w in self.first_words if _typo(word, w))
 
     def named(self, word: str) -> tuple[Command, ...]:
         """The commands ``word`` starts (for ``hulp bijwerken``)."""
-        return self._starting_with(word.casefold())
+        word = word.casefold()
+        return tuple(c for c in self.commands if any(p[0] == word for p in c.words))
 
     def allowed(self, kind: PlaceKind, may: Callable[[Role], bool]) -> tuple[Command, ...]:
         """The commands someone may use in this kind of place, in table order."""
         return tuple(c for c in self.commands if kind in c.where and may(c.role))
+
+
+def _common_start(words: list[str], phrase: tuple[str, ...]) -> int:
+    """How many of ``phrase``'s words ``words`` begins with."""
+    n = 0
+    while n < min(len(words), len(phrase)) and words[n] == phrase[n]:
+        n += 1
+    return n
+
+
+@functools.lru_cache(maxsize=16_384)
+def _typo(typed: str, word: str) -> bool:
+    """Whether ``typed`` is ``word`` with a typo: a letter dropped, added, changed, or two letters
+    swapped (two of those in a long word). Words under four letters are never guessed: "lid" and
+    "sla" are a letter away from too much else."""
+    if typed == word or len(word) < 4 or not typed.replace("-", "").isalpha():
+        return False
+    allowed = 1 if len(word) <= 6 else 2
+    return abs(len(typed) - len(word)) <= allowed and _distance(typed, word, allowed) <= allowed
+
+
+def _distance(a: str, b: str, most: int) -> int:
+    """The optimal string alignment distance of ``a`` and ``b`` (edits, and swaps of neighbours);
+    anything over ``most`` as ``most + 1``."""
+    before, row = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if before and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        before, row = row, current
+    return row[-1]
 
 
 def grouped(commands: Iterable[Command]) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -334,10 +472,6 @@ def grouped(commands: Iterable[Command]) -> tuple[tuple[str, tuple[tuple[str, st
     for found in commands:
         groups.setdefault(found.group, []).append((found.usage, found.help))
     return tuple((title, tuple(lines)) for title, lines in groups.items())
-
-
-def _likeness(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def where_words(kinds: frozenset[PlaceKind]) -> str:

@@ -82,9 +82,20 @@ def gemeente_named(store: Store, name: str | None, again: str = "") -> Named:
         raise Problem(f"Welke gemeente bedoel je: {options}? {retry}", Tone.WARNING)
     if found.suggestions:
         raise Problem(f"Er is geen gemeente ‘{naam}’. Bedoel je {options}? {retry}", Tone.WARNING)
-    raise Problem(f"‘{naam}’ is geen gemeente in Nederland (volgens de lijst van het CBS). "
-                  "Controleer de spelling; Leidraadbot kent alle "
-                  f"{len(gemeenten())} gemeenten bij hun officiële naam.")
+    raise Problem(_not_a_gemeente(naam))
+
+
+def names_a_gemeente(name: str) -> None:
+    """The grammar of a gemeente argument (``koppel <gemeente>``): a gemeente's name or a near
+    miss of one; ``Usage`` for anything else ("start van de implementatie")."""
+    found = gemeenten().find(name)
+    if not (found.gemeente or found.suggestions):
+        raise Usage(_not_a_gemeente(gemeente_naam(name)[:60]))
+
+
+def _not_a_gemeente(naam: str) -> str:
+    return (f"‘{naam}’ is geen gemeente in Nederland (volgens de lijst van het CBS). Controleer de "
+            f"spelling; Leidraadbot kent alle {len(gemeenten())} gemeenten bij hun officiële naam.")
 
 
 @dataclass

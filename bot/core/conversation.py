@@ -25,7 +25,8 @@ PAUSED = "gepauzeerd"
 @dataclass
 class Conversation:
     """A dialogue in one place: where it is, what the user skipped there, and a text the bot
-    asked about before storing it (``held``: by, text, question, guess)."""
+    asked about before storing it (``held``: by, text, question, guess, and the state it came
+    ``while``: it waits as long as the conversation stays there)."""
 
     place: str
     state: str

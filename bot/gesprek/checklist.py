@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.core.commands import Usage
 from bot.core.context import Context, Problem
 from bot.core.conversation import (
     ACTIVE,
@@ -42,10 +43,11 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import MAX_ANSWER_LENGTH, clean_text, one_line, typed
-from dialogues.content import Part, Question, Questionnaire, terms_in
+from dialogues.content import Part, Question, Questionnaire, checklist, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
 
 OPEN_ONLY = "open_only"  # in a conversation's pending: pass by what colleagues answered
+QUESTION_NUMBER = re.compile(r"(?:(\d)\s*[.,]\s*)?(\d+)")  # 1.6, or 6 in the current Deel
 
 
 class Gesprek:
@@ -463,7 +465,7 @@ class Gesprek:
 
     def find(self, argument: str, conv: Conversation | None = None) -> list[Question]:
         """Questions matching ``1.6``, ``6`` (in the current Deel), an id, or words of the text."""
-        ref = re.fullmatch(r"(?:(\d)\s*[.,]\s*)?(\d+)", argument.strip())
+        ref = QUESTION_NUMBER.fullmatch(argument.strip())
         if ref:
             part = (self.questionnaire.part(int(ref.group(1))) if ref.group(1)
                     else self._current_part(conv))
@@ -471,8 +473,16 @@ class Gesprek:
             return [part.questions[number - 1]] if part and 0 < number <= len(part.questions) else []
         if self.questionnaire.has_question(argument):
             return [self.questionnaire.position(argument).question]
-        needle = argument.casefold()
-        return [q for q in self.questionnaire.questions if needle in q.text.casefold()]
+        return self.questionnaire.with_words(argument)
+
+
+def names_questions(argument: str) -> None:
+    """The grammar of a question argument (``wijzig 1.6``, ``geschiedenis meldcode``): a number,
+    an id or words of a question; ``Usage`` for anything else ("wijzig de aanpak niet")."""
+    questionnaire = checklist()
+    if not (QUESTION_NUMBER.fullmatch(argument.strip()) or questionnaire.has_question(argument)
+            or questionnaire.with_words(argument)):
+        raise Usage(f"Ik kan geen vraag vinden bij ‘{one_line(argument)}’.")
 
 
 def _meanwhile(current: dict, seen: dict | None, answer: str, question: str) -> str:

@@ -7,12 +7,20 @@ dialogue goes on in the place: the gesprek, or an ontwikkelpunt whose fields are
 from __future__ import annotations
 
 from bot.core.commands import Deel, Text, Usage, command
-from bot.core.context import Context, Problem
+from bot.core.context import Context, Problem, names_a_gemeente
 from bot.core.conversation import ACTIVE, Active
 from bot.core.messages import PlaceKind, Start
 from bot.core.replies import Notice, Reply, StartThread
 from bot.core.text import typed, whole_number
-from bot.gesprek.checklist import Gesprek
+from bot.gesprek.checklist import Gesprek, names_questions
+
+
+def _question_and_version(argument: str) -> None:
+    """``1.6 2``: a question and the number of a version of its answer."""
+    question, _, version = argument.rpartition(" ")
+    if not question or whole_number(version, 4) is None:
+        raise Usage("Noem de vraag en het nummer van de versie, bijvoorbeeld ‘terugzetten 1.6 2’.")
+    names_questions(question)
 
 
 class GesprekCommands:
@@ -22,13 +30,16 @@ class GesprekCommands:
         self.gesprek = gesprek
 
     @command("start", "verder", "hervat", "hervatten",
-             args=(Deel("deel", optional=True), Text("gemeente", optional=True, max_words=6)),
+             args=(Deel("deel", optional=True),
+                   Text("gemeente", optional=True, max_words=6, check=names_a_gemeente)),
              usage="start [deel 1|deel 2]",
              help="het gesprek beginnen, of verdergaan waar je was (in je eigen chat met de bot ook "
                   "‘start <gemeente>’ als je bij meer gemeenten hoort)")
     def start(self, ctx: Context, deel: int | None = None, gemeente: str = "",
               first_open: bool = False) -> list[Reply]:
         place = ctx.place
+        if deel is not None and self.gesprek.questionnaire.part(deel) is None:
+            raise Usage("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.")
         if place.kind is PlaceKind.CHANNEL:
             return [StartThread(ctx.gemeente["naam"], deel, self.gesprek.channel_thread(ctx))]
         active = ctx.dialogue
@@ -65,7 +76,8 @@ class GesprekCommands:
     def replace(self, ctx: Context) -> list[Reply]:
         return self._steer(ctx, "replace")
 
-    @command("wijzig", "wijzigen", args=(Text("vraag", optional=True, max_words=4),),
+    @command("wijzig", "wijzigen", args=(Text("vraag", optional=True, max_words=4,
+                                              check=names_questions),),
              usage="wijzig [1.6]",
              help="vraag 6 van Deel I opnieuw bekijken of aanpassen (ook op woorden: ‘wijzig "
                   "meldcode’); zonder nummer zie je de lijst met vragen")
@@ -109,7 +121,7 @@ class GesprekCommands:
         conv = active.conv if active and active.dialogue is self.gesprek else None
         return self.gesprek.progress(ctx, conv)
 
-    @command("geschiedenis", "versies", args=(Text("vraag", max_words=4),),
+    @command("geschiedenis", "versies", args=(Text("vraag", max_words=4, check=names_questions),),
              usage="geschiedenis 1.6",
              help="alle versies zien van het antwoord van de gemeente op vraag 6 van Deel I, met "
                   "wie en wanneer (ook: ‘versies 1.6’)")
@@ -117,16 +129,14 @@ class GesprekCommands:
         active = ctx.dialogue
         return self.gesprek.versions(ctx, active.conv if active else None, vraag)
 
-    @command("terugzetten", args=(Text("vraag", max_words=2),), usage="terugzetten 1.6 2",
+    @command("terugzetten", args=(Text("vraag", max_words=2, check=_question_and_version),),
+             usage="terugzetten 1.6 2",
              help="versie 2 van het antwoord op vraag 1.6 weer het antwoord maken (de nummers "
                   "staan bij ‘geschiedenis 1.6’)")
     def restore(self, ctx: Context, vraag: str) -> list[Reply]:
         active = ctx.dialogue
         question, _, version = vraag.rpartition(" ")
-        number = whole_number(version, 4)
-        if not question or number is None:
-            raise Usage("Noem de vraag en het nummer van de versie, bijvoorbeeld ‘terugzetten 1.6 2’.")
-        return self.gesprek.restore(ctx, active.conv if active else None, question, number)
+        return self.gesprek.restore(ctx, active.conv if active else None, question, int(version))
 
     # --- steering whichever dialogue goes on here -------------------------------------------------
 

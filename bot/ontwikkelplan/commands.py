@@ -20,6 +20,16 @@ def _always(args: dict) -> bool:
     return True
 
 
+THEMA_NUMBER = re.compile(r"(\d)[.,](\d{1,2})")  # 1.2: basisfunctie 1, its second thema
+NAME_A_THEMA = "Noem het thema met basisfunctie en nummer, bijvoorbeeld ‘thema 1.2’"
+
+
+def _thema_number(nummer: str) -> None:
+    """The grammar of ``thema 1.2``: a basisfunctie's number and a thema's."""
+    if not THEMA_NUMBER.fullmatch(nummer):
+        raise Usage(NAME_A_THEMA + ".")
+
+
 def walk_place(place: str, user_id: str) -> str:
     """Where one person's field walk lives: their own, also in a thread where colleagues answer
     the gesprek meanwhile (``Store.has_conversation`` counts it as the place's)."""
@@ -143,18 +153,18 @@ class PlanCommands:
                              ctx.gemeente["naam"], punt["updated_at"])]
         return self._begin_walk(ctx, punt)
 
-    @command("thema", "quickscan", args=(Text("nummer", max_words=1),), role=Role.IEDEREEN,
+    @command("thema", "quickscan", args=(Text("nummer", max_words=1, check=_thema_number),),
+             role=Role.IEDEREEN,
              usage="thema 1.2",
              help="een quickscan-thema van het ontwikkelplan bekijken: de punten van de quickscan "
                   "en waarom het van belang is")
     def thema(self, ctx: Context, nummer: str) -> list[Reply]:
-        match = re.fullmatch(r"(\d)[.,](\d{1,2})", nummer.strip())
+        match = THEMA_NUMBER.fullmatch(nummer.strip())
         functie = self.plan.content.basisfunctie(int(match.group(1))) if match else None
         if functie is None or not 0 < int(match.group(2)) <= len(functie.themes):
             themes = "; ".join(f"{b.number}.1 tot en met {b.number}.{len(b.themes)}"
                                for b in self.plan.content.basisfuncties)
-            raise Usage(f"Noem het thema met basisfunctie en nummer, bijvoorbeeld ‘thema 1.2’ "
-                        f"(de thema's: {themes}).")
+            raise Usage(f"{NAME_A_THEMA} (de thema's: {themes}).")
         return [self.plan.thema_notice(functie.number, int(match.group(2)))]
 
     @command("concepten maken", usage="concepten maken",

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.access import Role
-from bot.core.commands import Choice, Number, Text, command
+from bot.core.commands import Choice, Number, Text, Usage, command
 from bot.core.context import Context
-from bot.core.dutch import DateError, format_date, parse_date
+from bot.core.dutch import DATE_EXAMPLE, DateError, format_date, parse_date
 from bot.core.replies import Notice, Reply, Setting, Tone
 from bot.core.text import typed
 from bot.reminders.schedule import (
@@ -19,6 +19,12 @@ from bot.reminders.schedule import (
     parse_monthly,
     parse_weekly,
 )
+
+
+def _dated(moment: str) -> None:
+    """The grammar of a date argument: it starts with the day (``15-12-2026``, ``15 december``)."""
+    if not moment[:1].isdigit():
+        raise Usage(f"Begin met de datum, bijvoorbeeld {DATE_EXAMPLE}.")
 
 
 class ReminderCommands:
@@ -53,7 +59,8 @@ class ReminderCommands:
     def meetings(self, ctx: Context) -> list[Reply]:
         return [self._setting(ctx)]
 
-    @command("stuurgroep verwijder", args=(Text("datum", max_words=3),), role=Role.BEHEERDER,
+    @command("stuurgroep verwijder", args=(Text("datum", max_words=3, check=_dated),),
+             role=Role.BEHEERDER,
              usage="stuurgroep verwijder 15-12-2026", help="de stuurgroep op die dag weghalen")
     def remove_meeting(self, ctx: Context, datum: str) -> list[Reply]:
         try:
@@ -66,7 +73,7 @@ class ReminderCommands:
         return [Notice(f"De stuurgroep van {format_date(day)} is verwijderd.", Tone.SUCCESS),
                 self._setting(ctx)]
 
-    @command("stuurgroep", args=(Text("moment", max_words=4),), role=Role.BEHEERDER,
+    @command("stuurgroep", args=(Text("moment", max_words=4, check=_dated),), role=Role.BEHEERDER,
              usage="stuurgroep 15-12-2026 14:00",
              help="een stuurgroep toevoegen: vooraf worden de eigenaren herinnerd, en een werkdag "
                   "vooraf komt de samenvatting in het kanaal")

@@ -244,17 +244,15 @@ def _(reply: Help) -> list[Block]:
 
 @blocks.register
 def _(reply: CommandUsage) -> list[Block]:
-    lead, question = plain.usage_sentences(reply)
+    lead, question = plain.usage_sentences(reply, buttons=bool(reply.held))
     result: list[Block] = [_section(":grey_question: " + escape(lead))]
     if len(reply.usages) > 1 and not reply.guess:
         result += _sections("", _command_lines(reply.usages))
     if question:
         result.append(_section(escape(question)))
     if reply.held:
-        buttons = [button("Opslaan als antwoord", "opslaan", reply.held_question, "primary")]
-        if reply.guess:
-            buttons.insert(0, button(_cut(reply.guess, 60), "ja", reply.held_question))
-        result.append(kit.actions(buttons))
+        result.append(kit.actions([button(label, sends, reply.held_question)
+                                   for label, sends in plain.held_choices(reply)]))
     return result
 
 

@@ -257,17 +257,15 @@ def _(reply: Help) -> list[CardElement]:
 
 @body.register
 def _(reply: CommandUsage) -> list[CardElement]:
-    lead, question = plain.usage_sentences(reply)
+    lead, question = plain.usage_sentences(reply, buttons=bool(reply.held))
     result: list[CardElement] = [line(lead)]
     if len(reply.usages) > 1 and not reply.guess:
         result += _commands(reply.usages)
     if question:
         result.append(line(question))
     if reply.held:
-        buttons = [button("Opslaan als antwoord", "opslaan", reply.held_question)]
-        if reply.guess:
-            buttons.insert(0, button(reply.guess[:60], "ja", reply.held_question))
-        result.append(ActionSet(actions=buttons))
+        result.append(ActionSet(actions=[button(label, sends, reply.held_question)
+                                         for label, sends in plain.held_choices(reply)]))
     return result
 
 

@@ -199,13 +199,22 @@ def guide_lines(reply: Help) -> list[tuple[str, str]]:
 quoted = one_line  # a user's text in a sentence
 
 
-def usage_sentences(reply: CommandUsage) -> tuple[str, str]:
+WHILE_IT_WAITS = "dat kan zolang we bij deze vraag zijn"
+
+
+def usage_sentences(reply: CommandUsage, buttons: bool = False) -> tuple[str, str]:
     """What the bot says about text that looks like a command, the same on every surface: what
     the commands are (their list goes in between when there are several), then one question, so
-    ‘ja’ and ‘nee’ are never ambiguous."""
+    ‘ja’ and ‘nee’ are never ambiguous. With ``buttons`` the question is answered with the two
+    of ``held_choices``, whose words it uses; else the person types them."""
+    held = f"“{quoted(reply.held)}”"
     if reply.guess:
-        question = (f"Typ ‘ja’ om dat te doen, of ‘nee’ om “{quoted(reply.held)}” op te slaan als "
-                    f"antwoord bij {reply.held_ref}.") if reply.held else f"Typ dan {typed(reply.guess)}."
+        if not reply.held:
+            return f"Bedoel je ‘{reply.guess}’?", f"Typ dan {typed(reply.guess)}."
+        question = (f"Of was {held} je antwoord bij {reply.held_ref}? Kies hieronder; "
+                    f"{WHILE_IT_WAITS}." if buttons else
+                    f"Typ ‘ja’ om dat te doen, of ‘nee’ om {held} op te slaan als antwoord bij "
+                    f"{reply.held_ref}; {WHILE_IT_WAITS}.")
         return f"Bedoel je ‘{reply.guess}’?", question
     lead = [reply.reason] if reply.reason else []
     usage, explanation = reply.usages[0]
@@ -215,9 +224,19 @@ def usage_sentences(reply: CommandUsage) -> tuple[str, str]:
         lead.append(f"‘{usage}’ is een commando: {explanation}.")
     else:
         lead.append(f"Bedoel je ‘{usage}’? Daarmee kun je {explanation}.")
-    question = (f"Er is niets opgeslagen. Was “{quoted(reply.held)}” je antwoord bij "
-                f"{reply.held_ref}? Typ dan ‘ja’ of ‘opslaan’.") if reply.held else ""
+    question = "" if not reply.held else (
+        f"Er is niets opgeslagen. Was {held} je antwoord bij {reply.held_ref}? "
+        + (f"Kies hieronder; {WHILE_IT_WAITS}." if buttons else
+           f"Typ dan ‘ja’ of ‘opslaan’; {WHILE_IT_WAITS}."))
     return " ".join(lead), question
+
+
+def held_choices(reply: CommandUsage) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The two buttons (label, what it sends) under a held text: run the command it looks like,
+    or store it as the answer; their words are those of ``usage_sentences``."""
+    if reply.guess:
+        return (f"Ja, {one_line(reply.guess, 50)}", "ja"), ("Nee, opslaan als antwoord", "opslaan")
+    return ("Ja, opslaan als antwoord", "opslaan"), ("Nee, niet opslaan", "nee")
 
 
 @_text.register

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from bot.core.access import Role
 from bot.core.commands import PRIVATE, Choice, Number, Text, command
-from bot.core.context import Context, Problem, checked_name, gemeente_named
+from bot.core.context import Context, Problem, checked_name, gemeente_named, names_a_gemeente
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
 from bot.core.text import typed
 from bot.ontwikkelplan.plan import Plan
@@ -35,7 +35,8 @@ class ReportCommands:
         """For a projectleider, their regio; only to them (never in a gemeente's channel)."""
         return [self.reporter.regiobeeld(ctx.store, ctx.regio_led(), ctx.today)]
 
-    @command("samenvatting", args=(Text("gemeente", optional=True, max_words=6),), role=Role.LEZER,
+    @command("samenvatting", args=(Text("gemeente", optional=True, max_words=6, check=names_a_gemeente),),
+             role=Role.LEZER,
              usage="samenvatting",
              help="zien waar de gemeente staat, voor de stuurgroep: de checklist, de belangrijkste "
                   "antwoorden en de open ontwikkelpunten (projectleiders: ‘samenvatting <gemeente>’ "

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.core.access import Role, may_use
-from bot.core.commands import Table, Text, command, grouped
+from bot.core.commands import Table, Topic, command, grouped
 from bot.core.context import Context
 from bot.core.messages import PlaceKind
 from bot.core.replies import Help, Notice, Reply
@@ -16,7 +16,7 @@ class HelpCommands:
     group = "Hulp"
     table: Table  # set by the service once the table is built
 
-    @command("hulp", "help", "?", args=(Text("onderwerp", optional=True, max_words=3),),
+    @command("hulp", "help", "?", args=(Topic("onderwerp", optional=True),),
              role=Role.IEDEREEN, usage="hulp [commando]",
              help="uitleg krijgen bij de vraag, en zien wat je hier kunt typen; ‘hulp bijwerken’ "
                   "gaat over één commando")

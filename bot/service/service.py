@@ -11,18 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import date, datetime
-from textwrap import shorten
 
 from bot.administration.commands import AdministrationCommands
 from bot.core.access import BEHEERDER, Role, may_use
 from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, where_words
 from bot.core.context import Clock, Context, Problem, gemeente_named, utc_now
-from bot.core.conversation import PAUSED, Active, bound_question
+from bot.core.conversation import PAUSED, Active, Conversation, bound_question
 from bot.core.dutch import local_day
 from bot.core.messages import FormInput, Inbound, PlaceKind, User
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply, Tone
-from bot.core.text import clean_text, readable, typed
+from bot.core.text import clean_text, one_line, readable, typed
 from bot.gesprek.checklist import Gesprek
 from bot.gesprek.commands import GesprekCommands
 from bot.ontwikkelplan.commands import PlanCommands
@@ -158,9 +157,13 @@ class Service:
         return self._message(ctx, clean_text(inbound.text))
 
     def _command(self, ctx: Context, text: str) -> list[Reply]:
-        """Text addressed to the bot (a slash command): a command, never an answer."""
+        """Text addressed to the bot as a command (``/leidraad …``, a leading @mention, a leading
+        ``/`` in the console): a command, or the reply to what the bot asked; never an answer."""
         self._look_around(ctx)
-        parsed = self.table.parse(text)
+        return self._replying(ctx, text, self._read_command)
+
+    def _read_command(self, ctx: Context, text: str) -> list[Reply]:
+        parsed = self.table.parse(text, explicit=True)
         if isinstance(parsed, Parsed):
             return self._run(ctx, parsed, text)
         if isinstance(parsed, Unfit):
@@ -173,10 +176,12 @@ class Service:
         allowed = self._look_around(ctx)
         if place.kind is PlaceKind.THREAD and not inbound.addressed and ctx.dialogue is None:
             return []  # people talk among themselves in other threads
-        held = self._held(ctx, text)
-        if isinstance(held, list):
-            return held
-        text = held or text
+        return self._replying(ctx, text, lambda ctx, text: self._read(ctx, text, allowed))
+
+    def _read(self, ctx: Context, text: str, allowed: bool) -> list[Reply]:
+        """One rule for every platform: a command when it fits one, asked about when it is a
+        short near miss of one, and otherwise the answer to the question that waits."""
+        inbound = ctx.inbound
         parsed = self.table.parse(text)
         if isinstance(parsed, Parsed):
             return self._run(ctx, parsed, text)
@@ -302,7 +307,7 @@ class Service:
         if question == END:
             return [CommandUsage(text, usages, unfit.reason, unfit.guess)]
         active.conv.held = {"by": ctx.user.id, "text": text, "question": question,
-                            "guess": unfit.guess}
+                            "guess": unfit.guess, "while": active.conv.state}
         active.save(ctx)
         return [CommandUsage(text, usages, unfit.reason, unfit.guess, held=text,
                              held_ref=active.dialogue.label(question), held_question=question)]
@@ -314,28 +319,60 @@ class Service:
         kind = personal_data(text, (ctx.gemeente or {}).get("mail_domain"))
         return [Notice(refusal(kind, "je bericht"), Tone.WARNING)] if kind else None
 
-    def _held(self, ctx: Context, text: str) -> list[Reply] | str | None:
-        """The user's reply to what the bot asked about a held text: the replies, or the text of
-        the command they meant; None when this message is about something else."""
+    def _replying(self, ctx: Context, text: str, read) -> list[Reply]:
+        """``read`` the message, unless it replies to what the bot asked about a held text. A
+        held text waits while its question does, also when other messages come in between; the
+        bot says so, and says when it has lapsed."""
+        active = ctx.dialogue
+        held = self._held(ctx)
+        if held is None:
+            return read(ctx, text)
+        word = " ".join(text.casefold().strip(" .!").split())
+        if word not in YES | NO | SAVE:
+            replies = read(ctx, text)
+            return self._still_held(ctx, active, held) + replies
+        active.conv.held = None
+        active.save(ctx)
+        if word in YES and held["guess"]:
+            return read(ctx, held["guess"])
+        if word in NO and not held["guess"]:
+            return [Notice("Goed, er is niets opgeslagen.")]
+        replies = active.dialogue.answer(ctx, active.conv, held["text"], held["question"])
+        active.save(ctx)
+        return replies + self._after(ctx, replies)
+
+    @staticmethod
+    def _held(ctx: Context) -> dict | None:
+        """This user's text the bot asked about here, while its question still waits."""
         active = ctx.dialogue
         held = active.conv.held if active else None
         if not held or held["by"] != ctx.user.id:
             return None
+        if not _waits(held, active.conv):  # gone on meanwhile (a colleague, a restore)
+            active.conv.held = None
+            active.save(ctx)
+            return None
+        return held
+
+    @staticmethod
+    def _still_held(ctx: Context, active: Active, held: dict) -> list[Reply]:
+        """After another message: that the held text can still be stored (said once), or that it
+        has lapsed."""
+        if ctx.dialogue is not active or active.conv.held is not held:  # elsewhere, or a new one
+            return []
+        quoted = one_line(held["text"], 60)
+        if _waits(held, active.conv):
+            if held.get("reminded"):
+                return []
+            held["reminded"] = True
+            active.save(ctx)
+            return [Notice(f"“{quoted}” is nog niet opgeslagen. Was het je antwoord bij "
+                           f"{active.dialogue.label(held['question'])}? Typ dan ‘opslaan’; dat kan "
+                           "zolang we bij die vraag zijn.")]
         active.conv.held = None
         active.save(ctx)
-        word = " ".join(text.casefold().strip(" .!").split())
-        guess = held["guess"]
-        if word in YES and guess:
-            return guess
-        if word in NO and not guess:
-            return [Notice("Goed, er is niets opgeslagen.")]
-        if word in YES | NO | SAVE:
-            replies = active.dialogue.answer(ctx, active.conv, held["text"], held["question"])
-            active.save(ctx)
-            return replies + self._after(ctx, replies)
-        ctx.said.append(Notice(f"Je vorige bericht (‘{shorten(held['text'], 60, placeholder='…')}’) "
-                               "heb ik niet opgeslagen; typ het opnieuw als het een antwoord was."))
-        return None
+        return [Notice(f"“{quoted}” is niet opgeslagen; we zijn verder gegaan. Was het toch een "
+                       "antwoord, typ het dan opnieuw bij die vraag.")]
 
     # --- for the operator (command line) ------------------------------------------------------------
 
@@ -367,6 +404,12 @@ class Service:
 
     def _today(self) -> date:
         return local_day(self.clock())
+
+
+def _waits(held: dict, conv: Conversation) -> bool:
+    """Whether a held text can still be stored: the conversation is where it was when the text
+    came (the question it answers may be an earlier one, shown before a colleague went on)."""
+    return conv.state == held.get("while", held["question"])
 
 
 def _form_role(form: FormInput) -> tuple[Role, int | None]:
