@@ -17,6 +17,14 @@ from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, SlackUser
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
+COUNTS: list[str] = []  # lines for the end of the test output (the corpora's counts)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if COUNTS:
+        terminalreporter.section("counts")
+        for line in COUNTS:
+            terminalreporter.write_line(line)
 
 
 class Clock:

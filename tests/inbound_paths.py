@@ -64,6 +64,7 @@ class SlackPath(_Path):
 
     def said(self, who: str, where: str, text: str) -> Inbound | None:
         """A message typed here, not naming the bot: in a thread or a direct message."""
+        text = _NAMED.sub(lambda named: f"<@{self.ids[named[1]]}>", text)
         person = SlackUser("", RESPOND, user=self.ids[who])
         channel, thread = self.threads.get(where, ("D" + self.ids[who], None))
         return slack.message(person.message_event(text, channel, thread), TEAM, BOT_USER)

@@ -86,7 +86,7 @@ def test_ordinary_answers_are_free_text(table, text):
         ("regio instellen", ["regio instellen <naam>"]),
         ("herinnering", ["herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00",
                          "herinnering uit"]),
-        ("lid toevoegen @x", ["lid toevoegen @iemand"]),
+        ("lid toevoegen bram", ["lid toevoegen @iemand"]),
         ("status afgerond", ["status 3 afgerond"]),
         ("Status quo.", ["status 3 afgerond"]),
         ("deel 3", ["deel 1 of deel 2"]),

@@ -43,8 +43,10 @@ PLACE_WORDS = {PlaceKind.CONSOLE: "de terminal", PlaceKind.CHANNEL: "een kanaal"
 MAX_NUMBER = 999_999
 UNBOUNDED = 10_000  # the words an argument without a limit may take
 NEAR_EXTRA = 2  # a near miss leaves at most this many words unexplained ("status afgerond": one)
+SEARCHED = 4  # the words of a text where a typo of a command's word is looked for
 _EDGE = re.compile(r"^[/!.,;:?]+|[!.,;:?]+$")
 _GLUED_PART = re.compile(r"^(deel)(\d+|i+|een|twee)$")  # "deel2", "deelII"
+_AT_NAME = re.compile(r"@[^\W\d_][\w.-]*")  # "@bram" as typed, where the platform made no mention
 
 
 class Usage(Exception):
@@ -102,6 +104,11 @@ class Arg(ABC):
         """The most words it takes."""
         return 1
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The words it knows (a typo of one is put right)."""
+        return frozenset()
+
     def bound(self, table: Table) -> Arg:
         """This argument in ``table`` (one that names commands learns their words there)."""
         return self
@@ -136,6 +143,10 @@ class Choice(Arg):
     @property
     def widest(self) -> int:
         return max(len(p.split()) for p in self.choices)
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(word for phrase in self.choices for word in phrase.split())
 
 
 @dataclass(frozen=True)
@@ -181,14 +192,16 @@ class Topic(Arg):
 
 @dataclass(frozen=True)
 class People(Arg):
-    """One or more people named with a mention (``@anna``), and nothing else."""
+    """One or more people named with a mention (``@anna``), and nothing else. A name typed with
+    an @ that the platform did not make a mention fits too: the handler says how to name them."""
 
     def take(self, text, tokens, i):
         found = []
         for token in tokens[i:]:
-            mention = MENTION.fullmatch(text[token.start:token.end].rstrip(",;."))
-            if mention:
-                found.append(mention.group(1))
+            typed = text[token.start:token.end].rstrip(",;.!?")
+            mention = MENTION.fullmatch(typed)
+            if mention or _AT_NAME.fullmatch(typed):
+                found.append(mention.group(1) if mention else typed)
             elif token.word not in ("en", ",", "&"):
                 raise Usage("Noem de mensen met @, bijvoorbeeld @anna.")
         if not found:
@@ -354,7 +367,9 @@ class Table:
         # The most specific are tried first: "stuurgroep verwijder <datum>" before "stuurgroep
         # <moment>", "wijzig <nummer> <veld>" (the plan) before "wijzig [vraag]" (the gesprek).
         self._tried = sorted(self.commands, key=lambda c: -c.specificity)
-        self._phrases = tuple(dict.fromkeys(p for c in self.commands for p in c.words))
+        self._vocabulary = frozenset(
+            [w for c in self.commands for phrase in c.words for w in phrase]
+            + [w for c in self.commands for a in c.args for w in a.vocabulary])
         self._near = functools.lru_cache(maxsize=4096)(self._close_to)
 
     def parse(self, text: str, explicit: bool = False) -> Parsed | Unfit | None:
@@ -364,16 +379,16 @@ class Table:
         if not head:
             return None
         first = tokenize(head[0])[0].word
-        if first not in self.first_words and not self._near(first):  # most answers stop here
-            return None
+        if first not in self.first_words and self.first_words.isdisjoint(self._near(first)):
+            return None  # most answers stop here
         tokens = tokenize(text)
         found = self._fit(text, tokens)
         if isinstance(found, Parsed):
             return found
-        for guess in self._corrected(text, tokens):
+        for guess in self._corrected(text, tokens):  # a typo, and then it fits: "Bedoel je …?"
             fitted = self._fit(guess, tokenize(guess))
             if isinstance(fitted, Parsed):
-                return Unfit((fitted.command,), guess=guess.strip())
+                return Unfit((fitted.command,), guess=_as_declared(guess, fitted.command))
         near = [m for m in found if explicit or m.near(len(tokens))]
         if not near:
             return None
@@ -402,24 +417,17 @@ class Table:
         return misses
 
     def _corrected(self, text: str, tokens: list[Token]) -> Iterator[str]:
-        """``text`` with a typo in a command's words put right, for each command it may be (a
-        command word as typed is no typo of another: "herinnering" is not "herinneringen")."""
-        first = tokens[0].word
-        starts = {first} if first in self.first_words else set(self._near(first))
-        seen = set()
-        for phrase in self._phrases:
-            if phrase[0] not in starts or len(tokens) < len(phrase):
-                continue
-            typed = tuple(t.word for t in tokens[:len(phrase)])
-            if typed != phrase and all(w == p or _typo(w, p) for w, p in zip(typed, phrase, strict=True)):
-                guess = " ".join(phrase) + text[tokens[len(phrase) - 1].end:]
-                if guess not in seen:
-                    seen.add(guess)
-                    yield guess
+        """``text`` with one of its first words put right that is a typo of a word the commands
+        know ("ontwikelpunten", "stauts 3 afgerond", "status 3 afgrond"); a word they know as
+        typed is no typo of another ("herinnering" is not "herinneringen")."""
+        for token in tokens[:SEARCHED]:
+            if token.word not in self._vocabulary:
+                for word in self._near(token.word):
+                    yield text[:token.start] + word + text[token.end:]
 
     def _close_to(self, word: str) -> tuple[str, ...]:
-        """The first words of commands ``word`` may be a typo of ("ontwikelpunten")."""
-        return tuple(w for w in self.first_words if _typo(word, w))
+        """The words of the commands ``word`` may be a typo of."""
+        return tuple(sorted(w for w in self._vocabulary if _typo(word, w)))
 
     def named(self, word: str) -> tuple[Command, ...]:
         """The commands ``word`` starts (for ``hulp bijwerken``)."""
@@ -429,6 +437,14 @@ class Table:
     def allowed(self, kind: PlaceKind, may: Callable[[Role], bool]) -> tuple[Command, ...]:
         """The commands someone may use in this kind of place, in table order."""
         return tuple(c for c in self.commands if kind in c.where and may(c.role))
+
+
+def _as_declared(text: str, command: Command) -> str:
+    """``text`` with the command's words as the table writes them ("ontwikkelpunt nieuw")."""
+    tokens = tokenize(text)
+    words = [t.word for t in tokens]
+    phrase = max((p for p in command.words if words[:len(p)] == list(p)), key=len)
+    return (" ".join(phrase) + text[tokens[len(phrase) - 1].end:]).strip()
 
 
 def _common_start(words: list[str], phrase: tuple[str, ...]) -> int:
