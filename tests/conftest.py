@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bot.core.messages import Inbound, Place, PlaceKind, Start, User
 from bot.core.replies import QuestionPrompt, Reply
@@ -14,6 +16,13 @@ from bot.service import Service
 from store import Store
 
 from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, SlackUser
+
+# Property tests: a quick profile by default (CI); before an issue is called resolved, the long
+# one: HYPOTHESIS_PROFILE=long python -m pytest tests/test_bad_input.py --hypothesis-seed=N,
+# for several N.
+settings.register_profile("quick", max_examples=200)
+settings.register_profile("long", max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -54,6 +54,39 @@ def test_piped_answers_walk_deel_1_then_deel_2_and_end_with_the_recap(tmp_path):
     assert all(r[4].startswith("20") for r in stored)
 
 
+def test_piped_sentences_that_begin_with_a_command_word_are_answers(tmp_path):
+    """A script of answers: each line is stored under its own question, whatever its first word."""
+    db = tmp_path / "leidraad.db"
+    lines = ["Regio Utrecht heeft een projectleider, lokaal de wethouder Jeugd.",
+             "Hulp en ondersteuning wordt geboden door het lokale team.",
+             "Status quo is dat er geen visie is.", "Stop met werken in silo's is het motto."]
+    result = run_chat(db, stdin="\n".join(lines) + "\n")
+    assert [(r[1], r[2]) for r in answers(db)] == [(q.id, line) for q, line in zip(QUESTIONS, lines,
+                                                                                  strict=False)]
+    assert result.stdout.count("Opgeslagen") == 4 and "Er is niets opgeslagen" not in result.stdout
+
+
+def test_a_piped_near_miss_waits_and_the_next_line_is_read_as_it_is(tmp_path):
+    """Before, the line after a held text was taken as the reply to the bot's question about it,
+    and the held text was dropped."""
+    db = tmp_path / "leidraad.db"
+    result = run_chat(db, stdin="regio\nvoortgang\nopslaan\nstatus afgerond\nEen antwoord\n")
+    out = " ".join(result.stdout.split())
+    assert "Was “regio” je antwoord bij vraag 1.1? Typ dan ‘ja’ of ‘opslaan’" in out
+    assert "“regio” is nog niet opgeslagen" in out  # after voortgang, which was read as voortgang
+    assert "“status afgerond” is niet opgeslagen; we zijn verder gegaan" in out
+    assert [(r[1], r[2]) for r in answers(db)] == [(QUESTIONS[0].id, "regio"),
+                                                  (QUESTIONS[1].id, "Een antwoord")]
+
+
+def test_a_leading_slash_is_always_a_command(tmp_path):
+    db = tmp_path / "leidraad.db"
+    result = run_chat(db, stdin="/overslaan\n/Status quo is dat\nEen antwoord\n")
+    out = " ".join(result.stdout.split())
+    assert "vraag 2 van 23" in out and "status 3 afgerond" in out  # its usage: never an answer
+    assert [(r[1], r[2]) for r in answers(db)] == [(QUESTIONS[1].id, "Een antwoord")]
+
+
 def test_deel_2_starts_at_deel_2(tmp_path):
     result = run_chat(tmp_path / "x.db", "--deel", "2", stdin="Veel al\n")
     assert "Deel II › Bestuurlijk gesprek – lokaal · vraag 1 van 25" in result.stdout

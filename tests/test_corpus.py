@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.commands import Parsed, tokenize
-from bot.core.messages import Inbound, Start, from_json, to_json
+from bot.core.messages import from_json, to_json
 from bot.core.text import clean_text
 from bot.service import Service
 from dialogues.content import checklist
@@ -22,7 +22,7 @@ from store import Store
 
 from .conftest import COUNTS, SEEDS, Clock
 from .corpora import BIJLAGEN, bijlage_sentences, command_word_sentences, examples, slack_form, typos
-from .inbound_paths import ConsolePath, SlackPath, TeamsPath
+from .inbound_paths import ConsolePath, SlackPath, TeamsPath, begin_gesprek
 
 FIRST = checklist().questions[0].id
 
@@ -46,13 +46,7 @@ def world(request, tmp_path_factory):
     service = Service(store, clock=Clock())
     path = PATHS[request.param]()
     path.connect(service)
-    if path.name == "console":
-        service.handle(Inbound(path.user("anna"), path.inbound("anna", "", "").place, "Utrecht",
-                               start=Start()))
-    else:
-        service.handle(path.inbound("anna", "eigen kanaal", "koppel Utrecht"))
-        service.handle(Inbound(path.user("anna"), path.place("eigen thread", "anna"), start=Start(),
-                               addressed=True))
+    begin_gesprek(service, path)
     yield service, store, path
     store.close()
     path.close()

@@ -107,6 +107,25 @@ def test_markdown_has_the_same_content_escaped(filled):
     assert "open: 4, in uitvoering: 3, afgerond: 2, vervallen: 1" in text
 
 
+def test_user_text_in_markdown_makes_no_list_quote_or_rule(filled, store):
+    """An answer "1. lijst van wat ontbreekt" was a numbered list in the export; ``# Kop`` was
+    escaped already. Read as a CommonMark reader reads it, the texts stay paragraphs."""
+    from markdown_it import MarkdownIt
+
+    service, _ = filled
+    gemeente = store.gemeente("utrecht")["id"]
+    texts = {"gesprek.prioriteit": "1. lijst van wat ontbreekt", "gesprek.nodig": "- meer formatie",
+             "gesprek.ontbreekt": "> een citaat van de wethouder", "bouwsteen1.acties": "---"}
+    for question, text in texts.items():
+        store.save_answer(gemeente, question, text, "console:anna", "2026-11-30T09:00:00+00:00")
+    html = MarkdownIt("commonmark").render(
+        document_of(service.export("Utrecht", "md"), service.plan.content).decode())
+    assert "<ol" not in html and "<blockquote>" not in html and "<hr" not in html
+    for text in ("1. lijst van wat ontbreekt", "- meer formatie", "&gt; een citaat van de wethouder"):
+        assert f"<p>{text}</p>" in html
+    assert "Acties: ---" in html
+
+
 def test_an_empty_gemeente_gets_a_useful_summary(service):
     chat = Chat(service, gemeente="Lopik")
     chat.start()

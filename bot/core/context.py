@@ -109,6 +109,7 @@ class Context:
     gemeente: dict | None = None
     dialogue: Active | None = None
     said: list[Reply] = field(default_factory=list)  # notices to show before the replies
+    interrupted: bool = False  # the dialogue the writer was in ended before the message came
 
     @property
     def at(self) -> str:

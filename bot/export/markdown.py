@@ -8,12 +8,14 @@ from bot.core.dutch import AMSTERDAM, format_date
 from bot.core.replies import PuntSummary, Regiobeeld, Summary
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+_LIST_OR_RULE = re.compile(r"^(\d+)(?=[.)])|^(?=[-+=])")  # "1.", "1)", "- ", "+ ", "---", "==="
 
 
 def escape(text: str) -> str:
-    """User text made literal in Markdown, on one line: no emphasis, links, tables or HTML."""
+    """User text made literal in Markdown, on one line: no emphasis, links, tables, HTML, and
+    where it begins a line no list, quote (``>`` is an entity) or rule."""
     text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", text)
+    return _LIST_OR_RULE.sub(r"\1\\", _SPECIAL.sub(r"\\\1", text), count=1)
 
 
 def flags(punt: PuntSummary) -> str:

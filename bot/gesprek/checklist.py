@@ -79,11 +79,13 @@ class Gesprek:
 
     def start(self, ctx: Context, conv: Conversation | None, place: str, start: Start
               ) -> tuple[Conversation, list[Reply]]:
-        """Begin a new gesprek in ``place``, or resume one (at the start of ``start.deel``)."""
+        """Begin a new gesprek in ``place``, or resume one (at the start of ``start.deel``). Where
+        the gemeente has answers already, a new one begins at the first open question: of
+        ``start.deel`` if it has one, else of either Deel."""
         deel = start.deel
         if conv is None:
-            part = self.questionnaire.part(deel or 1)
-            ids = [q.id for q in (part.questions if part else self.questionnaire.questions)]
+            chosen = self.questionnaire.part(deel or 1).questions
+            ids = [q.id for q in (*chosen, *(q for q in self.questionnaire.questions if q not in chosen))]
             begun = bool(ctx.answers)  # by colleagues, or by this user elsewhere (the channel)
             conv = Conversation(place=place, state=ids[0],
                                 pending={OPEN_ONLY: True} if begun or start.first_open else None)

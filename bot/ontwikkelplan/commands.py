@@ -44,9 +44,16 @@ class PlanCommands:
         self.walk = walk
 
     def walking(self, ctx: Context, place: str) -> Active | None:
-        """This user's field walk going on in ``place``, if any."""
+        """This user's field walk going on in ``place``, if any. One whose concept was thrown
+        away meanwhile (elsewhere, or by a colleague) ends here, and the message says so."""
         conv = load(ctx, walk_place(place, ctx.user.id), self.walk.flow)
-        return Active(self.walk, conv) if conv and not conv.done else None
+        if conv is None or conv.done:
+            return None
+        if ctx.store.punt(ctx.gemeente["id"], conv.pending["nummer"]) is None:
+            ctx.said.append(self.walk.end_gone(ctx, conv))
+            ctx.interrupted = True
+            return None
+        return Active(self.walk, conv)
 
     @command("ontwikkelpunt nieuw", "nieuw ontwikkelpunt", usage="ontwikkelpunt nieuw",
              help="een ontwikkelpunt toevoegen; de bot vraagt de velden van het ontwikkelplan een "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.context import Context
-from bot.core.conversation import Conversation, first_uses, record_ask
+from bot.core.conversation import Conversation, first_uses, record_ask, save
 from bot.core.replies import Notice, PreviousAnswer, QuestionPrompt, Reply, Tone
 from bot.core.text import clean_text, typed
 from bot.ontwikkelplan.plan import DRAFT_PROPOSED, REQUIRED, WALK, FieldError, Plan
@@ -147,6 +147,17 @@ class PuntWalk:
                            f"leeg is vul je later in met {typed(f'wijzig {nummer} <veld>')}.")]
         return [Notice(f"Gestopt. Wat je invulde bij #{nummer} is bewaard als concept; ga later "
                        f"verder met {typed(f'afmaken {nummer}')}.")]
+
+    def end_gone(self, ctx: Context, conv: Conversation) -> Notice:
+        """End the walk of a concept that was thrown away meanwhile, and say so."""
+        nummer, queue = conv.pending["nummer"], conv.pending.get("queue") or []
+        conv.state, conv.pending["queue"] = END, []
+        save(ctx, self.questionnaire.id, conv)
+        record_ask(ctx, self.questionnaire.id, conv)
+        later = (" De andere concepten maak je af met "
+                 + " en ".join(typed(f"afmaken {n}") for n in queue) + ".") if queue else ""
+        return Notice(f"Concept #{nummer} is intussen weggegooid, dus ik vraag er niet verder naar."
+                      + later, Tone.WARNING)
 
     # --- moving -----------------------------------------------------------------------------------
 

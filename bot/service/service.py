@@ -193,6 +193,9 @@ class Service:
             return [Notice(f"Er loopt hier nog geen gesprek. Typ {typed('start')} om te beginnen.")]
         if inbound.expects is not None:  # a button whose question was dealt with already
             return self._stale_button(ctx)
+        if ctx.interrupted:  # typed for what ended meanwhile: never filed under another question
+            return [Notice("Wat je typte is daarom niet opgeslagen. We gaan verder met de Checklist "
+                           "sturing."), *ctx.dialogue.dialogue.current(ctx, ctx.dialogue.conv)]
         return self._answer(ctx, text)
 
     def _look_around(self, ctx: Context) -> bool:

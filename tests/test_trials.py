@@ -1,0 +1,111 @@
+"""What went wrong when people tried the bot on Slack and Teams, each through the platform's own
+inbound path (as the inbox keeps it) into the service: a concept thrown away while its fields
+were being asked, a colleague starting after Deel I was done, a Deel that does not exist."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.messages import Inbound, Start, from_json, to_json
+from bot.core.replies import QuestionPrompt, Welcome
+from bot.render.text import render
+from bot.service import Service
+from dialogues.content import checklist
+from store import Store
+
+from .conftest import Clock
+from .inbound_paths import SlackPath, TeamsPath, begin_gesprek
+
+DEEL_I, DEEL_II = (checklist().part(n).questions for n in (1, 2))
+
+
+@pytest.fixture(params=["slack", "teams"])
+def world(request, tmp_path):
+    """Utrecht's channel bound by Anna (its beheerder), with the gesprek in its thread."""
+    if request.param == "teams":
+        pytest.importorskip("bot.adapters.teams.translate")
+    store = Store(tmp_path / "leidraad.db")
+    service = Service(store, clock=Clock())
+    path = SlackPath() if request.param == "slack" else TeamsPath()
+    path.connect(service)
+    begin_gesprek(service, path)
+    yield service, store, path
+    store.close()
+    path.close()
+
+
+def said(world, who: str, where: str, text: str) -> list:
+    """What the bot answers when ``who`` types ``text`` ``where`` (a thread, a direct message),
+    not naming the bot."""
+    service, _, path = world
+    return service.handle(from_json(to_json(path.said(who, where, text))))
+
+
+def shown(replies: list) -> str:
+    return " ".join(render(replies).split())
+
+
+def answers(store) -> list[tuple[str, str]]:
+    return [tuple(r) for r in store.db.execute("SELECT question_id, text FROM answers ORDER BY id")]
+
+
+def test_a_concept_thrown_away_elsewhere_ends_its_walk_and_the_thread_goes_on(world):
+    """Before, every message in the thread got "Er ging iets mis" from then on."""
+    _, store, path = world
+    if path.name == "slack":  # a new ontwikkelpunt, its fields asked in the thread
+        said(world, "anna", "eigen thread", "ontwikkelpunt nieuw")
+        said(world, "anna", "eigen thread", "2")  # its basisfunctie; now the thema is asked
+    else:  # Teams opens a dialog for a new one; a field of a concept is asked in the thread
+        store.create_punt(store.gemeente("utrecht")["id"], {"concept": 1, "basisfunctie": 2},
+                          path.user("anna").id, "2026-03-12T12:00:00+00:00")
+        said(world, "anna", "eigen thread", "wijzig 1 thema")
+    assert "Quickscan-thema" in shown(said(world, "anna", "eigen thread", "hulp"))
+    said(world, "anna", "direct bericht", "weggooien 1")
+    assert store.punt(store.gemeente("utrecht")["id"], 1) is None
+    typed = said(world, "anna", "eigen thread", "3")  # meant for the thema of the concept
+    assert "Concept #1 is intussen weggegooid" in shown(typed)
+    assert "niet opgeslagen" in shown(typed) and answers(store) == []  # not filed elsewhere
+    assert isinstance(typed[-1], QuestionPrompt) and typed[-1].question_id == DEEL_I[0].id
+    for text in ("hulp", "stop", "start"):
+        assert "Er ging iets mis" not in shown(said(world, "anna", "eigen thread", text))
+    said(world, "anna", "eigen thread", "De wethouder Jeugd")
+    assert answers(store) == [(DEEL_I[0].id, "De wethouder Jeugd")]
+
+
+def test_a_colleague_who_answered_deel_i_starts_at_deel_ii_in_a_direct_message(world):
+    """Before: "Deel II heeft 25 open vragen", then the recap, and an answer was not stored."""
+    service, store, path = world
+    service.handle(path.inbound("anna", "eigen kanaal", "lid toevoegen @bram"))
+    for question in DEEL_I:  # Bram answers all of Deel I in the thread, his own role included
+        said(world, "bram", "eigen thread", f"Bram over {question.id}")
+    assert {q for q, _ in answers(store)} == {q.id for q in DEEL_I}
+    started = said(world, "bram", "direct bericht", "start")
+    assert isinstance(started[0], Welcome) and "Recap" not in {type(r).__name__ for r in started}
+    assert started[-1].question_id == DEEL_II[0].id
+    said(world, "bram", "direct bericht", "Er is een visie, vastgesteld in 2024.")
+    assert answers(store)[-1] == (DEEL_II[0].id, "Er is een visie, vastgesteld in 2024.")
+
+
+def test_the_app_home_continue_starts_at_the_first_open_question_of_either_deel(world):
+    """*Verder met het gesprek* in Slack's App Home is ``Start(first_open=True)`` in the direct
+    message (Teams has no App Home; its personal chat starts the same way)."""
+    service, store, path = world
+    gemeente = store.gemeente("utrecht")["id"]
+    for question in DEEL_I:
+        store.save_answer(gemeente, question.id, "Al beantwoord", path.user("anna").id,
+                          "2026-03-12T12:00:00+00:00")
+    anna = path.user("anna")
+    replies = service.handle(Inbound(anna, path.place("direct bericht", "anna"), "Utrecht",
+                                     start=Start(first_open=True)))
+    assert replies[-1].question_id == DEEL_II[0].id
+
+
+@pytest.mark.parametrize("deel", [0, 3, 99, -1])
+def test_a_deel_that_does_not_exist_is_refused_in_dutch(world, deel):
+    """``Start(deel=3)`` on a gesprek raised AttributeError in ``go_to_part``."""
+    service, store, path = world
+    anna = path.user("anna")
+    for place in (path.place("eigen thread", "anna"), path.place("direct bericht", "anna")):
+        replies = service.handle(Inbound(anna, place, start=Start(deel), addressed=True))
+        assert "Er zijn twee delen" in shown(replies)
+    assert answers(store) == []
