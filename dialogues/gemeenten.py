@@ -69,7 +69,9 @@ class Gemeenten:
         longer = tuple(o for o in self.all if o.key.startswith(key + " "))  # Alphen, Krimpen
         if longer:
             return Found(None, longer, several=len(longer) > 1)
-        close = difflib.get_close_matches(key, self._by_name, n=3, cutoff=CLOSE)
+        # only names whose length allows the likeness (its upper bound), then the likeness itself
+        fitting = [k for k in self._by_name if 2 * min(len(k), len(key)) >= CLOSE * (len(k) + len(key))]
+        close = difflib.get_close_matches(key, fitting, n=3, cutoff=CLOSE)
         suggestions = dict.fromkeys(o for k in close for o in self._by_name[k])
         return Found(None, tuple(suggestions))
 

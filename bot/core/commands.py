@@ -366,7 +366,10 @@ class Table:
         self.commands = tuple(replace(c, args=tuple(a.bound(self) for a in c.args)) for c in commands)
         # The most specific are tried first: "stuurgroep verwijder <datum>" before "stuurgroep
         # <moment>", "wijzig <nummer> <veld>" (the plan) before "wijzig [vraag]" (the gesprek).
-        self._tried = sorted(self.commands, key=lambda c: -c.specificity)
+        self._tried: dict[str, list[Command]] = {}  # by first word, the most specific first
+        for c in sorted(self.commands, key=lambda c: -c.specificity):
+            for first in dict.fromkeys(p[0] for p in c.words):
+                self._tried.setdefault(first, []).append(c)
         self._vocabulary = frozenset(
             [w for c in self.commands for phrase in c.words for w in phrase]
             + [w for c in self.commands for a in c.args for w in a.vocabulary])
@@ -400,7 +403,7 @@ class Table:
         """The command ``tokens`` fit, or every command they start as and then do not fit."""
         misses: list[_Miss] = []
         words = [t.word for t in tokens]
-        for cmd in self._tried:
+        for cmd in self._tried.get(words[0], ()):
             typed = [p for p in cmd.words if words[:len(p)] == list(p)]
             for phrase in sorted(typed, key=len, reverse=True):
                 try:

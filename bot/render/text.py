@@ -211,7 +211,7 @@ def usage_sentences(reply: CommandUsage, buttons: bool = False) -> tuple[str, st
     if reply.guess:
         if not reply.held:
             return f"Bedoel je ‘{reply.guess}’?", f"Typ dan {typed(reply.guess)}."
-        question = (f"Of was {held} je antwoord bij {reply.held_ref}? Kies hieronder; "
+        question = (f"Kies hieronder. Met ‘Nee’ bewaar ik {held} als antwoord bij {reply.held_ref}; "
                     f"{WHILE_IT_WAITS}." if buttons else
                     f"Typ ‘ja’ om dat te doen, of ‘nee’ om {held} op te slaan als antwoord bij "
                     f"{reply.held_ref}; {WHILE_IT_WAITS}.")

@@ -157,18 +157,11 @@ class Service:
         return self._message(ctx, clean_text(inbound.text))
 
     def _command(self, ctx: Context, text: str) -> list[Reply]:
-        """Text addressed to the bot as a command (``/leidraad …``, a leading @mention, a leading
-        ``/`` in the console): a command, or the reply to what the bot asked; never an answer."""
+        """Text addressed to the bot as a command (``/leidraad …``, the bot named first in a new
+        post, a leading ``/`` in the console): a command, or the reply to what the bot asked;
+        never an answer."""
         self._look_around(ctx)
-        return self._replying(ctx, text, self._read_command)
-
-    def _read_command(self, ctx: Context, text: str) -> list[Reply]:
-        parsed = self.table.parse(text, explicit=True)
-        if isinstance(parsed, Parsed):
-            return self._run(ctx, parsed, text)
-        if isinstance(parsed, Unfit):
-            return self._unfit(ctx, parsed, text)
-        return self._repeats_personal_data(ctx, text) or self.help.show(ctx, unknown=text)
+        return self._replying(ctx, text, explicit=True)
 
     def _message(self, ctx: Context, text: str) -> list[Reply]:
         """Text typed in a conversation: a command, or an answer to the question shown."""
@@ -176,17 +169,21 @@ class Service:
         allowed = self._look_around(ctx)
         if place.kind is PlaceKind.THREAD and not inbound.addressed and ctx.dialogue is None:
             return []  # people talk among themselves in other threads
-        return self._replying(ctx, text, lambda ctx, text: self._read(ctx, text, allowed))
+        return self._replying(ctx, text, allowed=allowed)
 
-    def _read(self, ctx: Context, text: str, allowed: bool) -> list[Reply]:
+    def _read(self, ctx: Context, text: str, explicit: bool, allowed: bool) -> list[Reply]:
         """One rule for every platform: a command when it fits one, asked about when it is a
-        short near miss of one, and otherwise the answer to the question that waits."""
+        short near miss of one, and otherwise the answer to the question that waits; text in an
+        explicit form is a command or its usage, never an answer. ``allowed``: whether the user
+        may see this place's gemeente."""
         inbound = ctx.inbound
-        parsed = self.table.parse(text)
+        parsed = self.table.parse(text, explicit)
         if isinstance(parsed, Parsed):
             return self._run(ctx, parsed, text)
         if isinstance(parsed, Unfit):
             return self._unfit(ctx, parsed, text)
+        if explicit:
+            return self._repeats_personal_data(ctx, text) or self.help.show(ctx, unknown=text)
         if ctx.dialogue is None:
             if not allowed:
                 ctx.require(ctx.gemeente or ctx.find_gemeente())
@@ -322,22 +319,23 @@ class Service:
         kind = personal_data(text, (ctx.gemeente or {}).get("mail_domain"))
         return [Notice(refusal(kind, "je bericht"), Tone.WARNING)] if kind else None
 
-    def _replying(self, ctx: Context, text: str, read) -> list[Reply]:
-        """``read`` the message, unless it replies to what the bot asked about a held text. A
-        held text waits while its question does, also when other messages come in between; the
-        bot says so, and says when it has lapsed."""
+    def _replying(self, ctx: Context, text: str, explicit: bool = False,
+                  allowed: bool = True) -> list[Reply]:
+        """Read the message, unless it replies to what the bot asked about a held text. A held
+        text waits while its question does, also when other messages come in between; the bot
+        says so, and says when it has lapsed."""
         active = ctx.dialogue
         held = self._held(ctx)
         if held is None:
-            return read(ctx, text)
+            return self._read(ctx, text, explicit, allowed)
         word = " ".join(text.casefold().strip(" .!").split())
         if word not in YES | NO | SAVE:
-            replies = read(ctx, text)
+            replies = self._read(ctx, text, explicit, allowed)
             return self._still_held(ctx, active, held) + replies
         active.conv.held = None
         active.save(ctx)
         if word in YES and held["guess"]:
-            return read(ctx, held["guess"])
+            return self._read(ctx, held["guess"], explicit, allowed)
         if word in NO and not held["guess"]:
             return [Notice("Goed, er is niets opgeslagen.")]
         replies = active.dialogue.answer(ctx, active.conv, held["text"], held["question"])
