@@ -1,13 +1,15 @@
 """What went wrong when people tried the bot on Slack and Teams, each through the platform's own
 inbound path (as the inbox keeps it) into the service: a concept thrown away while its fields
-were being asked, a colleague starting after Deel I was done, a Deel that does not exist."""
+were being asked, a colleague starting after Deel I was done, a Deel that does not exist, an
+answer that the Markdown export made a list."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.core.messages import Inbound, Start, from_json, to_json
-from bot.core.replies import QuestionPrompt, Welcome
+from bot.core.replies import ExportFile, QuestionPrompt, Welcome
+from bot.export import render as document_of
 from bot.render.text import render
 from bot.service import Service
 from dialogues.content import checklist
@@ -109,3 +111,20 @@ def test_a_deel_that_does_not_exist_is_refused_in_dutch(world, deel):
         replies = service.handle(Inbound(anna, place, start=Start(deel), addressed=True))
         assert "Er zijn twee delen" in shown(replies)
     assert answers(store) == []
+
+
+def test_an_answer_that_looks_like_a_list_stays_text_in_the_markdown_export(world):
+    """"1. lijst van wat ontbreekt" came out of the export as a numbered list."""
+    from markdown_it import MarkdownIt
+
+    service, store, path = world
+    said(world, "anna", "eigen thread", "deel 2")  # the bestuurlijk gesprek, in the summary
+    texts = ("Veel", "---", "1. lijst van wat ontbreekt", "- meer formatie", "> de wethouder zei het")
+    for text in texts:
+        said(world, "anna", "eigen thread", text)
+    assert [t for _, t in answers(store)] == list(texts)
+    [export] = [r for r in service.handle(path.inbound("anna", "eigen kanaal", "export md"))
+                if isinstance(r, ExportFile)]
+    html = MarkdownIt("commonmark").render(document_of(export, service.plan.content).decode())
+    assert "<ol" not in html and "<blockquote>" not in html and "<hr" not in html
+    assert "<p>1. lijst van wat ontbreekt</p>" in html and "<p>- meer formatie</p>" in html
