@@ -72,10 +72,11 @@ def service(store) -> Service:
 
 
 def console_inbound(naam: str = "Anna", gemeente: str = "Utrecht", text: str = "",
-                    start: Start | None = None, delivery_id: str | None = None) -> Inbound:
+                    start: Start | None = None, delivery_id: str | None = None,
+                    command: str | None = None) -> Inbound:
     user = User(f"console:{naam.casefold()}", naam)
     return Inbound(user, Place(PlaceKind.CONSOLE, user.id), gemeente, text=text, start=start,
-                   delivery_id=delivery_id)
+                   delivery_id=delivery_id, command=command)
 
 
 class Chat:
@@ -89,6 +90,10 @@ class Chat:
 
     def say(self, text: str) -> list[Reply]:
         return self.service.handle(console_inbound(self.naam, self.gemeente, text=text))
+
+    def command(self, text: str) -> list[Reply]:
+        """``text`` as a command, as the console sends ``/text``: never an answer."""
+        return self.service.handle(console_inbound(self.naam, self.gemeente, command=text))
 
     @staticmethod
     def prompt(replies: list[Reply]) -> QuestionPrompt:

@@ -74,9 +74,26 @@ def test_a_piped_near_miss_waits_and_the_next_line_is_read_as_it_is(tmp_path):
     out = " ".join(result.stdout.split())
     assert "Was “regio” je antwoord bij vraag 1.1? Typ dan ‘ja’ of ‘opslaan’" in out
     assert "“regio” is nog niet opgeslagen" in out  # after voortgang, which was read as voortgang
-    assert "“status afgerond” is niet opgeslagen; we zijn verder gegaan" in out
+    assert "Je eerdere bericht “status afgerond” is niet opgeslagen bij vraag 1.2." in out
     assert [(r[1], r[2]) for r in answers(db)] == [(QUESTIONS[0].id, "regio"),
                                                   (QUESTIONS[1].id, "Een antwoord")]
+
+
+def test_a_text_asked_about_at_the_end_of_input_can_be_stored_at_the_next_start(tmp_path):
+    db = tmp_path / "leidraad.db"
+    first = run_chat(db, stdin="Terug naar af.\nregio\n")  # an answer, then a near miss
+    assert "“regio” is nog niet opgeslagen; typ ‘opslaan’ als je de volgende keer verdergaat" \
+        in " ".join(first.stdout.split())
+    run_chat(db, stdin="opslaan\n")
+    assert [(r[1], r[2]) for r in answers(db)] == [(QUESTIONS[0].id, "Terug naar af."),
+                                                  (QUESTIONS[1].id, "regio")]
+
+
+def test_a_second_near_miss_says_the_first_was_not_stored(tmp_path):
+    db = tmp_path / "leidraad.db"
+    result = run_chat(db, stdin="regio\nlid\nopslaan\n")
+    assert "Je eerdere bericht “regio” is niet opgeslagen bij vraag 1.1." in " ".join(result.stdout.split())
+    assert [(r[1], r[2]) for r in answers(db)] == [(QUESTIONS[0].id, "lid")]
 
 
 def test_a_leading_slash_is_always_a_command(tmp_path):

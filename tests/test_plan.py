@@ -281,7 +281,10 @@ def test_the_gemeentes_own_parts_of_the_plan_are_kept_with_their_history(planner
     assert "portefeuillehouder(s): Wethouder Jansen en wethouder De Vries" in shown
     assert "Lokale documenten: Beleidsplan Veilig Thuis 2025" in shown
     assert "Lokale aanvullingen: nog niet ingevuld" in shown
-    assert "geen deel van de algemene informatie" in notices(planner.say("algemeen budget 5"))
+    assert "geen deel van de algemene informatie" in notices(planner.command("algemeen budget 5"))
+    planner.say("Algemeen beeld: goed.")  # where a question waits, a sentence like it is an answer
+    assert service.store.current_answer(service.store.gemeente("utrecht")["id"],
+                                        checklist().questions[0].id)["text"] == "Algemeen beeld: goed."
     assert "e-mailadres" in notices(planner.say("algemeen beleidsmedewerkers a.jansen@gmail.com"))
     _, changes = service.audit("Utrecht")
     versions = [(c.old, c.new) for c in changes if "portefeuillehouder" in c.what]

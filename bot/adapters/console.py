@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.core.messages import Inbound, Place, PlaceKind, Start, User
-from bot.core.replies import Notice, Paused, Reply, Tone
+from bot.core.replies import CommandUsage, Notice, Paused, Reply, Tone
+from bot.core.text import one_line
 from bot.render.text import render
 from bot.service import Service
 from store import StoreError
@@ -110,11 +111,19 @@ class Console:
             while not any(isinstance(reply, Paused) for reply in replies):
                 text = _prompted(session) if session else _line(lines)
                 if text is None:
-                    self.out.write(GOODBYE + "\n")
+                    self.out.write(_still_asked(replies) + GOODBYE + "\n")
                     return
                 replies = self.send(text)
         except KeyboardInterrupt:
             self.out.write("\n" + GOODBYE + "\n")
+
+
+def _still_asked(replies: list[Reply]) -> str:
+    """At the end of input: a text the bot asked about last, which waits (the next start can
+    still store it)."""
+    held = next((r.held for r in replies if isinstance(r, CommandUsage) and r.held), "")
+    return (f"“{one_line(held, 60)}” is nog niet opgeslagen; typ ‘opslaan’ als je de volgende keer "
+            "verdergaat om het bij die vraag te bewaren.\n") if held else ""
 
 
 def ask_name(lines: TextIO, out: TextIO, session: PromptSession | None) -> str | None:

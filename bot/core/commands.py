@@ -42,7 +42,8 @@ PLACE_WORDS = {PlaceKind.CONSOLE: "de terminal", PlaceKind.CHANNEL: "een kanaal"
 
 MAX_NUMBER = 999_999
 UNBOUNDED = 10_000  # the words an argument without a limit may take
-NEAR_EXTRA = 2  # a near miss leaves at most this many words unexplained ("status afgerond": one)
+NEAR_EXTRA = 1  # a near miss leaves at most this many words unexplained ("status afgerond": one),
+NEAR_EXTRA_BEGUN = 2  # or this many once an argument fitted ("wijzig 2 budget 5000")
 SEARCHED = 4  # the words of a text where a typo of a command's word is looked for
 _EDGE = re.compile(r"^[/!.,;:?]+|[!.,;:?]+$")
 _GLUED_PART = re.compile(r"^(deel)(\d+|i+|een|twee)$")  # "deel2", "deelII"
@@ -162,7 +163,8 @@ class Text(Arg):
         if i >= len(tokens) or (self.max_words and len(tokens) - i > self.max_words):
             raise Usage()
         value = text[tokens[i].start:].strip()
-        if self.check:
+        if self.check:  # a name, a date, a question: without the sentence's end ("1.6?")
+            value = value.rstrip(" .,;:!?") or value
             self.check(value)
         return value, len(tokens)
 
@@ -228,7 +230,7 @@ class Deel(Arg):
             raise Usage()
         number = part_number(tokens[at].word)
         if number is None:
-            raise Usage("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.")
+            raise Usage("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.", at)  # "deel 3": as far as 3
         return number, at + 1
 
     @property
@@ -274,19 +276,22 @@ class Command:
         """The arguments in ``tokens[start:]``; ``Usage`` (with where it stopped fitting) when
         they do not fit."""
         values: dict[str, Any] = {}
-        i, passed_over = start, ""
+        i, passed_over, reached = start, "", start
         for arg in self.args:
             if i >= len(tokens) and arg.optional:
                 continue
             try:
                 values[arg.name], i = arg.take(text, tokens, i)
             except Usage as usage:
-                if not arg.optional and values and usage.reason:
-                    raise Claimed(usage.reason, i) from None
+                at = max(i, usage.at)  # where it stopped fitting: an argument may say it got further
+                if not arg.optional and (values or at > i) and usage.reason:
+                    raise Claimed(usage.reason, at) from None
                 if not arg.optional:
-                    raise Usage(usage.reason, i) from None
-                passed_over = passed_over or usage.reason
+                    raise Usage(usage.reason, at) from None
+                passed_over, reached = passed_over or usage.reason, max(reached, at)
         if i < len(tokens):
+            if reached > i:  # an optional argument began ("start deel 3"): it is that command
+                raise Claimed(passed_over, reached)
             raise Usage(passed_over, i)
         return values
 
@@ -341,19 +346,22 @@ class Unfit:
 @dataclass(frozen=True)
 class _Miss:
     """A command a text started as and then did not fit: why, and how many of the text's words
-    its grammar leaves unexplained. ``partly``: only the first of the command's words were typed."""
+    its grammar leaves unexplained. ``partly``: only the first of the command's words were typed;
+    ``begun``: an argument fitted before one did not."""
 
     command: Command
     reason: str
     unexplained: int
     partly: bool = False
+    begun: bool = False
 
     def near(self, length: int) -> bool:
-        """Whether a text of ``length`` words with this miss is short and close enough to ask."""
+        """Whether a text of ``length`` words with this miss is short and close enough to ask
+        ("Terug naar af." and "Algemeen beeld: goed." are answers)."""
         if self.partly:
             return self.unexplained == 0  # "regio", "lid": only the command's words
-        return self.unexplained == 0 or (self.unexplained <= NEAR_EXTRA
-                                         and length <= self.command.longest + 1)
+        extra = NEAR_EXTRA_BEGUN if self.begun else NEAR_EXTRA
+        return self.unexplained == 0 or (self.unexplained <= extra and length <= self.command.longest + 1)
 
 
 class Table:
@@ -409,7 +417,7 @@ class Table:
                 try:
                     return Parsed(cmd, cmd.fit(text, tokens, len(phrase)))
                 except Claimed as claimed:  # that command typed wrong, or an answer
-                    return [_Miss(cmd, claimed.reason, len(tokens) - claimed.at)]
+                    return [_Miss(cmd, claimed.reason, len(tokens) - claimed.at, begun=True)]
                 except Usage as usage:
                     misses.append(_Miss(cmd, usage.reason, len(tokens) - usage.at))
                     break

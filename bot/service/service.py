@@ -174,10 +174,11 @@ class Service:
     def _read(self, ctx: Context, text: str, explicit: bool, allowed: bool) -> list[Reply]:
         """One rule for every platform: a command when it fits one, asked about when it is a
         short near miss of one, and otherwise the answer to the question that waits; text in an
-        explicit form is a command or its usage, never an answer. ``allowed``: whether the user
-        may see this place's gemeente."""
-        inbound = ctx.inbound
-        parsed = self.table.parse(text, explicit)
+        explicit form, or where no question waits, that starts as a command is that command or
+        its usage. ``allowed``: whether the user may see this place's gemeente."""
+        inbound, active = ctx.inbound, ctx.dialogue
+        waits = active is not None and not active.conv.done and active.conv.status != PAUSED
+        parsed = self.table.parse(text, explicit or not waits)  # no answer expected: a command
         if isinstance(parsed, Parsed):
             return self._run(ctx, parsed, text)
         if isinstance(parsed, Unfit):
@@ -358,22 +359,21 @@ class Service:
     @staticmethod
     def _still_held(ctx: Context, active: Active, held: dict) -> list[Reply]:
         """After another message: that the held text can still be stored (said once), or that it
-        has lapsed."""
-        if ctx.dialogue is not active or active.conv.held is not held:  # elsewhere, or a new one
+        has lapsed (the gesprek went on, or another text is held instead)."""
+        if ctx.dialogue is not active:  # the message was about another gemeente
             return []
-        quoted = one_line(held["text"], 60)
-        if _waits(held, active.conv):
+        quoted, label = one_line(held["text"], 60), active.dialogue.label(held["question"])
+        if active.conv.held is held and _waits(held, active.conv):
             if held.get("reminded"):
                 return []
             held["reminded"] = True
             active.save(ctx)
-            return [Notice(f"“{quoted}” is nog niet opgeslagen. Was het je antwoord bij "
-                           f"{active.dialogue.label(held['question'])}? Typ dan ‘opslaan’; dat kan "
-                           "zolang we bij die vraag zijn.")]
-        active.conv.held = None
-        active.save(ctx)
-        return [Notice(f"“{quoted}” is niet opgeslagen; we zijn verder gegaan. Was het toch een "
-                       "antwoord, typ het dan opnieuw bij die vraag.")]
+            return [Notice(f"“{quoted}” is nog niet opgeslagen. Was het je antwoord bij {label}? "
+                           "Typ dan ‘opslaan’; dat kan zolang we bij die vraag zijn.")]
+        if active.conv.held is held:
+            active.conv.held = None
+            active.save(ctx)
+        return [Notice(f"Je eerdere bericht “{quoted}” is niet opgeslagen bij {label}.")]
 
     # --- for the operator (command line) ------------------------------------------------------------
 
