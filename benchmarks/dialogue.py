@@ -30,7 +30,9 @@ WORDED = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "command_wor
 
 
 class _Steps:
-    """Answers in gesprekken, one after another; a new person begins every so many answers."""
+    """Answers in gesprekken, one after another; a new person begins every so many answers, and
+    walks all the questions (``doorloop alles``), so that every answer is stored (as a new version
+    where a colleague answered before), never "Alle vragen zijn doorlopen"."""
 
     def __init__(self, service: Service, who: str, texts: Callable[[int], str]):
         self.service, self.who, self.texts = service, who, texts
@@ -44,6 +46,7 @@ class _Steps:
         place = Place(PlaceKind.CONSOLE, user.id)
         if n % ANSWERS_PER_GESPREK == 0:
             self.service.handle(Inbound(user, place, "Utrecht", start=Start()))
+            self.service.handle(Inbound(user, place, "Utrecht", text="doorloop alles"))
         return Inbound(user, place, "Utrecht", text=self.texts(n))
 
     def step(self, _: int = 0) -> float:

@@ -296,3 +296,13 @@ def test_where_no_question_waits_what_starts_as_a_command_gets_its_usage(chat, s
     chat.say("pauze")
     [usage] = chat.say("Terug naar af.")  # paused: what is typed is not stored
     assert isinstance(usage, CommandUsage) and stored(store) == []
+
+
+def test_a_pause_lets_a_held_text_go_and_says_so(chat, store):
+    chat.start()
+    chat.say("regio")
+    paused = " ".join(render_one(r) for r in chat.say("pauze"))
+    assert "Je eerdere bericht “regio” is niet opgeslagen bij vraag 1.1." in " ".join(paused.split())
+    chat.say("verder")
+    chat.say("ja")  # nothing waits any more: "ja" is the answer to the question
+    assert stored(store) == [(FIRST, "ja")]

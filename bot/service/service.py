@@ -408,9 +408,9 @@ class Service:
 
 
 def _waits(held: dict, conv: Conversation) -> bool:
-    """Whether a held text can still be stored: the conversation is where it was when the text
-    came (the question it answers may be an earlier one, shown before a colleague went on)."""
-    return conv.state == held.get("while", held["question"])
+    """Whether a held text can still be stored: the conversation goes on where it was when the
+    text came (the question it answers may be an earlier one, shown before a colleague went on)."""
+    return conv.state == held.get("while", held["question"]) and conv.status != PAUSED
 
 
 def _form_role(form: FormInput) -> tuple[Role, int | None]:
