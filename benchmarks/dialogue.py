@@ -30,24 +30,24 @@ WORDED = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "command_wor
 
 
 class _Steps:
-    """Answers in gesprekken, one after another; a new person begins every so many answers, and
-    walks all the questions (``doorloop alles``), so that every answer is stored (as a new version
-    where a colleague answered before), never "Alle vragen zijn doorlopen"."""
+    """Answers in the gesprekken of one gemeente, one after another; a new person begins every so
+    many answers, and walks all the questions (``doorloop alles``), so that every answer is stored
+    (as a new version of a colleague's), never "Alle vragen zijn doorlopen"."""
 
-    def __init__(self, service: Service, who: str, texts: Callable[[int], str]):
-        self.service, self.who, self.texts = service, who, texts
+    def __init__(self, service: Service, gemeente: str, texts: Callable[[int], str]):
+        self.service, self.gemeente, self.texts = service, gemeente, texts
         self._count = itertools.count()
         self._next = self._prepare()
 
     def _prepare(self) -> Inbound:
         n = next(self._count)
         person = n // ANSWERS_PER_GESPREK
-        user = User(f"console:{self.who}{person}", f"Collega {person}")
+        user = User(f"console:{self.gemeente.casefold()}{person}", f"Collega {person}")
         place = Place(PlaceKind.CONSOLE, user.id)
         if n % ANSWERS_PER_GESPREK == 0:
-            self.service.handle(Inbound(user, place, "Utrecht", start=Start()))
-            self.service.handle(Inbound(user, place, "Utrecht", text="doorloop alles"))
-        return Inbound(user, place, "Utrecht", text=self.texts(n))
+            self.service.handle(Inbound(user, place, self.gemeente, start=Start()))
+            self.service.handle(Inbound(user, place, self.gemeente, text="doorloop alles"))
+        return Inbound(user, place, self.gemeente, text=self.texts(n))
 
     def step(self, _: int = 0) -> float:
         inbound = self._next
@@ -74,9 +74,9 @@ def run(table: Table, folder: Path, steps: int, warm_up: float) -> None:
     service = Service(store)
     worded = [s for sentences in yaml.safe_load(WORDED.read_text(encoding="utf-8")).values()
               for s in sentences]
-    kinds = (lambda n: _commit(store, n),
-             _Steps(service, "bench", lambda n: f"Antwoord {n}: " + "een zin van het gesprek " * 8).step,
-             _Steps(service, "woord", lambda n: worded[n % len(worded)]).step)
+    kinds = (lambda n: _commit(store, n),  # each kind of answer in a gemeente of its own
+             _Steps(service, "Utrecht", lambda n: f"Antwoord {n}: " + "een zin van het gesprek " * 8).step,
+             _Steps(service, "Zeist", lambda n: worded[n % len(worded)]).step)
     wal = folder / "dialogue.db-wal"
     size, steady, n = -1, 0, 0
     deadline = time.monotonic() + warm_up  # or until then, if it keeps growing a little

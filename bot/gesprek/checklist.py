@@ -84,8 +84,9 @@ class Gesprek:
         ``start.deel`` if it has one, else of either Deel."""
         deel = start.deel
         if conv is None:
-            chosen = self.questionnaire.part(deel or 1).questions
-            ids = [q.id for q in (*chosen, *(q for q in self.questionnaire.questions if q not in chosen))]
+            chosen = [q.id for q in self.questionnaire.part(deel or 1).questions]
+            first = set(chosen)
+            ids = chosen + [q.id for q in self.questionnaire.questions if q.id not in first]
             begun = bool(ctx.answers)  # by colleagues, or by this user elsewhere (the channel)
             conv = Conversation(place=place, state=ids[0],
                                 pending={OPEN_ONLY: True} if begun or start.first_open else None)

@@ -326,7 +326,7 @@ class Service:
         text waits while its question does, also when other messages come in between; the bot
         says so, and says when it has lapsed."""
         active = ctx.dialogue
-        held = self._held(ctx)
+        held = self._held(ctx) if active and active.conv.held else None
         if held is None:
             return self._read(ctx, text, explicit, allowed)
         word = " ".join(text.casefold().strip(" .!").split())
