@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -168,3 +171,35 @@ def begin_gesprek(service, path, who: str = "anna") -> None:
     service.handle(path.inbound(who, "eigen kanaal", "koppel Utrecht"))
     service.handle(Inbound(path.user(who), path.place("eigen thread", who), start=Start(),
                            addressed=True))
+
+
+def teams_installed() -> bool:
+    """Whether the [teams] extra is installed (its paths are tested only then)."""
+    try:
+        import bot.adapters.teams.translate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+PATHS = {"console": ConsolePath, "slack": SlackPath, **({"teams": TeamsPath} if teams_installed() else {})}
+
+
+@contextmanager
+def gesprek_world(folder: Path, name: str) -> Iterator[tuple]:
+    """(service, store, path) of platform ``name``, with ``begin_gesprek`` done, in ``folder``."""
+    from bot.service import Service
+    from store import Store
+
+    from .conftest import Clock
+
+    store = Store(folder / "leidraad.db")
+    service = Service(store, clock=Clock())
+    path = PATHS[name]()
+    path.connect(service)
+    begin_gesprek(service, path)
+    try:
+        yield service, store, path
+    finally:
+        store.close()
+        path.close()

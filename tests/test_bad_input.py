@@ -19,7 +19,7 @@ from store import Store
 
 from . import block_kit
 from .conftest import Clock
-from .inbound_paths import ConsolePath, SlackPath, TeamsPath
+from .inbound_paths import PATHS, begin_gesprek
 
 COMMANDS = ["start", "start deel 2", "overslaan", "terug", "pauze", "verder", "hulp", "hulp bijwerken",
             "voortgang", "wijzig", "wijzig 1.6", "versies 1.1", "behouden", "vervangen", "deel 3",
@@ -43,15 +43,7 @@ WHERE = ["eigen kanaal", "eigen thread", "direct bericht"]
 HOW = ["text", "command", "click", "discard"]  # discard: the newest concept, by its number
 
 
-def _teams() -> bool:
-    try:
-        import bot.adapters.teams.translate  # noqa: F401
-    except ImportError:  # without the [teams] extra
-        return False
-    return True
-
-
-NAMES = ["console", "slack", *(["teams"] if _teams() else [])]
+NAMES = sorted(PATHS)
 STEP = st.one_of(st.tuples(st.sampled_from(NAMES), st.sampled_from(WHERE), st.sampled_from(HOW), TEXT),
                  st.tuples(st.sampled_from(NAMES), st.sampled_from(WHERE), st.just("start"),
                            st.one_of(st.none(), st.integers(-3, 9))))
@@ -87,14 +79,11 @@ def _made(path, where: str, how: str, text: str) -> Inbound | None:
 def world(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("bad") / "leidraad.db")
     service = Service(store, clock=Clock())
-    paths = {"console": ConsolePath(), "slack": SlackPath(),
-             **({"teams": TeamsPath()} if "teams" in NAMES else {})}
+    paths = {name: PATHS[name]() for name in NAMES}
     for path in paths.values():
         path.connect(service)
         if path.name != "console":
-            service.handle(path.inbound("anna", "eigen kanaal", "koppel Utrecht"))
-            thread = path.place("eigen thread", "anna")
-            service.handle(Inbound(path.user("anna"), thread, start=Start(), addressed=True))
+            begin_gesprek(service, path)
     yield service, store, paths
     store.close()
     for path in paths.values():

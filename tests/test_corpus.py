@@ -16,40 +16,21 @@ import pytest
 from bot.core.commands import Parsed, tokenize
 from bot.core.messages import from_json, to_json
 from bot.core.text import clean_text
-from bot.service import Service
 from dialogues.content import checklist
-from store import Store
 
-from .conftest import COUNTS, SEEDS, Clock
+from .conftest import COUNTS, SEEDS
 from .corpora import BIJLAGEN, bijlage_sentences, command_word_sentences, examples, slack_form, typos
-from .inbound_paths import ConsolePath, SlackPath, TeamsPath, begin_gesprek
+from .inbound_paths import PATHS, gesprek_world
 
 FIRST = checklist().questions[0].id
-
-
-def _teams() -> bool:
-    try:
-        import bot.adapters.teams.translate  # noqa: F401
-    except ImportError:  # without the [teams] extra
-        return False
-    return True
-
-
-PATHS = {"console": ConsolePath, "slack": SlackPath, **({"teams": TeamsPath} if _teams() else {})}
 
 
 @pytest.fixture(scope="module", params=sorted(PATHS))
 def world(request, tmp_path_factory):
     """A gesprek at its first question: Anna's in the console, or in the thread of Utrecht's
     channel on Slack and Teams."""
-    store = Store(tmp_path_factory.mktemp(request.param) / "leidraad.db")
-    service = Service(store, clock=Clock())
-    path = PATHS[request.param]()
-    path.connect(service)
-    begin_gesprek(service, path)
-    yield service, store, path
-    store.close()
-    path.close()
+    with gesprek_world(tmp_path_factory.mktemp(request.param), request.param) as world:
+        yield world
 
 
 def typed(world, text: str) -> tuple[list, list[tuple[str, str]]]:

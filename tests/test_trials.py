@@ -11,12 +11,9 @@ from bot.core.messages import Inbound, Start, from_json, to_json
 from bot.core.replies import ExportFile, QuestionPrompt, Welcome
 from bot.export import render as document_of
 from bot.render.text import render
-from bot.service import Service
 from dialogues.content import checklist
-from store import Store
 
-from .conftest import Clock
-from .inbound_paths import SlackPath, TeamsPath, begin_gesprek
+from .inbound_paths import gesprek_world
 
 DEEL_I, DEEL_II = (checklist().part(n).questions for n in (1, 2))
 
@@ -26,14 +23,8 @@ def world(request, tmp_path):
     """Utrecht's channel bound by Anna (its beheerder), with the gesprek in its thread."""
     if request.param == "teams":
         pytest.importorskip("bot.adapters.teams.translate")
-    store = Store(tmp_path / "leidraad.db")
-    service = Service(store, clock=Clock())
-    path = SlackPath() if request.param == "slack" else TeamsPath()
-    path.connect(service)
-    begin_gesprek(service, path)
-    yield service, store, path
-    store.close()
-    path.close()
+    with gesprek_world(tmp_path, request.param) as world:
+        yield world
 
 
 def said(world, who: str, where: str, text: str) -> list:

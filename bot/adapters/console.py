@@ -80,7 +80,8 @@ class Console:
 
     def send(self, text: str = "", start: Start | None = None) -> list[Reply]:
         """Hand one message to the service and print what it answers."""
-        command = text.strip()[1:] if text.strip().startswith("/") else None
+        stripped = text.strip()
+        command = stripped[1:] if stripped.startswith("/") else None
         inbound = Inbound(self.user, self.place, self.gemeente, text="" if command is not None else text,
                           command=command, start=start)
         try:

@@ -15,8 +15,9 @@ One rule tells a command from an answer (``Table.parse``), the same on every pla
 - everything else is None: where a question waits, the answer. A sentence is not a command
   because its first word is one ("Status quo is dat …", "Regio Utrecht heeft een projectleider").
 
-Text in an explicit form (``/leidraad …``, a leading @mention, a leading ``/`` in the console) is
-parsed with ``explicit=True``: then anything that starts as a command does is ``Unfit``.
+Text in an explicit form (``/leidraad …``, the bot named first in a new post, a leading ``/`` in
+the console), or typed where no question waits, is parsed with ``explicit=True``: then text that
+starts as a command does and fits none is ``Unfit``, however long.
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ class PuntWalk:
         later = (" De andere concepten maak je af met "
                  + " en ".join(typed(f"afmaken {n}") for n in queue) + ".") if queue else ""
         return Notice(f"Concept #{nummer} is intussen weggegooid, dus ik vraag er niet verder naar."
-                      + later, Tone.WARNING)
+                      + later)  # the default colour: readable in every theme (a warning's is not)
 
     # --- moving -----------------------------------------------------------------------------------
 
