@@ -13,7 +13,8 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -243,9 +244,14 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         deel = part_number(args.deel)
         if deel is None:
             raise ConfigError(f"--deel {args.deel!r} bestaat niet; kies --deel 1 of --deel 2.")
-    store = Store(settings.db_path)
+    with _undone_if_refused(settings.db_path):
+        store = Store(settings.db_path)
+        try:
+            gemeente_named(store, gemeente, again='--gemeente "{}"')  # a typo never becomes one
+        except BaseException:
+            store.close()
+            raise
     try:
-        gemeente_named(store, gemeente, again='--gemeente "{}"')  # a typo never becomes one
         session = terminal_session() if sys.stdin.isatty() and sys.stdout.isatty() else None
         asked = args.gebruiker or remembered_name() or ask_name(sys.stdin, sys.stdout, session)
         if asked is None:  # the input ended before a name came
@@ -260,6 +266,20 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     return 0
+
+
+@contextmanager
+def _undone_if_refused(path: Path) -> Iterator[None]:
+    """A database this start creates is removed again (with its lock and WAL files) when the
+    start is refused within the block: a refused start leaves nothing behind."""
+    new = not path.exists() and not any(trace.exists() for trace in companions(path))
+    try:
+        yield
+    except BaseException:
+        if new:
+            for made in (path, *companions(path)):
+                made.unlink(missing_ok=True)
+        raise
 
 
 def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> int:

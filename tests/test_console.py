@@ -274,3 +274,15 @@ def test_a_busy_database_is_said_in_dutch_and_nothing_is_stored(tmp_path, monkey
     assert "locked" not in console.out.getvalue()
     assert kept.db.execute("SELECT count(*) FROM answers").fetchone() == (0,)
     kept.close()
+
+
+def test_a_refused_start_leaves_nothing_behind_and_the_next_start_works(tmp_path):
+    db = tmp_path / "leidraad.db"
+    refused = run_chat(db, gemeente="Nergenshuizen", stdin="")
+    assert refused.returncode == 2 and "geen gemeente" in refused.stderr
+    assert list(tmp_path.iterdir()) == []  # no database, no lock, no WAL
+    started = run_chat(db, stdin="")
+    assert started.returncode == 0 and "Traceback" not in started.stderr
+    assert db.exists()
+    again = run_chat(db, gemeente="Nergenshuizen", stdin="")  # an existing database stays
+    assert again.returncode == 2 and db.exists()
