@@ -29,7 +29,7 @@ from bot.adapters.console import (
     remembered_name,
     terminal_session,
 )
-from bot.config import ConfigError, Settings, from_env, platforms_configured
+from bot.config import ConfigError, Settings, configure_logging, from_env, platforms_configured
 from bot.core.commands import part_number
 from bot.core.context import gemeente_named
 from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
@@ -198,8 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         settings = from_env(os.environ, db=args.db)
-        logging.basicConfig(level=settings.log_level, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(settings.log_level)
         if args.command in ("slack", "teams"):
             return _serve(args, settings, [args.command])
         if args.command == "run" and platforms_configured(os.environ):

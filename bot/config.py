@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,23 @@ class ConfigError(ValueError):
 class Settings:
     db_path: Path
     log_level: int
+
+
+OURS = ("bot", "store", "dialogues", "__main__")
+
+
+def _names_no_content(record: logging.LogRecord) -> bool:
+    """Our own log lines name what happened (ids, kinds, sizes); the platforms' libraries log
+    whole request bodies at DEBUG (what people wrote, answers included), so theirs start at INFO."""
+    return record.levelno >= logging.INFO or record.name.split(".", 1)[0] in OURS
+
+
+def configure_logging(level: int) -> None:
+    """Log to stderr at ``level`` (``LEIDRAAD_LOG``), never with what people wrote."""
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_names_no_content)
 
 
 def from_env(env: Mapping[str, str], db: str | None = None) -> Settings:

@@ -35,8 +35,8 @@ class BotProcess:
         self.process: subprocess.Popen | None = None
         self.url = ""
 
-    def start(self) -> str:
-        env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    def start(self, **settings: str) -> str:
+        env = {**os.environ, **settings, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                "SLACK_API_URL": self.api.url, "LEIDRAAD_DB": str(self.db), "PYTHONIOENCODING": "utf-8"}
         env.pop("SLACK_APP_TOKEN", None)
         self.process = subprocess.Popen(
@@ -88,6 +88,22 @@ def test_the_http_bot_answers_signed_requests_and_refuses_forged_ones(bot):
     anna.say("Antwoord uit Slack", thread_ts=question["thread_ts"])
     bot.api.wait_for("chat.postMessage", 6)
     assert bot.rows("SELECT text FROM answers") == [("Antwoord uit Slack",)]
+
+
+def test_debug_logs_name_what_happened_never_what_people_wrote(bot):
+    bot.start(LEIDRAAD_LOG="DEBUG")
+    anna = bot.user("U1")
+    anna.command("koppel Utrecht")
+    anna.command("start")
+    question = bot.api.wait_for("chat.postMessage", 4)[-1]
+    anna.say("Wethouder Ypma stuurt op de aanpak", thread_ts=question["thread_ts"])
+    bot.api.wait_for("chat.postMessage", 6)
+    anna.command("geschiedenis 1.1")  # the answer goes out again
+    assert "Ypma" in bot.api.wait_for("cmd", 2)[-1]["text"]
+    bot.stop()
+    log = bot.process.stderr.read()
+    assert "DEBUG" in log and "sent (" in log  # the calls are logged, by method and size
+    assert "Ypma" not in log and "vraag 1 van" not in log
 
 
 def test_one_persons_answers_three_ms_apart_fill_consecutive_questions_in_order(bot):

@@ -145,6 +145,7 @@ class Outbox:
                 log.exception("%s to lane %s failed", call.get("method"), lane)
                 self._finish(item["id"], "failed", repr(failure))
                 continue
+            log.debug("%s to lane %s sent (%d bytes)", call.get("method"), lane, len(item["payload"]))
             with self.store.transaction():
                 self.store.outbox_finish(item["id"], "sent", _now().isoformat())
                 if sent.posted_at and call.get("asked"):
