@@ -168,8 +168,9 @@ def allowed(who: str, where: str, command: str) -> tuple[set[str], set[str]]:
         change = (change | (beheerder_of if command == "koppel" and where == "los kanaal" else set())
                   ) & beheerder_of
     if command == "projectleider toevoegen":
-        # their own regio, from anywhere (and its gemeenten's audit log says so)
-        change = {LEADS[who], *(n for n, r in REGIO.items() if r == LEADS[who])} if who in LEADS else set()
+        # their own regio, in their own chat (and its gemeenten's audit log says so)
+        change = ({LEADS[who], *(n for n, r in REGIO.items() if r == LEADS[who])}
+                  if who in LEADS and where == "direct bericht" else set())
     return read, change
 
 
@@ -267,9 +268,10 @@ def test_a_gemeente_of_ones_own_does_not_open_another_regio(world):
     store, path = world.store, world.path
     store.db.execute("BEGIN IMMEDIATE")
     try:
-        replies = [world.service.handle(path.inbound("olaf", "los kanaal", text))
-                   for text in ("koppel Nepdorp", "regio instellen Regio Zuid",
-                                "projectleider toevoegen @olaf")]
+        replies = [world.service.handle(path.inbound("olaf", where, text))
+                   for where, text in (("los kanaal", "koppel Nepdorp"),
+                                       ("los kanaal", "regio instellen Regio Zuid"),
+                                       ("direct bericht", "projectleider toevoegen @olaf"))]
         replies.append(world.service.handle(path.inbound("olaf", "direct bericht",
                                                          "samenvatting regio")))
         replies.append(world.service.handle(path.inbound("olaf", "direct bericht",

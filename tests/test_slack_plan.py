@@ -195,9 +195,12 @@ def test_the_regiobeeld_is_for_projectleiders_made_by_the_operator_and_shown_onl
         slack, tmp_path):
     person = bind(slack)
     person.command("regio instellen Regio Midden")
-    person.command("projectleider toevoegen <@U3|cor>")  # a beheerder cannot make projectleiders
+    person.command("projectleider toevoegen <@U3|cor>")  # in their own chat only
     slack.settle()
-    assert "Dit is voor de projectleiders van een regio" in slack.api.named("cmd")[-1]["text"]
+    assert "werkt in een eigen chat met de bot, niet hier" in slack.api.named("cmd")[-1]["text"]
+    person.command("projectleider toevoegen <@U3|cor>", channel="D1")  # a beheerder cannot
+    slack.settle()
+    assert "Dit is voor de projectleiders van een regio" in slack.api.named("chat.postMessage")[-1]["text"]
     done = subprocess.run([sys.executable, "-m", "bot", "projectleider", "toevoegen", "--regio",
                            "Regio Midden", "--db", str(slack.store.path), "slack:T1:U3"],
                           capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path)

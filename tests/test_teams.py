@@ -683,7 +683,7 @@ def test_every_command_of_the_table_is_answered_in_the_reply_chain(teams):
             regio = teams.store.regio_named("regio midden")
             with teams.store.transaction():
                 teams.store.add_projectleider(regio["id"], "teams:tenant-1:aad-anna", "operator", "nu")
-        private = text == "samenvatting regio"  # for its reader only: in her own chat
+        private = text in ("samenvatting regio", "projectleider toevoegen @bram")  # her own chat
         where = "a:personal-29:1anna" if private else chain
         before = len(teams.connector.sent(where))
         anna.send(anna.message(text, "personal" if private else "channel", post=post,

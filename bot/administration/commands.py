@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.access import BEHEERDER, LID, Role
-from bot.core.commands import IN_CHANNEL, WITH_MEMBERS, People, Text, command
+from bot.core.commands import IN_CHANNEL, OWN_CHAT, WITH_MEMBERS, People, Text, command
 from bot.core.context import Context, Problem, checked_name, gemeente_named, names_a_gemeente
 from bot.core.privacy import mail_domain
 from bot.core.replies import ChannelBound, Notice, Reply, Tone
@@ -132,7 +132,7 @@ class AdministrationCommands:
                        "e-mailadressen worden nog steeds geweigerd.", Tone.SUCCESS)]
 
     @command("projectleider toevoegen", args=(People("wie"),), role=Role.PROJECTLEIDER,
-             where=WITH_MEMBERS, usage="projectleider toevoegen @iemand",
+             where=OWN_CHAT, usage="projectleider toevoegen @iemand",
              help="een projectleider toevoegen aan je regio (voor projectleiders); die kan het "
                   "regiobeeld opvragen")
     def add_projectleider(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:

@@ -37,6 +37,7 @@ ANYWHERE = frozenset(PlaceKind)
 IN_CHANNEL = frozenset({PlaceKind.CHANNEL, PlaceKind.THREAD})
 WITH_MEMBERS = frozenset({PlaceKind.CHANNEL, PlaceKind.THREAD, PlaceKind.DIRECT})
 PRIVATE = frozenset({PlaceKind.CONSOLE, PlaceKind.DIRECT})  # what only its reader sees
+OWN_CHAT = frozenset({PlaceKind.DIRECT})
 PLACE_WORDS = {PlaceKind.CONSOLE: "de terminal", PlaceKind.CHANNEL: "een kanaal",
                PlaceKind.THREAD: "een thread (de reacties onder een bericht)",
                PlaceKind.DIRECT: "een eigen chat met de bot"}
