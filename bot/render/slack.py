@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial, singledispatch
+from functools import singledispatch
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
@@ -40,6 +40,7 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import show_typed, still_typed
+from bot.ontwikkelplan.form import Field, Kind, form_spec
 from bot.ontwikkelplan.plan import FIELD_WORDS
 from bot.render import block_kit as kit
 from bot.render import text as plain
@@ -447,92 +448,63 @@ def _(reply: Reminder) -> list[Block]:
     return result
 
 
-def _options(pairs) -> list[dict]:
-    return [kit.option(_cut(label, 75), value) for value, label in pairs]
-
-
 def _input(block_id: str, label: str, element, hint: str = "", optional: bool = False) -> Block:
     return kit.input_block(block_id, _cut(label, 2000), element, optional,
                            _cut(hint, 2000) if hint else None)
 
 
-def _text_input(values: dict, field: str, multiline: bool = True) -> dict:
-    return kit.text_input(INPUT_LIMIT, multiline, values.get(field) or None)
-
-
 _CHAT_WORD = {field: word for word, field in reversed(FIELD_WORDS.items())}  # the first word
 
 
-def _text_field(values: dict, labels: dict, guidance: dict, nummer: int | None, field: str,
-                optional: bool = True) -> list[Block]:
+def _text_field(field: Field, nummer: int | None) -> list[Block]:
     """A text field of the form; a value longer than a form field takes is shown instead, kept as
     it is, with the way to change it in the chat."""
-    value = values.get(field) or ""
+    value = field.value or ""
     if len(value) <= INPUT_LIMIT:
-        return [_input(field, labels[field], _text_input(values, field), guidance[field], optional)]
-    return [_section(f"*{escape(labels[field])}*\n{escape(_cut(value, 500))}"),
+        return [_input(field.id, field.label, kit.text_input(INPUT_LIMIT, True, field.value),
+                       field.guidance, not field.required)]
+    return [_section(f"*{escape(field.label)}*\n{escape(_cut(value, 500))}"),
             _context(f"Deze tekst is langer dan {INPUT_LIMIT} tekens en past niet in dit formulier; "
                      f"hij blijft zoals hij is. Wijzig hem in de chat met `/leidraad wijzig {nummer} "
-                     f"{_CHAT_WORD[field]}`.")]
+                     f"{_CHAT_WORD[field.id]}`.")]
 
 
-def _select(values: dict, field: str, pairs, groups=None) -> dict:
-    chosen = values.get(field)
-    every = [p for group in (groups or [(None, pairs)]) for p in group[1]]
-    initial = next((o for o in _options(every) if o["value"] == chosen), None)
-    if groups:
-        return kit.static_select(option_groups=[kit.option_group(_cut(label, 75), _options(group))
-                                                for label, group in groups], initial_option=initial)
-    return kit.static_select(options=_options(pairs), initial_option=initial)
+def _select(field: Field) -> dict:
+    """A choice; a thema by its number within its basisfunctie, under that basisfunctie."""
+    def options(choices) -> list[dict]:
+        return [kit.option(_cut(f"{o.value.rsplit('.', 1)[-1]}. {o.label}" if field.groups
+                                else o.label, 75), o.value) for o in choices]
+
+    initial = next((o for o in options(field.every_option) if o["value"] == field.value), None)
+    if field.groups:
+        return kit.static_select(option_groups=[kit.option_group(_cut(g.label, 75), options(g.options))
+                                                for g in field.groups], initial_option=initial)
+    return kit.static_select(options=options(field.options), initial_option=initial)
+
+
+def _field(field: Field, nummer: int | None) -> list[Block]:
+    """A field of the form as Block Kit inputs."""
+    if field.kind is Kind.TEXT:
+        return _text_field(field, nummer)
+    element = {Kind.CHOICE: lambda: _select(field),
+               Kind.PERSON: lambda: kit.user_select((field.value or "").rsplit(":", 1)[-1] or None),
+               Kind.DATE: lambda: kit.date_picker(field.value)}[field.kind]()
+    return [_input(field.id, field.label, element, field.guidance, not field.required)]
 
 
 def punt_form(form: OpenForm, plan: Ontwikkelplan, metadata: str) -> dict:
     """The modal for a new ontwikkelpunt (or completing concept #nummer), or a stand van zaken."""
-    values = dict(form.values)
-    guidance = {f.id: f.guidance for f in plan.fields}
-    labels = {f.id: f.label for f in plan.fields}
-    statuses = [(s.id, s.label) for s in plan.statuses]
-    planning = kit.date_picker(values.get("planning") or None)
-    if form.kind == "bijwerken":
-        title = f"Bijwerken #{form.nummer}"
-        elements: list[Block] = [
-            _section(f"*#{form.nummer}* {escape(values.get('ontwikkelpunt', ''))}"),
-            _input("stand_van_zaken", "Stand van zaken", _text_input({}, "stand_van_zaken"),
-                   guidance["stand_van_zaken"]),
-            _input("status", "Status", _select(values, "status", statuses)),
-            _input("planning", labels["planning"], planning,
-                   plain.planning_note(values, guidance["planning"])),
-        ]
-    else:
-        title = f"Ontwikkelpunt #{form.nummer}" if form.nummer else "Nieuw ontwikkelpunt"
-        functies = [(str(b.number), f"{b.number}. {b.short_title}") for b in plan.basisfuncties]
-        themes = [(f"{b.number}. {b.short_title}",
-                   [(f"{b.number}.{t.number}", f"{t.number}. {t.title}") for t in b.themes])
-                  for b in plan.basisfuncties]
-        values["thema"] = f"{values['basisfunctie']}.{values['thema']}" if values.get("thema") else ""
-        text_field = partial(_text_field, values, labels, guidance, form.nummer)
-        elements = [
-            _input("basisfunctie", "Basisfunctie", _select(values, "basisfunctie", functies)),
-            _input("thema", "Quickscan-thema", _select(values, "thema", [], themes), optional=True),
-            *text_field("ontwikkelpunt", optional=False),
-            *(block for f in ("beoogd_resultaat", "verbeteractie", "kosten")
-              for block in text_field(f)),
-            _input("wie", labels["wie"], kit.user_select(
-                values.get("wie_id", "").rsplit(":", 1)[-1] or None)),
-            _input("planning", labels["planning"], planning,
-                   plain.planning_note(values, guidance["planning"])),
-            _input("status", "Status", _select({"status": "open", **values}, "status", statuses)),
-            _input("stand_van_zaken", labels["stand_van_zaken"], _text_input({}, "stand_van_zaken"),
-                   guidance["stand_van_zaken"], optional=True),
-        ]
+    spec = form_spec(form, plan)
+    number, _, subject = spec.heading.partition(" ")
+    heading = [_section(f"*{escape(number)}* {escape(subject)}")] if spec.heading else []
     return {
         "type": "modal",
         "callback_id": PUNT_FORM,
         "private_metadata": metadata,
-        "title": {"type": "plain_text", "text": _cut(title, 24)},
-        "submit": {"type": "plain_text", "text": "Opslaan"},
+        "title": {"type": "plain_text", "text": _cut(spec.title, 24)},
+        "submit": {"type": "plain_text", "text": spec.submit},
         "close": {"type": "plain_text", "text": "Annuleren"},
-        "blocks": elements,
+        "blocks": heading + [block for field in spec.fields for block in _field(field, form.nummer)],
     }
 
 

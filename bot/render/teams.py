@@ -59,6 +59,7 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import CHANNEL, MAX_ANSWER_LENGTH, PRIVATE, show_typed, still_typed, typed
+from bot.ontwikkelplan.form import Field, Kind, form_spec
 from bot.render import text as plain
 from dialogues.content import Ontwikkelplan
 
@@ -497,16 +498,9 @@ def _(reply: OpenForm) -> list[CardElement]:
 PEOPLE = "graph.microsoft.com/users?scope=currentContext"  # Teams' people picker
 
 
-def _choices(pairs) -> list[Choice]:
-    return [Choice(title=_cut(label, 75), value=value) for value, label in pairs]
-
-
-def _text_input(field: str, label: str, values: dict, guidance: str, required: bool = False
-                ) -> TextInput:
-    return TextInput(id=field, label=label, is_multiline=True, max_length=MAX_ANSWER_LENGTH,
-                     value=values.get(field) or None, placeholder=_cut(guidance, 150) or None,
-                     is_required=required or None,
-                     error_message=f"Vul ‘{label}’ in; dit veld is verplicht." if required else None)
+def _choices(options, numbered: bool = False) -> list[Choice]:
+    return [Choice(title=_cut(f"{o.value} {o.label}" if numbered else o.label, 75), value=o.value)
+            for o in options]
 
 
 def _aad(user_id: str) -> str:
@@ -514,56 +508,39 @@ def _aad(user_id: str) -> str:
     return user_id.rsplit(":", 1)[-1] if user_id.startswith("teams:") else ""
 
 
+def _input(field: Field) -> CardElement:
+    """A field of the form as an Adaptive Card input."""
+    required = {"is_required": True, "error_message": field.missing} if field.required else {}
+    if field.kind is Kind.TEXT:
+        return TextInput(id=field.id, label=field.label, is_multiline=True,
+                         max_length=MAX_ANSWER_LENGTH, value=field.value,
+                         placeholder=_cut(field.guidance, 150) or None, **required)
+    if field.kind is Kind.DATE:  # the steps of a planning beside the one date a picker shows
+        return Container(items=[subtle(field.guidance), DateInput(
+            id=field.id, label=field.label, value=field.value, **required)])
+    if field.kind is Kind.PERSON:
+        return ChoiceSetInput(id=field.id, label=field.label, choices=[],
+                              choices_data=QueryData(dataset=PEOPLE),
+                              value=_aad(field.value or "") or None, **required)
+    return ChoiceSetInput(id=field.id, label=field.label, value=field.value,
+                          choices=_choices(field.every_option, numbered=bool(field.groups)),
+                          **required)
+
+
 def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = None,
               entered: dict | None = None) -> dict:
     """The dialog card for a new ontwikkelpunt (or completing concept #nummer), or a stand van
     zaken; with ``errors``, shown again with what was ``entered`` and what is wrong, in Dutch."""
-    values = dict(form.values) | (entered or {})
-    guidance = {f.id: f.guidance for f in plan.fields}
-    labels = {f.id: f.label for f in plan.fields}
-    statuses = _choices((s.id, s.label) for s in plan.statuses)
+    spec = form_spec(form, plan, entered)
     result: list[CardElement] = []
     if errors:
         result += [line("Het formulier is nog niet opgeslagen:", weight="Bolder", color="Attention")]
         result += [line(f"• {show_typed(text, personal_command)}", color="Attention")
                    for _, text in errors.errors]
-    planning = Container(items=[  # the steps of a planning beside the one date a picker shows
-        subtle(plain.planning_note(values, guidance["planning"])),
-        DateInput(id="planning", label=labels["planning"], value=values.get("planning") or None)])
-    if form.kind == "bijwerken":
-        result += [
-            line(f"#{form.nummer} {values.get('ontwikkelpunt', '')}", weight="Bolder"),
-            _text_input("stand_van_zaken", "Stand van zaken", {}, guidance["stand_van_zaken"], True),
-            ChoiceSetInput(id="status", label="Status", choices=statuses,
-                           value=values.get("status") or None),
-            planning,
-        ]
-    else:
-        themes = [(f"{b.number}.{t.number}", f"{b.number}.{t.number} {t.title}")
-                  for b in plan.basisfuncties for t in b.themes]
-        chosen_theme = (f"{values['basisfunctie']}.{values['thema']}"
-                        if values.get("thema") and "." not in str(values["thema"]) else values.get("thema"))
-        result += [
-            ChoiceSetInput(id="basisfunctie", label="Basisfunctie", is_required=True,
-                           error_message="Kies een basisfunctie.",
-                           choices=_choices((str(b.number), f"{b.number}. {b.short_title}")
-                                            for b in plan.basisfuncties),
-                           value=str(values.get("basisfunctie") or "") or None),
-            ChoiceSetInput(id="thema", label="Quickscan-thema", choices=_choices(themes),
-                           value=chosen_theme or None),
-            _text_input("ontwikkelpunt", labels["ontwikkelpunt"], values, guidance["ontwikkelpunt"], True),
-            *(_text_input(f, labels[f], values, guidance[f]) for f in
-              ("beoogd_resultaat", "verbeteractie", "kosten")),
-            ChoiceSetInput(id="wie", label=labels["wie"], is_required=True,
-                           error_message="Kies wie het uitvoert.",
-                           choices=[], choices_data=QueryData(dataset=PEOPLE),
-                           value=_aad(values.get("wie_id", "")) or None),
-            planning,
-            ChoiceSetInput(id="status", label="Status", choices=statuses,
-                           value=values.get("status") or "open"),
-            _text_input("stand_van_zaken", labels["stand_van_zaken"], {}, guidance["stand_van_zaken"]),
-        ]
+    if spec.heading:
+        result.append(line(spec.heading, weight="Bolder"))
+    result += [_input(field) for field in spec.fields]
     result.append(ActionSet(actions=[SubmitAction(
-        title="Opslaan", data={FORM: form.kind, "nummer": form.nummer, "gemeente": form.gemeente,
-                               "as_of": form.as_of})]))
+        title=spec.submit, data={FORM: form.kind, "nummer": form.nummer, "gemeente": form.gemeente,
+                                 "as_of": form.as_of})]))
     return card([e.model_dump(exclude_none=True) for e in result])

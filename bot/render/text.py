@@ -177,14 +177,6 @@ def _(reply: Help) -> str:
     return "\n\n".join(parts)
 
 
-def planning_note(values: dict, guidance: str) -> str:
-    """A form's hint at its date picker: the source's guidance, and the steps of a planning that
-    a date picker cannot show (its last date is the one picked)."""
-    steps = values.get("planning_stappen")
-    return (f"{guidance} Nu: {steps} (de laatste datum staat hieronder; kies je een andere, dan "
-            "vervangt die deze stappen)." if steps else guidance)
-
-
 def guide_lines(reply: Help) -> list[tuple[str, str]]:
     """(label, text) of what helps with the question of a help reply, the same on every surface."""
     guide = reply.guide or Guide()

@@ -26,6 +26,7 @@ from bot.adapters.teams.connector import Connector
 from bot.adapters.teams.delivery import CARD, TeamsPlatform, remember
 from bot.config import TeamsSettings
 from bot.core.replies import FormErrors, OpenForm
+from bot.ontwikkelplan.form import form_spec
 from bot.render.teams import punt_form, said
 from bot.service import Service
 from bot.service.inbox import Inbox
@@ -193,7 +194,7 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
         form, replies = await opened(_raw(ctx))
         if form is None:
             return {"task": {"type": "message", "value": said(replies, 1000)}}
-        return _dialog(form, punt_form(form, plan))
+        return _dialog(form_spec(form, plan).title, punt_form(form, plan))
 
     @app.on_dialog_submit
     async def dialog_submit(ctx: ActivityContext):
@@ -206,7 +207,7 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
             again = (await opened(activity))[0] or OpenForm(form.kind, form.nummer,
                                                             gemeente=inbound.gemeente or "")
             again = replace(again, as_of=form.as_of)  # what it showed when it was opened
-            return _dialog(again, punt_form(again, plan, errors, dict(form.values)))
+            return _dialog(form_spec(again, plan).title, punt_form(again, plan, errors, dict(form.values)))
         if problems:
             return {"task": {"type": "message", "value": said(problems, 1000)}}
         await asyncio.to_thread(bot.inbox.accept, inbound)
@@ -219,9 +220,7 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
             await asyncio.to_thread(bot.inbox.accept, inbound)
 
 
-def _dialog(form: OpenForm, card: dict) -> dict:
-    title = (f"Bijwerken #{form.nummer}" if form.kind == "bijwerken" else
-             f"Ontwikkelpunt #{form.nummer}" if form.nummer else "Nieuw ontwikkelpunt")
+def _dialog(title: str, card: dict) -> dict:
     return {"task": {"type": "continue", "value": {
         "title": title, "width": "medium", "height": "large",
         "card": {"contentType": CARD, "content": card}}}}
