@@ -46,16 +46,17 @@ def full_gemeente(store: Store, plan: Plan, naam: str = "Utrecht", punten: int =
     return gemeente
 
 
-def country(store: Store, plan: Plan, reminder_since: datetime) -> list[dict]:
+def country(store: Store, plan: Plan, reminder_since: datetime, count: int | None = None
+            ) -> list[dict]:
     """Every official gemeente in regio Nederland, each bound to a Slack channel of its own with
     a beheerder and ``OWNERS_PER_GEMEENTE`` owners of its ``PUNTEN_PER_GEMEENTE`` ontwikkelpunten,
     all over datum; a weekly status reminder on Monday 9:00 set at ``reminder_since``, and a
-    stuurgroep far ahead."""
+    stuurgroep far ahead. ``count``: only the first so many gemeenten."""
     made = []
     with store.transaction():
         regio = store.regio("nederland", "Nederland", AT)
         store.ensure_user(ADMIN, "Functioneel beheer", AT)
-        for n, official in enumerate(gemeenten().all, 1):
+        for n, official in enumerate(gemeenten().all[:count], 1):
             gemeente = store.create_gemeente(official.key, official.naam, ADMIN, AT,
                                              code=official.code)
             owners = [f"slack:{TEAM}:U{n:03d}{k:02d}" for k in range(OWNERS_PER_GEMEENTE)]

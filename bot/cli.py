@@ -311,18 +311,19 @@ def _work(args: argparse.Namespace, settings: Settings) -> int:
     reminders, for every platform configured."""
     from bot.adapters import platforms
     from bot.reminders.scheduler import Ticker
-    from bot.service.worker import exit_with_parent, only_worker
+    from bot.service.worker import exit_with_parent, worker_lock
     if args.ouder:
         exit_with_parent(args.ouder)
         if hasattr(os, "nice"):
             os.nice(10)  # when the machine is busy, the acknowledgements go first
     names = platforms_configured(os.environ)
     store = Store(settings.db_path)
-    with only_worker(settings.db_path):
+    with worker_lock(settings.db_path):
         service = Service(store)
-        platforms.worker_inbox(service, os.environ, names).start(watch=True)
+        inbox = platforms.worker_inbox(service, os.environ, names)
+        inbox.start(watch=True)
         if args.herinneringen:
-            Ticker(_scheduler(service, platforms.reminder_outboxes(service, os.environ, names))).run()
+            Ticker(_scheduler(service, inbox.outbox)).run()
         else:
             threading.Event().wait()  # the workers work until the process is stopped
     return 0
@@ -510,9 +511,14 @@ def _scheduler(service: Service, outbox) -> Scheduler:
     return Scheduler(service.store, messages, outbox, service.clock)
 
 
+PATIENCE = 30  # seconds a one-shot run waits for a platform that asks to try again shortly
+
+
 def _reminders(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters import platforms
     from bot.reminders.scheduler import Ticker, outcome_words
+    from bot.service.outbox import Outbox
+    from bot.service.worker import worker_lock
     now = None
     if args.nu:
         try:
@@ -539,12 +545,15 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.db_path)
     try:
         service = Service(store)
-        scheduler = _scheduler(service, platforms.reminder_outboxes(service, os.environ, names))
+        outbox = Outbox(store, platforms.sending(service, os.environ, names))
+        scheduler = _scheduler(service, outbox)
         if not args.eenmalig:
-            ticker = Ticker(scheduler)
-            ticker.run()  # in the foreground, until Ctrl-C
+            with worker_lock(settings.db_path):  # the only one sending on this database
+                outbox.start()
+                Ticker(scheduler).run()  # in the foreground, until Ctrl-C
             return 0
-        outcomes = scheduler.run_once(now)
+        with worker_lock(settings.db_path, wait=False) as alone:  # else the worker sends them
+            outcomes = scheduler.run_here(now, PATIENCE) if alone else scheduler.run_once(now)
         for key, outcome in outcomes:
             print(outcome_words(store, key, outcome))
         sent = sum(outcome == "sent" for _, outcome in outcomes)

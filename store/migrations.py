@@ -355,3 +355,19 @@ def m015_reminder_batches(db: Database) -> None:
     )
     # Who holds claims that are not finished: a tick asks once, over the few unfinished ones.
     db["reminders"].create_index(["state", "holder"])
+
+
+@migrations.step
+def m016_reminders_through_the_outbox(db: Database) -> None:
+    # Reminders leave through the outbox, like every other message: a reminder is queued
+    # (state 'queued') in the transaction that marks its moment done, and the outbox marks it
+    # 'sent' or 'failed'. `recipient` is the channel (a place id) or the person (a user id) it
+    # goes to; `told_at` when the beheerders heard that it could not be delivered. Claims and
+    # leases of the sending that happened outside the outbox are gone: a claim left behind is
+    # queued again by the next tick.
+    db["reminders"].add_column("recipient", str)
+    db["reminders"].add_column("told_at", str)
+    db.execute("UPDATE reminders SET told_at = updated_at WHERE state = 'failed'")
+    db.execute("DROP INDEX IF EXISTS idx_reminders_state_holder")
+    db.execute("CREATE INDEX reminders_untold ON reminders (key) "
+               "WHERE state = 'failed' AND told_at IS NULL")

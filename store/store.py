@@ -590,42 +590,37 @@ class Store(SqliteFile):
             self._changed(gemeente_id, "stuurgroep", moment, moment, None, by, at)
         return len(moments)
 
-    def claim_reminder(self, key: str, gemeente_id: int, holder: str, now: str, lease_until: str,
-                       abandoned: set[str] = frozenset(), max_attempts: int = 2) -> bool:
-        """Claim a reminder message before sending it. True if this holder may send it now: it is
-        new, or its earlier claim lapsed or was left by a process that is gone, within the tries."""
-        inserted = self.db.execute(
-            "INSERT INTO reminders (key, gemeente_id, state, holder, lease_until, attempts, "
-            "updated_at) VALUES (?, ?, 'claimed', ?, ?, 1, ?) ON CONFLICT(key) DO NOTHING",
-            [key, gemeente_id, holder, lease_until, now]).rowcount
-        if inserted:
-            return True
-        row = self.row("SELECT * FROM reminders WHERE key = ?", [key])
-        retry = (row["state"] in ("claimed", "retry") and row["attempts"] < max_attempts
-                 and (row["state"] == "retry" or row["lease_until"] < now
-                      or row["holder"] in abandoned))
-        if not retry:
-            return False
+    def queue_reminder(self, key: str, gemeente_id: int, recipient: str, at: str,
+                       state: str = "queued") -> bool:
+        """Record a reminder message as queued in the outbox (or ``skipped``: nothing to say);
+        False when it was queued before. A claim left by an older version is taken over."""
+        return self.db.execute(
+            "INSERT INTO reminders (key, gemeente_id, recipient, state, attempts, updated_at) "
+            "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT(key) DO UPDATE SET state = excluded.state, "
+            "recipient = excluded.recipient, attempts = attempts + 1, "
+            "updated_at = excluded.updated_at WHERE state IN ('claimed', 'retry')",
+            [key, gemeente_id, recipient, state, at]).rowcount == 1
+
+    def reminder_delivered(self, key: str, at: str, error: str | None = None) -> None:
+        """The outbox made a reminder's call (``error`` None), or gave it up; one failed call
+        fails the reminder."""
         self.db.execute(
-            "UPDATE reminders SET state = 'claimed', holder = ?, lease_until = ?, "
-            "attempts = attempts + 1, updated_at = ? WHERE key = ?",
-            [holder, lease_until, now, key])
-        return True
+            "UPDATE reminders SET state = CASE WHEN state = 'failed' OR ? IS NOT NULL THEN "
+            "'failed' ELSE 'sent' END, error = coalesce(?, error), updated_at = ? WHERE key = ?",
+            [error, error, at, key])
 
-    def finish_reminder(self, key: str, state: str, now: str, error: str | None = None,
-                        max_attempts: int = 2) -> str:
-        """Mark a claimed reminder sent, skipped (nothing to say), retry or failed; a retry
-        without tries left is failed. Returns the state it got."""
-        return self.db.execute(
-            "UPDATE reminders SET state = CASE WHEN ? = 'retry' AND attempts >= ? THEN 'failed' "
-            "ELSE ? END, error = ?, updated_at = ? WHERE key = ? RETURNING state",
-            [state, max_attempts, state, error, now, key]).fetchone()[0]
+    def queued_reminders(self) -> list[str]:
+        """The reminders queued in the outbox and not sent yet."""
+        return [row[0] for row in self.db.execute(
+            "SELECT key FROM reminders WHERE state = 'queued' ORDER BY updated_at")]
 
-    def reminders_final(self, keys: list[str]) -> bool:
-        """Whether every one of these reminder messages is done: sent, skipped or failed."""
-        return self.db.execute(
-            "SELECT count(*) FROM reminders WHERE key IN (SELECT value FROM json_each(?)) AND "
-            "state IN ('sent', 'skipped', 'failed')", [json.dumps(keys)]).fetchone()[0] == len(keys)
+    def untold_failures(self) -> list[dict]:
+        """Reminders that could not be delivered, whose beheerders have not heard yet."""
+        return self.rows("SELECT * FROM reminders INDEXED BY reminders_untold "
+                         "WHERE state = 'failed' AND told_at IS NULL")
+
+    def reminder_told(self, key: str, at: str) -> None:
+        self.db.execute("UPDATE reminders SET told_at = ? WHERE key = ?", [at, key])
 
     def finish_batch(self, key: str, gemeente_id: int, at: str) -> None:
         """Every message of the reminder moment ``key`` is done."""
@@ -648,11 +643,6 @@ class Store(SqliteFile):
         for meeting in self.rows("SELECT * FROM stuurgroepen ORDER BY moment"):
             meetings.setdefault(meeting["gemeente_id"], []).append(meeting)
         return [g | {"meetings": meetings.get(g["id"], [])} for g in gemeenten if g["channel"]]
-
-    def reminder_holders(self) -> list[str]:
-        """Who holds claims that are not finished (to see which processes are gone)."""
-        return [r[0] for r in self.db.execute(
-            "SELECT DISTINCT holder FROM reminders WHERE state = 'claimed'").fetchall()]
 
     def reminder(self, key: str) -> dict | None:
         return self.row("SELECT * FROM reminders WHERE key = ?", [key])
@@ -681,6 +671,16 @@ class Store(SqliteFile):
         return self.db.execute(
             "INSERT INTO outbox (lane, payload, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
             [lane, payload, at, at, at]).lastrowid
+
+    def outbox_newest(self) -> int:
+        """The id of the newest call queued (0 when there is none)."""
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
+
+    def outbox_arrived(self, after: int) -> list[tuple[str, int]]:
+        """The lanes of calls queued after call ``after`` (by another process), each with its
+        newest call's id."""
+        return self.db.execute("SELECT lane, max(id) FROM outbox WHERE id > ? AND state = 'new' "
+                               "GROUP BY lane", [after]).fetchall()
 
     def outbox_lanes(self) -> list[str]:
         """The lanes with calls still to make, oldest first."""

@@ -7,12 +7,11 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.adapters.slack.app import web_client
-from bot.adapters.slack.reminders import SlackOutbox
+from bot.adapters.slack.app import slack_platform
 from bot.adapters.slack.translate import channel_place
 from bot.config import SlackSettings
 from bot.core.commands import Parsed
@@ -28,6 +27,7 @@ from bot.reminders.schedule import (
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
 from bot.render.text import render_one
 from bot.service import Service
+from bot.service.outbox import MAX_ATTEMPTS, Outbox, Platforms
 
 from .conftest import Clock
 from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
@@ -69,10 +69,25 @@ def world(store, api):
     punt(service, "Scholen als vindplaats", BRAM, "1-6-2027")
     clock.now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     say(service, "bijwerken 3 Gesprekken met scholen gepland")     # fresh: not verouderd
-    scheduler = Scheduler(store, ReminderMessages(store, service.plan, service.reporter),
-                          SlackOutbox(web_client(_settings(api))), clock, holder="test:1")
+    scheduler = Sweeps(service, _settings(api), clock)
     api.clear()
     return service, scheduler, clock
+
+
+class Sweeps:
+    """The scheduler with its outbox, in the test's thread: a sweep queues, then the outbox makes
+    every call that is due (by the test's clock); a call to try again later waits for the clock."""
+
+    def __init__(self, service: Service, settings: SlackSettings, clock: Clock):
+        self.outbox = Outbox(service.store, Platforms(slack=slack_platform(service, settings)),
+                             clock=clock)
+        self.scheduler = Scheduler(service.store, ReminderMessages(
+            service.store, service.plan, service.reporter), self.outbox, clock)
+        self.store = service.store
+
+    def run_once(self, now: datetime) -> list[tuple[str, str]]:
+        """A one-shot tick at ``now``: what became of each message."""
+        return self.scheduler.run_here(now)
 
 
 def _settings(api):
@@ -278,7 +293,8 @@ def test_the_one_shot_sends_exactly_what_is_due_and_a_second_run_nothing(world, 
     assert len(posts(api)) == 3
 
 
-def test_killed_between_claim_and_send_it_is_sent_once_on_the_next_run(world, api, db_path, store):
+def test_killed_while_a_reminder_is_on_its_way_it_is_sent_once_on_the_next_run(
+        world, api, db_path, store):
     service, _, _ = world
     say(service, "status 1 afgerond")
     say(service, "wijzig 2 wie Anna")  # no Slack owner: only the channel message
@@ -287,17 +303,17 @@ def test_killed_between_claim_and_send_it_is_sent_once_on_the_next_run(world, ap
     release = api.stall("chat.postMessage")
     process = one_shot(db_path, api, "2026-11-30T09:00", wait=False)
     assert api.arrived.wait(timeout=30), "the reminder never got to Slack"
-    process.send_signal(signal.SIGKILL)
+    process.send_signal(signal.SIGKILL)  # Slack has not taken it: its answer never came
     process.wait(timeout=30)
     release.set()
     del api.stalled["chat.postMessage"]
     key = f"status:1:{local(2026, 11, 30, 9, 0).isoformat()}:kanaal"
-    assert store.reminder(key)["state"] == "claimed"
+    assert store.reminder(key)["state"] == "queued"  # in the outbox, which the next run drains
     assert posts(api) == []
     result = one_shot(db_path, api, "2026-11-30T09:00")
     assert "✓ 1 herinnering(en) verstuurd." in result.stdout, result.stdout + result.stderr
-    assert one_shot(db_path, api, "2026-11-30T09:05").stdout.count("sent") == 0
-    assert len(posts(api)) == 1 and store.reminder(key)["attempts"] == 2
+    assert one_shot(db_path, api, "2026-11-30T09:05").stdout.count("verstuurd.") == 1
+    assert len(posts(api)) == 1 and store.reminder(key)["state"] == "sent"
 
 
 def test_a_passing_slack_failure_is_retried_on_the_next_tick(world, api, store):
@@ -401,16 +417,25 @@ def test_a_reminder_set_where_no_channel_is_bound_says_where_reminders_go(servic
 
 
 def test_a_failure_that_stays_after_its_last_try_is_failed_and_the_beheerder_hears(world, api, store):
-    service, scheduler, _ = world
+    service, scheduler, clock = world
     say(service, "herinnering wekelijks maandag 9:00")
     api.failing["chat.postMessage"] = "internal_error"
-    assert set(dict(scheduler.run_once(local(2026, 11, 30, 9, 0))).values()) == {"retry"}
-    api.clear()
-    outcomes = dict(scheduler.run_once(local(2026, 11, 30, 9, 1)))  # the second and last try
-    assert set(outcomes.values()) == {"failed"}
+    outcomes = dict(scheduler.run_once(local(2026, 11, 30, 9, 0)))
+    assert set(outcomes.values()) == {"retry"}
+    for _ in range(MAX_ATTEMPTS):  # the outbox tries again after a pause, each longer
+        clock.now += timedelta(minutes=1)
+        outcomes |= dict(scheduler.run_once(local(2026, 11, 30, 9, 1)))
+    assert {outcomes[key] for key in outcomes if ":gemeld:" not in key} == {"failed"}
+    tries = store.db.execute("SELECT lane, attempts FROM outbox WHERE state = 'failed'").fetchall()
+    assert sorted(tries) == [(f"slack:T1:{to}", MAX_ATTEMPTS) for to in ("C1", "U2", "U3")]
     key = next(iter(outcomes))
-    assert store.reminder(key)["attempts"] == 2
-    told = [p for p in posts(api) if p["channel"] == "U1"]  # Anna, the beheerder, is told
-    assert told and all("kon niet" in p["text"] or "niet persoonlijk" in p["text"] for p in told)
+    assert store.reminder(key)["error"] == "internal_error"
     del api.failing["chat.postMessage"]
-    assert scheduler.run_once(local(2026, 11, 30, 9, 2)) == []  # done: not tried a third time
+    api.clear()
+    clock.now += timedelta(minutes=10)  # the notices to the beheerder, tried again meanwhile
+    scheduler.run_once(local(2026, 11, 30, 9, 2))
+    told = [p for p in posts(api) if p["channel"] == "U1"]  # Anna, the beheerder, is told
+    assert len(told) == 3 and all("kon niet" in p["text"] or "niet persoonlijk" in p["text"]
+                                  for p in told)
+    assert scheduler.run_once(local(2026, 11, 30, 9, 3)) == []  # done: not tried again
+    assert len(posts(api)) == 3

@@ -377,7 +377,7 @@ METHOD_SCOPES = {
 EVENT_SCOPES = {"app_home_opened": None, "app_mention": "app_mentions:read",
                 "message.channels": "channels:history", "message.groups": "groups:history",
                 "message.im": "im:history"}
-_CALLS = re.compile(r'"method": "([a-z.]+)"|client\.(\w+)\(')
+_CALLS = re.compile(r'"method": "([a-zA-Z.]+)"|client\.(\w+)\(')
 _CLIENT_METHODS = {"users_info": "users.info", "files_upload_v2": "files.upload",
                    "chat_postMessage": "chat.postMessage", "api_call": None}  # None: a "method"
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack.reminders import SlackOutbox
 from bot.reminders.scheduler import ReminderMessages, Scheduler
 from bot.render.slack import INPUT_LIMIT
 from dialogues.content import checklist, load_ontwikkelplan
@@ -202,9 +201,10 @@ def test_a_reminder_of_many_ontwikkelpunten_fits(slack):
     _fill(slack, 60)
     service = slack.bot.inbox.service
     scheduler = Scheduler(slack.store, ReminderMessages(slack.store, service.plan, service.reporter),
-                          SlackOutbox(slack.bot.app.client), service.clock, holder="test:1")
+                          slack.bot.inbox.outbox, service.clock)
     outcomes = scheduler.run_once(datetime(2026, 3, 16, 8, 0, tzinfo=UTC))
-    assert outcomes and all(o == "sent" for _, o in outcomes)
+    slack.settle()  # the outbox of the bot sends them
+    assert outcomes and all(slack.store.reminder(key)["state"] == "sent" for key, _ in outcomes)
     assert slack.api.refusals == []
 
 

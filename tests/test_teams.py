@@ -423,14 +423,15 @@ def test_a_throttled_reply_is_sent_after_retry_after(teams):
 
 
 def _reminders_at(teams, now: datetime) -> list[tuple[str, str]]:
-    """The reminders due at ``now``, sent through the Teams outbox in this process."""
-    from bot.adapters.teams.reminders import TeamsOutbox
+    """The reminders due at ``now``, sent through the outbox to Teams in this process."""
     from bot.reminders.scheduler import ReminderMessages, Scheduler
+    from bot.service.outbox import Outbox, Platforms
 
     service = teams.bot.service
+    outbox = Outbox(teams.store, Platforms(teams=teams.bot.platform))
     scheduler = Scheduler(teams.store, ReminderMessages(teams.store, service.plan, service.reporter),
-                          TeamsOutbox(teams.bot.platform), service.clock, holder="test:1")
-    return scheduler.run_once(now)
+                          outbox, service.clock)
+    return scheduler.run_here(now)
 
 
 @pytest.mark.parametrize("code", ["BotNotInConversationRoster", "ConversationBlockedByUser",
@@ -445,9 +446,12 @@ def test_a_closed_conversation_fails_for_good_and_the_beheerder_hears(teams, cod
     teams.connector.closed[CHANNEL if closed == "channel" else "a:personal-29:1bram"] = code
     teams.connector.expect(code)
     outcomes = _reminders_at(teams, datetime(2026, 3, 16, 8, 0, tzinfo=UTC))
+    told = [outcome for key, outcome in outcomes if ":gemeld:" in key]
+    outcomes = [(key, outcome) for key, outcome in outcomes if ":gemeld:" not in key]
     failed = [key for key, outcome in outcomes if outcome == "failed"]
     assert [o for _, o in outcomes].count("sent") == 1  # the other reminder still went out
     assert failed == [k for k, _ in outcomes if k.endswith("kanaal" if closed == "channel" else "bram")]
+    assert told == ["sent"]  # to Anna, the beheerder, in the same run
     told = card_texts(teams.connector.sent("a:personal-29:1anna")[-1])
     assert ("kon niet in het gekoppelde kanaal" if closed == "channel" else "Bram Jansen") in told
     assert teams.store.reminder(failed[0])["error"].endswith(code)

@@ -1,5 +1,5 @@
 """The chat platforms configured here, together: what the one server serves, what the worker
-process handles, where the reminders go.
+process handles and sends to.
 
 Slack is configured by ``SLACK_BOT_TOKEN``, Teams by ``CLIENT_ID`` (or ``LEIDRAAD_TEAMS_LOKAAL=1``
 for a trial on this machine). Each platform's code is imported only when it is configured, so a
@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 
 from bot.adapters.server import Server, asgi_app
 from bot.config import ConfigError, slack_from_env, teams_from_env
-from bot.reminders.scheduler import Outboxes
 from bot.service import Service
 from bot.service.inbox import Inbox
 from bot.service.outbox import Platforms
@@ -21,8 +20,8 @@ from bot.service.outbox import Platforms
 LOCAL = "127.0.0.1"
 
 
-def worker_inbox(service: Service, env: Mapping[str, str], names: list[str]) -> Inbox:
-    """The inbox of the worker process, answering on every platform in ``names``."""
+def sending(service: Service, env: Mapping[str, str], names: list[str]) -> Platforms:
+    """The platforms in ``names``, as the outbox sends to them."""
     platforms = {}
     if "slack" in names:
         from bot.adapters.slack.app import slack_platform
@@ -32,23 +31,12 @@ def worker_inbox(service: Service, env: Mapping[str, str], names: list[str]) -> 
         from bot.adapters.teams.app import worker_platform
 
         platforms["teams"] = worker_platform(service, teams_from_env(env))
-    return Inbox(service, Platforms(**platforms))
+    return Platforms(**platforms)
 
 
-def reminder_outboxes(service: Service, env: Mapping[str, str], names: list[str]) -> Outboxes:
-    """Where reminders go: each platform's own sender."""
-    outboxes = {}
-    if "slack" in names:
-        from bot.adapters.slack.app import web_client
-        from bot.adapters.slack.reminders import SlackOutbox
-
-        outboxes["slack"] = SlackOutbox(web_client(slack_from_env(env, http=True, sending_only=True)))
-    if "teams" in names:
-        from bot.adapters.teams.app import worker_platform
-        from bot.adapters.teams.reminders import TeamsOutbox
-
-        outboxes["teams"] = TeamsOutbox(worker_platform(service, teams_from_env(env)))
-    return Outboxes(**outboxes)
+def worker_inbox(service: Service, env: Mapping[str, str], names: list[str]) -> Inbox:
+    """The inbox of the worker process, answering on every platform in ``names``."""
+    return Inbox(service, sending(service, env, names))
 
 
 def listen(service: Service, env: Mapping[str, str], names: list[str], host: str | None,

@@ -1,4 +1,4 @@
-"""Reminders: finding the ones that are due, and sending each message exactly once.
+"""Reminders: finding the ones that are due, and queueing each message exactly once.
 
 Three kinds, per gemeente with a bound channel:
 - the status reminder, weekly or monthly at a set moment: the ontwikkelpunten that are verouderd
@@ -8,27 +8,25 @@ Three kinds, per gemeente with a bound channel:
 - the summary, one working day before a meeting, in the channel.
 
 Only the latest moment of each kind counts, so a bot that was down catches up once, never with a
-flood. Every message is claimed in the store before it is sent and marked after; a claim left by
-a process that died is retried once. A message that can never be delivered (the bot removed from
-the channel, blocked by its owner) is marked failed, and the gemeente's beheerders are told, once.
+flood. A moment's messages are queued in the outbox, like every other message the bot sends, in
+the transaction that marks the moment done: a crash before it commits queues nothing (the next
+tick does it all), after it nothing is queued again. A message that can never be delivered (the
+bot removed from the channel, blocked by its owner) is marked failed by the outbox, and the next
+tick tells the gemeente's beheerders, once.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
-from typing import Protocol
 
 from bot.core.dutch import AMSTERDAM
 from bot.core.replies import Notice, Reminder, Reply, Tone
-from bot.core.text import typed, whole_number
+from bot.core.text import typed
 from bot.reminders.schedule import (
     PREP_TIME,
     describe,
@@ -36,11 +34,10 @@ from bot.reminders.schedule import (
     meeting_text,
     working_days_before,
 )
+from bot.service.outbox import Outbox
 from store import Store
 
 log = logging.getLogger(__name__)
-
-LEASE = timedelta(minutes=10)
 
 
 # --- what -----------------------------------------------------------------------------------------
@@ -55,51 +52,17 @@ class Outgoing:
     person: str | None
     replies: tuple[Reply, ...]
 
+    @property
+    def lane(self) -> str:
+        """Its outbox lane: the channel or person it goes to."""
+        return self.channel or self.person
 
-class DeliveryError(Exception):
-    """A message could not be delivered; ``permanent`` when trying again will not help."""
-
-    def __init__(self, reason: str, permanent: bool):
-        super().__init__(reason)
-        self.permanent = permanent
-
-
-class Outbox(Protocol):
-    """Where reminders go out: the chat platform's side."""
-
-    def send(self, outgoing: Outgoing) -> None: ...
-
-
-class Outboxes:
-    """Reminders to the platform of their place or person (``slack:…``, ``teams:…``)."""
-
-    def __init__(self, **outboxes: Outbox):
-        self._by_name = outboxes
-
-    def send(self, outgoing: Outgoing) -> None:
-        platform = (outgoing.channel or outgoing.person or "").split(":", 1)[0]
-        if platform not in self._by_name:
-            raise DeliveryError(f"{platform or 'een onbekend platform'} is hier niet ingesteld",
-                                permanent=False)
-        self._by_name[platform].send(outgoing)
-
-
-def process_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _gone(holder: str) -> bool:
-    """Whether the process that holds a claim on this machine no longer exists."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or whole_number(pid, 12) is None:
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    @classmethod
+    def of(cls, row: dict) -> Outgoing:
+        """A reminder as the store keeps it (without its replies): who it was for."""
+        channel = ":kanaal" in row["key"]
+        return cls(row["key"], row["gemeente_id"], row["recipient"] if channel else None,
+                   None if channel else row["recipient"], ())
 
 
 @dataclass(frozen=True)
@@ -113,34 +76,46 @@ class Batch:
 
 
 class Scheduler:
-    """Finds the reminders that are due and sends each message once.
+    """Finds the reminders that are due and queues each message once in the outbox.
 
     A tick looks at every gemeente with a channel in one query, passes by the moments whose
-    messages are all done (``reminder_batches``) without building them, and sends the others'
-    messages on ``SENDERS`` threads: each moment's in order, different moments at once."""
+    messages are all queued (``reminder_batches``) without building them, and queues the others'
+    messages, each moment in one transaction."""
 
-    SENDERS = 8
-
-    def __init__(self, store: Store, messages: ReminderMessages, outbox: Outbox,
-                 clock: Callable[[], datetime], holder: str | None = None):
+    def __init__(self, store: Store, messages: ReminderMessages, outbox: Outbox | None,
+                 clock: Callable[[], datetime]):
         self.store = store
         self.messages = messages
         self.outbox = outbox
         self.clock = clock
-        self.holder = holder or process_holder()
-        self._senders = ThreadPoolExecutor(self.SENDERS, thread_name_prefix="herinneringen")
 
     def run_once(self, now: datetime | None = None) -> list[tuple[str, str]]:
-        """Send what is due at ``now``; returns (key, outcome) per message considered."""
+        """Queue what is due at ``now`` (and tell the beheerders about reminders that could not
+        be delivered); returns (key, outcome) per message considered."""
         now = now or self.clock()
+        outcomes = self._tell_failures(now)
         due = [batch for gemeente in self.store.reminder_places() for batch in self.due(gemeente, now)]
         done = self.store.batches_done([batch.key for batch in due])
-        todo = [batch for batch in due if batch.key not in done]
-        if not todo:
-            return []
-        abandoned = {h for h in self.store.reminder_holders() if _gone(h)}
-        sent = self._senders.map(lambda batch: self._send_batch(batch, now, abandoned), todo)
-        return [outcome for outcomes in sent for outcome in outcomes]
+        for batch in due:
+            if batch.key not in done:
+                outcomes += self._queue_batch(batch, now)
+        return outcomes
+
+    def run_here(self, now: datetime | None = None, patience: float = 0) -> list[tuple[str, str]]:
+        """A tick whose messages this process sends itself (a one-shot run, with no worker
+        process on the database): queue, send, tell the beheerders of what failed just now, send
+        that too. What became of each message queued now or left queued by an earlier run:
+        sent, skipped, failed, or retry (a pause longer than ``patience`` seconds)."""
+        left = self.store.queued_reminders()
+        queued = self.run_once(now)
+        self.outbox.flush(patience)
+        queued += self.run_once(now)
+        self.outbox.flush(patience)
+        outcomes = [(key, "queued") for key in left] + queued
+        states = {key: self.store.reminder(key)["state"] for key, outcome in outcomes
+                  if outcome == "queued"}
+        return [(key, {"queued": "retry"}.get(states.get(key), states.get(key, outcome)))
+                for key, outcome in outcomes]
 
     def due(self, gemeente: dict, now: datetime) -> Iterator[Batch]:
         """The reminder moments of a gemeente (from ``reminder_places``) that have come."""
@@ -164,7 +139,7 @@ class Scheduler:
 
     def preview(self, now: datetime | None = None) -> list[str]:
         """What a run at ``now`` would send, to whom and why, and why not where nothing would go;
-        nothing is claimed or sent (``leidraadbot herinneringen --voorbeeld``)."""
+        nothing is queued or sent (``leidraadbot herinneringen --voorbeeld``)."""
         now = now or self.clock()
         lines = []
         places = {g["id"]: g for g in self.store.reminder_places()}
@@ -178,7 +153,7 @@ class Scheduler:
 
     def _would(self, outgoing: Outgoing) -> str:
         done = self.store.reminder(outgoing.key)
-        if done and done["state"] in ("sent", "skipped", "failed"):
+        if done and done["state"] in ("queued", "sent", "skipped", "failed"):
             return "al " + done["state"]
         return "would" if outgoing.replies else "skipped"
 
@@ -198,53 +173,67 @@ class Scheduler:
         return (f"Gemeente {naam}: nu niets aan de beurt (statusherinnering {describe(gemeente)}"
                 f"{already}{meeting}).")
 
-    def _send_batch(self, batch: Batch, now: datetime, abandoned: set[str]) -> list[tuple[str, str]]:
-        """Claim a moment's messages in one transaction, send them in order, then mark them (and
-        the moment, when all are done) in one more. A crash before that mark sends them again
-        once, as a crash between sending and marking one message always could."""
+    def _queue_batch(self, batch: Batch, now: datetime) -> list[tuple[str, str]]:
+        """Queue a moment's messages and mark the moment done, in one transaction."""
         try:
             outgoing = list(batch.messages())
-            at, lease = now.isoformat(), (now + LEASE).isoformat()
             with self.store.transaction():
-                mine = [o for o in outgoing if self.store.claim_reminder(
-                    o.key, o.gemeente_id, self.holder, at, lease, abandoned)]
-            tried = [(o, *self._attempt(o)) for o in mine]
-            with self.store.transaction():
-                states = {o.key: self.store.finish_reminder(o.key, state, at, error)
-                          for o, state, error in tried}
-                if self.store.reminders_final([o.key for o in outgoing]):
-                    self.store.finish_batch(batch.key, batch.gemeente_id, at)
+                outcomes = [(o.key, self._queue(o, now)) for o in outgoing]
+                self.store.finish_batch(batch.key, batch.gemeente_id, now.isoformat())
         except Exception as error:  # one gemeente's trouble never stops the others
             log.error("reminders %s failed: %s", batch.key, error,
                       exc_info=log.isEnabledFor(logging.DEBUG))
             return []
-        for o in mine:
-            if states[o.key] == "failed":
-                self._tell(o, now)
-        return [(o.key, states.get(o.key, "al gedaan")) for o in outgoing]
+        self._wake(o.lane for o in outgoing)
+        return outcomes
 
-    def _tell(self, failed: Outgoing, now: datetime) -> None:
-        """The beheerders hear, once, that a reminder could not be delivered."""
-        for notice in self.messages.undelivered(failed):
-            with self.store.transaction():
-                claimed = self.store.claim_reminder(notice.key, notice.gemeente_id, self.holder,
-                                                    now.isoformat(), (now + LEASE).isoformat())
-            if claimed:
-                state, error = self._attempt(notice)
-                with self.store.transaction():
-                    self.store.finish_reminder(notice.key, state, now.isoformat(), error)
+    def _queue(self, outgoing: Outgoing, now: datetime) -> str:
+        """Queue one message (inside the caller's transaction): queued, skipped when there is
+        nothing to say, or 'al gedaan' when it was queued before."""
+        state = "queued" if outgoing.replies else "skipped"
+        if not self.store.queue_reminder(outgoing.key, outgoing.gemeente_id, outgoing.lane,
+                                         now.isoformat(), state):
+            return "al gedaan"
+        if outgoing.replies:
+            self.outbox.platforms.of(outgoing.lane).announce(
+                outgoing.lane, outgoing.gemeente_id, list(outgoing.replies),
+                _Queued(self.outbox, outgoing), in_channel=outgoing.channel is not None)
+        return state
 
-    def _attempt(self, outgoing: Outgoing) -> tuple[str, str | None]:
-        """Send one claimed message: the state it gets (sent, skipped when there is nothing to
-        say, retry or failed), and why it failed."""
-        if not outgoing.replies:
-            return "skipped", None
-        try:
-            self.outbox.send(outgoing)
-        except DeliveryError as failure:
-            log.warning("reminder %s not delivered: %s", outgoing.key, failure)
-            return ("failed" if failure.permanent else "retry"), str(failure)
-        return "sent", None
+    def _tell_failures(self, now: datetime) -> list[tuple[str, str]]:
+        """The beheerders hear, once, of each reminder that could not be delivered."""
+        failed = self.store.untold_failures()
+        if not failed:
+            return []
+        outcomes = []
+        with self.store.transaction():
+            for row in failed:
+                self.store.reminder_told(row["key"], now.isoformat())
+                if ":gemeld:" in row["key"]:  # a notice that failed itself: nobody left to tell
+                    continue
+                for notice in self.messages.undelivered(Outgoing.of(row)):
+                    outcomes.append((notice.key, self._queue(notice, now)))
+        self._wake(row["recipient"] for row in failed)
+        return outcomes
+
+    def _wake(self, lanes) -> None:
+        """Once queued calls are committed, the outbox's threads may make them."""
+        for lane in set(lanes):
+            self.outbox.lanes.wake(lane)
+
+
+class _Queued:
+    """Where a reminder's calls go: its lane of the outbox, marked as the reminder's."""
+
+    def __init__(self, outbox: Outbox, outgoing: Outgoing):
+        self.outbox, self.outgoing = outbox, outgoing
+
+    def call(self, call: dict) -> None:
+        self.outbox.add(self.outgoing.lane, call | {"reminder": self.outgoing.key},
+                        self.outbox.clock().isoformat())
+
+    def then(self, inbound) -> None:
+        raise TypeError("a reminder's call has no follow-up messages")
 
 
 class ReminderMessages:
@@ -340,7 +329,9 @@ _KINDS = {"status": "statusherinnering", "voorbereiding": "herinnering voor de s
           "samenvatting": "samenvatting voor de stuurgroep"}
 _OUTCOMES = {"sent": "verstuurd", "skipped": "niet nodig (niets te melden)",
              "failed": "niet bezorgd", "retry": "niet gelukt, wordt opnieuw geprobeerd",
-             "claimed": "al onderweg (door een ander proces)", "would": "wordt nu verstuurd",
+             "queued": "klaargezet; het werkproces van de bot verstuurt het",
+             "al gedaan": "al eerder klaargezet", "would": "wordt nu verstuurd",
+             "al queued": "al klaargezet, nog niet verstuurd",
              "al sent": "al verstuurd", "al skipped": "was niet nodig (niets te melden)",
              "al failed": "kon eerder niet bezorgd worden"}
 

@@ -56,15 +56,16 @@ class Inbox:
     def start(self, watch: bool = False) -> None:
         """Start the workers; messages and calls left by an earlier run go first. With
         ``watch``, also look for messages that another process (the one that acknowledges
-        them) takes in."""
+        them) takes in, and calls it queues (a one-shot reminder run)."""
         self.store.checkpoint_in_background()
         self.entries.checkpoint_in_background()
         seen = self.entries.newest()  # first: what comes in after this, the watch finds
+        queued = self.store.outbox_newest()
         self.lanes.start([lane for lane in self.entries.lanes() if self.platforms.serves(lane)])
         self.outbox.start()
         if watch:
             self._watching.set()
-            threading.Thread(target=self._watch, args=(seen,), name="inbox-watch",
+            threading.Thread(target=self._watch, args=(seen, queued), name="inbox-watch",
                              daemon=True).start()
 
     def stop(self) -> None:
@@ -106,13 +107,17 @@ class Inbox:
         self.handle(inbound, out)
         return out
 
-    def _watch(self, seen: int) -> None:
-        """Wake the lanes of messages that arrive after entry ``seen`` (the ones before were
-        there when the lanes started)."""
+    def _watch(self, seen: int, queued: int) -> None:
+        """Wake the lanes of messages that arrive after entry ``seen``, and of calls queued
+        after call ``queued`` (the ones before were there when the lanes started)."""
         while self._watching.is_set():
             for lane, newest in self.entries.arrived(seen):
                 seen = max(seen, newest)
                 self.wake(lane)
+            for lane, newest in self.store.outbox_arrived(queued):
+                queued = max(queued, newest)
+                if self.platforms.serves(lane):
+                    self.outbox.lanes.wake(lane)
             time.sleep(WATCH)  # the pace of looking, not a synchronisation
 
     def _drain(self, lane: str) -> float | None:

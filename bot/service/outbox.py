@@ -1,15 +1,19 @@
 """The outbox: the platform calls that carry the replies out, in order per lane, with retries.
 
-A handled message's replies are turned into calls by the adapter's ``Platform`` and stored in the
-same transaction as the message's effects; the outbox then makes them. A call that fails in a way
-that may pass is tried again after a pause; one that cannot succeed is marked failed and logged,
-and the lane goes on. A call made just before a crash may be made again after the restart.
+Every message leaves this way: a handled message's replies are turned into calls by the adapter's
+``Platform`` and stored in the same transaction as the message's effects, and a reminder's
+(``announce``) in the transaction that marks its moment done; the outbox then makes them. A call
+that fails in a way that may pass is tried again after a pause; one that cannot succeed is marked
+failed and logged, and the lane goes on. A reminder's call marks the reminder sent or failed. A
+call made just before a crash may be made again after the restart.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -67,6 +71,11 @@ class Platform(Protocol):
     def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:
         """Turn the replies to ``inbound`` into calls (and follow-up messages)."""
 
+    def announce(self, to: str, gemeente_id: int, replies: list[Reply], out: Out,
+                 in_channel: bool = False) -> None:
+        """Turn replies that answer no message into calls: a new post in the channel ``to`` (a
+        place id, ``in_channel``), or a message in the person ``to``'s own chat with the bot."""
+
     def send(self, call: Call) -> Sent:
         """Make one call; raises ``TryLater`` or ``CannotSend``."""
 
@@ -101,24 +110,40 @@ def _now() -> datetime:
 
 
 class Outbox:
-    """Makes the queued calls, each by the platform of its lane."""
+    """Makes the queued calls, each by the platform of its lane. ``inbox`` handles the messages
+    that follow from a call (none for an outbox that only sends reminders)."""
 
-    def __init__(self, store: Store, platforms: Platforms, inbox: Follower, threads: int = 8):
+    def __init__(self, store: Store, platforms: Platforms, inbox: Follower | None = None,
+                 threads: int = 8, clock: Callable[[], datetime] = _now):
         self.store = store
         self.platforms = platforms
         self.inbox = inbox
+        self.clock = clock
         self.lanes = Lanes("outbox", self._drain, threads)
 
     def start(self) -> None:
-        self.lanes.start([lane for lane in self.store.outbox_lanes() if self.platforms.serves(lane)])
+        self.lanes.start(self._lanes())
+
+    def _lanes(self) -> list[str]:
+        return [lane for lane in self.store.outbox_lanes() if self.platforms.serves(lane)]
 
     def add(self, lane: str, call: Call, at: str) -> None:
         """Queue a call (inside the caller's transaction; ``lanes.wake`` after it commits)."""
         self.store.outbox_add(lane, json.dumps(call), at)
 
+    def flush(self, patience: float = 0) -> None:
+        """Make every call that is due, in this thread, without the lanes' threads (a one-shot
+        run); a call that is to be tried again within ``patience`` seconds is waited for."""
+        deadline = time.monotonic() + patience
+        while True:
+            waits = [wait for lane in self._lanes() if (wait := self._drain(lane)) is not None]
+            if not waits or time.monotonic() + min(waits) > deadline:
+                return
+            time.sleep(min(waits))  # the platform's own pace (Retry-After), not a synchronisation
+
     def _drain(self, lane: str) -> float | None:
         while (item := self.store.outbox_next(lane)) is not None:
-            now = _now()
+            now = self.clock()
             due = datetime.fromisoformat(item["due_at"])
             if due > now:
                 return (due - now).total_seconds()
@@ -135,26 +160,32 @@ class Outbox:
                     continue
                 log.error("%s to lane %s failed %d times: %s", call.get("method"), lane, MAX_ATTEMPTS,
                           failure)
-                self._finish(item["id"], "failed", str(failure))
+                self._failed(item["id"], call, str(failure))
                 continue
             except CannotSend as failure:
                 log.error("%s to lane %s failed for good: %s", call.get("method"), lane, failure)
-                self._finish(item["id"], "failed", str(failure))
+                self._failed(item["id"], call, str(failure))
                 continue
             except Exception as failure:  # a fault of ours: logged, and the lane goes on
                 log.exception("%s to lane %s failed", call.get("method"), lane)
-                self._finish(item["id"], "failed", repr(failure))
+                self._failed(item["id"], call, repr(failure))
                 continue
             log.debug("%s to lane %s sent (%d bytes)", call.get("method"), lane, len(item["payload"]))
             with self.store.transaction():
-                self.store.outbox_finish(item["id"], "sent", _now().isoformat())
+                at = self.clock().isoformat()
+                self.store.outbox_finish(item["id"], "sent", at)
                 if sent.posted_at and call.get("asked"):
                     self.store.asked_posted(call["asked"], sent.posted_at)
+                if call.get("reminder"):
+                    self.store.reminder_delivered(call["reminder"], at)
                 following = [self.inbox.follow(inbound) for inbound in sent.then]
             for woken in following:
                 woken.wake()
         return None
 
-    def _finish(self, item_id: int, state: str, error: str) -> None:
+    def _failed(self, item_id: int, call: Call, error: str) -> None:
         with self.store.transaction():
-            self.store.outbox_finish(item_id, state, _now().isoformat(), error)
+            at = self.clock().isoformat()
+            self.store.outbox_finish(item_id, "failed", at, error)
+            if call.get("reminder"):
+                self.store.reminder_delivered(call["reminder"], at, error)

@@ -79,15 +79,20 @@ def exit_with_parent(parent: int, every: float = 0.05) -> None:
 
 
 @contextmanager
-def only_worker(database: Path) -> Iterator[None]:
-    """Hold the database's worker lock: a second worker process waits until the first is gone."""
+def worker_lock(database: Path, wait: bool = True) -> Iterator[bool]:
+    """Hold the database's worker lock: only one process sends (the worker process, or a
+    reminder run of its own). A second waits until the first is gone, or with ``wait=False``
+    goes on without it: whether it holds the lock."""
     if fcntl is None:
-        yield
+        yield True
         return
     with open(database.with_name(database.name + "-werk"), "a+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                yield False
+                return
             log.warning("another worker process works on %s; waiting until it stops", database)
             fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+        yield True

@@ -118,6 +118,15 @@ class SlackPlatform:
         if any(isinstance(r, ChannelBound) for r in replies):  # after the confirmation
             out.call({"method": "conversations.join", "channel": channel, "tell": answer})
 
+    def announce(self, to: str, gemeente_id: int, replies: list[Reply], out: Out,
+                 in_channel: bool = False) -> None:
+        """A new message in a channel, or in someone's direct messages with the bot (Slack opens
+        those by the user id)."""
+        for reply in replies:
+            for rendered in messages(reply):
+                out.call({"method": "chat.postMessage", "channel": to.rsplit(":", 1)[-1],
+                          "text": rendered.text, "blocks": rendered.blocks})
+
     def _start_thread(self, inbound: Inbound, start: StartThread, out: Out) -> None:
         """A gesprek in a channel lives in a thread: post its first message, then start there
         (or, when one is going, ask its question again there, for all to see)."""

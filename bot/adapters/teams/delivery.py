@@ -132,6 +132,14 @@ class TeamsPlatform:
                       "conversation": conversation_of(route), "activity": activity(attachments, said),
                       "asked": asked})
 
+    def announce(self, to: str, gemeente_id: int, replies: list[Reply], out: Out,
+                 in_channel: bool = False) -> None:
+        """A new post in the gemeente's channel, or a message in someone's personal chat with the
+        bot, through the addresses stored when Teams last spoke to us (``send`` finds them)."""
+        for attachments, said, _ in packed(replies, addressed=in_channel):
+            out.call({"method": "announce", "to": to, "in_channel": in_channel,
+                      "gemeente_id": gemeente_id, "activity": activity(attachments, said)})
+
     def _start_thread(self, inbound: Inbound, start: StartThread, out: Out) -> None:
         """A gesprek in a channel lives in a reply chain: post its first message, then start
         under it (or, when one is going, ask its question again there)."""
@@ -193,12 +201,41 @@ class TeamsPlatform:
             chat = self.personal_chat(call["user"])
             self.connector.send(chat["service_url"], chat["chat"], call["activity"], call["tenant"])
             return Sent()
+        if method == "announce":
+            where = self._where(call["to"], call["gemeente_id"], call["in_channel"])
+            self.connector.send(where["service_url"], where["conversation"], call["activity"],
+                                where["tenant"])
+            return Sent()
         if method == "upload":
             _upload(call["url"], base64.b64decode(call["content"]))
             self.connector.send(call["service_url"], call["conversation"], call["activity"],
                                 call["tenant"])
             return Sent()
         raise CannotSend(f"unknown call {method}")
+
+    def _where(self, to: str, gemeente_id: int, in_channel: bool) -> dict:
+        """The conversation an announcement goes into: the channel (a new post), or the personal
+        chat of someone who may never have written to the bot (then found in the gemeente's
+        channel by their Entra id)."""
+        if in_channel:
+            address = self.store.address(to)
+            if address is None:
+                raise CannotSend(f"no address for {to}")
+            return address | {"conversation": address["channel"]}
+        if self.store.address(to) is None:
+            channel = self.store.gemeente_channel(gemeente_id)
+            address = self.store.address(channel) if channel else None
+            if address is None:
+                raise CannotSend(f"no address for {to}")
+            member = self.connector.member(address["service_url"], address["channel"],
+                                           to.rsplit(":", 1)[-1])
+            with self.store.transaction():
+                self.store.remember_address(to, {
+                    "service_url": address["service_url"], "tenant": address["tenant"],
+                    "teams_id": member["id"], "bot": address.get("bot", "")},
+                    datetime.now(UTC).isoformat())
+        address = self.personal_chat(to)
+        return address | {"conversation": address["chat"]}
 
     def personal_chat(self, user_id: str) -> dict:
         """The address of someone's personal chat with the bot (made when there is none yet)."""
