@@ -22,26 +22,26 @@ def _fill(store: Store, plan: Plan, gemeente_id: int, punten: int, owners: list[
     """All of the checklist's answers, and ``punten`` ontwikkelpunten over every basisfunctie and
     thema (a stand van zaken each, owned in turn by ``owners``; a concept now and then)."""
     for question in checklist().questions:
-        store.save_answer(gemeente_id, question.id, f"Antwoord op {question.id} " * 8, owners[0], AT)
+        store.answers.save(gemeente_id, question.id, f"Antwoord op {question.id} " * 8, owners[0], AT)
     themes = [(b.number, t.number) for b in plan.content.basisfuncties for t in b.themes]
     for n in range(punten):
         basisfunctie, thema = themes[n % len(themes)]
         owner = owners[n % len(owners)]
-        punt = store.create_punt(gemeente_id, {
+        punt = store.punten.create(gemeente_id, {
             "basisfunctie": basisfunctie, "thema": thema, "ontwikkelpunt": f"Doel {n} " * 10,
             "beoogd_resultaat": "Resultaat " * 15, "verbeteractie": "Stap " * 20,
-            "kosten": "Binnen het budget", "wie": store.user_name(owner), "wie_id": owner,
+            "kosten": "Binnen het budget", "wie": store.people.name(owner), "wie_id": owner,
             "planning": planning, "status": "open", "concept": int(n % 17 == 16)}, owners[0], AT)
-        store.log_punt(punt["id"], "stand", "Stand van zaken " * 5, owner, AT)
+        store.punten.log(punt["id"], "stand", "Stand van zaken " * 5, owner, AT)
 
 
 def full_gemeente(store: Store, plan: Plan, naam: str = "Utrecht", punten: int = 100) -> dict:
     """One gemeente with everything filled in: its 48 answers and ``punten`` ontwikkelpunten."""
     official = gemeenten().find(naam).gemeente
     with store.transaction():
-        gemeente = store.create_gemeente(official.key, official.naam, "console:anna", AT,
-                                         code=official.code)
-        store.ensure_user("console:anna", "Anna", AT)
+        gemeente = store.gemeenten.create(official.key, official.naam, "console:anna", AT,
+                                          code=official.code)
+        store.people.ensure("console:anna", "Anna", AT)
         _fill(store, plan, gemeente["id"], punten, ["console:anna"], "2027-03-01")
     return gemeente
 
@@ -54,20 +54,20 @@ def country(store: Store, plan: Plan, reminder_since: datetime, count: int | Non
     stuurgroep far ahead. ``count``: only the first so many gemeenten."""
     made = []
     with store.transaction():
-        regio = store.regio("nederland", "Nederland", AT)
-        store.ensure_user(ADMIN, "Functioneel beheer", AT)
+        regio = store.gemeenten.regio("nederland", "Nederland", AT)
+        store.people.ensure(ADMIN, "Functioneel beheer", AT)
         for n, official in enumerate(gemeenten().all[:count], 1):
-            gemeente = store.create_gemeente(official.key, official.naam, ADMIN, AT,
-                                             code=official.code)
+            gemeente = store.gemeenten.create(official.key, official.naam, ADMIN, AT,
+                                              code=official.code)
             owners = [f"slack:{TEAM}:U{n:03d}{k:02d}" for k in range(OWNERS_PER_GEMEENTE)]
             for k, owner in enumerate(owners):
-                store.ensure_user(owner, f"Eigenaar {k + 1} van {official.naam}", AT)
-                store.add_member(gemeente["id"], owner, "beheerder" if k == 0 else "lid", owner, AT)
-            store.bind_channel(f"slack:{TEAM}:C{n:04d}", gemeente["id"], owners[0], AT)
-            store.set_gemeente(gemeente["id"], owners[0], AT, regio_id=regio["id"],
-                               reminder_kind="wekelijks", reminder_day=0, reminder_time="09:00",
-                               reminder_since=reminder_since.isoformat())
-            store.add_stuurgroep(gemeente["id"], "2027-06-01T14:00:00+02:00", owners[0], AT)
+                store.people.ensure(owner, f"Eigenaar {k + 1} van {official.naam}", AT)
+                store.people.add_member(gemeente["id"], owner, "beheerder" if k == 0 else "lid", owner, AT)
+            store.gemeenten.bind(f"slack:{TEAM}:C{n:04d}", gemeente["id"], owners[0], AT)
+            store.gemeenten.set(gemeente["id"], owners[0], AT, regio_id=regio["id"],
+                                reminder_kind="wekelijks", reminder_day=0, reminder_time="09:00",
+                                reminder_since=reminder_since.isoformat())
+            store.reminders.add_stuurgroep(gemeente["id"], "2027-06-01T14:00:00+02:00", owners[0], AT)
             _fill(store, plan, gemeente["id"], PUNTEN_PER_GEMEENTE, owners, "2026-06-30")
             made.append(gemeente)
     return made

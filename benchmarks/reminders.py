@@ -39,7 +39,7 @@ def run(table: Table, store: Store, rounds: int) -> None:
         outbox.start()  # its 8 threads send, as in the worker process
         scheduler = Scheduler(store, ReminderMessages(store, service.plan, service.reporter),
                               outbox, clock=lambda: NOTHING_DUE)
-        gemeenten = len(store.gemeenten())
+        gemeenten = len(store.gemeenten.all())
         table.add(Row.of(f"reminder sweep of {gemeenten} gemeenten: nothing due",
                          timed(lambda: scheduler.run_once(NOTHING_DUE), rounds), "< 20 ms",
                          lambda p50, _: p50 < 20))
@@ -48,7 +48,7 @@ def run(table: Table, store: Store, rounds: int) -> None:
         outbox.lanes.wait_idle(60)
         took = time.perf_counter() - start
         outbox.lanes.stop()
-        sent = sum(store.reminder(key)["state"] == "sent" for key, _ in outcomes)
+        sent = sum(store.reminders.get(key)["state"] == "sent" for key, _ in outcomes)
         expected = gemeenten * (1 + OWNERS_PER_GEMEENTE)
         seen = api.calls()
         calls = seen["calls"].get("chat.postMessage", 0)

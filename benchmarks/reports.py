@@ -35,7 +35,7 @@ def run(table: Table, folder: Path, rounds: int, country_store: Store) -> None:
             f"< {limit} ms", lambda p50, _, limit=limit: p50 < limit))
     store.close()
     whole = Service(country_store)
-    regio = country_store.regio_named("nederland")
+    regio = country_store.gemeenten.regio_named("nederland")
     table.add(Row.of(
         "regiobeeld of 342 gemeenten (40 ontwikkelpunten each), as Slack messages",
         timed(lambda: slack_messages([whole.reporter.regiobeeld(country_store, regio, TODAY)]), rounds),

@@ -560,7 +560,7 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
         print(f"✓ {sent} herinnering(en) verstuurd.")
         if not outcomes:  # why nothing went out
             current = now or datetime.now(AMSTERDAM)
-            for gemeente in store.gemeenten():
+            for gemeente in store.gemeenten.all():
                 print(scheduler.why_nothing(gemeente, current))
         return 0
     finally:

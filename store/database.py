@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from store.schema import Schema
+from store.schema import Migrations
 
 try:
     import fcntl
@@ -65,10 +65,12 @@ class StoreError(Exception):
 
 class SqliteFile:
     """A database file at ``path`` with WAL and ``synchronous=FULL``; ``migrations`` are applied
-    when it is opened."""
+    when it is opened. Not ``durable`` (for tests alone): ``synchronous=OFF``, a commit does not
+    wait for the disk, so an operating system crash may lose the last ones."""
 
-    def __init__(self, path: str | Path, migrations: Schema):
+    def __init__(self, path: str | Path, migrations: Migrations, durable: bool = True):
         self.path = Path(path)
+        self.durable = durable
         if self.path.is_dir():
             raise StoreError(f"‘{self.path}’ is een map, geen databasebestand.")
         if not self.path.parent.is_dir():
@@ -117,7 +119,7 @@ class SqliteFile:
                                    isolation_level=None)  # a write outside transaction() commits
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'OFF'}")
             if self._checkpointer is not None:
                 conn.execute("PRAGMA wal_autocheckpoint = 0")
             db = self._local.db = conn

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.database import SqliteFile
-from store.schema import Schema
+from store.schema import Migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-migrations = Schema("leidraadbot-inbox")
+migrations = Migrations("leidraadbot-inbox")
 
 
 def inbox_of(database: Path) -> Path:
@@ -44,8 +44,8 @@ def m001_entries(db: Database) -> None:
 class InboxStore(SqliteFile):
     """The inbox database at ``path``."""
 
-    def __init__(self, path: str | Path):
-        super().__init__(path, migrations)
+    def __init__(self, path: str | Path, durable: bool = True):
+        super().__init__(path, migrations, durable)
 
     def add(self, entries: list[tuple[str | None, str, str, str, str]]) -> list[int | None]:
         """Take in messages (delivery id, lane, sent at, payload, received at) in one commit; the

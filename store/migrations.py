@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store.schema import Schema
+from store.schema import Migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-migrations = Schema("leidraadbot")
+migrations = Migrations("leidraadbot")
 
 
 @migrations.step

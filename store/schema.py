@@ -1,6 +1,6 @@
 """A database's migrations, with sqlite-utils loaded only when one has to run.
 
-A store lists its migrations with ``Schema.step``, each a function of a sqlite-utils ``Database``.
+A store lists its migrations with ``Migrations.step``, each a function of a sqlite-utils ``Database``.
 Opening a database reads which ran (sqlite-utils' own ``_sqlite_migrations`` table, with plain
 SQL) and loads sqlite-utils to apply the others: the first time, and after an update. The rest of
 the time the bot works on sqlite3 itself, and starts without sqlite-utils, which imports numpy and
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 TABLE = "_sqlite_migrations"  # where sqlite-utils records the migrations it ran
 
 
-class Schema:
+class Migrations:
     """The migrations of one database, in order, under sqlite-utils' migration set ``name``."""
 
     def __init__(self, name: str):
@@ -48,9 +48,9 @@ class Schema:
         if not self.pending(conn):
             return
         from sqlite_utils import Database
-        from sqlite_utils.migrations import Migrations
+        from sqlite_utils.migrations import Migrations as Runner
 
-        migrations = Migrations(self.name)
+        migrations = Runner(self.name)
         for step in self.steps:
             migrations()(step)
         migrations.apply(Database(conn))

@@ -61,7 +61,7 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def store(db_path):
-    store = Store(db_path)
+    store = Store(db_path, durable=False)  # unit tests: no wait for the disk
     yield store
     store.close()
 
@@ -128,7 +128,7 @@ def slack(db_path):
     from bot.config import SlackSettings
 
     with FakeSlackApi() as api:
-        store = Store(db_path)
+        store = Store(db_path, durable=False)
         service = Service(store, clock=Clock())
         bot = build(service, SlackSettings(BOT_TOKEN, SIGNING_SECRET, "", api.url), http=True)
         assert [c.method for c in api.calls] == ["auth.test"]  # the token is checked at start-up

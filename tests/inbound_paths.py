@@ -193,7 +193,7 @@ def gesprek_world(folder: Path, name: str) -> Iterator[tuple]:
 
     from .conftest import Clock
 
-    store = Store(folder / "leidraad.db")
+    store = Store(folder / "leidraad.db", durable=False)
     service = Service(store, clock=Clock())
     path = PATHS[name]()
     path.connect(service)

@@ -80,39 +80,40 @@ class World:
 
 
 def build(tmp_path, path) -> World:
-    store = Store(tmp_path / f"{path.name}.db")
+    store = Store(tmp_path / f"{path.name}.db", durable=False)
     service = Service(store, clock=Clock())
     path.connect(service)
     at = "2026-03-12T12:00:00+00:00"
     with store.transaction():
         for who in NAMES:
-            store.ensure_user(path.user(who).id, NAMES[who], at)
+            store.people.ensure(path.user(who).id, NAMES[who], at)
         gemeenten, regios = {}, {}
         for naam in (UTRECHT, ZEIST):
-            gemeente = store.create_gemeente(naam.casefold(), naam, "operator", at)
+            gemeente = store.gemeenten.create(naam.casefold(), naam, "operator", at)
             gemeenten[naam] = gemeente["id"]
-            regios[REGIO[naam]] = store.regio(REGIO[naam].casefold(), REGIO[naam], at)["id"]
-            store.set_gemeente(gemeente["id"], "operator", at, regio_id=regios[REGIO[naam]])
+            regios[REGIO[naam]] = store.gemeenten.regio(REGIO[naam].casefold(), REGIO[naam], at)["id"]
+            store.gemeenten.set(gemeente["id"], "operator", at, regio_id=regios[REGIO[naam]])
             secret, punt = MARKS[naam]
-            store.save_answer(gemeente["id"], service.gesprek.questionnaire.questions[0].id,
-                              f"{secret} antwoord", path.user("anna").id, at)
-            store.create_punt(gemeente["id"], {"basisfunctie": 1, "thema": 1, "ontwikkelpunt": punt,
-                                               "beoogd_resultaat": punt, "verbeteractie": punt,
-                                               "wie": "Anna", "planning": "2027-03-01",
-                                               "concept": 0}, path.user("anna").id, at)
-            store.create_punt(gemeente["id"], {"ontwikkelpunt": f"{punt} concept", "concept": 1},
-                              path.user("anna").id, at)
-            store.add_stuurgroep(gemeente["id"], "2026-12-15T14:00:00+01:00", path.user("anna").id, at)
+            store.answers.save(gemeente["id"], service.gesprek.questionnaire.questions[0].id,
+                               f"{secret} antwoord", path.user("anna").id, at)
+            store.punten.create(gemeente["id"], {"basisfunctie": 1, "thema": 1, "ontwikkelpunt": punt,
+                                                 "beoogd_resultaat": punt, "verbeteractie": punt,
+                                                 "wie": "Anna", "planning": "2027-03-01",
+                                                 "concept": 0}, path.user("anna").id, at)
+            store.punten.create(gemeente["id"], {"ontwikkelpunt": f"{punt} concept", "concept": 1},
+                                path.user("anna").id, at)
+            store.reminders.add_stuurgroep(gemeente["id"], "2026-12-15T14:00:00+01:00",
+                                           path.user("anna").id, at)
         for who, roles in MEMBERS.items():
             for naam, role in roles.items():
-                store.add_member(gemeenten[naam], path.user(who).id, role, "operator", at)
+                store.people.add_member(gemeenten[naam], path.user(who).id, role, "operator", at)
         for who, regio in LEADS.items():
-            store.add_projectleider(regios[regio], path.user(who).id, "operator", at)
+            store.people.add_projectleider(regios[regio], path.user(who).id, "operator", at)
         if hasattr(path, "place"):
             for where, naam in PLACES.items():
                 if naam and "kanaal" in where:
-                    store.bind_channel(path.place(where, "anna").channel, gemeenten[naam],
-                                       path.user("anna").id, at)
+                    store.gemeenten.bind(path.place(where, "anna").channel, gemeenten[naam],
+                                         path.user("anna").id, at)
     if hasattr(path, "place"):  # a gesprek in each gemeente's thread
         for where, who in (("eigen thread", "anna"), ("thread van een andere gemeente", "zoe")):
             place = path.place(where, who)
@@ -195,7 +196,7 @@ def teams_path():
 
 
 def test_the_samples_cover_every_command_of_the_table(tmp_path):
-    service = Service(Store(tmp_path / "x.db"))
+    service = Service(Store(tmp_path / "x.db", durable=False))
     covered = {id(parsed.command) for text in SAMPLES
                if isinstance(parsed := service.table.parse(re.sub(r"@\w+", "<@x>", text)), Parsed)}
     assert isinstance(service.table.parse("koppel Nepdorp"), Unfit)  # no gemeente: refused as such
@@ -279,7 +280,7 @@ def test_a_gemeente_of_ones_own_does_not_open_another_regio(world):
         assert "Dit is voor de projectleiders van een regio" in repr(replies[2])
         assert not any(isinstance(r, Regiobeeld) for r in replies[3])
         assert MARKS[ZEIST][1] not in repr(replies[4])
-        assert store.projectleider_regios(path.user("olaf").id) == []
+        assert store.people.regios_led(path.user("olaf").id) == []
     finally:
         store.db.rollback()
 
@@ -365,7 +366,7 @@ def test_taking_part_in_the_channel_gesprek_gives_no_membership(world):
         assert taken == {"gemeente_id": world.gemeenten[UTRECHT], "text": "Wij werken met een stuurgroep"}
         replies = world.service.handle(path.inbound("olaf", "direct bericht", "samenvatting Utrecht"))
         assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in repr(replies)
-        assert store.member_role(world.gemeenten[UTRECHT], path.user("olaf").id) is None
+        assert store.people.role(world.gemeenten[UTRECHT], path.user("olaf").id) is None
     finally:
         store.db.rollback()
 
@@ -374,16 +375,16 @@ def test_twenty_people_of_two_gemeenten_at_once_each_answer_lands_in_its_own(tmp
     """Ten members of each gemeente answer in their own chats with the bot at the same moment,
     each on a thread (and connection) of their own: every answer is kept, once, under its own
     gemeente and its writer; the audit log says the same."""
-    store = Store(tmp_path / "leidraad.db")
+    store = Store(tmp_path / "leidraad.db", durable=False)
     service = Service(store)
     people = {f"{naam.casefold()}{n}": naam for naam in (UTRECHT, ZEIST) for n in range(10)}
     with store.transaction():
         for naam in (UTRECHT, ZEIST):
-            store.create_gemeente(naam.casefold(), naam, "operator", "2026-12-01T09:00:00+00:00")
+            store.gemeenten.create(naam.casefold(), naam, "operator", "2026-12-01T09:00:00+00:00")
         for who, naam in people.items():
-            store.ensure_user(f"slack:{TEAM}:{who}", who, "2026-12-01T09:00:00+00:00")
-            store.add_member(store.gemeente(naam.casefold())["id"], f"slack:{TEAM}:{who}", "lid",
-                             "operator", "2026-12-01T09:00:00+00:00")
+            store.people.ensure(f"slack:{TEAM}:{who}", who, "2026-12-01T09:00:00+00:00")
+            store.people.add_member(store.gemeenten.get(naam.casefold())["id"], f"slack:{TEAM}:{who}", "lid",
+                                         "operator", "2026-12-01T09:00:00+00:00")
     ready = threading.Barrier(len(people))
 
     def answer(who: str) -> None:
@@ -400,8 +401,8 @@ def test_twenty_people_of_two_gemeenten_at_once_each_answer_lands_in_its_own(tmp
     for thread in threads:
         thread.join()
     for naam in (UTRECHT, ZEIST):
-        gemeente = store.gemeente(naam.casefold())["id"]
-        versions = store.all_answer_versions(gemeente)
+        gemeente = store.gemeenten.get(naam.casefold())["id"]
+        versions = store.answers.all_versions(gemeente)
         assert sorted(v["text"] for v in versions) == sorted(
             f"{who} antwoord {n}" for who, its in people.items() if its == naam for n in range(3))
         assert all(v["text"].startswith(v["author"] + " ") for v in versions)
@@ -441,10 +442,10 @@ def test_after_being_removed_an_answer_never_lands_in_another_gemeente(world):
     store.db.execute("BEGIN IMMEDIATE")
     try:
         at = "2026-03-12T12:00:00+00:00"
-        store.add_member(world.gemeenten[ZEIST], path.user("bram").id, "lid", "operator", at)
+        store.people.add_member(world.gemeenten[ZEIST], path.user("bram").id, "lid", "operator", at)
         for text in ("start Zeist", "Zeist antwoord", "start Utrecht"):
             service.handle(path.inbound("bram", "direct bericht", text))
-        store.remove_member(world.gemeenten[UTRECHT], path.user("bram").id, "operator", at)
+        store.people.remove_member(world.gemeenten[UTRECHT], path.user("bram").id, "operator", at)
         before = fingerprint(store, world)
         replies = service.handle(path.said("bram", "direct bericht", "Een antwoord voor Utrecht")
                                  if path.name == "slack" else
@@ -463,13 +464,13 @@ def test_a_beheerder_makes_another_so_the_last_one_can_go(world):
     try:
         stays = service.handle(path.inbound("anna", "eigen kanaal", "lid verwijderen @anna"))
         assert "beheerder toevoegen @naam" in repr(stays)  # the way out, which she can take
-        assert store.member_role(utrecht, path.user("anna").id) == "beheerder"
+        assert store.people.role(utrecht, path.user("anna").id) == "beheerder"
         said = service.handle(path.inbound("anna", "eigen kanaal", "lid toevoegen @bram"))
         assert "hoorde al bij gemeente Utrecht" in repr(said)
         service.handle(path.inbound("anna", "eigen kanaal", "beheerder toevoegen @bram"))
-        assert store.member_role(utrecht, path.user("bram").id) == "beheerder"
+        assert store.people.role(utrecht, path.user("bram").id) == "beheerder"
         service.handle(path.inbound("anna", "eigen kanaal", "lid verwijderen @anna"))
-        assert store.member_role(utrecht, path.user("anna").id) is None
+        assert store.people.role(utrecht, path.user("anna").id) is None
         refused = service.handle(path.inbound("lars", "direct bericht", "beheerder toevoegen @lars"))
         assert "Alleen een beheerder" in repr(refused) or "Je hoort" in repr(refused)
     finally:
@@ -483,9 +484,9 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
     utrecht = world.gemeenten[UTRECHT]
     store.db.execute("BEGIN IMMEDIATE")
     try:
-        punt = store.punt(utrecht, 1)
-        store.update_punt(punt["id"], {"wie": "Olaf Peters", "wie_id": path.user("olaf").id},
-                          "2026-03-12T12:00:00+00:00")
+        punt = store.punten.get(utrecht, 1)
+        store.punten.set(punt["id"], {"wie": "Olaf Peters", "wie_id": path.user("olaf").id},
+                         "2026-03-12T12:00:00+00:00")
 
         def olaf(text: str) -> str:
             return repr(service.handle(path.inbound("olaf", "direct bericht", text)))
@@ -494,13 +495,13 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
         olaf("bijwerken 1 Gebeld met de scholen")
         assert latest_stands(store, utrecht)[punt["id"]]["value"] == "Gebeld met de scholen"
         olaf("status 1 in uitvoering")
-        assert store.punt(utrecht, 1)["status"] == "in_uitvoering"
+        assert store.punten.get(utrecht, 1)["status"] == "in_uitvoering"
         for text in ("ontwikkelpunt 2", "bijwerken 2 x", "samenvatting", "versies 1.1",
                      "wijzig 1 kosten 10 euro", "ontwikkelpunten"):
             said = olaf(text)
             assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in said, text
             assert MARKS[UTRECHT][0] not in said and f"{MARKS[UTRECHT][1]} concept" not in said
-        assert store.member_role(utrecht, path.user("olaf").id) is None
+        assert store.people.role(utrecht, path.user("olaf").id) is None
         assert MARKS[UTRECHT][1] not in repr(service.handle(path.inbound(
             "quinn", "direct bericht", "ontwikkelpunt 1")))  # someone else: no
         if path.name == "slack":  # the button of the reminder in their own chat: the form

@@ -81,8 +81,8 @@ def test_a_channel_bound_to_another_gemeente_is_logged_for_both(worked):
     command(worked, BRAM, "koppel Utrecht", OTHER)  # no beheerder of Utrecht: refused, not logged
     assert len(worked.audit("Utrecht")[1]) == before
     with worked.store.transaction():
-        worked.store.add_member(worked.store.gemeente("zeist")["id"], ANNA.id, "beheerder",
-                                "operator", worked.clock().isoformat())
+        worked.store.people.add_member(worked.store.gemeenten.get("zeist")["id"], ANNA.id, "beheerder",
+                                            "operator", worked.clock().isoformat())
     command(worked, ANNA, "koppel Utrecht", OTHER)
     moved = ("kanaal slack:T1:C2 gekoppeld", "Zeist", "Utrecht")
     zeist, utrecht = worked.audit("Zeist")[1], worked.audit("Utrecht")[1]
@@ -162,12 +162,12 @@ def test_a_projectleider_stays_in_the_log_of_the_gemeenten_they_could_read(worke
     store = worked.store
     at = "2026-12-01T12:00:00+00:00"
     with store.transaction():
-        midden = store.regio("regio midden", "Regio Midden", at)["id"]
-        store.set_gemeente(store.gemeente("utrecht")["id"], "operator", at, regio_id=midden)
-        store.add_projectleider(midden, BRAM.id, "operator", at)
-        oost = store.regio("regio oost", "Regio Oost", at)["id"]
-        store.set_gemeente(store.gemeente("utrecht")["id"], "operator", at, regio_id=oost)
-        store.add_projectleider(oost, ANNA.id, "operator", at)
+        midden = store.gemeenten.regio("regio midden", "Regio Midden", at)["id"]
+        store.gemeenten.set(store.gemeenten.get("utrecht")["id"], "operator", at, regio_id=midden)
+        store.people.add_projectleider(midden, BRAM.id, "operator", at)
+        oost = store.gemeenten.regio("regio oost", "Regio Oost", at)["id"]
+        store.gemeenten.set(store.gemeenten.get("utrecht")["id"], "operator", at, regio_id=oost)
+        store.people.add_projectleider(oost, ANNA.id, "operator", at)
     lines = [(c.what, c.new) for c in worked.audit("Utrecht")[1][-4:]]
     assert lines == [("regio", "Regio Midden"), ("projectleider van de regio: Bram Jansen", "projectleider"),
                      ("regio", "Regio Oost"), ("projectleider van de regio: Anna de Vries", "projectleider")]

@@ -89,7 +89,7 @@ def test_herstel_refuses_a_damaged_file_and_what_is_no_leidraadbot_database(tmp_
             restore(tmp_path / bad, db)
         done = leidraadbot("herstel", "--db", str(db), str(tmp_path / bad), cwd=tmp_path)
         assert done.returncode == 2 and "Traceback" not in done.stderr and "✗" in done.stderr, bad
-    assert Store(db).gemeente("utrecht") is not None  # the database itself untouched
+    assert Store(db).gemeenten.get("utrecht") is not None  # the database itself untouched
 
 
 def test_herstel_keeps_the_database_it_replaces(tmp_path):

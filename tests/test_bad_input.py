@@ -77,7 +77,7 @@ def _made(path, where: str, how: str, text: str) -> Inbound | None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("bad") / "leidraad.db")
+    store = Store(tmp_path_factory.mktemp("bad") / "leidraad.db", durable=False)
     service = Service(store, clock=Clock())
     paths = {name: PATHS[name]() for name in NAMES}
     for path in paths.values():

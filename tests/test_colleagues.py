@@ -99,9 +99,9 @@ def test_geschiedenis_lists_the_versions_and_terugzetten_restores_one(service, s
     shown = render([versions])
     assert "versie 1 · " in shown and "terugzetten 1.1 1" in shown
     assert "Versie 1 van vraag 1.1 (van Anna" in notices(anna.say("terugzetten 1.1 1"))
-    gemeente = store.gemeente("utrecht")["id"]
-    assert store.current_answer(gemeente, QUESTIONS[0].id)["text"] == "Wethouder Jansen"
-    assert len(store.answer_history(gemeente, QUESTIONS[0].id)) == 3  # nothing is lost
+    gemeente = store.gemeenten.get("utrecht")["id"]
+    assert store.answers.current_one(gemeente, QUESTIONS[0].id)["text"] == "Wethouder Jansen"
+    assert len(store.answers.history(gemeente, QUESTIONS[0].id)) == 3  # nothing is lost
     assert "kies een nummer van 1 tot en met 3" in notices(anna.say("terugzetten 1.1 7"))
     assert "‘terugzetten 1.6 2’" in render(anna.say("terugzetten 1.1"))
 

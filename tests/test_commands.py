@@ -19,7 +19,7 @@ from .conftest import ROOT
 def table(tmp_path_factory):
     from store import Store
 
-    return Service(Store(tmp_path_factory.mktemp("table") / "t.db")).table
+    return Service(Store(tmp_path_factory.mktemp("table") / "t.db", durable=False)).table
 
 
 def parsed(table, text: str) -> tuple[str, dict]:
@@ -252,7 +252,7 @@ def test_commands_inside_an_ontwikkelpunt_walk_are_not_field_values(chat, store)
     assert "Typ dan ‘ja’" not in render_one(refused)
     [usage] = chat.say("bijwerken")  # a command word without its number: may be a value
     assert isinstance(usage, CommandUsage) and "het veld ‘Quickscan-thema’" in render_one(usage)
-    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    punt = store.punten.get(store.gemeenten.get("utrecht")["id"], 1)
     assert punt["thema"] is None and punt["basisfunctie"] == 2
     assert chat.prompt(chat.say("overslaan")).question_id == "punt.ontwikkelpunt"
 

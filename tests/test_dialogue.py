@@ -47,8 +47,8 @@ def test_an_answer_is_stored_with_author_and_time_and_the_next_question_follows(
     replies = chat.say("De wethouder jeugd")
     assert "Opgeslagen" in notices(replies)
     assert chat.prompt(replies).question_id == QUESTIONS[1].id
-    gemeente = store.gemeente("utrecht")
-    [answer] = store.answer_history(gemeente["id"], QUESTIONS[0].id)
+    gemeente = store.gemeenten.get("utrecht")
+    [answer] = store.answers.history(gemeente["id"], QUESTIONS[0].id)
     assert answer["text"] == "De wethouder jeugd"
     assert answer["author"] == "Anna"
     assert answer["created_at"].startswith("2026-03-12T13:00")
@@ -82,7 +82,7 @@ def test_pause_keeps_the_place_and_nothing_typed_meanwhile_is_stored(chat, store
     [paused] = chat.say("STOP")
     assert isinstance(paused, Paused) and "1.2" in paused.resume_hint
     assert "gepauzeerd" in notices(chat.say("iets tussendoor"))
-    assert set(store.current_answers(store.gemeente("utrecht")["id"])) == {QUESTIONS[0].id}
+    assert set(store.answers.current(store.gemeenten.get("utrecht")["id"])) == {QUESTIONS[0].id}
     replies = chat.say("verder")
     assert "verder" in notices(replies)
     assert chat.prompt(replies).number == 2
@@ -107,7 +107,7 @@ def test_edit_revisits_a_question_and_returns_to_where_you_were(chat, store):
     assert prompt.number == 2 and prompt.revisit and prompt.previous.text == "twee"
     replies = chat.say("twee, verbeterd")
     assert chat.prompt(replies).number == 5
-    history = store.answer_history(store.gemeente("utrecht")["id"], QUESTIONS[1].id)
+    history = store.answers.history(store.gemeenten.get("utrecht")["id"], QUESTIONS[1].id)
     assert [h["text"] for h in history] == ["twee", "twee, verbeterd"]
 
 
@@ -158,11 +158,11 @@ def test_a_colleague_sees_the_gemeente_answer_and_keeps_or_replaces_it(service, 
     assert bram.prompt(bram.say("overslaan")).previous.text == "Tweede van Anna"
     assert "nieuwe antwoord" in notices(bram.say("vervangen"))
     bram.say("Bram weet het beter")
-    gemeente = store.gemeente("utrecht")
-    history = store.answer_history(gemeente["id"], QUESTIONS[2].id)
+    gemeente = store.gemeenten.get("utrecht")
+    history = store.answers.history(gemeente["id"], QUESTIONS[2].id)
     assert [(h["text"], h["author"]) for h in history] == [
         ("Tweede van Anna", "Anna"), ("Bram weet het beter", "Bram")]
-    assert store.current_answers(gemeente["id"])[QUESTIONS[2].id]["text"] == "Bram weet het beter"
+    assert store.answers.current(gemeente["id"])[QUESTIONS[2].id]["text"] == "Bram weet het beter"
 
 
 def test_keep_without_an_earlier_answer_explains(chat):
@@ -179,7 +179,7 @@ def test_a_misspelled_command_is_asked_about(chat, store):
     assert chat.prompt(chat.say("ja")).number == 2
     chat.say("hlup")
     chat.say("nee")
-    answers = store.current_answers(store.gemeente("utrecht")["id"])
+    answers = store.answers.current(store.gemeenten.get("utrecht")["id"])
     assert answers[QUESTIONS[1].id]["text"] == "hlup"
     assert QUESTIONS[0].id not in answers
 
@@ -188,7 +188,7 @@ def test_yes_and_no_are_ordinary_answers_without_a_question_pending(chat, store)
     chat.start()
     chat.say("Ja")
     chat.say("nee")
-    answers = store.current_answers(store.gemeente("utrecht")["id"])
+    answers = store.answers.current(store.gemeenten.get("utrecht")["id"])
     assert [answers[q.id]["text"] for q in QUESTIONS[:2]] == ["Ja", "nee"]
 
 
@@ -200,12 +200,12 @@ def test_empty_long_and_control_character_input(chat, store):
     [refusal] = replies
     assert refusal.tone is Tone.ERROR
     assert "4.001 tekens, en het maximum is 4.000" in refusal.text and "Kort het in, of" in refusal.text
-    gemeente_id = store.gemeente("utrecht")["id"]
-    assert store.current_answers(gemeente_id) == {}
+    gemeente_id = store.gemeenten.get("utrecht")["id"]
+    assert store.answers.current(gemeente_id) == {}
     chat.say("be\x00leid\x1b[31m\u202e")
-    assert store.current_answers(gemeente_id)[QUESTIONS[0].id]["text"] == "beleid[31m"
+    assert store.answers.current(gemeente_id)[QUESTIONS[0].id]["text"] == "beleid[31m"
     chat.say("lone \ud800 surrogate, a pair \ud83d\ude00, e\u200b\u0301")  # as JSON may give them
-    text = store.current_answers(gemeente_id)[QUESTIONS[1].id]["text"]
+    text = store.answers.current(gemeente_id)[QUESTIONS[1].id]["text"]
     assert text == "lone \ufffd surrogate, a pair 😀, é" and unicodedata.is_normalized("NFC", text)
 
 
@@ -220,7 +220,7 @@ def test_the_end_gives_a_recap_and_later_text_is_not_stored(chat, store):
         ("Deel I", 22, 23), ("Deel II", 25, 25)]
     assert [(i.ref, i.status) for i in recap.open] == [("1.1", "overgeslagen")]
     assert "niet opgeslagen" in notices(chat.say("nog iets"))
-    assert len(store.current_answers(store.gemeente("utrecht")["id"])) == 47
+    assert len(store.answers.current(store.gemeenten.get("utrecht")["id"])) == 47
     prompt = chat.prompt(chat.say("wijzig 1.1"))
     assert prompt.number == 1
     assert any(isinstance(r, Recap) and not r.open for r in chat.say("alsnog"))
@@ -244,7 +244,7 @@ def test_a_repeated_delivery_is_ignored(service, store):
     first = service.handle(console_inbound(text="eenmaal", delivery_id="evt-1"))
     again = service.handle(console_inbound(text="eenmaal", delivery_id="evt-1"))
     assert first and again == []
-    history = store.answer_history(store.gemeente("utrecht")["id"], QUESTIONS[0].id)
+    history = store.answers.history(store.gemeenten.get("utrecht")["id"], QUESTIONS[0].id)
     assert len(history) == 1
 
 
@@ -266,8 +266,8 @@ def test_access_is_checked_in_one_place_and_a_refusal_changes_nothing(service, s
     [unknown] = service.handle(Inbound(anna, Place(PlaceKind.CHANNEL, "slack:C1"), "Nergenshuizen",
                                        start=Start()))
     assert unknown.tone is Tone.ERROR and "geen gemeente in Nederland" in unknown.text
-    assert store.gemeente("nergenshuizen") is None
-    assert store.current_answers(store.gemeente("utrecht")["id"]) == {}
+    assert store.gemeenten.get("nergenshuizen") is None
+    assert store.answers.current(store.gemeenten.get("utrecht")["id"]) == {}
 
 
 def test_an_overlong_gemeente_name_is_refused(service):

@@ -58,7 +58,7 @@ def test_the_console_asks_about_a_typo_and_makes_no_gemeente(service, store):
     assert isinstance(said, Notice) and "Bedoel je ‘Utrecht’?" in said.text
     [said] = Chat(service, gemeente="Nepdorp").start()
     assert "geen gemeente in Nederland" in said.text
-    assert store.all_gemeenten() == []
+    assert store.gemeenten.all() == []
 
 
 def test_spellings_of_one_gemeente_are_one_gemeente(service, store):
@@ -66,7 +66,7 @@ def test_spellings_of_one_gemeente_are_one_gemeente(service, store):
         Chat(service, gemeente=typed).start()
     for typed in ("Súdwest-Fryslân", "Sudwest-Fryslan", "SUDWEST FRYSLAN"):
         Chat(service, gemeente=typed).start()
-    assert [(g["naam"], g["code"]) for g in store.all_gemeenten()] == [
+    assert [(g["naam"], g["code"]) for g in store.gemeenten.all()] == [
         ("'s-Hertogenbosch", "GM0796"), ("Súdwest-Fryslân", "GM1900")]
 
 
@@ -75,10 +75,10 @@ def test_koppel_in_slack_refuses_a_typo_and_names_the_gemeente(slack):
     person.command("koppel Utreht")
     slack.settle()
     assert "Bedoel je ‘Utrecht’?" in slack.api.named("cmd")[-1]["text"]
-    assert slack.store.channel_gemeente("slack:T1:C1") is None
+    assert slack.store.gemeenten.of_channel("slack:T1:C1") is None
     person.command("koppel gemeente utrecht")
     slack.settle()
-    assert slack.store.channel_gemeente("slack:T1:C1")["naam"] == "Utrecht"
+    assert slack.store.gemeenten.of_channel("slack:T1:C1")["naam"] == "Utrecht"
 
 
 def test_a_regio_near_miss_is_asked_about_and_spellings_are_one_regio(slack):
@@ -87,16 +87,16 @@ def test_a_regio_near_miss_is_asked_about_and_spellings_are_one_regio(slack):
     person.command("regio instellen Regio Midden-Nederland")
     person.command("regio instellen regio midden nederland")  # the same regio
     slack.settle()
-    assert len(slack.store.regios()) == 1
+    assert len(slack.store.gemeenten.regios()) == 1
     person.command("regio instellen Regio Midden-Nederlnd")
     slack.settle()
     asked = slack.api.named("cmd")[-1]["text"]
     assert "Bedoel je die" in asked and "Regio Midden-Nederland" in asked
-    assert len(slack.store.regios()) == 1
+    assert len(slack.store.gemeenten.regios()) == 1
     person.command("regio instellen Regio Oost-Nederland")  # not alike: "regio" says nothing
     person.command("regio instellen nieuw Regio Midden-Nederlnd")  # asked, and meant
     slack.settle()
-    assert [r["naam"] for r in slack.store.regios()] == [
+    assert [r["naam"] for r in slack.store.gemeenten.regios()] == [
         "Regio Midden-Nederland", "Regio Midden-Nederlnd", "Regio Oost-Nederland"]
 
 
@@ -121,14 +121,14 @@ def test_old_spellings_are_renamed_and_duplicates_merged_by_the_operator(tmp_pat
     db_path = tmp_path / "leidraad.db"
     store = Store(db_path)
     with store.transaction():  # as they were made before the CBS list: one gemeente twice
-        store.ensure_user("console:anna", "Anna", AT)
-        curly = store.create_gemeente("’s-hertogenbosch", "’s-Hertogenbosch", "console:anna", AT)
-        straight = store.create_gemeente("'s-hertogenbosch", "'s-Hertogenbosch", "console:bea", AT)
-        made_up = store.create_gemeente("voorbeeldstad", "Voorbeeldstad", "console:anna", AT)
+        store.people.ensure("console:anna", "Anna", AT)
+        curly = store.gemeenten.create("’s-hertogenbosch", "’s-Hertogenbosch", "console:anna", AT)
+        straight = store.gemeenten.create("'s-hertogenbosch", "'s-Hertogenbosch", "console:bea", AT)
+        made_up = store.gemeenten.create("voorbeeldstad", "Voorbeeldstad", "console:anna", AT)
         for gemeente, text in ((curly, "van Anna"), (straight, "van Bea")):
-            store.save_answer(gemeente["id"], "deel1.taak_rol", text, "console:anna", AT)
-        store.create_punt(curly["id"], {"ontwikkelpunt": "eerste"}, "console:anna", AT)
-        store.create_punt(straight["id"], {"ontwikkelpunt": "tweede"}, "console:anna", AT)
+            store.answers.save(gemeente["id"], "deel1.taak_rol", text, "console:anna", AT)
+        store.punten.create(curly["id"], {"ontwikkelpunt": "eerste"}, "console:anna", AT)
+        store.punten.create(straight["id"], {"ontwikkelpunt": "tweede"}, "console:anna", AT)
     store.close()
     db = Database(db_path)  # as the migration of this issue found them
     db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm011_official_names'")
@@ -152,12 +152,12 @@ def test_old_spellings_are_renamed_and_duplicates_merged_by_the_operator(tmp_pat
     renamed = leidraadbot("gemeente", "hernoemen", "Voorbeeldstad", "Vught", "--ja", cwd=tmp_path)
     assert renamed.returncode == 0 and "heet nu Vught" in renamed.stdout
     store = Store(db_path)
-    bosch = store.gemeente(fold("'s-Hertogenbosch"))
+    bosch = store.gemeenten.get(fold("'s-Hertogenbosch"))
     versions = store.rows("SELECT text FROM answers WHERE gemeente_id = ? ORDER BY id", [bosch["id"]])
     assert [v["text"] for v in versions] == ["van Anna", "van Bea"]  # both kept, Bea's is current
     punten = store.rows("SELECT nummer, ontwikkelpunt FROM ontwikkelpunten WHERE gemeente_id = ? "
                         "ORDER BY nummer", [bosch["id"]])
     assert punten == [{"nummer": 1, "ontwikkelpunt": "eerste"}, {"nummer": 2, "ontwikkelpunt": "tweede"}]
-    assert [g["naam"] for g in store.all_gemeenten()] == ["'s-Hertogenbosch", "Vught"]
+    assert [g["naam"] for g in store.gemeenten.all()] == ["'s-Hertogenbosch", "Vught"]
     log = leidraadbot("audit", "--gemeente", "den bosch", cwd=tmp_path).stdout
     assert "gemeente 's-Hertogenbosch samengevoegd met deze" in log

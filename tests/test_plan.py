@@ -83,7 +83,7 @@ def test_required_fields_cannot_be_skipped_and_bad_values_are_explained(planner,
     assert isinstance(replies[-1], QuestionPrompt) and replies[-1].section.startswith("Planning")
     planner.say("30-9-2027")
     planner.say("overslaan")
-    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    punt = store.punten.get(store.gemeenten.get("utrecht")["id"], 1)
     assert (punt["basisfunctie"], punt["thema"], punt["planning"], punt["concept"]) == (
         2, 1, "2027-09-30", 0)
 
@@ -102,9 +102,9 @@ def test_stopping_keeps_a_concept_and_afmaken_finishes_it(planner, store):
     for value in ("overslaan", "Brede blik in elk plan", "overslaan", "overslaan", "overslaan",
                   "Team Noord"):
         planner.say(value)
-    assert store.punt(store.gemeente("utrecht")["id"], 1)["concept"] == 1
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 1)["concept"] == 1
     replies = planner.say("1-1-2028")  # nothing required is missing: open at once
-    assert store.punt(store.gemeente("utrecht")["id"], 1)["concept"] == 0
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 1)["concept"] == 0
     assert replies[-1].section.startswith("Stand van zaken")
     assert "#1 is opgeslagen" in notices(planner.say("overslaan"))
 
@@ -122,9 +122,9 @@ def test_a_complete_concept_left_with_stop_is_open_and_a_concept_can_be_thrown_a
     planner.say("stop")
     assert "geen concept meer" in notices(planner.say("weggooien 1"))
     assert "weggegooid" in notices(planner.say("weggooien 2"))
-    assert store.punt(store.gemeente("utrecht")["id"], 2) is None
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 2) is None
     planner.say("ontwikkelpunt nieuw")  # the number of the one thrown away is not given again
-    assert store.punt(store.gemeente("utrecht")["id"], 3)["concept"] == 1
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 3)["concept"] == 1
 
 
 def test_field_changes_of_a_finished_punt_are_kept_in_the_history(planner):
@@ -152,7 +152,7 @@ def test_unknown_numbers_statuses_and_a_concept_status_are_refused(planner):
 def test_stopping_before_anything_is_filled_in_keeps_no_empty_concept(planner, store):
     planner.say("ontwikkelpunt nieuw")
     assert "er is geen ontwikkelpunt #1 bewaard" in notices(planner.say("stop"))
-    assert store.punten(store.gemeente("utrecht")["id"]) == []
+    assert store.punten.all(store.gemeenten.get("utrecht")["id"]) == []
 
 
 def test_bouwsteen_actions_become_draft_ontwikkelpunten(planner, store):
@@ -170,7 +170,7 @@ def test_bouwsteen_actions_become_draft_ontwikkelpunten(planner, store):
     prompt = replies[-1]
     assert prompt.part == "Ontwikkelpunt #1" and prompt.section.startswith("Basisfunctie")
     assert prompt.previous.text.startswith("1. ")  # proposed: the Leidraad is its richtlijn
-    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    punt = store.punten.get(store.gemeenten.get("utrecht")["id"], 1)
     uitvoering = f"{column['uitvoering']} bouwsteen1"
     assert (punt["ontwikkelpunt"], punt["beoogd_resultaat"], punt["verbeteractie"], punt["wie"],
             punt["kosten"], punt["planning"], punt["basisfunctie"], punt["bron"]) == (
@@ -180,7 +180,7 @@ def test_bouwsteen_actions_become_draft_ontwikkelpunten(planner, store):
     replies = planner.say("overslaan")  # the thema; then only the goal is still empty
     assert replies[-1].section.startswith("Ontwikkelpunt")
     planner.say("Jeugdprofessionals weten wat de Leidraad vraagt")
-    assert store.punt(store.gemeente("utrecht")["id"], 1)["concept"] == 0
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 1)["concept"] == 0
     assert "geen antwoorden" in notices(planner.say("concepten maken"))
 
 
@@ -232,7 +232,7 @@ def test_an_unknown_field_lists_the_fields_and_a_new_basisfunctie_asks_its_thema
     assert "thema hoorde bij de vorige basisfunctie" in notices(replies)
     assert replies[-1].section == "Quickscan-thema" and len(replies[-1].hints) == 3
     planner.say("2")
-    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    punt = store.punten.get(store.gemeenten.get("utrecht")["id"], 1)
     assert (punt["basisfunctie"], punt["thema"]) == (2, 2)
     [detail] = planner.say("ontwikkelpunt 1")
     themes = [e.text for e in detail.history if e.text.startswith("Quickscan")]
@@ -244,25 +244,25 @@ def test_a_planning_may_be_steps_with_dates_and_its_last_date_is_the_deadline(pl
     create(planner, "1", "Doel", "Anna", "1-3-2027")
     steps = "1 maart 2027 offerte; juni 2027 start training"
     assert "is gewijzigd" in notices(planner.say(f"wijzig 1 planning {steps}"))
-    punt = store.punt(store.gemeente("utrecht")["id"], 1)
+    punt = store.punten.get(store.gemeenten.get("utrecht")["id"], 1)
     assert (punt["planning"], punt["planning_stappen"]) == ("2027-06-30", steps)
     [detail] = planner.say("ontwikkelpunt 1")
     assert detail.punt.planning_text == steps and detail.punt.planning == date(2027, 6, 30)
     for vague in ("2027", "Q3 2027", "derde kwartaal 2027"):
         said = notices(planner.say(f"wijzig 1 planning {vague}"))
         assert "niet alleen een jaartal of kwartaal" in said
-    assert store.punt(store.gemeente("utrecht")["id"], 1)["planning_stappen"] == steps
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 1)["planning_stappen"] == steps
     assert "is gewijzigd" in notices(planner.say("wijzig 1 planning juni 2027"))  # a month will do
-    assert store.punt(store.gemeente("utrecht")["id"], 1)["planning"] == "2027-06-30"
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 1)["planning"] == "2027-06-30"
 
 
 def test_a_planning_in_the_past_is_questioned_once(planner, store):
     create(planner, "1", "Doel", "Anna", "1-3-2027")
     replies = planner.say("wijzig 1 planning 1-3-2020")
     assert "al voorbij. Klopt dat?" in notices(replies)
-    assert store.punt(store.gemeente("utrecht")["id"], 1)["planning"] == "2027-03-01"
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 1)["planning"] == "2027-03-01"
     assert "Opgeslagen" in notices(planner.say("1-3-2020"))  # the same again: it is meant
-    assert store.punt(store.gemeente("utrecht")["id"], 1)["planning"] == "2020-03-01"
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 1)["planning"] == "2020-03-01"
 
 
 def test_the_abbreviations_of_a_thema_list_are_explained_at_their_first_use(planner):
@@ -283,8 +283,9 @@ def test_the_gemeentes_own_parts_of_the_plan_are_kept_with_their_history(planner
     assert "Lokale aanvullingen: nog niet ingevuld" in shown
     assert "geen deel van de algemene informatie" in notices(planner.command("algemeen budget 5"))
     planner.say("Algemeen beeld: goed.")  # where a question waits, a sentence like it is an answer
-    assert service.store.current_answer(service.store.gemeente("utrecht")["id"],
-                                        checklist().questions[0].id)["text"] == "Algemeen beeld: goed."
+    utrecht = service.store.gemeenten.get("utrecht")["id"]
+    assert service.store.answers.current_one(utrecht, checklist().questions[0].id)["text"] \
+        == "Algemeen beeld: goed."
     assert "e-mailadres" in notices(planner.say("algemeen beleidsmedewerkers a.jansen@gmail.com"))
     _, changes = service.audit("Utrecht")
     versions = [(c.old, c.new) for c in changes if "portefeuillehouder" in c.what]

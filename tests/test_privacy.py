@@ -60,8 +60,8 @@ def test_nothing_of_it_is_stored_in_answers_fields_or_stand(service, store, kind
     chat.start()
     [refused] = chat.say(text)
     assert isinstance(refused, Notice) and "niet voor gegevens over inwoners" in refused.text
-    gemeente = store.gemeente("utrecht")["id"]
-    assert store.current_answers(gemeente) == {}
+    gemeente = store.gemeenten.get("utrecht")["id"]
+    assert store.answers.current(gemeente) == {}
     for value in ("ontwikkelpunt nieuw", "1", "overslaan", "Meldcode vaker gebruiken", "overslaan",
                   "overslaan", "overslaan", "Anna", "1-3-2027", "Net begonnen"):
         chat.say(value)
@@ -72,9 +72,9 @@ def test_nothing_of_it_is_stored_in_answers_fields_or_stand(service, store, kind
     form = FormInput("bijwerken", 1, {"stand_van_zaken": text, "status": "open"})
     [errors] = service.handle(replace(console_inbound("Anna", "Utrecht"), form=form))
     assert isinstance(errors, FormErrors) and "inwoners" in dict(errors.errors)["stand_van_zaken"]
-    punt = store.punt(gemeente, 1)
+    punt = store.punten.get(gemeente, 1)
     assert punt["verbeteractie"] is None
-    assert [e["value"] for e in store.punt_history(punt["id"]) if e["kind"] == "stand"] == ["Net begonnen"]
+    assert [e["value"] for e in store.punten.history(punt["id"]) if e["kind"] == "stand"] == ["Net begonnen"]
 
 
 def test_a_beheerder_allows_the_gemeentes_own_mail_domain_and_only_that(service, store):
@@ -88,7 +88,7 @@ def test_a_beheerder_allows_the_gemeentes_own_mail_domain_and_only_that(service,
         assert "geen e-maildomein van een organisatie" in chat.say(f"e-maildomein {wrong}")[0].text
     assert "@utrecht.nl" in chat.say("e-maildomein www.Utrecht.nl")[0].text
     chat.say(own)
-    answered = store.current_answers(store.gemeente("utrecht")["id"])
+    answered = store.answers.current(store.gemeenten.get("utrecht")["id"])
     assert [a["text"] for a in answered.values()] == [own]
     assert personal_data("a@team.utrecht.nl", "utrecht.nl") is None  # a subdomain is the gemeente's
     assert "niet voor gegevens over inwoners" in chat.say(other)[0].text
@@ -120,8 +120,8 @@ def test_a_command_whose_arguments_hold_citizens_data_is_refused_before_anything
         service, store, command):
     """Before, ``koppel 111222333`` made a gemeente of that name; others repeated it back."""
     Chat(service).start()
-    gemeenten = store.gemeenten()
+    gemeenten = store.gemeenten.all()
     [refused] = service.handle(replace(console_inbound(), command=command))
     assert "niet voor gegevens over inwoners" in refused.text
     assert not any(digits in refused.text for digits in ("111222333", "0417164300", "12345678"))
-    assert store.gemeenten() == gemeenten
+    assert store.gemeenten.all() == gemeenten

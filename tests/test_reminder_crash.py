@@ -34,7 +34,7 @@ def template(tmp_path_factory):
     """A database of 24 gemeenten, each with a channel, ten owners and forty ontwikkelpunten over
     datum, and a weekly reminder that is due: 264 messages in one sweep."""
     path = tmp_path_factory.mktemp("land") / "leidraad.db"
-    store = Store(path)
+    store = Store(path, durable=False)
     country(store, Plan(ontwikkelplan()), SINCE, count=GEMEENTEN)
     store.close()
     return path

@@ -308,12 +308,12 @@ def test_killed_while_a_reminder_is_on_its_way_it_is_sent_once_on_the_next_run(
     release.set()
     del api.stalled["chat.postMessage"]
     key = f"status:1:{local(2026, 11, 30, 9, 0).isoformat()}:kanaal"
-    assert store.reminder(key)["state"] == "queued"  # in the outbox, which the next run drains
+    assert store.reminders.get(key)["state"] == "queued"  # in the outbox, which the next run drains
     assert posts(api) == []
     result = one_shot(db_path, api, "2026-11-30T09:00")
     assert "✓ 1 herinnering(en) verstuurd." in result.stdout, result.stdout + result.stderr
     assert one_shot(db_path, api, "2026-11-30T09:05").stdout.count("verstuurd.") == 1
-    assert len(posts(api)) == 1 and store.reminder(key)["state"] == "sent"
+    assert len(posts(api)) == 1 and store.reminders.get(key)["state"] == "sent"
 
 
 def test_a_passing_slack_failure_is_retried_on_the_next_tick(world, api, store):
@@ -429,7 +429,7 @@ def test_a_failure_that_stays_after_its_last_try_is_failed_and_the_beheerder_hea
     tries = store.db.execute("SELECT lane, attempts FROM outbox WHERE state = 'failed'").fetchall()
     assert sorted(tries) == [(f"slack:T1:{to}", MAX_ATTEMPTS) for to in ("C1", "U2", "U3")]
     key = next(iter(outcomes))
-    assert store.reminder(key)["error"] == "internal_error"
+    assert store.reminders.get(key)["error"] == "internal_error"
     del api.failing["chat.postMessage"]
     api.clear()
     clock.now += timedelta(minutes=10)  # the notices to the beheerder, tried again meanwhile

@@ -113,11 +113,11 @@ def test_user_text_in_markdown_makes_no_list_quote_or_rule(filled, store):
     from markdown_it import MarkdownIt
 
     service, _ = filled
-    gemeente = store.gemeente("utrecht")["id"]
+    gemeente = store.gemeenten.get("utrecht")["id"]
     texts = {"gesprek.prioriteit": "1. lijst van wat ontbreekt", "gesprek.nodig": "- meer formatie",
              "gesprek.ontbreekt": "> een citaat van de wethouder", "bouwsteen1.acties": "---"}
     for question, text in texts.items():
-        store.save_answer(gemeente, question, text, "console:anna", "2026-11-30T09:00:00+00:00")
+        store.answers.save(gemeente, question, text, "console:anna", "2026-11-30T09:00:00+00:00")
     html = MarkdownIt("commonmark").render(
         document_of(service.export("Utrecht", "md"), service.plan.content).decode())
     assert "<ol" not in html and "<blockquote>" not in html and "<hr" not in html
@@ -195,7 +195,7 @@ def test_the_workbook_has_its_sheets_with_filters_and_a_frozen_header(filled, st
     assert not words & {"stand", "veld", "in_uitvoering", "beoogd_resultaat", "verbeteractie"}
     assert {"stand van zaken", "status"} <= words and "in uitvoering" in words  # as people say it
     versions = list(book["Antwoorden-versies"].iter_rows(min_row=2, values_only=True))
-    gemeente = store.gemeente("utrecht")["id"]
+    gemeente = store.gemeenten.get("utrecht")["id"]
     assert len(versions) == store.db.execute(
         "SELECT count(*) FROM answers WHERE gemeente_id = ?", [gemeente]).fetchone()[0]
     assert versions[0][0] == "1.1" and versions[0][3] and isinstance(versions[0][4], datetime)
@@ -239,9 +239,9 @@ def test_the_regiobeeld_is_for_projectleiders_only(filled, store):
     [refusal] = service.handle(bram)
     assert isinstance(refusal, Notice) and "projectleider" in refusal.text
     with store.transaction():
-        store.ensure_user(user.id, "Bram", TODAY.isoformat())
-        regio = store.regio("regio utrecht", "Regio Utrecht", TODAY.isoformat())
-        store.add_projectleider(regio["id"], user.id, user.id, TODAY.isoformat())
+        store.people.ensure(user.id, "Bram", TODAY.isoformat())
+        regio = store.gemeenten.regio("regio utrecht", "Regio Utrecht", TODAY.isoformat())
+        store.people.add_projectleider(regio["id"], user.id, user.id, TODAY.isoformat())
     [beeld] = service.handle(bram)
     assert isinstance(beeld, Regiobeeld) and [r.gemeente for r in beeld.rows] == ["Utrecht"]
 

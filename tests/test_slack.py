@@ -59,7 +59,7 @@ def test_a_forged_or_old_signature_is_refused_and_changes_nothing(slack):
     assert person.command("koppel Utrecht", secret="niet-het-geheim")[0] == 401
     assert person.command("koppel Utrecht", timestamp=int(time.time()) - 3600)[0] == 401
     slack.settle()
-    assert slack.store.gemeente("utrecht") is None
+    assert slack.store.gemeenten.get("utrecht") is None
     assert slack.api.calls == []
 
 
@@ -80,16 +80,16 @@ def test_binding_a_channel_makes_you_beheerder_and_rebinding_needs_the_beheerder
     anna.command("koppel gemeente Utrecht")
     slack.settle()
     assert "gekoppeld aan gemeente Utrecht" in slack.api.named("cmd")[-1]["text"]
-    gemeente = slack.store.gemeente("utrecht")
-    assert slack.store.member_role(gemeente["id"], "slack:T1:U1") == "beheerder"
+    gemeente = slack.store.gemeenten.get("utrecht")
+    assert slack.store.people.role(gemeente["id"], "slack:T1:U1") == "beheerder"
     bram.command("koppel Zeist")
     slack.settle()
     assert "Alleen een beheerder" in slack.api.named("cmd")[-1]["text"]
     assert "Anna" in slack.api.named("cmd")[-1]["text"]
-    assert slack.store.channel_gemeente("slack:T1:C1")["naam"] == "Utrecht"
+    assert slack.store.gemeenten.of_channel("slack:T1:C1")["naam"] == "Utrecht"
     bram.command("koppel Utrecht", channel="C2")  # an existing gemeente: only its beheerders
     slack.settle()
-    assert slack.store.channel_gemeente("slack:T1:C2") is None
+    assert slack.store.gemeenten.of_channel("slack:T1:C2") is None
 
 
 def test_start_in_a_channel_opens_a_thread_with_the_first_question_and_buttons(slack):
@@ -157,7 +157,7 @@ def test_a_domain_slack_made_a_link_of_is_read_as_it_was_typed(slack):
     anna, _ = bind_and_start(slack)
     anna.command("e-maildomein <http://utrecht.nl|utrecht.nl>", channel="D1")
     slack.settle()
-    assert slack.store.gemeente("utrecht")["mail_domain"] == "utrecht.nl"
+    assert slack.store.gemeenten.get("utrecht")["mail_domain"] == "utrecht.nl"
     said = slack.api.named("cmd") + slack.api.named("chat.postMessage")
     assert any("E-mailadressen op @utrecht.nl" in m.get("text", "") for m in said)
 
@@ -193,7 +193,7 @@ def test_text_that_only_looks_like_a_mention_names_no_one(slack):
     anna, _ = bind_and_start(slack)
     anna.command("lid toevoegen &lt;@slack:T1:U9&gt;")  # typed as text, not a Slack mention
     slack.settle()
-    assert slack.store.member_role(slack.store.gemeente("utrecht")["id"], "slack:T1:U9") is None
+    assert slack.store.people.role(slack.store.gemeenten.get("utrecht")["id"], "slack:T1:U9") is None
 
 
 def test_bots_and_the_bot_itself_are_ignored(slack):
@@ -227,11 +227,11 @@ def test_members_are_managed_by_the_beheerder(slack):
     slack.user("U1").command("lid toevoegen <@U3|cor>")
     slack.settle()
     assert "Cor hoort nu bij gemeente Utrecht" in slack.api.named("cmd")[-1]["text"]
-    gemeente_id = slack.store.gemeente("utrecht")["id"]
-    assert slack.store.member_role(gemeente_id, "slack:T1:U3") == "lid"
+    gemeente_id = slack.store.gemeenten.get("utrecht")["id"]
+    assert slack.store.people.role(gemeente_id, "slack:T1:U3") == "lid"
     slack.user("U1").command("lid verwijderen <@U3>")
     slack.settle()
-    assert slack.store.member_role(gemeente_id, "slack:T1:U3") is None
+    assert slack.store.people.role(gemeente_id, "slack:T1:U3") is None
     slack.user("U1").command("lid verwijderen <@U1>")
     slack.settle()
     assert "laatste beheerder" in slack.api.named("cmd")[-1]["text"]
@@ -331,10 +331,10 @@ def test_a_slash_command_is_acknowledged_before_the_work_is_done(slack):
     release = slack.api.hold("users.info")  # the listener's first Web API call will hang
     status, body = slack.user("U1").command("koppel Utrecht")
     assert status == 200 and body == ""  # acknowledged while the listener is still waiting
-    assert slack.store.gemeente("utrecht") is None
+    assert slack.store.gemeenten.get("utrecht") is None
     release.set()
     slack.settle()
-    assert slack.store.gemeente("utrecht") is not None
+    assert slack.store.gemeenten.get("utrecht") is not None
 
 
 def test_progress_and_stop_from_the_channel(slack):
@@ -348,8 +348,8 @@ def test_progress_and_stop_from_the_channel(slack):
     anna.command("stop")
     slack.settle()
     assert "Gepauzeerd" in slack.api.named("cmd")[-1]["text"]
-    gemeente_id = slack.store.gemeente("utrecht")["id"]
-    conversation = slack.store.conversation(gemeente_id, f"slack:T1:C1:{thread_ts}", "checklist")
+    gemeente_id = slack.store.gemeenten.get("utrecht")["id"]
+    conversation = slack.store.gesprekken.get(gemeente_id, f"slack:T1:C1:{thread_ts}", "checklist")
     assert conversation["status"] == "gepauzeerd"
 
 
@@ -434,7 +434,7 @@ def test_a_request_that_fails_verification_causes_nothing_at_all(slack, headers)
     slack.settle()
     assert status == 401
     assert slack.api.calls == []  # no error reply to the URL the sender named
-    assert slack.store.gemeente("utrecht") is None
+    assert slack.store.gemeenten.get("utrecht") is None
 
 
 def test_a_replayed_slash_command_or_form_is_handled_once(slack):
@@ -452,7 +452,7 @@ def test_a_replayed_slash_command_or_form_is_handled_once(slack):
     view = opened_view(slack)
     assert anna.submit(view, VALID)[0] == anna.submit(view, VALID)[0] == 200
     slack.settle()
-    assert len(slack.store.punten(slack.store.gemeente("utrecht")["id"])) == 1
+    assert len(slack.store.punten.all(slack.store.gemeenten.get("utrecht")["id"])) == 1
 
 
 def test_web_api_calls_from_one_thread_share_one_connection_that_reopens_when_closed():

@@ -86,7 +86,7 @@ def test_wijzig_in_an_ontwikkelpunt_walk_in_the_thread_is_not_a_field_value(slac
         slack.settle()
     reply = slack.api.named("chat.postMessage")[-1]
     assert "ontwikkelpunt aan het invullen" in " ".join(reply["text"].split())
-    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    punt = slack.store.punten.get(slack.store.gemeenten.get("utrecht")["id"], 1)
     assert punt["thema"] is None and punt["basisfunctie"] == 2
     assert answers(slack) == []
 

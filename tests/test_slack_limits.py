@@ -123,21 +123,21 @@ def _fill(slack, punten: int) -> int:
     ontwikkelpunten with the longest fields and twenty stands each, and one concept."""
     plan = load_ontwikkelplan()
     store = slack.store
-    gemeente = store.gemeente("utrecht")["id"]
+    gemeente = store.gemeenten.get("utrecht")["id"]
     with store.transaction():
         for question in checklist().questions:
             for _ in range(3):
-                store.save_answer(gemeente, question.id, LONG, "slack:T1:U1", AT)
+                store.answers.save(gemeente, question.id, LONG, "slack:T1:U1", AT)
         for n in range(punten):
             basis = plan.basisfuncties[n % len(plan.basisfuncties)]
-            punt = store.create_punt(gemeente, {
+            punt = store.punten.create(gemeente, {
                 "basisfunctie": basis.number, "thema": basis.themes[0].number, "ontwikkelpunt": LONG,
                 "beoogd_resultaat": LONG, "verbeteractie": LONG, "kosten": LONG,
                 "wie": "Anna & <Bram>", "wie_id": "slack:T1:U1", "planning": "2026-01-01",
                 "status": "open", "concept": 0}, "slack:T1:U1", AT)
             for _ in range(20):
-                store.log_punt(punt["id"], "stand", LONG, "slack:T1:U1", AT)
-        concept = store.create_punt(gemeente, {
+                store.punten.log(punt["id"], "stand", LONG, "slack:T1:U1", AT)
+        concept = store.punten.create(gemeente, {
             "basisfunctie": 1, "ontwikkelpunt": LONG, "verbeteractie": LONG, "status": "open",
             "concept": 1}, "slack:T1:U1", AT)
     return concept["nummer"]
@@ -188,7 +188,7 @@ def test_a_field_longer_than_a_form_takes_is_kept_and_changed_in_the_chat(slack)
     status, _ = anna.submit(view["view"], {"basisfunctie": "1", "wie": "U2",
                                                 "planning": "2027-03-01", "status": "open"})
     slack.settle()
-    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], concept)
+    punt = slack.store.punten.get(slack.store.gemeenten.get("utrecht")["id"], concept)
     assert (status, punt["concept"], punt["verbeteractie"], punt["ontwikkelpunt"]) == \
         (200, 0, LONG, LONG)
 
@@ -204,17 +204,17 @@ def test_a_reminder_of_many_ontwikkelpunten_fits(slack):
                           slack.bot.inbox.outbox, service.clock)
     outcomes = scheduler.run_once(datetime(2026, 3, 16, 8, 0, tzinfo=UTC))
     slack.settle()  # the outbox of the bot sends them
-    assert outcomes and all(slack.store.reminder(key)["state"] == "sent" for key, _ in outcomes)
+    assert outcomes and all(slack.store.reminders.get(key)["state"] == "sent" for key, _ in outcomes)
     assert slack.api.refusals == []
 
 
 def test_the_app_home_of_someone_in_many_gemeenten_fits(slack):
     store = slack.store
-    store.ensure_user("slack:T1:U1", "Anna", AT)
+    store.people.ensure("slack:T1:U1", "Anna", AT)
     with store.transaction():
         for n in range(45):
-            gemeente = store.create_gemeente(f"gemeente-{n}", f"Gemeente {n} & <Co>", "slack:T1:U1", AT)
-            store.add_member(gemeente["id"], "slack:T1:U1", "lid", "slack:T1:U1", AT)
+            gemeente = store.gemeenten.create(f"gemeente-{n}", f"Gemeente {n} & <Co>", "slack:T1:U1", AT)
+            store.people.add_member(gemeente["id"], "slack:T1:U1", "lid", "slack:T1:U1", AT)
     slack.user("U1").open_home()
     slack.settle()
     [home] = slack.api.named("views.publish")

@@ -62,7 +62,7 @@ def test_missing_required_fields_are_refused_in_dutch_in_the_modal(slack):
     assert status == 200 and answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"basisfunctie", "wie", "planning"}
     assert answer["errors"]["wie"].startswith("Vul ‘Wie gaat de actie uitvoeren?’ in")
-    assert slack.store.punten(slack.store.gemeente("utrecht")["id"]) == []
+    assert slack.store.punten.all(slack.store.gemeenten.get("utrecht")["id"]) == []
     _, answer = new_punt(slack, person, **{**VALID, "thema": "2.1"})
     assert "hoort bij basisfunctie 2" in answer["errors"]["thema"]
 
@@ -71,7 +71,7 @@ def test_a_valid_submission_stores_the_ontwikkelpunt_and_tells_the_channel(slack
     person = bind(slack)
     status, answer = new_punt(slack, person, **VALID)
     assert status == 200 and answer == ""
-    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    punt = slack.store.punten.get(slack.store.gemeenten.get("utrecht")["id"], 1)
     assert (punt["basisfunctie"], punt["thema"], punt["wie"], punt["wie_id"], punt["planning"],
             punt["concept"]) == (1, 5, "Bram", "slack:T1:U2", "2027-03-01", 0)
     posted = slack.api.named("chat.postMessage")[-2:]
@@ -101,8 +101,8 @@ def test_the_list_button_opens_a_prefilled_update_form_that_adds_to_the_history(
                                      "status": "in_uitvoering", "planning": "2027-04-01"})
     slack.settle()
     assert answer == ""
-    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
-    history = slack.store.punt_history(punt["id"])
+    punt = slack.store.punten.get(slack.store.gemeenten.get("utrecht")["id"], 1)
+    history = slack.store.punten.history(punt["id"])
     assert [(h["kind"], h["value"]) for h in history][-3:] == [
         ("veld", "1 april 2027"), ("stand", "Eerste bijeenkomst gehouden"),
         ("status", "in_uitvoering")]
@@ -124,7 +124,7 @@ def test_a_form_open_while_a_colleague_changes_the_planning_leaves_their_change(
                                      "planning": "2027-03-01"})  # the date as the form showed it
     slack.settle()
     assert answer == ""
-    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    punt = slack.store.punten.get(slack.store.gemeenten.get("utrecht")["id"], 1)
     assert (punt["planning"], punt["planning_stappen"]) == ("2027-06-30", steps)  # Bram's stays
     said = json.dumps(slack.api.named("chat.postMessage")[-2:], ensure_ascii=False)
     assert "Intussen veranderde een collega: planning (door" in said
@@ -156,7 +156,7 @@ def test_an_ontwikkelpunt_typed_in_a_thread_takes_a_slack_user_as_wie(slack):
                  "overslaan", "overslaan", "<@U3>", "1 juli 2027", "overslaan"):
         anna.say(text, thread_ts=thread_ts)
         slack.settle()
-    punt = slack.store.punt(slack.store.gemeente("utrecht")["id"], 1)
+    punt = slack.store.punten.get(slack.store.gemeenten.get("utrecht")["id"], 1)
     assert (punt["wie"], punt["wie_id"], punt["concept"]) == ("Cor", "slack:T1:U3", 0)
     last = slack.api.named("chat.postMessage")[-1]
     assert last["thread_ts"] == thread_ts and "Deel I › Rollen en taken · vraag 1 van 23" in last["text"]
@@ -225,8 +225,8 @@ def test_the_regiobeeld_is_for_projectleiders_made_by_the_operator_and_shown_onl
 def test_naming_someone_as_wie_gives_them_their_items_not_the_gemeente(slack):
     person = bind(slack)
     new_punt(slack, person, **VALID)  # wie: U2, who is no member
-    gemeente = slack.store.gemeente("utrecht")["id"]
-    assert slack.store.member_role(gemeente, "slack:T1:U2") is None
+    gemeente = slack.store.gemeenten.get("utrecht")["id"]
+    assert slack.store.people.role(gemeente, "slack:T1:U2") is None
     slack.user("U2").command("samenvatting", channel="D2")
     slack.settle()
     assert "Je hebt geen toegang tot de gegevens van gemeente Utrecht" in slack.api.named(
@@ -242,15 +242,15 @@ def test_a_gemeente_made_outside_the_chat_is_not_claimed_by_naming_it_first(slac
     slack.settle()
     refused = slack.api.named("cmd")[-1]["text"]
     assert "heeft nog geen beheerder" in refused and "slack:T1:U9" in refused
-    gemeente = slack.store.gemeente("utrecht")["id"]
-    assert slack.store.channel_gemeente("slack:T1:C1") is None
-    assert slack.store.member_role(gemeente, "slack:T1:U9") is None
+    gemeente = slack.store.gemeenten.get("utrecht")["id"]
+    assert slack.store.gemeenten.of_channel("slack:T1:C1") is None
+    assert slack.store.people.role(gemeente, "slack:T1:U9") is None
     done = subprocess.run([sys.executable, "-m", "bot", "beheerder", "toevoegen", "--gemeente",
                            "Utrecht", "--db", str(slack.store.path), "slack:T1:U1"],
                           capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     bind(slack)  # now its beheerder binds it
-    assert slack.store.channel_gemeente("slack:T1:C1")["naam"] == "Utrecht"
+    assert slack.store.gemeenten.of_channel("slack:T1:C1")["naam"] == "Utrecht"
 
 
 def test_a_form_whose_metadata_came_back_changed_or_from_someone_else_changes_nothing(slack):
@@ -266,7 +266,7 @@ def test_a_form_whose_metadata_came_back_changed_or_from_someone_else_changes_no
     status, answer = slack.user("U2").submit(view, VALID)  # someone else's form
     assert "niet (meer) geldig" in json.dumps(answer, ensure_ascii=False)
     slack.settle()
-    assert slack.store.punten(slack.store.gemeente("utrecht")["id"]) == []
+    assert slack.store.punten.all(slack.store.gemeenten.get("utrecht")["id"]) == []
     person.submit(view, VALID)  # the form as the bot sealed it, by whom it was for
     slack.settle()
-    assert len(slack.store.punten(slack.store.gemeente("utrecht")["id"])) == 1
+    assert len(slack.store.punten.all(slack.store.gemeenten.get("utrecht")["id"])) == 1

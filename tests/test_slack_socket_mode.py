@@ -38,7 +38,7 @@ class SocketHarness:
 @pytest.fixture
 def socket(db_path):
     with FakeSlackApi(joined={"C1"}) as api, FakeSocketMode(api) as fake:
-        store = Store(db_path)
+        store = Store(db_path, durable=False)
         service = Service(store, clock=Clock())
         bot = build(service, SlackSettings(BOT_TOKEN, "", "xapp-1-A1-1-test", api.url), http=False)
         bot.start()
@@ -64,7 +64,7 @@ def test_commands_and_messages_arrive_over_socket_mode_and_are_acknowledged(sock
     ids.append(socket.event(anna, anna.message_event("De wethouder jeugd", channel="D1")))
     socket.socket.wait_acks(ids)
     socket.bot.settle()
-    assert socket.store.gemeente("utrecht") is not None
+    assert socket.store.gemeenten.get("utrecht") is not None
     [(text,)] = socket.store.db.execute("SELECT text FROM answers").fetchall()
     assert text == "De wethouder jeugd"
     assert "vraag 2 van 23" in socket.api.named("chat.postMessage")[-1]["text"]

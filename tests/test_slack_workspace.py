@@ -162,8 +162,8 @@ def test_enterprise_grid_people_and_ids_are_read_like_any_other(slack):
     anna = slack.user("W1")
     anna.command("koppel Utrecht")
     slack.settle()
-    gemeente = slack.store.gemeente("utrecht")["id"]
-    assert slack.store.member_role(gemeente, "slack:T1:W1") == "beheerder"
+    gemeente = slack.store.gemeenten.get("utrecht")["id"]
+    assert slack.store.people.role(gemeente, "slack:T1:W1") == "beheerder"
 
 
 def test_a_click_on_an_ephemeral_message_in_a_thread_lands_in_that_thread(slack):
@@ -194,7 +194,7 @@ def test_a_slash_command_in_a_group_dm_is_refused_with_a_clear_message(slack):
     status, body = slack.user("U1").command("start", channel="G5")
     assert status == 200 and "groepsgesprek" in body  # the answer to the command itself
     slack.settle()
-    assert slack.api.calls == [] and slack.store.gemeenten() == []
+    assert slack.api.calls == [] and slack.store.gemeenten.all() == []
 
 
 def test_a_slash_command_is_a_direct_message_only_in_a_direct_message_channel(slack):

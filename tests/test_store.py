@@ -20,8 +20,8 @@ AT = "2026-03-12T13:00:00+00:00"
 
 def _gemeente(store, key="utrecht"):
     with store.transaction():
-        gemeente = store.create_gemeente(key, key.title(), "console:test", AT)
-        store.ensure_user("console:anna", "Anna", AT)
+        gemeente = store.gemeenten.create(key, key.title(), "console:test", AT)
+        store.people.ensure("console:anna", "Anna", AT)
     return gemeente
 
 
@@ -36,38 +36,38 @@ def test_opening_applies_migrations_once_with_wal_and_foreign_keys(db_path):
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     with pytest.raises(sqlite3.IntegrityError), store.transaction():
-        store.save_answer(999, "rollen.wie", "x", "console:nobody", AT)
+        store.answers.save(999, "rollen.wie", "x", "console:nobody", AT)
 
 
 def test_every_version_is_kept_and_the_latest_is_current(store):
     gemeente = _gemeente(store)
     with store.transaction():
-        store.ensure_user("console:bram", "Bram", AT)
-        store.save_answer(gemeente["id"], "rollen.wie", "eerste", "console:anna", AT)
-        store.save_answer(gemeente["id"], "rollen.wie", "tweede", "console:bram", AT)
-        store.save_answer(gemeente["id"], "rollen.eigen_rol", "rol", "console:anna", AT)
-    current = store.current_answers(gemeente["id"])
+        store.people.ensure("console:bram", "Bram", AT)
+        store.answers.save(gemeente["id"], "rollen.wie", "eerste", "console:anna", AT)
+        store.answers.save(gemeente["id"], "rollen.wie", "tweede", "console:bram", AT)
+        store.answers.save(gemeente["id"], "rollen.eigen_rol", "rol", "console:anna", AT)
+    current = store.answers.current(gemeente["id"])
     assert {k: v["text"] for k, v in current.items()} == {"rollen.wie": "tweede",
                                                         "rollen.eigen_rol": "rol"}
     assert current["rollen.wie"]["author"] == "Bram"
-    history = store.answer_history(gemeente["id"], "rollen.wie")
+    history = store.answers.history(gemeente["id"], "rollen.wie")
     assert [(h["text"], h["author"]) for h in history] == [("eerste", "Anna"), ("tweede", "Bram")]
 
 
 def test_answers_of_one_gemeente_are_invisible_to_another(store):
     utrecht, zeist = _gemeente(store, "utrecht"), _gemeente(store, "zeist")
     with store.transaction():
-        store.save_answer(utrecht["id"], "rollen.wie", "geheim", "console:anna", AT)
-    assert store.current_answers(zeist["id"]) == {}
-    assert store.answer_history(zeist["id"], "rollen.wie") == []
+        store.answers.save(utrecht["id"], "rollen.wie", "geheim", "console:anna", AT)
+    assert store.answers.current(zeist["id"]) == {}
+    assert store.answers.history(zeist["id"], "rollen.wie") == []
 
 
 def test_a_failed_transaction_leaves_nothing_behind(store):
     gemeente = _gemeente(store)
     with pytest.raises(RuntimeError), store.transaction():
-        store.save_answer(gemeente["id"], "rollen.wie", "half", "console:anna", AT)
+        store.answers.save(gemeente["id"], "rollen.wie", "half", "console:anna", AT)
         raise RuntimeError("crash between write and commit")
-    assert store.current_answers(gemeente["id"]) == {}
+    assert store.answers.current(gemeente["id"]) == {}
 
 
 def test_conversations_round_trip(store):
@@ -77,9 +77,9 @@ def test_conversations_round_trip(store):
                     "return_to": None, "pending": {"command": "overslaan", "text": "overslan"},
                     "user_id": "console:anna"}
     with store.transaction():
-        store.save_conversation(conversation, AT)
-        store.save_conversation({**conversation, "status": "gepauzeerd"}, AT)
-    row = store.conversation(gemeente["id"], "console:anna", "checklist")
+        store.gesprekken.save(conversation, AT)
+        store.gesprekken.save({**conversation, "status": "gepauzeerd"}, AT)
+    row = store.gesprekken.get(gemeente["id"], "console:anna", "checklist")
     assert row["status"] == "gepauzeerd" and row["skipped"] == ["rollen.wie"]
     assert row["pending"] == {"command": "overslaan", "text": "overslan"}
     assert store.db.execute("SELECT count(*) FROM conversations").fetchone()[0] == 1
@@ -87,8 +87,8 @@ def test_conversations_round_trip(store):
 
 def test_a_delivery_is_claimed_once(store):
     with store.transaction():
-        assert store.claim_delivery("evt-1", AT)
-        assert not store.claim_delivery("evt-1", AT)
+        assert store.messaging.claim_delivery("evt-1", AT)
+        assert not store.messaging.claim_delivery("evt-1", AT)
 
 
 def test_many_people_at_once_lose_and_duplicate_nothing(db_path):
@@ -107,12 +107,12 @@ def test_many_people_at_once_lose_and_duplicate_nothing(db_path):
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(converse, names))
-    gemeente = store.gemeente("utrecht")
+    gemeente = store.gemeenten.get("utrecht")
     rows = store.db.execute("SELECT author_id, text FROM answers").fetchall()
     assert len(rows) == 8 * 12
     assert len(set(rows)) == len(rows)
     assert store.db.execute("SELECT count(*) FROM conversations").fetchone()[0] == 8
-    assert len(store.current_answers(gemeente["id"])) == 12
+    assert len(store.answers.current(gemeente["id"])) == 12
 
 
 @pytest.mark.parametrize("kind", ["missing folder", "folder", "not a database"])

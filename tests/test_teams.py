@@ -73,7 +73,7 @@ def running(db_path, settings=None, sending: bool = True):
     """The bot on a server of its own, against a fake connector; answering unless not
     ``sending``. ``settings`` gets the connector (for its keys)."""
     with FakeConnector() as connector:
-        store = Store(db_path)
+        store = Store(db_path, durable=False)
         chosen = settings(connector) if settings else TeamsSettings("", "", "", local=True)
         bot = build(Service(store, clock=Clock()), chosen, sending=sending)
         if sending:
@@ -220,7 +220,7 @@ def test_a_field_changed_without_its_value_is_asked_for_and_no_answer_is_touched
     assert "planning" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]).lower()
     anna.send(anna.message("1-4-2028", "channel", post=post))
     teams.settle()
-    assert teams.store.punt(teams.store.gemeente("utrecht")["id"], 1)["planning"] == "2028-04-01"
+    assert teams.store.punten.get(teams.store.gemeenten.get("utrecht")["id"], 1)["planning"] == "2028-04-01"
     assert answers(teams.store) == []  # the gesprek under the same post kept its answers
 
 
@@ -243,7 +243,7 @@ def test_a_colleague_answering_meanwhile_never_fills_someone_elses_field(teams):
                          (bram, "verder"), (bram, "Beleidsmedewerker veiligheid")):
         person.send(person.message(text, "channel", post=post))
         teams.settle()
-    punt = teams.store.punt(teams.store.gemeente("utrecht")["id"], 1)
+    punt = teams.store.punten.get(teams.store.gemeenten.get("utrecht")["id"], 1)
     assert punt["kosten"] == "Uit het budget Veiligheid, 20.000 euro"
     assert answers(teams.store) == [(QUESTIONS[0].id, "De wethouder jeugd"),
                                     (QUESTIONS[1].id, "Beleidsmedewerker veiligheid")]
@@ -287,12 +287,12 @@ def test_an_ontwikkelpunt_through_the_dialog_with_a_dutch_error_first(teams):
                                                           "data": save["data"] | typed}, where))
     shown = card_texts({"attachments": [again["task"]["value"]["card"]["content"]]})
     assert status == 200 and again["task"]["type"] == "continue" and "datum" in shown.lower()
-    assert teams.store.punten(teams.store.gemeente("utrecht")["id"]) == []  # nothing stored yet
+    assert teams.store.punten.all(teams.store.gemeenten.get("utrecht")["id"]) == []  # nothing stored yet
     status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": save["data"]
                                                          | typed | {"planning": "2027-03-01"}}, where))
     teams.settle()
     assert status == 200 and done["task"]["type"] == "message"
-    [punt] = teams.store.punten(teams.store.gemeente("utrecht")["id"])
+    [punt] = teams.store.punten.all(teams.store.gemeenten.get("utrecht")["id"])
     assert (punt["ontwikkelpunt"], punt["wie"], punt["wie_id"]) == (
         "Meldcode vaker gebruiken", "Bram Jansen", "teams:tenant-1:aad-bram")
     assert "Ontwikkelpunt #1 is toegevoegd" in card_texts(teams.connector.sent(
@@ -454,7 +454,7 @@ def test_a_closed_conversation_fails_for_good_and_the_beheerder_hears(teams, cod
     assert told == ["sent"]  # to Anna, the beheerder, in the same run
     told = card_texts(teams.connector.sent("a:personal-29:1anna")[-1])
     assert ("kon niet in het gekoppelde kanaal" if closed == "channel" else "Bram Jansen") in told
-    assert teams.store.reminder(failed[0])["error"].endswith(code)
+    assert teams.store.reminders.get(failed[0])["error"].endswith(code)
 
 
 @pytest.fixture
@@ -587,12 +587,12 @@ def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
         "planning": "2027-03-01", "stand_van_zaken": "x" * 5000}}, _reply_chain(anna, post)))
     assert again["task"]["type"] == "continue" and "te lang (5.000 tekens; maximaal 4.000)" in card_texts(
         {"attachments": [again["task"]["value"]["card"]["content"]]})
-    assert latest_stands(teams.store, teams.store.gemeente("utrecht")["id"]) == {}  # nothing stored
+    assert latest_stands(teams.store, teams.store.gemeenten.get("utrecht")["id"]) == {}  # nothing stored
     status, done = anna.send(anna.invoke("task/submit", {"type": "task/submit", "data": submit | typed | {
         "planning": "2027-03-01"}}, _reply_chain(anna, post)))
     teams.settle()
     assert done["task"]["type"] == "message"
-    [stand] = latest_stands(teams.store, teams.store.gemeente("utrecht")["id"]).values()
+    [stand] = latest_stands(teams.store, teams.store.gemeenten.get("utrecht")["id"]).values()
     assert stand["value"] == "Offerte aangevraagd"
 
 
@@ -613,8 +613,8 @@ def test_a_dialog_open_while_a_colleague_changes_the_status_leaves_their_change(
         "stand_van_zaken": "Offerte aangevraagd", "status": "open", "planning": "2027-03-01"}},
         _reply_chain(anna, post)))  # the status as the dialog showed it
     teams.settle()
-    gemeente = teams.store.gemeente("utrecht")["id"]
-    assert teams.store.punt(gemeente, 1)["status"] == "afgerond"  # Bram's stays
+    gemeente = teams.store.gemeenten.get("utrecht")["id"]
+    assert teams.store.punten.get(gemeente, 1)["status"] == "afgerond"  # Bram's stays
     [stand] = latest_stands(teams.store, gemeente).values()
     assert stand["value"] == "Offerte aangevraagd"  # and Anna's stand van zaken is kept
     said = card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
@@ -649,8 +649,8 @@ def test_someone_mentioned_is_known_by_their_entra_id(teams):
     anna, post = bound(teams)
     anna.send(anna.message("lid toevoegen @bram", "channel", post=post, mentions=("bram",)))
     teams.settle()
-    gemeente = teams.store.gemeente("utrecht")["id"]
-    assert teams.store.member_role(gemeente, "teams:tenant-1:aad-bram") == "lid"
+    gemeente = teams.store.gemeenten.get("utrecht")["id"]
+    assert teams.store.people.role(gemeente, "teams:tenant-1:aad-bram") == "lid"
     assert "Bram Jansen hoort nu bij gemeente Utrecht" in card_texts(
         teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
 
@@ -684,9 +684,9 @@ def test_every_command_of_the_table_is_answered_in_the_reply_chain(teams):
     said = {}
     for text in EVERY_COMMAND:
         if text.startswith("projectleider"):  # the regio's first projectleider: the operator's
-            regio = teams.store.regio_named("regio midden")
+            regio = teams.store.gemeenten.regio_named("regio midden")
             with teams.store.transaction():
-                teams.store.add_projectleider(regio["id"], "teams:tenant-1:aad-anna", "operator", "nu")
+                teams.store.people.add_projectleider(regio["id"], "teams:tenant-1:aad-anna", "operator", "nu")
         private = text in ("samenvatting regio", "projectleider toevoegen @bram")  # her own chat
         where = "a:personal-29:1anna" if private else chain
         before = len(teams.connector.sent(where))
@@ -700,8 +700,8 @@ def test_every_command_of_the_table_is_answered_in_the_reply_chain(teams):
     assert "Regiobeeld" in said["samenvatting regio"] and "Utrecht" in said["samenvatting regio"]
     assert "Voortgang" in said["voortgang"]
     assert "Formulier openen" in said["ontwikkelpunt nieuw"]
-    gemeente = teams.store.gemeente("utrecht")
-    assert gemeente["stale_weeks"] == 8 and teams.store.punt(gemeente["id"], 1)["status"] == "afgerond"
+    gemeente = teams.store.gemeenten.get("utrecht")
+    assert gemeente["stale_weeks"] == 8 and teams.store.punten.get(gemeente["id"], 1)["status"] == "afgerond"
 
 
 def test_run_serves_slack_and_teams_on_one_server(tmp_path):

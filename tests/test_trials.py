@@ -49,12 +49,12 @@ def test_a_concept_thrown_away_elsewhere_ends_its_walk_and_the_thread_goes_on(wo
         said(world, "anna", "eigen thread", "ontwikkelpunt nieuw")
         said(world, "anna", "eigen thread", "2")  # its basisfunctie; now the thema is asked
     else:  # Teams opens a dialog for a new one; a field of a concept is asked in the thread
-        store.create_punt(store.gemeente("utrecht")["id"], {"concept": 1, "basisfunctie": 2},
-                          path.user("anna").id, "2026-03-12T12:00:00+00:00")
+        store.punten.create(store.gemeenten.get("utrecht")["id"], {"concept": 1, "basisfunctie": 2},
+                                 path.user("anna").id, "2026-03-12T12:00:00+00:00")
         said(world, "anna", "eigen thread", "wijzig 1 thema")
     assert "Quickscan-thema" in shown(said(world, "anna", "eigen thread", "hulp"))
     said(world, "anna", "direct bericht", "weggooien 1")
-    assert store.punt(store.gemeente("utrecht")["id"], 1) is None
+    assert store.punten.get(store.gemeenten.get("utrecht")["id"], 1) is None
     typed = said(world, "anna", "eigen thread", "3")  # meant for the thema of the concept
     assert "Concept #1 is intussen weggegooid" in shown(typed)
     assert "niet opgeslagen" in shown(typed) and answers(store) == []  # not filed elsewhere
@@ -83,10 +83,10 @@ def test_the_app_home_continue_starts_at_the_first_open_question_of_either_deel(
     """*Verder met het gesprek* in Slack's App Home is ``Start(first_open=True)`` in the direct
     message (Teams has no App Home; its personal chat starts the same way)."""
     service, store, path = world
-    gemeente = store.gemeente("utrecht")["id"]
+    gemeente = store.gemeenten.get("utrecht")["id"]
     for question in DEEL_I:
-        store.save_answer(gemeente, question.id, "Al beantwoord", path.user("anna").id,
-                          "2026-03-12T12:00:00+00:00")
+        store.answers.save(gemeente, question.id, "Al beantwoord", path.user("anna").id,
+                           "2026-03-12T12:00:00+00:00")
     anna = path.user("anna")
     replies = service.handle(Inbound(anna, path.place("direct bericht", "anna"), "Utrecht",
                                      start=Start(first_open=True)))

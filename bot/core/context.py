@@ -60,8 +60,8 @@ class Named:
 
     def made(self, store: Store, by: str, at: str) -> dict:
         """The gemeente, added to Leidraadbot if it was not there yet."""
-        return self.row or store.create_gemeente(self.official.key, self.official.naam, by, at,
-                                                 code=self.official.code)
+        return self.row or store.gemeenten.create(self.official.key, self.official.naam, by, at,
+                                                  code=self.official.code)
 
 
 def gemeente_named(store: Store, name: str | None, again: str = "") -> Named:
@@ -71,8 +71,8 @@ def gemeente_named(store: Store, name: str | None, again: str = "") -> Named:
     naam, key = checked_name(name)
     found = gemeenten().find(naam)
     if found.gemeente:
-        return Named(store.gemeente(found.gemeente.key), found.gemeente)
-    row = store.gemeente(key)  # made before the CBS list, and not renamed since
+        return Named(store.gemeenten.get(found.gemeente.key), found.gemeente)
+    row = store.gemeenten.get(key)  # made before the CBS list, and not renamed since
     if row is not None:
         return Named(row, None)
     options = " of ".join(f"‘{o.naam}’" for o in found.suggestions)
@@ -136,7 +136,7 @@ class Context:
     def answers(self) -> dict[str, dict]:
         """All current answers of the gemeente (loaded once, for overviews); to the questions
         about the one answering, this user's own."""
-        return self.store.current_answers(self.gemeente["id"], self.user.id, checklist().personal)
+        return self.store.answers.current(self.gemeente["id"], self.user.id, checklist().personal)
 
     def answer(self, question_id: str) -> dict | None:
         """The current answer to one question (the user's own, for a personal one); a single
@@ -144,7 +144,7 @@ class Context:
         if "answers" in self.__dict__:
             return self.answers.get(question_id)
         mine = self.user.id if question_id in checklist().personal else None
-        return self.store.current_answer(self.gemeente["id"], question_id, mine)
+        return self.store.answers.current_one(self.gemeente["id"], question_id, mine)
 
     def mentioned(self, user_id: str) -> User:
         """A person named in the message (the platform said so), by their id; ``Usage`` for text
@@ -161,7 +161,7 @@ class Context:
         belongs to; ``Problem`` when there is none to be had."""
         place, user = self.place, self.user
         if place.channel and place.kind is not PlaceKind.CONSOLE:
-            bound = self.store.channel_gemeente(place.channel)
+            bound = self.store.gemeenten.of_channel(place.channel)
             if bound is None:
                 raise Problem("Dit kanaal is nog niet gekoppeld aan een gemeente. Koppel het met "
                               f"{typed('koppel <naam van de gemeente>', in_channel=True)}.",
@@ -178,13 +178,13 @@ class Context:
             self.said.append(Notice(f"Gemeente {named.official.naam} is nieuw in Leidraadbot en "
                                     "is aangemaakt."))
             return named.made(self.store, user.id, self.at)
-        memberships = self.store.memberships(user.id)
-        last = self.store.last_gemeente_in(place.id)  # the gemeente whose gesprek was here last
+        memberships = self.store.people.memberships(user.id)
+        last = self.store.gesprekken.last_gemeente_in(place.id)  # the gemeente whose gesprek was here last
         if last is not None:
             chosen = next((g for g in memberships if g["id"] == last), None)
             if chosen:
                 return chosen
-            gone = self.store.gemeente_by_id(last)["naam"]  # never silently another gemeente's
+            gone = self.store.gemeenten.by_id(last)["naam"]  # never silently another gemeente's
             others = ", ".join(g["naam"] for g in memberships)
             raise Problem(f"Je hoort niet meer bij gemeente {gone}; er is niets opgeslagen. "
                           + (f"Ga verder voor {others} met {typed('start <gemeente>')}."
@@ -192,14 +192,14 @@ class Context:
                                             "voegen."), Tone.WARNING)
         if len(memberships) == 1:
             return memberships[0]
-        owned = self.store.owned_gemeenten(user.id) if not memberships else []
+        owned = self.store.gemeenten.owned_by(user.id) if not memberships else []
         if len(owned) == 1:  # an owner of ontwikkelpunten of one gemeente, answering a reminder
             return owned[0]
         if memberships:
             names = ", ".join(g["naam"] for g in memberships)
             raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
                           f"{typed('start <gemeente>')}.", Tone.WARNING)
-        led = self.store.projectleider_regios(user.id)
+        led = self.store.people.regios_led(user.id)
         if led:
             raise Problem(f"Je bent projectleider van regio {', '.join(r['naam'] for r in led)}. Vraag "
                           f"het regiobeeld met {typed('samenvatting regio')}, of de samenvatting van "
@@ -212,21 +212,21 @@ class Context:
 
     def member_role(self, gemeente: dict) -> str | None:
         """The user's role in ``gemeente`` ("beheerder", "lid" or None)."""
-        return self.store.member_role(gemeente["id"], self.user.id)
+        return self.store.people.role(gemeente["id"], self.user.id)
 
     def refusal(self, gemeente: dict, role: Role = Role.LID, nummer: int | None = None) -> str | None:
         """Why the user may not act as ``role`` for ``gemeente`` here (on ontwikkelpunt
         ``nummer``, for an owner's command), or None when they may."""
         place = self.place
-        bound = self.store.channel_gemeente(place.channel) if place.channel else None
+        bound = self.store.gemeenten.of_channel(place.channel) if place.channel else None
         facts = Facts(
             bound_gemeente_id=bound["id"] if bound else None,
             role=self.member_role(gemeente),
-            beheerders=lambda: [b["naam"] for b in self.store.beheerders(gemeente["id"])],
+            beheerders=lambda: [b["naam"] for b in self.store.people.beheerders(gemeente["id"])],
             leads_regio=lambda: gemeente["regio_id"] in {
-                r["id"] for r in self.store.projectleider_regios(self.user.id)},
+                r["id"] for r in self.store.people.regios_led(self.user.id)},
             owns=lambda: nummer is not None and (
-                self.store.punt(gemeente["id"], nummer) or {}).get("wie_id") == self.user.id,
+                self.store.punten.get(gemeente["id"], nummer) or {}).get("wie_id") == self.user.id,
         )
         refused = authorize(self.user, place, gemeente, facts, role)
         return refused.text if refused else None
@@ -236,12 +236,12 @@ class Context:
         elsewhere the one they lead (``Problem`` when they lead none, or several)."""
         if self.place.kind is PlaceKind.CONSOLE:
             gemeente = self.gemeente or self.find_gemeente()
-            regio = self.store.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
+            regio = self.store.gemeenten.regio_by_id(gemeente["regio_id"]) if gemeente["regio_id"] else None
             if regio is None:
                 raise Problem(f"Gemeente {gemeente['naam']} hoort nog niet bij een regio; zet die met "
                               f"{typed('regio instellen <naam van de regio>')}.", Tone.WARNING)
             return regio
-        led = self.store.projectleider_regios(self.user.id)
+        led = self.store.people.regios_led(self.user.id)
         if len(led) == 1:
             return led[0]
         if led:

@@ -85,7 +85,7 @@ class Active:
 def load(ctx: Context, place: str, flow: Flow) -> Conversation | None:
     """The saved conversation of ``flow``'s questionnaire in ``place``; a state the content no
     longer has starts over at the beginning."""
-    row = ctx.store.conversation(ctx.gemeente["id"], place, flow.questionnaire.id)
+    row = ctx.store.gesprekken.get(ctx.gemeente["id"], place, flow.questionnaire.id)
     if row is None:
         return None
     known = set(flow.states)
@@ -101,7 +101,7 @@ def load(ctx: Context, place: str, flow: Flow) -> Conversation | None:
 
 
 def save(ctx: Context, questionnaire: str, conv: Conversation) -> None:
-    ctx.store.save_conversation(
+    ctx.store.gesprekken.save(
         {
             "gemeente_id": ctx.gemeente["id"],
             "place": conv.place,
@@ -135,13 +135,13 @@ def first_uses(conv: Conversation, terms: Iterable[Begrip]) -> list[Reply]:
 def record_ask(ctx: Context, questionnaire: str, conv: Conversation) -> int:
     """Record that the bot shows ``conv``'s state now (a question, or the end), because of this
     message; the id goes with the prompt, so the adapter can say when the platform showed it."""
-    return ctx.store.ask(ctx.gemeente["id"], conv.place, questionnaire, conv.state, ctx.user.id,
-                         ctx.sent_at, ctx.at)
+    return ctx.store.gesprekken.ask(ctx.gemeente["id"], conv.place, questionnaire, conv.state, ctx.user.id,
+                                    ctx.sent_at, ctx.at)
 
 
 def bound_question(ctx: Context, questionnaire: str, conv: Conversation) -> str:
     """The question a typed message answers: the last one its writer could have seen (shown by
     the platform before the message was sent, or brought up by their own earlier message)."""
-    shown = ctx.store.shown_question(ctx.gemeente["id"], conv.place, questionnaire, ctx.user.id,
-                                     ctx.sent_at)
+    shown = ctx.store.gesprekken.shown_question(ctx.gemeente["id"], conv.place, questionnaire, ctx.user.id,
+                                                ctx.sent_at)
     return shown or conv.state

@@ -68,8 +68,8 @@ class Gesprek:
         channel = ctx.place.channel
         if not channel:
             return None
-        row = ctx.store.latest_conversation_under(channel + ":", ctx.gemeente["id"],
-                                                  self.questionnaire.id, END)
+        row = ctx.store.gesprekken.latest_under(channel + ":", ctx.gemeente["id"],
+                                                self.questionnaire.id, END)
         return row["place"] if row else None
 
     def save(self, ctx: Context, conv: Conversation) -> None:
@@ -129,8 +129,8 @@ class Gesprek:
         earlier = ctx.answer(question)
         seen = self._changed_since_seen(ctx, conv, question, earlier)
         if earlier is None or earlier["text"] != text:
-            ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at,
-                                  ctx.inbound.delivery_id)
+            ctx.store.answers.save(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at,
+                                   ctx.inbound.delivery_id)
             if "answers" in ctx.__dict__:
                 ctx.answers[question] = {"text": text, "author": ctx.user.naam, "created_at": ctx.at}
         conv.skipped.discard(question)
@@ -154,7 +154,7 @@ class Gesprek:
     def message_edited(self, ctx: Context, source: str, raw: str) -> list[Reply]:
         """The message ``source`` was edited: when it gave the gemeente's current answer to a
         question, the new text becomes that answer's next version. Other edits change nothing."""
-        original = ctx.store.answer_from(source)
+        original = ctx.store.answers.from_message(source)
         if original is None or original["gemeente_id"] != ctx.gemeente["id"]:
             return []
         question = original["question_id"]
@@ -171,7 +171,7 @@ class Gesprek:
             return [refused]
         if text == original["text"]:
             return []
-        ctx.store.save_answer(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at, source)
+        ctx.store.answers.save(ctx.gemeente["id"], question, text, ctx.user.id, ctx.at, source)
         return [Notice(f"Je aangepaste antwoord op vraag {ref} is opgeslagen als nieuwste versie; "
                        f"alle versies zie je met {typed(f'geschiedenis {ref}')}.", Tone.SUCCESS)]
 
@@ -278,7 +278,7 @@ class Gesprek:
 
     def _versions(self, ctx: Context, question: Question) -> AnswerVersions:
         """The versions of the answer to ``question`` (for a personal one, the user's own)."""
-        history = [v for v in ctx.store.answer_history(ctx.gemeente["id"], question.id)
+        history = [v for v in ctx.store.answers.history(ctx.gemeente["id"], question.id)
                    if not question.personal or v["author_id"] == ctx.user.id]  # yours, if about you
         return AnswerVersions(self.ref(question.id), question.text, tuple(
             PreviousAnswer(h["text"], h["author"], datetime.fromisoformat(h["created_at"]))
@@ -299,7 +299,7 @@ class Gesprek:
         chosen, current = reply.versions[number - 1], reply.versions[-1]
         if chosen.text == current.text:
             return [Notice(f"Versie {number} is al het antwoord op vraag {reply.ref}.")]
-        ctx.store.save_answer(ctx.gemeente["id"], question.id, chosen.text, ctx.user.id, ctx.at)
+        ctx.store.answers.save(ctx.gemeente["id"], question.id, chosen.text, ctx.user.id, ctx.at)
         return [Notice(f"Versie {number} van vraag {reply.ref} (van {chosen.author}, "
                        f"{format_moment(chosen.at)}) is weer het antwoord. Het staat er als nieuwste "
                        "versie bij; alle eerdere blijven bewaard.", Tone.SUCCESS)]
@@ -310,11 +310,11 @@ class Gesprek:
         the user changed it themselves); else the version that was shown (None: there was none)."""
         if current is None or current.get("author_id", ctx.user.id) == ctx.user.id:
             return False
-        shown_at = ctx.store.last_asked_at(ctx.gemeente["id"], conv.place, self.questionnaire.id,
-                                           question)
+        shown_at = ctx.store.gesprekken.last_asked_at(ctx.gemeente["id"], conv.place, self.questionnaire.id,
+                                                      question)
         if shown_at is None or current["created_at"] <= shown_at:
             return False
-        older = [v for v in ctx.store.answer_history(ctx.gemeente["id"], question)
+        older = [v for v in ctx.store.answers.history(ctx.gemeente["id"], question)
                  if v["created_at"] <= shown_at]
         return older[-1] if older else None
 

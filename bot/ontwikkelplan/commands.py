@@ -49,7 +49,7 @@ class PlanCommands:
         conv = load(ctx, walk_place(place, ctx.user.id), self.walk.flow)
         if conv is None or conv.done:
             return None
-        if ctx.store.punt(ctx.gemeente["id"], conv.pending["nummer"]) is None:
+        if ctx.store.punten.get(ctx.gemeente["id"], conv.pending["nummer"]) is None:
             ctx.said.append(self.walk.end_gone(ctx, conv))
             ctx.interrupted = True
             return None
@@ -61,7 +61,7 @@ class PlanCommands:
     def new(self, ctx: Context) -> list[Reply]:
         if ctx.inbound.forms:
             return [OpenForm("nieuw", gemeente=ctx.gemeente["naam"])]
-        punt = ctx.store.create_punt(ctx.gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
+        punt = ctx.store.punten.create(ctx.gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
         return self._begin_walk(ctx, punt)
 
     @command("ontwikkelpunten", usage="ontwikkelpunten",
@@ -90,7 +90,7 @@ class PlanCommands:
                     self.plan.detail(ctx, punt)]
         self.plan.add_stand(ctx, punt, tekst)
         return [Notice(f"Stand van zaken van #{punt['nummer']} bijgewerkt.", Tone.SUCCESS),
-                self.plan.detail(ctx, ctx.store.punt(ctx.gemeente["id"], punt["nummer"]))]
+                self.plan.detail(ctx, ctx.store.punten.get(ctx.gemeente["id"], punt["nummer"]))]
 
     @command("status", args=(Number("nummer"), Choice("status", STATUS_WORDS,
                                                       invalid="‘{word}’ is geen status.")),
@@ -225,7 +225,7 @@ class PlanCommands:
             return [FormErrors(tuple(errors.items()))]
         plan = self.plan
         if not punt:
-            punt = ctx.store.create_punt(ctx.gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
+            punt = ctx.store.punten.create(ctx.gemeente["id"], {"concept": 1}, ctx.user.id, ctx.at)
         was_concept = bool(punt["concept"])
         meanwhile = plan.changed_since(ctx, punt, form.as_of) if punt.get("id") else {}
         status = form.values.get("status") or punt["status"]
@@ -242,7 +242,7 @@ class PlanCommands:
             plan.add_stand(ctx, punt, stand)
         if "status" not in stale and status != punt["status"]:
             plan.set_status(ctx, punt, status)
-        punt = ctx.store.punt(ctx.gemeente["id"], punt["nummer"])
+        punt = ctx.store.punten.get(ctx.gemeente["id"], punt["nummer"])
         done = "toegevoegd" if was_concept else "bijgewerkt"
         return [Notice(f"Ontwikkelpunt #{punt['nummer']} is {done} door {ctx.user.naam}.", Tone.SUCCESS),
                 *([plan.kept_notice([meanwhile[f] for f in stale])] if stale else []),
@@ -252,7 +252,7 @@ class PlanCommands:
         """After the recap: offer to turn the Bouwstenen's actions into concept ontwikkelpunten."""
         if not any(isinstance(r, Recap) for r in replies):
             return []
-        bouwstenen = self.plan.draftable(ctx.answers, ctx.store.punten(ctx.gemeente["id"]))
+        bouwstenen = self.plan.draftable(ctx.answers, ctx.store.punten.all(ctx.gemeente["id"]))
         if not bouwstenen:
             return []
         names = ", ".join(b.replace("bouwsteen", "Bouwsteen ") for b in bouwstenen)

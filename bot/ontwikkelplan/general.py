@@ -33,7 +33,7 @@ class GeneralCommands:
              help="zien wat het ontwikkelplan over de gemeente zelf zegt: portefeuillehouders, "
                   "beleidsmedewerkers, documenten en lokale aanvullingen")
     def show(self, ctx: Context) -> list[Reply]:
-        info = ctx.store.plan_info(ctx.gemeente["id"])
+        info = ctx.store.punten.info(ctx.gemeente["id"])
         lines = [f"Algemene informatie van het ontwikkelplan van gemeente {ctx.gemeente['naam']}:"]
         for kind, (word, heading) in PARTS.items():
             row = info.get(kind)
@@ -53,9 +53,9 @@ class GeneralCommands:
     def set(self, ctx: Context, deel: str, tekst: str) -> list[Reply]:
         heading = PARTS[deel][1]
         text = fitting_text(tekst, f"‘{heading}’", ctx.gemeente.get("mail_domain"))
-        before = ctx.store.plan_info(ctx.gemeente["id"]).get(deel)
+        before = ctx.store.punten.info(ctx.gemeente["id"]).get(deel)
         if before and before["text"] == text:
             return [Notice(f"{heading}: dat stond er al zo.")]
-        ctx.store.set_plan_info(ctx.gemeente["id"], deel, text, ctx.user.id, ctx.at)
+        ctx.store.punten.set_info(ctx.gemeente["id"], deel, text, ctx.user.id, ctx.at)
         return [Notice(f"{heading} opgeslagen; dit komt in de Algemene informatie van het "
                        "ontwikkelplan (de vorige versie blijft bewaard).", Tone.SUCCESS)]

@@ -207,7 +207,7 @@ class Plan:
 
     def flagged(self, store, gemeente: dict, today: date) -> list[dict]:
         """The gemeente's ontwikkelpunten with their latest stand and their flags on ``today``."""
-        return store.flagged_punten(gemeente["id"], stale_before(today, gemeente.get("stale_weeks")
+        return store.punten.flagged(gemeente["id"], stale_before(today, gemeente.get("stale_weeks")
                                                                  or 6).isoformat(), today.isoformat())
 
     def summary(self, punt: dict, stand: dict | None = None) -> PuntSummary:
@@ -244,7 +244,7 @@ class Plan:
         )
 
     def listing(self, ctx: Context) -> PuntList:
-        punten = ctx.store.punten(ctx.gemeente["id"])
+        punten = ctx.store.punten.all(ctx.gemeente["id"])
         return PuntList(
             gemeente=ctx.gemeente["naam"],
             groups=self.open_groups(ctx.store, ctx.gemeente, ctx.now.astimezone(AMSTERDAM).date()),
@@ -253,7 +253,7 @@ class Plan:
         )
 
     def detail(self, ctx: Context, punt: dict) -> PuntDetail:
-        history = ctx.store.punt_history(punt["id"])
+        history = ctx.store.punten.history(punt["id"])
         stands = [h for h in history if h["kind"] == "stand"]
         events = tuple(
             PuntEvent(h["kind"], self._event_text(h), h["author"], datetime.fromisoformat(h["created_at"]))
@@ -282,7 +282,7 @@ class Plan:
     # --- changing -------------------------------------------------------------------------------
 
     def find(self, ctx: Context, nummer: int | None) -> dict:
-        punt = ctx.store.punt(ctx.gemeente["id"], nummer or 0)
+        punt = ctx.store.punten.get(ctx.gemeente["id"], nummer or 0)
         if punt is None:
             raise FieldError(f"Ontwikkelpunt #{nummer} bestaat niet bij gemeente "
                              f"{ctx.gemeente['naam']}. Typ ‘ontwikkelpunten’ voor de lijst.")
@@ -299,28 +299,28 @@ class Plan:
         if not text:
             raise FieldError(f"Wat is de stand van zaken? Bijvoorbeeld: ‘bijwerken {punt['nummer']} "
                              "offerte opgevraagd’.")
-        ctx.store.log_punt(punt["id"], "stand", text, ctx.user.id, ctx.now.isoformat())
-        ctx.store.update_punt(punt["id"], {}, ctx.now.isoformat())
+        ctx.store.punten.log(punt["id"], "stand", text, ctx.user.id, ctx.now.isoformat())
+        ctx.store.punten.set(punt["id"], {}, ctx.now.isoformat())
 
     def set_status(self, ctx: Context, punt: dict, status: str) -> None:
         if punt["concept"]:
             raise FieldError(f"#{punt['nummer']} is nog een concept; maak het eerst af met "
                              f"‘afmaken {punt['nummer']}’.")
         at = ctx.now.isoformat()
-        ctx.store.update_punt(punt["id"], {"status": status}, at)
-        ctx.store.log_punt(punt["id"], "status", status, ctx.user.id, at, previous=punt["status"])
+        ctx.store.punten.set(punt["id"], {"status": status}, at)
+        ctx.store.punten.log(punt["id"], "status", status, ctx.user.id, at, previous=punt["status"])
 
     def set_field(self, ctx: Context, punt: dict, field: str, text: str,
                   mentions: tuple[User, ...] = ()) -> dict:
         """Change one field, and log the change. Returns the new row."""
         values = self.parse_field(field, text, punt, mentions, ctx.gemeente.get("mail_domain"))
         at = ctx.now.isoformat()
-        ctx.store.update_punt(punt["id"], values, at)  # naming the owner gives no membership
+        ctx.store.punten.set(punt["id"], values, at)  # naming the owner gives no membership
         for changed in (f for f in WALK if f in values):  # a new basisfunctie clears the thema
             before, after = self.value_text(changed, punt), self.value_text(changed, {**punt, **values})
             if before != after:
-                ctx.store.log_punt(punt["id"], "veld", after, ctx.user.id, at, field=changed,
-                                   previous=before)
+                ctx.store.punten.log(punt["id"], "veld", after, ctx.user.id, at, field=changed,
+                                     previous=before)
         return self.finish(ctx, {**punt, **values})  # a concept is open once nothing is missing
 
     def read_form(self, values: dict[str, str], punt: dict, mentions: tuple[User, ...] = (),
@@ -355,7 +355,7 @@ class Plan:
         if not as_of:
             return {}
         found: dict[str, Meanwhile] = {}
-        for entry in ctx.store.punt_changes_since(punt["id"], as_of, ctx.user.id):
+        for entry in ctx.store.punten.changes_since(punt["id"], as_of, ctx.user.id):
             field = entry["field"] if entry["kind"] == "veld" else "status"
             if field not in found:
                 found[field] = Meanwhile(self.labels.get(field, "Status"), entry["previous"] or "",
@@ -371,9 +371,9 @@ class Plan:
     def finish(self, ctx: Context, punt: dict) -> dict:
         """Promote a complete concept to a real ontwikkelpunt."""
         if punt["concept"] and not self.missing(punt):
-            ctx.store.update_punt(punt["id"], {"concept": 0}, ctx.now.isoformat())
-            ctx.store.log_punt(punt["id"], "status", punt["status"], ctx.user.id,
-                                ctx.now.isoformat())
+            ctx.store.punten.set(punt["id"], {"concept": 0}, ctx.now.isoformat())
+            ctx.store.punten.log(punt["id"], "status", punt["status"], ctx.user.id,
+                                  ctx.now.isoformat())
             punt = {**punt, "concept": 0}
         return punt
 
@@ -382,7 +382,7 @@ class Plan:
         answered: each column in its field (``DRAFT_FIELDS``), basisfunctie 1 proposed (the
         Leidraad is its richtlijn), a planning when the uitvoering names dates. The ontwikkelpunt
         itself, the goal, is left for the user to write."""
-        existing = {p["bron"] for p in ctx.store.punten(ctx.gemeente["id"])}
+        existing = {p["bron"] for p in ctx.store.punten.all(ctx.gemeente["id"])}
         drafts = []
         for question in checklist().questions:
             bouwsteen, _, column = question.id.partition(".")
@@ -398,8 +398,8 @@ class Plan:
             with contextlib.suppress(DateError):  # its last date proposed; none: asked for
                 values["planning"] = read_planning(uitvoering["text"] if uitvoering else ""
                                                    ).deadline.isoformat()
-            drafts.append(ctx.store.create_punt(ctx.gemeente["id"], values, ctx.user.id,
-                                                ctx.now.isoformat()))
+            drafts.append(ctx.store.punten.create(ctx.gemeente["id"], values, ctx.user.id,
+                                                  ctx.now.isoformat()))
         return drafts
 
     def discard(self, ctx: Context, punt: dict) -> None:
@@ -408,8 +408,8 @@ class Plan:
             raise FieldError(f"#{punt['nummer']} is geen concept meer. Zet de status op vervallen "
                              f"met ‘status {punt['nummer']} vervallen’; dan blijft de geschiedenis "
                              "bewaard.")
-        ctx.store.discard_punt(punt["id"], punt.get("ontwikkelpunt") or punt.get("verbeteractie")
-                               or "", ctx.user.id, ctx.now.isoformat())
+        ctx.store.punten.discard(punt["id"], punt.get("ontwikkelpunt") or punt.get("verbeteractie")
+                                 or "", ctx.user.id, ctx.now.isoformat())
 
     def draftable(self, answers: dict[str, dict], punten: list[dict]) -> list[str]:
         """Bouwstenen whose actions have an answer but no concept yet (for the offer)."""

@@ -138,7 +138,7 @@ class PuntWalk:
         conv.pending["queue"] = []
         record_ask(ctx, self.questionnaire.id, conv)
         if punt["concept"] and not any(punt.get(f) for f in WALK):  # nothing to keep
-            ctx.store.discard_punt(punt["id"], "", ctx.user.id, ctx.at)
+            ctx.store.punten.discard(punt["id"], "", ctx.user.id, ctx.at)
             return [Notice(f"Gestopt. Er was nog niets ingevuld, dus er is geen ontwikkelpunt "
                            f"#{punt['nummer']} bewaard.")]
         nummer = punt["nummer"]
@@ -187,13 +187,13 @@ class PuntWalk:
         queue = conv.pending.get("queue") or []
         if not queue:
             return []
-        punt = ctx.store.punt(ctx.gemeente["id"], queue[0])
+        punt = ctx.store.punten.get(ctx.gemeente["id"], queue[0])
         next_conv, replies = self.begin(ctx, punt, conv.place, queue[1:])
         conv.state, conv.pending = next_conv.state, next_conv.pending
         return replies
 
     def _punt(self, ctx: Context, conv: Conversation) -> dict:
-        return ctx.store.punt(ctx.gemeente["id"], conv.pending["nummer"])
+        return ctx.store.punten.get(ctx.gemeente["id"], conv.pending["nummer"])
 
     def _ask(self, ctx: Context, punt: dict, conv: Conversation) -> list[Reply]:
         prompt = self._prompt(punt, conv, record_ask(ctx, self.questionnaire.id, conv))

@@ -51,8 +51,8 @@ class ReminderCommands:
     @command("herinnering uit", "herinneringen uit", role=Role.BEHEERDER, usage="herinnering uit",
              help="de statusherinnering uitzetten")
     def off(self, ctx: Context) -> list[Reply]:
-        ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, reminder_kind=None, reminder_day=None,
-                               reminder_time=None)
+        ctx.store.gemeenten.set(ctx.gemeente["id"], ctx.user.id, ctx.at, reminder_kind=None,
+                                reminder_day=None, reminder_time=None)
         return [Notice("De statusherinnering staat uit.", Tone.SUCCESS), self._setting(ctx)]
 
     @command("stuurgroepen", usage="stuurgroepen", help="de komende stuurgroepen van de gemeente zien")
@@ -67,8 +67,8 @@ class ReminderCommands:
             day = parse_date(datum)
         except DateError as error:
             raise ScheduleError(str(error)) from None
-        if not ctx.store.remove_stuurgroepen_on(ctx.gemeente["id"], day.isoformat(), ctx.user.id,
-                                              ctx.at):
+        if not ctx.store.reminders.remove_stuurgroepen_on(ctx.gemeente["id"], day.isoformat(), ctx.user.id,
+                                                        ctx.at):
             raise ScheduleError(f"Op {format_date(day)} staat geen stuurgroep.")
         return [Notice(f"De stuurgroep van {format_date(day)} is verwijderd.", Tone.SUCCESS),
                 self._setting(ctx)]
@@ -80,7 +80,7 @@ class ReminderCommands:
     def add_meeting(self, ctx: Context, moment: str) -> list[Reply]:
         when = parse_meeting(moment, ctx.now)
         gemeente = ctx.gemeente
-        if not ctx.store.add_stuurgroep(gemeente["id"], when.isoformat(), ctx.user.id, ctx.at):
+        if not ctx.store.reminders.add_stuurgroep(gemeente["id"], when.isoformat(), ctx.user.id, ctx.at):
             notice = Notice(f"De stuurgroep van {meeting_text(when)} stond er al.")
         else:
             notice = Notice(f"Stuurgroep toegevoegd: {meeting_text(when)}. De eigenaren krijgen "
@@ -96,21 +96,21 @@ class ReminderCommands:
         if not 1 <= dagen <= 20:
             raise ScheduleError("Geef het aantal werkdagen als getal van 1 tot en met 20, "
                                 "bijvoorbeeld ‘voorbereiding 5 werkdagen’.")
-        ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, prep_days=dagen)
+        ctx.store.gemeenten.set(ctx.gemeente["id"], ctx.user.id, ctx.at, prep_days=dagen)
         return [Notice(f"De eigenaren worden {dagen} werkdagen voor een stuurgroep herinnerd.",
                        Tone.SUCCESS), self._setting(ctx)]
 
     def _remind(self, ctx: Context, kind: str, day: int, at) -> list[Reply]:
         gid = ctx.gemeente["id"]
-        ctx.store.set_gemeente(gid, ctx.user.id, ctx.at, reminder_kind=kind, reminder_day=day,
-                               reminder_time=at.strftime("%H:%M"), reminder_since=ctx.at)
-        return [Notice(f"De statusherinnering komt {describe(ctx.store.gemeente_by_id(gid))}.",
+        ctx.store.gemeenten.set(gid, ctx.user.id, ctx.at, reminder_kind=kind, reminder_day=day,
+                                reminder_time=at.strftime("%H:%M"), reminder_since=ctx.at)
+        return [Notice(f"De statusherinnering komt {describe(ctx.store.gemeenten.by_id(gid))}.",
                        Tone.SUCCESS), *self._nowhere(ctx), self._setting(ctx)]
 
     @staticmethod
     def _nowhere(ctx: Context) -> list[Reply]:
         """Where reminders cannot go yet: without a channel in Slack or Teams, nowhere."""
-        if ctx.store.gemeente_channel(ctx.gemeente["id"]) is not None:
+        if ctx.store.gemeenten.channel(ctx.gemeente["id"]) is not None:
             return []
         naam = ctx.gemeente["naam"]
         return [Notice(f"Let op: herinneringen gaan via Slack of Teams, naar het kanaal van gemeente "
@@ -119,9 +119,9 @@ class ReminderCommands:
                        f"een kanaal met {typed(f'koppel {naam}', in_channel=True)}.", Tone.WARNING)]
 
     def _setting(self, ctx: Context) -> Setting:
-        gemeente = ctx.store.gemeente_by_id(ctx.gemeente["id"])
+        gemeente = ctx.store.gemeenten.by_id(ctx.gemeente["id"])
         upcoming = tuple(datetime.fromisoformat(m["moment"])
-                         for m in ctx.store.stuurgroepen(gemeente["id"])
+                         for m in ctx.store.reminders.stuurgroepen(gemeente["id"])
                          if datetime.fromisoformat(m["moment"]) > ctx.now)
         return Setting(gemeente["naam"], describe(gemeente), gemeente["stale_weeks"],
                        gemeente["prep_days"], upcoming)

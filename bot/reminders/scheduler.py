@@ -94,8 +94,8 @@ class Scheduler:
         be delivered); returns (key, outcome) per message considered."""
         now = now or self.clock()
         outcomes = self._tell_failures(now)
-        due = [batch for gemeente in self.store.reminder_places() for batch in self.due(gemeente, now)]
-        done = self.store.batches_done([batch.key for batch in due])
+        due = [batch for gemeente in self.store.reminders.places() for batch in self.due(gemeente, now)]
+        done = self.store.reminders.moments_done([batch.key for batch in due])
         for batch in due:
             if batch.key not in done:
                 outcomes += self._queue_batch(batch, now)
@@ -106,13 +106,13 @@ class Scheduler:
         process on the database): queue, send, tell the beheerders of what failed just now, send
         that too. What became of each message queued now or left queued by an earlier run:
         sent, skipped, failed, or retry (a pause longer than ``patience`` seconds)."""
-        left = self.store.queued_reminders()
+        left = self.store.reminders.queued()
         queued = self.run_once(now)
         self.outbox.flush(patience)
         queued += self.run_once(now)
         self.outbox.flush(patience)
         outcomes = [(key, "queued") for key in left] + queued
-        states = {key: self.store.reminder(key)["state"] for key, outcome in outcomes
+        states = {key: self.store.reminders.get(key)["state"] for key, outcome in outcomes
                   if outcome == "queued"}
         return [(key, {"queued": "retry"}.get(states.get(key), states.get(key, outcome)))
                 for key, outcome in outcomes]
@@ -142,8 +142,8 @@ class Scheduler:
         nothing is queued or sent (``leidraadbot herinneringen --voorbeeld``)."""
         now = now or self.clock()
         lines = []
-        places = {g["id"]: g for g in self.store.reminder_places()}
-        for gemeente in self.store.gemeenten():
+        places = {g["id"]: g for g in self.store.reminders.places()}
+        for gemeente in self.store.gemeenten.all():
             due = [o for batch in self.due(places[gemeente["id"]], now) for o in batch.messages()] \
                 if gemeente["id"] in places else []
             lines += [outcome_words(self.store, o.key, self._would(o)) for o in due]
@@ -152,7 +152,7 @@ class Scheduler:
         return lines
 
     def _would(self, outgoing: Outgoing) -> str:
-        done = self.store.reminder(outgoing.key)
+        done = self.store.reminders.get(outgoing.key)
         if done and done["state"] in ("queued", "sent", "skipped", "failed"):
             return "al " + done["state"]
         return "would" if outgoing.replies else "skipped"
@@ -160,16 +160,16 @@ class Scheduler:
     def why_nothing(self, gemeente: dict, now: datetime) -> str:
         """Why gemeente gets no reminder at ``now``, in words for the operator."""
         naam = gemeente["naam"]
-        if self.store.gemeente_channel(gemeente["id"]) is None:
+        if self.store.gemeenten.channel(gemeente["id"]) is None:
             return (f"Gemeente {naam}: niets, want er is geen kanaal in Slack of Teams gekoppeld; "
                     "herinneringen gaan naar het kanaal van de gemeente en naar de eigenaren.")
-        upcoming = [m for m in self.store.stuurgroepen(gemeente["id"])
+        upcoming = [m for m in self.store.reminders.stuurgroepen(gemeente["id"])
                     if datetime.fromisoformat(m["moment"]) > now]
         meeting = (f"; volgende stuurgroep {meeting_text(datetime.fromisoformat(upcoming[0]['moment']))}"
                    if upcoming else "; geen stuurgroep gepland")
         moment = latest_status_moment(gemeente, now)
-        already = (f"; die van {meeting_text(moment)} is al verstuurd" if moment and self.store.batches_done(
-            [f"status:{gemeente['id']}:{moment.isoformat()}"]) else "")
+        done = moment and self.store.reminders.moments_done([f"status:{gemeente['id']}:{moment.isoformat()}"])
+        already = f"; die van {meeting_text(moment)} is al verstuurd" if done else ""
         return (f"Gemeente {naam}: nu niets aan de beurt (statusherinnering {describe(gemeente)}"
                 f"{already}{meeting}).")
 
@@ -179,7 +179,7 @@ class Scheduler:
             outgoing = list(batch.messages())
             with self.store.transaction():
                 outcomes = [(o.key, self._queue(o, now)) for o in outgoing]
-                self.store.finish_batch(batch.key, batch.gemeente_id, now.isoformat())
+                self.store.reminders.moment_done(batch.key, batch.gemeente_id, now.isoformat())
         except Exception as error:  # one gemeente's trouble never stops the others
             log.error("reminders %s failed: %s", batch.key, error,
                       exc_info=log.isEnabledFor(logging.DEBUG))
@@ -191,8 +191,8 @@ class Scheduler:
         """Queue one message (inside the caller's transaction): queued, skipped when there is
         nothing to say, or 'al gedaan' when it was queued before."""
         state = "queued" if outgoing.replies else "skipped"
-        if not self.store.queue_reminder(outgoing.key, outgoing.gemeente_id, outgoing.lane,
-                                         now.isoformat(), state):
+        if not self.store.reminders.queue(outgoing.key, outgoing.gemeente_id, outgoing.lane,
+                                          now.isoformat(), state):
             return "al gedaan"
         if outgoing.replies:
             self.outbox.platforms.of(outgoing.lane).announce(
@@ -202,13 +202,13 @@ class Scheduler:
 
     def _tell_failures(self, now: datetime) -> list[tuple[str, str]]:
         """The beheerders hear, once, of each reminder that could not be delivered."""
-        failed = self.store.untold_failures()
+        failed = self.store.reminders.untold_failures()
         if not failed:
             return []
         outcomes = []
         with self.store.transaction():
             for row in failed:
-                self.store.reminder_told(row["key"], now.isoformat())
+                self.store.reminders.told(row["key"], now.isoformat())
                 if ":gemeld:" in row["key"]:  # a notice that failed itself: nobody left to tell
                     continue
                 for notice in self.messages.undelivered(Outgoing.of(row)):
@@ -286,19 +286,19 @@ class ReminderMessages:
 
     def undelivered(self, outgoing: Outgoing) -> Iterator[Outgoing]:
         """To each beheerder (but the one it was for): a reminder could not be delivered."""
-        naam = self.store.gemeente_by_id(outgoing.gemeente_id)["naam"]
+        naam = self.store.gemeenten.by_id(outgoing.gemeente_id)["naam"]
         if outgoing.channel:
             text = (f"De herinnering voor gemeente {naam} kon niet in het gekoppelde kanaal worden "
                     "geplaatst: ik zit daar niet meer, of het kanaal bestaat niet meer. Voeg me "
                     "opnieuw toe aan het kanaal, of koppel een ander kanaal met "
                     f"{typed(f'koppel {naam}', in_channel=True)}.")
         else:
-            wie = self.store.user_name(outgoing.person) or "een eigenaar van een ontwikkelpunt"
+            wie = self.store.people.name(outgoing.person) or "een eigenaar van een ontwikkelpunt"
             text = (f"De herinnering voor {wie} (gemeente {naam}) kon ik niet persoonlijk "
                     "bezorgen: ik kan deze persoon geen bericht sturen (niet te vinden in het "
                     "kanaal van de gemeente, de chat met mij geblokkeerd, of het account bestaat "
                     "niet meer). Wilt u het even zelf doorgeven?")
-        for beheerder in self.store.beheerders(outgoing.gemeente_id):
+        for beheerder in self.store.people.beheerders(outgoing.gemeente_id):
             if beheerder["id"] != outgoing.person:
                 yield Outgoing(f"{outgoing.key}:gemeld:{beheerder['id']}", outgoing.gemeente_id,
                                None, beheerder["id"], (Notice(text, Tone.WARNING),))
@@ -348,8 +348,8 @@ def outcome_words(store: Store, key: str, outcome: str) -> str:
         meeting = store.db.execute("SELECT gemeente_id FROM stuurgroepen WHERE id = ?",
                                    [int(head.split(":", 1)[0])]).fetchone()
         gemeente_id = meeting[0] if meeting else None
-    naam = store.gemeente_by_id(gemeente_id)["naam"] if gemeente_id else "?"
+    naam = store.gemeenten.by_id(gemeente_id)["naam"] if gemeente_id else "?"
     person = recipient.split(":gemeld:")[0] if ":kanaal" not in rest else ""
-    to = f"aan {store.user_name(person) or person}" if person else "in het kanaal"
+    to = f"aan {store.people.name(person) or person}" if person else "in het kanaal"
     return (f"{_KINDS.get(kind, kind).capitalize()} voor gemeente {naam}, {to}: "
             f"{_OUTCOMES.get(outcome, outcome)}")

@@ -43,8 +43,8 @@ class AuditLog:
         """Every change of ``gemeente`` (from ``since`` on), oldest first."""
         regio_names = {r["id"]: r["naam"] for r in store.rows("SELECT id, naam FROM regios")}
         found = []
-        for row in store.audit(gemeente["id"], since.isoformat() if since else None,
-                               self.questionnaire.personal):
+        for row in store.audit.of(gemeente["id"], since.isoformat() if since else None,
+                                  self.questionnaire.personal):
             at = datetime.fromisoformat(row["at"]).astimezone(AMSTERDAM)
             who = OPERATOR if row["author_id"] == "operator" else row["author"]
             found += [Change(at, who, what, old or "", new or "")

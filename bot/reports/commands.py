@@ -66,7 +66,7 @@ class ReportCommands:
         if not 1 <= weeks <= 52:
             raise Problem("Geef het aantal weken als getal van 1 tot en met 52, bijvoorbeeld "
                           "‘verouderd na 8 weken’.", Tone.WARNING)
-        ctx.store.set_gemeente(ctx.gemeente["id"], ctx.user.id, ctx.at, stale_weeks=weeks)
+        ctx.store.gemeenten.set(ctx.gemeente["id"], ctx.user.id, ctx.at, stale_weeks=weeks)
         return [Notice(f"Een ontwikkelpunt heet nu verouderd na {weeks} weken zonder stand van "
                        "zaken.", Tone.SUCCESS)]
 
@@ -98,7 +98,7 @@ class ReportCommands:
     def operator_regiobeeld(self, store: Store, name: str, today: date) -> Regiobeeld:
         """The regiobeeld of a regio for the operator (``leidraadbot samenvatting --regio``)."""
         with store.transaction():
-            regio = store.regio_named(checked_name(name, "regio")[1])
+            regio = store.gemeenten.regio_named(checked_name(name, "regio")[1])
             if regio is None:
                 raise Problem(f"De regio ‘{name.strip()}’ is niet bekend bij Leidraadbot.")
             return self.reporter.regiobeeld(store, regio, today)

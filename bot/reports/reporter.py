@@ -31,7 +31,7 @@ class Reporter:
         self.plan = plan
 
     def summary(self, store: Store, gemeente: dict, today: date) -> Summary:
-        answers = store.current_answers(gemeente["id"])
+        answers = store.answers.current(gemeente["id"])
         sections = tuple(
             SectionTally(part.title, section.title,
                          sum(q.id in answers for q in section.questions), len(section.questions))
@@ -47,7 +47,7 @@ class Reporter:
                            len(s.questions), answers.get(f"{s.id}.acties", {}).get("text", ""))
             for s in (deel2.sections if deel2 else ()) if s.id.startswith("bouwsteen")
         )
-        punten = [p for p in store.punten(gemeente["id"]) if not p["concept"]]
+        punten = [p for p in store.punten.all(gemeente["id"]) if not p["concept"]]
         counts = tuple((label, sum(p["status"] == status for p in punten))
                        for status, label in self.plan.statuses.items())
         return Summary(
@@ -66,14 +66,14 @@ class Reporter:
         same flags as each gemeente's own summary."""
         parts = {part.title: [q.id for section in part.sections for q in section.questions]
                  for part in self.questionnaire.parts}
-        answered = {title: store.answered_counts(regio["id"], ids) for title, ids in parts.items()}
-        gemeenten = store.regio_gemeenten(regio["id"])
+        answered = {title: store.answers.counts_in_regio(regio["id"], ids) for title, ids in parts.items()}
+        gemeenten = store.gemeenten.of_regio(regio["id"])
         by_weeks: dict[int, list[int]] = {}  # the gemeenten by how many weeks make verouderd
         for g in gemeenten:
             by_weeks.setdefault(g["stale_weeks"] or 6, []).append(g["id"])
         counts = {}
         for weeks, ids in by_weeks.items():
-            counts |= store.flag_counts(ids, stale_before(today, weeks).isoformat(), today.isoformat())
+            counts |= store.punten.flag_counts(ids, stale_before(today, weeks).isoformat(), today.isoformat())
         none = {"live": 0, "verouderd": 0, "over_datum": 0, "afgerond": 0}
         rows = [RegioRow(gemeente=g["naam"],
                          deel1=(answered["Deel I"].get(g["id"], 0), len(parts["Deel I"])),
@@ -110,26 +110,26 @@ class Reporter:
             if not punt["concept"]:  # the chart counts the plan's ontwikkelpunten
                 by_status = counts[punt["basisfunctie"]]
                 by_status[summary.status] = by_status.get(summary.status, 0) + 1
-        answers = store.current_answers(gemeente["id"])
+        answers = store.answers.current(gemeente["id"])
         texts = {q.id: q.text for q in self.questionnaire.questions}
         rows = tuple(
             (p.part.title, p.section.title, q.text, answer["text"], answer["author"],
              datetime.fromisoformat(answer["created_at"]), q.id)
             for q in self.questionnaire.questions
             for p in (self.questionnaire.position(q.id),)
-            for answer in (store.answers_per_person(gemeente["id"], q.id) if q.personal
+            for answer in (store.answers.per_person(gemeente["id"], q.id) if q.personal
                            else [answers[q.id]] if q.id in answers else [])
         )
         return ExportData(
             summary=self.summary(store, gemeente, today),
             punten=tuple(punten),
             answers=rows,
-            history=tuple(map(plan.readable, store.history(gemeente["id"]))),
+            history=tuple(map(plan.readable, store.punten.histories(gemeente["id"]))),
             versions=tuple(
                 (self.questionnaire.position(v["question_id"]).ref, texts[v["question_id"]], v["text"],
                  v["author"], datetime.fromisoformat(v["created_at"]))
-                for v in store.all_answer_versions(gemeente["id"]) if v["question_id"] in texts),
+                for v in store.answers.all_versions(gemeente["id"]) if v["question_id"] in texts),
             counts_by_basisfunctie=tuple(
                 (f"{b.number}. {b.short_title}", counts[b.number]) for b in plan.content.basisfuncties),
-            info={kind: row["text"] for kind, row in store.plan_info(gemeente["id"]).items()},
+            info={kind: row["text"] for kind, row in store.punten.info(gemeente["id"]).items()},
         )

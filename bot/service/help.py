@@ -40,7 +40,7 @@ class HelpCommands:
         prompt = active.dialogue.prompt(ctx, active.conv) if active and not topic else None
         guide = active.dialogue.guide(active.conv) if prompt else None
         first = []
-        if ctx.place.kind is PlaceKind.DIRECT and not ctx.store.memberships(ctx.user.id):
+        if ctx.place.kind is PlaceKind.DIRECT and not ctx.store.people.memberships(ctx.user.id):
             koppel = typed("koppel <gemeente>", in_channel=True)
             first = [Notice(f"Je hoort nog bij geen gemeente. Begin in het kanaal van je team met "
                             f"{koppel}; wie koppelt, wordt beheerder. Of vraag een beheerder van je "
@@ -57,5 +57,5 @@ class HelpCommands:
                 if ctx.refusal(ctx.gemeente, role) is None:
                     have = role
                     break
-        leads = bool(ctx.store.projectleider_regios(ctx.user.id))
+        leads = bool(ctx.store.people.regios_led(ctx.user.id))
         return lambda need: may_use(need, have, leads)

@@ -60,7 +60,7 @@ class Inbox:
         self.store.checkpoint_in_background()
         self.entries.checkpoint_in_background()
         seen = self.entries.newest()  # first: what comes in after this, the watch finds
-        queued = self.store.outbox_newest()
+        queued = self.store.messaging.newest_call()
         self.lanes.start([lane for lane in self.entries.lanes() if self.platforms.serves(lane)])
         self.outbox.start()
         if watch:
@@ -114,7 +114,7 @@ class Inbox:
             for lane, newest in self.entries.arrived(seen):
                 seen = max(seen, newest)
                 self.wake(lane)
-            for lane, newest in self.store.outbox_arrived(queued):
+            for lane, newest in self.store.messaging.calls_after(queued):
                 queued = max(queued, newest)
                 if self.platforms.serves(lane):
                     self.outbox.lanes.wake(lane)
@@ -127,7 +127,7 @@ class Inbox:
             wait = datetime.fromisoformat(received_at) + JITTER - _now()
             if wait > timedelta(0):
                 return wait.total_seconds()
-            if self.store.was_handled(entry_id):  # handled just before a crash
+            if self.store.messaging.was_handled(entry_id):  # handled just before a crash
                 self.entries.finish(entry_id, "done", _now().isoformat())
                 continue
             try:
@@ -153,13 +153,13 @@ class Inbox:
         try:
             with self.store.transaction():
                 self.handle(inbound, out)
-                self.store.handled(entry_id, inbound.delivery_id, _now().isoformat())
+                self.store.messaging.handled(entry_id, inbound.delivery_id, _now().isoformat())
         except Exception:  # a fault handling one message: the user hears of it, the lane goes on
             log.exception("message %s in lane %s could not be handled", entry_id, inbound.place.id)
             out, state = _Out(self, inbound), "failed"
             with self.store.transaction():
                 self.platforms.of(inbound.place.id).deliver(inbound, [FAILED], out)
-                self.store.handled(entry_id, inbound.delivery_id, _now().isoformat())
+                self.store.messaging.handled(entry_id, inbound.delivery_id, _now().isoformat())
         self.entries.finish(entry_id, state, _now().isoformat())
         out.wake()
 

@@ -125,11 +125,11 @@ class Outbox:
         self.lanes.start(self._lanes())
 
     def _lanes(self) -> list[str]:
-        return [lane for lane in self.store.outbox_lanes() if self.platforms.serves(lane)]
+        return [lane for lane in self.store.messaging.call_lanes() if self.platforms.serves(lane)]
 
     def add(self, lane: str, call: Call, at: str) -> None:
         """Queue a call (inside the caller's transaction; ``lanes.wake`` after it commits)."""
-        self.store.outbox_add(lane, json.dumps(call), at)
+        self.store.messaging.queue_call(lane, json.dumps(call), at)
 
     def flush(self, patience: float = 0) -> None:
         """Make every call that is due, in this thread, without the lanes' threads (a one-shot
@@ -142,7 +142,7 @@ class Outbox:
             time.sleep(min(waits))  # the platform's own pace (Retry-After), not a synchronisation
 
     def _drain(self, lane: str) -> float | None:
-        while (item := self.store.outbox_next(lane)) is not None:
+        while (item := self.store.messaging.next_call(lane)) is not None:
             now = self.clock()
             due = datetime.fromisoformat(item["due_at"])
             if due > now:
@@ -155,8 +155,8 @@ class Outbox:
                     pause = timedelta(seconds=max(2 ** item["attempts"], failure.after or 0))
                     log.warning("%s failed (%s); trying again in %s", call.get("method"), failure, pause)
                     with self.store.transaction():
-                        self.store.outbox_later(item["id"], (now + pause).isoformat(), now.isoformat(),
-                                                str(failure))
+                        self.store.messaging.call_later(item["id"], (now + pause).isoformat(),
+                                                        now.isoformat(), str(failure))
                     continue
                 log.error("%s to lane %s failed %d times: %s", call.get("method"), lane, MAX_ATTEMPTS,
                           failure)
@@ -173,11 +173,11 @@ class Outbox:
             log.debug("%s to lane %s sent (%d bytes)", call.get("method"), lane, len(item["payload"]))
             with self.store.transaction():
                 at = self.clock().isoformat()
-                self.store.outbox_finish(item["id"], "sent", at)
+                self.store.messaging.call_done(item["id"], "sent", at)
                 if sent.posted_at and call.get("asked"):
-                    self.store.asked_posted(call["asked"], sent.posted_at)
+                    self.store.gesprekken.posted(call["asked"], sent.posted_at)
                 if call.get("reminder"):
-                    self.store.reminder_delivered(call["reminder"], at)
+                    self.store.reminders.delivered(call["reminder"], at)
                 following = [self.inbox.follow(inbound) for inbound in sent.then]
             for woken in following:
                 woken.wake()
@@ -186,6 +186,6 @@ class Outbox:
     def _failed(self, item_id: int, call: Call, error: str) -> None:
         with self.store.transaction():
             at = self.clock().isoformat()
-            self.store.outbox_finish(item_id, "failed", at, error)
+            self.store.messaging.call_done(item_id, "failed", at, error)
             if call.get("reminder"):
-                self.store.reminder_delivered(call["reminder"], at, error)
+                self.store.reminders.delivered(call["reminder"], at, error)

@@ -73,7 +73,7 @@ class Service:
         delivery id seen before is ignored: platforms retry."""
         ctx = Context(inbound, self.clock(), self.store)
         with self.store.transaction():
-            if inbound.delivery_id and not self.store.claim_delivery(inbound.delivery_id, ctx.at):
+            if inbound.delivery_id and not self.store.messaging.claim_delivery(inbound.delivery_id, ctx.at):
                 log.info("ignoring repeated delivery %s", inbound.delivery_id)
                 return []
             return self._handle(ctx)
@@ -87,7 +87,7 @@ class Service:
         """Whether a message may be for the bot, cheaply, before it is taken in: in a channel's
         threads only its own gesprek, or when it is addressed."""
         return (inbound.place.kind is not PlaceKind.THREAD or inbound.addressed
-                or self.store.has_conversation(inbound.place.id))
+                or self.store.gesprekken.any_in(inbound.place.id))
 
     def opens_form(self, inbound: Inbound) -> bool:
         """Whether this command opens a form on a platform that has them (it then goes the short
@@ -110,14 +110,14 @@ class Service:
     def home(self, user: User) -> HomeView:
         """For each gemeente ``user`` belongs to: their role and how far each Deel is, and the
         commands they may use in a direct message."""
-        memberships = self.store.memberships(user.id)
+        memberships = self.store.people.memberships(user.id)
         roles = {g["role"] for g in memberships}
         have = Role.BEHEERDER if BEHEERDER in roles else Role.LID if roles else Role.IEDEREEN
-        leads = bool(self.store.projectleider_regios(user.id))
+        leads = bool(self.store.people.regios_led(user.id))
         commands = self.table.allowed(PlaceKind.DIRECT, lambda need: may_use(need, have, leads))
         return HomeView(
             tuple(HomeEntry(g["naam"], g["role"],
-                            self.gesprek.tallies(self.store.current_answers(g["id"])))
+                            self.gesprek.tallies(self.store.answers.current(g["id"])))
                   for g in memberships),
             grouped(commands))
 
@@ -126,7 +126,7 @@ class Service:
     def _handle(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
         for person in (inbound.user, *inbound.mentions):
-            self.store.ensure_user(person.id, clean_text(person.naam) or "iemand", ctx.at)
+            self.store.people.ensure(person.id, clean_text(person.naam) or "iemand", ctx.at)
         try:
             with self.store.transaction():  # a savepoint: a refused message changes nothing
                 replies = ctx.said + self._dispatch(ctx)

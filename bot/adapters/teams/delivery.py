@@ -218,19 +218,19 @@ class TeamsPlatform:
         chat of someone who may never have written to the bot (then found in the gemeente's
         channel by their Entra id)."""
         if in_channel:
-            address = self.store.address(to)
+            address = self.store.messaging.address(to)
             if address is None:
                 raise CannotSend(f"no address for {to}")
             return address | {"conversation": address["channel"]}
-        if self.store.address(to) is None:
-            channel = self.store.gemeente_channel(gemeente_id)
-            address = self.store.address(channel) if channel else None
+        if self.store.messaging.address(to) is None:
+            channel = self.store.gemeenten.channel(gemeente_id)
+            address = self.store.messaging.address(channel) if channel else None
             if address is None:
                 raise CannotSend(f"no address for {to}")
             member = self.connector.member(address["service_url"], address["channel"],
                                            to.rsplit(":", 1)[-1])
             with self.store.transaction():
-                self.store.remember_address(to, {
+                self.store.messaging.remember_address(to, {
                     "service_url": address["service_url"], "tenant": address["tenant"],
                     "teams_id": member["id"], "bot": address.get("bot", "")},
                     datetime.now(UTC).isoformat())
@@ -239,14 +239,14 @@ class TeamsPlatform:
 
     def personal_chat(self, user_id: str) -> dict:
         """The address of someone's personal chat with the bot (made when there is none yet)."""
-        address = self.store.address(user_id)
+        address = self.store.messaging.address(user_id)
         if address is None:
             raise CannotSend(f"no address for {user_id}")
         if "chat" not in address:
             address["chat"] = self.connector.open_chat(address["service_url"], address["tenant"],
                                                        address["teams_id"], address["bot"])
             with self.store.transaction():
-                self.store.remember_address(user_id, address, datetime.now(UTC).isoformat())
+                self.store.messaging.remember_address(user_id, address, datetime.now(UTC).isoformat())
         return address
 
 
@@ -257,7 +257,7 @@ def remember(store: Store, user: User, route: dict) -> None:
     wanted: dict[str, dict] = {}
     if route.get("teams_id"):
         chat = (route["conversation"] if route["kind"] == "personal"
-                else (store.address(user.id) or {}).get("chat"))
+                else (store.messaging.address(user.id) or {}).get("chat"))
         wanted[user.id] = {"service_url": route["service_url"], "tenant": route["tenant"],
                            "teams_id": route["teams_id"], "bot": route["bot"],
                            **({"chat": chat} if chat else {})}
@@ -265,12 +265,13 @@ def remember(store: Store, user: User, route: dict) -> None:
         wanted[f"teams:{route['tenant']}:{route['channel']}"] = {
             "service_url": route["service_url"], "tenant": route["tenant"],
             "channel": route["channel"], "bot": route["bot"]}
-    changed = {key: reference for key, reference in wanted.items() if store.address(key) != reference}
+    changed = {key: reference for key, reference in wanted.items()
+               if store.messaging.address(key) != reference}
     if changed:
         now = datetime.now(UTC).isoformat()
         with store.transaction():
             for key, reference in changed.items():
-                store.remember_address(key, reference, now)
+                store.messaging.remember_address(key, reference, now)
 
 
 def conversation_of(route: dict) -> str:
