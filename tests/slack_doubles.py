@@ -95,6 +95,17 @@ UNSHOWN = ("\\ue000", "\\ue001")  # the marks of a typed command, as JSON writes
 TEXT_LIMIT = 4000  # our own bar for a message's fallback text (Slack truncates at 40,000)
 
 
+def whole_body(handler: BaseHTTPRequestHandler) -> bytes | None:
+    """A request's body; None when it came cut short (its sender died mid-request), which a
+    server drops unread, as the platforms' do."""
+    length = int(handler.headers.get("Content-Length", 0))
+    data = handler.rfile.read(length)
+    if len(data) < length:
+        handler.close_connection = True
+        return None
+    return data
+
+
 class FakeSlackApi:
     """Answers Web API calls like Slack and records them, in order.
 
@@ -135,8 +146,10 @@ class FakeSlackApi:
                 self._send(*fake.http("GET", self.path, "", b""))
 
             def do_POST(self):
-                data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                self._send(*fake.http("POST", self.path, self.headers.get("Content-Type", ""), data))
+                data = whole_body(self)
+                if data is not None:
+                    self._send(*fake.http("POST", self.path, self.headers.get("Content-Type", ""),
+                                          data))
 
             def _send(self, status: int, body: bytes, headers: dict):
                 self.send_response(status)

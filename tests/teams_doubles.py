@@ -29,6 +29,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests import adaptive_cards
+from tests.slack_doubles import whole_body
 
 TENANT = "tenant-1"
 BOT = "28:bot-app-id"
@@ -83,7 +84,10 @@ class FakeConnector:
                 self._answer(*fake._get(self.path))
 
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                raw = whole_body(self)
+                if raw is None:
+                    return
+                body = json.loads(raw or b"{}")
                 for watch in fake.watchers:  # a benchmark's clock: the call reached Teams now
                     watch(self.path, body, False)
                 if fake.latency:
@@ -94,7 +98,9 @@ class FakeConnector:
                 self._answer(*answer)
 
             def do_PUT(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                body = whole_body(self)
+                if body is None:
+                    return
                 fake._record(Call("PUT", self.path, {}))
                 fake.uploads.append((self.path, body, dict(self.headers)))
                 self._answer(201, {"id": "upload"})

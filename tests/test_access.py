@@ -515,3 +515,24 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
             assert latest_stands(store, utrecht)[punt["id"]]["value"] == "Via het formulier"
     finally:
         store.db.rollback()
+
+
+def test_one_message_looks_up_the_channel_and_the_role_once(tmp_path):
+    """The place is resolved once per message, however many rules ask (the access rule, the
+    gemeente of the place, the help's dry run)."""
+    store = Store(tmp_path / "leidraad.db", durable=False)
+    service = Service(store)
+    anna = User("slack:T1:U1", "Anna")
+    here = slack.channel_place("T1", "C1")
+    service.handle(Inbound(anna, here, command="koppel Utrecht"))
+    service.handle(Inbound(anna, here, command="start"))
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    for text in ("voortgang", "ontwikkelpunten", "hulp", "lid toevoegen <@slack:T1:U2>"):
+        statements.clear()
+        service.handle(Inbound(anna, here, command=text,
+                               mentions=(User("slack:T1:U2", "Bram"),) if "@" in text else ()))
+        looked_up = [s for s in statements if "FROM channels c JOIN gemeenten" in s
+                     or ("SELECT role FROM members" in s and anna.id in s)]
+        assert len(looked_up) == 2, (text, looked_up)
+    store.close()

@@ -23,7 +23,7 @@ class AdministrationCommands:
     def bind(self, ctx: Context, gemeente: str) -> list[Reply]:
         channel = ctx.place.channel
         named = gemeente_named(ctx.store, gemeente, again="koppel {}")
-        current, target = ctx.store.gemeenten.of_channel(channel), named.row
+        current, target = ctx.bound, named.row
         if current and target and current["id"] == target["id"]:
             return [Notice(f"Dit kanaal is al gekoppeld aan gemeente {current['naam']}."),
                     ChannelBound()]
@@ -38,6 +38,7 @@ class AdministrationCommands:
         target = named.made(ctx.store, ctx.user.id, ctx.at)
         ctx.store.gemeenten.bind(channel, target["id"], ctx.user.id, ctx.at)
         ctx.store.people.add_member(target["id"], ctx.user.id, BEHEERDER, ctx.user.id, ctx.at)
+        ctx.access_changed()
         return [Notice(f"Dit kanaal is nu gekoppeld aan gemeente {target['naam']}, en jij bent "
                        f"beheerder. Start het gesprek met {typed('start')}; voeg collega's toe met "
                        f"{typed('lid toevoegen @naam')}.", Tone.SUCCESS), ChannelBound()]

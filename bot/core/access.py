@@ -1,7 +1,8 @@
 """The one place that decides whether a user may do something for a gemeente, here.
 
 Every command declares the role it needs (``bot.core.commands``); the service checks it with
-``authorize`` before anything of a gemeente is read or written. The rules:
+``authorize`` before anything of a gemeente is read or written, and the help and the Home ask the
+same rule which commands to show. The rules:
 
 - the console is the operator's own terminal: whoever runs it may do everything;
 - a channel bound to a gemeente, and its threads, may work on that gemeente: whoever is in the
@@ -20,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 
-from bot.core.messages import Place, PlaceKind, User
+from bot.core.messages import Place, PlaceKind
 from bot.core.text import typed
 
 
@@ -44,20 +45,23 @@ LID = Role.LID.value
 
 @dataclass(frozen=True)
 class Facts:
-    """What the store knows about this user, place and gemeente."""
+    """What the store knows about this user and place, for one gemeente (or, for someone's own
+    overview, for all of theirs): looked up only when a rule asks."""
 
-    bound_gemeente_id: int | None
-    role: str | None
-    beheerders: Callable[[], Sequence[str]]  # names; only asked for when refusing
+    in_bound_channel: bool  # the place is a channel (or its thread) bound to the gemeente
+    role: str | None  # the user's membership: "beheerder", "lid" or None
+    beheerders: Callable[[], Sequence[str]] = tuple  # names; only asked for when refusing
     leads_regio: Callable[[], bool] = lambda: False  # projectleider of the gemeente's regio
     owns: Callable[[], bool] = lambda: False  # owner of the ontwikkelpunt the command names
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why not, in words for the user, and who can grant access."""
+class Refusal(Enum):
+    """Which rule says no."""
 
-    text: str
+    BEHEERDERS_ONLY = "beheerders"
+    OTHER_CHANNEL = "kanaal"
+    NO_ACCESS = "toegang"
+    PROJECTLEIDERS_ONLY = "projectleiders"
 
 
 def may_create_gemeente(place: Place) -> bool:
@@ -65,39 +69,36 @@ def may_create_gemeente(place: Place) -> bool:
     return place.kind is PlaceKind.CONSOLE
 
 
-def authorize(user: User, place: Place, gemeente: dict, facts: Facts,
-              role: Role = Role.LID) -> Refusal | None:
-    """None when ``user`` may act as ``role`` for ``gemeente`` in ``place``; else why not."""
+def authorize(place: Place, facts: Facts, role: Role = Role.LID) -> Refusal | None:
+    """None when the user may act as ``role`` here; else the rule that refuses. Cheap enough to
+    ask for every command (the help and the Home list what this person may use: a dry run)."""
     if place.kind is PlaceKind.CONSOLE or role is Role.IEDEREEN:
         return None
+    if role is Role.PROJECTLEIDER:
+        return None if facts.leads_regio() else Refusal.PROJECTLEIDERS_ONLY
     if role is Role.BEHEERDER:
-        if facts.role == BEHEERDER:
-            return None
-        names = ", ".join(facts.beheerders())
-        return Refusal(f"Alleen een beheerder van gemeente {gemeente['naam']} kan dit"
-                       + (f"; vraag het {names}." if names else "."))
+        return None if facts.role == BEHEERDER else Refusal.BEHEERDERS_ONLY
     if place.kind in (PlaceKind.CHANNEL, PlaceKind.THREAD):
-        if facts.bound_gemeente_id == gemeente["id"]:
-            return None
-        return Refusal(f"Dit kanaal hoort niet bij gemeente {gemeente['naam']}; de antwoorden van "
-                       "een gemeente zijn alleen te zien in haar eigen kanaal.")
+        return None if facts.in_bound_channel else Refusal.OTHER_CHANNEL
     if place.kind is PlaceKind.DIRECT and (
             facts.role is not None or (role is Role.LEZER and facts.leads_regio())
             or (role is Role.EIGENAAR and facts.owns())):
         return None
-    return Refusal(f"Je hebt geen toegang tot de gegevens van gemeente {gemeente['naam']}. "
-                   f"{_who_grants(facts)}")
+    return Refusal.NO_ACCESS
 
 
-_RANKS = {Role.IEDEREEN: 0, Role.LEZER: 1, Role.EIGENAAR: 2, Role.LID: 2, Role.BEHEERDER: 3}
-
-
-def may_use(need: Role, have: Role, leads_regio: bool) -> bool:
-    """Whether someone who is ``have`` in the gemeente (and perhaps projectleider of a regio)
-    may use a command that needs ``need``."""
-    if need is Role.PROJECTLEIDER:
-        return leads_regio
-    return (need is Role.LEZER and leads_regio) or _RANKS[have] >= _RANKS[need]
+def refusal_text(refusal: Refusal, naam: str, facts: Facts) -> str:
+    """Why not, in words for the user, and who can grant access (``naam``: the gemeente's)."""
+    if refusal is Refusal.BEHEERDERS_ONLY:
+        names = ", ".join(facts.beheerders())
+        return (f"Alleen een beheerder van gemeente {naam} kan dit"
+                + (f"; vraag het {names}." if names else "."))
+    if refusal is Refusal.OTHER_CHANNEL:
+        return (f"Dit kanaal hoort niet bij gemeente {naam}; de antwoorden van een gemeente zijn "
+                "alleen te zien in haar eigen kanaal.")
+    if refusal is Refusal.PROJECTLEIDERS_ONLY:
+        return "Dit is voor de projectleiders van een regio."
+    return f"Je hebt geen toegang tot de gegevens van gemeente {naam}. {_who_grants(facts)}"
 
 
 def _who_grants(facts: Facts) -> str:

@@ -1,7 +1,11 @@
-"""One message being handled: what came in, when, for which gemeente, and how it can be refused.
+"""One message being handled: what came in, when, for which gemeente, how it can be refused, and
+the dialogue going on where it was written.
 
-Every handler gets a ``Context``. It finds the gemeente a message is about and checks rights the
-same way for all of them (the rules themselves are in ``bot.core.access``).
+Every handler gets a ``Context``. It finds the gemeente a message is about, looks up what the
+access rules ask once per message, and checks rights the same way for all handlers (the rules
+themselves are in ``bot.core.access``). A dialogue (the gesprek, an ontwikkelpunt's fields) going
+on in a place is a ``Conversation`` of a ``Dialogue``, together ``Active``; how conversations are
+kept and bound to the question shown is in ``bot.core.conversation``.
 """
 
 from __future__ import annotations
@@ -10,20 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from bot.core.access import Facts, Role, authorize, may_create_gemeente
+from bot.core.access import Facts, Role, authorize, may_create_gemeente, refusal_text
 from bot.core.commands import Usage
 from bot.core.dutch import local_day
 from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
-from bot.core.replies import Notice, Reply, Tone
+from bot.core.replies import Notice, QuestionPrompt, Reply, Tone
 from bot.core.text import MAX_NAME_LENGTH, gemeente_key, gemeente_naam, typed
-from dialogues.content import checklist
+from dialogues.content import Questionnaire, checklist
+from dialogues.flow import END, Flow
 from dialogues.gemeenten import Official, gemeenten
 from store import Store
-
-if TYPE_CHECKING:
-    from bot.core.conversation import Active
 
 Clock = Callable[[], datetime]
 
@@ -161,7 +163,7 @@ class Context:
         belongs to; ``Problem`` when there is none to be had."""
         place, user = self.place, self.user
         if place.channel and place.kind is not PlaceKind.CONSOLE:
-            bound = self.store.gemeenten.of_channel(place.channel)
+            bound = self.bound
             if bound is None:
                 raise Problem("Dit kanaal is nog niet gekoppeld aan een gemeente. Koppel het met "
                               f"{typed('koppel <naam van de gemeente>', in_channel=True)}.",
@@ -199,7 +201,7 @@ class Context:
             names = ", ".join(g["naam"] for g in memberships)
             raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
                           f"{typed('start <gemeente>')}.", Tone.WARNING)
-        led = self.store.people.regios_led(user.id)
+        led = self.regios_led
         if led:
             raise Problem(f"Je bent projectleider van regio {', '.join(r['naam'] for r in led)}. Vraag "
                           f"het regiobeeld met {typed('samenvatting regio')}, of de samenvatting van "
@@ -210,26 +212,60 @@ class Context:
                       f"{typed('koppel <gemeente>', in_channel=True)}.",
                       Tone.WARNING)
 
+    # Each looked up once per message, however many rules ask.
+
+    @cached_property
+    def bound(self) -> dict | None:
+        """The gemeente the channel of this place is bound to (None in the console, in a direct
+        message, and in a channel bound to none)."""
+        channel = self.place.channel
+        return (self.store.gemeenten.of_channel(channel)
+                if channel and self.place.kind is not PlaceKind.CONSOLE else None)
+
+    @cached_property
+    def regios_led(self) -> list[dict]:
+        """The regio's this user is projectleider of."""
+        return self.store.people.regios_led(self.user.id)
+
+    @cached_property
+    def _roles(self) -> dict[int, str | None]:
+        return {}
+
     def member_role(self, gemeente: dict) -> str | None:
         """The user's role in ``gemeente`` ("beheerder", "lid" or None)."""
-        return self.store.people.role(gemeente["id"], self.user.id)
+        if gemeente["id"] not in self._roles:
+            self._roles[gemeente["id"]] = self.store.people.role(gemeente["id"], self.user.id)
+        return self._roles[gemeente["id"]]
+
+    def access_changed(self) -> None:
+        """A channel was bound, or a membership changed: look again when next asked."""
+        for memo in ("bound", "_roles"):
+            self.__dict__.pop(memo, None)
+
+    def facts(self, gemeente: dict | None, nummer: int | None = None) -> Facts:
+        """What the rules of ``bot.core.access`` ask about this user here, for ``gemeente``
+        (and the ontwikkelpunt ``nummer`` an owner's command names)."""
+        if gemeente is None:
+            return Facts(False, None, leads_regio=lambda: bool(self.regios_led))
+        return Facts(
+            in_bound_channel=self.bound is not None and self.bound["id"] == gemeente["id"],
+            role=self.member_role(gemeente),
+            beheerders=lambda: [b["naam"] for b in self.store.people.beheerders(gemeente["id"])],
+            leads_regio=lambda: gemeente["regio_id"] in {r["id"] for r in self.regios_led},
+            owns=lambda: nummer is not None and (
+                self.store.punten.get(gemeente["id"], nummer) or {}).get("wie_id") == self.user.id)
+
+    def may(self, role: Role, gemeente: dict | None = None) -> bool:
+        """Whether the user may use a command that needs ``role`` here (for ``gemeente``): the
+        rule's dry run, for the help."""
+        return authorize(self.place, self.facts(gemeente), role) is None
 
     def refusal(self, gemeente: dict, role: Role = Role.LID, nummer: int | None = None) -> str | None:
         """Why the user may not act as ``role`` for ``gemeente`` here (on ontwikkelpunt
         ``nummer``, for an owner's command), or None when they may."""
-        place = self.place
-        bound = self.store.gemeenten.of_channel(place.channel) if place.channel else None
-        facts = Facts(
-            bound_gemeente_id=bound["id"] if bound else None,
-            role=self.member_role(gemeente),
-            beheerders=lambda: [b["naam"] for b in self.store.people.beheerders(gemeente["id"])],
-            leads_regio=lambda: gemeente["regio_id"] in {
-                r["id"] for r in self.store.people.regios_led(self.user.id)},
-            owns=lambda: nummer is not None and (
-                self.store.punten.get(gemeente["id"], nummer) or {}).get("wie_id") == self.user.id,
-        )
-        refused = authorize(self.user, place, gemeente, facts, role)
-        return refused.text if refused else None
+        facts = self.facts(gemeente, nummer)
+        refused = authorize(self.place, facts, role)
+        return refusal_text(refused, gemeente["naam"], facts) if refused else None
 
     def regio_led(self) -> dict:
         """The regio this user reads and manages as projectleider: in the console, the gemeente's;
@@ -241,7 +277,7 @@ class Context:
                 raise Problem(f"Gemeente {gemeente['naam']} hoort nog niet bij een regio; zet die met "
                               f"{typed('regio instellen <naam van de regio>')}.", Tone.WARNING)
             return regio
-        led = self.store.people.regios_led(self.user.id)
+        led = self.regios_led
         if len(led) == 1:
             return led[0]
         if led:
@@ -258,3 +294,87 @@ class Context:
         refused = self.refusal(gemeente, role, nummer)
         if refused:
             raise Problem(refused)
+
+
+# --- the dialogue going on where a message was written ----------------------------------------
+
+ACTIVE = "actief"
+PAUSED = "gepauzeerd"
+
+
+@dataclass
+class Conversation:
+    """A dialogue in one place: where it is, what the user skipped there, and a text the bot
+    asked about before storing it (``held``: by, text, question, guess, and the state it came
+    ``while``: it waits as long as the conversation stays there)."""
+
+    place: str
+    state: str
+    status: str = ACTIVE
+    skipped: set[str] = field(default_factory=set)
+    return_to: str | None = None
+    pending: dict | None = None
+    held: dict | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.state == END
+
+
+class Dialogue(Protocol):
+    """What the service asks of a dialogue; the gesprek's words (overslaan, terug, ...) act on
+    whichever dialogue is going on in a place."""
+
+    questionnaire: Questionnaire
+    flow: Flow
+
+    def answer(self, ctx: Context, conv: Conversation, text: str, question: str) -> list[Reply]:
+        """Take ``text`` as the answer to ``question`` (normally the current one)."""
+
+    def skip(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
+
+    def back(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
+
+    def keep(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
+
+    def replace(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
+
+    def pause(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
+
+    def current(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        """Where the dialogue is: its question again."""
+
+    def prompt(self, ctx: Context, conv: Conversation) -> QuestionPrompt | None:
+        """The current question, for help; None at the end."""
+
+    def label(self, question: str) -> str:
+        """A question in a sentence: ``vraag 1.6``, ``het veld ‘Planning’``."""
+
+
+@dataclass
+class Active:
+    """The dialogue going on in a place, with its conversation."""
+
+    dialogue: Dialogue
+    conv: Conversation
+
+    def save(self, ctx: Context) -> None:
+        save(ctx, self.dialogue.questionnaire.id, self.conv)
+
+
+def save(ctx: Context, questionnaire: str, conv: Conversation) -> None:
+    ctx.store.gesprekken.save(
+        {
+            "gemeente_id": ctx.gemeente["id"],
+            "place": conv.place,
+            "questionnaire": questionnaire,
+            "state": conv.state,
+            "status": conv.status,
+            "skipped": conv.skipped,
+            "return_to": conv.return_to,
+            "pending": conv.pending,
+            "held": conv.held,
+            "user_id": ctx.user.id,
+        },
+        ctx.at,
+    )

@@ -1,4 +1,5 @@
-"""Conversations: a dialogue (the gesprek, an ontwikkelpunt's fields) going on in one place.
+"""Conversations kept: a dialogue (the gesprek, an ontwikkelpunt's fields) going on in one place
+(the types, ``Conversation``, ``Dialogue`` and ``Active``, are in ``bot.core.context``).
 
 A conversation is saved per gemeente, place and questionnaire, so it survives restarts. Every
 question the bot asks is recorded with who caused it; a typed answer is bound to the question its
@@ -9,78 +10,15 @@ they belong.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Protocol
 
-from bot.core.context import Context
-from bot.core.replies import Notice, QuestionPrompt, Reply
+from bot.core.context import ACTIVE, PAUSED, Active, Context, Conversation, Dialogue, save
+from bot.core.replies import Notice, Reply
 from bot.core.text import typed
-from dialogues.content import Begrip, Questionnaire
-from dialogues.flow import END, Flow
+from dialogues.content import Begrip
+from dialogues.flow import Flow
 
-ACTIVE = "actief"
-PAUSED = "gepauzeerd"
-
-
-@dataclass
-class Conversation:
-    """A dialogue in one place: where it is, what the user skipped there, and a text the bot
-    asked about before storing it (``held``: by, text, question, guess, and the state it came
-    ``while``: it waits as long as the conversation stays there)."""
-
-    place: str
-    state: str
-    status: str = ACTIVE
-    skipped: set[str] = field(default_factory=set)
-    return_to: str | None = None
-    pending: dict | None = None
-    held: dict | None = None
-
-    @property
-    def done(self) -> bool:
-        return self.state == END
-
-
-class Dialogue(Protocol):
-    """What the service asks of a dialogue; the gesprek's words (overslaan, terug, ...) act on
-    whichever dialogue is going on in a place."""
-
-    questionnaire: Questionnaire
-    flow: Flow
-
-    def answer(self, ctx: Context, conv: Conversation, text: str, question: str) -> list[Reply]:
-        """Take ``text`` as the answer to ``question`` (normally the current one)."""
-
-    def skip(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
-
-    def back(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
-
-    def keep(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
-
-    def replace(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
-
-    def pause(self, ctx: Context, conv: Conversation) -> list[Reply]: ...
-
-    def current(self, ctx: Context, conv: Conversation) -> list[Reply]:
-        """Where the dialogue is: its question again."""
-
-    def prompt(self, ctx: Context, conv: Conversation) -> QuestionPrompt | None:
-        """The current question, for help; None at the end."""
-
-    def label(self, question: str) -> str:
-        """A question in a sentence: ``vraag 1.6``, ``het veld ‘Planning’``."""
-
-
-@dataclass
-class Active:
-    """The dialogue going on in a place, with its conversation."""
-
-    dialogue: Dialogue
-    conv: Conversation
-
-    def save(self, ctx: Context) -> None:
-        save(ctx, self.dialogue.questionnaire.id, self.conv)
-
+__all__ = ["ACTIVE", "PAUSED", "Active", "Conversation", "Dialogue", "bound_question", "first_uses",
+           "load", "record_ask", "save"]
 
 def load(ctx: Context, place: str, flow: Flow) -> Conversation | None:
     """The saved conversation of ``flow``'s questionnaire in ``place``; a state the content no
@@ -97,24 +35,6 @@ def load(ctx: Context, place: str, flow: Flow) -> Conversation | None:
         return_to=row["return_to"] if row["return_to"] in known else None,
         pending=row["pending"],
         held=row["held"],
-    )
-
-
-def save(ctx: Context, questionnaire: str, conv: Conversation) -> None:
-    ctx.store.gesprekken.save(
-        {
-            "gemeente_id": ctx.gemeente["id"],
-            "place": conv.place,
-            "questionnaire": questionnaire,
-            "state": conv.state,
-            "status": conv.status,
-            "skipped": conv.skipped,
-            "return_to": conv.return_to,
-            "pending": conv.pending,
-            "held": conv.held,
-            "user_id": ctx.user.id,
-        },
-        ctx.at,
     )
 
 

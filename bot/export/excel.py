@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from bot.core.dutch import AMSTERDAM
 from bot.core.replies import ExportData
-from bot.export import clean
+from bot.export.office import clean
 from dialogues.content import Ontwikkelplan
 
 HEADER = Font(bold=True, color="FFFFFF")

@@ -18,8 +18,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from bot.core.dutch import AMSTERDAM, format_date
 from bot.core.replies import ExportData
-from bot.export import clean
 from bot.export.chart import status_chart
+from bot.export.office import clean
 from dialogues.content import Ontwikkelplan, checklist
 
 COLUMNS = ("ontwikkelpunt", "beoogd_resultaat", "verbeteractie", "kosten", "wie", "planning",

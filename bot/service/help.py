@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.core.access import Role, may_use
+from bot.core.access import Role
 from bot.core.commands import Table, Topic, command, grouped
 from bot.core.context import Context
 from bot.core.messages import PlaceKind
@@ -47,15 +47,8 @@ class HelpCommands:
                             "gemeente om je toe te voegen.")]
         return [*first, Help(prompt, grouped(commands), unknown, guide)]
 
-    def _may(self, ctx: Context):
-        """Which roles this user has here: in the console all of them."""
-        if ctx.place.kind is PlaceKind.CONSOLE:
-            return lambda need: True
-        have = Role.IEDEREEN
-        if ctx.gemeente is not None:
-            for role in (Role.BEHEERDER, Role.LID):
-                if ctx.refusal(ctx.gemeente, role) is None:
-                    have = role
-                    break
-        leads = bool(ctx.store.people.regios_led(ctx.user.id))
-        return lambda need: may_use(need, have, leads)
+    @staticmethod
+    def _may(ctx: Context):
+        """Whether this user may use a command that needs a role, here: the access rule's dry
+        run."""
+        return lambda need: ctx.may(need, ctx.gemeente)

@@ -13,12 +13,12 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.administration.commands import AdministrationCommands
-from bot.core.access import BEHEERDER, Role, may_use
+from bot.core.access import BEHEERDER, LID, Facts, Role, authorize
 from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, where_words
 from bot.core.context import Clock, Context, Problem, gemeente_named, utc_now
 from bot.core.conversation import PAUSED, Active, Conversation, bound_question
 from bot.core.dutch import local_day
-from bot.core.messages import FormInput, Inbound, PlaceKind, User
+from bot.core.messages import FormInput, Inbound, Place, PlaceKind
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply, Tone
 from bot.core.text import clean_text, one_line, readable, typed
@@ -107,14 +107,17 @@ class Service:
             return problem.replies
         return [errors] if errors else []
 
-    def home(self, user: User) -> HomeView:
-        """For each gemeente ``user`` belongs to: their role and how far each Deel is, and the
-        commands they may use in a direct message."""
-        memberships = self.store.people.memberships(user.id)
+    def home(self, ctx: Context) -> HomeView:
+        """For each gemeente the user belongs to: their role and how far each Deel is, and the
+        commands they may use in a direct message (the access rule's dry run, over all their
+        gemeenten)."""
+        memberships = self.store.people.memberships(ctx.user.id)
         roles = {g["role"] for g in memberships}
-        have = Role.BEHEERDER if BEHEERDER in roles else Role.LID if roles else Role.IEDEREEN
-        leads = bool(self.store.people.regios_led(user.id))
-        commands = self.table.allowed(PlaceKind.DIRECT, lambda need: may_use(need, have, leads))
+        facts = Facts(False, BEHEERDER if BEHEERDER in roles else LID if roles else None,
+                      leads_regio=lambda: bool(ctx.regios_led))
+        direct = Place(PlaceKind.DIRECT, ctx.place.id)
+        commands = self.table.allowed(PlaceKind.DIRECT,
+                                      lambda need: authorize(direct, facts, need) is None)
         return HomeView(
             tuple(HomeEntry(g["naam"], g["role"],
                             self.gesprek.tallies(self.store.answers.current(g["id"])))
@@ -139,7 +142,7 @@ class Service:
     def _dispatch(self, ctx: Context) -> list[Reply]:
         inbound = ctx.inbound
         if inbound.home:  # someone's overview is for them alone; elsewhere the welcome
-            home = self.home(ctx.user)
+            home = self.home(ctx)
             return [home if ctx.place.kind is PlaceKind.DIRECT else replace(home, entries=())]
         if inbound.form is not None:
             ctx.gemeente = ctx.find_gemeente()
@@ -202,7 +205,7 @@ class Service:
             ctx.gemeente = ctx.find_gemeente()
         except Problem:
             return False
-        if ctx.refusal(ctx.gemeente):
+        if not ctx.may(Role.LID, ctx.gemeente):
             return False
         ctx.dialogue = self._active(ctx)
         return True
