@@ -49,7 +49,7 @@ class Facts:
     overview, for all of theirs): looked up only when a rule asks."""
 
     in_bound_channel: bool  # the place is a channel (or its thread) bound to the gemeente
-    role: str | None  # the user's membership: "beheerder", "lid" or None
+    role: Callable[[], str | None] = lambda: None  # the membership: "beheerder", "lid" or None
     beheerders: Callable[[], Sequence[str]] = tuple  # names; only asked for when refusing
     leads_regio: Callable[[], bool] = lambda: False  # projectleider of the gemeente's regio
     owns: Callable[[], bool] = lambda: False  # owner of the ontwikkelpunt the command names
@@ -77,11 +77,11 @@ def authorize(place: Place, facts: Facts, role: Role = Role.LID) -> Refusal | No
     if role is Role.PROJECTLEIDER:
         return None if facts.leads_regio() else Refusal.PROJECTLEIDERS_ONLY
     if role is Role.BEHEERDER:
-        return None if facts.role == BEHEERDER else Refusal.BEHEERDERS_ONLY
+        return None if facts.role() == BEHEERDER else Refusal.BEHEERDERS_ONLY
     if place.kind in (PlaceKind.CHANNEL, PlaceKind.THREAD):
         return None if facts.in_bound_channel else Refusal.OTHER_CHANNEL
     if place.kind is PlaceKind.DIRECT and (
-            facts.role is not None or (role is Role.LEZER and facts.leads_regio())
+            facts.role() is not None or (role is Role.LEZER and facts.leads_regio())
             or (role is Role.EIGENAAR and facts.owns())):
         return None
     return Refusal.NO_ACCESS

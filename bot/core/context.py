@@ -246,10 +246,10 @@ class Context:
         """What the rules of ``bot.core.access`` ask about this user here, for ``gemeente``
         (and the ontwikkelpunt ``nummer`` an owner's command names)."""
         if gemeente is None:
-            return Facts(False, None, leads_regio=lambda: bool(self.regios_led))
+            return Facts(False, leads_regio=lambda: bool(self.regios_led))
         return Facts(
             in_bound_channel=self.bound is not None and self.bound["id"] == gemeente["id"],
-            role=self.member_role(gemeente),
+            role=lambda: self.member_role(gemeente),
             beheerders=lambda: [b["naam"] for b in self.store.people.beheerders(gemeente["id"])],
             leads_regio=lambda: gemeente["regio_id"] in {r["id"] for r in self.regios_led},
             owns=lambda: nummer is not None and (

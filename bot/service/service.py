@@ -113,8 +113,8 @@ class Service:
         gemeenten)."""
         memberships = self.store.people.memberships(ctx.user.id)
         roles = {g["role"] for g in memberships}
-        facts = Facts(False, BEHEERDER if BEHEERDER in roles else LID if roles else None,
-                      leads_regio=lambda: bool(ctx.regios_led))
+        best = BEHEERDER if BEHEERDER in roles else LID if roles else None
+        facts = Facts(False, lambda: best, leads_regio=lambda: bool(ctx.regios_led))
         direct = Place(PlaceKind.DIRECT, ctx.place.id)
         commands = self.table.allowed(PlaceKind.DIRECT,
                                       lambda need: authorize(direct, facts, need) is None)
