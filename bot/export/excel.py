@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from copy import copy
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -33,20 +34,29 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows, widths: list
         heads.append(cell)
     sheet.append(heads)
     count = 0
+    styles = _styles(sheet)
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([_cell(sheet, value, styles) for value in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
 
 
-def _cell(sheet, value) -> WriteOnlyCell:
+def _styles(sheet) -> tuple:
+    """The style of a body cell, and of a date in one, each worked out once: given to every cell
+    as a copy of the looked-up style (setting a style on a cell looks it up again each time)."""
+    text = WriteOnlyCell(sheet)
+    text.alignment = WRAP
+    day = WriteOnlyCell(sheet)
+    day.alignment, day.number_format = WRAP, "DD-MM-YYYY"
+    return text._style, day._style
+
+
+def _cell(sheet, value, styles: tuple) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value if isinstance(value, date | int | bool) or value is None
                          else clean(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # text stays text: "=SUM(...)" in an answer is not a formula
-    cell.alignment = WRAP
-    if isinstance(value, date):
-        cell.number_format = "DD-MM-YYYY"
+    cell._style = copy(styles[isinstance(value, date)])
     return cell
 
 
