@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from benchmarks.timing import Row, Table
-from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Begin, Inbound, Place, PlaceKind, Said, Start, User
 from bot.service import Service
 from store import Store
 
@@ -45,9 +45,9 @@ class _Steps:
         user = User(f"console:{self.gemeente.casefold()}{person}", f"Collega {person}")
         place = Place(PlaceKind.CONSOLE, user.id)
         if n % ANSWERS_PER_GESPREK == 0:
-            self.service.handle(Inbound(user, place, self.gemeente, start=Start()))
-            self.service.handle(Inbound(user, place, self.gemeente, text="doorloop alles"))
-        return Inbound(user, place, self.gemeente, text=self.texts(n))
+            self.service.handle(Begin(user, place, self.gemeente, start=Start()))
+            self.service.handle(Said(user, place, self.gemeente, text="doorloop alles"))
+        return Said(user, place, self.gemeente, text=self.texts(n))
 
     def step(self, _: int = 0) -> float:
         inbound = self._next

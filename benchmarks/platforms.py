@@ -32,7 +32,7 @@ from pathlib import Path
 
 from benchmarks.timing import Row, Table
 from bot.adapters.slack.translate import channel_place
-from bot.core.messages import Inbound, User
+from bot.core.messages import Command, User
 from bot.service import Service
 from store import Store
 from tests.slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, SlackUser, signed_headers
@@ -201,10 +201,10 @@ def _prepare_slack(db: Path) -> None:
     store = Store(db)
     service = Service(store)
     anna = User("slack:T1:U1", "U1")
-    service.handle(Inbound(anna, channel_place("T1", "C1"), command="koppel Utrecht"))
+    service.handle(Command(anna, channel_place("T1", "C1"), text="koppel Utrecht"))
     others = tuple(User(f"slack:T1:U{n}", f"U{n}") for n in range(2, CLIENTS + 1))
-    service.handle(Inbound(anna, channel_place("T1", "C1"), mentions=others,
-                           command="lid toevoegen " + " ".join(f"<@{p.id}>" for p in others)))
+    service.handle(Command(anna, channel_place("T1", "C1"), mentions=others,
+                           text="lid toevoegen " + " ".join(f"<@{p.id}>" for p in others)))
     store.close()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Begin, Command, Inbound, Place, PlaceKind, Said, Start, User
 from bot.core.replies import QuestionPrompt, Reply
 from bot.service import Service
 from store import Store
@@ -75,8 +75,12 @@ def console_inbound(naam: str = "Anna", gemeente: str = "Utrecht", text: str = "
                     start: Start | None = None, delivery_id: str | None = None,
                     command: str | None = None) -> Inbound:
     user = User(f"console:{naam.casefold()}", naam)
-    return Inbound(user, Place(PlaceKind.CONSOLE, user.id), gemeente, text=text, start=start,
-                   delivery_id=delivery_id, command=command)
+    here = (user, Place(PlaceKind.CONSOLE, user.id), gemeente)
+    if start is not None:
+        return Begin(*here, start=start, delivery_id=delivery_id)
+    if command is not None:
+        return Command(*here, text=command, delivery_id=delivery_id)
+    return Said(*here, text=text, delivery_id=delivery_id)
 
 
 class Chat:

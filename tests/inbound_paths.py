@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.adapters.slack import translate as slack
-from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Begin, Inbound, Place, PlaceKind, Said, Start, User
 
 from .slack_doubles import BOT_USER, TEAM, SlackUser
 
@@ -158,19 +158,18 @@ class ConsolePath(_Path):
 
     def inbound(self, who: str, where: str, text: str) -> Inbound:
         user = self.user(who)
-        return Inbound(user, Place(PlaceKind.CONSOLE, user.id), "Utrecht", text=text)
+        return Said(user, Place(PlaceKind.CONSOLE, user.id), "Utrecht", text=text)
 
 
 def begin_gesprek(service, path, who: str = "anna") -> None:
     """The gesprek at its first question: in the console, or on a platform in the thread of the
     channel, which ``who`` binds to Utrecht first (and so becomes its beheerder)."""
     if path.name == "console":
-        service.handle(Inbound(path.user(who), Place(PlaceKind.CONSOLE, path.user(who).id), "Utrecht",
+        service.handle(Begin(path.user(who), Place(PlaceKind.CONSOLE, path.user(who).id), "Utrecht",
                                start=Start()))
         return
     service.handle(path.inbound(who, "eigen kanaal", "koppel Utrecht"))
-    service.handle(Inbound(path.user(who), path.place("eigen thread", who), start=Start(),
-                           addressed=True))
+    service.handle(Begin(path.user(who), path.place("eigen thread", who), start=Start()))
 
 
 def teams_installed() -> bool:

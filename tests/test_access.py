@@ -20,7 +20,7 @@ import pytest
 from bot.adapters.seal import Seal
 from bot.adapters.slack import translate as slack
 from bot.core.commands import Parsed, Unfit
-from bot.core.messages import FormInput, Inbound, Start, User
+from bot.core.messages import Begin, Command, FormInput, FormSent, Inbound, Said, Start, User
 from bot.core.replies import CommandUsage, OpenForm, Regiobeeld
 from bot.service import Service
 from store import Store
@@ -117,7 +117,7 @@ def build(tmp_path, path) -> World:
     if hasattr(path, "place"):  # a gesprek in each gemeente's thread
         for where, who in (("eigen thread", "anna"), ("thread van een andere gemeente", "zoe")):
             place = path.place(where, who)
-            service.handle(Inbound(path.user(who), place, start=Start(), addressed=True))
+            service.handle(Begin(path.user(who), place, start=Start()))
     return World(path, service, store, gemeenten, regios)
 
 
@@ -390,9 +390,9 @@ def test_twenty_people_of_two_gemeenten_at_once_each_answer_lands_in_its_own(tmp
     def answer(who: str) -> None:
         user, place = User(f"slack:{TEAM}:{who}", who), slack.direct_place(TEAM, f"D{who}")
         ready.wait()
-        service.handle(Inbound(user, place, start=Start()))
+        service.handle(Begin(user, place, start=Start()))
         for n in range(3):
-            service.handle(Inbound(user, place, text=f"{who} antwoord {n}"))
+            service.handle(Said(user, place, text=f"{who} antwoord {n}"))
         store.close()
 
     threads = [threading.Thread(target=answer, args=(who,)) for who in people]
@@ -420,7 +420,7 @@ def test_a_changed_number_on_a_slack_button_never_becomes_part_of_a_command(tmp_
     world = build(tmp_path, SlackPath())
     click = _slack_click(world, "anna", "C1", "leidraad_stand", f"{nummer}|")
     inbound = slack.stand_button(click["body"], click["action"], TEAM)
-    assert inbound.command == "bijwerken"
+    assert inbound.text == "bijwerken"
     _, changed = handled_and_undone(world, inbound)
     assert changed == set()
 
@@ -432,7 +432,7 @@ def test_a_changed_number_on_a_teams_dialog_button_never_becomes_part_of_a_comma
     person = path.doubles.TeamsUser("", path.connector, "anna")
     fetch = person.invoke("task/fetch", {"data": {"leidraad_formulier": "bijwerken",
                                                   "nummer": nummer}}, person.message("x"))
-    assert path.translate.form_opened(fetch).command == "bijwerken"
+    assert path.translate.form_opened(fetch).text == "bijwerken"
 
 
 def test_after_being_removed_an_answer_never_lands_in_another_gemeente(world):
@@ -510,7 +510,7 @@ def test_the_owner_of_an_ontwikkelpunt_brings_it_up_to_date_and_nothing_else(wor
             assert any(isinstance(r, OpenForm) and r.nummer == 1 for r in replies), replies
             form = FormInput("bijwerken", 1, {"stand_van_zaken": "Via het formulier",
                                               "planning": "2027-03-01"})
-            service.handle(Inbound(path.user("olaf"), path.place("direct bericht", "olaf"),
+            service.handle(FormSent(path.user("olaf"), path.place("direct bericht", "olaf"),
                                    UTRECHT, form=form))
             assert latest_stands(store, utrecht)[punt["id"]]["value"] == "Via het formulier"
     finally:
@@ -524,13 +524,13 @@ def test_one_message_looks_up_the_channel_and_the_role_once(tmp_path):
     service = Service(store)
     anna = User("slack:T1:U1", "Anna")
     here = slack.channel_place("T1", "C1")
-    service.handle(Inbound(anna, here, command="koppel Utrecht"))
-    service.handle(Inbound(anna, here, command="start"))
+    service.handle(Command(anna, here, text="koppel Utrecht"))
+    service.handle(Command(anna, here, text="start"))
     statements: list[str] = []
     store.db.set_trace_callback(statements.append)
     for text in ("voortgang", "ontwikkelpunten", "hulp", "lid toevoegen <@slack:T1:U2>"):
         statements.clear()
-        service.handle(Inbound(anna, here, command=text,
+        service.handle(Command(anna, here, text=text,
                                mentions=(User("slack:T1:U2", "Bram"),) if "@" in text else ()))
         channel = [s for s in statements if "FROM channels c JOIN gemeenten" in s]
         role = [s for s in statements if "SELECT role FROM members" in s and anna.id in s]

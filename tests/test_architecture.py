@@ -4,6 +4,8 @@ for type checking), and the walk of a message in docs/architecture.md names what
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +72,33 @@ def test_no_module_imports_one_that_imports_it_back():
     graph = {name: imports(name, path, known) for name, path in known.items()}
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]  # the check can fail
     assert cycles(graph) == []
+
+
+WALK = ROOT / "docs" / "architecture.md"
+_NAMED = re.compile(r"`([\w/]+\.py)`|`([A-Za-z_][\w.]*)`")
+
+
+def walk_names() -> list[tuple[str, str]]:
+    """(file, name) for each name the walk gives: in the file named last before it; a
+    ``Class.method`` in the file where that class was named first."""
+    found, last, home = [], "", {}
+    for path, name in _NAMED.findall(WALK.read_text(encoding="utf-8")):
+        if path:
+            last = path
+        elif "." in name:
+            found.append((home.setdefault(name.split(".")[0], last), name))
+        else:
+            found.append((last, name))
+    return found
+
+
+def test_the_walk_of_a_message_names_what_is_there():
+    names = walk_names()
+    assert len(names) > 30
+    for path, name in names:
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        target = module
+        for part in name.split("."):
+            assert hasattr(target, part), f"{path} has no {name}"
+            target = getattr(target, part)
+    assert len(WALK.read_text(encoding="utf-8").splitlines()) <= 60  # about one screen

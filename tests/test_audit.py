@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.cli import main
-from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Begin, Command, Place, PlaceKind, Said, Start, User
 from bot.service import Service
 
 from .conftest import Chat, Clock
@@ -24,7 +24,7 @@ OTHER = Place(PlaceKind.CHANNEL, "slack:T1:C2", "slack:T1:C2")
 
 def command(service: Service, user: User, text: str, place: Place = CHANNEL,
             mentions: tuple[User, ...] = ()) -> None:
-    service.handle(Inbound(user, place, command=text, mentions=mentions, addressed=True))
+    service.handle(Command(user, place, text=text, mentions=mentions))
 
 
 @pytest.fixture
@@ -35,10 +35,10 @@ def worked(store):
     command(service, ANNA, "koppel Utrecht")  # no change: not logged
     command(service, ANNA, f"lid toevoegen <@{BRAM.id}>", mentions=(BRAM,))
     command(service, ANNA, f"lid toevoegen <@{BRAM.id}>", mentions=(BRAM,))  # the same again
-    service.handle(Inbound(BRAM, THREAD, start=Start(), addressed=True))
-    service.handle(Inbound(BRAM, THREAD, text="Een stuurgroep", addressed=True))
-    service.handle(Inbound(BRAM, THREAD, command="terug", addressed=True))
-    service.handle(Inbound(BRAM, THREAD, text="Een stuurgroep en een regiegroep", addressed=True))
+    service.handle(Begin(BRAM, THREAD, start=Start()))
+    service.handle(Said(BRAM, THREAD, text="Een stuurgroep", addressed=True))
+    service.handle(Command(BRAM, THREAD, text="terug"))
+    service.handle(Said(BRAM, THREAD, text="Een stuurgroep en een regiegroep", addressed=True))
     service.clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     command(service, ANNA, "verouderd na 8 weken")
     command(service, ANNA, "herinnering wekelijks maandag 9:00")
@@ -126,8 +126,8 @@ def test_the_command_line_prints_it_from_a_day_on_and_as_csv(worked, db_path, ca
 def test_a_formula_in_a_text_stays_text_in_the_csv(store, db_path, capsys):
     service = Service(store, clock=Clock())
     command(service, ANNA, "koppel Utrecht")
-    service.handle(Inbound(ANNA, THREAD, start=Start(), addressed=True))
-    service.handle(Inbound(ANNA, THREAD, text='=HYPERLINK("http://x","klik")', addressed=True))
+    service.handle(Begin(ANNA, THREAD, start=Start()))
+    service.handle(Said(ANNA, THREAD, text='=HYPERLINK("http://x","klik")', addressed=True))
     main(["audit", "--db", str(db_path), "--gemeente", "Utrecht", "--formaat", "csv"])
     *_, last = csv.reader(io.StringIO(capsys.readouterr().out), delimiter=";")
     assert last[-1] == "'=HYPERLINK(\"http://x\",\"klik\")"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.messages import Inbound, Place, PlaceKind, Start, from_json, to_json
+from bot.core.messages import Begin, Inbound, Place, PlaceKind, Start, from_json, to_json
 from bot.core.text import MAX_ANSWER_LENGTH
 from bot.render import slack
 from bot.service import Service
@@ -55,7 +55,7 @@ def inbound(path, where: str, how: str, text, store: Store) -> Inbound | None:
     if how == "start":
         user = path.user("anna")
         place = Place(PlaceKind.CONSOLE, user.id) if path.name == "console" else path.place(where, "anna")
-        return Inbound(user, place, "Utrecht", start=Start(text), addressed=True)
+        return Begin(user, place, "Utrecht", start=Start(text))
     if how == "discard":
         newest = store.db.execute("SELECT max(nummer) FROM ontwikkelpunten WHERE concept = 1").fetchone()[0]
         how, text = "text", f"weggooien {newest or 1}"

@@ -258,7 +258,7 @@ def test_commands_inside_an_ontwikkelpunt_walk_are_not_field_values(chat, store)
 
 
 def test_help_lists_what_this_user_may_use_here(service, chat):
-    from bot.core.messages import Inbound, Place, PlaceKind, User
+    from bot.core.messages import Command, Place, PlaceKind, User
 
     chat.start()
     [console] = chat.say("hulp")
@@ -267,8 +267,8 @@ def test_help_lists_what_this_user_may_use_here(service, chat):
         "koppel <gemeente>", "lid toevoegen @iemand", "beheerder toevoegen @iemand",
         "lid verwijderen @iemand", "projectleider toevoegen @iemand"}  # those need a chat platform
     stranger = User("slack:T1:U9", "Iemand")
-    [unbound] = service.handle(Inbound(stranger, Place(PlaceKind.CHANNEL, "slack:T1:C9", "slack:T1:C9"),
-                                       command="hulp"))
+    [unbound] = service.handle(Command(stranger, Place(PlaceKind.CHANNEL, "slack:T1:C9", "slack:T1:C9"),
+                                       text="hulp"))
     assert {u for _, lines in unbound.groups for u, _ in lines} == {"koppel <gemeente>", "hulp [commando]",
                                                                        "begrippen", "thema 1.2"}
     [one] = chat.say("hulp bijwerken")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Begin, Place, PlaceKind, Said, Start, User
 from bot.core.replies import (
     CommandUsage,
     Help,
@@ -260,10 +260,10 @@ def test_text_before_any_gesprek_points_to_start(chat):
 def test_access_is_checked_in_one_place_and_a_refusal_changes_nothing(service, store):
     Chat(service).start()
     anna = User("slack:T1:U1", "Anna")
-    elsewhere = Inbound(anna, Place(PlaceKind.DIRECT, "slack:D1"), "Utrecht", text="geheim")
+    elsewhere = Said(anna, Place(PlaceKind.DIRECT, "slack:D1"), "Utrecht", text="geheim")
     [refusal] = service.handle(elsewhere)
     assert refusal.tone is Tone.ERROR and "beheerder" in refusal.text
-    [unknown] = service.handle(Inbound(anna, Place(PlaceKind.CHANNEL, "slack:C1"), "Nergenshuizen",
+    [unknown] = service.handle(Begin(anna, Place(PlaceKind.CHANNEL, "slack:C1"), "Nergenshuizen",
                                        start=Start()))
     assert unknown.tone is Tone.ERROR and "geen gemeente in Nederland" in unknown.text
     assert store.gemeenten.get("nergenshuizen") is None

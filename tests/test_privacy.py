@@ -3,11 +3,9 @@ fields and the stand van zaken; the Leidraad's own texts pass untouched."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from bot.core.messages import FormInput
+from bot.core.messages import FormInput, FormSent
 from bot.core.privacy import personal_data
 from bot.core.replies import FormErrors, Notice
 
@@ -70,7 +68,8 @@ def test_nothing_of_it_is_stored_in_answers_fields_or_stand(service, store, kind
     assert "niet voor gegevens over inwoners" in " ".join(
         r.text for r in chat.say(f"bijwerken 1 {text}") if isinstance(r, Notice))
     form = FormInput("bijwerken", 1, {"stand_van_zaken": text, "status": "open"})
-    [errors] = service.handle(replace(console_inbound("Anna", "Utrecht"), form=form))
+    anna = console_inbound("Anna", "Utrecht")
+    [errors] = service.handle(FormSent(anna.user, anna.place, anna.gemeente, form=form))
     assert isinstance(errors, FormErrors) and "inwoners" in dict(errors.errors)["stand_van_zaken"]
     punt = store.punten.get(gemeente, 1)
     assert punt["verbeteractie"] is None
@@ -104,7 +103,7 @@ def test_what_looks_like_a_command_is_never_repeated_or_held_with_citizens_data(
     sent it back through the outbox."""
     chat = Chat(service)
     chat.start()
-    replies = chat.say(text) + service.handle(replace(console_inbound(), command=text))
+    replies = chat.say(text) + service.handle(console_inbound(command=text))
     assert all("111222333" not in repr(r) and "12345678" not in repr(r) and "gmail" not in repr(r)
                for r in replies)
     assert all("niet voor gegevens over inwoners" in r.text for r in replies)
@@ -121,7 +120,7 @@ def test_a_command_whose_arguments_hold_citizens_data_is_refused_before_anything
     """Before, ``koppel 111222333`` made a gemeente of that name; others repeated it back."""
     Chat(service).start()
     gemeenten = store.gemeenten.all()
-    [refused] = service.handle(replace(console_inbound(), command=command))
+    [refused] = service.handle(console_inbound(command=command))
     assert "niet voor gegevens over inwoners" in refused.text
     assert not any(digits in refused.text for digits in ("111222333", "0417164300", "12345678"))
     assert store.gemeenten.all() == gemeenten

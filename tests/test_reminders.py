@@ -16,7 +16,7 @@ from bot.adapters.slack.translate import channel_place
 from bot.config import SlackSettings
 from bot.core.commands import Parsed
 from bot.core.dutch import AMSTERDAM
-from bot.core.messages import FormInput, Inbound, User
+from bot.core.messages import Command, FormInput, FormSent, User
 from bot.core.replies import CommandUsage, Notice, Setting
 from bot.reminders.schedule import (
     ScheduleError,
@@ -41,13 +41,13 @@ def local(*args) -> datetime:
 
 
 def say(service: Service, text: str, who: User = ANNA, channel: str = "C1", **extra) -> list:
-    return service.handle(Inbound(who, channel_place("T1", channel), command=text, **extra))
+    return service.handle(Command(who, channel_place("T1", channel), text=text, **extra))
 
 
 def punt(service: Service, doel: str, owner: User, planning: str, channel: str = "C1") -> None:
     values = {"basisfunctie": "1", "ontwikkelpunt": doel, "wie": owner.naam, "planning": planning,
               "status": "open", "stand_van_zaken": "Gestart"}
-    service.handle(Inbound(ANNA, channel_place("T1", channel), form=FormInput("nieuw", None, values),
+    service.handle(FormSent(ANNA, channel_place("T1", channel), form=FormInput("nieuw", None, values),
                            mentions=(owner,)))
 
 

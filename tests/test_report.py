@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.core.dutch import parse_date
-from bot.core.messages import Inbound, Place, PlaceKind, User
+from bot.core.messages import Command, Place, PlaceKind, User
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Summary
 from bot.export import markdown
 from bot.export import render as document_of
@@ -235,7 +235,7 @@ def test_the_regiobeeld_is_for_projectleiders_only(filled, store):
     service, _ = filled
     Chat(service).say("regio instellen Regio Utrecht")
     user = User("slack:T1:U9", "Bram")
-    bram = Inbound(user, Place(PlaceKind.DIRECT, "slack:T1:D9"), command="samenvatting regio")
+    bram = Command(user, Place(PlaceKind.DIRECT, "slack:T1:D9"), text="samenvatting regio")
     [refusal] = service.handle(bram)
     assert isinstance(refusal, Notice) and "projectleider" in refusal.text
     with store.transaction():

@@ -134,7 +134,7 @@ def test_a_message_that_arrives_while_the_worker_starts_is_handled(store, monkey
     """The worker lists the lanes with messages left, then watches for new ones. A message taken
     in between (by the process that acknowledges) was missed: the watch began after it. Here one
     arrives, in a lane of its own, right after the lanes are listed."""
-    from bot.core.messages import Inbound, Place, PlaceKind, User
+    from bot.core.messages import Inbound, Place, PlaceKind, Said, User
     from bot.service import Service
     from bot.service.inbox import Inbox
     from bot.service.outbox import Platforms
@@ -154,7 +154,7 @@ def test_a_message_that_arrives_while_the_worker_starts_is_handled(store, monkey
     anna = User("slack:T1:U1", "Anna")
 
     def message(place: str, text: str) -> Inbound:
-        return Inbound(anna, Place(PlaceKind.DIRECT, place), text=text, delivery_id=f"{place}:{text}")
+        return Said(anna, Place(PlaceKind.DIRECT, place), text=text, delivery_id=f"{place}:{text}")
 
     taking_in.accept(message("slack:T1:D1", "eerste"))
     listed = worker.entries.lanes

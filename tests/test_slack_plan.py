@@ -217,6 +217,7 @@ def test_the_regiobeeld_is_for_projectleiders_made_by_the_operator_and_shown_onl
     slack.settle()
     assert "projectleiders" in slack.api.named("chat.postMessage")[-1]["text"]
     cor.command("projectleider toevoegen <@U2|bram>", channel="D3")  # a projectleider can
+    slack.settle()  # (another person's chat: handled beside it, not after it)
     slack.user("U2").command("samenvatting regio", channel="D2")
     slack.settle()
     assert "Regiobeeld Regio Midden" in slack.api.named("chat.postMessage")[-1]["text"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.slack.translate import channel_place
-from bot.core.messages import FormInput, Inbound, User
+from bot.core.messages import Command, FormInput, FormSent, User
 from bot.service import Service
 from dialogues.content import checklist
 from store import Store
@@ -125,8 +125,8 @@ def _prepare(db: Path) -> None:
     store = Store(db)
     service = Service(store)
     anna = User("slack:T1:U1", "Anna")
-    service.handle(Inbound(anna, channel_place("T1", "C1"), command="koppel Utrecht"))
-    service.handle(Inbound(anna, channel_place("T1", "C1"), mentions=(anna,), form=FormInput(
+    service.handle(Command(anna, channel_place("T1", "C1"), text="koppel Utrecht"))
+    service.handle(FormSent(anna, channel_place("T1", "C1"), mentions=(anna,), form=FormInput(
         "nieuw", None, {"basisfunctie": "1", "ontwikkelpunt": "Meldcode", "wie": "<@slack:T1:U1>",
                         "planning": "2027-03-01", "status": "open"})))
     store.close()

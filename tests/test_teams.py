@@ -360,7 +360,9 @@ def test_an_acceptance_that_answers_no_offer_of_the_bot_uploads_nothing(teams, f
         {"conversation": who.personal(), "channelData": {}}))
     teams.settle()
     assert status == 200 and teams.connector.uploads == []
-    assert len(teams.connector.sent(who.personal()["id"])) == before  # no file card either
+    [said] = teams.connector.sent(who.personal()["id"])[before:]  # no file card: why not
+    expected = "niet bij OneDrive" if forged == "elsewhere" else "niet aangeboden"
+    assert expected in card_texts(said) and "niets geüpload" in card_texts(said)
 
 
 def _new_punt(teams, anna, post: str, planning: str, wie: str = "aad-bram") -> None:

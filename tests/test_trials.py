@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.messages import Inbound, Start, from_json, to_json
+from bot.core.messages import Begin, Start, from_json, to_json
 from bot.core.replies import ExportFile, QuestionPrompt, Welcome
 from bot.export import render as document_of
 from bot.render.text import render
@@ -88,7 +88,7 @@ def test_the_app_home_continue_starts_at_the_first_open_question_of_either_deel(
         store.answers.save(gemeente, question.id, "Al beantwoord", path.user("anna").id,
                            "2026-03-12T12:00:00+00:00")
     anna = path.user("anna")
-    replies = service.handle(Inbound(anna, path.place("direct bericht", "anna"), "Utrecht",
+    replies = service.handle(Begin(anna, path.place("direct bericht", "anna"), "Utrecht",
                                      start=Start(first_open=True)))
     assert replies[-1].question_id == DEEL_II[0].id
 
@@ -99,7 +99,7 @@ def test_a_deel_that_does_not_exist_is_refused_in_dutch(world, deel):
     service, store, path = world
     anna = path.user("anna")
     for place in (path.place("eigen thread", "anna"), path.place("direct bericht", "anna")):
-        replies = service.handle(Inbound(anna, place, start=Start(deel), addressed=True))
+        replies = service.handle(Begin(anna, place, start=Start(deel)))
         assert "Er zijn twee delen" in shown(replies)
     assert answers(store) == []
 

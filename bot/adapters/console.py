@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.core.messages import Inbound, Place, PlaceKind, Start, User
+from bot.core.messages import Begin, Command, Place, PlaceKind, Said, Start, User
 from bot.core.replies import CommandUsage, Notice, Paused, Reply, Tone
 from bot.core.text import one_line
 from bot.render.text import render
@@ -81,9 +81,10 @@ class Console:
     def send(self, text: str = "", start: Start | None = None) -> list[Reply]:
         """Hand one message to the service and print what it answers."""
         stripped = text.strip()
-        command = stripped[1:] if stripped.startswith("/") else None
-        inbound = Inbound(self.user, self.place, self.gemeente, text="" if command is not None else text,
-                          command=command, start=start)
+        here = (self.user, self.place, self.gemeente)
+        inbound = (Begin(*here, start=start) if start is not None else
+                   Command(*here, text=stripped[1:]) if stripped.startswith("/") else
+                   Said(*here, text=text))
         try:
             replies = self.service.handle(inbound)
         except StoreError as exc:  # the database's trouble, said in Dutch

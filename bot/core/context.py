@@ -126,6 +126,11 @@ class Context:
         return self.inbound.place
 
     @property
+    def expects(self) -> str | None:
+        """The question a clicked button belongs to (None for anything but a button)."""
+        return getattr(self.inbound, "expects", None)
+
+    @property
     def sent_at(self) -> str:
         """When the message was sent, by the platform's clock (ours when it gives none)."""
         return self.inbound.sent_at or timestamp_key(self.now)

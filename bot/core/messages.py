@@ -58,42 +58,86 @@ class FormInput:
 
 @dataclass(frozen=True)
 class Inbound:
-    """One message or action from a user, in a place.
+    """One message or action from a user, in a place: what every kind has.
 
     ``gemeente`` is a name the user gave (the console, a button); without it the service finds
-    the gemeente from the place. ``command`` is the text of a message addressed to the bot as a
-    command (``/leidraad koppel Utrecht``): it is never an answer. People named in a text stand in
-    it as ``<@user id>`` and are listed in ``mentions``. ``expects`` is the question a button
-    belongs to, so a click on an old message cannot act on a newer question. ``addressed`` says the
-    message names the bot; in a channel's threads the bot only speaks up unasked in its own
-    gesprek. ``forms`` says the platform can show a form here (a Slack modal) instead of asking
-    field by field; ``form`` is a submitted one; ``home`` asks for the user's overview.
-    ``edits`` is the delivery id of an earlier message whose text this one changes; ``files`` the
-    number of files that came with the message (they are not kept).
-
-    ``sent_at`` is the platform's own time of the message (``timestamp_key``): the inbox orders a
-    conversation's messages by it, and an answer belongs to the question shown before it.
-    ``route`` is what the adapter needs to answer (a response URL, a trigger id); the service
-    passes it on untouched.
+    the gemeente from the place. People named in a text stand in it as ``<@user id>`` and are
+    listed in ``mentions``. ``sent_at`` is the platform's own time of the message
+    (``timestamp_key``): the inbox orders a conversation's messages by it, and an answer belongs
+    to the question shown before it. ``route`` is what the adapter needs to answer (a response
+    URL, a trigger id); the service passes it on untouched. ``forms`` says the platform can show
+    a form here (a Slack modal, a Teams dialog) instead of asking field by field.
     """
 
     user: User
     place: Place
     gemeente: str | None = None
-    text: str = ""
-    start: Start | None = None
-    command: str | None = None
     mentions: tuple[User, ...] = ()
-    expects: str | None = None
-    addressed: bool = False
-    forms: bool = False
-    form: FormInput | None = None
-    home: bool = False
-    edits: str | None = None
-    files: int = 0
     delivery_id: str | None = None
     sent_at: str = ""
     route: dict[str, Any] = field(default_factory=dict)
+    forms: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Said(Inbound):
+    """Text typed in a conversation (or a button of the bot's that stands for a text): a command,
+    or the answer to the question shown. ``addressed``: it names the bot (in a channel's threads
+    the bot only speaks up unasked in its own gesprek); ``expects``: the question a button belongs
+    to, so a click on an old message cannot act on a newer question; ``files``: how many files
+    came with it (they are not kept)."""
+
+    text: str
+    addressed: bool = False
+    expects: str | None = None
+    files: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command(Inbound):
+    """Text addressed to the bot as a command (``/leidraad koppel Utrecht``): never an answer."""
+
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Edited(Inbound):
+    """The text of an earlier message (``edits``: its delivery id) changed."""
+
+    text: str
+    edits: str
+    addressed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Begin(Inbound):
+    """Begin or resume the gesprek (``start``)."""
+
+    start: Start
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormSent(Inbound):
+    """A submitted form."""
+
+    form: FormInput
+
+
+@dataclass(frozen=True, kw_only=True)
+class Opened(Inbound):
+    """The bot was opened (Slack's Home tab) or installed here: the user's overview, or the
+    welcome."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Declined(Inbound):
+    """An action on the platform the bot did not take (a file acceptance it never offered):
+    ``reason`` is what to tell the user."""
+
+    reason: str
+
+
+KINDS = {kind.__name__: kind for kind in (Said, Command, Edited, Begin, FormSent, Opened, Declined)}
 
 
 def timestamp_key(moment: float | str | datetime) -> str:
@@ -109,27 +153,52 @@ def timestamp_key(moment: float | str | datetime) -> str:
 
 def to_json(inbound: Inbound) -> str:
     """The inbound as JSON, for the inbox."""
-    data = {name: getattr(inbound, name) for name in _FIELDS}
+    data = {f.name: getattr(inbound, f.name) for f in fields(inbound)}
+    data["kind"] = type(inbound).__name__
     data["user"], data["place"] = vars(inbound.user), vars(inbound.place)
     data["mentions"] = [vars(m) for m in inbound.mentions]
-    data["start"] = vars(inbound.start) if inbound.start else None
-    data["form"] = vars(inbound.form) if inbound.form else None
+    if isinstance(inbound, Begin):
+        data["start"] = vars(inbound.start)
+    if isinstance(inbound, FormSent):
+        data["form"] = vars(inbound.form)
     return json.dumps(data)  # \u escapes: text as a platform sent it, lone surrogates too
-
-
-_FIELDS = tuple(f.name for f in fields(Inbound))
 
 
 def from_json(text: str) -> Inbound:
     """An inbound back from ``to_json``."""
     data = json.loads(text)
+    kind = KINDS[data.pop("kind")] if "kind" in data else _before_kinds(data)
     place = data.pop("place")
-    start, form = data.pop("start"), data.pop("form")
-    return Inbound(
+    if "start" in data:
+        data["start"] = Start(**data["start"])
+    if "form" in data:
+        data["form"] = FormInput(**data["form"])
+    return kind(
         user=User(**data.pop("user")),
         place=Place(PlaceKind(place["kind"]), place["id"], place["channel"]),
-        start=Start(**start) if start else None,
-        form=FormInput(**form) if form else None,
         mentions=tuple(User(**m) for m in data.pop("mentions")),
         **data,
     )
+
+
+_SHARED = {f.name for f in fields(Inbound)}
+
+
+def _before_kinds(data: dict) -> type[Inbound]:
+    """The kind of a message taken in before messages had kinds (still in the inbox after an
+    update), with ``data`` made to fit it."""
+    old = {key: data.pop(key) for key in list(data) if key not in _SHARED}
+    if old.get("form"):
+        kind, own = FormSent, {"form": old["form"]}
+    elif old.get("start"):
+        kind, own = Begin, {"start": old["start"]}
+    elif old.get("home"):
+        kind, own = Opened, {}
+    elif old.get("edits"):
+        kind, own = Edited, {"text": old["text"], "edits": old["edits"], "addressed": old["addressed"]}
+    elif old.get("command") is not None:
+        kind, own = Command, {"text": old["command"]}
+    else:
+        kind, own = Said, {key: old[key] for key in ("text", "addressed", "expects", "files")}
+    data.update(own)
+    return kind

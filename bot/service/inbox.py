@@ -22,7 +22,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from bot.core.messages import Inbound, from_json, timestamp_key, to_json
+from bot.core.messages import Command, Inbound, from_json, timestamp_key, to_json
 from bot.core.replies import Notice, Tone
 from bot.service.lanes import Lanes
 from bot.service.outbox import Call, Outbox, Platforms
@@ -168,7 +168,7 @@ def replies_lane(inbound: Inbound) -> str:
     """The outbox lane of a message's replies: its conversation's; a command's answer is for the
     one who asked, so it does not wait behind the answers to others in the channel."""
     place = inbound.place.id
-    return f"{place}|{inbound.user.id}" if inbound.command is not None else place
+    return f"{place}|{inbound.user.id}" if isinstance(inbound, Command) else place
 
 
 class _Out:

@@ -18,7 +18,19 @@ from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, wh
 from bot.core.context import Clock, Context, Problem, gemeente_named, utc_now
 from bot.core.conversation import PAUSED, Active, Conversation, bound_question
 from bot.core.dutch import local_day
-from bot.core.messages import FormInput, Inbound, Place, PlaceKind
+from bot.core.messages import (
+    Begin,
+    Command,
+    Declined,
+    Edited,
+    FormInput,
+    FormSent,
+    Inbound,
+    Opened,
+    Place,
+    PlaceKind,
+    Said,
+)
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply, Tone
 from bot.core.text import clean_text, one_line, readable, typed
@@ -86,16 +98,17 @@ class Service:
     def listens(self, inbound: Inbound) -> bool:
         """Whether a message may be for the bot, cheaply, before it is taken in: in a channel's
         threads only its own gesprek, or when it is addressed."""
-        return (inbound.place.kind is not PlaceKind.THREAD or inbound.addressed
+        return (inbound.place.kind is not PlaceKind.THREAD
+                or not isinstance(inbound, Said | Edited) or inbound.addressed
                 or self.store.gesprekken.any_in(inbound.place.id))
 
-    def opens_form(self, inbound: Inbound) -> bool:
+    def opens_form(self, inbound: Command) -> bool:
         """Whether this command opens a form on a platform that has them (it then goes the short
         way: nothing is stored until the form is sent)."""
-        parsed = self.table.parse(clean_text(inbound.command or inbound.text))
+        parsed = self.table.parse(clean_text(inbound.text), explicit=True)
         return inbound.forms and isinstance(parsed, Parsed) and parsed.command.opens_form(parsed.args)
 
-    def form_errors(self, inbound: Inbound) -> list[Reply]:
+    def form_errors(self, inbound: FormSent) -> list[Reply]:
         """What is wrong in a submitted form, or why it cannot be taken; empty when it can be.
         Only reads (for platforms that show the errors in the form itself)."""
         ctx = Context(inbound, self.clock(), self.store)
@@ -135,29 +148,32 @@ class Service:
                 replies = ctx.said + self._dispatch(ctx)
         except Problem as problem:
             return problem.replies
-        if inbound.files and replies:
+        if isinstance(inbound, Said) and inbound.files and replies:
             replies.insert(0, FILES_NOT_KEPT)
         return replies
 
     def _dispatch(self, ctx: Context) -> list[Reply]:
-        inbound = ctx.inbound
-        if inbound.home:  # someone's overview is for them alone; elsewhere the welcome
-            home = self.home(ctx)
-            return [home if ctx.place.kind is PlaceKind.DIRECT else replace(home, entries=())]
-        if inbound.form is not None:
-            ctx.gemeente = ctx.find_gemeente()
-            ctx.require(ctx.gemeente, *_form_role(inbound.form))
-            return self.plans.submit(ctx, inbound.form)
-        if inbound.start is not None:
-            start = inbound.start
-            return self._run(ctx, Parsed(self._start, {"deel": start.deel,
-                                                       "first_open": start.first_open}), "start")
-        if inbound.command is not None:
-            return self._command(ctx, clean_text(inbound.command))
-        if inbound.edits is not None:
-            allowed = self._look_around(ctx)
-            return self.gesprek.message_edited(ctx, inbound.edits, inbound.text) if allowed else []
-        return self._message(ctx, clean_text(inbound.text))
+        match ctx.inbound:
+            case Said(text=text):
+                return self._message(ctx, clean_text(text))
+            case Command(text=text):
+                return self._command(ctx, clean_text(text))
+            case Begin(start=start):
+                return self._run(ctx, Parsed(self._start, {"deel": start.deel,
+                                                           "first_open": start.first_open}), "start")
+            case FormSent(form=form):
+                ctx.gemeente = ctx.find_gemeente()
+                ctx.require(ctx.gemeente, *_form_role(form))
+                return self.plans.submit(ctx, form)
+            case Edited(text=text, edits=edits):
+                allowed = self._look_around(ctx)
+                return self.gesprek.message_edited(ctx, edits, text) if allowed else []
+            case Opened():  # someone's overview is for them alone; elsewhere the welcome
+                home = self.home(ctx)
+                return [home if ctx.place.kind is PlaceKind.DIRECT else replace(home, entries=())]
+            case Declined(reason=reason):
+                return [Notice(reason, Tone.WARNING)]
+        raise TypeError(f"no kind of message: {type(ctx.inbound).__name__}")
 
     def _command(self, ctx: Context, text: str) -> list[Reply]:
         """Text addressed to the bot as a command (``/leidraad …``, the bot named first in a new
@@ -179,7 +195,7 @@ class Service:
         short near miss of one, and otherwise the answer to the question that waits; text in an
         explicit form, or where no question waits, that starts as a command is that command or
         its usage. ``allowed``: whether the user may see this place's gemeente."""
-        inbound, active = ctx.inbound, ctx.dialogue
+        active = ctx.dialogue
         waits = active is not None and not active.conv.done and active.conv.status != PAUSED
         parsed = self.table.parse(text, explicit or not waits)  # no answer expected: a command
         if isinstance(parsed, Parsed):
@@ -192,7 +208,7 @@ class Service:
             if not allowed:
                 ctx.require(ctx.gemeente or ctx.find_gemeente())
             return [Notice(f"Er loopt hier nog geen gesprek. Typ {typed('start')} om te beginnen.")]
-        if inbound.expects is not None:  # a button whose question was dealt with already
+        if ctx.expects is not None:  # a button whose question was dealt with already
             return self._stale_button(ctx)
         if ctx.interrupted:  # typed for what ended meanwhile: never filed under another question
             return [Notice("Wat je typte is daarom niet opgeslagen. We gaan verder met de Checklist "
@@ -234,7 +250,7 @@ class Service:
                 if command.role not in (Role.IEDEREEN, Role.PROJECTLEIDER):  # about a gemeente
                     self._gemeente_for(ctx, args.get("gemeente"))
                     ctx.require(ctx.gemeente, command.role, args.get("nummer"))
-                if ctx.inbound.expects and ctx.dialogue and ctx.inbound.expects != ctx.dialogue.conv.state:
+                if ctx.expects and ctx.dialogue and ctx.expects != ctx.dialogue.conv.state:
                     return self._stale_button(ctx)
                 readable_args = {k: readable(v, ctx.inbound.mentions) if isinstance(v, str) else v
                                  for k, v in args.items()}
@@ -304,7 +320,7 @@ class Service:
             unfit = Unfit(unfit.commands, f"‘{first.name}’ werkt in {where_words(first.where)}, "
                                           "niet hier.", unfit.guess)
         active = ctx.dialogue
-        if (active is None or unfit.claimed or ctx.inbound.command is not None
+        if (active is None or unfit.claimed or isinstance(ctx.inbound, Command)
                 or active.conv.status == PAUSED):
             return [CommandUsage(text, usages, unfit.reason, unfit.guess)]
         question = bound_question(ctx, active.dialogue.questionnaire.id, active.conv)

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.adapters.seal import Seal
 from bot.adapters.slack.http import KeptAliveWebClient, KeptAliveWebhookClient
 from bot.adapters.slack.translate import People, slack_id, thread_place
-from bot.core.messages import Inbound, PlaceKind, Start, User, timestamp_key
+from bot.core.messages import Begin, Inbound, PlaceKind, Start, User, timestamp_key
 from bot.core.replies import (
     ChannelBound,
     ExportFile,
@@ -219,5 +219,5 @@ def thread_start(user: User, channel: str, thread_ts: str, deel: int | None,
     """Start (or, ``again``, show) the gesprek in a channel's thread, for ``user``; shown again,
     its question is also sent to the channel so people find the thread."""
     team = user.id.split(":")[1]
-    return Inbound(user, thread_place(team, channel, thread_ts), start=Start(deel),
-                   route={"channel": channel, "thread_ts": thread_ts, "broadcast": again})
+    return Begin(user, thread_place(team, channel, thread_ts), start=Start(deel),
+                 route={"channel": channel, "thread_ts": thread_ts, "broadcast": again})

@@ -17,7 +17,21 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.messages import FormInput, Inbound, Place, PlaceKind, Start, User, timestamp_key
+from bot.core.messages import (
+    Begin,
+    Command,
+    Edited,
+    FormInput,
+    FormSent,
+    Inbound,
+    Opened,
+    Place,
+    PlaceKind,
+    Said,
+    Start,
+    User,
+    timestamp_key,
+)
 from bot.core.text import whole_number
 
 log = logging.getLogger(__name__)
@@ -110,7 +124,7 @@ def slash_command(command: dict, team: str) -> Inbound:
     place = direct_place(team, channel) if direct else place_of_channel(team, channel)
     text, mentions = with_mentions(team, command.get("text", ""))
     trigger = command.get("trigger_id")
-    return Inbound(person(team, command["user_id"]), place, command=text, mentions=mentions,
+    return Command(person(team, command["user_id"]), place, text=text, mentions=mentions,
                    forms=True, delivery_id=f"slack:{team}:command:{trigger}" if trigger else None,
                    route={"channel": channel, "response_url": command.get("response_url"),
                           "trigger_id": trigger})
@@ -125,7 +139,7 @@ def mention(event: dict, team: str, bot: str | None) -> Inbound:
     """``@Leidraadbot start`` at the top of a channel: a command, answered in a thread under it."""
     channel = event["channel"]
     text, mentions = with_mentions(team, event.get("text", ""), bot)
-    return Inbound(person(team, event["user"]), channel_place(team, channel), command=text,
+    return Command(person(team, event["user"]), channel_place(team, channel), text=text,
                    mentions=mentions, delivery_id=delivery_id(team, channel, event["ts"]),
                    sent_at=timestamp_key(event["ts"]),
                    route={"channel": channel, "thread_ts": event["ts"]})
@@ -149,11 +163,11 @@ def message(event: dict, team: str, bot: str | None) -> Inbound | None:
         return None
     channel, raw = event["channel"], event.get("text", "")
     text, mentions = with_mentions(team, raw, bot)
-    return Inbound(person(team, event["user"]), place, text=text, mentions=mentions,
-                   addressed=bool(bot) and f"<@{bot}" in raw, files=len(event.get("files") or ()),
-                   delivery_id=delivery_id(team, channel, event["ts"]),
-                   sent_at=timestamp_key(event["ts"]),
-                   route={"channel": channel, "thread_ts": event.get("thread_ts")})
+    return Said(person(team, event["user"]), place, text=text, mentions=mentions,
+                addressed=bool(bot) and f"<@{bot}" in raw, files=len(event.get("files") or ()),
+                delivery_id=delivery_id(team, channel, event["ts"]),
+                sent_at=timestamp_key(event["ts"]),
+                route={"channel": channel, "thread_ts": event.get("thread_ts")})
 
 
 def edit(event: dict, team: str, bot: str | None) -> Inbound | None:
@@ -166,10 +180,10 @@ def edit(event: dict, team: str, bot: str | None) -> Inbound | None:
     channel = event["channel"]
     text, mentions = with_mentions(team, new.get("text", ""), bot)
     original = delivery_id(team, channel, new["ts"])
-    return Inbound(person(team, new["user"]), place, text=text, mentions=mentions, edits=original,
-                   delivery_id=f"{original}:bewerkt:{event['ts']}",
-                   sent_at=timestamp_key(event["ts"]),
-                   route={"channel": channel, "thread_ts": new.get("thread_ts")})
+    return Edited(person(team, new["user"]), place, text=text, mentions=mentions, edits=original,
+                  delivery_id=f"{original}:bewerkt:{event['ts']}",
+                  sent_at=timestamp_key(event["ts"]),
+                  route={"channel": channel, "thread_ts": new.get("thread_ts")})
 
 
 def _clicked_in(body: dict, team: str) -> tuple[Place, dict]:
@@ -191,9 +205,9 @@ def button(body: dict, action: dict, team: str) -> Inbound:
     """A button on a question: the word it stands for, for the question it was shown with."""
     value = json.loads(action["value"])
     place, route = _clicked_in(body, team)
-    return Inbound(person(team, body["user"]["id"]), place, text=value["cmd"], expects=value["q"],
-                   addressed=True, delivery_id=delivery_id(team, route["channel"], action["action_ts"]),
-                   sent_at=timestamp_key(action["action_ts"]), route=route)
+    return Said(person(team, body["user"]["id"]), place, text=value["cmd"], expects=value["q"],
+                addressed=True, delivery_id=delivery_id(team, route["channel"], action["action_ts"]),
+                sent_at=timestamp_key(action["action_ts"]), route=route)
 
 
 def stand_button(body: dict, action: dict, team: str) -> Inbound:
@@ -202,33 +216,32 @@ def stand_button(body: dict, action: dict, team: str) -> Inbound:
     nummer, _, gemeente = action["value"].partition("|")
     place, route = _clicked_in(body, team)
     nummer = nummer if whole_number(nummer) is not None else ""  # changed: no part of a command
-    return Inbound(person(team, body["user"]["id"]), place, gemeente or None,
-                   command=f"bijwerken {nummer}".strip(), forms=True,
+    return Command(person(team, body["user"]["id"]), place, gemeente or None,
+                   text=f"bijwerken {nummer}".strip(), forms=True,
                    route=route | {"response_url": body.get("response_url"),
                                   "trigger_id": body.get("trigger_id")})
 
 
 def home_opened(event: dict, team: str) -> Inbound:
     """The App Home tab was opened: the user's overview."""
-    return Inbound(person(team, event["user"]), direct_place(team, event.get("channel", "")),
-                   home=True, route={"user": event["user"], "channel": event.get("channel")})
+    return Opened(person(team, event["user"]), direct_place(team, event.get("channel", "")),
+                  route={"user": event["user"], "channel": event.get("channel")})
 
 
 def home_refused(body: dict, team: str) -> Inbound:
     """A Home tab button whose seal did not fit: the Home tab again, without knowing the direct
     message to continue in."""
     user = body["user"]["id"]
-    return Inbound(person(team, user), direct_place(team, user), home=True,
-                   route={"user": user, "channel": None})
+    return Opened(person(team, user), direct_place(team, user), route={"user": user, "channel": None})
 
 
 def home_continue(body: dict, action: dict, team: str, value: dict) -> Inbound:
     """*Verder met het gesprek* in the App Home: the gesprek in the user's direct message, at the
     first question the gemeente has not answered; ``value`` what the bot sealed into the button."""
-    return Inbound(person(team, body["user"]["id"]), direct_place(team, value["channel"]),
-                   value["gemeente"], start=Start(first_open=True),
-                   delivery_id=delivery_id(team, body["user"]["id"], action["action_ts"]),
-                   sent_at=timestamp_key(action["action_ts"]), route={"channel": value["channel"]})
+    return Begin(person(team, body["user"]["id"]), direct_place(team, value["channel"]),
+                 value["gemeente"], start=Start(first_open=True),
+                 delivery_id=delivery_id(team, body["user"]["id"], action["action_ts"]),
+                 sent_at=timestamp_key(action["action_ts"]), route={"channel": value["channel"]})
 
 
 def form_submitted(body: dict, view: dict, team: str, meta: dict) -> Inbound:
@@ -237,11 +250,11 @@ def form_submitted(body: dict, view: dict, team: str, meta: dict) -> Inbound:
     mentions = (person(team, picked),) if picked else ()
     if picked:
         values["wie"] = f"<@{mentions[0].id}>"
-    return Inbound(person(team, body["user"]["id"]), place_of_channel(team, meta["channel"]),
-                   meta.get("gemeente") or None, mentions=mentions,
-                   form=FormInput(meta["kind"], meta["nummer"], values, meta.get("as_of") or ""),
-                   delivery_id=f"slack:{team}:view:{view['id']}:{view.get('hash', '')}",
-                   route={"channel": meta["channel"]})
+    return FormSent(person(team, body["user"]["id"]), place_of_channel(team, meta["channel"]),
+                    meta.get("gemeente") or None, mentions=mentions,
+                    form=FormInput(meta["kind"], meta["nummer"], values, meta.get("as_of") or ""),
+                    delivery_id=f"slack:{team}:view:{view['id']}:{view.get('hash', '')}",
+                    route={"channel": meta["channel"]})
 
 
 def form_values(state: dict) -> tuple[dict[str, str], str | None]:

@@ -21,7 +21,18 @@ import httpx
 
 from bot.adapters.seal import Seal
 from bot.adapters.teams.connector import Connector
-from bot.core.messages import Inbound, Place, PlaceKind, Start, User, timestamp_key
+from bot.core.messages import (
+    Begin,
+    Command,
+    Edited,
+    Inbound,
+    Place,
+    PlaceKind,
+    Said,
+    Start,
+    User,
+    timestamp_key,
+)
 from bot.core.replies import (
     ExportFile,
     FormErrors,
@@ -95,8 +106,9 @@ class TeamsPlatform:
                 text = text.replace(f"<@{old.id}>", f"<@{new.id}>")
             return text
 
-        command = renamed(inbound.command) if inbound.command is not None else None
-        return replace(inbound, text=renamed(inbound.text), command=command, mentions=people)
+        if isinstance(inbound, Said | Command | Edited):
+            return replace(inbound, text=renamed(inbound.text), mentions=people)
+        return replace(inbound, mentions=people)
 
     def _person(self, inbound: Inbound, mentioned: User) -> User:
         """Someone mentioned (by Teams id) or picked (by Entra object id), looked up once."""
@@ -284,8 +296,8 @@ def conversation_of(route: dict) -> str:
 def thread_start(user: User, route: dict, post: str, deel: int | None) -> Inbound:
     """Start (or show) the gesprek in the reply chain of a channel's post, for ``user``."""
     key = f"teams:{route['tenant']}:{route['channel']}"
-    return Inbound(user, Place(PlaceKind.THREAD, f"{key}:{post}", channel=key), start=Start(deel),
-                   route={**route, "thread": post, "conversation": f"{route['channel']};messageid={post}"})
+    return Begin(user, Place(PlaceKind.THREAD, f"{key}:{post}", channel=key), start=Start(deel),
+                 route={**route, "thread": post, "conversation": f"{route['channel']};messageid={post}"})
 
 
 def _posted_at(activity_id: str) -> str:

@@ -19,7 +19,20 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.adapters.seal import Seal
-from bot.core.messages import FormInput, Inbound, Place, PlaceKind, User, timestamp_key
+from bot.core.messages import (
+    Command,
+    Declined,
+    Edited,
+    FormInput,
+    FormSent,
+    Inbound,
+    Opened,
+    Place,
+    PlaceKind,
+    Said,
+    User,
+    timestamp_key,
+)
 from bot.core.text import whole_number
 from bot.render.teams import FORM, OFFER
 
@@ -137,17 +150,17 @@ def message(activity: dict) -> Inbound | None:
     base = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity),
             "route": route(activity), "forms": True}  # a form opens from a card's button
     if isinstance(value, dict) and "cmd" in value:
-        return Inbound(person(activity), place_of(activity), text=str(value["cmd"]),
-                       expects=value.get("q"), addressed=True, **base)  # the bot's own button
+        return Said(person(activity), place_of(activity), text=str(value["cmd"]),
+                    expects=value.get("q"), addressed=True, **base)  # the bot's own button
     text, mentions, addressed = with_mentions(activity)
     files = sum(1 for a in activity.get("attachments") or ()
                 if a.get("contentType") == "application/vnd.microsoft.teams.file.download.info")
     place = place_of(activity)
     if place.kind is PlaceKind.CHANNEL:  # a new post that names the bot: a command, answered below it
-        return Inbound(person(activity), place, command=text, mentions=mentions, addressed=True,
+        return Command(person(activity), place, text=text, mentions=mentions,
                        **base) if addressed else None
-    return Inbound(person(activity), place, text=text, mentions=mentions, addressed=addressed,
-                   files=files, **base)
+    return Said(person(activity), place, text=text, mentions=mentions, addressed=addressed,
+                files=files, **base)
 
 
 def edit(activity: dict) -> Inbound:
@@ -155,10 +168,10 @@ def edit(activity: dict) -> Inbound:
     message's own): the new text, for the message it was."""
     text, mentions, addressed = with_mentions(activity)
     original = delivery_id(activity)
-    return Inbound(person(activity), place_of(activity), text=text, mentions=mentions,
-                   addressed=addressed, edits=original,
-                   delivery_id=f"{original}:bewerkt:{activity.get('timestamp', '')}",
-                   sent_at=sent_at(activity), route=route(activity))
+    return Edited(person(activity), place_of(activity), text=text, mentions=mentions,
+                  addressed=addressed, edits=original,
+                  delivery_id=f"{original}:bewerkt:{activity.get('timestamp', '')}",
+                  sent_at=sent_at(activity), route=route(activity))
 
 
 def form_opened(activity: dict) -> Inbound:
@@ -167,8 +180,8 @@ def form_opened(activity: dict) -> Inbound:
     kind, nummer = data.get(FORM), number(data.get("nummer"))
     command = (f"bijwerken {nummer or ''}".strip() if kind == "bijwerken" else
                f"afmaken {nummer}" if nummer else "ontwikkelpunt nieuw")
-    return Inbound(person(activity), place_of(activity), data.get("gemeente") or None,
-                   command=command, forms=True, route=route(activity))
+    return Command(person(activity), place_of(activity), data.get("gemeente") or None,
+                   text=command, forms=True, route=route(activity))
 
 
 def form_submitted(activity: dict) -> Inbound:
@@ -183,9 +196,9 @@ def form_submitted(activity: dict) -> Inbound:
     if _ENTRA_ID.fullmatch(values.get("wie", "")):  # the people picker's choice; else a name typed
         picked = User(f"teams:{tenant_of(activity)}:{values['wie']}", values["wie"])
         values["wie"], mentions = f"<@{picked.id}>", (picked,)
-    return Inbound(person(activity), place_of(activity), gemeente or None, mentions=mentions,
-                   form=FormInput(kind, nummer, values, as_of),
-                   delivery_id=f"{delivery_id(activity)}:formulier", route=route(activity))
+    return FormSent(person(activity), place_of(activity), gemeente or None, mentions=mentions,
+                    form=FormInput(kind, nummer, values, as_of),
+                    delivery_id=f"{delivery_id(activity)}:formulier", route=route(activity))
 
 
 def number(value) -> int | None:
@@ -196,30 +209,41 @@ def number(value) -> int | None:
 
 def installed(activity: dict) -> Inbound:
     """The bot was added to a team, a chat or someone's personal apps: the welcome."""
-    return Inbound(person(activity), place_of(activity), home=True, addressed=True,
-                   delivery_id=delivery_id(activity), sent_at=sent_at(activity), route=route(activity))
+    return Opened(person(activity), place_of(activity), delivery_id=delivery_id(activity),
+                  sent_at=sent_at(activity), route=route(activity))
+
+
+NOT_OFFERED = ("Dit bestand heb ik je niet aangeboden, of het aanbod is niet meer geldig; er is "
+               "niets geüpload. Vraag de export opnieuw, bijvoorbeeld met ‘export docx’.")
+NOT_ONEDRIVE = ("Teams gaf voor dit bestand een plek op die niet bij OneDrive hoort; daar zet ik "
+                "niets neer. Er is niets geüpload. Vraag de export opnieuw.")
 
 
 def file_answered(activity: dict, seal: Seal, local: bool = False) -> Inbound | None:
     """The answer to a file offered in the personal chat: accepted, the export it was, to upload
-    where Teams says (``uploadInfo``). None when it was declined, and when it is not an answer to
-    an offer the bot made to this person, or names a place to upload to that is not OneDrive's
-    (on this machine only, ``local``, a local one): a made-up acceptance uploads nothing."""
+    where Teams says (``uploadInfo``). None when it was declined. An acceptance that answers no
+    offer the bot made to this person, or names a place to upload to that is not OneDrive's (on
+    this machine only, ``local``, a local one), uploads nothing: the person hears why."""
     value = activity.get("value") or {}
     upload, context = value.get("uploadInfo"), value.get("context")
     context = seal.open(OFFER, person(activity).id,
                         context.get("verzegeld") if isinstance(context, dict) else None)
-    if (value.get("action") != "accept" or not isinstance(upload, dict)
-            or not all(isinstance(upload.get(k), str) for k in ("uploadUrl", "contentUrl", "name"))):
+    if value.get("action") != "accept":
         return None
-    if context is None or not all(_onedrive(upload[key], local) for key in ("uploadUrl", "contentUrl")):
-        log.warning("a file acceptance that is not an answer to the bot's offer was ignored")
-        return None
-    return Inbound(person(activity), place_of(activity), context.get("gemeente") or None,
-                   command=f"export {context.get('format', 'docx')}", forms=True,
+    common = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity),
+              "route": route(activity)}
+    if context is None:
+        log.warning("a file acceptance that answers no offer of the bot's was refused")
+        return Declined(person(activity), place_of(activity), reason=NOT_OFFERED, **common)
+    if (not isinstance(upload, dict)
+            or not all(isinstance(upload.get(k), str) for k in ("uploadUrl", "contentUrl", "name"))
+            or not all(_onedrive(upload[key], local) for key in ("uploadUrl", "contentUrl"))):
+        log.warning("a file acceptance whose upload address is not OneDrive's was refused")
+        return Declined(person(activity), place_of(activity), reason=NOT_ONEDRIVE, **common)
+    return Command(person(activity), place_of(activity), context.get("gemeente") or None,
+                   text=f"export {context.get('format', 'docx')}", forms=True,
                    delivery_id=f"teams:{tenant_of(activity)}:aanbod:{context.get('offer', '')}",
-                   sent_at=sent_at(activity),
-                   route=route(activity) | {"upload": value["uploadInfo"]})
+                   sent_at=sent_at(activity), route=route(activity) | {"upload": upload})
 
 
 def _onedrive(url: str, local: bool) -> bool:
