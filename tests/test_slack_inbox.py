@@ -3,6 +3,7 @@ like a command is never an answer. (Order under a stream, and kill -9: test_slac
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -170,3 +171,25 @@ def test_a_message_that_arrives_while_the_worker_starts_is_handled(store, monkey
         assert handled.wait(30), "the second message was never handled"
     finally:
         worker.stop()
+
+
+@pytest.mark.parametrize(("old", "kind", "text"), [
+    ({"text": "Wethouder", "command": None, "addressed": True, "expects": "rollen.wie"}, "Said",
+     "Wethouder"),
+    ({"text": "", "command": "voortgang", "forms": True}, "Command", "voortgang"),
+    ({"text": "Nieuwe tekst", "command": None, "edits": "slack:T1:C1:1.2"}, "Edited", "Nieuwe tekst"),
+    ({"start": {"deel": 2, "first_open": False}, "command": None}, "Begin", None),
+    ({"home": True, "command": None}, "Opened", None),
+])
+def test_a_message_taken_in_before_messages_had_kinds_is_read_after_the_update(old, kind, text):
+    """The inbox may hold messages an older version took in: read as the kind they were."""
+    from bot.core.messages import from_json
+
+    shared = {"user": {"id": "slack:T1:U1", "naam": "Anna"},
+              "place": {"kind": "thread", "id": "slack:T1:C1:1.2", "channel": "slack:T1:C1"},
+              "gemeente": None, "mentions": [], "delivery_id": "d1", "sent_at": "", "route": {}}
+    defaults = {"text": "", "start": None, "command": None, "expects": None, "addressed": False,
+                "forms": False, "form": None, "home": False, "edits": None, "files": 0}
+    inbound = from_json(json.dumps(shared | defaults | old))
+    assert type(inbound).__name__ == kind and inbound.delivery_id == "d1"
+    assert getattr(inbound, "text", None) == text
