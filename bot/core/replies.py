@@ -386,3 +386,22 @@ class Setting:
 Reply = (Notice | Welcome | QuestionPrompt | Help | CommandUsage | AnswerVersions | ProgressReport
          | QuestionList | Recap | Paused | StartThread | ChannelBound | HomeView | PuntDetail
          | PuntList | OpenForm | FormErrors | Summary | Regiobeeld | ExportFile | Reminder | Setting)
+
+# What asks the adapter to act (start a thread, join the channel, show the errors in the form,
+# hand over a file) rather than to show a message; a platform without forms or a Home of its own
+# shows those as messages (Teams: a card with a button).
+ACTIONS = StartThread | ChannelBound | FormErrors | ExportFile
+
+
+def form_errors_said(reply: FormErrors) -> Notice:
+    """The errors of a form that was fine a moment ago (a colleague changed something), said in
+    the conversation, where the form cannot show them any more."""
+    return Notice("Het formulier kon niet worden opgeslagen: " + " ".join(t for _, t in reply.errors),
+                  Tone.WARNING)
+
+
+def gesprek_again(where: str) -> Notice:
+    """A gesprek is asked for where one is going: its question is shown again, in ``where`` (the
+    platform's word: a thread, a reeks)."""
+    return Notice(f"Het gesprek loopt al in een {where} in dit kanaal; de vraag waar het is staat "
+                  "daar nu opnieuw.")

@@ -14,10 +14,9 @@ from functools import singledispatch
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
+    ACTIONS,
     AnswerVersions,
-    ChannelBound,
     CommandUsage,
-    ExportFile,
     FormErrors,
     Help,
     HomeView,
@@ -34,7 +33,6 @@ from bot.core.replies import (
     Regiobeeld,
     Reminder,
     Reply,
-    StartThread,
     Summary,
     Tone,
     Welcome,
@@ -121,7 +119,7 @@ def button(label: str, command: str, question_id: str, style: str | None = None)
                       json.dumps({"cmd": command, "q": question_id}), style)
 
 
-ACTED_ON = StartThread | ChannelBound | OpenForm | FormErrors | ExportFile | HomeView  # not messages
+ACTED_ON = ACTIONS | OpenForm | HomeView  # not messages: a modal, the Home tab
 
 
 def messages(reply: Reply) -> list[SlackMessage]:

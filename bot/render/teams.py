@@ -33,10 +33,9 @@ from microsoft_teams.cards import (
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
+    ACTIONS,
     AnswerVersions,
-    ChannelBound,
     CommandUsage,
-    ExportFile,
     FormErrors,
     Help,
     HomeView,
@@ -53,7 +52,6 @@ from bot.core.replies import (
     Regiobeeld,
     Reminder,
     Reply,
-    StartThread,
     Summary,
     Tone,
     Welcome,
@@ -72,7 +70,7 @@ FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of 
 _COLORS = {Tone.INFO: None, Tone.SUCCESS: "Good", Tone.WARNING: "Warning", Tone.ERROR: "Attention"}
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
 
-ACTED_ON = StartThread | ChannelBound | FormErrors | ExportFile  # the adapter's, not cards
+ACTED_ON = ACTIONS  # the adapter's, not cards
 HOME_LISTED = 30
 _MARK = re.compile(r"^[✓!✗] ")  # the console's mark of a tone, which a card shows by colour
 _UNSAFE_IN_MENTION = re.compile(r"[<>*_`~\[\]()#\\]")  # markup a TextBlock would read in a name

@@ -34,6 +34,8 @@ from bot.core.replies import (
     StartThread,
     Summary,
     Tone,
+    form_errors_said,
+    gesprek_again,
 )
 from bot.export import render
 from bot.render.slack import (
@@ -96,10 +98,8 @@ class SlackPlatform:
                           "content": base64.b64encode(render(reply, self.plan)).decode(),
                           "initial_comment": escape(f"{reply.title}, gevraagd door "
                                                     f"{inbound.user.naam}.")})
-            elif isinstance(reply, FormErrors):  # the form was fine a moment ago: say what changed
-                self.deliver(inbound, [Notice("Het formulier kon niet worden opgeslagen: "
-                                              + " ".join(t for _, t in reply.errors), Tone.WARNING)],
-                             out)
+            elif isinstance(reply, FormErrors):
+                self.deliver(inbound, [form_errors_said(reply)], out)
         shown = [r for r in replies if not isinstance(r, ACTED_ON)]
         for index, reply in enumerate(shown):
             last = index == len(shown) - 1
@@ -134,9 +134,7 @@ class SlackPlatform:
         if start.existing:
             thread_ts = start.existing.rsplit(":", 1)[1]
             out.then(thread_start(inbound.user, channel, thread_ts, start.deel, again=True))
-            notice = Notice("Het gesprek loopt al in een thread in dit kanaal; de vraag waar het is "
-                            "staat daar nu opnieuw.")
-            self.deliver(inbound, [notice], out)
+            self.deliver(inbound, [gesprek_again("thread")], out)
             return
         out.call({"method": "chat.postMessage", "channel": channel,
                   "text": thread_anchor(start.gemeente, slack_id(inbound.user)),

@@ -40,7 +40,8 @@ from bot.core.replies import (
     QuestionPrompt,
     Reply,
     StartThread,
-    Tone,
+    form_errors_said,
+    gesprek_again,
 )
 from bot.core.text import whole_number
 from bot.export import render as document
@@ -135,9 +136,7 @@ class TeamsPlatform:
             elif isinstance(reply, ExportFile):
                 self._offer_file(inbound, reply, out)
             elif isinstance(reply, FormErrors):
-                self.deliver(inbound, [Notice("Het formulier kon niet worden opgeslagen: "
-                                              + " ".join(t for _, t in reply.errors), Tone.WARNING)],
-                             out)
+                self.deliver(inbound, [form_errors_said(reply)], out)
         shown = [r for r in replies if not isinstance(r, ACTED_ON)]
         for attachments, said, asked in packed(shown, route.get("kind", "personal") != "personal"):
             out.call({"method": "send", "service_url": route["service_url"], "tenant": route["tenant"],
@@ -158,8 +157,7 @@ class TeamsPlatform:
         route = inbound.route
         if start.existing:
             out.then(thread_start(inbound.user, route, start.existing.rsplit(":", 1)[1], start.deel))
-            self.deliver(inbound, [Notice("Het gesprek loopt al in een reeks in dit kanaal; de vraag "
-                                          "waar het is staat daar nu opnieuw.")], out)
+            self.deliver(inbound, [gesprek_again("reeks")], out)
             return
         anchor = Notice(f"Checklist sturing voor gemeente {start.gemeente}, gestart door "
                         f"{inbound.user.naam}. Beantwoord de vragen in de reacties op dit bericht; "
