@@ -11,8 +11,8 @@ from pathlib import Path
 
 from benchmarks.data import full_gemeente
 from benchmarks.timing import Row, Table, timed
-from bot.export import render as document
-from bot.render.slack import render as slack_messages
+from bot.export import document
+from bot.render.slack import messages_of as slack_messages
 from bot.service import Service
 from store import Store
 

@@ -33,7 +33,7 @@ from bot.core.commands import part_number
 from bot.core.context import gemeente_named
 from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, show_typed, whole_number
-from bot.render.text import quoted_command
+from bot.render.plain import quoted_command
 from bot.service import Problem, Service
 from dialogues.content import ContentError
 from store import Store, StoreError
@@ -283,7 +283,7 @@ def _undone_if_refused(path: Path) -> Iterator[None]:
 def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> int:
     """``slack``, ``teams`` and ``run``: take in what the platforms send, with the worker process
     beside (and, for ``run``, the reminders)."""
-    from bot.adapters import platforms
+    from bot.adapters import configured
     from bot.service.worker import WorkerProcess
     # Slack over Socket Mode unless --http; `run` also picks HTTP when there is no app token.
     slack_http = getattr(args, "http", False) or (args.command == "run"
@@ -294,7 +294,7 @@ def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> in
         raise ConfigError(f"--port {port_text!r} is geen poortnummer; kies bijvoorbeeld 3000.")
     store = Store(settings.db_path)
     service = Service(store)
-    serve = platforms.listen(service, os.environ, names, args.host,
+    serve = configured.listen(service, os.environ, names, args.host,
                              int(port_text) if port_text else None, slack_http)
     worker = WorkerProcess(["--db", str(settings.db_path),
                             *(["--herinneringen"] if args.command == "run" else [])])
@@ -309,7 +309,7 @@ def _serve(args: argparse.Namespace, settings: Settings, names: list[str]) -> in
 def _work(args: argparse.Namespace, settings: Settings) -> int:
     """The worker process beside ``slack``, ``teams`` and ``run``: the inbox, the outbox, the
     reminders, for every platform configured."""
-    from bot.adapters import platforms
+    from bot.adapters import configured
     from bot.reminders.scheduler import Ticker
     from bot.service.worker import exit_with_parent, worker_lock
     if args.ouder:
@@ -320,7 +320,7 @@ def _work(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.db_path)
     with worker_lock(settings.db_path):
         service = Service(store)
-        inbox = platforms.worker_inbox(service, os.environ, names)
+        inbox = configured.worker_inbox(service, os.environ, names)
         inbox.start(watch=True)
         if args.herinneringen:
             Ticker(_scheduler(service, inbox.outbox)).run()
@@ -469,7 +469,7 @@ def _everything(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _document(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.export import markdown, render
+    from bot.export import document, markdown
     from bot.export.pdf import PdfError, to_pdf
     if args.command == "export" and args.alles:
         return _everything(args, settings)
@@ -483,23 +483,23 @@ def _document(args: argparse.Namespace, settings: Settings) -> int:
         service = Service(store)
         if args.command == "samenvatting":
             text = (markdown.regiobeeld(service.regiobeeld(args.regio)) if args.regio else
-                    render(service.export(args.gemeente, "md"), service.plan.content).decode())
+                    document(service.export(args.gemeente, "md"), service.plan.content).decode())
             sys.stdout.write(text)
             return 0
         pdf = args.formaat == "pdf"  # the Word document, converted
-        document = service.export(args.gemeente, "docx" if pdf else args.formaat or "docx")
-        filename = str(Path(document.filename).with_suffix(".pdf")) if pdf else document.filename
+        export = service.export(args.gemeente, "docx" if pdf else args.formaat or "docx")
+        filename = str(Path(export.filename).with_suffix(".pdf")) if pdf else export.filename
         path = Path(args.uitvoer or filename)
-        if str(path) == "-" and document.format != "md" and sys.stdout.isatty():
-            raise ConfigError(f"Een {'pdf' if pdf else document.format}-bestand is niet te lezen in "
+        if str(path) == "-" and export.format != "md" and sys.stdout.isatty():
+            raise ConfigError(f"Een {'pdf' if pdf else export.format}-bestand is niet te lezen in "
                               f"de terminal; schrijf het naar een bestand met -o {filename}, of "
                               "stuur het door (-o - | …).")
-        content = render(document, service.plan.content)
+        content = document(export, service.plan.content)
         try:
             _write(path, to_pdf(content) if pdf else content)
         except PdfError as error:
             raise ConfigError(str(error)) from None
-        _saved(path, document.title)
+        _saved(path, export.title)
         return 0
     finally:
         store.close()
@@ -515,7 +515,7 @@ PATIENCE = 30  # seconds a one-shot run waits for a platform that asks to try ag
 
 
 def _reminders(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.adapters import platforms
+    from bot.adapters import configured
     from bot.reminders.scheduler import Ticker, outcome_words
     from bot.service.outbox import Outbox
     from bot.service.worker import worker_lock
@@ -545,7 +545,7 @@ def _reminders(args: argparse.Namespace, settings: Settings) -> int:
     store = Store(settings.db_path)
     try:
         service = Service(store)
-        outbox = Outbox(store, platforms.sending(service, os.environ, names))
+        outbox = Outbox(store, configured.sending(service, os.environ, names))
         scheduler = _scheduler(service, outbox)
         if not args.eenmalig:
             with worker_lock(settings.db_path):  # the only one sending on this database

@@ -1,7 +1,7 @@
 """SQLite persistence for Leidraadbot (sqlite-utils). Knows nothing of chat platforms."""
 
 from store.database import StoreError
-from store.inbox import InboxStore
+from store.inbox import InboxFile
 from store.store import Store
 
-__all__ = ["InboxStore", "Store", "StoreError"]
+__all__ = ["InboxFile", "Store", "StoreError"]

@@ -41,7 +41,7 @@ def m001_entries(db: Database) -> None:
     db["entries"].create_index(["state", "lane", "sent_at", "id"])
 
 
-class InboxStore(SqliteFile):
+class InboxFile(SqliteFile):
     """The inbox database at ``path``."""
 
     def __init__(self, path: str | Path, durable: bool = True):

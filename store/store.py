@@ -15,7 +15,7 @@ from store.answers import Answers, Gesprekken
 from store.audit import Audit
 from store.database import SqliteFile
 from store.gemeenten import Gemeenten, People
-from store.inbox import InboxStore, inbox_of
+from store.inbox import InboxFile, inbox_of
 from store.messaging import Messaging
 from store.migrations import migrations
 from store.punten import Punten
@@ -38,9 +38,9 @@ class Store(SqliteFile):
         self.audit = Audit(self)
 
     @cached_property
-    def inbox(self) -> InboxStore:
+    def inbox(self) -> InboxFile:
         """The inbox beside it (``leidraad.db`` -> ``leidraad-inbox.db``)."""
-        return InboxStore(inbox_of(self.path), self.durable)
+        return InboxFile(inbox_of(self.path), self.durable)
 
     def healthy(self) -> bool:
         """The database and, once it is opened, the inbox beside it."""

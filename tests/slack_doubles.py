@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import websockets.exceptions
 import websockets.sync.server
 
-from tests import block_kit
+from tests import block_kit_limits as block_kit
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"

@@ -17,7 +17,7 @@ from bot.render import slack
 from bot.service import Service
 from store import Store
 
-from . import block_kit
+from . import block_kit_limits as block_kit
 from .conftest import Clock
 from .inbound_paths import PATHS, begin_gesprek
 
@@ -103,7 +103,7 @@ def _mrkdwn(value) -> list[str]:
 
 
 def _checked(replies: list) -> None:
-    for message in slack.render(replies):
+    for message in slack.messages_of(replies):
         assert block_kit.message_problems(message.blocks) == [], message.blocks
         assert not any("<!" in text for text in [message.text, *_mrkdwn(message.blocks)])
     try:
@@ -111,7 +111,7 @@ def _checked(replies: list) -> None:
     except ImportError:  # without the [teams] extra
         return
     from . import adaptive_cards
-    for card in teams.render(replies):
+    for card in teams.cards_of(replies):
         assert adaptive_cards.problems(card) == []
 
 

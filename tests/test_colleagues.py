@@ -9,8 +9,8 @@ import io
 from openpyxl import load_workbook
 
 from bot.core.replies import Notice
-from bot.export import render as document_of
-from bot.render.text import render
+from bot.export import document as document_of
+from bot.render.plain import render
 from dialogues.content import checklist
 
 from .conftest import Chat

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.commands import Parsed, Unfit, part_number
 from bot.core.replies import CommandUsage
-from bot.render.text import render_one
+from bot.render.plain import render_one
 from bot.service import Service
 from dialogues.content import checklist
 

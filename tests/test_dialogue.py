@@ -17,7 +17,7 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import MAX_ANSWER_LENGTH
-from bot.render.text import render_one
+from bot.render.plain import render_one
 from bot.service import Service
 from dialogues.content import checklist
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from bot.core.replies import Help, Notice, QuestionList, Recap
-from bot.render.text import render
+from bot.render.plain import render
 from dialogues.content import begrippen, checklist
 
 from .conftest import ROOT, Chat

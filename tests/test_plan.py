@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.dutch import DateError, parse_date
 from bot.core.replies import CommandUsage, Notice, PuntDetail, PuntList, QuestionPrompt, Recap, Tone
-from bot.render.text import render, render_one
+from bot.render.plain import render, render_one
 from bot.service import Service
 from dialogues.content import checklist
 

@@ -25,7 +25,7 @@ from bot.reminders.schedule import (
     working_days_before,
 )
 from bot.reminders.scheduler import ReminderMessages, Scheduler, Ticker
-from bot.render.text import render_one
+from bot.render.plain import render_one
 from bot.service import Service
 from bot.service.outbox import MAX_ATTEMPTS, Outbox, Platforms
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.replies import ListedQuestion, Notice, PartTally, PreviousAnswer, QuestionPrompt, Recap, Tone
-from bot.render.text import render
+from bot.render.plain import render
 
 
 def test_a_question_shows_where_you_are_hints_and_the_earlier_answer_in_dutch_time():
@@ -41,7 +41,7 @@ def test_a_command_to_type_is_written_as_each_surface_takes_it():
 
     notice = Notice(f"Koppel het kanaal met {typed('koppel <gemeente>')}.")
     assert render([notice]) == "Koppel het kanaal met ‘koppel <gemeente>’."
-    [message] = slack.render([notice])
+    [message] = slack.messages_of([notice])
     assert "‘/leidraad koppel &lt;gemeente&gt;’" in message.text
     assert "‘/leidraad koppel &lt;gemeente&gt;’" in message.blocks[0]["text"]["text"]
     assert clean_text(typed("start")) == "start"  # what people type can never hold one

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from bot.core.dutch import parse_date
 from bot.core.messages import Command, Place, PlaceKind, User
 from bot.core.replies import ExportFile, Notice, Regiobeeld, Summary
+from bot.export import document as document_of
 from bot.export import markdown
-from bot.export import render as document_of
-from bot.render.text import render
+from bot.render.plain import render
 from bot.service import Service
 from dialogues.content import checklist
 

@@ -12,7 +12,8 @@ from slack_sdk.errors import SlackApiError
 from bot.reminders.scheduler import ReminderMessages, Scheduler
 from bot.render.slack import INPUT_LIMIT
 from dialogues.content import checklist, load_ontwikkelplan
-from tests import block_kit, slack_doubles
+from tests import block_kit_limits as block_kit
+from tests import slack_doubles
 from tests.slack_doubles import trigger_id
 
 # The longest answer the bot takes, full of what Slack must escape.

@@ -21,7 +21,7 @@ MARKUP = "<at>Bram</at> **vet** [klik](https://example.org) # kop & <b>html</b>"
 
 
 def _all_cards(replies) -> list[dict]:
-    return teams.render(list(replies))
+    return teams.cards_of(list(replies))
 
 
 def _checked(cards: list[dict]) -> list[dict]:
@@ -67,7 +67,7 @@ def test_what_someone_typed_is_text_never_markup(chat):
     chat.start()
     chat.say(MARKUP)
     replies = [chat.prompt(chat.say("wijzig 1.1")), *chat.say("versies 1.1"), *chat.say(MARKUP)]
-    holders = [e for e in adaptive_cards.nodes(teams.render(replies))
+    holders = [e for e in adaptive_cards.nodes(teams.cards_of(replies))
                if any(isinstance(v, str) and MARKUP in v for v in e.values())]
     assert len(holders) >= 2 and all(e["type"] == "TextRun" for e in holders), holders
 
@@ -107,7 +107,7 @@ def test_the_ontwikkelpunt_dialog_new_update_and_with_errors():
 
 def test_a_command_to_type_names_the_bot_where_it_must():
     from bot.core.text import typed
-    from bot.render.text import render
+    from bot.render.plain import render
 
     notice = Notice(f"Start het gesprek met {typed('start')}.")
     assert "‘@Leidraadbot start’" in json.dumps(teams.cards(notice, addressed=True), ensure_ascii=False)
@@ -118,7 +118,7 @@ def test_a_command_to_type_names_the_bot_where_it_must():
 def test_a_command_for_the_personal_chat_is_written_as_typed_there_even_in_a_channel():
     from bot.core.replies import Notice
     from bot.core.text import typed
-    from bot.render.teams import render
+    from bot.render.teams import cards_of as render
 
     notice = Notice(f"Vraag het met {typed('samenvatting regio', private=True)} of "
                     f"{typed('voortgang')}, of in het kanaal met {typed('start', in_channel=True)}.")

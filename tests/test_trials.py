@@ -9,8 +9,8 @@ import pytest
 
 from bot.core.messages import Begin, Start, from_json, to_json
 from bot.core.replies import ExportFile, QuestionPrompt, Welcome
-from bot.export import render as document_of
-from bot.render.text import render
+from bot.export import document as document_of
+from bot.render.plain import render
 from dialogues.content import checklist
 
 from .inbound_paths import gesprek_world

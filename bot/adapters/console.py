@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.core.messages import Begin, Command, Place, PlaceKind, Said, Start, User
 from bot.core.replies import CommandUsage, Notice, Paused, Reply, Tone
 from bot.core.text import one_line
-from bot.render.text import render
+from bot.render.plain import render
 from bot.service import Service
 from store import StoreError
 

@@ -52,7 +52,7 @@ _GLUED_PART = re.compile(r"^(deel)(\d+|i+|een|twee)$")  # "deel2", "deelII"
 _AT_NAME = re.compile(r"@[^\W\d_][\w.-]*")  # "@bram" as typed, where the platform made no mention
 
 
-class Usage(Exception):
+class DoesNotFit(Exception):
     """What was typed does not fit the command; ``reason`` says why, when known. Raised by an
     argument or by a handler: the bot answers with the command's usage and stores nothing.
     ``at`` is the token where the text stopped fitting (``Command.fit`` sets it)."""
@@ -63,7 +63,7 @@ class Usage(Exception):
         self.at = at
 
 
-class Claimed(Usage):
+class Claimed(DoesNotFit):
     """Text that fitted a command's first arguments and then not (``wijzig 2 budget 5000``): it
     is that command or an answer, never a looser command that happens to take it."""
 
@@ -100,7 +100,7 @@ class Arg(ABC):
     @abstractmethod
     def take(self, text: str, tokens: list[Token], i: int) -> tuple[Any, int]:
         """The value in ``tokens[i:]`` of ``text`` and where the next argument starts;
-        ``Usage`` when the tokens do not fit."""
+        ``DoesNotFit`` when the tokens do not fit."""
 
     @property
     def widest(self) -> int:
@@ -124,7 +124,7 @@ class Number(Arg):
     def take(self, text, tokens, i):
         number = whole_number(tokens[i].word.removeprefix("#"), 6) if i < len(tokens) else None
         if number is None:
-            raise Usage()
+            raise DoesNotFit()
         return number, i + 1
 
 
@@ -141,7 +141,7 @@ class Choice(Arg):
             if [t.word for t in tokens[i:i + len(words)]] == words:
                 return self.choices[phrase], i + len(words)
         typed = text[tokens[i].start:tokens[i].end] if i < len(tokens) else ""
-        raise Usage(self.invalid.format(word=typed) if typed and self.invalid else "")
+        raise DoesNotFit(self.invalid.format(word=typed) if typed and self.invalid else "")
 
     @property
     def widest(self) -> int:
@@ -155,7 +155,7 @@ class Choice(Arg):
 @dataclass(frozen=True)
 class Text(Arg):
     """The rest of the message as it was typed (case, line breaks); at most ``max_words``.
-    ``check`` says what the text must be (a gemeente, a date): it raises ``Usage`` when the text
+    ``check`` says what the text must be (a gemeente, a date): it raises ``DoesNotFit`` when the text
     is not that, so a sentence that merely starts with the command's words is no command."""
 
     max_words: int | None = None
@@ -163,7 +163,7 @@ class Text(Arg):
 
     def take(self, text, tokens, i):
         if i >= len(tokens) or (self.max_words and len(tokens) - i > self.max_words):
-            raise Usage()
+            raise DoesNotFit()
         value = text[tokens[i].start:].strip()
         if self.check:  # a name, a date, a question: without the sentence's end ("1.6?")
             value = value.rstrip(" .,;:!?") or value
@@ -183,7 +183,7 @@ class Topic(Arg):
 
     def take(self, text, tokens, i):
         if i >= len(tokens) or tokens[i].word not in self.words or len(tokens) - i > 3:
-            raise Usage()
+            raise DoesNotFit()
         return text[tokens[i].start:].strip(), len(tokens)
 
     @property
@@ -207,9 +207,9 @@ class People(Arg):
             if mention or _AT_NAME.fullmatch(typed):
                 found.append(mention.group(1) if mention else typed)
             elif token.word not in ("en", ",", "&"):
-                raise Usage("Noem de mensen met @, bijvoorbeeld @anna.")
+                raise DoesNotFit("Noem de mensen met @, bijvoorbeeld @anna.")
         if not found:
-            raise Usage("Noem de mensen met @, bijvoorbeeld @anna.")
+            raise DoesNotFit("Noem de mensen met @, bijvoorbeeld @anna.")
         return tuple(dict.fromkeys(found)), len(tokens)
 
     @property
@@ -229,10 +229,10 @@ class Deel(Arg):
     def take(self, text, tokens, i):
         at = i + 1 if i < len(tokens) and tokens[i].word == "deel" else i
         if at >= len(tokens):
-            raise Usage()
+            raise DoesNotFit()
         number = part_number(tokens[at].word)
         if number is None:
-            raise Usage("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.", at)  # "deel 3": as far as 3
+            raise DoesNotFit("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.", at)  # "deel 3": as far as 3
         return number, at + 1
 
     @property
@@ -275,7 +275,7 @@ class Command:
         return max(len(p) for p in self.words) + sum(a.widest for a in self.args)
 
     def fit(self, text: str, tokens: list[Token], start: int) -> dict[str, Any]:
-        """The arguments in ``tokens[start:]``; ``Usage`` (with where it stopped fitting) when
+        """The arguments in ``tokens[start:]``; ``DoesNotFit`` (with where it stopped fitting) when
         they do not fit."""
         values: dict[str, Any] = {}
         i, passed_over, reached = start, "", start
@@ -284,17 +284,17 @@ class Command:
                 continue
             try:
                 values[arg.name], i = arg.take(text, tokens, i)
-            except Usage as usage:
+            except DoesNotFit as usage:
                 at = max(i, usage.at)  # where it stopped fitting: an argument may say it got further
                 if not arg.optional and (values or at > i) and usage.reason:
                     raise Claimed(usage.reason, at) from None
                 if not arg.optional:
-                    raise Usage(usage.reason, at) from None
+                    raise DoesNotFit(usage.reason, at) from None
                 passed_over, reached = passed_over or usage.reason, max(reached, at)
         if i < len(tokens):
             if reached > i:  # an optional argument began ("start deel 3"): it is that command
                 raise Claimed(passed_over, reached)
-            raise Usage(passed_over, i)
+            raise DoesNotFit(passed_over, i)
         return values
 
     def opens_form(self, args: dict) -> bool:
@@ -420,7 +420,7 @@ class Table:
                     return Parsed(cmd, cmd.fit(text, tokens, len(phrase)))
                 except Claimed as claimed:  # that command typed wrong, or an answer
                     return [_Miss(cmd, claimed.reason, len(tokens) - claimed.at, begun=True)]
-                except Usage as usage:
+                except DoesNotFit as usage:
                     misses.append(_Miss(cmd, usage.reason, len(tokens) - usage.at))
                     break
             if not typed:

@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Protocol
 
 from bot.core.access import Facts, Role, authorize, may_create_gemeente, refusal_text
-from bot.core.commands import Usage
+from bot.core.commands import DoesNotFit
 from bot.core.dutch import local_day
 from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
 from bot.core.replies import Notice, QuestionPrompt, Reply, Tone
@@ -89,10 +89,10 @@ def gemeente_named(store: Store, name: str | None, again: str = "") -> Named:
 
 def names_a_gemeente(name: str) -> None:
     """The grammar of a gemeente argument (``koppel <gemeente>``): a gemeente's name or a near
-    miss of one; ``Usage`` for anything else ("start van de implementatie")."""
+    miss of one; ``DoesNotFit`` for anything else ("start van de implementatie")."""
     found = gemeenten().find(name)
     if not (found.gemeente or found.suggestions):
-        raise Usage(_not_a_gemeente(gemeente_naam(name)[:60]))
+        raise DoesNotFit(_not_a_gemeente(gemeente_naam(name)[:60]))
 
 
 def _not_a_gemeente(naam: str) -> str:
@@ -154,11 +154,11 @@ class Context:
         return self.store.answers.current_one(self.gemeente["id"], question_id, mine)
 
     def mentioned(self, user_id: str) -> User:
-        """A person named in the message (the platform said so), by their id; ``Usage`` for text
+        """A person named in the message (the platform said so), by their id; ``DoesNotFit`` for text
         that only looks like one."""
         person = next((m for m in self.inbound.mentions if m.id == user_id), None)
         if person is None:
-            raise Usage("Noem de mensen met @, bijvoorbeeld @anna.")
+            raise DoesNotFit("Noem de mensen met @, bijvoorbeeld @anna.")
         return person
 
     # --- the gemeente and the rights of the user ------------------------------------------------

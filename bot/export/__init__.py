@@ -6,7 +6,7 @@ from bot.core.replies import ExportFile
 from dialogues.content import Ontwikkelplan
 
 
-def render(file: ExportFile, plan: Ontwikkelplan) -> bytes:
+def document(file: ExportFile, plan: Ontwikkelplan) -> bytes:
     """The document's bytes. Word and Excel (and matplotlib) load only when one is asked for."""
     if file.format == "md":
         from bot.export import markdown

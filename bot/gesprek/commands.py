@@ -6,20 +6,20 @@ dialogue goes on in the place: the gesprek, or an ontwikkelpunt whose fields are
 
 from __future__ import annotations
 
-from bot.core.commands import Deel, Text, Usage, command
+from bot.core.commands import Deel, DoesNotFit, Text, command
 from bot.core.context import Context, Problem, names_a_gemeente
 from bot.core.conversation import ACTIVE, Active
 from bot.core.messages import PlaceKind, Start
 from bot.core.replies import Notice, Reply, StartThread
 from bot.core.text import typed, whole_number
-from bot.gesprek.checklist import Gesprek, names_questions
+from bot.gesprek.dialogue import Gesprek, names_questions
 
 
 def _question_and_version(argument: str) -> None:
     """``1.6 2``: a question and the number of a version of its answer."""
     question, _, version = argument.rpartition(" ")
     if not question or whole_number(version, 4) is None:
-        raise Usage("Noem de vraag en het nummer van de versie, bijvoorbeeld ‘terugzetten 1.6 2’.")
+        raise DoesNotFit("Noem de vraag en het nummer van de versie, bijvoorbeeld ‘terugzetten 1.6 2’.")
     names_questions(question)
 
 
@@ -39,7 +39,7 @@ class GesprekCommands:
               first_open: bool = False) -> list[Reply]:
         place = ctx.place
         if deel is not None and self.gesprek.questionnaire.part(deel) is None:
-            raise Usage("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.")
+            raise DoesNotFit("Er zijn twee delen: typ ‘deel 1’ of ‘deel 2’.")
         if place.kind is PlaceKind.CHANNEL:
             return [StartThread(ctx.gemeente["naam"], deel, self.gesprek.channel_thread(ctx))]
         active = ctx.dialogue
@@ -157,6 +157,6 @@ class GesprekCommands:
         if active is None:
             raise Problem(f"Er loopt hier geen gesprek. Typ {typed('start')} om te beginnen.")
         if active.dialogue is not self.gesprek:
-            raise Usage(f"We zijn een ontwikkelpunt aan het invullen. Maak dat eerst af, of typ "
+            raise DoesNotFit(f"We zijn een ontwikkelpunt aan het invullen. Maak dat eerst af, of typ "
                         f"‘stop’ om het te onderbreken; daarna kan ‘{asked}’.")
         return active

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.core.access import Role
-from bot.core.commands import Choice, Number, Text, Usage, command
+from bot.core.commands import Choice, DoesNotFit, Number, Text, command
 from bot.core.context import Context, Problem
 from bot.core.conversation import Active, load
 from bot.core.messages import FormInput, PlaceKind
@@ -27,7 +27,7 @@ NAME_A_THEMA = "Noem het thema met basisfunctie en nummer, bijvoorbeeld ‘thema
 def _thema_number(nummer: str) -> None:
     """The grammar of ``thema 1.2``: a basisfunctie's number and a thema's."""
     if not THEMA_NUMBER.fullmatch(nummer):
-        raise Usage(NAME_A_THEMA + ".")
+        raise DoesNotFit(NAME_A_THEMA + ".")
 
 
 def walk_place(place: str, user_id: str) -> str:
@@ -113,7 +113,7 @@ class PlanCommands:
         punt = self.plan.find(ctx, nummer)
         if not waarde:
             if ctx.place.kind is PlaceKind.CHANNEL:  # the next message here is not read
-                raise Usage(f"Zet de nieuwe waarde erachter, bijvoorbeeld ‘wijzig {nummer} planning "
+                raise DoesNotFit(f"Zet de nieuwe waarde erachter, bijvoorbeeld ‘wijzig {nummer} planning "
                             "1-3-2027’.")
             return self._begin_walk(ctx, punt, only=veld)
         past = self.plan.in_the_past(waarde, ctx.today) if veld == "planning" else None
@@ -171,7 +171,7 @@ class PlanCommands:
         if functie is None or not 0 < int(match.group(2)) <= len(functie.themes):
             themes = "; ".join(f"{b.number}.1 tot en met {b.number}.{len(b.themes)}"
                                for b in self.plan.content.basisfuncties)
-            raise Usage(f"{NAME_A_THEMA} (de thema's: {themes}).")
+            raise DoesNotFit(f"{NAME_A_THEMA} (de thema's: {themes}).")
         return [self.plan.thema_notice(functie.number, int(match.group(2)))]
 
     @command("concepten maken", usage="concepten maken",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.access import Role
-from bot.core.commands import Choice, Number, Text, Usage, command
+from bot.core.commands import Choice, DoesNotFit, Number, Text, command
 from bot.core.context import Context
 from bot.core.dutch import DATE_EXAMPLE, DateError, format_date, parse_date
 from bot.core.replies import Notice, Reply, Setting, Tone
@@ -24,7 +24,7 @@ from bot.reminders.schedule import (
 def _dated(moment: str) -> None:
     """The grammar of a date argument: it starts with the day (``15-12-2026``, ``15 december``)."""
     if not moment[:1].isdigit():
-        raise Usage(f"Begin met de datum, bijvoorbeeld {DATE_EXAMPLE}.")
+        raise DoesNotFit(f"Begin met de datum, bijvoorbeeld {DATE_EXAMPLE}.")
 
 
 class ReminderCommands:

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from bot.core.commands import Usage
+from bot.core.commands import DoesNotFit
 from bot.core.dutch import AMSTERDAM, DateError, format_date, format_moment, parse_date
 from bot.core.text import whole_number
 
@@ -22,7 +22,7 @@ _WEEKDAY_WORDS = {name: n for n, name in enumerate(WEEKDAYS)} | {
 PREP_TIME = time(9, 0)  # preparation and summary go out at 09:00 on their working day
 
 
-class ScheduleError(Usage):
+class ScheduleError(DoesNotFit):
     """A setting that cannot be read; the message says how to write it."""
 
 

@@ -41,7 +41,7 @@ from bot.core.text import show_typed, still_typed
 from bot.ontwikkelplan.form import Field, Kind, form_spec
 from bot.ontwikkelplan.plan import FIELD_WORDS
 from bot.render import block_kit as kit
-from bot.render import text as plain
+from bot.render import plain
 from bot.render.block_kit import Block
 from dialogues.content import Ontwikkelplan
 
@@ -157,7 +157,7 @@ def _text_size(value) -> int:
     return own + sum(_text_size(v) for v in value.values() if isinstance(v, dict | list))
 
 
-def render(replies: list[Reply]) -> list[SlackMessage]:
+def messages_of(replies: list[Reply]) -> list[SlackMessage]:
     """The Slack messages of the replies that are shown as messages."""
     return [m for reply in replies if not isinstance(reply, ACTED_ON) for m in messages(reply)]
 

@@ -58,7 +58,7 @@ from bot.core.replies import (
 )
 from bot.core.text import CHANNEL, MAX_ANSWER_LENGTH, PRIVATE, show_typed, still_typed, typed
 from bot.ontwikkelplan.form import Field, Kind, form_spec
-from bot.render import text as plain
+from bot.render import plain
 from dialogues.content import Ontwikkelplan
 
 RUN_LIMIT = 10_000  # characters of one piece of text: more than an answer or a notice holds
@@ -180,7 +180,7 @@ def _plain(reply: Reply, addressed: bool = False, first: bool = False) -> str:
     return _MARK.sub("", " ".join(text.split()))
 
 
-def render(replies: list[Reply], addressed: bool = False) -> list[dict]:
+def cards_of(replies: list[Reply], addressed: bool = False) -> list[dict]:
     """The cards of the replies that are shown as cards."""
     return [c for reply in replies if not isinstance(reply, ACTED_ON) for c in cards(reply, addressed)]
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from bot.administration.commands import AdministrationCommands
 from bot.core.access import BEHEERDER, LID, Facts, Role, authorize
-from bot.core.commands import Parsed, Table, Unfit, Usage, declared, grouped, where_words
+from bot.core.commands import DoesNotFit, Parsed, Table, Unfit, declared, grouped, where_words
 from bot.core.context import Clock, Context, Problem, gemeente_named, utc_now
 from bot.core.conversation import PAUSED, Active, Conversation, bound_question
 from bot.core.dutch import local_day
@@ -34,8 +34,8 @@ from bot.core.messages import (
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply, Tone
 from bot.core.text import clean_text, one_line, readable, typed
-from bot.gesprek.checklist import Gesprek
 from bot.gesprek.commands import GesprekCommands
+from bot.gesprek.dialogue import Gesprek
 from bot.ontwikkelplan.commands import PlanCommands
 from bot.ontwikkelplan.general import GeneralCommands
 from bot.ontwikkelplan.plan import Plan
@@ -246,7 +246,7 @@ class Service:
         try:
             with self.store.transaction():  # whatever it did is undone when it does not fit
                 if ctx.place.kind not in command.where:
-                    raise Usage(f"‘{command.name}’ werkt in {where_words(command.where)}, niet hier.")
+                    raise DoesNotFit(f"‘{command.name}’ werkt in {where_words(command.where)}, niet hier.")
                 if command.role not in (Role.IEDEREEN, Role.PROJECTLEIDER):  # about a gemeente
                     self._gemeente_for(ctx, args.get("gemeente"))
                     ctx.require(ctx.gemeente, command.role, args.get("nummer"))
@@ -255,7 +255,7 @@ class Service:
                 readable_args = {k: readable(v, ctx.inbound.mentions) if isinstance(v, str) else v
                                  for k, v in args.items()}
                 replies = command.handler(ctx, **readable_args)
-        except Usage as usage:  # the command's own words and arguments fitted: it is no answer
+        except DoesNotFit as usage:  # the command's own words and arguments fitted: it is no answer
             return self._unfit(ctx, Unfit((command,), usage.reason, claimed=True), text)
         return replies + self._after(ctx, replies)
 
@@ -273,10 +273,10 @@ class Service:
             try:
                 if (ctx.place.kind is not PlaceKind.DIRECT and here
                         and (gemeente_named(ctx.store, named).row or {}).get("id") != here["id"]):
-                    raise Usage(f"Hier gaat het over gemeente {here['naam']}.")
+                    raise DoesNotFit(f"Hier gaat het over gemeente {here['naam']}.")
                 found = ctx.find_gemeente(named)
             except Problem as problem:
-                raise Usage(str(problem)) from None
+                raise DoesNotFit(str(problem)) from None
             if ctx.dialogue and ctx.gemeente and found["id"] != ctx.gemeente["id"]:
                 ctx.dialogue = None
             ctx.gemeente = found

@@ -37,7 +37,7 @@ from bot.core.replies import (
     form_errors_said,
     gesprek_again,
 )
-from bot.export import render
+from bot.export import document
 from bot.render.slack import (
     ACTED_ON,
     HOME_CONTINUE,
@@ -95,7 +95,7 @@ class SlackPlatform:
             elif isinstance(reply, ExportFile):
                 out.call({"method": "files.upload", "channel": channel, "filename": reply.filename,
                           "title": reply.title, "tell": answer,
-                          "content": base64.b64encode(render(reply, self.plan)).decode(),
+                          "content": base64.b64encode(document(reply, self.plan)).decode(),
                           "initial_comment": escape(f"{reply.title}, gevraagd door "
                                                     f"{inbound.user.naam}.")})
             elif isinstance(reply, FormErrors):

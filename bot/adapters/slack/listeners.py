@@ -27,7 +27,7 @@ from bot.render.slack import (
     PUNT_FORM,
     STAND_BUTTON,
     form_errors,
-    render,
+    messages_of,
 )
 from bot.service import Service
 from bot.service.inbox import Inbox
@@ -137,7 +137,7 @@ class Listeners:
             log.exception("opening a form failed")
             replies = [FAILED]
         url = inbound.route.get("response_url")
-        for message in render(replies):
+        for message in messages_of(replies):
             if url:
                 self.platform.respond(url).send(text=message.text, blocks=message.blocks,
                                                 response_type="ephemeral")

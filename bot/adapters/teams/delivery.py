@@ -44,7 +44,7 @@ from bot.core.replies import (
     gesprek_again,
 )
 from bot.core.text import whole_number
-from bot.export import render as document
+from bot.export import document
 from bot.render.teams import ACTED_ON, CARD_BUDGET, OFFER, cards, summary
 from bot.service.outbox import Call, CannotSend, Out, Sent, TryLater
 from dialogues.content import Ontwikkelplan

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.core.commands import Usage
+from bot.core.commands import DoesNotFit
 from bot.core.context import Context, Problem
 from bot.core.conversation import (
     ACTIVE,
@@ -481,11 +481,11 @@ class Gesprek:
 
 def names_questions(argument: str) -> None:
     """The grammar of a question argument (``wijzig 1.6``, ``geschiedenis meldcode``): a number,
-    an id or words of a question; ``Usage`` for anything else ("wijzig de aanpak niet")."""
+    an id or words of a question; ``DoesNotFit`` for anything else ("wijzig de aanpak niet")."""
     questionnaire = checklist()
     if not (QUESTION_NUMBER.fullmatch(argument.strip()) or questionnaire.has_question(argument)
             or questionnaire.with_words(argument)):
-        raise Usage(f"Ik kan geen vraag vinden bij ‘{one_line(argument)}’.")
+        raise DoesNotFit(f"Ik kan geen vraag vinden bij ‘{one_line(argument)}’.")
 
 
 def _meanwhile(current: dict, seen: dict | None, answer: str, question: str) -> str:
