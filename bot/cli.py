@@ -18,8 +18,6 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dotenv import find_dotenv, load_dotenv
-
 from bot.adapters.console import (
     Console,
     ask_name,
@@ -188,8 +186,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load_env_file() -> None:
+    """The settings in ``.env`` of the working directory or the nearest folder above it (as
+    python-dotenv's ``find_dotenv`` looks), without overriding the environment; python-dotenv is
+    loaded only when there is such a file."""
+    folder = Path.cwd()
+    for place in (folder, *folder.parents):
+        if (place / ".env").is_file():
+            from dotenv import load_dotenv
+
+            load_dotenv(place / ".env", override=False)
+            return
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env of the working directory
+    _load_env_file()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 _NOT_A_LETTER = re.compile(r"[^0-9a-z]+")
 _PREFIX = re.compile(r"^(de )?gemeente ")
@@ -90,8 +90,7 @@ def read(text: str, source: str = "gemeenten.csv") -> Gemeenten:
 @cache
 def gemeenten() -> Gemeenten:
     """The official list that ships with Leidraadbot (read once)."""
-    return read(resources.files("dialogues").joinpath("content/gemeenten.csv")
-                .read_text(encoding="utf-8"))
+    return read((Path(__file__).parent / "content" / "gemeenten.csv").read_text(encoding="utf-8"))
 
 
 _GENERIC = re.compile(r"^((jeugd|veiligheids)?regio )+")

@@ -214,6 +214,10 @@ def test_the_database_comes_from_leidraad_db_in_dot_env_and_the_environment(tmp_
     subprocess.run(command, input="twee\n", cwd=tmp_path, capture_output=True, timeout=60, check=True,
                    text=True, env={**env, "LEIDRAAD_DB": str(tmp_path / "omgeving.db")})
     assert answers(tmp_path / "omgeving.db")[0][2] == "twee"
+    (tmp_path / "map").mkdir()  # the .env of a folder above the working directory, too
+    subprocess.run(command, input="drie\n", cwd=tmp_path / "map", env=env, capture_output=True,
+                   timeout=60, check=True, text=True)
+    assert answers(tmp_path / "map" / "uit-env-bestand.db")[0][2] == "drie"
 
 
 def test_ontwikkelpunten_in_the_console_survive_a_restart(tmp_path):

@@ -43,7 +43,7 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import MAX_ANSWER_LENGTH, clean_text, one_line, typed
-from dialogues.content import Part, Question, Questionnaire, checklist, terms_in
+from dialogues.content import Begrip, Part, Question, Questionnaire, checklist, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
 
 OPEN_ONLY = "open_only"  # in a conversation's pending: pass by what colleagues answered
@@ -56,7 +56,13 @@ class Gesprek:
     def __init__(self, questionnaire: Questionnaire):
         self.questionnaire = questionnaire
         self.flow = Flow(questionnaire)
-        self._terms = {q.id: terms_in(self._words(q.id)) for q in questionnaire.questions}
+        self._terms: dict[str, tuple[Begrip, ...]] = {}  # per question, worked out when first shown
+
+    def _terms_of(self, question: str) -> tuple[Begrip, ...]:
+        """The begrippen a question uses (its text, hints and what it refers to)."""
+        if question not in self._terms:
+            self._terms[question] = terms_in(self._words(question))
+        return self._terms[question]
 
     # --- finding conversations --------------------------------------------------------------------
 
@@ -327,7 +333,7 @@ class Gesprek:
             return None
         position = self.questionnaire.position(conv.state)
         return Guide(position.part.gebruik, position.section.toelichting,
-                     tuple((b.term, b.uitleg) for b in self._terms[conv.state]))
+                     tuple((b.term, b.uitleg) for b in self._terms_of(conv.state)))
 
     def _words(self, question_id: str) -> str:
         """All a question shows: its lead, its text and its hints."""
@@ -383,7 +389,7 @@ class Gesprek:
         asked = record_ask(ctx, self.questionnaire.id, conv)
         if conv.done:
             return [self._recap(ctx, conv)]
-        return [*first_uses(conv, self._terms[conv.state]), self._prompt(ctx, conv, asked)]
+        return [*first_uses(conv, self._terms_of(conv.state)), self._prompt(ctx, conv, asked)]
 
     def prompt(self, ctx: Context, conv: Conversation) -> QuestionPrompt | None:
         """The current question (without asking it again), or None at the end."""
