@@ -29,10 +29,21 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 COUNTS: list[str] = []  # lines for the end of the test output (the corpora's counts)
 
 
+def pytest_sessionfinish(session):
+    """In a worker of pytest-xdist: hand the counts to the process that reports."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["counts"] = COUNTS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    COUNTS.extend(getattr(node, "workeroutput", {}).get("counts", []))
+
+
 def pytest_terminal_summary(terminalreporter):
     if COUNTS:
         terminalreporter.section("counts")
-        for line in COUNTS:
+        for line in sorted(COUNTS):
             terminalreporter.write_line(line)
 
 
