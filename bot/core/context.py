@@ -308,10 +308,33 @@ PAUSED = "gepauzeerd"
 
 
 @dataclass
+class Held:
+    """A text the bot asked about before storing it (``bot.service.held``): who wrote it, the
+    question it would answer, the command it looks like (``guess``), and the state the
+    conversation was in when it came (``at_state``: it waits as long as the conversation stays
+    there); ``reminded`` once the bot said it still waits."""
+
+    by: str
+    text: str
+    question: str
+    guess: str | None
+    at_state: str
+    reminded: bool = False
+
+    def as_json(self) -> dict:
+        return {"by": self.by, "text": self.text, "question": self.question, "guess": self.guess,
+                "while": self.at_state, "reminded": self.reminded}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Held:
+        return cls(data["by"], data["text"], data["question"], data.get("guess"),
+                   data.get("while", data["question"]), bool(data.get("reminded")))
+
+
+@dataclass
 class Conversation:
-    """A dialogue in one place: where it is, what the user skipped there, and a text the bot
-    asked about before storing it (``held``: by, text, question, guess, and the state it came
-    ``while``: it waits as long as the conversation stays there)."""
+    """A dialogue in one place: where it is, what the user skipped there, what the dialogue
+    keeps of its own (``pending``), and a text the bot asked about before storing it."""
 
     place: str
     state: str
@@ -319,7 +342,7 @@ class Conversation:
     skipped: set[str] = field(default_factory=set)
     return_to: str | None = None
     pending: dict | None = None
-    held: dict | None = None
+    held: Held | None = None
 
     @property
     def done(self) -> bool:
@@ -378,7 +401,7 @@ def save(ctx: Context, questionnaire: str, conv: Conversation) -> None:
             "skipped": conv.skipped,
             "return_to": conv.return_to,
             "pending": conv.pending,
-            "held": conv.held,
+            "held": conv.held.as_json() if conv.held else None,
             "user_id": ctx.user.id,
         },
         ctx.at,

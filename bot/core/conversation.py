@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.context import ACTIVE, PAUSED, Active, Context, Conversation, Dialogue, save
+from bot.core.context import ACTIVE, PAUSED, Active, Context, Conversation, Dialogue, Held, save
 from bot.core.replies import Notice, Reply
 from bot.core.text import typed
 from dialogues.content import Begrip
@@ -34,7 +34,7 @@ def load(ctx: Context, place: str, flow: Flow) -> Conversation | None:
         skipped=set(row["skipped"]) & known,
         return_to=row["return_to"] if row["return_to"] in known else None,
         pending=row["pending"],
-        held=row["held"],
+        held=Held.from_json(row["held"]) if row["held"] else None,
     )
 
 

@@ -16,7 +16,7 @@ from bot.administration.commands import AdministrationCommands
 from bot.core.access import BEHEERDER, LID, Facts, Role, authorize
 from bot.core.commands import DoesNotFit, Parsed, Table, Unfit, declared, grouped, where_words
 from bot.core.context import Clock, Context, Problem, gemeente_named, utc_now
-from bot.core.conversation import PAUSED, Active, Conversation, bound_question
+from bot.core.conversation import PAUSED, Active, bound_question
 from bot.core.dutch import local_day
 from bot.core.messages import (
     Begin,
@@ -33,7 +33,7 @@ from bot.core.messages import (
 )
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply, Tone
-from bot.core.text import clean_text, one_line, readable, typed
+from bot.core.text import clean_text, readable, typed
 from bot.gesprek.commands import GesprekCommands
 from bot.gesprek.dialogue import Gesprek
 from bot.ontwikkelplan.commands import PlanCommands
@@ -43,6 +43,7 @@ from bot.ontwikkelplan.walk import PuntWalk
 from bot.reminders.commands import ReminderCommands
 from bot.reports.commands import ReportCommands
 from bot.reports.reporter import Reporter
+from bot.service import held
 from bot.service.help import HelpCommands
 from dialogues.content import Questionnaire, checklist, ontwikkelplan
 from dialogues.flow import END
@@ -50,9 +51,6 @@ from store import Store
 
 log = logging.getLogger(__name__)
 
-YES = {"ja", "j", "yes", "ja graag", "klopt"}
-NO = {"nee", "n", "no", "nee hoor"}
-SAVE = {"opslaan", "sla op"}
 FILES_NOT_KEPT = Notice("Bestanden bij een bericht bewaar ik niet; alleen de tekst van je bericht "
                         "telt. Zet een document op de plek waar jullie dossiers horen en verwijs "
                         "ernaar.")
@@ -326,9 +324,7 @@ class Service:
         question = bound_question(ctx, active.dialogue.questionnaire.id, active.conv)
         if question == END:
             return [CommandUsage(text, usages, unfit.reason, unfit.guess)]
-        active.conv.held = {"by": ctx.user.id, "text": text, "question": question,
-                            "guess": unfit.guess, "while": active.conv.state}
-        active.save(ctx)
+        held.hold(ctx, active, text, question, unfit.guess)
         return [CommandUsage(text, usages, unfit.reason, unfit.guess, held=text,
                              held_ref=active.dialogue.label(question), held_question=question)]
 
@@ -341,58 +337,23 @@ class Service:
 
     def _replying(self, ctx: Context, text: str, explicit: bool = False,
                   allowed: bool = True) -> list[Reply]:
-        """Read the message, unless it replies to what the bot asked about a held text. A held
-        text waits while its question does, also when other messages come in between; the bot
-        says so, and says when it has lapsed."""
-        active = ctx.dialogue
-        held = self._held(ctx) if active and active.conv.held else None
-        if held is None:
+        """Read the message, unless it replies to what the bot asked about a held text
+        (``bot.service.held``)."""
+        active, waiting = ctx.dialogue, held.waiting(ctx)
+        if waiting is None:
             return self._read(ctx, text, explicit, allowed)
-        word = " ".join(text.casefold().strip(" .!").split())
-        if word not in YES | NO | SAVE:
+        word = held.reply_word(text)
+        if word is None:
             replies = self._read(ctx, text, explicit, allowed)
-            return self._still_held(ctx, active, held) + replies
-        active.conv.held = None
-        active.save(ctx)
-        if word in YES and held["guess"]:
-            return self._read(ctx, held["guess"], explicit, allowed)
-        if word in NO and not held["guess"]:
+            return held.still_held(ctx, active, waiting) + replies
+        held.release(ctx, active)
+        if word in held.YES and waiting.guess:
+            return self._read(ctx, waiting.guess, explicit, allowed)
+        if word in held.NO and not waiting.guess:
             return [Notice("Goed, er is niets opgeslagen.")]
-        replies = active.dialogue.answer(ctx, active.conv, held["text"], held["question"])
+        replies = active.dialogue.answer(ctx, active.conv, waiting.text, waiting.question)
         active.save(ctx)
         return replies + self._after(ctx, replies)
-
-    @staticmethod
-    def _held(ctx: Context) -> dict | None:
-        """This user's text the bot asked about here, while its question still waits."""
-        active = ctx.dialogue
-        held = active.conv.held if active else None
-        if not held or held["by"] != ctx.user.id:
-            return None
-        if not _waits(held, active.conv):  # gone on meanwhile (a colleague, a restore)
-            active.conv.held = None
-            active.save(ctx)
-            return None
-        return held
-
-    @staticmethod
-    def _still_held(ctx: Context, active: Active, held: dict) -> list[Reply]:
-        """After another message: that the held text can still be stored (said once), or that it
-        has lapsed (the gesprek went on, or another text is held instead)."""
-        if ctx.dialogue is not active:  # the message was about another gemeente
-            return []
-        quoted, label = one_line(held["text"], 60), active.dialogue.label(held["question"])
-        if active.conv.held is held and _waits(held, active.conv):
-            if held.get("reminded"):
-                return []
-            held["reminded"] = True
-            active.save(ctx)
-            return [Notice(f"“{quoted}” is nog niet opgeslagen. Was het je antwoord bij {label}? "
-                           "Typ dan ‘opslaan’; dat kan zolang we bij die vraag zijn.")]
-        if active.conv.held is held:
-            active.conv.held = None
-            active.save(ctx)
-        return [Notice(f"Je eerdere bericht “{quoted}” is niet opgeslagen bij {label}.")]
 
     # --- for the operator (command line) ------------------------------------------------------------
 
@@ -424,12 +385,6 @@ class Service:
 
     def _today(self) -> date:
         return local_day(self.clock())
-
-
-def _waits(held: dict, conv: Conversation) -> bool:
-    """Whether a held text can still be stored: the conversation goes on where it was when the
-    text came (the question it answers may be an earlier one, shown before a colleague went on)."""
-    return conv.state == held.get("while", held["question"]) and conv.status != PAUSED
 
 
 def _form_role(form: FormInput) -> tuple[Role, int | None]:
