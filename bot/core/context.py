@@ -11,10 +11,10 @@ kept and bound to the question shown is in ``bot.core.conversation``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, Self
 
 from bot.core.access import Facts, Role, authorize, may_create_gemeente, refusal_text
 from bot.core.commands import DoesNotFit
@@ -332,6 +332,23 @@ class Held:
 
 
 @dataclass
+class State:
+    """What a dialogue keeps of its own in a conversation, beside the question it is at (each
+    dialogue its own kind, kept as JSON): here, the begrippen explained in it already."""
+
+    explained: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Self:
+        """The state as kept; what this kind does not know (any more) is left out."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in (data or {}).items() if key in known})
+
+
+@dataclass
 class Conversation:
     """A dialogue in one place: where it is, what the user skipped there, what the dialogue
     keeps of its own (``pending``), and a text the bot asked about before storing it."""
@@ -341,7 +358,7 @@ class Conversation:
     status: str = ACTIVE
     skipped: set[str] = field(default_factory=set)
     return_to: str | None = None
-    pending: dict | None = None
+    pending: State = field(default_factory=State)
     held: Held | None = None
 
     @property
@@ -400,7 +417,7 @@ def save(ctx: Context, questionnaire: str, conv: Conversation) -> None:
             "status": conv.status,
             "skipped": conv.skipped,
             "return_to": conv.return_to,
-            "pending": conv.pending,
+            "pending": conv.pending.as_json(),
             "held": conv.held.as_json() if conv.held else None,
             "user_id": ctx.user.id,
         },

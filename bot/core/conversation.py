@@ -11,18 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.context import ACTIVE, PAUSED, Active, Context, Conversation, Dialogue, Held, save
+from bot.core.context import (
+    ACTIVE,
+    PAUSED,
+    Active,
+    Context,
+    Conversation,
+    Dialogue,
+    Held,
+    State,
+    save,
+)
 from bot.core.replies import Notice, Reply
 from bot.core.text import typed
 from dialogues.content import Begrip
 from dialogues.flow import Flow
 
-__all__ = ["ACTIVE", "PAUSED", "Active", "Conversation", "Dialogue", "bound_question", "first_uses",
-           "load", "record_ask", "save"]
+__all__ = ["ACTIVE", "PAUSED", "Active", "Conversation", "Dialogue", "State", "bound_question",
+           "first_uses", "load", "record_ask", "save"]
 
-def load(ctx: Context, place: str, flow: Flow) -> Conversation | None:
-    """The saved conversation of ``flow``'s questionnaire in ``place``; a state the content no
-    longer has starts over at the beginning."""
+def load(ctx: Context, place: str, flow: Flow, kept: type[State] = State) -> Conversation | None:
+    """The saved conversation of ``flow``'s questionnaire in ``place``, with what its dialogue
+    keeps (of the kind ``kept``); a state the content no longer has starts over at the beginning."""
     row = ctx.store.gesprekken.get(ctx.gemeente["id"], place, flow.questionnaire.id)
     if row is None:
         return None
@@ -33,21 +43,18 @@ def load(ctx: Context, place: str, flow: Flow) -> Conversation | None:
         status=row["status"],
         skipped=set(row["skipped"]) & known,
         return_to=row["return_to"] if row["return_to"] in known else None,
-        pending=row["pending"],
+        pending=kept.from_json(row["pending"]),
         held=Held.from_json(row["held"]) if row["held"] else None,
     )
 
 
-EXPLAINED = "explained"  # in a conversation's pending: the begrippen explained in it already
-
-
 def first_uses(conv: Conversation, terms: Iterable[Begrip]) -> list[Reply]:
     """The abbreviations about to be shown that this conversation has not explained yet, once."""
-    explained = set((conv.pending or {}).get(EXPLAINED, []))
+    explained = set(conv.pending.explained)
     new = [b for b in terms if b.term not in explained]
     if not new:
         return []
-    conv.pending = {**(conv.pending or {}), EXPLAINED: sorted(explained | {b.term for b in new})}
+    conv.pending.explained = sorted(explained | {b.term for b in new})
     return [Notice("Afkortingen hierin: " + "; ".join(f"{b.term} = {b.uitleg}" for b in new)
                    + f". Alle afkortingen: {typed('begrippen')}.")]
 

@@ -9,6 +9,7 @@ replies it returns are sent.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.commands import DoesNotFit
@@ -17,6 +18,7 @@ from bot.core.conversation import (
     ACTIVE,
     PAUSED,
     Conversation,
+    State,
     first_uses,
     load,
     record_ask,
@@ -46,7 +48,14 @@ from bot.core.text import MAX_ANSWER_LENGTH, clean_text, one_line, typed
 from dialogues.content import Begrip, Part, Question, Questionnaire, checklist, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
 
-OPEN_ONLY = "open_only"  # in a conversation's pending: pass by what colleagues answered
+
+@dataclass
+class GesprekState(State):
+    """What the gesprek keeps: whether it passes by what colleagues answered already."""
+
+    open_only: bool = False
+
+
 QUESTION_NUMBER = re.compile(r"(?:(\d)\s*[.,]\s*)?(\d+)")  # 1.6, or 6 in the current Deel
 
 
@@ -67,7 +76,7 @@ class Gesprek:
     # --- finding conversations --------------------------------------------------------------------
 
     def conversation(self, ctx: Context, place: str) -> Conversation | None:
-        return load(ctx, place, self.flow)
+        return load(ctx, place, self.flow, GesprekState)
 
     def channel_thread(self, ctx: Context) -> str | None:
         """The place of the channel's gesprek thread that is still going, if any."""
@@ -95,8 +104,8 @@ class Gesprek:
             ids = chosen + [q.id for q in self.questionnaire.questions if q.id not in first]
             begun = bool(ctx.answers)  # by colleagues, or by this user elsewhere (the channel)
             conv = Conversation(place=place, state=ids[0],
-                                pending={OPEN_ONLY: True} if begun or start.first_open else None)
-            if conv.pending:  # only what is still open
+                                pending=GesprekState(open_only=begun or start.first_open))
+            if conv.pending.open_only:  # only what is still open
                 conv.state = next((i for i in ids if i not in ctx.answers), END)
             welcome = Welcome(
                 gemeente=ctx.gemeente["naam"],
@@ -351,7 +360,7 @@ class Gesprek:
     def _advance(self, ctx: Context, conv: Conversation) -> list[Reply]:
         target, conv.return_to = conv.return_to, None
         conv.state = self.flow.move(conv.state, goto(target) if target else NEXT)
-        while not target and (conv.pending or {}).get(OPEN_ONLY) and conv.state in ctx.answers:
+        while not target and conv.pending.open_only and conv.state in ctx.answers:
             conv.state = self.flow.move(conv.state, NEXT)  # answered by a colleague: passed by
         return self._ask(ctx, conv)
 
@@ -377,7 +386,7 @@ class Gesprek:
 
     def choose_questions(self, ctx: Context, conv: Conversation, open_only: bool) -> list[Reply]:
         """Walk only the open questions from here, or all of them."""
-        conv.pending = {**(conv.pending or {}), OPEN_ONLY: open_only}
+        conv.pending.open_only = open_only
         said = ("Vanaf nu stel ik alleen de vragen die nog open zijn." if open_only else
                 "Vanaf nu lopen we alle vragen langs; bij een beantwoorde vraag kun je het antwoord "
                 "behouden of een nieuw geven.")

@@ -13,7 +13,7 @@ from bot.core.messages import FormInput, PlaceKind
 from bot.core.replies import FormErrors, Notice, OpenForm, Recap, Reply, Tone
 from bot.core.text import typed
 from bot.ontwikkelplan.plan import FIELD_NAMES, FIELD_WORDS, STATUS_WORDS, WALK, FieldError, Plan
-from bot.ontwikkelplan.walk import PuntWalk
+from bot.ontwikkelplan.walk import PuntWalk, WalkState
 
 
 def _always(args: dict) -> bool:
@@ -46,10 +46,10 @@ class PlanCommands:
     def walking(self, ctx: Context, place: str) -> Active | None:
         """This user's field walk going on in ``place``, if any. One whose concept was thrown
         away meanwhile (elsewhere, or by a colleague) ends here, and the message says so."""
-        conv = load(ctx, walk_place(place, ctx.user.id), self.walk.flow)
+        conv = load(ctx, walk_place(place, ctx.user.id), self.walk.flow, WalkState)
         if conv is None or conv.done:
             return None
-        if ctx.store.punten.get(ctx.gemeente["id"], conv.pending["nummer"]) is None:
+        if ctx.store.punten.get(ctx.gemeente["id"], conv.pending.nummer) is None:
             ctx.said.append(self.walk.end_gone(ctx, conv))
             ctx.interrupted = True
             return None
@@ -265,7 +265,7 @@ class PlanCommands:
         as if it was typed there."""
         active = self.walking(ctx, ctx.place.id)
         if not (active and active.conv.state == f"punt.{field}"
-                and active.conv.pending["nummer"] == punt["nummer"]):
+                and active.conv.pending.nummer == punt["nummer"]):
             conv, _ = self.walk.begin(ctx, punt, walk_place(ctx.place.id, ctx.user.id), only=field)
             active = Active(self.walk, conv)
         replies = self.walk.answer(ctx, active.conv, text, active.conv.state)

@@ -7,10 +7,11 @@ is given, so stopping halfway keeps a concept.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.context import Context
-from bot.core.conversation import Conversation, first_uses, record_ask, save
+from bot.core.conversation import Conversation, State, first_uses, record_ask, save
 from bot.core.replies import Notice, PreviousAnswer, QuestionPrompt, Reply, Tone
 from bot.core.text import clean_text, typed
 from bot.ontwikkelplan.plan import DRAFT_PROPOSED, REQUIRED, WALK, FieldError, Plan
@@ -18,6 +19,18 @@ from dialogues.content import Part, Question, Questionnaire, Section, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow
 
 WALK_ID = "ontwikkelpunt"
+
+
+@dataclass
+class WalkState(State):
+    """What a field walk keeps: the ontwikkelpunt (its id and number), the fields it asks, the
+    concepts to do after it, and a planning in the past that was questioned once."""
+
+    punt: int = 0
+    nummer: int = 0
+    fields: list[str] = field(default_factory=list)
+    queue: list[int] = field(default_factory=list)
+    questioned: str | None = None
 
 
 class PuntWalk:
@@ -39,8 +52,8 @@ class PuntWalk:
         one; a drafted basisfunctie is a proposal, asked too); ``queue``: concepts to do next."""
         fields = [only] if only else self._to_ask(punt)
         conv = Conversation(place=place, state=f"punt.{fields[0]}",
-                            pending={"punt": punt["id"], "nummer": punt["nummer"],
-                                     "queue": list(queue), "fields": fields})
+                            pending=WalkState(punt=punt["id"], nummer=punt["nummer"],
+                                              queue=list(queue), fields=fields))
         if only:
             intro = f"Ontwikkelpunt #{punt['nummer']}: {self.plan.labels[only].lower()} wijzigen."
         elif len(fields) < len(WALK):
@@ -66,7 +79,7 @@ class PuntWalk:
         return None
 
     def busy(self, conv: Conversation) -> str:
-        return f"ontwikkelpunt #{conv.pending['nummer']}"
+        return f"ontwikkelpunt #{conv.pending.nummer}"
 
     # --- the dialogue -----------------------------------------------------------------------------
 
@@ -90,8 +103,8 @@ class PuntWalk:
             return self.current(ctx, conv)
         field = question.removeprefix("punt.")
         past = self.plan.in_the_past(text, ctx.today) if field == "planning" else None
-        if past and conv.pending.get("questioned") != " ".join(text.split()):  # asked once: the
-            conv.pending["questioned"] = " ".join(text.split())                # same again stores it
+        if past and conv.pending.questioned != " ".join(text.split()):  # asked once: the same
+            conv.pending.questioned = " ".join(text.split())               # again stores it
             return [Notice(f"{past} Typ dezelfde planning nog eens om hem zo op te slaan, of een "
                            "andere.", Tone.WARNING), self._prompt(punt, conv)]
         try:
@@ -135,7 +148,7 @@ class PuntWalk:
         """Stop: what was filled in stays, as a concept if required fields are missing."""
         punt = self.plan.finish(ctx, self._punt(ctx, conv))
         conv.state = END
-        conv.pending["queue"] = []
+        conv.pending.queue = []
         record_ask(ctx, self.questionnaire.id, conv)
         if punt["concept"] and not any(punt.get(f) for f in WALK):  # nothing to keep
             ctx.store.punten.discard(punt["id"], "", ctx.user.id, ctx.at)
@@ -150,8 +163,8 @@ class PuntWalk:
 
     def end_gone(self, ctx: Context, conv: Conversation) -> Notice:
         """End the walk of a concept that was thrown away meanwhile, and say so."""
-        nummer, queue = conv.pending["nummer"], conv.pending.get("queue") or []
-        conv.state, conv.pending["queue"] = END, []
+        nummer, queue = conv.pending.nummer, conv.pending.queue
+        conv.state, conv.pending.queue = END, []
         save(ctx, self.questionnaire.id, conv)
         record_ask(ctx, self.questionnaire.id, conv)
         later = (" De andere concepten maak je af met "
@@ -162,10 +175,10 @@ class PuntWalk:
     # --- moving -----------------------------------------------------------------------------------
 
     def _advance(self, ctx: Context, conv: Conversation, punt: dict) -> list[Reply]:
-        fields = conv.pending.get("fields") or list(WALK)
+        fields = conv.pending.fields or list(WALK)
         if conv.state == "punt.basisfunctie" and "thema" not in fields and not punt.get("thema"):
             fields.insert(fields.index("basisfunctie") + 1, "thema")  # it went with the old one
-            conv.pending["fields"] = fields
+            conv.pending.fields = fields
         conv.state = self.flow.move(conv.state, NEXT)
         while conv.state != END and conv.state.removeprefix("punt.") not in fields:
             conv.state = self.flow.move(conv.state, NEXT)
@@ -184,7 +197,7 @@ class PuntWalk:
         return replies + self._next_in_queue(ctx, conv)
 
     def _next_in_queue(self, ctx: Context, conv: Conversation) -> list[Reply]:
-        queue = conv.pending.get("queue") or []
+        queue = conv.pending.queue
         if not queue:
             return []
         punt = ctx.store.punten.get(ctx.gemeente["id"], queue[0])
@@ -193,7 +206,7 @@ class PuntWalk:
         return replies
 
     def _punt(self, ctx: Context, conv: Conversation) -> dict:
-        return ctx.store.punten.get(ctx.gemeente["id"], conv.pending["nummer"])
+        return ctx.store.punten.get(ctx.gemeente["id"], conv.pending.nummer)
 
     def _ask(self, ctx: Context, punt: dict, conv: Conversation) -> list[Reply]:
         prompt = self._prompt(punt, conv, record_ask(ctx, self.questionnaire.id, conv))
