@@ -574,10 +574,20 @@ def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
     anna.send(anna.message("ontwikkelpunten", "channel", post=post))
     teams.settle()
     data = _button(teams, post, "Stand van zaken bijwerken")
+    assert data["dialog_id"] == "ontwikkelpunt"  # routed by id, as the SDK's dialogs are
+    other = anna.send(anna.invoke("task/fetch", {"type": "task/fetch", "data": data | {
+        "dialog_id": "iets-anders"}}, _reply_chain(anna, post)))[1]
+    assert "task" not in (other or {})  # a dialog that is not ours: not opened as ours
+    before = {key: value for key, value in data.items() if key != "dialog_id"}  # an older card
+    old = anna.send(anna.invoke("task/fetch", {"type": "task/fetch", "data": before},
+                                _reply_chain(anna, post)))[1]
+    assert old["task"]["type"] == "continue"
     status, dialog = anna.send(anna.invoke("task/fetch", {"type": "task/fetch", "data": data},
                                            _reply_chain(anna, post)))
     card = dialog["task"]["value"]["card"]["content"]
     assert status == 200  # its card checked by the fake, as every dialog's
+    assert next(a["data"] for a in _all_actions(card) if a["title"] == "Opslaan")["action"] == \
+        "ontwikkelpunt"
     assert "#1 Meldcode vaker gebruiken" in card_texts({"attachments": [card]})
     submit = next(a["data"] for a in _all_actions(card) if a["title"] == "Opslaan")
     typed = {"stand_van_zaken": "Offerte aangevraagd", "status": "open", "planning": "2027-02-31"}

@@ -67,6 +67,7 @@ MAX_LISTED = 100  # ontwikkelpunten in a list (over cards); the export has them 
 SUMMARY_LISTED = 30
 OFFER = "bestand"  # what a file offer's context is sealed for
 FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of its submit
+PUNT_DIALOG = "ontwikkelpunt"  # the ontwikkelpunt dialog's id, and its submit's action
 _COLORS = {Tone.INFO: None, Tone.SUCCESS: "Good", Tone.WARNING: "Warning", Tone.ERROR: "Attention"}
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
 
@@ -115,7 +116,8 @@ def button(label: str, command: str, question_id: str) -> SubmitAction:
 
 def form_button(label: str, kind: str, nummer: int | None, gemeente: str) -> SubmitAction:
     """A button that opens the ontwikkelpunt dialog (Teams' task module)."""
-    return SubmitAction(title=label, data={"msteams": {"type": "task/fetch"}, FORM: kind,
+    return SubmitAction(title=label, data={"msteams": {"type": "task/fetch"},
+                                           "dialog_id": PUNT_DIALOG, FORM: kind,
                                            "nummer": nummer, "gemeente": gemeente})
 
 
@@ -539,6 +541,6 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = N
         result.append(line(spec.heading, weight="Bolder"))
     result += [_input(field) for field in spec.fields]
     result.append(ActionSet(actions=[SubmitAction(
-        title=spec.submit, data={FORM: form.kind, "nummer": form.nummer, "gemeente": form.gemeente,
-                                 "as_of": form.as_of})]))
+        title=spec.submit, data={"action": PUNT_DIALOG, FORM: form.kind, "nummer": form.nummer,
+                                 "gemeente": form.gemeente, "as_of": form.as_of})]))
     return card([e.model_dump(exclude_none=True) for e in result])

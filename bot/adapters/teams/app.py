@@ -14,7 +14,11 @@ import json
 import logging
 from dataclasses import dataclass, field, replace
 
-from microsoft_teams.api import ActivityTypeAdapter
+from microsoft_teams.api import (
+    ActivityTypeAdapter,
+    TaskFetchInvokeActivity,
+    TaskSubmitInvokeActivity,
+)
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http.adapter import HttpServerAdapter
@@ -27,7 +31,7 @@ from bot.adapters.teams.delivery import CARD, TeamsPlatform, remember
 from bot.config import TeamsSettings
 from bot.core.replies import FormErrors, OpenForm
 from bot.ontwikkelplan.form import form_spec
-from bot.render.teams import punt_form, said
+from bot.render.teams import FORM, PUNT_DIALOG, punt_form, said
 from bot.service import Service
 from bot.service.inbox import Inbox
 from bot.service.outbox import Platforms
@@ -189,14 +193,14 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
         replies = await asyncio.to_thread(service.handle, translate.form_opened(activity))
         return next((r for r in replies if isinstance(r, OpenForm)), None), replies
 
-    @app.on_dialog_open
+    @app.on_dialog_open(PUNT_DIALOG)
     async def dialog_open(ctx: ActivityContext):
         form, replies = await opened(_raw(ctx))
         if form is None:
             return {"task": {"type": "message", "value": said(replies, 1000)}}
         return _dialog(form_spec(form, plan).title, punt_form(form, plan))
 
-    @app.on_dialog_submit
+    @app.on_dialog_submit(PUNT_DIALOG)
     async def dialog_submit(ctx: ActivityContext):
         activity = _raw(ctx)
         inbound = translate.form_submitted(activity)
@@ -213,11 +217,25 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
         await asyncio.to_thread(bot.inbox.accept, inbound)
         return {"task": {"type": "message", "value": "Opgeslagen. De bevestiging staat in het gesprek."}}
 
+    # A button or dialog on a card posted before dialogs were routed by id names none: the same.
+    app.router.add_handler(_without(TaskFetchInvokeActivity, "dialog_id"), dialog_open)
+    app.router.add_handler(_without(TaskSubmitInvokeActivity, "action"), dialog_submit)
+
     @app.on_file_consent
     async def file_consent(ctx: ActivityContext) -> None:
         inbound = translate.file_answered(_raw(ctx), seal, settings.local)
         if inbound is not None:
             await asyncio.to_thread(bot.inbox.accept, inbound)
+
+
+def _without(kind: type, key: str):
+    """Selects the invokes of ``kind`` of the ontwikkelpunt dialog that do not name it by ``key``
+    (cards posted before dialogs were routed by id)."""
+    def selector(activity) -> bool:
+        data = activity.value.data if isinstance(activity, kind) and activity.value else None
+        return isinstance(data, dict) and FORM in data and key not in data
+
+    return selector
 
 
 def _dialog(title: str, card: dict) -> dict:

@@ -191,6 +191,7 @@ def form_submitted(activity: dict) -> Inbound:
     nummer = number(data.pop("nummer", None))
     as_of = str(data.pop("as_of", "") or "")  # when the dialog was opened: what it showed
     data.pop("msteams", None)
+    data.pop("action", None)
     values = {k: str(v) for k, v in data.items() if v is not None}
     mentions: tuple[User, ...] = ()
     if _ENTRA_ID.fullmatch(values.get("wie", "")):  # the people picker's choice; else a name typed
