@@ -86,17 +86,23 @@ def _post(conversation_id: str) -> str | None:
     return match.group(1) if match else None
 
 
-def route(activity: dict) -> dict:
+def route(activity: dict, place: Place | None = None) -> dict:
     """What the platform needs to answer: where (the service URL and conversation), and the
-    channel and post for a reply chain."""
+    channel and post for a reply chain (of ``place``, the activity's, when it is known)."""
     conversation = activity.get("conversation") or {}
-    place = place_of(activity)
+    place = place or place_of(activity)
     thread = place.id.rsplit(":", 1)[1] if place.kind is PlaceKind.THREAD else None
     return {"service_url": activity.get("serviceUrl", ""), "conversation": conversation.get("id", ""),
             "channel": channel_key(activity).split(":", 2)[2], "thread": thread,
             "tenant": tenant_of(activity), "bot": (activity.get("recipient") or {}).get("id", ""),
             "teams_id": (activity.get("from") or {}).get("id", ""),
             "kind": conversation.get("conversationType", "personal")}
+
+
+def _arrival(activity: dict) -> tuple[User, Place, dict]:
+    """Who sent the activity, where, and how to answer there: each worked out once."""
+    place = place_of(activity)
+    return person(activity), place, route(activity, place)
 
 
 def with_mentions(activity: dict) -> tuple[str, tuple[User, ...], bool]:
@@ -146,32 +152,28 @@ def message(activity: dict) -> Inbound | None:
     """A message, or a click on a card's button (which Teams sends as a message with a value).
     None for a new post in a channel that does not name the bot: with ``ChannelMessage.Read.Group``
     Teams delivers every post, and those are not for us."""
-    value = activity.get("value")
+    value, (who, place, answer) = activity.get("value"), _arrival(activity)
     base = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity),
-            "route": route(activity), "forms": True}  # a form opens from a card's button
+            "route": answer, "forms": True}  # a form opens from a card's button
     if isinstance(value, dict) and "cmd" in value:
-        return Said(person(activity), place_of(activity), text=str(value["cmd"]),
+        return Said(who, place, text=str(value["cmd"]),
                     expects=value.get("q"), addressed=True, **base)  # the bot's own button
     text, mentions, addressed = with_mentions(activity)
     files = sum(1 for a in activity.get("attachments") or ()
                 if a.get("contentType") == "application/vnd.microsoft.teams.file.download.info")
-    place = place_of(activity)
     if place.kind is PlaceKind.CHANNEL:  # a new post that names the bot: a command, answered below it
-        return Command(person(activity), place, text=text, mentions=mentions,
-                       **base) if addressed else None
-    return Said(person(activity), place, text=text, mentions=mentions, addressed=addressed,
-                files=files, **base)
+        return Command(who, place, text=text, mentions=mentions, **base) if addressed else None
+    return Said(who, place, text=text, mentions=mentions, addressed=addressed, files=files, **base)
 
 
 def edit(activity: dict) -> Inbound:
     """A message whose text was changed (``messageUpdate`` with ``editMessage``; its ``id`` is the
     message's own): the new text, for the message it was."""
     text, mentions, addressed = with_mentions(activity)
-    original = delivery_id(activity)
-    return Edited(person(activity), place_of(activity), text=text, mentions=mentions,
-                  addressed=addressed, edits=original,
+    original, (who, place, answer) = delivery_id(activity), _arrival(activity)
+    return Edited(who, place, text=text, mentions=mentions, addressed=addressed, edits=original,
                   delivery_id=f"{original}:bewerkt:{activity.get('timestamp', '')}",
-                  sent_at=sent_at(activity), route=route(activity))
+                  sent_at=sent_at(activity), route=answer)
 
 
 def form_opened(activity: dict) -> Inbound:
@@ -180,8 +182,8 @@ def form_opened(activity: dict) -> Inbound:
     kind, nummer = data.get(FORM), number(data.get("nummer"))
     command = (f"bijwerken {nummer or ''}".strip() if kind == "bijwerken" else
                f"afmaken {nummer}" if nummer else "ontwikkelpunt nieuw")
-    return Command(person(activity), place_of(activity), data.get("gemeente") or None,
-                   text=command, forms=True, route=route(activity))
+    who, place, answer = _arrival(activity)
+    return Command(who, place, data.get("gemeente") or None, text=command, forms=True, route=answer)
 
 
 def form_submitted(activity: dict) -> Inbound:
@@ -197,9 +199,10 @@ def form_submitted(activity: dict) -> Inbound:
     if _ENTRA_ID.fullmatch(values.get("wie", "")):  # the people picker's choice; else a name typed
         picked = User(f"teams:{tenant_of(activity)}:{values['wie']}", values["wie"])
         values["wie"], mentions = f"<@{picked.id}>", (picked,)
-    return FormSent(person(activity), place_of(activity), gemeente or None, mentions=mentions,
+    who, place, answer = _arrival(activity)
+    return FormSent(who, place, gemeente or None, mentions=mentions,
                     form=FormInput(kind, nummer, values, as_of),
-                    delivery_id=f"{delivery_id(activity)}:formulier", route=route(activity))
+                    delivery_id=f"{delivery_id(activity)}:formulier", route=answer)
 
 
 def number(value) -> int | None:
@@ -210,8 +213,9 @@ def number(value) -> int | None:
 
 def installed(activity: dict) -> Inbound:
     """The bot was added to a team, a chat or someone's personal apps: the welcome."""
-    return Opened(person(activity), place_of(activity), delivery_id=delivery_id(activity),
-                  sent_at=sent_at(activity), route=route(activity))
+    who, place, answer = _arrival(activity)
+    return Opened(who, place, delivery_id=delivery_id(activity), sent_at=sent_at(activity),
+                  route=answer)
 
 
 NOT_OFFERED = ("Dit bestand heb ik je niet aangeboden, of het aanbod is niet meer geldig; er is "
@@ -225,26 +229,24 @@ def file_answered(activity: dict, seal: Seal, local: bool = False) -> Inbound | 
     where Teams says (``uploadInfo``). None when it was declined. An acceptance that answers no
     offer the bot made to this person, or names a place to upload to that is not OneDrive's (on
     this machine only, ``local``, a local one), uploads nothing: the person hears why."""
-    value = activity.get("value") or {}
+    value, (who, place, answer) = activity.get("value") or {}, _arrival(activity)
     upload, context = value.get("uploadInfo"), value.get("context")
-    context = seal.open(OFFER, person(activity).id,
-                        context.get("verzegeld") if isinstance(context, dict) else None)
+    context = seal.open(OFFER, who.id, context.get("verzegeld") if isinstance(context, dict) else None)
     if value.get("action") != "accept":
         return None
-    common = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity),
-              "route": route(activity)}
+    common = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity), "route": answer}
     if context is None:
         log.warning("a file acceptance that answers no offer of the bot's was refused")
-        return Declined(person(activity), place_of(activity), reason=NOT_OFFERED, **common)
+        return Declined(who, place, reason=NOT_OFFERED, **common)
     if (not isinstance(upload, dict)
             or not all(isinstance(upload.get(k), str) for k in ("uploadUrl", "contentUrl", "name"))
             or not all(_onedrive(upload[key], local) for key in ("uploadUrl", "contentUrl"))):
         log.warning("a file acceptance whose upload address is not OneDrive's was refused")
-        return Declined(person(activity), place_of(activity), reason=NOT_ONEDRIVE, **common)
-    return Command(person(activity), place_of(activity), context.get("gemeente") or None,
+        return Declined(who, place, reason=NOT_ONEDRIVE, **common)
+    return Command(who, place, context.get("gemeente") or None,
                    text=f"export {context.get('format', 'docx')}", forms=True,
                    delivery_id=f"teams:{tenant_of(activity)}:aanbod:{context.get('offer', '')}",
-                   sent_at=sent_at(activity), route=route(activity) | {"upload": upload})
+                   sent_at=sent_at(activity), route=answer | {"upload": upload})
 
 
 def _onedrive(url: str, local: bool) -> bool:
