@@ -306,3 +306,23 @@ def test_a_pause_lets_a_held_text_go_and_says_so(chat, store):
     chat.say("verder")
     chat.say("ja")  # nothing waits any more: "ja" is the answer to the question
     assert stored(store) == [(FIRST, "ja")]
+
+
+def test_a_command_is_parsed_once(service):
+    """Where a platform is acknowledged only a command that can open a form is parsed (it is
+    opened there, at once); every other command is parsed once, where it is handled."""
+    from bot.adapters.slack.translate import channel_place
+    from bot.core.messages import Command, User
+
+    anna = User("slack:T1:U1", "Anna")
+    here = channel_place("T1", "C1")
+    service.handle(Command(anna, here, text="koppel Utrecht"))
+    table = service.table
+    before = table.parsed.cache_info()
+    assert not service.opens_form(Command(anna, here, text="voortgang", forms=True))
+    assert table.parsed.cache_info() == before  # not parsed where it was acknowledged
+    form = Command(anna, here, text="ontwikkelpunt nieuw", forms=True)
+    assert service.opens_form(form)
+    service.handle(form)
+    after = table.parsed.cache_info()
+    assert (after.misses, after.hits) == (before.misses + 1, before.hits + 1)  # parsed once

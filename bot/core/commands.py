@@ -384,10 +384,21 @@ class Table:
             [w for c in self.commands for phrase in c.words for w in phrase]
             + [w for c in self.commands for a in c.args for w in a.vocabulary])
         self._near = functools.lru_cache(maxsize=4096)(self._close_to)
+        self._form_words = frozenset(p[0] for c in self.commands if c.form for p in c.words)
+        self.parsed = functools.lru_cache(maxsize=256)(self._parse)  # each text parsed once
 
     def parse(self, text: str, explicit: bool = False) -> Parsed | Unfit | None:
         """What ``text`` is: a command, a near miss of one to ask about, or None (an answer).
         ``explicit``: the text was addressed to the bot as a command."""
+        return self.parsed(text, bool(explicit))
+
+    def may_open_form(self, text: str) -> bool:
+        """Whether ``text`` starts with the word of a command that can open a form: only those
+        are parsed where a platform is acknowledged (the rest, once, where they are handled)."""
+        head = text.split(None, 1)
+        return bool(head) and tokenize(head[0])[0].word in self._form_words
+
+    def _parse(self, text: str, explicit: bool) -> Parsed | Unfit | None:
         head = text.split(None, 1)
         if not head:
             return None

@@ -103,8 +103,11 @@ class Service:
     def opens_form(self, inbound: Command) -> bool:
         """Whether this command opens a form on a platform that has them (it then goes the short
         way: nothing is stored until the form is sent)."""
-        parsed = self.table.parse(clean_text(inbound.text), explicit=True)
-        return inbound.forms and isinstance(parsed, Parsed) and parsed.command.opens_form(parsed.args)
+        text = clean_text(inbound.text)
+        if not (inbound.forms and self.table.may_open_form(text)):
+            return False  # the worker parses it, once
+        parsed = self.table.parse(text, explicit=True)  # from memory when it is handled
+        return isinstance(parsed, Parsed) and parsed.command.opens_form(parsed.args)
 
     def form_errors(self, inbound: FormSent) -> list[Reply]:
         """What is wrong in a submitted form, or why it cannot be taken; empty when it can be.
