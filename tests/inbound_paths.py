@@ -125,27 +125,35 @@ class TeamsPath(_Path):
         activity = person.message(text, "channel", post, mention_bot=mention_bot, mentions=mentions)
         return json.loads(json.dumps(activity).replace(self.doubles.CHANNEL, self.channels[channel]))
 
+    @staticmethod
+    def typed(activity: dict):
+        """An activity as the SDK hands it to the bot: read into its own model."""
+        from microsoft_teams.api import ActivityTypeAdapter
+
+        return ActivityTypeAdapter.validate_python(activity)
+
     def user(self, who: str) -> User:
-        return self.translate.person(self.activity(who, "direct bericht", "x"))
+        return self.translate.person(self.typed(self.activity(who, "direct bericht", "x")))
 
     def place(self, where: str, who: str) -> Place:
-        return self.translate.place_of(self.activity(who, where, "x"))
+        return self.translate.place_of(self.typed(self.activity(who, where, "x")))
 
     def inbound(self, who: str, where: str, text: str) -> Inbound:
         """A post naming the bot first (a command) in a channel or its thread; in the personal
         chat, a message."""
-        return self._prepared(self.translate.message(self.activity(who, where, text)))
+        return self._prepared(self.translate.message(self.typed(self.activity(who, where, text))))
 
     def said(self, who: str, where: str, text: str) -> Inbound | None:
         """A message typed here, not naming the bot: a reply in a thread, or in the personal chat
         (the app's resource-specific consent lets Teams deliver thread replies)."""
-        return self._prepared(self.translate.message(self.activity(who, where, text, mention_bot=False)))
+        return self._prepared(self.translate.message(
+            self.typed(self.activity(who, where, text, mention_bot=False))))
 
     def click(self, who: str, where: str, text: str, question: str | None = None) -> Inbound:
         """A card's button (``Action.Submit``) on a message of the bot here, standing for ``text``."""
         person = self.doubles.TeamsUser("", self.connector, who)
-        return self._prepared(self.translate.message(person.click(self.activity(who, where, "x"),
-                                                                  {"cmd": text, "q": question})))
+        return self._prepared(self.translate.message(self.typed(
+            person.click(self.activity(who, where, "x"), {"cmd": text, "q": question}))))
 
 
 class ConsolePath(_Path):

@@ -336,7 +336,7 @@ def test_changed_card_data_on_teams_reads_and_changes_nothing_of_another(tmp_pat
         person = path.doubles.TeamsUser("", path.connector, "olaf")
         chat = person.message("x")
         activity = person.invoke("task/fetch", {"data": {FORM: data.pop("kind"), **data}}, chat)
-        inbound = translate.form_opened(activity)
+        inbound = translate.form_opened(path.typed(activity))
     elif kind == "file":  # sealed by the bot, for olaf, but naming Utrecht
         person = path.doubles.TeamsUser("", path.connector, "olaf")
         offer = pytest.importorskip("bot.render.teams").OFFER
@@ -346,10 +346,11 @@ def test_changed_card_data_on_teams_reads_and_changes_nothing_of_another(tmp_pat
             "uploadInfo": {"name": "x.xlsx", "uploadUrl": "http://127.0.0.1:9/upload",
                            "contentUrl": "http://127.0.0.1:9/file", "uniqueId": "1",
                            "fileType": "xlsx"}}, person.message("x"))
-        inbound = translate.file_answered(activity, Seal("lokaal"), local=True)
+        inbound = translate.file_answered(path.typed(activity), Seal("lokaal"), local=True)
     else:
         person = path.doubles.TeamsUser("", path.connector, "piet")
-        inbound = translate.message(person.click(path.activity("piet", "eigen kanaal", "x"), data))
+        inbound = translate.message(path.typed(person.click(path.activity("piet", "eigen kanaal", "x"),
+                                                            data)))
     replies, changed = handled_and_undone(world, inbound)
     assert changed == set() and MARKS[UTRECHT][1] not in repr(replies)
     assert not any(isinstance(r, Regiobeeld) for r in replies)
@@ -432,7 +433,7 @@ def test_a_changed_number_on_a_teams_dialog_button_never_becomes_part_of_a_comma
     person = path.doubles.TeamsUser("", path.connector, "anna")
     fetch = person.invoke("task/fetch", {"data": {"leidraad_formulier": "bijwerken",
                                                   "nummer": nummer}}, person.message("x"))
-    assert path.translate.form_opened(fetch).text == "bijwerken"
+    assert path.translate.form_opened(path.typed(fetch)).text == "bijwerken"
 
 
 def test_after_being_removed_an_answer_never_lands_in_another_gemeente(world):

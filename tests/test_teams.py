@@ -227,11 +227,13 @@ def test_a_field_changed_without_its_value_is_asked_for_and_no_answer_is_touched
 @pytest.mark.parametrize("typed", ["<at>Leidraadbot</at> voortgang", "<at>Leidraadbot</at>: voortgang",
                                    "<at>Leidraadbot</at>, voortgang", "voortgang <at>Leidraadbot</at>"])
 def test_the_bot_named_anywhere_is_taken_out_of_the_command(typed):
+    from microsoft_teams.api import ActivityTypeAdapter
+
     from bot.adapters.teams.translate import with_mentions
 
     with FakeConnector() as connector:
         activity = TeamsUser("", connector).message("voortgang", mention_bot=True) | {"text": typed}
-    assert with_mentions(activity) == ("voortgang", (), True)
+    assert with_mentions(ActivityTypeAdapter.validate_python(activity)) == ("voortgang", (), True)
 
 
 def test_a_colleague_answering_meanwhile_never_fills_someone_elses_field(teams):

@@ -153,10 +153,6 @@ def worker_inbox(service: Service, settings: TeamsSettings) -> Inbox:
     return Inbox(service, Platforms(teams=worker_platform(service, settings)))
 
 
-def _raw(ctx: ActivityContext) -> dict:
-    return ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
-
-
 def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings) -> None:
     plan = service.plan.content
     seal = offer_seal(settings)
@@ -167,42 +163,42 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
 
     @app.on_message
     async def message(ctx: ActivityContext) -> None:
-        await accept(translate.message(_raw(ctx)))
+        await accept(translate.message(ctx.activity))
 
     @app.on_edit_message
     async def edited(ctx: ActivityContext) -> None:
-        await accept(translate.edit(_raw(ctx)))
+        await accept(translate.edit(ctx.activity))
 
     @app.on_conversation_update
     async def conversation_update(ctx: ActivityContext) -> None:
-        activity = _raw(ctx)
-        added = [m.get("id") for m in activity.get("membersAdded") or ()]
-        if activity.get("recipient", {}).get("id") in added:  # the bot was installed here
+        activity = ctx.activity
+        added = [member.id for member in activity.members_added or ()]
+        if activity.recipient.id in added:  # the bot was installed here
             await accept(translate.installed(activity))
 
     @app.on_installation_update
     async def installation_update(ctx: ActivityContext) -> None:
         """Installed (the welcome comes with the conversation update) or upgraded: how to reach
         this conversation is kept."""
-        activity = _raw(ctx)
+        activity = ctx.activity
         await asyncio.to_thread(remember, service.store, translate.person(activity),
                                 translate.route(activity))
 
-    async def opened(activity: dict) -> tuple[OpenForm | None, list]:
+    async def opened(activity) -> tuple[OpenForm | None, list]:
         """The form a button (or a submitted dialog) stands for, as it is now; or why not."""
         replies = await asyncio.to_thread(service.handle, translate.form_opened(activity))
         return next((r for r in replies if isinstance(r, OpenForm)), None), replies
 
     @app.on_dialog_open(PUNT_DIALOG)
     async def dialog_open(ctx: ActivityContext):
-        form, replies = await opened(_raw(ctx))
+        form, replies = await opened(ctx.activity)
         if form is None:
             return {"task": {"type": "message", "value": said(replies, 1000)}}
         return _dialog(form_spec(form, plan).title, punt_form(form, plan))
 
     @app.on_dialog_submit(PUNT_DIALOG)
     async def dialog_submit(ctx: ActivityContext):
-        activity = _raw(ctx)
+        activity = ctx.activity
         inbound = translate.form_submitted(activity)
         problems = await asyncio.to_thread(service.form_errors, inbound)
         errors = next((r for r in problems if isinstance(r, FormErrors)), None)
@@ -223,7 +219,7 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
 
     @app.on_file_consent
     async def file_consent(ctx: ActivityContext) -> None:
-        inbound = translate.file_answered(_raw(ctx), seal, settings.local)
+        inbound = translate.file_answered(ctx.activity, seal, settings.local)
         if inbound is not None:
             await asyncio.to_thread(bot.inbox.accept, inbound)
 

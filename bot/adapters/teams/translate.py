@@ -1,6 +1,7 @@
 """Teams activities in the service's terms: places, people, mentions, timestamps and delivery ids.
 
-Activities arrive as the JSON Teams sends (camelCase). Everything here is pure.
+Activities arrive as the Teams SDK's typed models (its ``ActivityTypeAdapter`` read them from
+the JSON Teams sends). Everything here is pure.
 
 - A personal chat is a direct message (``teams:<tenant>:<conversation id>``).
 - A team channel is a channel (``teams:<tenant>:<channel id>``); a reply chain under a post is a
@@ -15,8 +16,17 @@ from __future__ import annotations
 import html
 import logging
 import re
-from datetime import datetime
 from urllib.parse import urlsplit
+
+from microsoft_teams.api import (
+    ActivityBase,
+    FileConsentInvokeActivity,
+    MentionEntity,
+    MessageActivity,
+    MessageUpdateActivity,
+    TaskFetchInvokeActivity,
+    TaskSubmitInvokeActivity,
+)
 
 from bot.adapters.seal import Seal
 from bot.core.messages import (
@@ -38,6 +48,8 @@ from bot.render.teams import FORM, OFFER
 
 log = logging.getLogger(__name__)
 
+Activity = ActivityBase  # any activity: where it came from and who sent it are on every kind
+
 _ENTRA_ID = re.compile(r"[0-9a-zA-Z-]{1,64}")  # an object id as the people picker gives it
 
 GROUP_CHAT = "chat"  # the thread that a whole group chat is
@@ -46,36 +58,39 @@ _TAGS = re.compile(r"</?(p|div|span|b|i|u|s|em|strong|ul|ol|li|pre|code|font|h[1
                    re.IGNORECASE)
 
 
-def tenant_of(activity: dict) -> str:
-    return ((activity.get("conversation") or {}).get("tenantId")
-            or ((activity.get("channelData") or {}).get("tenant") or {}).get("id") or "")
+def tenant_of(activity: Activity) -> str:
+    data = activity.channel_data
+    return (activity.conversation.tenant_id
+            or (data.tenant.id if data and data.tenant else None) or "")
 
 
-def person(activity: dict) -> User:
+def person(activity: Activity) -> User:
     """Who sent the activity, by their Entra object id (their Teams id when Teams gave none)."""
-    sender = activity.get("from") or {}
-    return User(f"teams:{tenant_of(activity)}:{sender.get('aadObjectId') or sender.get('id', '')}",
-                sender.get("name") or "iemand")
+    sender = activity.from_
+    return User(f"teams:{tenant_of(activity)}:{sender.aad_object_id or sender.id or ''}",
+                sender.name or "iemand")
 
 
-def channel_key(activity: dict) -> str:
+def channel_key(activity: Activity) -> str:
     """The channel (or chat) an activity belongs to, as a place id."""
-    data = activity.get("channelData") or {}
-    conversation = (activity.get("conversation") or {}).get("id", "")
-    base = (data.get("channel") or {}).get("id") or conversation.split(";", 1)[0]
-    return f"teams:{tenant_of(activity)}:{base}"
+    data = activity.channel_data
+    channel = data.channel.id if data and data.channel else None
+    return f"teams:{tenant_of(activity)}:{channel or activity.conversation.id.split(';', 1)[0]}"
 
 
-def place_of(activity: dict) -> Place:
-    conversation = activity.get("conversation") or {}
-    kind = conversation.get("conversationType", "personal")
+def _kind(activity: Activity) -> str:
+    return activity.conversation.conversation_type or "personal"
+
+
+def place_of(activity: Activity) -> Place:
+    conversation, kind = activity.conversation, _kind(activity)
     if kind == "personal":
-        return Place(PlaceKind.DIRECT, f"teams:{tenant_of(activity)}:{conversation.get('id', '')}")
+        return Place(PlaceKind.DIRECT, f"teams:{tenant_of(activity)}:{conversation.id}")
     key = channel_key(activity)
     if kind == "groupChat":
         return Place(PlaceKind.THREAD, f"{key}:{GROUP_CHAT}", channel=key)
-    root = _post(conversation.get("id", ""))
-    if root and root != activity.get("id"):
+    root = _post(conversation.id)
+    if root and root != activity.id:
         return Place(PlaceKind.THREAD, f"{key}:{root}", channel=key)
     return Place(PlaceKind.CHANNEL, key, channel=key)
 
@@ -86,99 +101,98 @@ def _post(conversation_id: str) -> str | None:
     return match.group(1) if match else None
 
 
-def route(activity: dict, place: Place | None = None) -> dict:
+def route(activity: Activity, place: Place | None = None) -> dict:
     """What the platform needs to answer: where (the service URL and conversation), and the
     channel and post for a reply chain (of ``place``, the activity's, when it is known)."""
-    conversation = activity.get("conversation") or {}
     place = place or place_of(activity)
     thread = place.id.rsplit(":", 1)[1] if place.kind is PlaceKind.THREAD else None
-    return {"service_url": activity.get("serviceUrl", ""), "conversation": conversation.get("id", ""),
+    return {"service_url": activity.service_url or "", "conversation": activity.conversation.id,
             "channel": channel_key(activity).split(":", 2)[2], "thread": thread,
-            "tenant": tenant_of(activity), "bot": (activity.get("recipient") or {}).get("id", ""),
-            "teams_id": (activity.get("from") or {}).get("id", ""),
-            "kind": conversation.get("conversationType", "personal")}
+            "tenant": tenant_of(activity), "bot": activity.recipient.id or "",
+            "teams_id": activity.from_.id or "", "kind": _kind(activity)}
 
 
-def _arrival(activity: dict) -> tuple[User, Place, dict]:
+def _arrival(activity: Activity) -> tuple[User, Place, dict]:
     """Who sent the activity, where, and how to answer there: each worked out once."""
     place = place_of(activity)
     return person(activity), place, route(activity, place)
 
 
-def with_mentions(activity: dict) -> tuple[str, tuple[User, ...], bool]:
+def with_mentions(activity: MessageActivity | MessageUpdateActivity
+                  ) -> tuple[str, tuple[User, ...], bool]:
     """The text as the service reads it, the people named in it, and whether it names the bot.
 
     Teams writes a mention as ``<at>Name</at>`` with an entity saying who it is: the bot's own goes,
     a person's becomes ``<@teams:<tenant>:<29:… id>>`` (the service's way of naming them)."""
-    text = activity.get("text") or ""
-    bot = (activity.get("recipient") or {}).get("id")
-    tenant = tenant_of(activity)
+    text, bot, tenant = activity.text or "", activity.recipient.id, tenant_of(activity)
     named: dict[str, User] = {}
     addressed = False
-    for entity in activity.get("entities") or ():
-        mentioned = entity.get("mentioned") or {}
-        if entity.get("type") != "mention" or not entity.get("text") or not mentioned.get("id"):
+    for entity in activity.entities or ():
+        if not isinstance(entity, MentionEntity) or not entity.text or not entity.mentioned.id:
             continue
-        if mentioned["id"] == bot:  # "@Leidraadbot: voortgang" is "voortgang"
+        mentioned = entity.mentioned
+        if mentioned.id == bot:  # "@Leidraadbot: voortgang" is "voortgang"
             addressed = True
-            text = re.sub(re.escape(entity["text"]) + r"\s*[:,;]?", " ", text)
+            text = re.sub(re.escape(entity.text) + r"\s*[:,;]?", " ", text)
         else:
-            user = named.setdefault(mentioned["id"], User(f"teams:{tenant}:{mentioned['id']}",
-                                                          mentioned.get("name") or "iemand"))
-            text = text.replace(entity["text"], f"<@{user.id}>")
+            user = named.setdefault(mentioned.id, User(f"teams:{tenant}:{mentioned.id}",
+                                                       mentioned.name or "iemand"))
+            text = text.replace(entity.text, f"<@{user.id}>")
     text = re.sub(r"</?at>", "", text).replace("&nbsp;", " ").replace("\u00a0", " ")
-    if activity.get("textFormat") == "xml":  # Teams writes plain text; a client may send HTML
+    if getattr(activity, "text_format", None) == "xml":  # plain text as Teams writes; HTML from a client
         text = html.unescape(_TAGS.sub("", _BREAKS.sub("\n", text)))
     text = "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
     return text, tuple(named.values()), addressed
 
 
-def sent_at(activity: dict) -> str:
-    stamp = activity.get("timestamp")
-    if not stamp:
-        return ""
-    return timestamp_key(datetime.fromisoformat(stamp.replace("Z", "+00:00")))
+def sent_at(activity: Activity) -> str:
+    return timestamp_key(activity.timestamp) if activity.timestamp else ""
 
 
-def delivery_id(activity: dict) -> str:
+def delivery_id(activity: Activity) -> str:
     """One id per Teams activity, whichever retry delivers it."""
-    conversation = (activity.get("conversation") or {}).get("id", "")
-    return f"teams:{tenant_of(activity)}:{conversation}:{activity.get('id', '')}"
+    return f"teams:{tenant_of(activity)}:{activity.conversation.id}:{activity.id or ''}"
 
 
 # --- activities -----------------------------------------------------------------------------------
 
-def message(activity: dict) -> Inbound | None:
+def message(activity: MessageActivity) -> Inbound | None:
     """A message, or a click on a card's button (which Teams sends as a message with a value).
     None for a new post in a channel that does not name the bot: with ``ChannelMessage.Read.Group``
     Teams delivers every post, and those are not for us."""
-    value, (who, place, answer) = activity.get("value"), _arrival(activity)
+    value, (who, place, answer) = activity.value, _arrival(activity)
     base = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity),
             "route": answer, "forms": True}  # a form opens from a card's button
     if isinstance(value, dict) and "cmd" in value:
         return Said(who, place, text=str(value["cmd"]),
                     expects=value.get("q"), addressed=True, **base)  # the bot's own button
     text, mentions, addressed = with_mentions(activity)
-    files = sum(1 for a in activity.get("attachments") or ()
-                if a.get("contentType") == "application/vnd.microsoft.teams.file.download.info")
+    files = sum(1 for a in activity.attachments or ()
+                if a.content_type == "application/vnd.microsoft.teams.file.download.info")
     if place.kind is PlaceKind.CHANNEL:  # a new post that names the bot: a command, answered below it
         return Command(who, place, text=text, mentions=mentions, **base) if addressed else None
     return Said(who, place, text=text, mentions=mentions, addressed=addressed, files=files, **base)
 
 
-def edit(activity: dict) -> Inbound:
+def edit(activity: MessageUpdateActivity) -> Inbound:
     """A message whose text was changed (``messageUpdate`` with ``editMessage``; its ``id`` is the
     message's own): the new text, for the message it was."""
     text, mentions, addressed = with_mentions(activity)
     original, (who, place, answer) = delivery_id(activity), _arrival(activity)
     return Edited(who, place, text=text, mentions=mentions, addressed=addressed, edits=original,
-                  delivery_id=f"{original}:bewerkt:{activity.get('timestamp', '')}",
+                  delivery_id=f"{original}:bewerkt:{_stamp(activity)}",
                   sent_at=sent_at(activity), route=answer)
 
 
-def form_opened(activity: dict) -> Inbound:
+def _data(activity: TaskFetchInvokeActivity | TaskSubmitInvokeActivity) -> dict:
+    """What a dialog's button or submit carries (its card's data)."""
+    data = activity.value.data if activity.value else None
+    return dict(data) if isinstance(data, dict) else {}
+
+
+def form_opened(activity: TaskFetchInvokeActivity | TaskSubmitInvokeActivity) -> Inbound:
     """A button that opens the ontwikkelpunt dialog (``task/fetch``): the command it stands for."""
-    data = (activity.get("value") or {}).get("data") or {}
+    data = _data(activity)
     kind, nummer = data.get(FORM), number(data.get("nummer"))
     command = (f"bijwerken {nummer or ''}".strip() if kind == "bijwerken" else
                f"afmaken {nummer}" if nummer else "ontwikkelpunt nieuw")
@@ -186,9 +200,9 @@ def form_opened(activity: dict) -> Inbound:
     return Command(who, place, data.get("gemeente") or None, text=command, forms=True, route=answer)
 
 
-def form_submitted(activity: dict) -> Inbound:
+def form_submitted(activity: TaskSubmitInvokeActivity) -> Inbound:
     """The ontwikkelpunt dialog sent (``task/submit``): its fields, the person picked as ``wie``."""
-    data = dict((activity.get("value") or {}).get("data") or {})
+    data = _data(activity)
     kind, gemeente = data.pop(FORM, "nieuw"), data.pop("gemeente", "")
     nummer = number(data.pop("nummer", None))
     as_of = str(data.pop("as_of", "") or "")  # when the dialog was opened: what it showed
@@ -211,7 +225,7 @@ def number(value) -> int | None:
     return whole_number(str(value).strip()) if value is not None else None
 
 
-def installed(activity: dict) -> Inbound:
+def installed(activity: Activity) -> Inbound:
     """The bot was added to a team, a chat or someone's personal apps: the welcome."""
     who, place, answer = _arrival(activity)
     return Opened(who, place, delivery_id=delivery_id(activity), sent_at=sent_at(activity),
@@ -224,29 +238,35 @@ NOT_ONEDRIVE = ("Teams gaf voor dit bestand een plek op die niet bij OneDrive ho
                 "niets neer. Er is niets geüpload. Vraag de export opnieuw.")
 
 
-def file_answered(activity: dict, seal: Seal, local: bool = False) -> Inbound | None:
+def file_answered(activity: FileConsentInvokeActivity, seal: Seal, local: bool = False
+                  ) -> Inbound | None:
     """The answer to a file offered in the personal chat: accepted, the export it was, to upload
     where Teams says (``uploadInfo``). None when it was declined. An acceptance that answers no
     offer the bot made to this person, or names a place to upload to that is not OneDrive's (on
     this machine only, ``local``, a local one), uploads nothing: the person hears why."""
-    value, (who, place, answer) = activity.get("value") or {}, _arrival(activity)
-    upload, context = value.get("uploadInfo"), value.get("context")
+    value, (who, place, answer) = activity.value, _arrival(activity)
+    upload, context = value.upload_info, value.context
     context = seal.open(OFFER, who.id, context.get("verzegeld") if isinstance(context, dict) else None)
-    if value.get("action") != "accept":
+    if value.action != "accept":
         return None
     common = {"delivery_id": delivery_id(activity), "sent_at": sent_at(activity), "route": answer}
     if context is None:
         log.warning("a file acceptance that answers no offer of the bot's was refused")
         return Declined(who, place, reason=NOT_OFFERED, **common)
-    if (not isinstance(upload, dict)
-            or not all(isinstance(upload.get(k), str) for k in ("uploadUrl", "contentUrl", "name"))
-            or not all(_onedrive(upload[key], local) for key in ("uploadUrl", "contentUrl"))):
+    if (upload is None or not all((upload.upload_url, upload.content_url, upload.name))
+            or not all(_onedrive(url, local) for url in (upload.upload_url, upload.content_url))):
         log.warning("a file acceptance whose upload address is not OneDrive's was refused")
         return Declined(who, place, reason=NOT_ONEDRIVE, **common)
     return Command(who, place, context.get("gemeente") or None,
                    text=f"export {context.get('format', 'docx')}", forms=True,
                    delivery_id=f"teams:{tenant_of(activity)}:aanbod:{context.get('offer', '')}",
-                   sent_at=sent_at(activity), route=answer | {"upload": upload})
+                   sent_at=sent_at(activity),
+                   route=answer | {"upload": upload.model_dump(by_alias=True, mode="json")})
+
+
+def _stamp(activity: Activity) -> str:
+    """The activity's timestamp as the SDK writes it in JSON."""
+    return activity.model_dump(mode="json", include={"timestamp"}).get("timestamp") or ""
 
 
 def _onedrive(url: str, local: bool) -> bool:
