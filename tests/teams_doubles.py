@@ -304,6 +304,10 @@ class TeamsUser:
             {"eventType": "teamMemberAdded"} if where != "personal" else {}))
         return activity | {"membersAdded": members}
 
+    def updated(self, action: str = "upgrade") -> dict:
+        """The app installed (``add``) or updated (``upgrade``) in the personal chat."""
+        return self._base("installationUpdate", self.personal()) | {"action": action}
+
     def send(self, activity: dict, token: str | None = "auto") -> tuple[int, dict | None]:
         token = self.connector.token(activity["serviceUrl"]) if token == "auto" else token
         headers = {"Content-Type": "application/json"}

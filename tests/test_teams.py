@@ -126,6 +126,16 @@ def test_installing_in_a_personal_chat_sends_the_welcome(teams):
     assert "Welkom bij Leidraadbot" in card_texts(welcome) and "koppel" in card_texts(welcome)
 
 
+def test_an_update_of_the_app_keeps_how_to_reach_the_person_and_says_nothing(teams):
+    anna = teams.user()
+    anna_id = "teams:tenant-1:aad-anna"
+    assert teams.store.messaging.address(anna_id) is None
+    status, _ = anna.send(anna.updated())
+    teams.settle()
+    assert status == 200 and teams.connector.sent("a:personal-29:1anna") == []
+    assert teams.store.messaging.address(anna_id)["chat"] == "a:personal-29:1anna"  # by the worker
+
+
 def test_installing_in_a_group_chat_sends_the_welcome_without_anyones_progress(teams):
     anna, _ = bound(teams)  # beheerder of Utrecht
     chat = {"conversationType": "groupChat", "id": "19:groep@thread.v2", "isGroup": True,

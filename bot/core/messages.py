@@ -130,6 +130,12 @@ class Opened(Inbound):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Reached(Inbound):
+    """The bot was installed or updated here: nothing to say; the platform keeps how to reach
+    the place and the person (``Platform.keep``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Declined(Inbound):
     """An action on the platform the bot did not take (a file acceptance it never offered):
     ``reason`` is what to tell the user."""
@@ -137,7 +143,8 @@ class Declined(Inbound):
     reason: str
 
 
-KINDS = {kind.__name__: kind for kind in (Said, Command, Edited, Begin, FormSent, Opened, Declined)}
+KINDS = {kind.__name__: kind for kind in (Said, Command, Edited, Begin, FormSent, Opened, Reached,
+                                          Declined)}
 
 
 def timestamp_key(moment: float | str | datetime) -> str:

@@ -152,6 +152,7 @@ class Inbox:
         state = "done"
         try:
             with self.store.transaction():
+                self.platforms.of(inbound.place.id).keep(inbound)
                 self.handle(inbound, out)
                 self.store.messaging.handled(entry_id, inbound.delivery_id, _now().isoformat())
         except Exception:  # a fault handling one message: the user hears of it, the lane goes on

@@ -68,6 +68,10 @@ class Platform(Protocol):
     def expect(self, inbounds: list[Inbound]) -> None:
         """Start finding out, all at once, what ``prepare`` will need for these messages."""
 
+    def keep(self, inbound: Inbound) -> None:
+        """Keep what the platform needs of a message later (how to reach its sender), in the
+        transaction that handles it."""
+
     def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:
         """Turn the replies to ``inbound`` into calls (and follow-up messages)."""
 

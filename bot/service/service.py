@@ -29,6 +29,7 @@ from bot.core.messages import (
     Opened,
     Place,
     PlaceKind,
+    Reached,
     Said,
 )
 from bot.core.privacy import personal_data, refusal
@@ -174,6 +175,8 @@ class Service:
                 return [home if ctx.place.kind is PlaceKind.DIRECT else replace(home, entries=())]
             case Declined(reason=reason):
                 return [Notice(reason, Tone.WARNING)]
+            case Reached():
+                return []
         raise TypeError(f"no kind of message: {type(ctx.inbound).__name__}")
 
     def _command(self, ctx: Context, text: str) -> list[Reply]:

@@ -77,6 +77,9 @@ class SlackPlatform:
     def expect(self, inbounds: list[Inbound]) -> None:
         self.people.expect(p for inbound in inbounds for p in (inbound.user, *inbound.mentions))
 
+    def keep(self, inbound: Inbound) -> None:
+        """Nothing to keep: Slack reaches a channel or a person by its id."""
+
     # --- replies into calls -----------------------------------------------------------------------
 
     def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:

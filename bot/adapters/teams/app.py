@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from bot.adapters.seal import Seal
 from bot.adapters.teams import translate
 from bot.adapters.teams.connector import Connector
-from bot.adapters.teams.delivery import CARD, TeamsPlatform, remember
+from bot.adapters.teams.delivery import CARD, TeamsPlatform
 from bot.config import TeamsSettings
 from bot.core.replies import FormErrors, OpenForm
 from bot.ontwikkelplan.form import form_spec
@@ -179,10 +179,8 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
     @app.on_installation_update
     async def installation_update(ctx: ActivityContext) -> None:
         """Installed (the welcome comes with the conversation update) or upgraded: how to reach
-        this conversation is kept."""
-        activity = ctx.activity
-        await asyncio.to_thread(remember, service.store, translate.person(activity),
-                                translate.route(activity))
+        this conversation is kept, by the worker (this process only commits)."""
+        await accept(translate.reached(ctx.activity))
 
     async def opened(activity) -> tuple[OpenForm | None, list]:
         """The form a button (or a submitted dialog) stands for, as it is now; or why not."""

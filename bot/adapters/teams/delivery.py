@@ -96,10 +96,13 @@ class TeamsPlatform:
     def expect(self, inbounds: list[Inbound]) -> None:
         """Nothing to look up ahead: Teams sends the sender's name with the message."""
 
-    def prepare(self, inbound: Inbound) -> Inbound:
-        """Remember how to reach the sender and the channel later; name the people mentioned by
-        their Entra object id (the id a mention gives is their Teams id)."""
+    def keep(self, inbound: Inbound) -> None:
+        """Remember how to reach the sender and the channel later (reminders, files)."""
         remember(self.store, inbound.user, inbound.route)
+
+    def prepare(self, inbound: Inbound) -> Inbound:
+        """Name the people mentioned by their Entra object id (the id a mention gives is their
+        Teams id)."""
         people = tuple(self._person(inbound, m) for m in inbound.mentions)
 
         def renamed(text: str) -> str:

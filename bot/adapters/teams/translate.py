@@ -39,6 +39,7 @@ from bot.core.messages import (
     Opened,
     Place,
     PlaceKind,
+    Reached,
     Said,
     User,
     timestamp_key,
@@ -230,6 +231,14 @@ def installed(activity: Activity) -> Inbound:
     who, place, answer = _arrival(activity)
     return Opened(who, place, delivery_id=delivery_id(activity), sent_at=sent_at(activity),
                   route=answer)
+
+
+def reached(activity: Activity) -> Inbound:
+    """The bot was installed or updated here (``installationUpdate``): how to reach the place
+    and the person is kept, in the worker; the welcome comes with the conversation update."""
+    who, place, answer = _arrival(activity)
+    return Reached(who, place, delivery_id=delivery_id(activity), sent_at=sent_at(activity),
+                   route=answer)
 
 
 NOT_OFFERED = ("Dit bestand heb ik je niet aangeboden, of het aanbod is niet meer geldig; er is "
