@@ -2,7 +2,7 @@
 
 It is written when a message arrives, before the platform is acknowledged, so that write never
 waits for the workers' transactions in the main database. A message counts as handled when the
-main database says so (``Store.handled``, in the same transaction as its effects); the state here
+main database says so (``Messaging.handled``, in the same transaction as its effects); the state here
 only spares the workers a look, and the text is forgotten once the message is handled.
 """
 

@@ -263,7 +263,7 @@ def m009_changes(db: Database) -> None:
     # settings, stuurgroepen, gemeenten made and projectleiders (with `regio_id`: one row for the
     # regio, and one for each gemeente that was in it then).
     # Answers and ontwikkelpunten keep their own history (answers, ontwikkelpunt_log);
-    # ``Store.audit`` reads all of it as one log. `old` and `new` are null where there was none.
+    # ``Audit.of`` reads all of it as one log. `old` and `new` are null where there was none.
     db["changes"].create(
         {"id": int, "gemeente_id": int, "regio_id": int, "kind": str, "subject": str, "old": str,
          "new": str, "author_id": str, "created_at": str},

@@ -32,7 +32,7 @@ def _thema_number(nummer: str) -> None:
 
 def walk_place(place: str, user_id: str) -> str:
     """Where one person's field walk lives: their own, also in a thread where colleagues answer
-    the gesprek meanwhile (``Store.has_conversation`` counts it as the place's)."""
+    the gesprek meanwhile (``Gesprekken.any_in`` counts it as the place's)."""
     return f"{place}~{user_id}"
 
 

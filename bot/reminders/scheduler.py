@@ -118,7 +118,7 @@ class Scheduler:
                 for key, outcome in outcomes]
 
     def due(self, gemeente: dict, now: datetime) -> Iterator[Batch]:
-        """The reminder moments of a gemeente (from ``reminder_places``) that have come."""
+        """The reminder moments of a gemeente (from ``Reminders.places``) that have come."""
         channel, base = gemeente["channel"], partial(Batch, gemeente_id=gemeente["id"])
         moment = latest_status_moment(gemeente, now)
         if moment:

@@ -1,5 +1,5 @@
 """A gemeente's audit log in words (``leidraadbot audit``): every change, who made it and when,
-what it was before and what it became. The store keeps the changes (``Store.audit``); this names
+what it was before and what it became. The store keeps the changes (``Audit.of``); this names
 them the way people know them: question 1.6, ontwikkelpunt #3, the reminder setting."""
 
 from __future__ import annotations
