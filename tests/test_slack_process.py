@@ -202,3 +202,28 @@ def test_missing_or_malformed_settings_give_one_clear_error(tmp_path, args, env,
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_one_shot_reminder_run_beside_the_bot_leaves_the_sending_to_its_worker(tmp_path):
+    """``herinneringen --eenmalig`` from cron while ``leidraadbot slack`` runs: it queues, and the
+    bot's worker process (which holds the database) sends; nothing goes out twice."""
+    db = tmp_path / "leidraad.db"
+    _prepare(db)
+    store = Store(db)
+    Service(store).handle(Command(User("slack:T1:U1", "Anna"), channel_place("T1", "C1"),
+                                  text="herinnering wekelijks maandag 9:00"))
+    store.close()
+    with FakeSlackApi(joined={"C1"}) as api:
+        bot = BotProcess(api, db)
+        bot.start()
+        try:
+            env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": api.url}
+            done = subprocess.run([sys.executable, "-m", "bot", "herinneringen", "--eenmalig", "--nu",
+                                   "2027-06-07T09:00", "--db", str(db)], env=env, capture_output=True,
+                                  text=True, timeout=60, check=False)
+            assert done.returncode == 0, done.stderr
+            assert done.stdout.count("klaargezet; het werkproces van de bot verstuurt het") == 2
+            api.wait_until(lambda: bot.rows("SELECT state FROM reminders") == [("sent",), ("sent",)])
+        finally:
+            bot.stop()
+        assert sorted(p["channel"] for p in api.named("chat.postMessage")) == ["C1", "U1"]
