@@ -201,6 +201,17 @@ def test_the_workbook_has_its_sheets_with_filters_and_a_frozen_header(filled, st
     assert versions[0][0] == "1.1" and versions[0][3] and isinstance(versions[0][4], datetime)
 
 
+def test_the_workbook_looks_as_before_a_bold_header_on_blue_wrapped_text_dutch_dates(filled):
+    service, _ = filled
+    book = load_workbook(io.BytesIO(document_of(service.export("Utrecht", "xlsx"), service.plan.content)))
+    punten = book["Ontwikkelpunten"]
+    head, first = punten["A1"], punten["D2"]
+    assert head.font.b and head.font.color.rgb[2:] == "FFFFFF" and head.fill.fgColor.rgb[2:] == "1D4F91"
+    assert first.alignment.wrap_text and first.alignment.vertical == "top"
+    assert punten["J2"].number_format == "DD-MM-YYYY" and punten["J2"].alignment.wrap_text
+    assert punten.column_dimensions["D"].width == 40 and punten.column_dimensions["A"].width == 9
+
+
 def test_a_formula_in_an_answer_stays_text_in_excel(store):
     clock = Clock()
     service = Service(store, clock=clock)
