@@ -16,7 +16,15 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Protocol, Self
 
-from bot.core.access import Facts, Role, authorize, may_create_gemeente, refusal_text
+from bot.core.access import (
+    BEHEERDER,
+    LID,
+    Facts,
+    Role,
+    authorize,
+    may_create_gemeente,
+    refusal_text,
+)
 from bot.core.commands import DoesNotFit
 from bot.core.dutch import local_day
 from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
@@ -112,6 +120,7 @@ class Context:
     dialogue: Active | None = None
     said: list[Reply] = field(default_factory=list)  # notices to show before the replies
     interrupted: bool = False  # the dialogue the writer was in ended before the message came
+    _roles: dict[int, str | None] = field(default_factory=dict, repr=False)  # by gemeente id
 
     @property
     def at(self) -> str:
@@ -232,10 +241,6 @@ class Context:
         """The regio's this user is projectleider of."""
         return self.store.people.regios_led(self.user.id)
 
-    @cached_property
-    def _roles(self) -> dict[int, str | None]:
-        return {}
-
     def member_role(self, gemeente: dict) -> str | None:
         """The user's role in ``gemeente`` ("beheerder", "lid" or None)."""
         if gemeente["id"] not in self._roles:
@@ -244,8 +249,8 @@ class Context:
 
     def access_changed(self) -> None:
         """A channel was bound, or a membership changed: look again when next asked."""
-        for memo in ("bound", "_roles"):
-            self.__dict__.pop(memo, None)
+        self.__dict__.pop("bound", None)
+        self._roles.clear()
 
     def facts(self, gemeente: dict | None, nummer: int | None = None) -> Facts:
         """What the rules of ``bot.core.access`` ask about this user here, for ``gemeente``
@@ -259,6 +264,13 @@ class Context:
             leads_regio=lambda: gemeente["regio_id"] in {r["id"] for r in self.regios_led},
             owns=lambda: nummer is not None and (
                 self.store.punten.get(gemeente["id"], nummer) or {}).get("wie_id") == self.user.id)
+
+    def facts_in_own_chat(self, memberships: list[dict]) -> Facts:
+        """The facts for the user's own chat with the bot over all their gemeenten (their
+        overview): their highest role anywhere, and whether they lead a regio."""
+        roles = {g["role"] for g in memberships}
+        best = BEHEERDER if BEHEERDER in roles else LID if roles else None
+        return Facts(False, lambda: best, leads_regio=lambda: bool(self.regios_led))
 
     def may(self, role: Role, gemeente: dict | None = None) -> bool:
         """Whether the user may use a command that needs ``role`` here (for ``gemeente``): the

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.administration.commands import AdministrationCommands
-from bot.core.access import BEHEERDER, LID, Facts, Role, authorize
+from bot.core.access import Role, authorize
 from bot.core.commands import DoesNotFit, Parsed, Table, Unfit, declared, grouped, where_words
 from bot.core.context import Clock, Context, Problem, gemeente_named, utc_now
 from bot.core.conversation import PAUSED, Active, bound_question
@@ -127,9 +127,7 @@ class Service:
         commands they may use in a direct message (the access rule's dry run, over all their
         gemeenten)."""
         memberships = self.store.people.memberships(ctx.user.id)
-        roles = {g["role"] for g in memberships}
-        best = BEHEERDER if BEHEERDER in roles else LID if roles else None
-        facts = Facts(False, lambda: best, leads_regio=lambda: bool(ctx.regios_led))
+        facts = ctx.facts_in_own_chat(memberships)
         direct = Place(PlaceKind.DIRECT, ctx.place.id)
         commands = self.table.allowed(PlaceKind.DIRECT,
                                       lambda need: authorize(direct, facts, need) is None)
