@@ -171,8 +171,8 @@ class Service:
             case Opened():  # someone's overview is for them alone; elsewhere the welcome
                 home = self.home(ctx)
                 return [home if ctx.place.kind is PlaceKind.DIRECT else replace(home, entries=())]
-            case Declined(reason=reason):
-                return [Notice(reason, Tone.WARNING)]
+            case Declined(reason=reason):  # the default colour: a warning's yellow is 1.5:1 on light
+                return [Notice(reason)]
             case Reached():
                 return []
         raise TypeError(f"no kind of message: {type(ctx.inbound).__name__}")
