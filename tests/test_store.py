@@ -177,4 +177,13 @@ def test_a_start_with_nothing_to_migrate_does_not_load_sqlite_utils(db_path):
     assert again.stdout.split() == ["False", "False"]
     first = subprocess.run([sys.executable, "-c", code, str(db_path.with_name("new.db"))],
                            capture_output=True, text=True, check=True)
-    assert first.stdout.split()[0] == "True"  # a new database: its migrations, with sqlite-utils
+    # a new database: its migrations, with sqlite-utils, but without numpy (matplotlib brings it)
+    assert first.stdout.split() == ["True", "False"]
+
+
+def test_numpy_stays_importable_after_a_migration(db_path):
+    code = ("import sys; from store import Store; Store(sys.argv[1]).close(); import numpy, "
+            "sqlite_utils.db; print(sqlite_utils.db.np is None, numpy.zeros(2).sum())")
+    done = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == ["True", "0.0"]
