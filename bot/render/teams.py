@@ -68,7 +68,10 @@ SUMMARY_LISTED = 30
 OFFER = "bestand"  # what a file offer's context is sealed for
 FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of its submit
 PUNT_DIALOG = "ontwikkelpunt"  # the ontwikkelpunt dialog's id, and its submit's action
-_COLORS = {Tone.INFO: None, Tone.SUCCESS: "Good", Tone.WARNING: "Warning", Tone.ERROR: "Attention"}
+# Text is always in the default colour: Teams' good, warning and attention colours fail WCAG's
+# 4.5:1 in the light or the dark theme. A warning or an error stands in a box of that style (its
+# background is light in both themes, its text dark), and its words say what happened.
+_BOXES = {Tone.WARNING: "warning", Tone.ERROR: "attention"}
 _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "✗ "}
 
 ACTED_ON = ACTIONS  # the adapter's, not cards
@@ -194,7 +197,12 @@ def body(reply: Reply) -> list[CardElement]:
 
 @body.register
 def _(reply: Notice) -> list[CardElement]:
-    return [line(_MARKS[reply.tone] + reply.text, color=_COLORS[reply.tone])]
+    return boxed([line(_MARKS[reply.tone] + reply.text)], reply.tone)
+
+
+def boxed(elements: list[CardElement], tone: Tone) -> list[CardElement]:
+    """``elements`` in the box of a warning or an error (as they are, for other tones)."""
+    return [Container(style=_BOXES[tone], items=elements)] if tone in _BOXES else elements
 
 
 @body.register
@@ -325,14 +333,12 @@ def _(reply: Paused) -> list[CardElement]:
 
 def _punt(punt: PuntSummary, flags: bool = False) -> list[CardElement]:
     planning = punt.planning_text
-    marks = "".join(m for m, on in ((" · verouderd", punt.verouderd), (" · over datum", punt.over_datum))
-                    if on and flags)
+    marks = " · ".join(m for m, on in (("Verouderd", punt.verouderd), ("Over datum", punt.over_datum))
+                       if on and flags)
     result: list[CardElement] = [
-        RichTextBlock(inlines=[run(f"#{punt.nummer} ", weight="Bolder"),
-                               run(_cut(punt.ontwikkelpunt or "(nog zonder omschrijving)", 200)),
-                               run(marks, color="Warning")] if marks else
-                      [run(f"#{punt.nummer} ", weight="Bolder"),
-                       run(_cut(punt.ontwikkelpunt or "(nog zonder omschrijving)", 200))]),
+        RichTextBlock(inlines=[*([run(f"{marks}: ", weight="Bolder")] if marks else []),
+                               run(f"#{punt.nummer} ", weight="Bolder"),
+                               run(_cut(punt.ontwikkelpunt or "(nog zonder omschrijving)", 200))]),
         subtle(f"wie: {_cut(punt.wie or '?', 100)} · planning: {planning} · {punt.status}"),
     ]
     if punt.stand:
@@ -534,9 +540,9 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = N
     spec = form_spec(form, plan, entered)
     result: list[CardElement] = []
     if errors:
-        result += [line("Het formulier is nog niet opgeslagen:", weight="Bolder", color="Attention")]
-        result += [line(f"• {show_typed(text, personal_command)}", color="Attention")
-                   for _, text in errors.errors]
+        result += boxed([line("Niet opgeslagen", weight="Bolder"),
+                         *(line(f"• {show_typed(text, personal_command)}") for _, text in errors.errors)],
+                        Tone.ERROR)
     if spec.heading:
         result.append(line(spec.heading, weight="Bolder"))
     result += [_input(field) for field in spec.fields]

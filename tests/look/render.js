@@ -1,0 +1,93 @@
+// Draws Adaptive Cards as Microsoft Teams does, in headless Chromium, and reports what a reader
+// would meet: the height of each card, axe-core's colour-contrast violations, and every warning
+// of Microsoft's renderer while it read the card.
+//
+//   node render.js job.json
+//
+// job.json: {"cards": {"name": card, ...}, "width": 450, "themes": ["light", "dark"],
+//            "chromium": "/usr/bin/chromium", "screenshots": "folder or null"}
+// Prints one JSON list: [{"name", "theme", "height", "contrast": [...], "warnings": [...]}, ...].
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const here = (...parts) => path.join(__dirname, 'node_modules', ...parts);
+const read = (file) => fs.readFileSync(file, 'utf8');
+
+// Teams' own look: the host config and the CSS of the designer's Teams container, per theme.
+const theme = (name) => ({
+  host: JSON.parse(read(here('adaptivecards-designer', 'lib', 'hostConfigs', `microsoft-teams-${name}.json`))),
+  css: read(here('adaptivecards-designer', 'dist', 'containers', `teams-container-${name}.css`)),
+});
+
+function page(css, background, width) {
+  return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>kaart</title>
+<style>${css} body{margin:0;background:${background}} #card{width:${width}px;background:${background}}</style>
+</head><body><main><div id="card"></div></main></body></html>`;
+}
+
+// In the page: the card drawn with the host config; the renderer's warnings while parsing and
+// validating it.
+function draw([card, host]) {
+  const AC = window.AdaptiveCards;
+  const adaptive = new AC.AdaptiveCard();
+  adaptive.hostConfig = new AC.HostConfig(host);
+  const context = new AC.SerializationContext();
+  adaptive.parse(card, context);
+  const warnings = [];
+  for (let i = 0; i < context.eventCount; i++) {
+    const event = context.getEventAt(i);
+    warnings.push(event.message);
+  }
+  for (const event of adaptive.validateProperties().validationEvents) warnings.push(event.message);
+  const element = adaptive.render();
+  if (!element) warnings.push('the renderer drew nothing');
+  else document.getElementById('card').appendChild(element);
+  return warnings;
+}
+
+async function main() {
+  const job = JSON.parse(read(process.argv[2]));
+  const width = job.width || 450;
+  const browser = await chromium.launch({
+    executablePath: job.chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--font-render-hinting=none'],
+  });
+  const results = [];
+  try {
+    const tab = await browser.newPage({ viewport: { width: width + 40, height: 800 } });
+    const renderer = read(here('adaptivecards', 'dist', 'adaptivecards.min.js'));
+    const axe = read(here('axe-core', 'axe.min.js'));
+    for (const name of job.themes || ['light', 'dark']) {
+      const { host, css } = theme(name);
+      const background = host.containerStyles.default.backgroundColor;
+      for (const [cardName, card] of Object.entries(job.cards)) {
+        await tab.setViewportSize({ width: width + 40, height: 800 });
+        await tab.setContent(page(css, background, width));
+        await tab.addScriptTag({ content: renderer });
+        await tab.addScriptTag({ content: axe });
+        const warnings = await tab.evaluate(draw, [card, host]);
+        const contrast = await tab.evaluate(async () => {
+          const found = await window.axe.run(document.getElementById('card'), { runOnly: ['color-contrast'] });
+          return found.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(' ')}: ${n.any.map((a) => a.message).join('; ')}`));
+        });
+        const height = await tab.evaluate(() => document.getElementById('card').getBoundingClientRect().height);
+        if (job.screenshots) {
+          await tab.setViewportSize({ width: width + 40, height: Math.ceil(height) + 16 });
+          await tab.locator('#card').screenshot({ path: path.join(job.screenshots, `${cardName}-${name}.png`) });
+        }
+        results.push({ name: cardName, theme: name, height: Math.round(height), contrast, warnings });
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  process.stdout.write(JSON.stringify(results));
+}
+
+main().catch((error) => {
+  process.stderr.write(String(error && error.stack || error));
+  process.exit(1);
+});

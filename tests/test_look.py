@@ -1,0 +1,146 @@
+"""What people see in Teams: every kind of card the bot makes, from a gesprek, the ontwikkelplan,
+the reports and the reminders, drawn by Microsoft's renderer with Teams' light and dark host
+configs in Chromium (``tests/look.py``), as a beleidsmedewerker with low vision would meet it.
+
+With ``LEIDRAAD_SCREENSHOTS=docs/beeld`` the test also keeps the pictures of the handleiding there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("microsoft_teams.cards")
+
+from bot.core.replies import FormErrors, Notice, OpenForm, Reminder, Tone
+from bot.render import teams
+
+from . import look
+
+# The pictures the handleiding shows, by the name of the card in the gallery.
+PICTURES = ("welkom", "vraag", "hulp-bij-een-vraag", "formulier-met-fouten", "samenvatting")
+# A warning of the renderer is a part of a card it could not read, so a reader would miss it; but
+# for what Teams adds to Adaptive Cards, which Teams draws itself: the people picker is a choice
+# list whose choices Teams finds as one types (``choices.data``, a ``Data.Query``).
+TEAMS_EXTENSIONS = {"An Input.ChoiceSet must have at least one choice defined.": "choices.data"}
+
+
+def _gallery(chat, service) -> dict[str, dict]:
+    """Every kind of card, as a realistic session of one gemeente makes them, by name."""
+    named: dict[str, list] = {}
+
+    def keep(name: str, replies) -> None:
+        named[name] = list(replies)
+
+    started = chat.start()
+    keep("welkom", started)
+    keep("vraag", [chat.prompt(started)])
+    keep("opgeslagen", chat.say("We hebben een stuurgroep met de wethouder en de directeur sociaal "
+                                "domein; die komt elke zes weken bijeen."))
+    keep("hulp-bij-een-vraag", chat.say("hulp"))
+    keep("bijna-een-commando", chat.say("status afgerond"))
+    keep("onbekend-commando", chat.command("overslan"))
+    keep("voortgang", chat.say("voortgang"))
+    chat.say("wijzig 1.1")
+    keep("vorig-antwoord", chat.say("vervangen"))
+    keep("versies", chat.say("versies 1.1"))
+    keep("pauze", chat.say("pauze"))
+    keep("vragenlijst", chat.say("vragen"))
+    keep("deel-bestaat-niet", chat.start(3))
+    for text in ("ontwikkelpunt nieuw", "1", "1.1", "Een vaste regietafel voor huiselijk geweld "
+                 "met de wijkteams", "overslaan", "overslaan", "overslaan", "Anna", "1-3-2027",
+                 "Gestart"):
+        keep("ontwikkelpunt-stap", chat.say(text))
+    keep("ontwikkelpunten", chat.say("ontwikkelpunten"))
+    keep("ontwikkelpunt", chat.say("ontwikkelpunt 1"))
+    keep("samenvatting", chat.say("samenvatting"))
+    keep("herinneringen", chat.say("herinneringen"))
+    keep("stuurgroepen", chat.say("stuurgroepen"))
+    gemeente = service.store.gemeenten.get("utrecht")
+    later = date.today() + timedelta(days=800)  # the planning long past: over datum, verouderd
+    items = tuple(p for _, punten in service.plan.open_groups(service.store, gemeente, later)
+                  for p in punten)
+    assert items and all(p.over_datum for p in items)
+    keep("herinnering-status", [Reminder("status", "Utrecht", items, None, 6)])
+    keep("herinnering-persoonlijk", [Reminder("status", "Utrecht", items, None, 6, personal=True)])
+    for tone in Tone:
+        keep(f"melding-{tone}", [Notice("Je hoort nog bij geen enkele gemeente. Vraag een "
+                                        "beheerder van je gemeente om je toe te voegen.", tone)])
+    cards = {name: card for name, replies in named.items()
+             for card in [_one(teams.cards_of(replies))] if card}
+    plan = service.plan.content
+    values = (("basisfunctie", "2"), ("thema", "1"), ("ontwikkelpunt", "Signalen eerder delen"),
+              ("wie_id", ""), ("status", "open"), ("planning", "2027-02-31"))
+    cards["formulier-nieuw"] = teams.punt_form(OpenForm("nieuw"), plan)
+    cards["formulier-bijwerken"] = teams.punt_form(OpenForm("bijwerken", 1, values, "Utrecht"), plan)
+    cards["formulier-met-fouten"] = teams.punt_form(
+        OpenForm("nieuw"), plan, FormErrors((("planning", "Die datum bestaat niet: 31-2-2027."),
+                                             ("wie", "Kies wie het oppakt."))), dict(values))
+    return cards
+
+
+def _one(cards: list[dict]) -> dict | None:
+    """The cards of one reply as one card, as Teams shows a reply's cards one under the other."""
+    if not cards:
+        return None
+    return teams.card([element for card in cards for element in card["body"]])
+
+
+@pytest.fixture(scope="module")
+def looks(tmp_path_factory) -> tuple[dict[str, dict], dict[tuple[str, str], look.Look]]:
+    look.require()
+    from bot.service import Service
+    from store import Store
+
+    from .conftest import Chat, Clock
+    store = Store(tmp_path_factory.mktemp("look") / "look.db", durable=False)
+    service = Service(store, clock=Clock())
+    cards = _gallery(Chat(service), service)
+    store.close()
+    folder = os.environ.get("LEIDRAAD_SCREENSHOTS")
+    seen = look.render(cards, Path(folder) if folder else None)
+    if folder:  # only the pictures the handleiding shows
+        for picture in Path(folder).glob("*.png"):
+            if picture.stem.rsplit("-", 1)[0] not in PICTURES:
+                picture.unlink()
+    return cards, {(s.name, s.theme): s for s in seen}
+
+
+def test_every_kind_of_card_is_in_the_gallery(looks):
+    cards, seen = looks
+    assert len(cards) >= 25 and len(seen) == 2 * len(cards)
+    kinds = {element.get("type") for card in cards.values() for element in _nodes(card)}
+    assert {"RichTextBlock", "Container", "ActionSet", "Input.ChoiceSet", "Input.Text",
+            "Input.Date"} <= kinds
+
+
+def test_no_text_fails_the_contrast_of_wcag_aa_in_either_theme(looks):
+    _, seen = looks
+    failing = {key: s.contrast for key, s in seen.items() if s.contrast}
+    assert failing == {}, json.dumps({f"{n} ({t})": c for (n, t), c in failing.items()}, indent=1,
+                                     ensure_ascii=False)
+
+
+def test_teams_renderer_reads_every_part_of_every_card(looks):
+    cards, seen = looks
+    warned = {key: [w for w in s.warnings if TEAMS_EXTENSIONS.get(w) not in _keys(cards[s.name])]
+              for key, s in seen.items()}
+    assert {key: w for key, w in warned.items() if w} == {}
+
+
+def _nodes(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+def _keys(card: dict) -> set[str]:
+    return {key for node in _nodes(card) for key in node}
