@@ -25,6 +25,7 @@ class Look:
     name: str
     theme: str
     height: int
+    top: int | None  # where the text to find begins, below the top of the card
     contrast: list[str]
     warnings: list[str]
 
@@ -54,13 +55,15 @@ def require() -> None:
         pytest.skip(message)
 
 
-def render(cards: dict[str, dict], screenshots: Path | None = None) -> list[Look]:
-    """Each card in the light and the dark theme, ``WIDTH`` wide."""
+def render(cards: dict[str, dict], screenshots: Path | None = None,
+           find: dict[str, str] | None = None) -> list[Look]:
+    """Each card in the light and the dark theme, ``WIDTH`` wide; for the cards named in ``find``,
+    where in it that text begins."""
     require()
     if screenshots:
         screenshots.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as job:
-        json.dump({"cards": cards, "width": WIDTH, "themes": ["light", "dark"],
+        json.dump({"cards": cards, "width": WIDTH, "find": find or {}, "themes": ["light", "dark"],
                    "chromium": chromium(), "screenshots": str(screenshots) if screenshots else None}, job)
     try:
         done = subprocess.run(["node", str(HERE / "render.js"), job.name], capture_output=True,

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from bot.core.replies import Help, Notice, QuestionList, Recap
+from bot.core.replies import Abbreviations, Help, QuestionList, Recap
 from bot.render.plain import render
 from dialogues.content import begrippen, checklist
 
@@ -96,14 +96,14 @@ def test_begrippen_explains_every_abbreviation_and_each_is_explained_at_its_firs
         assert f"• {term}: " in listing.text
     assert len(listing.text.splitlines()) == 1 + len(begrippen())
     replies = chat.start()
-    first = [r.text for r in replies if isinstance(r, Notice) and r.text.startswith("Afkortingen hierin")]
-    assert first and "HG = huiselijk geweld" in first[0]
+    [first] = [dict(r.terms) for r in replies if isinstance(r, Abbreviations)]
+    assert first["HG"] == "huiselijk geweld"
+    assert "HG = huiselijk geweld" in render(replies)
     explained_again = [r for text in ("Wethouder", "Mijn rol", "Ja", "wijzig 1.1")
-                       for r in chat.say(text)
-                       if isinstance(r, Notice) and "HG = huiselijk geweld" in r.text]
+                       for r in chat.say(text) if isinstance(r, Abbreviations) and "HG" in dict(r.terms)]
     assert explained_again == []  # once per gesprek
-    said = [r.text for r in chat.say("wijzig wmo") if isinstance(r, Notice)]
-    assert any("Wmo = Wet maatschappelijke ondersteuning" in t for t in said)  # WMO in capitals
+    said = [dict(r.terms) for r in chat.say("wijzig wmo") if isinstance(r, Abbreviations)]
+    assert any(t.get("Wmo", "").startswith("Wet maatschappelijke ondersteuning") for t in said)  # WMO
 
 
 def test_deel_ii_lists_name_their_bouwsteen_and_bovenstaande_shows_what_it_means(chat):

@@ -29,8 +29,9 @@ PICTURES = ("welkom", "vraag", "hulp-bij-een-vraag", "formulier-met-fouten", "sa
 TEAMS_EXTENSIONS = {"An Input.ChoiceSet must have at least one choice defined.": "choices.data"}
 
 
-def _gallery(chat, service) -> dict[str, dict]:
-    """Every kind of card, as a realistic session of one gemeente makes them, by name."""
+def _gallery(chat, service) -> tuple[dict[str, list[dict] | dict], dict[str, str]]:
+    """Every kind of card, as a realistic session of one gemeente makes them, by name; and the
+    texts whose place in a card matters (the first question after ``start``)."""
     named: dict[str, list] = {}
 
     def keep(name: str, replies) -> None:
@@ -70,8 +71,9 @@ def _gallery(chat, service) -> dict[str, dict]:
     for tone in Tone:
         keep(f"melding-{tone}", [Notice("Je hoort nog bij geen enkele gemeente. Vraag een "
                                         "beheerder van je gemeente om je toe te voegen.", tone)])
-    cards = {name: card for name, replies in named.items()
-             for card in [_one(teams.cards_of(replies))] if card}
+    # the cards of one message, which Teams shows one under the other
+    cards: dict[str, list[dict] | dict] = {name: shown for name, replies in named.items()
+                                           if (shown := teams.cards_of(replies))}
     plan = service.plan.content
     values = (("basisfunctie", "2"), ("thema", "1"), ("ontwikkelpunt", "Signalen eerder delen"),
               ("wie_id", ""), ("status", "open"), ("planning", "2027-02-31"))
@@ -80,14 +82,11 @@ def _gallery(chat, service) -> dict[str, dict]:
     cards["formulier-met-fouten"] = teams.punt_form(
         OpenForm("nieuw"), plan, FormErrors((("planning", "Die datum bestaat niet: 31-2-2027."),
                                              ("wie", "Kies wie het oppakt."))), dict(values))
-    return cards
-
-
-def _one(cards: list[dict]) -> dict | None:
-    """The cards of one reply as one card, as Teams shows a reply's cards one under the other."""
-    if not cards:
-        return None
-    return teams.card([element for card in cards for element in card["body"]])
+    # what a button shows in the card itself (the meanings of the abbreviations), shown
+    cards["welkom-uitleg-open"] = json.loads(json.dumps(cards["welkom"]).replace(
+        '"isVisible": false', '"isVisible": true'))
+    assert cards["welkom-uitleg-open"] != cards["welkom"]
+    return cards, {"welkom": chat.prompt(started).text[:40]}
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +98,10 @@ def looks(tmp_path_factory) -> tuple[dict[str, dict], dict[tuple[str, str], look
     from .conftest import Chat, Clock
     store = Store(tmp_path_factory.mktemp("look") / "look.db", durable=False)
     service = Service(store, clock=Clock())
-    cards = _gallery(Chat(service), service)
+    cards, find = _gallery(Chat(service), service)
     store.close()
     folder = os.environ.get("LEIDRAAD_SCREENSHOTS")
-    seen = look.render(cards, Path(folder) if folder else None)
+    seen = look.render(cards, Path(folder) if folder else None, find)
     if folder:  # only the pictures the handleiding shows
         for picture in Path(folder).glob("*.png"):
             if picture.stem.rsplit("-", 1)[0] not in PICTURES:
@@ -123,6 +122,13 @@ def test_no_text_fails_the_contrast_of_wcag_aa_in_either_theme(looks):
     failing = {key: s.contrast for key, s in seen.items() if s.contrast}
     assert failing == {}, json.dumps({f"{n} ({t})": c for (n, t), c in failing.items()}, indent=1,
                                      ensure_ascii=False)
+
+
+def test_after_start_the_first_question_is_in_view_without_scrolling(looks):
+    _, seen = looks
+    for theme in ("light", "dark"):
+        top = seen["welkom", theme].top
+        assert top is not None and top <= 400, f"the first question begins {top} px down ({theme})"
 
 
 def test_teams_renderer_reads_every_part_of_every_card(looks):

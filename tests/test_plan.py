@@ -7,7 +7,16 @@ from datetime import date
 import pytest
 
 from bot.core.dutch import DateError, parse_date
-from bot.core.replies import CommandUsage, Notice, PuntDetail, PuntList, QuestionPrompt, Recap, Tone
+from bot.core.replies import (
+    Abbreviations,
+    CommandUsage,
+    Notice,
+    PuntDetail,
+    PuntList,
+    QuestionPrompt,
+    Recap,
+    Tone,
+)
 from bot.render.plain import render, render_one
 from bot.service import Service
 from dialogues.content import checklist
@@ -268,7 +277,7 @@ def test_a_planning_in_the_past_is_questioned_once(planner, store):
 def test_the_abbreviations_of_a_thema_list_are_explained_at_their_first_use(planner):
     planner.say("ontwikkelpunt nieuw")
     replies = planner.say("1")  # the themes of basisfunctie 1 name VT, GI's and RvdK
-    said = notices(replies)
+    said = " ".join(render_one(r, width=None) for r in replies if isinstance(r, Abbreviations))
     assert "VT = Veilig Thuis" in said and "RvdK = Raad voor de Kinderbescherming" in said
 
 

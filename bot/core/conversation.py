@@ -22,8 +22,7 @@ from bot.core.context import (
     State,
     save,
 )
-from bot.core.replies import Notice, Reply
-from bot.core.text import typed
+from bot.core.replies import Abbreviations, Reply
 from dialogues.content import Begrip
 from dialogues.flow import Flow
 
@@ -55,8 +54,7 @@ def first_uses(conv: Conversation, terms: Iterable[Begrip]) -> list[Reply]:
     if not new:
         return []
     conv.pending.explained = sorted(explained | {b.term for b in new})
-    return [Notice("Afkortingen hierin: " + "; ".join(f"{b.term} = {b.uitleg}" for b in new)
-                   + f". Alle afkortingen: {typed('begrippen')}.")]
+    return [Abbreviations(tuple((b.term, b.uitleg) for b in new))]
 
 
 def record_ask(ctx: Context, questionnaire: str, conv: Conversation) -> int:

@@ -25,6 +25,13 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Abbreviations:
+    """The abbreviations in what is shown next, explained at their first use: (term, meaning)."""
+
+    terms: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Welcome:
     """The start of a gesprek: what it is and how to use it."""
 
@@ -383,8 +390,8 @@ class Setting:
     meetings: tuple[datetime, ...]
 
 
-Reply = (Notice | Welcome | QuestionPrompt | Help | CommandUsage | AnswerVersions | ProgressReport
-         | QuestionList | Recap | Paused | StartThread | ChannelBound | HomeView | PuntDetail
+Reply = (Notice | Abbreviations | Welcome | QuestionPrompt | Help | CommandUsage | AnswerVersions
+         | ProgressReport | QuestionList | Recap | Paused | StartThread | ChannelBound | HomeView | PuntDetail
          | PuntList | OpenForm | FormErrors | Summary | Regiobeeld | ExportFile | Reminder | Setting)
 
 # What asks the adapter to act (start a thread, join the channel, show the errors in the form,

@@ -8,6 +8,7 @@ from functools import singledispatch
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
+    Abbreviations,
     AnswerVersions,
     CommandUsage,
     ExportFile,
@@ -103,6 +104,16 @@ def _text(reply: Reply) -> str:
 @_text.register
 def _(reply: Notice) -> str:
     return _wrap(_MARKS[reply.tone] + reply.text)
+
+
+@_text.register
+def _(reply: Abbreviations) -> str:
+    return _wrap(abbreviations_line(reply))
+
+
+def abbreviations_line(reply: Abbreviations) -> str:
+    return ("Afkortingen hierin: " + "; ".join(f"{term} = {meaning}" for term, meaning in reply.terms)
+            + f". Alle afkortingen: {typed('begrippen')}.")
 
 
 @_text.register

@@ -15,6 +15,7 @@ from functools import singledispatch
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
     ACTIONS,
+    Abbreviations,
     AnswerVersions,
     CommandUsage,
     FormErrors,
@@ -170,6 +171,11 @@ def blocks(reply: Reply) -> list[Block]:
 @blocks.register
 def _(reply: Notice) -> list[Block]:
     return [_section(_ICONS[reply.tone] + escape(reply.text))]
+
+
+@blocks.register
+def _(reply: Abbreviations) -> list[Block]:
+    return [_context(escape(plain.abbreviations_line(reply)))]
 
 
 @blocks.register

@@ -18,8 +18,12 @@ from microsoft_teams.cards import (
     CardElement,
     Choice,
     ChoiceSetInput,
+    Column,
+    ColumnSet,
     Container,
     DateInput,
+    Fact,
+    FactSet,
     Mention,
     MentionedEntity,
     QueryData,
@@ -29,11 +33,13 @@ from microsoft_teams.cards import (
     TextBlock,
     TextInput,
     TextRun,
+    ToggleVisibilityAction,
 )
 
 from bot.core.dutch import AMSTERDAM, format_date, format_moment
 from bot.core.replies import (
     ACTIONS,
+    Abbreviations,
     AnswerVersions,
     CommandUsage,
     FormErrors,
@@ -203,6 +209,22 @@ def _(reply: Notice) -> list[CardElement]:
 def boxed(elements: list[CardElement], tone: Tone) -> list[CardElement]:
     """``elements`` in the box of a warning or an error (as they are, for other tones)."""
     return [Container(style=_BOXES[tone], items=elements)] if tone in _BOXES else elements
+
+
+@body.register
+def _(reply: Abbreviations) -> list[CardElement]:
+    """The terms in one line, their meanings shown there by a button: the question stays in view."""
+    meanings = "afkortingen"
+    toggle = ToggleVisibilityAction(title="Uitleg", target_elements=[meanings])
+    return [
+        ColumnSet(columns=[
+            Column(width="stretch", vertical_content_alignment="Center", items=[
+                subtle("Afkortingen hierin: " + ", ".join(term for term, _ in reply.terms))]),
+            Column(width="auto", items=[ActionSet(actions=[toggle])])]),
+        Container(id=meanings, is_visible=False, items=[
+            FactSet(facts=[Fact(title=term, value=meaning) for term, meaning in reply.terms]),
+            subtle(f"Alle afkortingen: {typed('begrippen')}.")]),
+    ]
 
 
 @body.register
