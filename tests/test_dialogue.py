@@ -88,14 +88,21 @@ def test_pause_keeps_the_place_and_nothing_typed_meanwhile_is_stored(chat, store
     assert chat.prompt(replies).number == 2
 
 
-def test_help_explains_the_question_with_hints_and_lists_the_commands(chat):
+def test_help_at_a_question_is_about_the_question_and_hulp_alles_lists_the_commands(chat):
     chat.start()
     [help_reply] = chat.say("hulp")
-    assert isinstance(help_reply, Help)
+    assert isinstance(help_reply, Help) and help_reply.folded
     assert help_reply.prompt.hints[0] == "Implementatie Leidraad"
-    names = " ".join(usage for _, lines in help_reply.groups for usage, _ in lines)
+    shown = " ".join(render_one(help_reply).split())
+    assert "‘hulp alles’" in shown and "voortgang" not in shown and QUESTIONS[0].text in shown
+    [everything] = chat.say("hulp alles")
+    assert not everything.folded and everything.prompt is None
+    shown = render_one(everything)
     for command in ("overslaan", "terug", "pauze", "voortgang", "wijzig", "deel", "behouden"):
-        assert command in names
+        assert command in shown
+    assert everything.groups == help_reply.groups  # what a button shows beside the question
+    elsewhere = Chat(chat.service, "Bram", "Zeist")  # no gesprek: help is the commands
+    assert not elsewhere.say("hulp")[-1].folded
 
 
 def test_edit_revisits_a_question_and_returns_to_where_you_were(chat, store):

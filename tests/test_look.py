@@ -18,8 +18,10 @@ pytest.importorskip("microsoft_teams.cards")
 
 from bot.core.replies import FormErrors, Notice, OpenForm, Reminder, Tone
 from bot.render import teams
+from dialogues.content import checklist
 
 from . import look
+from .conftest import Chat, Clock
 
 # The pictures the handleiding shows, by the name of the card in the gallery.
 PICTURES = ("welkom", "vraag", "hulp-bij-een-vraag", "formulier-met-fouten", "samenvatting")
@@ -43,6 +45,7 @@ def _gallery(chat, service) -> tuple[dict[str, list[dict] | dict], dict[str, str
     keep("opgeslagen", chat.say("We hebben een stuurgroep met de wethouder en de directeur sociaal "
                                 "domein; die komt elke zes weken bijeen."))
     keep("hulp-bij-een-vraag", chat.say("hulp"))
+    keep("hulp-alles", chat.say("hulp alles"))
     keep("bijna-een-commando", chat.say("status afgerond"))
     keep("onbekend-commando", chat.command("overslan"))
     keep("voortgang", chat.say("voortgang"))
@@ -71,6 +74,12 @@ def _gallery(chat, service) -> tuple[dict[str, list[dict] | dict], dict[str, str
     for tone in Tone:
         keep(f"melding-{tone}", [Notice("Je hoort nog bij geen enkele gemeente. Vraag een "
                                         "beheerder van je gemeente om je toe te voegen.", tone)])
+    colleague = Chat(service, "Bram", "Zeist")  # help at every question of both Delen
+    colleague.start()
+    colleague.say("doorloop alles")
+    for n, _ in enumerate(checklist().questions):
+        keep(f"hulp-{n + 1}", colleague.say("hulp"))
+        colleague.say("overslaan")
     # the cards of one message, which Teams shows one under the other
     cards: dict[str, list[dict] | dict] = {name: shown for name, replies in named.items()
                                            if (shown := teams.cards_of(replies))}
@@ -94,8 +103,6 @@ def looks(tmp_path_factory) -> tuple[dict[str, dict], dict[tuple[str, str], look
     look.require()
     from bot.service import Service
     from store import Store
-
-    from .conftest import Chat, Clock
     store = Store(tmp_path_factory.mktemp("look") / "look.db", durable=False)
     service = Service(store, clock=Clock())
     cards, find = _gallery(Chat(service), service)
@@ -122,6 +129,15 @@ def test_no_text_fails_the_contrast_of_wcag_aa_in_either_theme(looks):
     failing = {key: s.contrast for key, s in seen.items() if s.contrast}
     assert failing == {}, json.dumps({f"{n} ({t})": c for (n, t), c in failing.items()}, indent=1,
                                      ensure_ascii=False)
+
+
+def test_help_at_any_question_fits_on_one_screen(looks):
+    cards, seen = looks
+    helped = [s for s in seen.values() if s.name.startswith("hulp-") and s.name[5:].isdigit()]
+    assert len(helped) == 2 * len(checklist().questions)
+    assert all(json.dumps(cards[s.name]).count('"Alle commando\'s"') == 1 for s in helped)
+    too_long = {f"{s.name} ({s.theme})": s.height for s in helped if s.height > 900}
+    assert too_long == {}
 
 
 def test_after_start_the_first_question_is_in_view_without_scrolling(looks):

@@ -249,3 +249,15 @@ def test_mrkdwn_has_no_angle_bracket_that_slack_would_read_as_a_link(service):
                     elif isinstance(value, list):
                         stack += value
     assert found == []
+
+
+def test_help_at_a_question_is_one_message_with_the_questions_buttons(chat):
+    from bot.render.slack import messages_of
+
+    chat.start()
+    [message] = messages_of(chat.say("hulp"))
+    assert block_kit.message_problems(message.blocks) == []
+    shown = json.dumps(message.blocks, ensure_ascii=False)
+    [buttons] = [b for b in message.blocks if b["type"] == "actions"]
+    assert [e["text"]["text"] for e in buttons["elements"]] == ["Overslaan", "Terug", "Pauzeren"]
+    assert "hulp alles" in shown and "voortgang" not in shown

@@ -43,6 +43,7 @@ PLACE_WORDS = {PlaceKind.CONSOLE: "de terminal", PlaceKind.CHANNEL: "een kanaal"
                PlaceKind.DIRECT: "een eigen chat met de bot"}
 
 MAX_NUMBER = 999_999
+EVERYTHING = "alles"  # ‘hulp alles’: every command someone may use where they are
 UNBOUNDED = 10_000  # the words an argument without a limit may take
 NEAR_EXTRA = 1  # a near miss leaves at most this many words unexplained ("status afgerond": one),
 NEAR_EXTRA_BEGUN = 2  # or this many once an argument fitted ("wijzig 2 budget 5000")
@@ -191,7 +192,7 @@ class Topic(Arg):
         return 3
 
     def bound(self, table: Table) -> Arg:
-        return replace(self, words=table.first_words)
+        return replace(self, words=table.first_words | {EVERYTHING})
 
 
 @dataclass(frozen=True)

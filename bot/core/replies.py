@@ -83,12 +83,15 @@ class Guide:
 @dataclass(frozen=True)
 class Help:
     """The commands someone may use here, by group, with the current question when there is one
-    (and its ``guide``); ``unknown`` is what was typed to the bot that is no command."""
+    (and its ``guide``); ``unknown`` is what was typed to the bot that is no command. ``folded``:
+    help at a question is about the question, and the commands are behind ‘hulp alles’ (or a
+    button that shows them)."""
 
     prompt: QuestionPrompt | None
     groups: tuple[tuple[str, CommandLines], ...]
     unknown: str = ""
     guide: Guide | None = None
+    folded: bool = False
 
 
 @dataclass(frozen=True)

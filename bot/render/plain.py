@@ -182,10 +182,17 @@ def _(reply: Help) -> str:
     if reply.prompt:
         parts += ["Je bent bij deze vraag:", *_question_body(reply.prompt)]
         parts += [_wrap(f"{label}: {text}") for label, text in guide_lines(reply)]
+    if reply.folded:
+        return "\n\n".join([*parts, _wrap(ALL_COMMANDS)])
     if not reply.unknown:
         parts.append("Wat je hier kunt typen:")
     parts += [f"{title}\n{command_lines(lines)}" for title, lines in reply.groups]
     return "\n\n".join(parts)
+
+
+ALL_COMMANDS = f"Typ {typed('hulp alles')} voor alles wat je hier kunt typen."
+# The buttons under a question: (label, what it sends); help at a question has all but Hulp.
+QUESTION_BUTTONS = (("Overslaan", "overslaan"), ("Terug", "terug"), ("Pauzeren", "pauze"), ("Hulp", "hulp"))
 
 
 def guide_lines(reply: Help) -> list[tuple[str, str]]:

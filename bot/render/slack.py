@@ -214,13 +214,13 @@ def _(reply: QuestionPrompt) -> list[Block]:
             kit.actions([button("Behouden", "behouden", reply.question_id, "primary"),
                          button("Vervangen", "vervangen", reply.question_id)]),
         ]
-    result.append(kit.actions([
-        button("Overslaan", "overslaan", reply.question_id),
-        button("Terug", "terug", reply.question_id),
-        button("Pauzeren", "pauze", reply.question_id),
-        button("Hulp", "hulp", reply.question_id),
-    ]))
+    result.append(_question_buttons(reply.question_id))
     return result
+
+
+def _question_buttons(question_id: str, with_help: bool = True) -> Block:
+    return kit.actions([button(label, sends, question_id) for label, sends in plain.QUESTION_BUTTONS
+                        if with_help or sends != "hulp"])
 
 
 def _command_lines(lines) -> list[str]:
@@ -240,6 +240,9 @@ def _(reply: Help) -> list[Block]:
     if reply.prompt:
         result += _question_blocks(reply.prompt)
         result += [_section(f"*{label}:* {escape(text)}") for label, text in plain.guide_lines(reply)]
+        if reply.folded:
+            return [*result, _question_buttons(reply.prompt.question_id, with_help=False),
+                    _context(escape(plain.ALL_COMMANDS))]
         result.append(kit.divider())
     if not reply.unknown:
         result.append(_context("Typ het in de thread of het directe bericht, of met `/leidraad` "

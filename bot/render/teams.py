@@ -28,6 +28,7 @@ from microsoft_teams.cards import (
     MentionedEntity,
     QueryData,
     RichTextBlock,
+    ShowCardAction,
     SubmitAction,
     TeamsCardProperties,
     TextBlock,
@@ -257,13 +258,13 @@ def _(reply: QuestionPrompt) -> list[CardElement]:
             ActionSet(actions=[button("Behouden", "behouden", reply.question_id),
                                button("Vervangen", "vervangen", reply.question_id)]),
         ]
-    result.append(ActionSet(actions=[
-        button("Overslaan", "overslaan", reply.question_id),
-        button("Terug", "terug", reply.question_id),
-        button("Pauzeren", "pauze", reply.question_id),
-        button("Hulp", "hulp", reply.question_id),
-    ]))
+    result.append(ActionSet(actions=_question_buttons(reply.question_id)))
     return result
+
+
+def _question_buttons(question_id: str, with_help: bool = True) -> list[SubmitAction]:
+    return [button(label, sends, question_id) for label, sends in plain.QUESTION_BUTTONS
+            if with_help or sends != "hulp"]
 
 
 def _commands(lines) -> list[CardElement]:
@@ -278,12 +279,21 @@ def _(reply: Help) -> list[CardElement]:
         result.append(line(f"‘{plain.quoted(reply.unknown)}’ ken ik niet. Dit kun je hier vragen:"))
     if reply.prompt:
         result += _question(reply.prompt)
-        result += [line(f"{label}: {text}") for label, text in plain.guide_lines(reply)]
+        result += [RichTextBlock(inlines=[run(f"{label}: ", weight="Bolder"), run(text)])
+                   for label, text in plain.guide_lines(reply)]
+        if reply.folded:  # the commands in the card behind a button
+            everything = AdaptiveCard(version="1.5", body=_command_groups(reply.groups))
+            return [*result, ActionSet(actions=[
+                *_question_buttons(reply.prompt.question_id, with_help=False),
+                ShowCardAction(title="Alle commando's", card=everything)])]
     if not reply.unknown:
         result.append(subtle(f"Typ het hier, of in een kanaal met @{BOT_NAME} ervoor."))
-    for title, lines in reply.groups:
-        result += [line(title, weight="Bolder"), *_commands(lines)]
-    return result
+    return result + _command_groups(reply.groups)
+
+
+def _command_groups(groups) -> list[CardElement]:
+    return [element for title, lines in groups
+            for element in (line(title, weight="Bolder"), *_commands(lines))]
 
 
 @body.register

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.core.access import Role
-from bot.core.commands import Table, Topic, command, grouped
+from bot.core.commands import EVERYTHING, Table, Topic, command, grouped
 from bot.core.context import Context
 from bot.core.messages import PlaceKind
 from bot.core.replies import Help, Notice, Reply
@@ -18,8 +18,8 @@ class HelpCommands:
 
     @command("hulp", "help", "?", args=(Topic("onderwerp", optional=True),),
              role=Role.IEDEREEN, usage="hulp [commando]",
-             help="uitleg krijgen bij de vraag, en zien wat je hier kunt typen; ‘hulp bijwerken’ "
-                  "gaat over één commando")
+             help="uitleg bij de vraag waar je bent; ‘hulp alles’ laat zien wat je hier kunt "
+                  "typen, ‘hulp bijwerken’ gaat over één commando")
     def help(self, ctx: Context, onderwerp: str = "") -> list[Reply]:
         return self.show(ctx, topic=onderwerp)
 
@@ -33,7 +33,7 @@ class HelpCommands:
         """Help for this user here: the current question, and the commands by group."""
         may = self._may(ctx)
         commands = self.table.allowed(ctx.place.kind, may)
-        if topic:
+        if topic and topic.split()[0].casefold() != EVERYTHING:
             named = {id(c) for c in self.table.named(topic.split()[0])}
             commands = tuple(c for c in commands if id(c) in named) or commands
         active = ctx.dialogue
@@ -45,7 +45,8 @@ class HelpCommands:
             first = [Notice(f"Je hoort nog bij geen gemeente. Begin in het kanaal van je team met "
                             f"{koppel}; wie koppelt, wordt beheerder. Of vraag een beheerder van je "
                             "gemeente om je toe te voegen.")]
-        return [*first, Help(prompt, grouped(commands), unknown, guide)]
+        return [*first, Help(prompt, grouped(commands), unknown, guide,
+                             folded=prompt is not None and not unknown)]
 
     @staticmethod
     def _may(ctx: Context):
