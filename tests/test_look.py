@@ -80,6 +80,7 @@ def _gallery(chat, service) -> tuple[dict[str, list[dict] | dict], dict[str, str
     for n, _ in enumerate(checklist().questions):
         keep(f"hulp-{n + 1}", colleague.say("hulp"))
         colleague.say("overslaan")
+    keep("samenvatting-vol", _full_summary(service))
     # the cards of one message, which Teams shows one under the other
     cards: dict[str, list[dict] | dict] = {name: shown for name, replies in named.items()
                                            if (shown := teams.cards_of(replies))}
@@ -116,6 +117,23 @@ def looks(tmp_path_factory) -> tuple[dict[str, dict], dict[tuple[str, str], look
     return cards, {(s.name, s.theme): s for s in seen}
 
 
+def _full_summary(service) -> list:
+    """The summary of a gemeente that answered every question and has twelve open
+    ontwikkelpunten, as before a stuurgroep."""
+    chat = Chat(service, "Carla", "Houten")
+    chat.start()
+    chat.say("doorloop alles")
+    for question in checklist().questions:
+        chat.say(f"In Houten is dit geregeld via het sociaal team ({question.id}); de wethouder is "
+                 "opdrachtgever en we evalueren elk half jaar.")
+    for n in range(12):
+        for text in ("ontwikkelpunt nieuw", str(n % 5 + 1), f"{n % 5 + 1}.1",
+                     f"Werkafspraken maken met Veilig Thuis over terugkoppeling, deel {n + 1}",
+                     "overslaan", "overslaan", "overslaan", "Carla", "1-3-2027", "Gestart"):
+            chat.say(text)
+    return chat.say("samenvatting")
+
+
 def test_every_kind_of_card_is_in_the_gallery(looks):
     cards, seen = looks
     assert len(cards) >= 25 and len(seen) == 2 * len(cards)
@@ -138,6 +156,18 @@ def test_help_at_any_question_fits_on_one_screen(looks):
     assert all(json.dumps(cards[s.name]).count('"Alle commando\'s"') == 1 for s in helped)
     too_long = {f"{s.name} ({s.theme})": s.height for s in helped if s.height > 900}
     assert too_long == {}
+
+
+def test_the_summary_before_a_stuurgroep_fits_in_1400_px(looks):
+    cards, seen = looks
+    full = json.dumps(cards["samenvatting-vol"], ensure_ascii=False)
+    assert full.count("Werkafspraken maken met Veilig Thuis") == 12 and full.count("Bouwsteen 3") == 1
+    headings = [n["text"] for n in _nodes(cards["samenvatting-vol"]) if n.get("style") == "heading"]
+    assert headings[0] == "Samenvatting gemeente Houten" and len(headings) == 5  # what a reader hears
+    partial = [n for n in _nodes(cards["samenvatting"]) if n.get("type") == "FactSet"]
+    assert len(partial) == 2  # per Deel, the parts with open questions side by side
+    for theme in ("light", "dark"):
+        assert seen["samenvatting-vol", theme].height < 1400
 
 
 def test_after_start_the_first_question_is_in_view_without_scrolling(looks):

@@ -403,10 +403,9 @@ def _(reply: Summary) -> str:
     if reply.key_answers:
         parts.append("Uit het bestuurlijk gesprek\n" + "\n".join(
             _wrap(f"{a.question}: {a.text}", "  ") for a in reply.key_answers))
-    parts.append("Bouwstenen\n" + "\n".join(
-        _wrap(f"{b.title}: {b.answered} van {b.total}" + (f" · acties: {b.acties[:200]}"
-                                                          if b.acties else ""), "  ")
-        for b in reply.bouwstenen))
+    if acties := [b for b in reply.bouwstenen if b.acties]:  # their counts are in the Checklist's
+        parts.append("Acties per bouwsteen\n" + "\n".join(
+            _wrap(f"{b.title}: {b.acties[:200]}", "  ") for b in acties))
     open_punten = reply.open_punten
     counts = ", ".join(f"{label} {count}" for label, count in reply.status_counts)
     lines = [f"Ontwikkelpunten: {counts}. Verouderd (langer dan {reply.stale_weeks} weken geen "

@@ -398,9 +398,9 @@ def _(reply: Summary) -> list[Block]:
     if reply.key_answers:
         result += _sections("*Uit het bestuurlijk gesprek*", (
             f"• _{escape(a.question)}_: {escape(_cut(a.text, 600))}" for a in reply.key_answers))
-    result += _sections("*Bouwstenen*", (
-        f"• {escape(b.title)}: {b.answered} van {b.total}"
-        + (f" · acties: {escape(_cut(b.acties, 200))}" if b.acties else "") for b in reply.bouwstenen))
+    if acties := [b for b in reply.bouwstenen if b.acties]:  # their counts are in the Checklist's
+        result += _sections("*Acties per bouwsteen*", (
+            f"• {escape(b.title)}: {escape(_cut(b.acties, 200))}" for b in acties))
     open_punten = reply.open_punten
     counts = " · ".join(f"{label}: {count}" for label, count in reply.status_counts)
     result += [kit.divider(), _section(

@@ -84,7 +84,7 @@ _MARKS = {Tone.INFO: "", Tone.SUCCESS: "✓ ", Tone.WARNING: "! ", Tone.ERROR: "
 ACTED_ON = ACTIONS  # the adapter's, not cards
 HOME_LISTED = 30
 _MARK = re.compile(r"^[✓!✗] ")  # the console's mark of a tone, which a card shows by colour
-_UNSAFE_IN_MENTION = re.compile(r"[<>*_`~\[\]()#\\]")  # markup a TextBlock would read in a name
+_MARKUP = re.compile(r"[<>*_`~\[\]()#\\]")  # what a TextBlock would read as markup
 BOT_NAME = "Leidraadbot"  # as the app package names it, and people @mention it
 
 
@@ -111,8 +111,17 @@ def line(text: str, **style) -> RichTextBlock:
     return RichTextBlock(inlines=[run(text, **style)])
 
 
-def heading(text: str) -> RichTextBlock:
-    return line(text, weight="Bolder", size="Medium")
+def heading(text: str, sub: bool = False) -> CardElement:
+    """A heading that a screen reader announces as one (a ``TextBlock`` in the heading style); a
+    text a TextBlock would read as markup stays a plain bold line."""
+    if _MARKUP.search(text):
+        return line(text, weight="Bolder", size="Default" if sub else "Medium")
+    return TextBlock(text=text, style="heading", wrap=True, **({"size": "Default"} if sub else {}))
+
+
+def facts(pairs) -> FactSet:
+    """Labels and values side by side (our own words and numbers: a FactSet reads Markdown)."""
+    return FactSet(facts=[Fact(title=title, value=value) for title, value in pairs])
 
 
 def subtle(text: str) -> RichTextBlock:
@@ -139,7 +148,7 @@ def _mentions(items) -> dict[str, Mention]:
     found: dict[str, Mention] = {}
     for punt in items:
         if punt.wie_id.startswith("teams:"):
-            name = _UNSAFE_IN_MENTION.sub("", punt.wie or "") or "eigenaar"
+            name = _MARKUP.sub("", punt.wie or "") or "eigenaar"
             found.setdefault(f"<at>{name}</at>", Mention(text=f"<at>{name}</at>", mentioned=MentionedEntity(
                 id=punt.wie_id.rsplit(":", 1)[1], name=name)))
     return found
@@ -365,11 +374,8 @@ def _(reply: Paused) -> list[CardElement]:
 
 def _punt(punt: PuntSummary, flags: bool = False) -> list[CardElement]:
     planning = punt.planning_text
-    marks = " · ".join(m for m, on in (("Verouderd", punt.verouderd), ("Over datum", punt.over_datum))
-                       if on and flags)
     result: list[CardElement] = [
-        RichTextBlock(inlines=[*([run(f"{marks}: ", weight="Bolder")] if marks else []),
-                               run(f"#{punt.nummer} ", weight="Bolder"),
+        RichTextBlock(inlines=[*(_marks(punt) if flags else []), run(f"#{punt.nummer} ", weight="Bolder"),
                                run(_cut(punt.ontwikkelpunt or "(nog zonder omschrijving)", 200))]),
         subtle(f"wie: {_cut(punt.wie or '?', 100)} · planning: {planning} · {punt.status}"),
     ]
@@ -377,6 +383,21 @@ def _punt(punt: PuntSummary, flags: bool = False) -> list[CardElement]:
         result.append(line(f"Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}: "
                            f"{_cut(punt.stand, 300)}", is_subtle=True))
     return result
+
+
+def _punt_line(punt: PuntSummary) -> RichTextBlock:
+    """One open ontwikkelpunt in a few words, as a summary lists them (the whole in
+    ‘ontwikkelpunt <nummer>’ and the export)."""
+    return RichTextBlock(spacing="Small", inlines=[
+        *_marks(punt), run(f"#{punt.nummer} ", weight="Bolder"),
+        run(_cut(punt.ontwikkelpunt or "(nog zonder omschrijving)", 70)),
+        run(f" · {_cut(punt.wie or '?', 30)} · {punt.planning_text} · {punt.status}", is_subtle=True)])
+
+
+def _marks(punt: PuntSummary) -> list[TextRun]:
+    """A bold lead when the punt needs attention: no meaning in colour alone."""
+    marks = " · ".join(m for m, on in (("Verouderd", punt.verouderd), ("Over datum", punt.over_datum)) if on)
+    return [run(f"{marks}: ", weight="Bolder")] if marks else []
 
 
 def _cut(text: str, limit: int) -> str:
@@ -437,35 +458,40 @@ def _(reply: PuntDetail) -> list[CardElement]:
 
 @body.register
 def _(reply: Summary) -> list[CardElement]:
+    """Per Deel the answered questions side by side, the bouwstenen's acties, the bestuurlijk
+    gesprek, then the open ontwikkelpunten by basisfunctie."""
     result: list[CardElement] = [heading(f"Samenvatting gemeente {reply.gemeente}"),
                                  subtle(f"Stand per {format_date(reply.day)}")]
     if reply.empty:
         return [*result, line(f"Nog niets ingevuld. Begin met {typed('start')} voor de Checklist "
                               f"sturing en {typed('ontwikkelpunt nieuw')} voor het ontwikkelplan.")]
-    result.append(line("Checklist sturing", weight="Bolder"))
-    result += [line(f"• {s.part} · {s.title}: {s.answered} van {s.total}") for s in reply.sections]
+    for part in dict.fromkeys(s.part for s in reply.sections):  # per Deel; the open parts side by side
+        sections = [s for s in reply.sections if s.part == part]
+        open_ones = [(s.title, f"{s.answered} van {s.total}") for s in sections if s.answered < s.total]
+        result += [heading(f"Checklist sturing · {part}: {sum(s.answered for s in sections)} van "
+                           f"{sum(s.total for s in sections)} vragen beantwoord", sub=True),
+                   facts(open_ones) if open_ones else line("Alle vragen beantwoord.")]
+    result += [RichTextBlock(inlines=[run(f"Acties {b.title}: ", weight="Bolder"), run(_cut(b.acties, 80))],
+                             spacing="Small")
+               for b in reply.bouwstenen if b.acties]
     if reply.key_answers:
-        result.append(line("Uit het bestuurlijk gesprek", weight="Bolder"))
-        result += [RichTextBlock(inlines=[run(f"{a.question}: ", italic=True), run(_cut(a.text, 600))])
+        result.append(heading("Uit het bestuurlijk gesprek", sub=True))
+        result += [RichTextBlock(inlines=[run(f"{a.question}: ", weight="Bolder"), run(_cut(a.text, 80))],
+                                 spacing="Small")
                    for a in reply.key_answers]
-    result.append(line("Bouwstenen", weight="Bolder"))
-    result += [line(f"• {b.title}: {b.answered} van {b.total}"
-                    + (f" · acties: {_cut(b.acties, 200)}" if b.acties else "")) for b in reply.bouwstenen]
     open_punten = reply.open_punten
-    counts = " · ".join(f"{label}: {count}" for label, count in reply.status_counts)
-    result += [line(f"Ontwikkelpunten ({counts})", weight="Bolder"),
-               subtle(f"Verouderd (langer dan {reply.stale_weeks} weken geen stand van zaken): "
-                      f"{sum(p.verouderd for p in open_punten)} · over datum: "
-                      f"{sum(p.over_datum for p in open_punten)}")]
+    counts = [f"{count} {label}" for label, count in reply.status_counts]
+    counts += [f"{sum(p.verouderd for p in open_punten)} verouderd (langer dan {reply.stale_weeks} weken "
+               f"geen stand van zaken)", f"{sum(p.over_datum for p in open_punten)} over datum"]
+    result += [heading("Open ontwikkelpunten", sub=True), line(" · ".join(counts))]
     shown = 0
     for title, punten in reply.groups:
         room = SUMMARY_LISTED - shown
         if room <= 0:
             break
         result.append(line(f"Basisfunctie {title}", weight="Bolder"))
-        for punt in punten[:room]:
-            result += _punt(punt, flags=True)
-            shown += 1
+        result += [_punt_line(punt) for punt in punten[:room]]
+        shown += len(punten[:room])
     if len(open_punten) > shown:
         result.append(subtle(f"en {len(open_punten) - shown} meer; de volledige lijst staat in de "
                              "export: ‘export docx’"))
