@@ -25,6 +25,8 @@ BUDGET = 28_000  # bytes of one card
 # Teams' extensions, documented by Microsoft, that the 1.5 schema does not know.
 TEAMS_CARD = {"msteams"}  # {"width": "full"}, mention entities
 TEAMS_ELEMENT = {"Input.ChoiceSet": {"choices.data"}}  # Data.Query: the people picker
+# Values Teams adds: a choice list one types in to filter it (static typeahead search).
+TEAMS_VALUE = {("Input.ChoiceSet", "style"): {"filtered"}}
 
 
 def nodes(tree) -> Iterator[dict]:
@@ -45,6 +47,9 @@ def _teams_extensions_removed(card: dict) -> dict:
     for node in nodes(card):
         for key in TEAMS_ELEMENT.get(node.get("type"), ()):
             node.pop(key, None)
+        for (kind, key), values in TEAMS_VALUE.items():
+            if node.get("type") == kind and node.get(key) in values:
+                del node[key]
     return card
 
 

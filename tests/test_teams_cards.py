@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("microsoft_teams.cards")
 
 from bot.core.replies import FormErrors, Notice, OpenForm
+from bot.ontwikkelplan.form import form_spec
 from bot.render import teams
 from dialogues.content import load_ontwikkelplan
 
@@ -47,6 +48,9 @@ def test_the_validator_refuses_what_teams_refuses():
     big = teams.card([{"type": "TextBlock", "text": "x" * 30_000}])
     assert any("budget" in p for p in adaptive_cards.problems(big))
     assert adaptive_cards.problems(teams.card([{"type": "TextBlock", "text": "x"}])) == []
+    choices = {"type": "Input.ChoiceSet", "id": "c", "choices": [{"title": "a", "value": "a"}]}
+    assert adaptive_cards.problems(teams.card([choices | {"style": "filtered"}])) == []  # Teams'
+    assert adaptive_cards.problems(teams.card([choices | {"style": "sorted"}]))
 
 
 def test_every_reply_of_a_gesprek_and_the_plan_is_a_card_teams_takes(chat):
@@ -100,9 +104,21 @@ def test_the_ontwikkelpunt_dialog_new_update_and_with_errors():
         assert "Opslaan" in shown
     errors = FormErrors((("planning", "Die datum bestaat niet: 31-2-2027."),))
     card = teams.punt_form(OpenForm("nieuw"), PLAN, errors, {"planning": "2027-02-31"})
-    assert "Die datum bestaat niet" in json.dumps(_checked([card]), ensure_ascii=False)
-    people = next(e for e in card["body"] if e.get("id") == "wie")
-    assert people["choices.data"]["type"] == "Data.Query"
+    _checked([card])
+    fields = {n["id"]: (box, n) for box in card["body"] for n in adaptive_cards.nodes(box)
+              if n.get("type", "").startswith("Input.")}
+    assert fields["wie"][1]["choices.data"]["type"] == "Data.Query"
+    planning_box = json.dumps(fields["planning"][0], ensure_ascii=False)
+    assert "Die datum bestaat niet" in planning_box  # the error next to its field
+    assert "Zo concreet mogelijk" in planning_box  # and the Leidraad's guidance, whole
+    assert "Die datum" not in json.dumps(fields["status"][0], ensure_ascii=False)
+    thema = fields["thema"][1]
+    assert thema["style"] == "filtered" and thema["placeholder"] == "Kies…"
+    assert all(not c["title"].endswith("…") for c in thema["choices"])  # whole titles
+    assert not any("placeholder" in n for _, n in fields.values() if n["type"] == "Input.Text")
+    spec = form_spec(OpenForm("nieuw"), PLAN)  # the required marks are the server's rules
+    assert {f.id for f in spec.fields if f.required} == {
+        n["id"] for _, n in fields.values() if n.get("isRequired")}
 
 
 def test_a_command_to_type_names_the_bot_where_it_must():

@@ -106,7 +106,7 @@ def form_spec(form: OpenForm, plan: Ontwikkelplan, entered: dict | None = None) 
         planning,
         Field("status", "Status", Kind.CHOICE, True, value=values.get("status") or "open",
               options=statuses, missing="Kies een status."),
-        Field("stand_van_zaken", labels["stand_van_zaken"], Kind.TEXT, False,
+        Field("stand_van_zaken", "Stand van zaken (met datum)", Kind.TEXT, False,
               guidance["stand_van_zaken"])))
 
 

@@ -75,6 +75,7 @@ SUMMARY_LISTED = 30
 OFFER = "bestand"  # what a file offer's context is sealed for
 FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of its submit
 PUNT_DIALOG = "ontwikkelpunt"  # the ontwikkelpunt dialog's id, and its submit's action
+CHOOSE = "Kies…"  # what an empty choice list says
 # Text is always in the default colour: Teams' good, warning and attention colours fail WCAG's
 # 4.5:1 in the light or the dark theme. A warning or an error stands in a box of that style (its
 # background is light in both themes, its text dark), and its words say what happened.
@@ -563,8 +564,7 @@ PEOPLE = "graph.microsoft.com/users?scope=currentContext"  # Teams' people picke
 
 
 def _choices(options, numbered: bool = False) -> list[Choice]:
-    return [Choice(title=_cut(f"{o.value} {o.label}" if numbered else o.label, 75), value=o.value)
-            for o in options]
+    return [Choice(title=f"{o.value} {o.label}" if numbered else o.label, value=o.value) for o in options]
 
 
 def _aad(user_id: str) -> str:
@@ -572,21 +572,31 @@ def _aad(user_id: str) -> str:
     return user_id.rsplit(":", 1)[-1] if user_id.startswith("teams:") else ""
 
 
-def _input(field: Field) -> CardElement:
-    """A field of the form as an Adaptive Card input."""
+def _input(field: Field, error: str = "") -> CardElement:
+    """A field of the form: the input with its label (which a screen reader reads with it), the
+    Leidraad's guidance under it, whole, and what is wrong with it, if anything."""
+    items: list[CardElement] = [_widget(field)]
+    if field.guidance:
+        items.append(subtle(field.guidance))
+    if error:
+        items += boxed([RichTextBlock(inlines=[run("Niet opgeslagen: ", weight="Bolder"), run(error)])],
+                       Tone.ERROR)
+    return Container(items=items)
+
+
+def _widget(field: Field) -> CardElement:
     required = {"is_required": True, "error_message": field.missing} if field.required else {}
     if field.kind is Kind.TEXT:
         return TextInput(id=field.id, label=field.label, is_multiline=True,
-                         max_length=MAX_ANSWER_LENGTH, value=field.value,
-                         placeholder=_cut(field.guidance, 150) or None, **required)
-    if field.kind is Kind.DATE:  # the steps of a planning beside the one date a picker shows
-        return Container(items=[subtle(field.guidance), DateInput(
-            id=field.id, label=field.label, value=field.value, **required)])
+                         max_length=MAX_ANSWER_LENGTH, value=field.value, **required)
+    if field.kind is Kind.DATE:
+        return DateInput(id=field.id, label=field.label, value=field.value, **required)
     if field.kind is Kind.PERSON:
-        return ChoiceSetInput(id=field.id, label=field.label, choices=[],
+        return ChoiceSetInput(id=field.id, label=field.label, choices=[], placeholder=CHOOSE,
                               choices_data=QueryData(dataset=PEOPLE),
                               value=_aad(field.value or "") or None, **required)
-    return ChoiceSetInput(id=field.id, label=field.label, value=field.value,
+    return ChoiceSetInput(id=field.id, label=field.label, value=field.value, placeholder=CHOOSE,
+                          style="filtered" if field.groups else "compact",  # type to find a thema
                           choices=_choices(field.every_option, numbered=bool(field.groups)),
                           **required)
 
@@ -596,14 +606,18 @@ def punt_form(form: OpenForm, plan: Ontwikkelplan, errors: FormErrors | None = N
     """The dialog card for a new ontwikkelpunt (or completing concept #nummer), or a stand van
     zaken; with ``errors``, shown again with what was ``entered`` and what is wrong, in Dutch."""
     spec = form_spec(form, plan, entered)
+    said = {field: show_typed(text, personal_command) for field, text in (errors.errors if errors else ())}
     result: list[CardElement] = []
-    if errors:
-        result += boxed([line("Niet opgeslagen", weight="Bolder"),
-                         *(line(f"• {show_typed(text, personal_command)}") for _, text in errors.errors)],
-                        Tone.ERROR)
+    if said:  # what is wrong: at the top in short, and next to each field
+        labels = [f.label for f in spec.fields if f.id in said]
+        elsewhere = [text for field, text in said.items() if field not in {f.id for f in spec.fields}]
+        result += boxed([RichTextBlock(inlines=[
+            run("Niet opgeslagen. ", weight="Bolder"),
+            run(f"Kijk bij: {', '.join(labels)}." if labels else "")]),
+            *(line(f"• {text}") for text in elsewhere)], Tone.ERROR)
     if spec.heading:
         result.append(line(spec.heading, weight="Bolder"))
-    result += [_input(field) for field in spec.fields]
+    result += [_input(field, said.get(field.id, "")) for field in spec.fields]
     result.append(ActionSet(actions=[SubmitAction(
         title=spec.submit, data={"action": PUNT_DIALOG, FORM: form.kind, "nummer": form.nummer,
                                  "gemeente": form.gemeente, "as_of": form.as_of})]))

@@ -61,11 +61,11 @@ async function main() {
   const width = job.width || 450;
   const browser = await chromium.launch({
     executablePath: job.chromium,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--font-render-hinting=none'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--font-render-hinting=none', '--lang=nl-NL'],
   });
   const results = [];
   try {
-    const tab = await browser.newPage({ viewport: { width: width + 40, height: 800 } });
+    const tab = await browser.newPage({ viewport: { width: width + 40, height: 800 }, locale: 'nl-NL' });
     const renderer = read(here('adaptivecards', 'dist', 'adaptivecards.min.js'));
     const axe = read(here('axe-core', 'axe.min.js'));
     for (const name of job.themes || ['light', 'dark']) {
