@@ -297,3 +297,44 @@ def test_the_pdf_is_the_word_document_on_a4(filled, db_path, tmp_path):
     info = subprocess.run(["pdfinfo", str(tmp_path / "plan.pdf")], capture_output=True, text=True,
                           check=True).stdout
     assert "(A4)" in info
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "plan.pdf") as pdf:  # what a screen reader follows
+        root = pdf.Root
+        assert str(root.Lang) == "nl-NL" and bool(root.MarkInfo.Marked)
+        assert "/StructTreeRoot" in root and bool(root.ViewerPreferences.DisplayDocTitle)
+        assert str(pdf.open_metadata().get("dc:title")).startswith("Lokaal Meerjarig Ontwikkelplan")
+        kinds = {str(n.S) for n in _structure(root.StructTreeRoot)}
+        assert {"/H1", "/Table", "/TH", "/Figure"} <= kinds
+        [figure] = [n for n in _structure(root.StructTreeRoot) if str(n.get("/S")) == "/Figure"]
+        assert "Staafdiagram van de ontwikkelpunten per basisfunctie" in str(figure.Alt)
+
+
+def _structure(node):
+    """Every element of a tagged PDF's structure tree."""
+    import pikepdf
+
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _structure(kid)
+
+
+def test_the_word_document_says_its_language_title_and_what_the_chart_shows(filled):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    service, _ = filled
+    document = Document(io.BytesIO(document_of(service.export("Utrecht", "docx"), service.plan.content)))
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(
+        qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "nl-NL" and document.core_properties.language == "nl-NL"
+    assert document.core_properties.title == "Lokaal Meerjarig Ontwikkelplan 2025-2027 Gemeente Utrecht"
+    assert document.paragraphs[0].style.name == "Title"
+    [chart] = document.inline_shapes
+    description = chart._inline.docPr.get("descr")
+    assert description.startswith("Staafdiagram van de ontwikkelpunten per basisfunctie")
+    assert "1. Veilige leefomgeving:" in description and "open" in description
+    headers = [table.rows[0]._tr.trPr.find(qn("w:tblHeader")) for table in document.tables]
+    assert headers and all(h is not None for h in headers)  # a header row on every table

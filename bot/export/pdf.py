@@ -1,13 +1,18 @@
-"""The plan as a PDF: the Word document, converted by LibreOffice where it is installed."""
+"""The plan as a PDF: the Word document, converted by LibreOffice where it is installed, as a
+tagged PDF/UA document."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 PROGRAMS = ("soffice", "libreoffice")
+# Tagged (a structure tree a screen reader follows) and PDF/UA, showing the document's title.
+ACCESSIBLE = json.dumps({option: {"type": "boolean", "value": "true"} for option in
+                         ("UseTaggedPDF", "PDFUACompliance", "DisplayPDFDocTitle")})
 
 
 class PdfError(Exception):
@@ -26,7 +31,7 @@ def to_pdf(docx: bytes) -> bytes:
         source.write_bytes(docx)
         done = subprocess.run(
             [program, f"-env:UserInstallation=file://{folder}/profiel", "--headless",
-             "--convert-to", "pdf", "--outdir", folder, str(source)],
+             "--convert-to", f"pdf:writer_pdf_Export:{ACCESSIBLE}", "--outdir", folder, str(source)],
             capture_output=True, timeout=180, check=False)
         target = source.with_suffix(".pdf")
         if done.returncode != 0 or not target.exists():

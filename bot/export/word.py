@@ -80,6 +80,33 @@ def _update_on_open(doc) -> None:
     doc.settings.element.append(setting)
 
 
+def _language(doc, language: str) -> None:
+    """The language of every text in the document (Word's proofing, a screen reader's voice,
+    the PDF's /Lang) and of the document itself."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in properties.findall(qn("w:lang")):
+        properties.remove(old)
+    lang = OxmlElement("w:lang")
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), language)
+    properties.append(lang)
+    doc.core_properties.language = language
+
+
+def _described(shape, title: str, description: str) -> None:
+    """A picture's alternative text, which a screen reader reads instead of the picture."""
+    shape._inline.docPr.set("title", title)
+    shape._inline.docPr.set("descr", description)
+
+
+def chart_description(counts: tuple[tuple[str, dict[str, int]], ...]) -> str:
+    """What the status chart shows, in words."""
+    per = "; ".join(f"{label}: " + (", ".join(f"{n} {status}" for status, n in by.items() if n)
+                                     or "geen") for label, by in counts)
+    return f"Staafdiagram van de ontwikkelpunten per basisfunctie, naar status. {per}."
+
+
 def _repeat_header(table) -> None:
     """Repeat the header row on every page, and keep it with the first row."""
     row = table.rows[0]._tr.get_or_add_trPr()
@@ -175,6 +202,7 @@ def document(data: ExportData, plan: Ontwikkelplan, version: str | None = None) 
     properties.author = properties.last_modified_by = "Leidraadbot"
     properties.title = title
     properties.comments = properties.keywords = properties.subject = ""
+    _language(doc, "nl-NL")
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(10)
     st = _Styles(doc)
@@ -183,7 +211,7 @@ def document(data: ExportData, plan: Ontwikkelplan, version: str | None = None) 
     _update_on_open(doc)
 
     # --- title page and contents --------------------------------------------------------------
-    heading = doc.add_paragraph()
+    heading = st.paragraph(style="Title")  # the document's title, for a screen reader too
     heading.paragraph_format.space_before = Pt(100)
     run = heading.add_run(title)
     run.bold, run.font.size, run.font.color.rgb = True, Pt(26), BLUE
@@ -263,7 +291,8 @@ def document(data: ExportData, plan: Ontwikkelplan, version: str | None = None) 
     doc.add_paragraph(f"Verouderd (langer dan {summary.stale_weeks} weken geen stand van zaken): "
                       f"{sum(p.verouderd for p in open_punten)}. Over datum (planning verstreken, "
                       f"niet afgerond): {sum(p.over_datum for p in open_punten)}.")
-    doc.add_picture(io.BytesIO(status_chart(data.counts_by_basisfunctie)), width=Cm(16))
+    chart = doc.add_picture(io.BytesIO(status_chart(data.counts_by_basisfunctie)), width=Cm(16))
+    _described(chart, "Ontwikkelpunten per basisfunctie", chart_description(data.counts_by_basisfunctie))
     _answers(st, data)
     buffer = io.BytesIO()
     doc.save(buffer)
