@@ -131,12 +131,14 @@ class Gesprekken(Part):
     # --- the questions asked --------------------------------------------------------------------
 
     def ask(self, gemeente_id: int, place: str, questionnaire: str, question_id: str,
-            cause_user: str, cause_at: str, at: str) -> int:
-        """Record that a question was asked in a conversation, because of ``cause_user``."""
+            cause_user: str, cause_at: str, at: str, changeable: bool = True) -> int:
+        """Record that a question was asked in a conversation, because of ``cause_user``; open
+        until it is done with (unless it was asked where no message changes: closed at once)."""
         return self.db.execute(
             "INSERT INTO asked (gemeente_id, place, questionnaire, question_id, cause_user, cause_at, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [gemeente_id, place, questionnaire, question_id, cause_user, cause_at, at]).lastrowid
+            "created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [gemeente_id, place, questionnaire, question_id, cause_user, cause_at, at,
+             None if changeable else at]).lastrowid
 
     def last_asked_at(self, gemeente_id: int, place: str, questionnaire: str,
                       question_id: str) -> str | None:
@@ -146,10 +148,23 @@ class Gesprekken(Part):
             "AND question_id = ? ORDER BY id DESC LIMIT 1",
             [gemeente_id, place, questionnaire, question_id])
 
-    def posted(self, asked_id: int, posted_at: str) -> None:
-        """The platform showed the question at ``posted_at`` (its own time)."""
-        self.db.execute("UPDATE asked SET posted_at = ? WHERE id = ? AND posted_at IS NULL",
-                        [posted_at, asked_id])
+    def posted(self, asked_id: int, posted_at: str, message: str | None = None) -> None:
+        """The platform showed the question at ``posted_at`` (its own time), in ``message`` (where
+        it is and what it shows, as the platform's delivery keeps it to update it later)."""
+        self.db.execute("UPDATE asked SET posted_at = ?, message = coalesce(?, message) "
+                        "WHERE id = ? AND posted_at IS NULL", [posted_at, message, asked_id])
+
+    def close_open(self, gemeente_id: int, place: str, questionnaire: str, at: str) -> list[tuple[int, str]]:
+        """Close the questions still open in a conversation (a new one is asked): their ids and
+        question ids."""
+        return self.db.execute(
+            "UPDATE asked SET closed_at = ? WHERE gemeente_id = ? AND place = ? AND questionnaire = ? "
+            "AND closed_at IS NULL RETURNING id, question_id",
+            [at, gemeente_id, place, questionnaire]).fetchall()
+
+    def message(self, asked_id: int) -> str | None:
+        """The platform's message of a question, as its delivery kept it (None: not posted)."""
+        return self.value("SELECT message FROM asked WHERE id = ?", [asked_id])
 
     def shown_question(self, gemeente_id: int, place: str, questionnaire: str, user_id: str,
                        sent_at: str) -> str | None:

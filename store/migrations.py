@@ -379,3 +379,15 @@ def m017_answer_sources_indexed_when_there(db: Database) -> None:
     # holds those alone, so an answer typed in the console writes one page less.
     db.execute("DROP INDEX IF EXISTS idx_answers_source")
     db.execute("CREATE INDEX answers_source ON answers (source) WHERE source IS NOT NULL")
+
+
+@migrations.step
+def m018_asked_messages_closed(db: Database) -> None:
+    # A question's message on a platform (`message`: where it is and what it showed, as the
+    # platform's delivery keeps it) is updated once the question is answered, skipped or passed:
+    # `closed_at`. Questions asked before this change keep their buttons: they count as closed.
+    db["asked"].add_column("message", str)
+    db["asked"].add_column("closed_at", str)
+    db.execute("UPDATE asked SET closed_at = created_at")
+    db.execute("CREATE INDEX asked_open ON asked (gemeente_id, place, questionnaire) "
+               "WHERE closed_at IS NULL")

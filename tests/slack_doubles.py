@@ -127,6 +127,7 @@ class FakeSlackApi:
         self.expected: set[str] = set()  # errors a test provokes on purpose
         self.socket_url = ""  # where apps.connections.open sends Socket Mode (FakeSocketMode)
         self.calls: list[Call] = []
+        self.posted: dict[tuple[str, str], dict] = {}  # (channel, ts): the bot's messages as they are now
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
         self.failing: dict[str, str] = {}  # method -> Slack error to answer with
         self.held: dict[str, threading.Event] = {}  # method -> answered only once the event is set
@@ -265,6 +266,12 @@ class FakeSlackApi:
         elif method == "chat.postMessage":
             body |= {"channel": params.get("channel"), "ts": next_ts()}
             params["ts"] = body["ts"]  # recorded as the message Slack now holds
+            with self._changed:
+                self.posted[params["channel"], body["ts"]] = params
+        elif method == "chat.update":
+            body |= {"channel": params["channel"], "ts": params["ts"], "text": params.get("text", "")}
+            with self._changed:
+                self.posted[params["channel"], params["ts"]] = params
         elif method == "apps.connections.open":
             body["url"] = self.socket_url
         elif method == "conversations.join":
@@ -297,6 +304,8 @@ class FakeSlackApi:
                 return "not_in_channel", []
         if method == "conversations.join" and (channel in self.private or channel[:1] == "G"):
             return "method_not_supported_for_channel_type", []
+        if method == "chat.update" and (channel, str(params.get("ts"))) not in self.posted:
+            return "message_not_found", []  # Slack changes only a message it holds, where it is
         if method in MESSAGES:
             blocks = params.get("blocks")
             if not params.get("text") and not blocks:

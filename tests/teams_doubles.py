@@ -62,6 +62,8 @@ class FakeConnector:
     closed: dict[str, str] = field(default_factory=dict)  # conversation -> a code of CLOSED
     throttled: dict[str, int] = field(default_factory=dict)  # path part -> how many 429s first
     uploads: list[tuple[str, bytes, dict]] = field(default_factory=list)
+    # the bot's messages as they are now: (conversation, activity id) -> the activity
+    posted: dict[tuple[str, str], dict] = field(default_factory=dict)
     latency: float = 0.0  # how long the connector takes to answer each call, in seconds
     # told of each post as it comes in (False) and as it is answered (True)
     watchers: list[Callable[[str, dict, bool], None]] = field(default_factory=list)
@@ -100,6 +102,9 @@ class FakeConnector:
             def do_PUT(self):
                 body = whole_body(self)
                 if body is None:
+                    return
+                if "/v3/conversations/" in self.path and "/activities/" in self.path:
+                    self._answer(*fake._update(self.path, json.loads(body or b"{}")))
                     return
                 fake._record(Call("PUT", self.path, {}))
                 fake.uploads.append((self.path, body, dict(self.headers)))
@@ -178,7 +183,25 @@ class FakeConnector:
         if len(raw.encode()) > 100_000:
             return self._refuse(413, "MessageSizeTooBig", "Activity body too large")
         self._record(Call("send", conversation, body))
-        return 201, {"id": str(next(self._ids))}
+        sent = str(next(self._ids))
+        with self._changed:
+            self.posted[conversation, sent] = body
+        return 201, {"id": sent}
+
+    def _update(self, path: str, body: dict) -> tuple:
+        """``PUT /v3/conversations/{id}/activities/{activityId}``: only a message the bot posted
+        there, and only to a card Teams takes."""
+        conversation, activity_id = path.split("/v3/conversations/", 1)[1].split("/activities/", 1)
+        if (conversation, activity_id) not in self.posted:
+            return self._refuse(404, "ActivityNotFoundInConversation",
+                                "Message does not exist in the thread.")
+        for attachment in body.get("attachments") or ():
+            if problems := adaptive_cards.problems(attachment.get("content") or {}):
+                return self._refuse(400, "BadArgument", "; ".join(problems)[:500])
+        self._record(Call("update", conversation, body | {"id": activity_id}))
+        with self._changed:
+            self.posted[conversation, activity_id] = body
+        return 200, {"id": activity_id}
 
     def _get(self, path: str) -> tuple:
         member = path.rsplit("/members/", 1)[-1]

@@ -92,6 +92,7 @@ def _gallery(chat, service) -> tuple[dict[str, list[dict] | dict], dict[str, str
     cards["formulier-met-fouten"] = teams.punt_form(
         OpenForm("nieuw"), plan, FormErrors((("planning", "Die datum bestaat niet: 31-2-2027."),
                                              ("wie", "Kies wie het oppakt."))), dict(values))
+    cards["vraag-beantwoord"] = [teams.done_card(card, "Beantwoord door Anna.") for card in cards["vraag"]]
     # what a button shows in the card itself (the meanings of the abbreviations), shown
     cards["welkom-uitleg-open"] = json.loads(json.dumps(cards["welkom"]).replace(
         '"isVisible": false', '"isVisible": true'))

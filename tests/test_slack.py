@@ -153,6 +153,45 @@ def test_buttons_act_on_their_own_question_only(slack):
     assert "vraag 2 van 23" in blocks_text(posts[-1])
 
 
+def test_a_question_once_answered_or_skipped_loses_its_buttons_for_everyone(slack):
+    anna, thread_ts = bind_and_start(slack)
+    first = slack.api.named("chat.postMessage")[-1]
+    anna.say("De wethouder jeugd", thread_ts=thread_ts)
+    slack.settle()
+    second = slack.api.named("chat.postMessage")[-1]
+    anna.click(second, "overslaan")
+    slack.settle()
+    updates = slack.api.named("chat.update")
+    assert [(u["channel"], u["ts"]) for u in updates] == [("C1", first["ts"]), ("C1", second["ts"])]
+    for update, before, said in ((updates[0], first, "Beantwoord door Anna."),
+                                 (updates[1], second, "Overgeslagen door Anna.")):
+        kept = [b for b in before["blocks"] if b["type"] != "actions"]  # all but the buttons
+        assert update["blocks"][:-1] == kept and len(kept) < len(before["blocks"])
+        assert said in blocks_text(update) and update["text"] == said
+    held = slack.api.posted["C1", first["ts"]]  # what everyone in the channel now sees
+    assert "Beantwoord door Anna" in blocks_text(held)
+    anna.click(first, "overslaan")  # a stale button, clicked all the same
+    slack.settle()
+    assert "eerdere vraag" in slack.api.named("chat.postMessage")[-2]["text"]
+    assert [a[0] for a in answers(slack)] == [QUESTIONS[0].id]  # nothing changed
+    assert QUESTIONS[1].id in slack.store.gesprekken.get(
+        slack.store.gemeenten.get("utrecht")["id"], f"slack:T1:C1:{thread_ts}", "checklist")["skipped"]
+
+
+def test_the_double_changes_only_a_message_slack_holds(slack):
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(token=BOT_TOKEN, base_url=slack.api.url)
+    slack.api.joined.add("C1")
+    slack.api.expect("message_not_found")
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_update(channel="C1", ts="1700000000.000100", text="Bijgewerkt")
+    assert refused.value.response["error"] == "message_not_found"
+    posted = client.chat_postMessage(channel="C1", text="Eerst")
+    assert client.chat_update(channel="C1", ts=posted["ts"], text="Daarna")["ok"]
+
+
 def test_a_domain_slack_made_a_link_of_is_read_as_it_was_typed(slack):
     anna, _ = bind_and_start(slack)
     anna.command("e-maildomein <http://utrecht.nl|utrecht.nl>", channel="D1")
@@ -368,7 +407,8 @@ def test_a_token_slack_rejects_is_a_clear_start_up_error(store):
 
 # Slack's documented scope of each Web API method the bot calls (None: the token is enough).
 METHOD_SCOPES = {
-    "auth.test": None, "chat.postMessage": "chat:write", "conversations.join": "channels:join",
+    "auth.test": None, "chat.postMessage": "chat:write", "chat.update": "chat:write",
+    "conversations.join": "channels:join",
     "users.info": "users:read", "views.open": None, "views.publish": None,
     "files.upload": "files:write",  # files_upload_v2: getUploadURLExternal, completeUploadExternal
     "respond": None,  # the response URL of a command or click

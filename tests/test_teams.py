@@ -272,6 +272,47 @@ def test_a_button_on_a_question_works(teams):
     assert "vraag 2 van 23" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
 
 
+def test_a_question_once_answered_or_skipped_loses_its_buttons_for_everyone(teams):
+    anna, post = bound(teams)
+    chain = f"{CHANNEL};messageid={post}"
+    first = teams.connector.sent(chain)[-1]
+    anna.send(anna.message("De wethouder jeugd", "channel", post=post))
+    teams.settle()
+    second = teams.connector.sent(chain)[-1]
+    skip = next(a["data"] for a in _actions(second) if a["title"] == "Overslaan")
+    anna.send(anna.click(_reply_chain(anna, post), skip))
+    teams.settle()
+    updates = teams.connector.wait_for("update", 2)
+    assert [u.path for u in updates] == [chain, chain]
+    done = ("Beantwoord door Anna de Vries.", "Overgeslagen door Anna de Vries.")
+    for update, said in zip(updates, done, strict=True):
+        assert _actions(update.body) == [] and said in card_texts(update.body)
+        assert "Overslaan" not in card_texts(update.body)
+    assert QUESTIONS[0].text in card_texts(updates[0].body)  # the question it was, as it was
+    held = teams.connector.posted[chain, updates[0].body["id"]]  # what everyone now sees
+    assert done[0] in card_texts(held)
+    stale = next(a["data"] for a in _actions(first) if a["title"] == "Overslaan")
+    anna.send(anna.click(_reply_chain(anna, post), stale))  # a stale button, clicked all the same
+    teams.settle()
+    assert "eerdere vraag" in " ".join(card_texts(a) for a in teams.connector.sent(chain)[-2:])
+    assert [a[0] for a in answers(teams.store)] == [QUESTIONS[0].id]  # nothing changed
+
+
+def test_the_double_changes_only_a_message_the_bot_posted_there(teams):
+    from bot.adapters.teams.app import sdk_app
+    from bot.adapters.teams.connector import Connector
+    from bot.service.outbox import CannotSend
+
+    connector = Connector(sdk_app(TeamsSettings("", "", "", local=True)))
+    teams.connector.expect("ActivityNotFoundInConversation")
+    card = {"type": "message", "text": "Bijgewerkt"}
+    with pytest.raises(CannotSend, match="404 ActivityNotFoundInConversation"):
+        connector.update(teams.connector.url, "a:personal-anna", "1700000000000", card)
+    sent = connector.send(teams.connector.url, "a:personal-anna", {"type": "message", "text": "Eerst"})
+    connector.update(teams.connector.url, "a:personal-anna", sent, card)
+    assert teams.connector.posted["a:personal-anna", sent]["text"] == "Bijgewerkt"
+
+
 def _all_actions(card: dict) -> list[dict]:
     return _actions({"attachments": [card]})
 

@@ -120,6 +120,7 @@ class Context:
     dialogue: Active | None = None
     said: list[Reply] = field(default_factory=list)  # notices to show before the replies
     interrupted: bool = False  # the dialogue the writer was in ended before the message came
+    outcomes: dict[str, str] = field(default_factory=dict)  # what it did to a question, by id
     _roles: dict[int, str | None] = field(default_factory=dict, repr=False)  # by gemeente id
 
     @property

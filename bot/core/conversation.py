@@ -22,12 +22,13 @@ from bot.core.context import (
     State,
     save,
 )
-from bot.core.replies import Abbreviations, Reply
+from bot.core.messages import PlaceKind
+from bot.core.replies import Abbreviations, QuestionDone, Reply
 from dialogues.content import Begrip
 from dialogues.flow import Flow
 
-__all__ = ["ACTIVE", "PAUSED", "Active", "Conversation", "Dialogue", "State", "bound_question",
-           "first_uses", "load", "record_ask", "save"]
+__all__ = ["ACTIVE", "ANSWERED", "KEPT", "PAUSED", "SKIPPED", "Active", "Conversation", "Dialogue",
+           "State", "bound_question", "close_asked", "first_uses", "load", "record_ask", "save"]
 
 def load(ctx: Context, place: str, flow: Flow, kept: type[State] = State) -> Conversation | None:
     """The saved conversation of ``flow``'s questionnaire in ``place``, with what its dialogue
@@ -57,11 +58,44 @@ def first_uses(conv: Conversation, terms: Iterable[Begrip]) -> list[Reply]:
     return [Abbreviations(tuple((b.term, b.uitleg) for b in new))]
 
 
-def record_ask(ctx: Context, questionnaire: str, conv: Conversation) -> int:
+# What a message did to the question it was at (``Context.outcomes``), as its message then says.
+ANSWERED, SKIPPED, KEPT = "beantwoord", "overgeslagen", "behouden"
+_SAID = {ANSWERED: "Beantwoord door {}.", SKIPPED: "Overgeslagen door {}.",
+         KEPT: "Antwoord behouden door {}."}
+
+
+def record_ask(ctx: Context, questionnaire: str, conv: Conversation) -> tuple[int, list[Reply]]:
     """Record that the bot shows ``conv``'s state now (a question, or the end), because of this
-    message; the id goes with the prompt, so the adapter can say when the platform showed it."""
-    return ctx.store.gesprekken.ask(ctx.gemeente["id"], conv.place, questionnaire, conv.state, ctx.user.id,
-                                    ctx.sent_at, ctx.at)
+    message: its id, which goes with the prompt (so the adapter can say when the platform showed
+    it), and the questions asked before it here, closed."""
+    closed = close_asked(ctx, questionnaire, conv)
+    return ctx.store.gesprekken.ask(ctx.gemeente["id"], conv.place, questionnaire, conv.state,
+                                    ctx.user.id, ctx.sent_at, ctx.at, _has_messages(ctx)), closed
+
+
+def _has_messages(ctx: Context) -> bool:
+    """Whether a question asked here is a message that can change later (not in the console)."""
+    return ctx.place.kind is not PlaceKind.CONSOLE
+
+
+def close_asked(ctx: Context, questionnaire: str, conv: Conversation, why: str = "") -> list[Reply]:
+    """The questions still open in this conversation are done with: each one's message says what
+    happened (``why``, or what this message did to it) and loses its buttons."""
+    if not _has_messages(ctx):
+        return []
+    done = []
+    for asked_id, question in ctx.store.gesprekken.close_open(ctx.gemeente["id"], conv.place,
+                                                              questionnaire, ctx.at):
+        if outcome := ctx.outcomes.get(question):
+            said = _SAID[outcome].format(ctx.user.naam)
+        elif why:
+            said = why
+        elif question == conv.state and conv.status != PAUSED:
+            said = "Deze vraag staat hieronder opnieuw; de knoppen staan daar."
+        else:
+            said = "Het gesprek ging verder; de knoppen staan bij de nieuwste vraag."
+        done.append(QuestionDone(asked_id, said))
+    return done
 
 
 def bound_question(ctx: Context, questionnaire: str, conv: Conversation) -> str:

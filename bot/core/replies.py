@@ -71,6 +71,15 @@ CommandLines = tuple[tuple[str, str], ...]  # (usage, help) per command
 
 
 @dataclass(frozen=True)
+class QuestionDone:
+    """A question the bot asked earlier (``asked_id``) was answered, skipped or passed: its
+    message on a platform loses its buttons and says so (``outcome``)."""
+
+    asked_id: int
+    outcome: str
+
+
+@dataclass(frozen=True)
 class Guide:
     """What helps with a question: what the answer is used for, a toelichting from the source,
     and the abbreviations it uses, as (term, uitleg)."""
@@ -393,14 +402,15 @@ class Setting:
     meetings: tuple[datetime, ...]
 
 
-Reply = (Notice | Abbreviations | Welcome | QuestionPrompt | Help | CommandUsage | AnswerVersions
-         | ProgressReport | QuestionList | Recap | Paused | StartThread | ChannelBound | HomeView | PuntDetail
-         | PuntList | OpenForm | FormErrors | Summary | Regiobeeld | ExportFile | Reminder | Setting)
+Reply = (Notice | Abbreviations | Welcome | QuestionPrompt | QuestionDone | Help | CommandUsage
+         | AnswerVersions | ProgressReport | QuestionList | Recap | Paused | StartThread | ChannelBound
+         | HomeView | PuntDetail | PuntList | OpenForm | FormErrors | Summary | Regiobeeld | ExportFile
+         | Reminder | Setting)
 
 # What asks the adapter to act (start a thread, join the channel, show the errors in the form,
 # hand over a file) rather than to show a message; a platform without forms or a Home of its own
 # shows those as messages (Teams: a card with a button).
-ACTIONS = StartThread | ChannelBound | FormErrors | ExportFile
+ACTIONS = StartThread | ChannelBound | FormErrors | ExportFile | QuestionDone
 
 
 def form_errors_said(reply: FormErrors) -> Notice:

@@ -16,9 +16,13 @@ from bot.core.commands import DoesNotFit
 from bot.core.context import Context, Problem
 from bot.core.conversation import (
     ACTIVE,
+    ANSWERED,
+    KEPT,
     PAUSED,
+    SKIPPED,
     Conversation,
     State,
+    close_asked,
     first_uses,
     load,
     record_ask,
@@ -149,6 +153,7 @@ class Gesprek:
             if "answers" in ctx.__dict__:
                 ctx.answers[question] = {"text": text, "author": ctx.user.naam, "created_at": ctx.at}
         conv.skipped.discard(question)
+        ctx.outcomes[question] = ANSWERED
         if seen is not False and earlier["text"] != text:  # both versions, and who made them
             ref = self.ref(question)
             return [Notice(f"{_meanwhile(earlier, seen, f'het antwoord op vraag {ref}', f'vraag {ref}')} "
@@ -195,6 +200,7 @@ class Gesprek:
             return [Notice("Er is geen vraag meer om over te slaan."), self._recap(ctx, conv)]
         if ctx.answer(conv.state) is None:
             conv.skipped.add(conv.state)
+        ctx.outcomes[conv.state] = SKIPPED
         return [Notice(f"Overgeslagen. Later terugkomen kan met ‘wijzig {self.ref(conv.state)}’."),
                 *self._advance(ctx, conv)]
 
@@ -209,7 +215,8 @@ class Gesprek:
         """Pause the conversation where it is."""
         conv.status = PAUSED
         where = "bij het overzicht" if conv.done else f"bij vraag {self.ref(conv.state)}"
-        return [Paused(f"Gepauzeerd. Alle antwoorden zijn bewaard. Typ {typed('verder')} of start "
+        closed = close_asked(ctx, self.questionnaire.id, conv, f"Gepauzeerd door {ctx.user.naam}.")
+        return [*closed, Paused(f"Gepauzeerd. Alle antwoorden zijn bewaard. Typ {typed('verder')} of start "
                        f"het gesprek opnieuw om verder te gaan {where}.", where)]
 
     def keep(self, ctx: Context, conv: Conversation) -> list[Reply]:
@@ -224,6 +231,7 @@ class Gesprek:
                            "nieuwe antwoord te houden, of typ je eigen antwoord.", Tone.WARNING),
                     *self._ask(ctx, conv)]
         conv.skipped.discard(conv.state)
+        ctx.outcomes[conv.state] = KEPT
         return [Notice("Het eerdere antwoord is behouden.", Tone.SUCCESS), *self._advance(ctx, conv)]
 
     def replace(self, ctx: Context, conv: Conversation) -> list[Reply]:
@@ -395,10 +403,10 @@ class Gesprek:
         return [Notice(said), *self._ask(ctx, conv)]
 
     def _ask(self, ctx: Context, conv: Conversation) -> list[Reply]:
-        asked = record_ask(ctx, self.questionnaire.id, conv)
+        asked, closed = record_ask(ctx, self.questionnaire.id, conv)
         if conv.done:
-            return [self._recap(ctx, conv)]
-        return [*first_uses(conv, self._terms_of(conv.state)), self._prompt(ctx, conv, asked)]
+            return [*closed, self._recap(ctx, conv)]
+        return [*closed, *first_uses(conv, self._terms_of(conv.state)), self._prompt(ctx, conv, asked)]
 
     def prompt(self, ctx: Context, conv: Conversation) -> QuestionPrompt | None:
         """The current question (without asking it again), or None at the end."""

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.context import Context
-from bot.core.conversation import Conversation, State, first_uses, record_ask, save
+from bot.core.conversation import (
+    ANSWERED,
+    KEPT,
+    SKIPPED,
+    Conversation,
+    State,
+    first_uses,
+    record_ask,
+    save,
+)
 from bot.core.replies import Notice, PreviousAnswer, QuestionPrompt, Reply, Tone
 from bot.core.text import clean_text, typed
 from bot.ontwikkelplan.plan import DRAFT_PROPOSED, REQUIRED, WALK, FieldError, Plan
@@ -114,6 +123,7 @@ class PuntWalk:
                 punt = self.plan.set_field(ctx, punt, field, text, ctx.inbound.mentions)
         except FieldError as error:
             return [Notice(str(error), Tone.WARNING), self._prompt(punt, conv)]
+        ctx.outcomes[question] = ANSWERED
         if question != conv.state:
             return [Notice(f"Opgeslagen bij {self.label(question)} van #{punt['nummer']}.",
                            Tone.SUCCESS)]
@@ -127,9 +137,11 @@ class PuntWalk:
         if field in REQUIRED and not punt.get(field):
             return [Notice(f"‘{self.plan.labels[field]}’ is verplicht. Typ een waarde, of "
                            "‘stop’ om later verder te gaan.", Tone.WARNING), self._prompt(punt, conv)]
+        ctx.outcomes[conv.state] = SKIPPED
         return self._advance(ctx, conv, punt)
 
     def keep(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        ctx.outcomes[conv.state] = KEPT
         return self._advance(ctx, conv, self._punt(ctx, conv))
 
     def replace(self, ctx: Context, conv: Conversation) -> list[Reply]:
@@ -149,7 +161,10 @@ class PuntWalk:
         punt = self.plan.finish(ctx, self._punt(ctx, conv))
         conv.state = END
         conv.pending.queue = []
-        record_ask(ctx, self.questionnaire.id, conv)
+        _, closed = record_ask(ctx, self.questionnaire.id, conv)
+        return [*closed, *self._stopped(ctx, punt)]
+
+    def _stopped(self, ctx: Context, punt: dict) -> list[Reply]:
         if punt["concept"] and not any(punt.get(f) for f in WALK):  # nothing to keep
             ctx.store.punten.discard(punt["id"], "", ctx.user.id, ctx.at)
             return [Notice(f"Gestopt. Er was nog niets ingevuld, dus er is geen ontwikkelpunt "
@@ -184,10 +199,10 @@ class PuntWalk:
             conv.state = self.flow.move(conv.state, NEXT)
         if conv.state != END:
             return [*self._ask(ctx, punt, conv)]
-        record_ask(ctx, self.questionnaire.id, conv)
+        _, closed = record_ask(ctx, self.questionnaire.id, conv)
         punt = self.plan.finish(ctx, punt)
         missing = self.plan.missing(punt)
-        replies: list[Reply] = [
+        replies: list[Reply] = [*closed,
             Notice(f"Ontwikkelpunt #{punt['nummer']} is opgeslagen." if not missing else
                    f"Concept #{punt['nummer']} is bewaard; nog nodig: "
                    f"{', '.join(self.plan.labels[f] for f in missing)}. Maak het af met "
@@ -209,8 +224,9 @@ class PuntWalk:
         return ctx.store.punten.get(ctx.gemeente["id"], conv.pending.nummer)
 
     def _ask(self, ctx: Context, punt: dict, conv: Conversation) -> list[Reply]:
-        prompt = self._prompt(punt, conv, record_ask(ctx, self.questionnaire.id, conv))
-        return [*first_uses(conv, terms_in(" ".join(prompt.hints))), prompt]
+        asked, closed = record_ask(ctx, self.questionnaire.id, conv)
+        prompt = self._prompt(punt, conv, asked)
+        return [*closed, *first_uses(conv, terms_in(" ".join(prompt.hints))), prompt]
 
     def _prompt(self, punt: dict, conv: Conversation, asked: int | None = None) -> QuestionPrompt:
         position = self.questionnaire.position(conv.state)

@@ -22,6 +22,7 @@ from bot.core.replies import (
     PuntDetail,
     PuntList,
     PuntSummary,
+    QuestionDone,
     QuestionList,
     QuestionPrompt,
     Recap,
@@ -104,6 +105,11 @@ def _text(reply: Reply) -> str:
 @_text.register
 def _(reply: Notice) -> str:
     return _wrap(_MARKS[reply.tone] + reply.text)
+
+
+@_text.register
+def _(reply: QuestionDone) -> str:  # a platform changes the question's message; said, it is this
+    return _wrap(reply.outcome)
 
 
 @_text.register

@@ -114,6 +114,11 @@ def _context(mrkdwn: str) -> Block:
     return kit.context(_fit(mrkdwn, SECTION_LIMIT))
 
 
+def done_block(outcome: str) -> Block:
+    """What happened to a question, under it once its buttons are gone."""
+    return _context(f"*{escape(outcome)}*")
+
+
 def button(label: str, command: str, question_id: str, style: str | None = None) -> dict:
     """A button that sends ``command`` for the question it was shown with."""
     return kit.button(label, ACTION_PREFIX + command.split()[0],

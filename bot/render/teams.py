@@ -180,6 +180,12 @@ def card(elements: list[dict], mentions: list[Mention] | None = None) -> dict:
         width="full", entities=mentions or None)).model_dump(exclude_none=True)
 
 
+def done_card(posted: dict, outcome: str) -> dict:
+    """A question's card as it was posted, without its buttons, with what happened to it."""
+    body = [e for e in posted["body"] if e.get("type") != "ActionSet"]
+    return posted | {"body": [*body, line(outcome, weight="Bolder").model_dump(exclude_none=True)]}
+
+
 def said(replies: list[Reply], limit: int) -> str:
     """Replies as one plain text, for where Teams shows text only (a dialog's message)."""
     return _cut(" ".join(_plain(reply) for reply in replies), limit)

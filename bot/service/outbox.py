@@ -52,11 +52,13 @@ class Out(Protocol):
 
 @dataclass(frozen=True)
 class Sent:
-    """A call made: the platform's time of the question it posted (for ``asked``), and the
-    messages to handle now that it is there (the gesprek in a thread just made)."""
+    """A call made: the platform's time of the question it posted (for ``asked``) and that
+    message as the platform updates it later (``message``, its own JSON), and the messages to
+    handle now that it is there (the gesprek in a thread just made)."""
 
     posted_at: str | None = None
     then: tuple[Inbound, ...] = ()
+    message: str | None = None
 
 
 class Platform(Protocol):
@@ -152,6 +154,8 @@ class Outbox:
             if due > now:
                 return (due - now).total_seconds()
             call = json.loads(item["payload"])
+            if call.get("closes"):  # a question's message to update: as it was posted, if it was
+                call["message"] = self.store.gesprekken.message(call["closes"])
             try:
                 sent = self.platforms.of(lane).send(call)
             except TryLater as failure:
@@ -179,7 +183,7 @@ class Outbox:
                 at = self.clock().isoformat()
                 self.store.messaging.call_done(item["id"], "sent", at)
                 if sent.posted_at and call.get("asked"):
-                    self.store.gesprekken.posted(call["asked"], sent.posted_at)
+                    self.store.gesprekken.posted(call["asked"], sent.posted_at, sent.message)
                 if call.get("reminder"):
                     self.store.reminders.delivered(call["reminder"], at)
                 following = [self.inbox.follow(inbound) for inbound in sent.then]

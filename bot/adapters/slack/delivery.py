@@ -12,6 +12,7 @@ one who asked is told how to invite it.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from dataclasses import replace
 
@@ -28,6 +29,7 @@ from bot.core.replies import (
     HomeView,
     Notice,
     OpenForm,
+    QuestionDone,
     QuestionPrompt,
     Regiobeeld,
     Reply,
@@ -42,6 +44,7 @@ from bot.render.slack import (
     ACTED_ON,
     HOME_CONTINUE,
     PUNT_FORM,
+    done_block,
     escape,
     home_view,
     messages,
@@ -61,6 +64,14 @@ PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_fou
              "exchanged_trigger_id", "invalid_trigger_id", "method_not_supported_for_channel_type"}
 NOT_THERE = {"not_in_channel", "channel_not_found", "method_not_supported_for_channel_type"}
 PUBLIC = Summary | Regiobeeld  # a command's reply that the whole channel reads
+
+
+def done_with(message: dict, outcome: str) -> dict:
+    """``chat.update`` of a question's message: as it was, without its buttons, with what
+    happened to it."""
+    blocks = [b for b in message["blocks"] if b.get("type") != "actions"]
+    return {"channel": message["channel"], "ts": message["ts"], "text": outcome,
+            "blocks": [*blocks, done_block(outcome)]}
 
 
 class SlackPlatform:
@@ -103,6 +114,8 @@ class SlackPlatform:
                                                     f"{inbound.user.naam}.")})
             elif isinstance(reply, FormErrors):
                 self.deliver(inbound, [form_errors_said(reply)], out)
+            elif isinstance(reply, QuestionDone):  # its message loses its buttons, for everyone
+                out.call({"method": "chat.update", "closes": reply.asked_id, "outcome": reply.outcome})
         shown = [r for r in replies if not isinstance(r, ACTED_ON)]
         for index, reply in enumerate(shown):
             last = index == len(shown) - 1
@@ -160,6 +173,10 @@ class SlackPlatform:
     # --- calls to Slack ---------------------------------------------------------------------------
 
     def send(self, call: Call) -> Sent:
+        if call.get("closes"):
+            if not call.get("message"):
+                return Sent()  # it was never posted (or where it cannot change): nothing to update
+            call = {"method": "chat.update", **done_with(json.loads(call["message"]), call["outcome"])}
         params = {k: v for k, v in call.items()
                   if k not in ("method", "asked", "start", "tell") and v not in (None, False)}
         try:
@@ -187,6 +204,9 @@ class SlackPlatform:
             starter = call["start"]
             user = User(starter["user"], starter["naam"])
             return Sent(then=(thread_start(user, call["channel"], ts, starter["deel"]),))
+        if call.get("asked") and ts:  # a question: kept as posted, to take its buttons off later
+            kept = {"channel": result.get("channel") or call["channel"], "ts": ts, "blocks": call["blocks"]}
+            return Sent(posted_at=timestamp_key(ts), message=json.dumps(kept))
         return Sent(posted_at=timestamp_key(ts) if ts else None)
 
 

@@ -70,6 +70,14 @@ class Connector:
             conversation, MessageActivityInput.model_validate(activity)), tenant, conversation.split(";")[0])
         return sent.id
 
+    def update(self, service_url: str, conversation: str, activity_id: str, activity: dict,
+               tenant: str = "") -> None:
+        """Change a message the bot posted, for everyone in the conversation."""
+        api = self.app.api.clone(service_url=service_url)
+        self._run(api.conversations.update_activity(
+            conversation, activity_id, MessageActivityInput.model_validate(activity)), tenant,
+            conversation.split(";")[0])
+
     def post(self, service_url: str, channel: str, tenant: str, activity: dict) -> str:
         """A new post in a channel; the id of the post (its reply chain is ``channel;messageid=``)."""
         return self.send(service_url, channel, activity, tenant)

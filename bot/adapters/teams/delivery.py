@@ -37,6 +37,7 @@ from bot.core.replies import (
     ExportFile,
     FormErrors,
     Notice,
+    QuestionDone,
     QuestionPrompt,
     Reply,
     StartThread,
@@ -45,7 +46,7 @@ from bot.core.replies import (
 )
 from bot.core.text import whole_number
 from bot.export import document
-from bot.render.teams import ACTED_ON, CARD_BUDGET, OFFER, cards, summary
+from bot.render.teams import ACTED_ON, CARD_BUDGET, OFFER, cards, done_card, summary
 from bot.service.outbox import Call, CannotSend, Out, Sent, TryLater
 from dialogues.content import Ontwikkelplan
 from store import Store
@@ -140,6 +141,8 @@ class TeamsPlatform:
                 self._offer_file(inbound, reply, out)
             elif isinstance(reply, FormErrors):
                 self.deliver(inbound, [form_errors_said(reply)], out)
+            elif isinstance(reply, QuestionDone):  # its message loses its buttons, for everyone
+                out.call({"method": "update", "closes": reply.asked_id, "outcome": reply.outcome})
         shown = [r for r in replies if not isinstance(r, ACTED_ON)]
         for attachments, said, asked in packed(shown, route.get("kind", "personal") != "personal"):
             out.call({"method": "send", "service_url": route["service_url"], "tenant": route["tenant"],
@@ -203,7 +206,16 @@ class TeamsPlatform:
         if method == "send":
             sent = self.connector.send(call["service_url"], call["conversation"], call["activity"],
                                        call["tenant"])
-            return Sent(posted_at=_posted_at(sent))
+            kept = {key: call[key] for key in ("service_url", "conversation", "tenant", "activity")}
+            return Sent(posted_at=_posted_at(sent),  # a question: kept, to take its buttons off later
+                        message=json.dumps(kept | {"id": sent}) if call.get("asked") else None)
+        if method == "update":
+            if not call.get("message"):
+                return Sent()  # never posted: nothing to update
+            message = json.loads(call["message"])
+            self.connector.update(message["service_url"], message["conversation"], message["id"],
+                                  done_with(message["activity"], call["outcome"]), message["tenant"])
+            return Sent()
         if method == "post":
             post = self.connector.post(call["service_url"], call["channel"], call["tenant"],
                                        call["activity"])
@@ -299,6 +311,12 @@ def thread_start(user: User, route: dict, post: str, deel: int | None) -> Inboun
     key = f"teams:{route['tenant']}:{route['channel']}"
     return Begin(user, Place(PlaceKind.THREAD, f"{key}:{post}", channel=key), start=Start(deel),
                  route={**route, "thread": post, "conversation": f"{route['channel']};messageid={post}"})
+
+
+def done_with(posted: dict, outcome: str) -> dict:
+    """A question's message as it was posted, without its buttons, with what happened to it."""
+    cards = [done_card(a["content"], outcome) for a in posted["attachments"]]
+    return activity(cards, outcome)
 
 
 def _posted_at(activity_id: str) -> str:
