@@ -150,10 +150,14 @@ class TeamsPath(_Path):
             self.typed(self.activity(who, where, text, mention_bot=False))))
 
     def click(self, who: str, where: str, text: str, question: str | None = None) -> Inbound:
-        """A card's button (``Action.Submit``) on a message of the bot here, standing for ``text``."""
+        """A question's button (``Action.Execute``) on a message of the bot here, standing for
+        ``text``: the invoke Teams sends."""
+        from bot.render.teams import button
+
         person = self.doubles.TeamsUser("", self.connector, who)
-        return self._prepared(self.translate.message(self.typed(
-            person.click(self.activity(who, where, "x"), {"cmd": text, "q": question}))))
+        action = button(text, text, question or "").model_dump(exclude_none=True)
+        return self._prepared(self.translate.executed(self.typed(
+            person.press(self.activity(who, where, "x"), action))))
 
 
 class ConsolePath(_Path):

@@ -315,6 +315,16 @@ class TeamsUser:
         return click | {"value": data, "replyToId": activity.get("id", "1"),
                         "channelData": click["channelData"] | {"source": {"name": "message"}}}
 
+    def press(self, activity: dict, action: dict) -> dict:
+        """A button of a card the bot sent, as Teams sends its kind: a Universal Action
+        (``Action.Execute``) as an ``adaptiveCard/action`` invoke; an ``Action.Submit`` as a
+        message with its data."""
+        if action["type"] != "Action.Execute":
+            return self.click(activity, action["data"])
+        return self.invoke("adaptiveCard/action", {"action": {
+            "type": "Action.Execute", "verb": action["verb"], "data": action["data"]},
+            "trigger": "manual"}, activity)
+
     def invoke(self, name: str, value: dict, activity: dict) -> dict:
         invoke = self._base("invoke", activity["conversation"], activity.get("channelData"))
         return invoke | {"name": name, "value": value, "replyToId": activity.get("id", "1")}

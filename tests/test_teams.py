@@ -264,12 +264,17 @@ def test_a_colleague_answering_meanwhile_never_fills_someone_elses_field(teams):
 def test_a_button_on_a_question_works(teams):
     anna, post = bound(teams)
     question = teams.connector.sent(f"{CHANNEL};messageid={post}")[-1]
-    data = next(a["data"] for a in _actions(question) if a["title"] == "Overslaan")
-    anna.send(anna.click({"conversation": {"conversationType": "channel", "id":
-                                           f"{CHANNEL};messageid={post}"},
-                          "channelData": anna.channel(post)[1]}, data))
+    skip = next(a for a in _actions(question) if a["title"] == "Overslaan")
+    assert skip["type"] == "Action.Execute"  # a Universal Action, as Teams recommends for bots
+    status, answered = anna.send(anna.press(_reply_chain(anna, post), skip))
+    assert status == 200 and answered == {
+        "statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Ontvangen."}
     teams.settle()
     assert "vraag 2 van 23" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
+    old_card = {"cmd": "overslaan", "q": QUESTIONS[1].id}  # Action.Submit, on a card posted before
+    anna.send(anna.click(_reply_chain(anna, post), old_card))
+    teams.settle()
+    assert "vraag 3 van 23" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
 
 
 def test_a_question_once_answered_or_skipped_loses_its_buttons_for_everyone(teams):
@@ -279,8 +284,8 @@ def test_a_question_once_answered_or_skipped_loses_its_buttons_for_everyone(team
     anna.send(anna.message("De wethouder jeugd", "channel", post=post))
     teams.settle()
     second = teams.connector.sent(chain)[-1]
-    skip = next(a["data"] for a in _actions(second) if a["title"] == "Overslaan")
-    anna.send(anna.click(_reply_chain(anna, post), skip))
+    skip = next(a for a in _actions(second) if a["title"] == "Overslaan")
+    anna.send(anna.press(_reply_chain(anna, post), skip))
     teams.settle()
     updates = teams.connector.wait_for("update", 2)
     assert [u.path for u in updates] == [chain, chain]
@@ -291,8 +296,8 @@ def test_a_question_once_answered_or_skipped_loses_its_buttons_for_everyone(team
     assert QUESTIONS[0].text in card_texts(updates[0].body)  # the question it was, as it was
     held = teams.connector.posted[chain, updates[0].body["id"]]  # what everyone now sees
     assert done[0] in card_texts(held)
-    stale = next(a["data"] for a in _actions(first) if a["title"] == "Overslaan")
-    anna.send(anna.click(_reply_chain(anna, post), stale))  # a stale button, clicked all the same
+    stale = next(a for a in _actions(first) if a["title"] == "Overslaan")
+    anna.send(anna.press(_reply_chain(anna, post), stale))  # a stale button, clicked all the same
     teams.settle()
     assert "eerdere vraag" in " ".join(card_texts(a) for a in teams.connector.sent(chain)[-2:])
     assert [a[0] for a in answers(teams.store)] == [QUESTIONS[0].id]  # nothing changed
@@ -318,7 +323,8 @@ def _all_actions(card: dict) -> list[dict]:
 
 
 def _actions(activity: dict) -> list[dict]:
-    return [n for n in adaptive_cards.nodes(activity["attachments"]) if n.get("type") == "Action.Submit"]
+    return [n for n in adaptive_cards.nodes(activity["attachments"])
+            if n.get("type") in ("Action.Submit", "Action.Execute")]
 
 
 def test_an_ontwikkelpunt_through_the_dialog_with_a_dutch_error_first(teams):
@@ -581,8 +587,8 @@ def _reply_chain(anna, post: str) -> dict:
 
 
 def _button(teams, post: str, title: str) -> dict:
-    """The data of the newest button with this title in the reply chain."""
-    return next(a["data"] for sent in reversed(teams.connector.sent(f"{CHANNEL};messageid={post}"))
+    """The newest button with this title in the reply chain."""
+    return next(a for sent in reversed(teams.connector.sent(f"{CHANNEL};messageid={post}"))
                 for a in _actions(sent) if a["title"] == title)
 
 
@@ -597,7 +603,7 @@ def test_every_button_of_the_gesprek_works(teams):
         if title is None:
             anna.send(anna.message("Het college", "channel", post=post))
         else:
-            anna.send(anna.click(chain, _button(teams, post, title)))
+            anna.send(anna.press(chain, _button(teams, post, title)))
         teams.settle()
         said = card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
         assert shows.lower() in said.lower(), (title, said)
@@ -606,13 +612,13 @@ def test_every_button_of_the_gesprek_works(teams):
     anna.send(anna.message("terug", "channel", post=post))
     anna.send(anna.message("overslan", "channel", post=post))  # a typo: held, with buttons
     teams.settle()
-    anna.send(anna.click(chain, _button(teams, post, "Nee, opslaan als antwoord")))
+    anna.send(anna.press(chain, _button(teams, post, "Nee, opslaan als antwoord")))
     teams.settle()
     assert answers(teams.store)[-1] == (QUESTIONS[0].id, "overslan")
     wijzig = anna.message("wijzig 1.1", "channel", post=post)
     anna.send(wijzig)
     teams.settle()
-    anna.send(anna.click(chain, _button(teams, post, "Behouden")))
+    anna.send(anna.press(chain, _button(teams, post, "Behouden")))
     teams.settle()
     assert "vraag 2 van 23" in card_texts(teams.connector.sent(f"{CHANNEL};messageid={post}")[-1])
 
@@ -626,7 +632,7 @@ def test_a_summary_card_is_posted_and_the_stand_button_opens_the_dialog(teams):
     assert "Samenvatting gemeente Utrecht" in card_texts(summary)
     anna.send(anna.message("ontwikkelpunten", "channel", post=post))
     teams.settle()
-    data = _button(teams, post, "Stand van zaken bijwerken")
+    data = _button(teams, post, "Stand van zaken bijwerken")["data"]
     assert data["dialog_id"] == "ontwikkelpunt"  # routed by id, as the SDK's dialogs are
     other = anna.send(anna.invoke("task/fetch", {"type": "task/fetch", "data": data | {
         "dialog_id": "iets-anders"}}, _reply_chain(anna, post)))[1]
@@ -666,7 +672,7 @@ def test_a_dialog_open_while_a_colleague_changes_the_status_leaves_their_change(
     _new_punt(teams, anna, post, "2027-03-01")
     anna.send(anna.message("ontwikkelpunten", "channel", post=post))
     teams.settle()
-    data = _button(teams, post, "Stand van zaken bijwerken")
+    data = _button(teams, post, "Stand van zaken bijwerken")["data"]
     _, dialog = anna.send(anna.invoke("task/fetch", {"type": "task/fetch", "data": data},
                                       _reply_chain(anna, post)))
     submit = next(a["data"] for a in _all_actions(dialog["task"]["value"]["card"]["content"])

@@ -22,6 +22,7 @@ from microsoft_teams.cards import (
     ColumnSet,
     Container,
     DateInput,
+    ExecuteAction,
     Fact,
     FactSet,
     Mention,
@@ -76,6 +77,7 @@ OFFER = "bestand"  # what a file offer's context is sealed for
 FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of its submit
 PUNT_DIALOG = "ontwikkelpunt"  # the ontwikkelpunt dialog's id, and its submit's action
 CHOOSE = "Kies…"  # what an empty choice list says
+VERB = "gesprek"  # the verb of a question's buttons (Action.Execute)
 # Text is always in the default colour: Teams' good, warning and attention colours fail WCAG's
 # 4.5:1 in the light or the dark theme. A warning or an error stands in a box of that style (its
 # background is light in both themes, its text dark), and its words say what happened.
@@ -129,9 +131,10 @@ def subtle(text: str) -> RichTextBlock:
     return line(text, is_subtle=True, size="Small")
 
 
-def button(label: str, command: str, question_id: str) -> SubmitAction:
-    """A button that sends ``command`` for the question it was shown with."""
-    return SubmitAction(title=label, data={"cmd": command, "q": question_id})
+def button(label: str, command: str, question_id: str) -> ExecuteAction:
+    """A button that sends ``command`` for the question it was shown with: a Universal Action
+    (``Action.Execute``), which reaches the bot as an invoke it answers at once."""
+    return ExecuteAction(title=label, verb=VERB, data={"cmd": command, "q": question_id})
 
 
 def form_button(label: str, kind: str, nummer: int | None, gemeente: str) -> SubmitAction:
@@ -278,7 +281,7 @@ def _(reply: QuestionPrompt) -> list[CardElement]:
     return result
 
 
-def _question_buttons(question_id: str, with_help: bool = True) -> list[SubmitAction]:
+def _question_buttons(question_id: str, with_help: bool = True) -> list[ExecuteAction]:
     return [button(label, sends, question_id) for label, sends in plain.QUESTION_BUTTONS
             if with_help or sends != "hulp"]
 

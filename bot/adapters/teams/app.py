@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from microsoft_teams.api import (
     ActivityTypeAdapter,
+    AdaptiveCardActionMessageResponse,
     TaskFetchInvokeActivity,
     TaskSubmitInvokeActivity,
 )
@@ -168,6 +169,13 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
     @app.on_edit_message
     async def edited(ctx: ActivityContext) -> None:
         await accept(translate.edit(ctx.activity))
+
+    @app.on_card_action
+    async def executed(ctx: ActivityContext) -> AdaptiveCardActionMessageResponse:
+        """A question's button: taken in, and answered at once (the next question follows, and
+        the question's card changes for everyone, once the worker has handled it)."""
+        await accept(translate.executed(ctx.activity))
+        return AdaptiveCardActionMessageResponse(value="Ontvangen.")
 
     @app.on_conversation_update
     async def conversation_update(ctx: ActivityContext) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from microsoft_teams.api import (
     ActivityBase,
+    AdaptiveCardInvokeActivity,
     FileConsentInvokeActivity,
     MentionEntity,
     MessageActivity,
@@ -45,7 +46,7 @@ from bot.core.messages import (
     timestamp_key,
 )
 from bot.core.text import whole_number
-from bot.render.teams import FORM, OFFER
+from bot.render.teams import FORM, OFFER, VERB
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,18 @@ def message(activity: MessageActivity) -> Inbound | None:
     if place.kind is PlaceKind.CHANNEL:  # a new post that names the bot: a command, answered below it
         return Command(who, place, text=text, mentions=mentions, **base) if addressed else None
     return Said(who, place, text=text, mentions=mentions, addressed=addressed, files=files, **base)
+
+
+def executed(activity: AdaptiveCardInvokeActivity) -> Inbound | None:
+    """A click on a question's button (a Universal Action, ``Action.Execute``): as the message a
+    button sent before, for the question it was shown with. None for a verb that is not ours."""
+    action = activity.value.action
+    data = action.data or {}
+    if action.verb != VERB or "cmd" not in data:
+        return None
+    who, place, answer = _arrival(activity)
+    return Said(who, place, text=str(data["cmd"]), expects=data.get("q"), addressed=True,
+                delivery_id=delivery_id(activity), sent_at=sent_at(activity), route=answer, forms=True)
 
 
 def edit(activity: MessageUpdateActivity) -> Inbound:
