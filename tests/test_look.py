@@ -24,7 +24,7 @@ from . import look
 from .conftest import Chat, Clock
 
 # The pictures the handleiding shows, by the name of the card in the gallery.
-PICTURES = ("welkom", "vraag", "hulp-bij-een-vraag", "formulier-met-fouten", "samenvatting")
+PICTURES = ("welkom", "vraag", "hulp-bij-een-vraag", "formulier-met-fouten", "samenvatting-vol")
 # A warning of the renderer is a part of a card it could not read, so a reader would miss it; but
 # for what Teams adds to Adaptive Cards, which Teams draws itself: the people picker is a choice
 # list whose choices Teams finds as one types (``choices.data``, a ``Data.Query``).
