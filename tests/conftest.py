@@ -15,6 +15,7 @@ from bot.core.replies import QuestionPrompt, Reply
 from bot.service import Service
 from store import Store
 
+from . import look
 from .slack_doubles import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi, SlackUser
 
 # Property tests: a quick profile by default (CI); before an issue is called resolved, the long
@@ -30,14 +31,30 @@ COUNTS: list[str] = []  # lines for the end of the test output (the corpora's co
 
 
 def pytest_sessionfinish(session):
-    """In a worker of pytest-xdist: hand the counts to the process that reports."""
+    """In a worker of pytest-xdist: hand the counts and the cards sent to Teams to the process
+    that reports. There (or without workers): look at every card the suite sent to Teams as
+    Teams draws it; a fault fails the run."""
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["counts"] = COUNTS
+        session.config.workeroutput["cards"] = look.SEEN
+        return
+    if not look.SEEN or session.exitstatus not in (0, 1):
+        return
+    found = look.sweep(look.SEEN)
+    if found is None:
+        COUNTS.append(f"look: {len(look.SEEN)} cards sent to Teams not looked at ({look.INSTALL})")
+        return
+    COUNTS.append(f"look: {len(look.SEEN)} cards the suite sent to Teams, drawn light and dark: "
+                  f"{len(found)} faults")
+    COUNTS.extend(f"look: {fault}" for fault in found[:50])
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     COUNTS.extend(getattr(node, "workeroutput", {}).get("counts", []))
+    look.SEEN.update(getattr(node, "workeroutput", {}).get("cards", {}))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -5,6 +5,7 @@ skipped with the command that installs them, unless ``LEIDRAAD_LOOK=1`` demands 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -15,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.adaptive_cards import nodes
+
 HERE = Path(__file__).parent / "look"
+# A warning of the renderer is a part of a card it could not read, so a reader would miss it; but
+# for what Teams adds to Adaptive Cards, which Teams draws itself: the people picker is a choice
+# list whose choices Teams finds as one types (``choices.data``, a ``Data.Query``).
+TEAMS_EXTENSIONS = {"An Input.ChoiceSet must have at least one choice defined.": "choices.data"}
+SEEN: dict[str, dict] = {}  # every card the fake Teams took in this process, by its hash
 WIDTH = 450  # Teams' chat at its narrowest common width, in CSS pixels
 INSTALL = "apt-get install chromium nodejs npm && npm ci --prefix tests/look"
 
@@ -53,6 +61,29 @@ def require() -> None:
         if os.environ.get("LEIDRAAD_LOOK") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def seen(card: dict) -> None:
+    """A card the fake Teams took: to be looked at when the suite ends (``sweep``)."""
+    text = next((n.get("text") for n in nodes(card) if n.get("text")), "")  # to find it by
+    digest = hashlib.sha1(json.dumps(card, sort_keys=True).encode()).hexdigest()[:10]
+    SEEN.setdefault(f"‘{' '.join(str(text).split())[:40]}’ {digest}", card)
+
+
+def faults(look: Look, card: dict | list) -> list[str]:
+    """What a reader would miss in a card as drawn: text under WCAG's contrast, and parts the
+    renderer could not read (but Teams' own extensions)."""
+    keys = {key for node in nodes(card) for key in node}
+    return look.contrast + [w for w in look.warnings if TEAMS_EXTENSIONS.get(w) not in keys]
+
+
+def sweep(cards: dict[str, dict]) -> list[str] | None:
+    """Every card the suite sent to the fake Teams, drawn in both themes: the faults found (None:
+    the tools to look are not here, and nobody demands them)."""
+    if missing():
+        return [f"{missing()} is not installed"] if os.environ.get("LEIDRAAD_LOOK") == "1" else None
+    return [f"{look.name} ({look.theme}): {fault}" for look in render(cards)
+            for fault in faults(look, cards[look.name])]
 
 
 def render(cards: dict[str, dict], screenshots: Path | None = None,

@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests import adaptive_cards
+from tests import adaptive_cards, look
 from tests.slack_doubles import whole_body
 
 TENANT = "tenant-1"
@@ -183,6 +183,7 @@ class FakeConnector:
         if len(raw.encode()) > 100_000:
             return self._refuse(413, "MessageSizeTooBig", "Activity body too large")
         self._record(Call("send", conversation, body))
+        _looked_at(body)
         sent = str(next(self._ids))
         with self._changed:
             self.posted[conversation, sent] = body
@@ -199,6 +200,7 @@ class FakeConnector:
             if problems := adaptive_cards.problems(attachment.get("content") or {}):
                 return self._refuse(400, "BadArgument", "; ".join(problems)[:500])
         self._record(Call("update", conversation, body | {"id": activity_id}))
+        _looked_at(body)
         with self._changed:
             self.posted[conversation, activity_id] = body
         return 200, {"id": activity_id}
@@ -360,7 +362,16 @@ class TeamsUser:
             problems = adaptive_cards.problems(dialog["card"]["content"])
             if problems:
                 self.connector._refuse(400, "DialogCardInvalid", "; ".join(problems)[:500])
+            else:
+                look.seen(dialog["card"]["content"])
         return status, answer
+
+
+def _looked_at(activity: dict) -> None:
+    """The cards Teams took, for the look at the end of the suite."""
+    for attachment in activity.get("attachments") or ():
+        if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+            look.seen(attachment["content"])
 
 
 def b64(data: bytes) -> str:
