@@ -129,8 +129,9 @@ def _(reply: Welcome) -> str:
         _wrap(f"We lopen samen de {reply.title} door: {reply.total} vragen in Deel I en Deel II. "
               + reply.intro),
         _wrap("Typ bij elke vraag je antwoord. De antwoorden zijn van de hele gemeente: collega's "
-              "zien ze ook en kunnen ze aanvullen. Typ ‘hulp’ voor uitleg en alle commando's, "
-              "‘overslaan’ om een vraag over te slaan en ‘pauze’ om later verder te gaan."),
+              "zien ze ook en kunnen ze aanvullen. Typ ‘hulp’ voor uitleg bij de vraag, ‘hulp "
+              "alles’ voor alle commando's, ‘overslaan’ om een vraag over te slaan en ‘pauze’ om "
+              "later verder te gaan."),
     ])
 
 
@@ -208,7 +209,7 @@ def guide_lines(reply: Help) -> list[tuple[str, str]]:
     if guide.toelichting:
         lines.append(("Toelichting uit de Handreiking (Bijlage 4)", guide.toelichting))
     if guide.begrippen:
-        lines.append(("Begrippen", "; ".join(f"{term} = {uitleg}" for term, uitleg in guide.begrippen)))
+        lines.append(("Begrippen", "; ".join(f"{term} = {uitleg}" for term, uitleg in guide.begrippen) + "."))
     return [*lines, ("Tip", OWN_WORDS)]
 
 
