@@ -187,3 +187,35 @@ def test_numpy_stays_importable_after_a_migration(db_path):
     done = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True,
                           text=True, check=True)
     assert done.stdout.split() == ["True", "0.0"]
+
+
+def test_a_question_never_posted_has_no_message_to_change_and_the_platform_is_not_called(store):
+    from bot.service.outbox import Outbox, Platforms, Sent
+
+    class Platform:
+        def __init__(self):
+            self.sent: list[dict] = []
+
+        def send(self, call: dict) -> Sent:
+            self.sent.append(call)
+            return Sent()
+
+    store.gemeenten.create("utrecht", "Utrecht", "console:beheer", "2026-03-12T13:00:00+00:00")
+    gemeente = store.gemeenten.get("utrecht")["id"]
+    posted, never = (store.gesprekken.ask(gemeente, "slack:T1:C1:1.1", "checklist", question,
+                                          "slack:T1:U1", "1", "2026-03-12T13:00:00+00:00")
+                     for question in ("rollen.wie", "rollen.rol"))
+    store.gesprekken.posted(posted, "2", '{"channel": "C1", "ts": "1.2", "blocks": []}')
+    platform = Platform()
+    outbox = Outbox(store, Platforms(slack=platform))
+    with store.transaction():
+        for asked in (never, posted):
+            outbox.add("slack:T1:C1:1.1", {"method": "chat.update", "closes": asked, "outcome": "Klaar."},
+                       "2026-03-12T13:00:01+00:00")
+    outbox.flush()
+    assert [c["closes"] for c in platform.sent] == [posted]  # only the one that is there
+    assert platform.sent[0]["message"] == '{"channel": "C1", "ts": "1.2", "blocks": []}'
+    states = [row[0] for row in store.db.execute("SELECT state FROM outbox ORDER BY id")]
+    assert states == ["sent", "sent"]
+    assert [q for _, q in store.gesprekken.close_open(gemeente, "slack:T1:C1:1.1", "checklist", "t")] == [
+        "rollen.wie", "rollen.rol"]  # both still open until a new question closes them

@@ -154,8 +154,12 @@ class Outbox:
             if due > now:
                 return (due - now).total_seconds()
             call = json.loads(item["payload"])
-            if call.get("closes"):  # a question's message to update: as it was posted, if it was
+            if call.get("closes"):  # a question's message to update: as it was posted
                 call["message"] = self.store.gesprekken.message(call["closes"])
+                if call["message"] is None:  # never posted (it failed, or went where none changes)
+                    with self.store.transaction():
+                        self.store.messaging.call_done(item["id"], "sent", now.isoformat())
+                    continue
             try:
                 sent = self.platforms.of(lane).send(call)
             except TryLater as failure:

@@ -173,9 +173,7 @@ class SlackPlatform:
     # --- calls to Slack ---------------------------------------------------------------------------
 
     def send(self, call: Call) -> Sent:
-        if call.get("closes"):
-            if not call.get("message"):
-                return Sent()  # it was never posted (or where it cannot change): nothing to update
+        if call.get("closes"):  # a question's message, as the outbox found it kept
             call = {"method": "chat.update", **done_with(json.loads(call["message"]), call["outcome"])}
         params = {k: v for k, v in call.items()
                   if k not in ("method", "asked", "start", "tell") and v not in (None, False)}

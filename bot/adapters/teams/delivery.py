@@ -209,9 +209,7 @@ class TeamsPlatform:
             kept = {key: call[key] for key in ("service_url", "conversation", "tenant", "activity")}
             return Sent(posted_at=_posted_at(sent),  # a question: kept, to take its buttons off later
                         message=json.dumps(kept | {"id": sent}) if call.get("asked") else None)
-        if method == "update":
-            if not call.get("message"):
-                return Sent()  # never posted: nothing to update
+        if method == "update":  # a question's message, as the outbox found it kept
             message = json.loads(call["message"])
             self.connector.update(message["service_url"], message["conversation"], message["id"],
                                   done_with(message["activity"], call["outcome"]), message["tenant"])
