@@ -303,6 +303,46 @@ def test_a_question_once_answered_or_skipped_loses_its_buttons_for_everyone(team
     assert [a[0] for a in answers(teams.store)] == [QUESTIONS[0].id]  # nothing changed
 
 
+def test_a_question_about_the_one_answering_is_refreshed_for_each_reader(teams):
+    anna, post = bound(teams)
+    chain = f"{CHANNEL};messageid={post}"
+    anna.send(anna.message("lid toevoegen @bram", "channel", post=post, mentions=("bram",)))
+    for text in ("De wethouder jeugd", "Beleidsmedewerker HGKM", "wijzig 1.2"):
+        anna.send(anna.message(text, "channel", post=post))
+        teams.settle()
+    asked = teams.connector.sent(chain)[-1]
+    [card] = [a["content"] for a in asked["attachments"] if "refresh" in a["content"]]
+    assert "Beleidsmedewerker HGKM" in card_texts({"attachments": [{"content": card}]})  # Anna's own
+    refresh = card["refresh"]["action"]
+    assert refresh["type"] == "Action.Execute" and refresh["data"] == {"q": QUESTIONS[1].id}
+
+    def seen_by(who: str) -> dict:
+        reader = teams.user(who)
+        status, answered = reader.send(reader.invoke("adaptiveCard/action", {
+            "action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]},
+            "trigger": "automatic"}, _reply_chain(reader, post)))
+        assert status == 200
+        return answered
+
+    mine, bram = seen_by("anna"), seen_by("bram")
+    assert mine["type"] == bram["type"] == "application/vnd.microsoft.card.adaptive"
+    assert adaptive_cards.problems(mine["value"]) == [] and adaptive_cards.problems(bram["value"]) == []
+    assert "Beleidsmedewerker HGKM" in card_texts({"attachments": [{"content": mine["value"]}]})
+    shown_to_bram = card_texts({"attachments": [{"content": bram["value"]}]})
+    assert "Wat is jouw rol" in shown_to_bram and "Beleidsmedewerker HGKM" not in shown_to_bram
+    assert "Behouden" not in shown_to_bram  # he has no answer of his own to keep
+    anna.send(anna.message("Coördinator veiligheid", "channel", post=post))
+    teams.settle()
+    assert seen_by("bram") == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                               "value": "Deze vraag is al voorbij."}
+    stranger = teams.user("zoe")  # not of the gemeente: sees nothing of it
+    status, answered = stranger.send(stranger.invoke("adaptiveCard/action", {
+        "action": {"type": "Action.Execute", "verb": refresh["verb"], "data": refresh["data"]}},
+        _reply_chain(stranger, post)))
+    assert status == 200 and "Wat is jouw rol" not in str(answered)
+    assert answered["value"] == "Deze vraag is al voorbij."
+
+
 def test_the_double_changes_only_a_message_the_bot_posted_there(teams):
     from bot.adapters.teams.app import sdk_app
     from bot.adapters.teams.connector import Connector

@@ -130,6 +130,14 @@ class Opened(Inbound):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Viewed(Inbound):
+    """Someone looks at the question ``question_id`` the bot asked here (Teams refreshes its card
+    for each reader): that question as it is for them, if it is still the one asked."""
+
+    question_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Reached(Inbound):
     """The bot was installed or updated here: nothing to say; the platform keeps how to reach
     the place and the person (``Platform.keep``)."""
@@ -143,8 +151,8 @@ class Declined(Inbound):
     reason: str
 
 
-KINDS = {kind.__name__: kind for kind in (Said, Command, Edited, Begin, FormSent, Opened, Reached,
-                                          Declined)}
+KINDS = {kind.__name__: kind for kind in (Said, Command, Edited, Begin, FormSent, Opened, Viewed,
+                                          Reached, Declined)}
 
 
 def timestamp_key(moment: float | str | datetime) -> str:

@@ -65,6 +65,7 @@ class QuestionPrompt:
     previous: PreviousAnswer | None = None
     revisit: bool = False
     asked_id: int | None = None  # the record of this ask, for the adapter to mark it shown
+    personal: bool = False  # about the one answering ("Wat is jouw rol"): each reader's own
 
 
 CommandLines = tuple[tuple[str, str], ...]  # (usage, help) per command

@@ -435,6 +435,7 @@ class Gesprek:
             ) if previous else None,
             revisit=conv.return_to is not None,
             asked_id=asked,
+            personal=question.personal,
         )
 
     def tallies(self, answers: dict[str, dict]) -> tuple[PartTally, ...]:

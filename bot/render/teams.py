@@ -28,6 +28,7 @@ from microsoft_teams.cards import (
     Mention,
     MentionedEntity,
     QueryData,
+    RefreshDefinition,
     RichTextBlock,
     ShowCardAction,
     SubmitAction,
@@ -78,6 +79,7 @@ FORM = "leidraad_formulier"  # the data of a button that opens a dialog, and of 
 PUNT_DIALOG = "ontwikkelpunt"  # the ontwikkelpunt dialog's id, and its submit's action
 CHOOSE = "Kies…"  # what an empty choice list says
 VERB = "gesprek"  # the verb of a question's buttons (Action.Execute)
+VIEW = "vraag"  # the verb with which Teams asks for a card as it is for one reader (refresh)
 # Text is always in the default colour: Teams' good, warning and attention colours fail WCAG's
 # 4.5:1 in the light or the dark theme. A warning or an error stands in a box of that style (its
 # background is light in both themes, its text dark), and its words say what happened.
@@ -173,20 +175,33 @@ def cards(reply: Reply, addressed: bool = False) -> list[dict]:
             size = 0
         parts[-1].append(element)
         size += element_size
-    return [card(part, [m for text, m in mentions.items() if text in json.dumps(part, ensure_ascii=False)])
-            for part in parts]
+    refresh = _per_reader(reply) if addressed else None
+    return [card(part, [m for text, m in mentions.items() if text in json.dumps(part, ensure_ascii=False)],
+                 refresh if n == 0 else None)
+            for n, part in enumerate(parts)]
 
 
-def card(elements: list[dict], mentions: list[Mention] | None = None) -> dict:
+def _per_reader(reply: Reply) -> RefreshDefinition | None:
+    """For a card that differs per reader where many read it (a question about the one
+    answering, in a channel): Teams asks the bot for each reader's own (``refresh``)."""
+    if isinstance(reply, QuestionPrompt) and reply.personal:
+        return RefreshDefinition(action=ExecuteAction(title="Vernieuwen", verb=VIEW,
+                                                      data={"q": reply.question_id}))
+    return None
+
+
+def card(elements: list[dict], mentions: list[Mention] | None = None,
+         refresh: RefreshDefinition | None = None) -> dict:
     """An Adaptive Card of these elements, as wide as the chat, with the mentions in its text."""
-    return AdaptiveCard(version="1.5", body=elements, msteams=TeamsCardProperties(
+    return AdaptiveCard(version="1.5", body=elements, refresh=refresh, msteams=TeamsCardProperties(
         width="full", entities=mentions or None)).model_dump(exclude_none=True)
 
 
 def done_card(posted: dict, outcome: str) -> dict:
     """A question's card as it was posted, without its buttons, with what happened to it."""
     body = [e for e in posted["body"] if e.get("type") != "ActionSet"]
-    return posted | {"body": [*body, line(outcome, weight="Bolder").model_dump(exclude_none=True)]}
+    kept = {key: value for key, value in posted.items() if key != "refresh"}  # nothing left to renew
+    return kept | {"body": [*body, line(outcome, weight="Bolder").model_dump(exclude_none=True)]}
 
 
 def said(replies: list[Reply], limit: int) -> str:

@@ -31,6 +31,7 @@ from bot.core.messages import (
     PlaceKind,
     Reached,
     Said,
+    Viewed,
 )
 from bot.core.privacy import personal_data, refusal
 from bot.core.replies import CommandUsage, HomeEntry, HomeView, Notice, Reply, Tone
@@ -173,6 +174,10 @@ class Service:
                 return [home if ctx.place.kind is PlaceKind.DIRECT else replace(home, entries=())]
             case Declined(reason=reason):  # the default colour: a warning's yellow is 1.5:1 on light
                 return [Notice(reason)]
+            case Viewed(question_id=question):  # as it is for this reader; nothing changes
+                active = ctx.dialogue if self._look_around(ctx) else None
+                prompt = active.dialogue.prompt(ctx, active.conv) if active else None
+                return [prompt] if prompt and prompt.question_id == question else []
             case Reached():
                 return []
         raise TypeError(f"no kind of message: {type(ctx.inbound).__name__}")

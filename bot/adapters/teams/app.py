@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from microsoft_teams.api import (
     ActivityTypeAdapter,
+    AdaptiveCardActionCardResponse,
     AdaptiveCardActionMessageResponse,
     TaskFetchInvokeActivity,
     TaskSubmitInvokeActivity,
@@ -23,6 +24,7 @@ from microsoft_teams.api import (
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from microsoft_teams.apps import ActivityContext, App
 from microsoft_teams.apps.http.adapter import HttpServerAdapter
+from microsoft_teams.cards import AdaptiveCard
 from pydantic import ValidationError
 
 from bot.adapters.seal import Seal
@@ -30,9 +32,10 @@ from bot.adapters.teams import translate
 from bot.adapters.teams.connector import Connector
 from bot.adapters.teams.delivery import CARD, TeamsPlatform
 from bot.config import TeamsSettings
+from bot.core.messages import Viewed
 from bot.core.replies import FormErrors, OpenForm
 from bot.ontwikkelplan.form import form_spec
-from bot.render.teams import FORM, PUNT_DIALOG, punt_form, said
+from bot.render.teams import FORM, PUNT_DIALOG, cards_of, punt_form, said
 from bot.service import Service
 from bot.service.inbox import Inbox
 from bot.service.outbox import Platforms
@@ -108,7 +111,7 @@ class TeamsBot:
         elif not isinstance(activity, dict):
             status, answer = 400, {"error": "een activity als JSON verwacht"}
         else:
-            result = await self.routes.handler({"body": activity, "headers": headers})
+            result = await self.routes.handler({"body": _readable_trigger(activity), "headers": headers})
             status, answer = result["status"], result["body"]
             if status == 500 and not _readable(activity):  # the token was good, the body is not
                 status, answer = 400, {"error": "geen activity die Leidraadbot kan lezen"}
@@ -116,6 +119,16 @@ class TeamsBot:
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json")] if raw else []})
         await send({"type": "http.response.body", "body": raw})
+
+
+def _readable_trigger(activity: dict) -> dict:
+    """Teams asks for a card of each reader (``refresh``) with ``trigger: automatic``; the SDK's
+    model of that invoke knows only ``manual`` and would refuse it. The bot reads neither."""
+    value = activity.get("value")
+    if activity.get("name") == "adaptiveCard/action" and isinstance(value, dict) \
+            and value.get("trigger") == "automatic":
+        return activity | {"value": {k: v for k, v in value.items() if k != "trigger"}}
+    return activity
 
 
 def _readable(activity: dict) -> bool:
@@ -171,10 +184,18 @@ def _register(app: App, bot: TeamsBot, service: Service, settings: TeamsSettings
         await accept(translate.edit(ctx.activity))
 
     @app.on_card_action
-    async def executed(ctx: ActivityContext) -> AdaptiveCardActionMessageResponse:
+    async def executed(ctx: ActivityContext):
         """A question's button: taken in, and answered at once (the next question follows, and
-        the question's card changes for everyone, once the worker has handled it)."""
-        await accept(translate.executed(ctx.activity))
+        the question's card changes for everyone, once the worker has handled it). Or Teams
+        asking for a question's card as it is for this reader: made here, at once."""
+        inbound = translate.executed(ctx.activity)
+        if isinstance(inbound, Viewed):
+            replies = await asyncio.to_thread(service.handle, inbound)
+            shown = cards_of(replies, addressed=True)
+            if shown:
+                return AdaptiveCardActionCardResponse(value=AdaptiveCard.model_validate(shown[0]))
+            return AdaptiveCardActionMessageResponse(value="Deze vraag is al voorbij.")
+        await accept(inbound)
         return AdaptiveCardActionMessageResponse(value="Ontvangen.")
 
     @app.on_conversation_update

@@ -43,10 +43,11 @@ from bot.core.messages import (
     Reached,
     Said,
     User,
+    Viewed,
     timestamp_key,
 )
 from bot.core.text import whole_number
-from bot.render.teams import FORM, OFFER, VERB
+from bot.render.teams import FORM, OFFER, VERB, VIEW
 
 log = logging.getLogger(__name__)
 
@@ -178,12 +179,15 @@ def message(activity: MessageActivity) -> Inbound | None:
 
 def executed(activity: AdaptiveCardInvokeActivity) -> Inbound | None:
     """A click on a question's button (a Universal Action, ``Action.Execute``): as the message a
-    button sent before, for the question it was shown with. None for a verb that is not ours."""
+    button sent before, for the question it was shown with; or Teams asking for a question's card
+    as it is for this reader (``refresh``). None for a verb that is not ours."""
     action = activity.value.action
     data = action.data or {}
+    who, place, answer = _arrival(activity)
+    if action.verb == VIEW and data.get("q"):  # Teams asks for the card as it is for this reader
+        return Viewed(who, place, question_id=str(data["q"]), route=answer)
     if action.verb != VERB or "cmd" not in data:
         return None
-    who, place, answer = _arrival(activity)
     return Said(who, place, text=str(data["cmd"]), expects=data.get("q"), addressed=True,
                 delivery_id=delivery_id(activity), sent_at=sent_at(activity), route=answer, forms=True)
 
