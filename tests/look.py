@@ -57,7 +57,7 @@ def missing() -> str | None:
 def require() -> None:
     """Skip (or, where ``LEIDRAAD_LOOK=1``, fail) when the tools to look are not here."""
     if lacking := missing():
-        message = f"{lacking} is not installed; to look at the cards: {INSTALL}"
+        message = f"not installed: {lacking}; to look at the cards: {INSTALL}"
         if os.environ.get("LEIDRAAD_LOOK") == "1":
             pytest.fail(message)
         pytest.skip(message)
@@ -81,7 +81,7 @@ def sweep(cards: dict[str, dict]) -> list[str] | None:
     """Every card the suite sent to the fake Teams, drawn in both themes: the faults found (None:
     the tools to look are not here, and nobody demands them)."""
     if missing():
-        return [f"{missing()} is not installed"] if os.environ.get("LEIDRAAD_LOOK") == "1" else None
+        return [f"not installed: {missing()}"] if os.environ.get("LEIDRAAD_LOOK") == "1" else None
     return [f"{look.name} ({look.theme}): {fault}" for look in render(cards)
             for fault in faults(look, cards[look.name])]
 

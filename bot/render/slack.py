@@ -114,9 +114,10 @@ def _context(mrkdwn: str) -> Block:
     return kit.context(_fit(mrkdwn, SECTION_LIMIT))
 
 
-def done_block(outcome: str) -> Block:
-    """What happened to a question, under it once its buttons are gone."""
-    return _context(f"*{escape(outcome)}*")
+def done_blocks(posted: list[Block], outcome: str) -> list[Block]:
+    """A question's message as it was posted, without its buttons, with what happened to it
+    under it."""
+    return [*(b for b in posted if b.get("type") != "actions"), _context(f"*{escape(outcome)}*")]
 
 
 def button(label: str, command: str, question_id: str, style: str | None = None) -> dict:

@@ -44,7 +44,7 @@ from bot.render.slack import (
     ACTED_ON,
     HOME_CONTINUE,
     PUNT_FORM,
-    done_block,
+    done_blocks,
     escape,
     home_view,
     messages,
@@ -64,14 +64,6 @@ PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_fou
              "exchanged_trigger_id", "invalid_trigger_id", "method_not_supported_for_channel_type"}
 NOT_THERE = {"not_in_channel", "channel_not_found", "method_not_supported_for_channel_type"}
 PUBLIC = Summary | Regiobeeld  # a command's reply that the whole channel reads
-
-
-def done_with(message: dict, outcome: str) -> dict:
-    """``chat.update`` of a question's message: as it was, without its buttons, with what
-    happened to it."""
-    blocks = [b for b in message["blocks"] if b.get("type") != "actions"]
-    return {"channel": message["channel"], "ts": message["ts"], "text": outcome,
-            "blocks": [*blocks, done_block(outcome)]}
 
 
 class SlackPlatform:
@@ -174,7 +166,9 @@ class SlackPlatform:
 
     def send(self, call: Call) -> Sent:
         if call.get("closes"):  # a question's message, as the outbox found it kept
-            call = {"method": "chat.update", **done_with(json.loads(call["message"]), call["outcome"])}
+            posted, outcome = json.loads(call["message"]), call["outcome"]
+            call = {"method": "chat.update", "channel": posted["channel"], "ts": posted["ts"],
+                    "text": escape(outcome), "blocks": done_blocks(posted["blocks"], outcome)}
         params = {k: v for k, v in call.items()
                   if k not in ("method", "asked", "start", "tell") and v not in (None, False)}
         try:
