@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from bot.adapters.console import (
     Console,
     ask_name,
-    console_user,
     remember_name,
     remembered_name,
     terminal_session,
@@ -30,6 +29,7 @@ from bot.config import ConfigError, Settings, configure_logging, from_env, platf
 from bot.core.commands import part_number
 from bot.core.context import gemeente_named
 from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
+from bot.core.messages import console_user
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, show_typed, whole_number
 from bot.render.plain import quoted_command
 from bot.service import Problem, Service

@@ -391,3 +391,29 @@ def m018_asked_messages_closed(db: Database) -> None:
     db.execute("UPDATE asked SET closed_at = created_at")
     db.execute("CREATE INDEX asked_open ON asked (gemeente_id, place, questionnaire) "
                "WHERE closed_at IS NULL")
+
+
+@migrations.step
+def m019_team(db: Database) -> None:
+    # The gemeente's team sharing the work. `assignments`: a question handed to a colleague, one
+    # person per question of a gemeente (who handed it, when). `absences`: someone away until a
+    # day, with a stand-in (`vervanger_id`) or none; `since` is when it was set, for what
+    # happened meanwhile. `snoozes`: a person's status reminders of one ontwikkelpunt wait
+    # until a day. Every change is in `changes` too, for the audit log.
+    db["assignments"].create(
+        {"gemeente_id": int, "question_id": str, "user_id": str, "assigned_by": str,
+         "assigned_at": str},
+        pk=("gemeente_id", "question_id"), not_null={"user_id", "assigned_by", "assigned_at"},
+        foreign_keys=[("gemeente_id", "gemeenten", "id"), ("user_id", "users", "id")],
+    )
+    db["assignments"].create_index(["user_id"])
+    db["absences"].create(
+        {"user_id": str, "until": str, "vervanger_id": str, "since": str, "set_by": str},
+        pk="user_id", not_null={"until", "since", "set_by"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["snoozes"].create(
+        {"ontwikkelpunt_id": int, "user_id": str, "until": str, "set_at": str},
+        pk=("ontwikkelpunt_id", "user_id"), not_null={"until", "set_at"},
+        foreign_keys=[("ontwikkelpunt_id", "ontwikkelpunten", "id"), ("user_id", "users", "id")],
+    )

@@ -1,6 +1,6 @@
 """The main database, by subject: ``store.gemeenten``, ``store.people``, ``store.answers``,
-``store.gesprekken``, ``store.punten``, ``store.reminders``, ``store.messaging`` and
-``store.audit``, each a small class of plain SQL over the one file.
+``store.gesprekken``, ``store.punten``, ``store.reminders``, ``store.team``, ``store.messaging``
+and ``store.audit``, each a small class of plain SQL over the one file.
 
 Every gemeente's gesprek, answers, ontwikkelplan and settings live here; the messages taken in
 live in the inbox beside it (``store.inbox``). How the file is opened and written: ``SqliteFile``.
@@ -20,6 +20,7 @@ from store.messaging import Messaging
 from store.migrations import migrations
 from store.punten import Punten
 from store.reminders import Reminders
+from store.team import Team
 
 
 class Store(SqliteFile):
@@ -36,6 +37,7 @@ class Store(SqliteFile):
         self.reminders = Reminders(self)
         self.messaging = Messaging(self)
         self.audit = Audit(self)
+        self.team = Team(self)
 
     @cached_property
     def inbox(self) -> InboxFile:

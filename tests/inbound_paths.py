@@ -20,7 +20,8 @@ from bot.core.messages import Begin, Inbound, Place, PlaceKind, Said, Start, Use
 from .slack_doubles import BOT_USER, TEAM, SlackUser
 
 NAMES = {"anna": "Anna de Vries", "bram": "Bram Jansen", "piet": "Piet Bakker",
-         "quinn": "Quinn de Wit", "zoe": "Zoë Visser", "lars": "Lars Mulder", "olaf": "Olaf Peters"}
+         "quinn": "Quinn de Wit", "zoe": "Zoë Visser", "lars": "Lars Mulder", "olaf": "Olaf Peters",
+         "tina": "Tina Smit"}
 RESPOND = SimpleNamespace(response_url="http://127.0.0.1:9/respond")
 _NAMED = re.compile(r"@(" + "|".join(NAMES) + r")\b")
 
@@ -38,7 +39,7 @@ class SlackPath(_Path):
 
     def __init__(self):
         self.ids = {"anna": "U1", "bram": "U2", "piet": "U3", "quinn": "U4", "zoe": "U5",
-                    "lars": "U6", "olaf": "U7"}
+                    "lars": "U6", "olaf": "U7", "tina": "U8"}
         self.channels = {"eigen kanaal": "C1", "kanaal van een andere gemeente": "C2",
                          "los kanaal": "C3"}
         self.threads = {"eigen thread": ("C1", "1700000000.000100"),

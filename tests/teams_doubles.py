@@ -42,7 +42,8 @@ CLOSED = {"BotNotInConversationRoster": (403, "The bot is not part of the conver
 PEOPLE = {"anna": ("29:1anna", "Anna de Vries", "aad-anna"), "bram": ("29:1bram", "Bram Jansen", "aad-bram"),
           "cor": ("29:1cor", "Cor Smit", "aad-cor"), "piet": ("29:1piet", "Piet Bakker", "aad-piet"),
           "quinn": ("29:1quinn", "Quinn de Wit", "aad-quinn"), "zoe": ("29:1zoe", "Zoë Visser", "aad-zoe"),
-          "lars": ("29:1lars", "Lars Mulder", "aad-lars"), "olaf": ("29:1olaf", "Olaf Peters", "aad-olaf")}
+          "lars": ("29:1lars", "Lars Mulder", "aad-lars"), "olaf": ("29:1olaf", "Olaf Peters", "aad-olaf"),
+          "tina": ("29:1tina", "Tina Smit", "aad-tina")}
 
 
 @dataclass

@@ -37,10 +37,14 @@ REGIO = {UTRECHT: "Regio Midden", ZEIST: "Regio Zuid"}
 # Who acts, as which role towards Utrecht (the roles), and the others in the world.
 ROLES = {"niemand": "olaf", "lid van een andere gemeente": "lars", "lid": "bram",
          "beheerder": "anna", "projectleider van de regio": "piet",
-         "projectleider van een andere regio": "quinn"}
+         "projectleider van een andere regio": "quinn", "collega met een toegewezen vraag": "tina"}
 MEMBERS = {"anna": {UTRECHT: "beheerder"}, "bram": {UTRECHT: "lid"}, "zoe": {ZEIST: "beheerder"},
            "lars": {ZEIST: "lid"}}
 LEADS = {"piet": REGIO[UTRECHT], "quinn": REGIO[ZEIST]}
+HANDED = {"tina": UTRECHT}  # a question of the gemeente handed to them; no membership
+HANDED_QUESTION = 3  # vraag 1.4: not the one whose answer holds the gemeente's mark
+# What someone handed questions may use in their own chat: those questions, and nothing else.
+ANSWERING = {"start", "mijn vragen", "pauze", "overslaan", "terug", "behouden", "vervangen"}
 
 # Places, and the gemeente each belongs to (None: unbound, or a person's own chat).
 PLACES = {"eigen kanaal": UTRECHT, "eigen thread": UTRECHT, "kanaal van een andere gemeente": ZEIST,
@@ -61,6 +65,7 @@ SAMPLES = (
     "koppel Nepdorp", "lid toevoegen @olaf", "beheerder toevoegen @bram", "lid verwijderen @bram",
     "regio instellen Regio Zuid",
     "projectleider toevoegen @olaf", "e-maildomein utrecht.nl", "hulp", "begrippen",
+    "toewijzen 1.2 @olaf", "toewijzingen", "mijn vragen",
 )
 MANAGING = {"verouderd na", "herinnering wekelijks", "herinnering maandelijks", "herinnering uit",
             "stuurgroep verwijder", "stuurgroep", "voorbereiding", "lid toevoegen",
@@ -109,6 +114,9 @@ def build(tmp_path, path) -> World:
                 store.people.add_member(gemeenten[naam], path.user(who).id, role, "operator", at)
         for who, regio in LEADS.items():
             store.people.add_projectleider(regios[regio], path.user(who).id, "operator", at)
+        for who, naam in HANDED.items():
+            store.team.assign(gemeenten[naam], service.gesprek.questionnaire.questions[HANDED_QUESTION].id,
+                              path.user(who).id, path.user("anna").id, at)
         if hasattr(path, "place"):
             for where, naam in PLACES.items():
                 if naam and "kanaal" in where:
@@ -127,7 +135,7 @@ def fingerprint(store: Store, world: World) -> dict[str, tuple]:
     for naam, gid in world.gemeenten.items():
         rows = [store.rows("SELECT * FROM gemeenten WHERE id = ?", [gid])]
         for table in ("answers", "ontwikkelpunten", "members", "channels", "stuurgroepen",
-                      "conversations", "asked", "changes"):
+                      "conversations", "asked", "changes", "assignments"):
             rows.append(store.rows(f"SELECT * FROM {table} WHERE gemeente_id = ? ORDER BY rowid",
                                    [gid]))
         rows.append(store.rows("SELECT l.* FROM ontwikkelpunt_log l JOIN ontwikkelpunten p ON "
@@ -163,6 +171,8 @@ def allowed(who: str, where: str, command: str) -> tuple[set[str], set[str]]:
         read = change = {PLACES[where]}
     elif where == "direct bericht":
         read, change = set(membership) | led, set(membership)
+        if command in ANSWERING and who in HANDED:  # the handed question: answered, not read
+            change = change | {HANDED[who]}
     else:
         read = change = set()
     if command in MANAGING:

@@ -239,7 +239,8 @@ def test_at_a_terminal_a_pasted_block_is_one_answer_and_the_arrow_keys_edit(serv
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from bot.adapters.console import Console, console_user
+    from bot.adapters.console import Console
+    from bot.core.messages import console_user
 
     out = io.StringIO()
     with create_pipe_input() as keys:

@@ -33,10 +33,6 @@ GOODBYE = "Tot later! Je antwoorden zijn bewaard; start opnieuw om verder te gaa
 PROMPT = "> "
 
 
-def console_user(naam: str) -> User:
-    return User(id=f"console:{naam.casefold()}", naam=naam)
-
-
 def _name_file() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
     return Path(base) / "leidraadbot" / "naam"

@@ -14,7 +14,10 @@ same rule which commands to show. The rules:
 - the regiobeeld is for the regio's projectleiders, and so, to read (``LEZER``: the summary), are
   the gemeenten of their regio, in their own chat with the bot. They change nothing;
 - whoever is named as the owner (wie) of an ontwikkelpunt may, in their own chat with the bot,
-  see it and bring it up to date (``EIGENAAR``): their reminders ask them to.
+  see it and bring it up to date (``EIGENAAR``): their reminders ask them to. So may their
+  vervanger while they are away;
+- a colleague who was handed questions (``toewijzen``) may, in their own chat with the bot, see
+  and answer those questions only (``TOEGEWEZEN``): no membership needed, nothing else to read.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class Role(StrEnum):
     IEDEREEN = "iedereen"
     LEZER = "lezer"
     EIGENAAR = "eigenaar"  # a lid, or the owner of the ontwikkelpunt the command names
+    TOEGEWEZEN = "toegewezen"  # a lid, or someone handed questions of the gemeente
     LID = "lid"
     BEHEERDER = "beheerder"
     PROJECTLEIDER = "projectleider"
@@ -52,7 +56,8 @@ class Facts:
     role: Callable[[], str | None] = lambda: None  # the membership: "beheerder", "lid" or None
     beheerders: Callable[[], Sequence[str]] = tuple  # names; only asked for when refusing
     leads_regio: Callable[[], bool] = lambda: False  # projectleider of the gemeente's regio
-    owns: Callable[[], bool] = lambda: False  # owner of the ontwikkelpunt the command names
+    owns: Callable[[], bool] = lambda: False  # owner (or vervanger) of the ontwikkelpunt named
+    assigned: Callable[[], bool] = lambda: False  # handed questions of the gemeente
 
 
 class Refusal(Enum):
@@ -82,7 +87,8 @@ def authorize(place: Place, facts: Facts, role: Role = Role.LID) -> Refusal | No
         return None if facts.in_bound_channel else Refusal.OTHER_CHANNEL
     if place.kind is PlaceKind.DIRECT and (
             facts.role() is not None or (role is Role.LEZER and facts.leads_regio())
-            or (role is Role.EIGENAAR and facts.owns())):
+            or (role is Role.EIGENAAR and facts.owns())
+            or (role is Role.TOEGEWEZEN and facts.assigned())):
         return None
     return Refusal.NO_ACCESS
 

@@ -218,6 +218,40 @@ class People(Arg):
         return UNBOUNDED
 
 
+@dataclass(frozen=True)
+class Someone:
+    """A person as a command names them: with a mention (``id``), or by a name typed out (the
+    console has no mentions; elsewhere the handler asks for an @)."""
+
+    id: str | None
+    name: str = ""
+
+
+def someone(typed: str) -> Someone:
+    """The person in ``typed``: ``<@id>``, or a name of at most five words without digits."""
+    typed = typed.strip().rstrip(",;.!?")
+    mention = MENTION.fullmatch(typed)
+    if mention:
+        return Someone(mention.group(1))
+    if not typed or len(typed.split()) > 5 or any(c.isdigit() or c in "<>" for c in typed):
+        raise DoesNotFit("Noem je collega met @, bijvoorbeeld @anna.")
+    return Someone(None, typed.lstrip("@"))
+
+
+@dataclass(frozen=True)
+class Person(Arg):
+    """One person: ``@iemand``, or in the console a name."""
+
+    def take(self, text, tokens, i):
+        if i >= len(tokens):
+            raise DoesNotFit("Noem je collega met @, bijvoorbeeld @anna.")
+        return someone(text[tokens[i].start:]), len(tokens)
+
+    @property
+    def widest(self) -> int:
+        return 5
+
+
 def part_number(word: str) -> int | None:
     """1 or 2 for "1", "i", "een", "2", "ii", "twee"; None for anything else."""
     return {"1": 1, "i": 1, "een": 1, "2": 2, "ii": 2, "twee": 2}.get(word.strip().casefold())

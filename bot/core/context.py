@@ -25,9 +25,9 @@ from bot.core.access import (
     may_create_gemeente,
     refusal_text,
 )
-from bot.core.commands import DoesNotFit
+from bot.core.commands import DoesNotFit, Someone
 from bot.core.dutch import local_day
-from bot.core.messages import Inbound, Place, PlaceKind, User, timestamp_key
+from bot.core.messages import Inbound, Place, PlaceKind, User, console_user, timestamp_key
 from bot.core.replies import Notice, QuestionPrompt, Reply, Tone
 from bot.core.text import MAX_NAME_LENGTH, gemeente_key, gemeente_naam, typed
 from dialogues.content import Questionnaire, checklist
@@ -122,6 +122,7 @@ class Context:
     interrupted: bool = False  # the dialogue the writer was in ended before the message came
     outcomes: dict[str, str] = field(default_factory=dict)  # what it did to a question, by id
     _roles: dict[int, str | None] = field(default_factory=dict, repr=False)  # by gemeente id
+    _handed: dict[int, list[str]] = field(default_factory=dict, repr=False)  # by gemeente id
 
     @property
     def at(self) -> str:
@@ -196,24 +197,27 @@ class Context:
                                     "is aangemaakt."))
             return named.made(self.store, user.id, self.at)
         memberships = self.store.people.memberships(user.id)
+        member_of = {g["id"] for g in memberships}
+        reachable = memberships + [g for g in self.store.team.gemeenten_of(user.id)
+                                   if g["id"] not in member_of]  # handed questions there
         last = self.store.gesprekken.last_gemeente_in(place.id)  # the gemeente whose gesprek was here last
         if last is not None:
-            chosen = next((g for g in memberships if g["id"] == last), None)
+            chosen = next((g for g in reachable if g["id"] == last), None)
             if chosen:
                 return chosen
             gone = self.store.gemeenten.by_id(last)["naam"]  # never silently another gemeente's
-            others = ", ".join(g["naam"] for g in memberships)
+            others = ", ".join(g["naam"] for g in reachable)
             raise Problem(f"Je hoort niet meer bij gemeente {gone}; er is niets opgeslagen. "
                           + (f"Ga verder voor {others} met {typed('start <gemeente>')}."
                              if others else "Vraag een beheerder van de gemeente om je weer toe te "
                                             "voegen."), Tone.WARNING)
-        if len(memberships) == 1:
-            return memberships[0]
-        owned = self.store.gemeenten.owned_by(user.id) if not memberships else []
+        if len(reachable) == 1:
+            return reachable[0]
+        owned = self.store.gemeenten.owned_by(user.id) if not reachable else []
         if len(owned) == 1:  # an owner of ontwikkelpunten of one gemeente, answering a reminder
             return owned[0]
-        if memberships:
-            names = ", ".join(g["naam"] for g in memberships)
+        if reachable:
+            names = ", ".join(g["naam"] for g in reachable)
             raise Problem(f"Je hoort bij meer dan één gemeente ({names}). Kies er een met "
                           f"{typed('start <gemeente>')}.", Tone.WARNING)
         led = self.regios_led
@@ -263,15 +267,45 @@ class Context:
             role=lambda: self.member_role(gemeente),
             beheerders=lambda: [b["naam"] for b in self.store.people.beheerders(gemeente["id"])],
             leads_regio=lambda: gemeente["regio_id"] in {r["id"] for r in self.regios_led},
-            owns=lambda: nummer is not None and (
-                self.store.punten.get(gemeente["id"], nummer) or {}).get("wie_id") == self.user.id)
+            owns=lambda: nummer is not None and self._owns(gemeente, nummer),
+            assigned=lambda: bool(self.handed(gemeente)))
 
-    def facts_in_own_chat(self, memberships: list[dict]) -> Facts:
+    def handed(self, gemeente: dict) -> list[str]:
+        """The questions of ``gemeente`` handed to this user (``toewijzen``)."""
+        if gemeente["id"] not in self._handed:
+            self._handed[gemeente["id"]] = self.store.team.assigned_to(gemeente["id"], self.user.id)
+        return self._handed[gemeente["id"]]
+
+    def _owns(self, gemeente: dict, nummer: int) -> bool:
+        """Whether this user owns ontwikkelpunt ``nummer``, or stands in for its owner now."""
+        owner = (self.store.punten.get(gemeente["id"], nummer) or {}).get("wie_id")
+        return bool(owner) and (owner == self.user.id or owner in self.store.team.stands_in_for(
+            self.user.id, self.today.isoformat()))
+
+    def only_handed(self, gemeente: dict) -> bool:
+        """Whether this user may only answer the questions handed to them here: in their own chat
+        with the bot, without membership."""
+        return (self.place.kind is PlaceKind.DIRECT and self.member_role(gemeente) is None
+                and bool(self.handed(gemeente)))
+
+    def person(self, named: Someone) -> User:
+        """The person a command names: by their mention, or in the console by name (recorded)."""
+        if named.id is not None:
+            return self.mentioned(named.id)
+        if self.place.kind is not PlaceKind.CONSOLE:
+            raise DoesNotFit("Noem je collega met @, bijvoorbeeld @anna.")
+        person = console_user(named.name)
+        self.store.people.ensure(person.id, person.naam, self.at)
+        return person
+
+    def facts_in_own_chat(self, memberships: list[dict], handed: bool = False) -> Facts:
         """The facts for the user's own chat with the bot over all their gemeenten (their
-        overview): their highest role anywhere, and whether they lead a regio."""
+        overview): their highest role anywhere, whether they lead a regio, and whether questions
+        were handed to them where they are no member."""
         roles = {g["role"] for g in memberships}
         best = BEHEERDER if BEHEERDER in roles else LID if roles else None
-        return Facts(False, lambda: best, leads_regio=lambda: bool(self.regios_led))
+        return Facts(False, lambda: best, leads_regio=lambda: bool(self.regios_led),
+                     assigned=lambda: handed)
 
     def may(self, role: Role, gemeente: dict | None = None) -> bool:
         """Whether the user may use a command that needs ``role`` here (for ``gemeente``): the

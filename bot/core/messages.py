@@ -24,6 +24,11 @@ class User:
     naam: str
 
 
+def console_user(naam: str) -> User:
+    """Someone at the console (or named there by name: the console has no mentions)."""
+    return User(id=f"console:{naam.casefold()}", naam=naam)
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a message was written. ``id`` is unique across platforms (``slack:T1:C1:1700.1``);

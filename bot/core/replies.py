@@ -207,6 +207,7 @@ class HomeEntry:
     gemeente: str
     role: str
     parts: tuple[PartTally, ...]
+    handed: str = ""  # who has which handed questions still open, in a sentence
 
 
 @dataclass(frozen=True)
@@ -324,10 +325,12 @@ class Summary:
     bouwstenen: tuple[BouwsteenBrief, ...]
     groups: tuple[tuple[str, tuple[PuntSummary, ...]], ...]
     status_counts: tuple[tuple[str, int], ...]
+    handed: str = ""  # who has which handed questions still open, in a sentence
 
     @property
     def empty(self) -> bool:
-        return not any(s.answered for s in self.sections) and not any(c for _, c in self.status_counts)
+        return (not any(s.answered for s in self.sections) and not any(c for _, c in self.status_counts)
+                and not self.handed)
 
     @property
     def open_punten(self) -> tuple[PuntSummary, ...]:
@@ -403,15 +406,37 @@ class Setting:
     meetings: tuple[datetime, ...]
 
 
+@dataclass(frozen=True)
+class Handed:
+    """Questions handed to a colleague (``toewijzen``), in their own chat with the bot: who asked,
+    for which gemeente, which questions (number and text), and the command that starts them."""
+
+    gemeente: str
+    by: str
+    questions: tuple[tuple[str, str], ...]
+    start: str
+
+
+@dataclass(frozen=True)
+class Tell:
+    """Replies for someone else than the one who wrote, in their own chat with the bot (a
+    colleague handed questions, a new owner): the adapter announces them there."""
+
+    person: str
+    naam: str
+    gemeente_id: int
+    replies: tuple[Reply, ...]
+
+
 Reply = (Notice | Abbreviations | Welcome | QuestionPrompt | QuestionDone | Help | CommandUsage
          | AnswerVersions | ProgressReport | QuestionList | Recap | Paused | StartThread | ChannelBound
          | HomeView | PuntDetail | PuntList | OpenForm | FormErrors | Summary | Regiobeeld | ExportFile
-         | Reminder | Setting)
+         | Reminder | Setting | Handed | Tell)
 
 # What asks the adapter to act (start a thread, join the channel, show the errors in the form,
 # hand over a file) rather than to show a message; a platform without forms or a Home of its own
 # shows those as messages (Teams: a card with a button).
-ACTIONS = StartThread | ChannelBound | FormErrors | ExportFile | QuestionDone
+ACTIONS = StartThread | ChannelBound | FormErrors | ExportFile | QuestionDone | Tell
 
 
 def form_errors_said(reply: FormErrors) -> Notice:

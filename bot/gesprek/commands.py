@@ -6,6 +6,7 @@ dialogue goes on in the place: the gesprek, or an ontwikkelpunt whose fields are
 
 from __future__ import annotations
 
+from bot.core.access import Role
 from bot.core.commands import Deel, DoesNotFit, Text, command
 from bot.core.context import Context, Problem, names_a_gemeente
 from bot.core.conversation import ACTIVE, Active
@@ -13,6 +14,7 @@ from bot.core.messages import PlaceKind, Start
 from bot.core.replies import Notice, Reply, StartThread
 from bot.core.text import typed, whole_number
 from bot.gesprek.dialogue import Gesprek, names_questions
+from bot.team.handing import open_line
 
 
 def _question_and_version(argument: str) -> None:
@@ -32,7 +34,7 @@ class GesprekCommands:
     @command("start", "verder", "hervat", "hervatten",
              args=(Deel("deel", optional=True),
                    Text("gemeente", optional=True, max_words=6, check=names_a_gemeente)),
-             usage="start [deel 1|deel 2]",
+             role=Role.TOEGEWEZEN, usage="start [deel 1|deel 2]",
              help="het gesprek beginnen, of verdergaan waar je was (in je eigen chat met de bot ook "
                   "‘start <gemeente>’ als je bij meer gemeenten hoort)")
     def start(self, ctx: Context, deel: int | None = None, gemeente: str = "",
@@ -46,32 +48,38 @@ class GesprekCommands:
         if active and active.dialogue is not self.gesprek:
             return [Notice("We waren een ontwikkelpunt aan het invullen:"),
                     *active.dialogue.current(ctx, active.conv)]
+        if ctx.only_handed(ctx.gemeente):  # a colleague handed questions: those alone
+            conv, replies = self.gesprek.handed(ctx, active.conv if active else None,
+                                                ctx.handed(ctx.gemeente))
+            self.gesprek.save(ctx, conv)
+            return replies
         conv, replies = self.gesprek.start(ctx, active.conv if active else None, place.id,
                                            Start(deel, first_open))
         self.gesprek.save(ctx, conv)
         return replies
 
     @command("pauze", "pauzeer", "pauzeren", "stop", "exit", "quit", "afsluiten",
-             usage="pauze of stop",
+             role=Role.TOEGEWEZEN, usage="pauze of stop",
              help="stoppen; later ga je verder waar je was")
     def pause(self, ctx: Context) -> list[Reply]:
         return self._steer(ctx, "pause", "Er loopt hier geen gesprek om te pauzeren.")
 
-    @command("overslaan", "sla over", "skip", usage="overslaan",
+    @command("overslaan", "sla over", "skip", role=Role.TOEGEWEZEN, usage="overslaan",
              help="deze vraag overslaan; je kunt er later op terugkomen")
     def skip(self, ctx: Context) -> list[Reply]:
         return self._steer(ctx, "skip")
 
-    @command("terug", "vorige", "vorige vraag", usage="terug", help="teruggaan naar de vorige vraag")
+    @command("terug", "vorige", "vorige vraag", role=Role.TOEGEWEZEN, usage="terug",
+             help="teruggaan naar de vorige vraag")
     def back(self, ctx: Context) -> list[Reply]:
         return self._steer(ctx, "back")
 
-    @command("behouden", "behoud", usage="behouden",
+    @command("behouden", "behoud", role=Role.TOEGEWEZEN, usage="behouden",
              help="het eerdere antwoord van de gemeente houden en verdergaan")
     def keep(self, ctx: Context) -> list[Reply]:
         return self._steer(ctx, "keep")
 
-    @command("vervangen", "vervang", usage="vervangen",
+    @command("vervangen", "vervang", role=Role.TOEGEWEZEN, usage="vervangen",
              help="het eerdere antwoord vervangen door wat je nu typt")
     def replace(self, ctx: Context) -> list[Reply]:
         return self._steer(ctx, "replace")
@@ -119,7 +127,8 @@ class GesprekCommands:
     def progress(self, ctx: Context) -> list[Reply]:
         active = ctx.dialogue
         conv = active.conv if active and active.dialogue is self.gesprek else None
-        return self.gesprek.progress(ctx, conv)
+        handed = open_line(ctx.store.team.assignments(ctx.gemeente["id"]), ctx.answers)
+        return [*self.gesprek.progress(ctx, conv), *([Notice(handed)] if handed else [])]
 
     @command("geschiedenis", "versies", args=(Text("vraag", max_words=4, check=names_questions),),
              usage="geschiedenis 1.6",

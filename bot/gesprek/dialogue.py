@@ -9,7 +9,7 @@ replies it returns are sent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.commands import DoesNotFit
@@ -49,15 +49,18 @@ from bot.core.replies import (
     Welcome,
 )
 from bot.core.text import MAX_ANSWER_LENGTH, clean_text, one_line, typed
+from bot.team.handing import refs_text
 from dialogues.content import Begrip, Part, Question, Questionnaire, checklist, terms_in
 from dialogues.flow import BACK, END, NEXT, CannotMove, Flow, goto
 
 
 @dataclass
 class GesprekState(State):
-    """What the gesprek keeps: whether it passes by what colleagues answered already."""
+    """What the gesprek keeps: whether it passes by what colleagues answered already, and the
+    questions it asks when it asks only some (those handed to its user; empty: all)."""
 
     open_only: bool = False
+    only: list[str] = field(default_factory=list)
 
 
 QUESTION_NUMBER = re.compile(r"(?:(\d)\s*[.,]\s*)?(\d+)")  # 1.6, or 6 in the current Deel
@@ -126,6 +129,33 @@ class Gesprek:
                           self._recap(ctx, conv)]
         return conv, [Notice("Welkom terug! We gaan verder waar je gebleven was."),
                       *self._ask(ctx, conv)]
+
+    def handed(self, ctx: Context, conv: Conversation | None, questions: list[str]
+               ) -> tuple[Conversation, list[Reply]]:
+        """Go through the questions handed to this user (``toewijzen``), and only those: from
+        the first one still open, else from the first."""
+        first_open = next((q for q in questions if q not in ctx.answers), None)
+        conv = conv or Conversation(place=ctx.place.id, state=questions[0], pending=GesprekState())
+        conv.pending.only, conv.pending.open_only = list(questions), False
+        conv.status, conv.return_to = ACTIVE, None
+        conv.state = first_open or questions[0]
+        refs = refs_text(questions)
+        said = (f"Dit {'is de vraag' if len(questions) == 1 else 'zijn de vragen'} van gemeente "
+                f"{ctx.gemeente['naam']} die aan jou {'is' if len(questions) == 1 else 'zijn'} "
+                f"toegewezen: {refs}. Je antwoord telt voor de gemeente, net als elk ander antwoord.")
+        if first_open is None:
+            said += (" Ze zijn al beantwoord; je kunt het antwoord behouden of een nieuw geven."
+                     if len(questions) > 1 else
+                     " Hij is al beantwoord; je kunt het antwoord behouden of een nieuw geven.")
+        return conv, [Notice(said), *self._ask(ctx, conv)]
+
+    def restrict(self, ctx: Context, conv: Conversation, questions: list[str]) -> None:
+        """Keep ``conv`` to ``questions`` (someone who may answer only those)."""
+        if conv.pending.only and set(conv.pending.only) <= set(questions):
+            return
+        conv.pending.only = list(questions)
+        if conv.state not in questions:
+            conv.state, conv.return_to = questions[0], None
 
     # --- what a message does ----------------------------------------------------------------------
 
@@ -205,10 +235,14 @@ class Gesprek:
                 *self._advance(ctx, conv)]
 
     def back(self, ctx: Context, conv: Conversation) -> list[Reply]:
+        state = conv.state
         try:
-            conv.state = self.flow.move(conv.state, BACK)
+            state = self.flow.move(state, BACK)
+            while conv.pending.only and state not in conv.pending.only:
+                state = self.flow.move(state, BACK)
         except CannotMove:
             return [Notice("Dit is de eerste vraag; verder terug kan niet."), *self._ask(ctx, conv)]
+        conv.state = state
         return self._ask(ctx, conv)
 
     def pause(self, ctx: Context, conv: Conversation) -> list[Reply]:
@@ -368,9 +402,17 @@ class Gesprek:
     def _advance(self, ctx: Context, conv: Conversation) -> list[Reply]:
         target, conv.return_to = conv.return_to, None
         conv.state = self.flow.move(conv.state, goto(target) if target else NEXT)
-        while not target and conv.pending.open_only and conv.state in ctx.answers:
-            conv.state = self.flow.move(conv.state, NEXT)  # answered by a colleague: passed by
+        while not target and not conv.done and self._passed_by(ctx, conv):
+            conv.state = self.flow.move(conv.state, NEXT)
         return self._ask(ctx, conv)
+
+    @staticmethod
+    def _passed_by(ctx: Context, conv: Conversation) -> bool:
+        """A question this conversation does not ask: answered by a colleague (when it asks the
+        open ones only), or not among the questions handed to its user."""
+        only = conv.pending.only
+        return (bool(only) and conv.state not in only) or (conv.pending.open_only
+                                                         and conv.state in ctx.answers)
 
     def standing(self, ctx: Context) -> Notice:
         """Where the gemeente stands, for a gesprek begun after answers were given (by
@@ -394,7 +436,7 @@ class Gesprek:
 
     def choose_questions(self, ctx: Context, conv: Conversation, open_only: bool) -> list[Reply]:
         """Walk only the open questions from here, or all of them."""
-        conv.pending.open_only = open_only
+        conv.pending.open_only, conv.pending.only = open_only, []
         said = ("Vanaf nu stel ik alleen de vragen die nog open zijn." if open_only else
                 "Vanaf nu lopen we alle vragen langs; bij een beantwoorde vraag kun je het antwoord "
                 "behouden of een nieuw geven.")
@@ -404,6 +446,12 @@ class Gesprek:
 
     def _ask(self, ctx: Context, conv: Conversation) -> list[Reply]:
         asked, closed = record_ask(ctx, self.questionnaire.id, conv)
+        if conv.done and conv.pending.only:
+            refs = refs_text(conv.pending.only)
+            return [*closed, Notice(f"Dank je! Je hebt de vragen van gemeente {ctx.gemeente['naam']} "
+                                    f"die aan jou zijn toegewezen doorlopen ({refs}). Je antwoorden "
+                                    f"zijn opgeslagen; typ {typed('mijn vragen')} om ze nog eens te "
+                                    "bekijken.", Tone.SUCCESS)]
         if conv.done:
             return [*closed, self._recap(ctx, conv)]
         return [*closed, *first_uses(conv, self._terms_of(conv.state)), self._prompt(ctx, conv, asked)]

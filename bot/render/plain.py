@@ -13,6 +13,7 @@ from bot.core.replies import (
     CommandUsage,
     ExportFile,
     Guide,
+    Handed,
     Help,
     Notice,
     OpenForm,
@@ -31,6 +32,7 @@ from bot.core.replies import (
     Reply,
     Setting,
     Summary,
+    Tell,
     Tone,
     Welcome,
 )
@@ -406,7 +408,8 @@ def _(reply: Summary) -> str:
                                       "sturing en ‘ontwikkelpunt nieuw’ voor het ontwikkelplan.")
     sections = "\n".join(f"  {s.part} · {s.title}: {s.answered} van {s.total} beantwoord"
                          for s in reply.sections)
-    parts = [head, "Checklist sturing\n" + sections]
+    handed = f"\n{_wrap(reply.handed, '  ')}" if reply.handed else ""
+    parts = [head, "Checklist sturing\n" + sections + handed]
     if reply.key_answers:
         parts.append("Uit het bestuurlijk gesprek\n" + "\n".join(
             _wrap(f"{a.question}: {a.text}", "  ") for a in reply.key_answers))
@@ -482,3 +485,27 @@ def _(reply: Setting) -> str:
             f"  Verouderd na: {reply.stale_weeks} weken zonder stand van zaken\n"
             f"  Voorbereiding stuurgroep: {reply.prep_days} werkdagen vooraf\n"
             f"Komende stuurgroepen:\n{meetings}")
+
+
+def handed_intro(reply: Handed) -> str:
+    """What a colleague who was handed questions reads first, the same on every surface."""
+    one = len(reply.questions) == 1
+    return (f"{reply.by} vraagt je om voor gemeente {reply.gemeente} "
+            f"{'deze vraag' if one else f'deze {len(reply.questions)} vragen'} van de Checklist "
+            "sturing te beantwoorden. Je antwoord telt voor de gemeente; je ziet alleen "
+            f"{'deze vraag' if one else 'deze vragen'}.")
+
+
+@_text.register
+def _(reply: Handed) -> str:
+    lines = [_wrap(handed_intro(reply))]
+    lines += [fill(text, f"  {ref}  ", " " * (len(ref) + 4)) for ref, text in reply.questions]
+    lines.append(_wrap(f"Begin met {typed(reply.start, private=True)}."))
+    return "\n".join(lines)
+
+
+@_text.register
+def _(reply: Tell) -> str:  # the console shows what goes to someone else's own chat
+    inner = "\n\n".join(_text(r) for r in reply.replies)
+    return _wrap(f"Bericht voor {reply.naam}, in de eigen chat met de bot:") + "\n" + "\n".join(
+        "  │ " + line for line in inner.splitlines())

@@ -19,6 +19,7 @@ from bot.core.replies import (
     AnswerVersions,
     CommandUsage,
     FormErrors,
+    Handed,
     Help,
     HomeView,
     Notice,
@@ -177,6 +178,13 @@ def blocks(reply: Reply) -> list[Block]:
 @blocks.register
 def _(reply: Notice) -> list[Block]:
     return [_section(_ICONS[reply.tone] + escape(reply.text))]
+
+
+@blocks.register
+def _(reply: Handed) -> list[Block]:
+    return [_section(escape(plain.handed_intro(reply))),
+            *_sections("", [f"*{ref}* {escape(_cut(text, 300))}" for ref, text in reply.questions]),
+            kit.actions([button("Beginnen", reply.start, None, "primary")])]
 
 
 @blocks.register
@@ -401,6 +409,8 @@ def _(reply: Summary) -> list[Block]:
                                   "ontwikkelplan.")]
     result += _sections("*Checklist sturing*", (
         f"• {escape(s.part)} · {escape(s.title)}: {s.answered} van {s.total}" for s in reply.sections))
+    if reply.handed:
+        result.append(_context(escape(reply.handed)))
     if reply.key_answers:
         result += _sections("*Uit het bestuurlijk gesprek*", (
             f"• _{escape(a.question)}_: {escape(_cut(a.text, 600))}" for a in reply.key_answers))
@@ -548,8 +558,10 @@ def home_view(view: HomeView, continue_value: Callable[[str], str] | None) -> di
         progress = " · ".join(f"{escape(t.title)}: {t.answered} van {t.total}" for t in entry.parts)
         go_on = continue_value and kit.button("Verder met het gesprek", HOME_CONTINUE,
                                               continue_value(entry.gemeente), "primary")
+        said = "\n".join(text for text in (progress and f"{progress} vragen beantwoord",
+                                            escape(entry.handed)) if text)
         result += [kit.divider(), kit.section(f"*Gemeente {escape(entry.gemeente)}* ({entry.role})\n"
-                                              f"{progress} vragen beantwoord", go_on or None)]
+                                              f"{said}", go_on or None)]
     if len(view.entries) > HOME_LISTED:
         result.append(_context(f"en nog {len(view.entries) - HOME_LISTED} gemeenten; typ "
                                "`start &lt;gemeente&gt;` in een direct bericht"))

@@ -46,6 +46,7 @@ from bot.core.replies import (
     AnswerVersions,
     CommandUsage,
     FormErrors,
+    Handed,
     Help,
     HomeView,
     Notice,
@@ -496,6 +497,8 @@ def _(reply: Summary) -> list[CardElement]:
         result += [heading(f"Checklist sturing · {part}: {sum(s.answered for s in sections)} van "
                            f"{sum(s.total for s in sections)} vragen beantwoord", sub=True),
                    facts(open_ones) if open_ones else line("Alle vragen beantwoord.")]
+    if reply.handed:
+        result.append(line(reply.handed))
     result += [RichTextBlock(inlines=[run(f"Acties {b.title}: ", weight="Bolder"), run(_cut(b.acties, 80))],
                              spacing="Small")
                for b in reply.bouwstenen if b.acties]
@@ -534,6 +537,13 @@ def _(reply: Regiobeeld) -> list[CardElement]:
 
 
 @body.register
+def _(reply: Handed) -> list[CardElement]:
+    return [line(plain.handed_intro(reply)),
+            facts((ref, _cut(text, 300)) for ref, text in reply.questions),
+            ActionSet(actions=[button("Beginnen", reply.start, None)])]
+
+
+@body.register
 def _(reply: Reminder) -> list[CardElement]:
     result: list[CardElement] = [
         line(("Stuurgroep · " if reply.meeting else "Ontwikkelplan · ") + plain.reminder_intro(reply),
@@ -568,8 +578,10 @@ def _(reply: HomeView) -> list[CardElement]:
     ]
     for entry in reply.entries[:HOME_LISTED]:
         progress = " · ".join(f"{t.title}: {t.answered} van {t.total}" for t in entry.parts)
+        said = " ".join(text for text in (progress and f"{progress} vragen beantwoord.", entry.handed)
+                        if text)
         result.append(RichTextBlock(inlines=[run(f"Gemeente {entry.gemeente} ", weight="Bolder"),
-                                             run(f"({entry.role}) {progress} vragen beantwoord")]))
+                                             run(f"({entry.role}) {said}")]))
     return result
 
 

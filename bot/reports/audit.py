@@ -43,15 +43,17 @@ class AuditLog:
         """Every change of ``gemeente`` (from ``since`` on), oldest first."""
         regio_names = {r["id"]: r["naam"] for r in store.rows("SELECT id, naam FROM regios")}
         found = []
+        names = _Names(store)
         for row in store.audit.of(gemeente["id"], since.isoformat() if since else None,
                                   self.questionnaire.personal):
             at = datetime.fromisoformat(row["at"]).astimezone(AMSTERDAM)
             who = OPERATOR if row["author_id"] == "operator" else row["author"]
             found += [Change(at, who, what, old or "", new or "")
-                      for what, old, new in self._words(row, regio_names)]
+                      for what, old, new in self._words(row, regio_names, names)]
         return found
 
-    def _words(self, row: dict, regio_names: dict) -> Iterator[tuple[str, str | None, str | None]]:
+    def _words(self, row: dict, regio_names: dict, names: _Names
+               ) -> Iterator[tuple[str, str | None, str | None]]:
         kind, subject, old, new = row["kind"], row["subject"], row["old"], row["new"]
         person = row["subject_naam"] or subject
         if kind == "antwoord":
@@ -68,6 +70,8 @@ class AuditLog:
             yield f"#{nummer} {self.plan.labels.get(field, field)}", old, new
         elif kind == "lid":
             yield f"toegang van {person}", ROLES.get(old, old), ROLES.get(new, new)
+        elif kind == "toewijzing":
+            yield f"vraag {self._ref(subject)} toegewezen", names(old), names(new)
         elif kind == "projectleider":
             yield f"projectleider van de regio: {person}", None, new
         elif kind == "koppeling":
@@ -109,6 +113,18 @@ class AuditLog:
         if self.questionnaire.has_question(question_id):
             return self.questionnaire.position(question_id).ref
         return question_id
+
+
+class _Names:
+    """People's names by their id, each looked up once."""
+
+    def __init__(self, store: Store):
+        self.store, self.known = store, {}
+
+    def __call__(self, user_id: str | None) -> str | None:
+        if user_id and user_id not in self.known:
+            self.known[user_id] = self.store.people.name(user_id) or user_id
+        return self.known.get(user_id) if user_id else None
 
 
 def as_text(title: str, changes: list[Change]) -> str:

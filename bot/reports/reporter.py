@@ -15,6 +15,7 @@ from bot.core.replies import (
     Summary,
 )
 from bot.ontwikkelplan.plan import WALK, Plan, stale_before
+from bot.team.handing import open_line
 from dialogues.content import Questionnaire
 from store import Store
 
@@ -59,6 +60,7 @@ class Reporter:
             bouwstenen=bouwstenen,
             groups=self.plan.open_groups(store, gemeente, today),
             status_counts=counts,
+            handed=open_line(store.team.assignments(gemeente["id"]), answers),
         )
 
     def regiobeeld(self, store: Store, regio: dict, today: date) -> Regiobeeld:

@@ -47,6 +47,8 @@ from bot.reports.commands import ReportCommands
 from bot.reports.reporter import Reporter
 from bot.service import held
 from bot.service.help import HelpCommands
+from bot.team.commands import TeamCommands
+from bot.team.handing import open_line, refs_text
 from dialogues.content import Questionnaire, checklist, ontwikkelplan
 from dialogues.flow import END
 from store import Store
@@ -75,7 +77,7 @@ class Service:
         self.administration = AdministrationCommands()
         gesprek = GesprekCommands(self.gesprek)
         self.table = Table(declared(gesprek, self.plans, GeneralCommands(), self.reports,
-                                    ReminderCommands(),
+                                    ReminderCommands(), TeamCommands(self.gesprek),
                                     self.administration, self.help))
         self.help.table = self.table
         self._start = next(c for c in self.table.commands if c.handler == gesprek.start)
@@ -128,15 +130,24 @@ class Service:
         commands they may use in a direct message (the access rule's dry run, over all their
         gemeenten)."""
         memberships = self.store.people.memberships(ctx.user.id)
-        facts = ctx.facts_in_own_chat(memberships)
+        member_of = {g["id"] for g in memberships}
+        handed = [g for g in self.store.team.gemeenten_of(ctx.user.id) if g["id"] not in member_of]
+        facts = ctx.facts_in_own_chat(memberships, bool(handed))
         direct = Place(PlaceKind.DIRECT, ctx.place.id)
         commands = self.table.allowed(PlaceKind.DIRECT,
                                       lambda need: authorize(direct, facts, need) is None)
-        return HomeView(
-            tuple(HomeEntry(g["naam"], g["role"],
-                            self.gesprek.tallies(self.store.answers.current(g["id"])))
-                  for g in memberships),
-            grouped(commands))
+        entries = []
+        for g in memberships:
+            answers = self.store.answers.current(g["id"])
+            entries.append(HomeEntry(g["naam"], g["role"], self.gesprek.tallies(answers),
+                                     open_line(self.store.team.assignments(g["id"]), answers)))
+        for g in handed:  # questions a colleague handed them: theirs alone, no overview
+            answers = self.store.answers.current(g["id"])
+            mine = [q for q in self.store.team.assigned_to(g["id"], ctx.user.id) if q not in answers]
+            entries.append(HomeEntry(g["naam"], "toegewezen vragen", (), (
+                f"Jouw vragen, nog open: {refs_text(mine)}." if mine else
+                "Je toegewezen vragen zijn beantwoord.")))
+        return HomeView(tuple(entries), grouped(commands))
 
     # --- one message --------------------------------------------------------------------------------
 
@@ -228,7 +239,7 @@ class Service:
             ctx.gemeente = ctx.find_gemeente()
         except Problem:
             return False
-        if not ctx.may(Role.LID, ctx.gemeente):
+        if not ctx.may(Role.TOEGEWEZEN, ctx.gemeente):
             return False
         ctx.dialogue = self._active(ctx)
         return True
@@ -244,6 +255,8 @@ class Service:
         if walking:
             return walking
         conv = self.gesprek.conversation(ctx, here)
+        if conv and ctx.only_handed(ctx.gemeente):  # those questions, and nothing else
+            self.gesprek.restrict(ctx, conv, ctx.handed(ctx.gemeente))
         return Active(self.gesprek, conv) if conv else None
 
     def _run(self, ctx: Context, parsed: Parsed, text: str) -> list[Reply]:

@@ -35,6 +35,7 @@ from bot.core.replies import (
     Reply,
     StartThread,
     Summary,
+    Tell,
     Tone,
     form_errors_said,
     gesprek_again,
@@ -108,6 +109,8 @@ class SlackPlatform:
                 self.deliver(inbound, [form_errors_said(reply)], out)
             elif isinstance(reply, QuestionDone):  # its message loses its buttons, for everyone
                 out.call({"method": "chat.update", "closes": reply.asked_id, "outcome": reply.outcome})
+            elif isinstance(reply, Tell):  # in someone else's own chat with the bot
+                self.announce(reply.person, reply.gemeente_id, list(reply.replies), out)
         shown = [r for r in replies if not isinstance(r, ACTED_ON)]
         for index, reply in enumerate(shown):
             last = index == len(shown) - 1

@@ -41,6 +41,7 @@ from bot.core.replies import (
     QuestionPrompt,
     Reply,
     StartThread,
+    Tell,
     form_errors_said,
     gesprek_again,
 )
@@ -143,6 +144,8 @@ class TeamsPlatform:
                 self.deliver(inbound, [form_errors_said(reply)], out)
             elif isinstance(reply, QuestionDone):  # its message loses its buttons, for everyone
                 out.call({"method": "update", "closes": reply.asked_id, "outcome": reply.outcome})
+            elif isinstance(reply, Tell):  # in someone else's own chat with the bot
+                self.announce(reply.person, reply.gemeente_id, list(reply.replies), out)
         shown = [r for r in replies if not isinstance(r, ACTED_ON)]
         for attachments, said, asked in packed(shown, route.get("kind", "personal") != "personal"):
             out.call({"method": "send", "service_url": route["service_url"], "tenant": route["tenant"],

@@ -1,0 +1,1 @@
+"""The gemeente's team sharing the work: questions handed to colleagues, absences, hand-overs."""

@@ -1,0 +1,135 @@
+"""The gemeente's team: questions handed to a colleague (``toewijzen``), answered in their own chat
+with the bot, on the console, Slack and Teams."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.replies import CommandUsage, Handed, Notice, QuestionPrompt, Tell
+from bot.render.plain import render
+from dialogues.content import checklist
+
+from .conftest import Chat
+from .test_slack import blocks_text
+
+QUESTIONS = checklist().questions
+ID = {checklist().position(q.id).ref: q.id for q in QUESTIONS}
+
+
+def notices(replies) -> str:
+    return "\n".join(r.text for r in replies if isinstance(r, Notice))
+
+
+def handed(store, gemeente: str = "utrecht") -> dict[str, str]:
+    gid = store.gemeenten.get(gemeente)["id"]
+    return {row["question_id"]: row["naam"] for row in store.team.assignments(gid)}
+
+
+# --- the console ----------------------------------------------------------------------------------
+
+def test_questions_are_handed_out_by_number_range_and_section_and_taken_back(service, store):
+    anna = Chat(service, "Anna")
+    anna.start()
+    replies = anna.command("toewijzen 2.3 Bram")
+    [tell] = [r for r in replies if isinstance(r, Tell)]
+    assert tell.person == "console:bram" and isinstance(tell.replies[0], Handed)
+    assert tell.replies[0].questions == (("2.3", "Wat ontbreekt er nog"),)
+    assert tell.replies[0].by == "Anna" and tell.replies[0].start == "mijn vragen Utrecht"
+    anna.command("toewijzen 2.1 - 2.5 Olaf de Boer")  # the range as people type it
+    anna.command("toewijzen bouwsteen 3 Bram")
+    assert handed(store) == {**{ID[f"2.{n}"]: "Olaf de Boer" for n in range(1, 6)},
+                             **{q.id: "Bram" for q in QUESTIONS if q.id.startswith("bouwsteen3")}}
+    moved = anna.command("toewijzen 2.3 Bram")  # moved: Olaf hears he need not answer it
+    told = {t.naam: " ".join(render(list(t.replies)).split()) for t in moved if isinstance(t, Tell)}
+    assert "hoeft hem niet meer te beantwoorden" in told["Olaf de Boer"] and "Bram" in told
+    anna.command("toewijzen 2.1-2.2 niemand")
+    assert ID["2.1"] not in handed(store) and handed(store)[ID["2.3"]] == "Bram"
+    listing = notices(anna.command("toewijzingen"))
+    assert "• Bram: nog open 2.3, 2.14–2.17" in listing and "Olaf de Boer: nog open 2.4, 2.5" in listing
+    _, changes = service.audit("Utrecht")
+    assert [c.what for c in changes].count("vraag 2.3 toegewezen") == 3
+    assert ("Olaf de Boer", "Bram") in [(c.old, c.new) for c in changes if c.what == "vraag 2.3 toegewezen"]
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("toewijzen 2.40 Bram", "Vraag 2.40 bestaat niet; Deel II heeft de vragen 2.1 tot en met 2.25."),
+    ("toewijzen 3.1 Bram", "Noem de vragen met hun nummer"),
+    ("toewijzen bouwsteen 9 Bram", "Deel II heeft de bouwstenen 1 tot en met 5."),
+    ("toewijzen 1.2-2.3 Bram", "Een reeks vragen blijft binnen één deel"),
+    ("toewijzen 2.3", "Noem ook aan wie"),
+])
+def test_a_wrong_handing_says_why_in_dutch_and_stores_nothing(service, store, typed, reason):
+    anna = Chat(service, "Anna")
+    anna.start()
+    replies = anna.command(typed)
+    assert any(isinstance(r, CommandUsage) and reason in r.reason for r in replies), replies
+    assert handed(store) == {} and store.rows("SELECT * FROM answers") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Toewijzen van taken gebeurt door de teamleider",
+    "toewijzen aan de afdeling Veiligheid en het lokale team",
+    "Toewijzingen van budget lopen via de begroting",
+])
+def test_a_sentence_that_starts_with_the_word_is_an_answer(service, store, sentence):
+    anna = Chat(service, "Anna")
+    anna.start()
+    assert "Opgeslagen" in notices(anna.say(sentence))
+    assert store.db.execute("SELECT text FROM answers").fetchall() == [(sentence,)]
+
+
+def test_the_colleague_answers_only_their_questions_and_everyone_sees_who_has_which(service, store):
+    anna, bram = Chat(service, "Anna"), Chat(service, "Bram")
+    anna.start()
+    anna.command("toewijzen 2.3-2.4 Bram")
+    progress = notices(anna.command("voortgang"))
+    assert "Toegewezen en nog open: Bram (2.3, 2.4)." in progress
+    assert "Bram (2.3, 2.4)" in render(anna.command("samenvatting"))
+    replies = bram.command("mijn vragen")
+    assert "die aan jou zijn toegewezen: 2.3, 2.4" in notices(replies)
+    assert bram.prompt(replies).question_id == ID["2.3"]
+    assert bram.prompt(bram.say("Een goede verbinding met het onderwijs")).question_id == ID["2.4"]
+    assert bram.prompt(bram.say("terug")).question_id == ID["2.3"]  # back within their own
+    assert "eerste vraag" in notices(bram.say("terug"))
+    bram.say("overslaan")
+    done = bram.say("De aanpak van huiselijk geweld")
+    assert "Dank je!" in notices(done) and not any(isinstance(r, QuestionPrompt) for r in done)
+    answers = store.db.execute("SELECT question_id, text, author_id FROM answers ORDER BY id").fetchall()
+    assert answers == [(ID["2.3"], "Een goede verbinding met het onderwijs", "console:bram"),
+                       (ID["2.4"], "De aanpak van huiselijk geweld", "console:bram")]
+    assert "Toegewezen" not in notices(anna.command("voortgang"))  # nothing open any more
+
+
+# --- Slack ----------------------------------------------------------------------------------------
+
+def test_in_slack_the_colleague_gets_a_message_starts_with_its_button_and_reads_nothing_else(slack):
+    anna, bram = slack.user("U1"), slack.user("U2")
+    anna.command("koppel Utrecht")
+    anna.command("start")
+    slack.settle()
+    anna.say("Wethouder Jansen is opdrachtgever", thread_ts=_thread(slack))
+    anna.command("toewijzen 2.3 <@U2|bram>")
+    slack.settle()
+    [message] = [m for m in slack.api.named("chat.postMessage") if m["channel"] == "U2"]
+    text = blocks_text(message)
+    assert "vraagt je om voor gemeente Utrecht deze vraag" in text and "Wat ontbreekt er nog" in text
+    assert slack.api.refusals == []
+    bram.click(message, "mijn vragen Utrecht", channel="D2")
+    slack.settle()
+    shown = blocks_text(slack.api.named("chat.postMessage")[-1])
+    assert "Wat ontbreekt er nog" in shown
+    bram.say("Overleg met de scholen ontbreekt nog", channel="D2")
+    slack.settle()
+    assert slack.store.db.execute("SELECT question_id, author_id FROM answers ORDER BY id DESC "
+                                  "LIMIT 1").fetchone() == (ID["2.3"], "slack:T1:U2")
+    for text in ("samenvatting", "voortgang", "geschiedenis 1.1", "ontwikkelpunten", "toewijzingen"):
+        bram.say(text, channel="D2")
+        slack.settle()
+        said = blocks_text(slack.api.named("chat.postMessage")[-1])
+        assert "geen toegang" in said and "Wethouder" not in said, (text, said)
+    assert slack.api.refusals == []
+
+
+def _thread(slack) -> str:
+    return next(m["ts"] for m in slack.api.named("chat.postMessage")
+                if m["channel"] == "C1" and "Checklist sturing" in m.get("text", ""))
