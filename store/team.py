@@ -48,6 +48,14 @@ class Team(Part):
         return self.rows("SELECT DISTINCT g.* FROM assignments a JOIN gemeenten g ON "
                          "g.id = a.gemeente_id WHERE a.user_id = ? ORDER BY g.naam", [user_id])
 
+    def gemeenten_involved(self, user_id: str) -> list[dict]:
+        """The gemeenten someone takes part in: as a member, as the owner of ontwikkelpunten, or
+        with questions handed to them; by name."""
+        return self.rows(
+            "SELECT * FROM gemeenten WHERE id IN (SELECT gemeente_id FROM members WHERE user_id = :u "
+            "UNION SELECT gemeente_id FROM ontwikkelpunten WHERE wie_id = :u UNION SELECT "
+            "gemeente_id FROM assignments WHERE user_id = :u) ORDER BY naam", {"u": user_id})
+
     # --- away, and who stands in ------------------------------------------------------------------
 
     def set_away(self, user_id: str, until: str, vervanger_id: str | None, by: str, at: str,

@@ -65,12 +65,14 @@ SAMPLES = (
     "koppel Nepdorp", "lid toevoegen @olaf", "beheerder toevoegen @bram", "lid verwijderen @bram",
     "regio instellen Regio Zuid",
     "projectleider toevoegen @olaf", "e-maildomein utrecht.nl", "hulp", "begrippen",
-    "toewijzen 1.2 @olaf", "toewijzingen", "mijn vragen",
+    "toewijzen 1.2 @olaf", "toewijzingen", "mijn vragen", "afwezig tot 1-3-2027", "aanwezig",
+    "afwezig @bram tot 1-3-2027", "uitstellen 1 een week", "overdragen @bram @olaf",
 )
 MANAGING = {"verouderd na", "herinnering wekelijks", "herinnering maandelijks", "herinnering uit",
             "stuurgroep verwijder", "stuurgroep", "voorbereiding", "lid toevoegen",
             "beheerder toevoegen",
-            "lid verwijderen", "regio instellen", "e-maildomein", "koppel"}  # a beheerder's, by the rules
+            "lid verwijderen", "regio instellen", "e-maildomein", "koppel",
+            "overdragen"}  # a beheerder's, by the rules
 
 
 # --- the world ---------------------------------------------------------------------------------
@@ -162,7 +164,7 @@ def handled_and_undone(world: World, inbound: Inbound) -> tuple[list, set[str]]:
 
 # --- the rules, written out ----------------------------------------------------------------------
 
-def allowed(who: str, where: str, command: str) -> tuple[set[str], set[str]]:
+def allowed(who: str, where: str, command: str, text: str = "") -> tuple[set[str], set[str]]:
     """Which gemeenten (and regio's) ``who`` may read and change with ``command`` in ``where``."""
     membership = MEMBERS.get(who, {})
     beheerder_of = {naam for naam, role in membership.items() if role == "beheerder"}
@@ -175,6 +177,10 @@ def allowed(who: str, where: str, command: str) -> tuple[set[str], set[str]]:
             change = change | {HANDED[who]}
     else:
         read = change = set()
+    if command in ("afwezig", "aanwezig"):  # about oneself: logged where one takes part
+        change = set(membership) | ({HANDED[who]} if who in HANDED else set())
+        if "@bram" in text and who != "bram":  # someone else: a beheerder here, or in their own chat
+            change = {naam for naam in beheerder_of if PLACES[where] in (naam, None)} & {UTRECHT}
     if command in MANAGING:
         change = (change | (beheerder_of if command == "koppel" and where == "los kanaal" else set())
                   ) & beheerder_of
@@ -222,7 +228,7 @@ def test_no_command_reads_or_changes_what_the_role_may_not_here(world, role, whe
         parsed = world.service.table.parse(re.sub(r"@\w+", "<@x>", text), explicit=True)
         command = (parsed.command if isinstance(parsed, Parsed) else parsed.commands[0]).name
         replies, changed = handled_and_undone(world, world.path.inbound(who, where, text))
-        may_read, may_change = allowed(who, where, command)
+        may_read, may_change = allowed(who, where, command, text)
         if any(isinstance(r, CommandUsage) and r.held for r in replies):  # asked: answer or not?
             may_change |= allowed(who, where, "overslaan")[1]  # kept where one may answer
         shown = repr(replies)

@@ -269,8 +269,9 @@ def test_help_lists_what_this_user_may_use_here(service, chat):
     stranger = User("slack:T1:U9", "Iemand")
     [unbound] = service.handle(Command(stranger, Place(PlaceKind.CHANNEL, "slack:T1:C9", "slack:T1:C9"),
                                        text="hulp"))
-    assert {u for _, lines in unbound.groups for u, _ in lines} == {"koppel <gemeente>", "hulp [commando]",
-                                                                       "begrippen", "thema 1.2"}
+    assert {u for _, lines in unbound.groups for u, _ in lines} == {
+        "koppel <gemeente>", "hulp [commando]", "begrippen", "thema 1.2", "afwezig tot 1-3-2027",
+        "aanwezig"}  # being away is about oneself
     [one] = chat.say("hulp bijwerken")
     assert [u for _, lines in one.groups for u, _ in lines] == ["bijwerken 3 <tekst>"]
 

@@ -288,6 +288,13 @@ class Context:
         return (self.place.kind is PlaceKind.DIRECT and self.member_role(gemeente) is None
                 and bool(self.handed(gemeente)))
 
+    def person_named(self, mention: str) -> User:
+        """A person a ``People`` argument names: their mention, or in the console a name."""
+        typed_name = mention.lstrip("@")
+        if self.place.kind is PlaceKind.CONSOLE and not any(m.id == mention for m in self.inbound.mentions):
+            return self.person(Someone(None, typed_name))
+        return self.mentioned(mention)
+
     def person(self, named: Someone) -> User:
         """The person a command names: by their mention, or in the console by name (recorded)."""
         if named.id is not None:

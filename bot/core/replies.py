@@ -259,6 +259,7 @@ class PuntDetail:
     punt: PuntSummary
     history: tuple[PuntEvent, ...]
     fields: tuple[tuple[str, str], ...] = ()  # (label, value) of the seven fields
+    snoozed: str = ""  # whose reminders of it wait, until when, in a sentence
 
 
 @dataclass(frozen=True)
@@ -393,6 +394,8 @@ class Reminder:
     meeting: datetime | None
     stale_weeks: int
     personal: bool = False
+    questions: tuple[tuple[str, str], ...] = ()  # handed to the reader, still open: number, text
+    on_behalf: str = ""  # the owner the reader stands in for while they are away
 
 
 @dataclass(frozen=True)

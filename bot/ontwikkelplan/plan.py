@@ -259,8 +259,12 @@ class Plan:
             PuntEvent(h["kind"], self._event_text(h), h["author"], datetime.fromisoformat(h["created_at"]))
             for h in history
         )
+        snoozed = ctx.store.team.snoozed(punt["id"], ctx.today.isoformat())
         return PuntDetail(self.summary(punt, stands[-1] if stands else None), events,
-                          tuple((self.labels[f], self.value_text(f, punt)) for f in WALK[:-1]))
+                          tuple((self.labels[f], self.value_text(f, punt)) for f in WALK[:-1]),
+                          "Herinneringen uitgesteld: " + "; ".join(
+                              f"{s['naam']} tot {format_date(date.fromisoformat(s['until']))}"
+                              for s in snoozed) + "." if snoozed else "")
 
     def readable(self, entry: dict) -> dict:
         """A history entry with its kind, field and statuses in words (for exports)."""

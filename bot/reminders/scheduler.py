@@ -35,6 +35,9 @@ from bot.reminders.schedule import (
     working_days_before,
 )
 from bot.service.outbox import Outbox
+from bot.team.away import meanwhile
+from bot.team.handing import ref_of, still_open
+from dialogues.content import checklist
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -93,7 +96,7 @@ class Scheduler:
         """Queue what is due at ``now`` (and tell the beheerders about reminders that could not
         be delivered); returns (key, outcome) per message considered."""
         now = now or self.clock()
-        outcomes = self._tell_failures(now)
+        outcomes = self._tell_failures(now) + self._welcome_back(now)
         due = [batch for gemeente in self.store.reminders.places() for batch in self.due(gemeente, now)]
         done = self.store.reminders.moments_done([batch.key for batch in due])
         for batch in due:
@@ -216,6 +219,30 @@ class Scheduler:
         self._wake(row["recipient"] for row in failed)
         return outcomes
 
+    def _welcome_back(self, now: datetime) -> list[tuple[str, str]]:
+        """Whoever's last day away is over is back: their reminders come to them again, and one
+        message says what happened meanwhile (in the transaction that ends the absence)."""
+        today = now.astimezone(AMSTERDAM).date().isoformat()
+        outcomes, lanes = [], []
+        for absence in self.store.team.returned(today):
+            person = absence["user_id"]
+            gemeenten = self.store.team.gemeenten_involved(person)
+            try:
+                with self.store.transaction():
+                    self.store.team.set_back(person, "operator", now.isoformat(),
+                                             [g["id"] for g in gemeenten])
+                    if gemeenten:
+                        news = Notice(meanwhile(self.store, person, absence["since"], gemeenten))
+                        where = gemeenten[0]["id"]
+                        outgoing = Outgoing(f"terug:{where}:{absence['until']}:eigenaar:{person}",
+                                            where, None, person, (news,))
+                        outcomes.append((outgoing.key, self._queue(outgoing, now)))
+                        lanes.append(person)
+            except Exception as error:  # one person's trouble never stops the tick
+                log.error("welcome back failed: %s", error, exc_info=log.isEnabledFor(logging.DEBUG))
+        self._wake(lanes)
+        return outcomes
+
     def _wake(self, lanes) -> None:
         """Once queued calls are committed, the outbox's threads may make them."""
         for lane in set(lanes):
@@ -247,34 +274,60 @@ class ReminderMessages:
     def _open(self, gemeente: dict, today: date):
         return [p for _, punten in self.plan.open_groups(self.store, gemeente, today) for p in punten]
 
-    def _per_owner(self, base: str, gemeente: dict, kind: str, items, meeting=None
-                   ) -> Iterator[Outgoing]:
-        owners: dict[str, list] = {}
+    def _per_owner(self, base: str, gemeente: dict, kind: str, items, today: date, meeting=None,
+                   handed: dict[str, list[str]] | None = None) -> Iterator[Outgoing]:
+        """To each owner their own items (and, in a status reminder, the questions handed to them
+        still open): while they are away to their vervanger, on their behalf, or to nobody. A
+        status reminder leaves out what its reader put off; a stuurgroep's preparation never."""
+        owners: dict[str, list] = {person: [] for person in handed or {}}
         for item in items:
             if item.wie_id:
                 owners.setdefault(item.wie_id, []).append(item)
+        if not owners:
+            return
+        day = today.isoformat()
+        away = {k: a for k, a in self.store.team.absences().items() if a["until"] >= day}
+        later = self.store.team.snoozes(gemeente["id"], day) if kind == "status" else set()
         for owner, own in owners.items():
-            yield Outgoing(f"{base}:eigenaar:{owner}", gemeente["id"], None, owner,
-                           (Reminder(kind, gemeente["naam"], tuple(own), meeting,
-                                     gemeente.get("stale_weeks") or 6, personal=True),))
+            absence = away.get(owner)
+            reader = absence["vervanger_id"] if absence else owner
+            if reader is None:  # away without a vervanger: it waits
+                continue
+            shown = tuple(p for p in own if (p.nummer, reader) not in later)
+            questions = tuple((ref_of(q), checklist().listed(q)) for q in (handed or {}).get(owner, ()))
+            if shown or questions:
+                yield Outgoing(f"{base}:eigenaar:{owner}", gemeente["id"], None, reader, (Reminder(
+                    kind, gemeente["naam"], shown, meeting, gemeente.get("stale_weeks") or 6,
+                    personal=True, questions=questions,
+                    on_behalf=(self.store.people.name(owner) or "") if absence else ""),))
+
+    def _handed_open(self, gemeente: dict) -> dict[str, list[str]]:
+        """The questions of a gemeente handed to each person and not answered yet."""
+        rows = self.store.team.assignments(gemeente["id"])
+        if not rows:
+            return {}
+        return {user_id: questions for user_id, _, questions in
+                still_open(rows, self.store.answers.current(gemeente["id"]))}
 
     def status(self, gemeente: dict, channel: str, moment: datetime, now: datetime
                ) -> Iterator[Outgoing]:
         base = f"status:{gemeente['id']}:{moment.isoformat()}"
-        items = tuple(p for p in self._open(gemeente, now.astimezone(AMSTERDAM).date())
-                      if p.verouderd or p.over_datum)
+        today = now.astimezone(AMSTERDAM).date()
+        items = tuple(p for p in self._open(gemeente, today) if p.verouderd or p.over_datum)
         reply = (Reminder("status", gemeente["naam"], items, None, gemeente.get("stale_weeks") or 6),)
         yield Outgoing(f"{base}:kanaal", gemeente["id"], channel, None, reply if items else ())
-        yield from self._per_owner(base, gemeente, "status", items)
+        yield from self._per_owner(base, gemeente, "status", items, today,
+                                   handed=self._handed_open(gemeente))
 
     def preparation(self, gemeente: dict, channel: str, meeting: dict, when: datetime,
                     now: datetime) -> Iterator[Outgoing]:
         base = f"voorbereiding:{meeting['id']}"
-        items = tuple(self._open(gemeente, now.astimezone(AMSTERDAM).date()))
+        today = now.astimezone(AMSTERDAM).date()
+        items = tuple(self._open(gemeente, today))
         reply = (Reminder("voorbereiding", gemeente["naam"], items, when,
                           gemeente.get("stale_weeks") or 6),)
         yield Outgoing(f"{base}:kanaal", gemeente["id"], channel, None, reply if items else ())
-        yield from self._per_owner(base, gemeente, "voorbereiding", items, when)
+        yield from self._per_owner(base, gemeente, "voorbereiding", items, today, when)
 
     def summary(self, gemeente: dict, channel: str, meeting: dict, when: datetime, now: datetime
                 ) -> Iterator[Outgoing]:
@@ -325,7 +378,8 @@ class Ticker(threading.Thread):
         self.stopped.set()
 
 
-_KINDS = {"status": "statusherinnering", "voorbereiding": "herinnering voor de stuurgroep",
+_KINDS = {"terug": "bericht na afwezigheid", "status": "statusherinnering",
+          "voorbereiding": "herinnering voor de stuurgroep",
           "samenvatting": "samenvatting voor de stuurgroep"}
 _OUTCOMES = {"sent": "verstuurd", "skipped": "niet nodig (niets te melden)",
              "failed": "niet bezorgd", "retry": "niet gelukt, wordt opnieuw geprobeerd",
@@ -342,7 +396,7 @@ def outcome_words(store: Store, key: str, outcome: str) -> str:
     kind, rest = key.split(":", 1)
     head, _, recipient = rest.partition(":kanaal") if ":kanaal" in rest else rest.partition(
         ":eigenaar:")
-    if kind == "status":
+    if kind in ("status", "terug"):
         gemeente_id = int(head.split(":", 1)[0])
     else:
         meeting = store.db.execute("SELECT gemeente_id FROM stuurgroepen WHERE id = ?",

@@ -382,6 +382,8 @@ def _(reply: PuntDetail) -> str:
     if punt.stand:
         parts.append(f"Stand van zaken ({format_date(punt.stand_at.astimezone(AMSTERDAM).date())}): "
                      f"{punt.stand}")
+    if reply.snoozed:
+        parts.append(_wrap(reply.snoozed))
     if reply.history:
         parts.append("Geschiedenis:\n" + "\n".join(
             _wrap(f"{format_moment(e.at)} · {e.author} · {e.text}", "  ") for e in reply.history))
@@ -458,9 +460,33 @@ def reminder_intro(reply: Reminder) -> str:
         return lead + ("Wil je de stand van zaken van jouw ontwikkelpunten bijwerken?"
                        if reply.personal else
                        "Eigenaren van open ontwikkelpunten: wil je de stand van zaken bijwerken?")
+    if not reply.items:
+        return f"Bij gemeente {reply.gemeente} wachten vragen van de Checklist sturing op jou."
     who = "Van jouw ontwikkelpunten bij" if reply.personal else "Bij"
     return (f"{who} gemeente {reply.gemeente} zijn deze verouderd (langer dan {reply.stale_weeks} "
             "weken geen stand van zaken) of over datum. Wil je ze bijwerken?")
+
+
+def reminder_lead(reply: Reminder) -> str:
+    """Whose reminder it is, when the reader stands in for someone (empty when it is their own)."""
+    return f"Namens {reply.on_behalf}, die afwezig is: " if reply.on_behalf else ""
+
+
+def reminder_questions(reply: Reminder) -> str:
+    """The handed questions a reminder asks about, in a sentence (empty when there are none)."""
+    if not reply.questions:
+        return ""
+    listed = "; ".join(f"{ref} {text}" for ref, text in reply.questions)
+    return (f"Aan jou toegewezen en nog open: {listed}. Beantwoord ze met "
+            f"{typed(f'mijn vragen {reply.gemeente}', private=True)}.")
+
+
+def snooze_commands(reply: Reminder, punt: PuntSummary) -> tuple[tuple[str, str], ...]:
+    """The buttons of an ontwikkelpunt in someone's own status reminder: later, not now."""
+    if not reply.personal or reply.kind != "status":
+        return ()
+    return (("Over een week", f"uitstellen {punt.nummer} een week {reply.gemeente}"),
+            ("Over twee weken", f"uitstellen {punt.nummer} twee weken {reply.gemeente}"))
 
 
 def meeting_words(moment) -> str:
@@ -469,11 +495,15 @@ def meeting_words(moment) -> str:
 
 @_text.register
 def _(reply: Reminder) -> str:
-    lines = [_wrap(reminder_intro(reply))]
+    lines = [_wrap(reminder_lead(reply) + reminder_intro(reply))]
     lines += [_punt_line(p).replace(f"#{p.nummer} ", f"#{p.nummer}{_flags(p)} ", 1)
               for p in reply.items]
     if reply.items:
-        lines.append(_wrap("Werk bij met ‘bijwerken <nummer> <stand van zaken>’."))
+        lines.append(_wrap("Werk bij met ‘bijwerken <nummer> <stand van zaken>’."
+                           + (" Later herinnerd worden: ‘uitstellen <nummer> een week’."
+                              if snooze_commands(reply, reply.items[0]) else "")))
+    if reply.questions:
+        lines.append(_wrap(reminder_questions(reply)))
     return "\n".join(lines)
 
 

@@ -123,8 +123,8 @@ def done_blocks(posted: list[Block], outcome: str) -> list[Block]:
 
 def button(label: str, command: str, question_id: str, style: str | None = None) -> dict:
     """A button that sends ``command`` for the question it was shown with."""
-    return kit.button(label, ACTION_PREFIX + command.split()[0],
-                      json.dumps({"cmd": command, "q": question_id}), style)
+    action = ACTION_PREFIX + "_".join(command.split())  # unique in its block: a command each
+    return kit.button(label, action[:255], json.dumps({"cmd": command, "q": question_id}), style)
 
 
 ACTED_ON = ACTIONS | OpenForm | HomeView  # not messages: a modal, the Home tab
@@ -382,6 +382,8 @@ def _(reply: PuntDetail) -> list[Block]:
         result.append(_section(f"*Stand van zaken "
                                f"({format_date(punt.stand_at.astimezone(AMSTERDAM).date())}):* "
                                f"{escape(punt.stand)}"))
+    if reply.snoozed:
+        result.append(_context(escape(reply.snoozed)))
     if reply.history:
         lines = [f"{format_moment(e.at)} · {escape(e.author)} · {escape(_cut(e.text, 300))}"
                  for e in reply.history[-15:]]
@@ -457,7 +459,7 @@ def _owner(punt: PuntSummary) -> str:
 @blocks.register
 def _(reply: Reminder) -> list[Block]:
     result: list[Block] = [_section(("*Stuurgroep* · " if reply.meeting else "*Ontwikkelplan* · ")
-                                    + escape(plain.reminder_intro(reply)))]
+                                    + escape(plain.reminder_lead(reply) + plain.reminder_intro(reply)))]
     for punt in reply.items[:MAX_LISTED]:
         planning = punt.planning_text
         stand = (f"\n_Stand {format_date(punt.stand_at.astimezone(AMSTERDAM).date())}:_ "
@@ -466,8 +468,12 @@ def _(reply: Reminder) -> list[Block]:
             f"*#{punt.nummer}* {escape(_cut(punt.ontwikkelpunt, 200))}{_flag_marks(punt)}\n"
             f"{_owner(punt)} · planning: {planning} · {punt.status}{stand}", SECTION_LIMIT),
             kit.button("Stand van zaken bijwerken", STAND_BUTTON, f"{punt.nummer}|{reply.gemeente}")))
+        if later := plain.snooze_commands(reply, punt):
+            result.append(kit.actions([button(label, sends, None) for label, sends in later]))
     if len(reply.items) > MAX_LISTED:
         result.append(_context(f"en {len(reply.items) - MAX_LISTED} meer: `/leidraad ontwikkelpunten`"))
+    if reply.questions:
+        result.append(_section(escape(plain.reminder_questions(reply))))
     return result
 
 

@@ -474,6 +474,8 @@ def _(reply: PuntDetail) -> list[CardElement]:
         result.append(RichTextBlock(inlines=[
             run(f"Stand van zaken ({format_date(punt.stand_at.astimezone(AMSTERDAM).date())}): ",
                 weight="Bolder"), run(punt.stand)]))
+    if reply.snoozed:
+        result.append(line(reply.snoozed))
     result += [subtle(f"{format_moment(e.at)} · {e.author} · {_cut(e.text, 300)}")
                for e in reply.history[-15:]]
     if not punt.concept:
@@ -546,16 +548,19 @@ def _(reply: Handed) -> list[CardElement]:
 @body.register
 def _(reply: Reminder) -> list[CardElement]:
     result: list[CardElement] = [
-        line(("Stuurgroep · " if reply.meeting else "Ontwikkelplan · ") + plain.reminder_intro(reply),
-             weight="Bolder")]
+        line(("Stuurgroep · " if reply.meeting else "Ontwikkelplan · ") + plain.reminder_lead(reply)
+             + plain.reminder_intro(reply), weight="Bolder")]
     owners = {} if reply.personal else _mentions(reply.items)
     if owners:  # a mention is markup in a TextBlock, with its entity on the card (see ``cards``)
         result.append(TextBlock(text="Eigenaren: " + ", ".join(owners), wrap=True))
     for punt in reply.items[:MAX_LISTED]:
-        result.append(Container(items=[*_punt(punt, flags=True), _stand_button(punt, reply.gemeente)],
-                                separator=True))
+        buttons = _stand_button(punt, reply.gemeente)
+        buttons.actions += [button(label, sends, None) for label, sends in plain.snooze_commands(reply, punt)]
+        result.append(Container(items=[*_punt(punt, flags=True), buttons], separator=True))
     if len(reply.items) > MAX_LISTED:
         result.append(subtle(f"en {len(reply.items) - MAX_LISTED} meer: {typed('ontwikkelpunten')}"))
+    if reply.questions:
+        result.append(line(plain.reminder_questions(reply)))
     return result
 
 

@@ -9,9 +9,9 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from bot.core.dutch import AMSTERDAM
+from bot.core.dutch import AMSTERDAM, format_date
 from bot.ontwikkelplan.general import PARTS
 from bot.ontwikkelplan.plan import Plan
 from bot.reminders.schedule import describe, meeting_text
@@ -70,6 +70,15 @@ class AuditLog:
             yield f"#{nummer} {self.plan.labels.get(field, field)}", old, new
         elif kind == "lid":
             yield f"toegang van {person}", ROLES.get(old, old), ROLES.get(new, new)
+        elif kind == "afwezig":
+            day = lambda value: value and f"tot en met {format_date(date.fromisoformat(value))}"  # noqa: E731
+            yield f"afwezig: {person}", day(old), day(new) or "weer aanwezig"
+        elif kind == "vervanger":
+            yield f"vervanger van {person}", names(old), names(new)
+        elif kind == "later":
+            nummer, _, who = subject.partition(":")
+            yield f"#{nummer} herinneringen uitgesteld door {names(who)}", None, format_date(
+                date.fromisoformat(new))
         elif kind == "toewijzing":
             yield f"vraag {self._ref(subject)} toegewezen", names(old), names(new)
         elif kind == "projectleider":

@@ -77,7 +77,7 @@ class Service:
         self.administration = AdministrationCommands()
         gesprek = GesprekCommands(self.gesprek)
         self.table = Table(declared(gesprek, self.plans, GeneralCommands(), self.reports,
-                                    ReminderCommands(), TeamCommands(self.gesprek),
+                                    ReminderCommands(), TeamCommands(self.gesprek, self.plan),
                                     self.administration, self.help))
         self.help.table = self.table
         self._start = next(c for c in self.table.commands if c.handler == gesprek.start)

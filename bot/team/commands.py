@@ -1,21 +1,32 @@
-"""The gemeente's team: handing questions to colleagues, and answering the ones handed to you."""
+"""The gemeente's team: handing questions to colleagues and answering the ones handed to you,
+being away with a stand-in, putting a reminder off, and handing someone's work to another."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.core.access import Role
-from bot.core.commands import PRIVATE, Text, command
+from bot.core.commands import PRIVATE, Choice, Number, People, Text, command
 from bot.core.context import Context, Problem, names_a_gemeente
+from bot.core.dutch import format_date, format_moment
+from bot.core.messages import User
 from bot.core.replies import Handed, Notice, Reply, Tell, Tone
 from bot.core.text import typed
 from bot.gesprek.dialogue import Gesprek
+from bot.ontwikkelplan.plan import Plan
+from bot.team.away import Away, meanwhile
 from bot.team.handing import Handing, ref_of, refs_text
+
+LONGEST_AWAY = 2 * 366  # days
+LATER = {"een week": "7", "1 week": "7", "week": "7", "twee weken": "14", "2 weken": "14"}
 
 
 class TeamCommands:
     group = "Samenwerken"
 
-    def __init__(self, gesprek: Gesprek):
+    def __init__(self, gesprek: Gesprek, plan: Plan):
         self.gesprek = gesprek
+        self.plan = plan
 
     @command("toewijzen", args=(Handing("wat"),),
              usage="toewijzen 2.3 @iemand",
@@ -96,3 +107,138 @@ class TeamCommands:
         self.gesprek.save(ctx, conv)
         return replies
 
+
+    # --- away, and who stands in ------------------------------------------------------------------
+
+    @command("afwezig", args=(Away("wanneer"),), role=Role.IEDEREEN, usage="afwezig tot 1-3-2027",
+             help="zeggen dat je er een tijd niet bent: je herinneringen wachten, of gaan naar je "
+                  "vervanger (‘afwezig tot 1-3-2027 vervanger @iemand’), die dan je ontwikkelpunten "
+                  "kan bijwerken; een beheerder kan het ook voor een ander zetten (‘afwezig @iemand "
+                  "tot …’)")
+    def away(self, ctx: Context, wanneer) -> list[Reply]:
+        named, until, stand_in = wanneer
+        person = self._subject(ctx, named)
+        if until < ctx.today:
+            raise Problem(f"{format_date(until)} is al voorbij. Noem de laatste dag dat je er niet "
+                          "bent, bijvoorbeeld over twee weken.", Tone.WARNING)
+        if (until - ctx.today).days > LONGEST_AWAY:
+            raise Problem("Dat is meer dan twee jaar vooruit. Noem een dag binnen twee jaar; wie "
+                          "de gemeente verlaat, draagt het werk over met ‘overdragen’.", Tone.WARNING)
+        vervanger = ctx.person(stand_in) if stand_in else None
+        if vervanger and vervanger.id == person.id:
+            raise Problem("Een vervanger is iemand anders; noem een collega.", Tone.WARNING)
+        gemeenten = ctx.store.team.gemeenten_involved(person.id)
+        ctx.store.team.set_away(person.id, until.isoformat(), vervanger and vervanger.id,
+                                ctx.user.id, ctx.at, [g["id"] for g in gemeenten])
+        you = "Je bent" if person.id == ctx.user.id else f"{person.naam} is"
+        said = (f"{you} afwezig tot en met {format_date(until)}. "
+                + (f"Tot dan gaan de herinneringen naar {vervanger.naam}, die de ontwikkelpunten kan "
+                   "bijwerken." if vervanger else "Tot dan wachten de herinneringen.")
+                + f" Eerder terug? Typ {typed('aanwezig')}.")
+        replies: list[Reply] = [Notice(said, Tone.SUCCESS)]
+        where = gemeenten[0]["id"] if gemeenten else None
+        if vervanger and vervanger.id != ctx.user.id and where:
+            replies.append(Tell(vervanger.id, vervanger.naam, where, (Notice(
+                f"{person.naam} is afwezig tot en met {format_date(until)} en heeft jou als vervanger. "
+                f"Tot dan krijg jij de herinneringen van {person.naam}, en kun je die "
+                f"ontwikkelpunten bijwerken (‘bijwerken <nummer> <stand van zaken>’)."),)))
+        if person.id != ctx.user.id and where:
+            replies.append(Tell(person.id, person.naam, where, (Notice(
+                f"{ctx.user.naam} heeft gezet dat je afwezig bent tot en met {format_date(until)}"
+                + (f", met {vervanger.naam} als vervanger." if vervanger else ".")
+                + f" Klopt dat niet, typ dan {typed('aanwezig', private=True)}."),)))
+        return replies
+
+    @command("aanwezig", args=(People("wie", optional=True),), role=Role.IEDEREEN,
+             usage="aanwezig",
+             help="weer aan het werk: je herinneringen komen weer bij jou, en je ziet wat er "
+                  "gebeurde terwijl je weg was")
+    def back(self, ctx: Context, wie: tuple[str, ...] = ()) -> list[Reply]:
+        person = self._subject(ctx, wie and ctx.person_named(wie[0]))
+        gemeenten = ctx.store.team.gemeenten_involved(person.id)
+        was = ctx.store.team.set_back(person.id, ctx.user.id, ctx.at, [g["id"] for g in gemeenten])
+        if was is None:
+            you = "Je was" if person.id == ctx.user.id else f"{person.naam} was"
+            return [Notice(f"{you} niet afwezig; er is niets veranderd.")]
+        news = Notice(meanwhile(ctx.store, person.id, was["since"], gemeenten))
+        if person.id == ctx.user.id:
+            return [Notice("Je bent weer aanwezig; je herinneringen komen weer bij jou.", Tone.SUCCESS),
+                    news]
+        replies: list[Reply] = [Notice(f"{person.naam} is weer aanwezig.", Tone.SUCCESS)]
+        if gemeenten:
+            replies.append(Tell(person.id, person.naam, gemeenten[0]["id"], (news,)))
+        return replies
+
+    def _subject(self, ctx: Context, named) -> User:
+        """Whom ``afwezig``/``aanwezig`` is about: the one writing, or someone a beheerder of
+        this gemeente names (who must belong to it)."""
+        if not named:
+            return ctx.user
+        person = named if isinstance(named, User) else ctx.person(named)
+        if person.id == ctx.user.id:
+            return person
+        gemeente = ctx.gemeente or ctx.find_gemeente()
+        ctx.require(gemeente, Role.BEHEERDER)
+        if gemeente["id"] not in {g["id"] for g in ctx.store.team.gemeenten_involved(person.id)}:
+            raise Problem(f"{person.naam} hoort niet bij gemeente {gemeente['naam']}.", Tone.WARNING)
+        return person
+
+    # --- later, from a reminder -------------------------------------------------------------------
+
+    @command("uitstellen", args=(Number("nummer"), Choice("hoelang", LATER, invalid=(
+                 "Kies ‘een week’ of ‘twee weken’.")),
+                                 Text("gemeente", optional=True, max_words=6, check=names_a_gemeente)),
+             role=Role.EIGENAAR, usage="uitstellen 3 een week",
+             help="de statusherinnering van #3 een week of twee weken niet meer krijgen (de "
+                  "knoppen onder je herinnering doen hetzelfde); de voorbereiding van een "
+                  "stuurgroep krijg je altijd")
+    def later(self, ctx: Context, nummer: int, hoelang: str, gemeente: str = "") -> list[Reply]:
+        punt = self.plan.find(ctx, nummer)
+        until = ctx.today + timedelta(days=int(hoelang))
+        ctx.store.team.snooze(punt, ctx.user.id, until.isoformat(), ctx.at)
+        upcoming = [datetime.fromisoformat(m["moment"]) for m in
+                    ctx.store.reminders.stuurgroepen(ctx.gemeente["id"])
+                    if datetime.fromisoformat(m["moment"]) > ctx.now]
+        meeting = (f" De voorbereiding van de stuurgroep van {format_moment(upcoming[0])} krijg je "
+                   "wel." if upcoming else "")
+        return [Notice(f"Goed: tot {format_date(until)} herinner ik je niet aan #{punt['nummer']}."
+                       + meeting, Tone.SUCCESS)]
+
+    # --- hand over ------------------------------------------------------------------------------
+
+    @command("overdragen", args=(People("wie"),), role=Role.BEHEERDER,
+             usage="overdragen @van @naar",
+             help="alle ontwikkelpunten en toegewezen vragen van de een aan de ander geven, in één "
+                  "keer (bijvoorbeeld als iemand vertrekt); de nieuwe eigenaar hoort wat die krijgt")
+    def hand_over(self, ctx: Context, wie: tuple[str, ...]) -> list[Reply]:
+        if len(wie) != 2:
+            raise Problem("Noem twee mensen: van wie, en aan wie, bijvoorbeeld "
+                          f"{typed('overdragen @bram @anna')}.", Tone.WARNING)
+        source, target = (ctx.person_named(w) for w in wie)
+        if source.id == target.id:
+            raise Problem("Dat is twee keer dezelfde persoon; er is niets overgedragen.", Tone.WARNING)
+        gemeente = ctx.gemeente
+        punten = [p for p in ctx.store.punten.all(gemeente["id"]) if p["wie_id"] == source.id]
+        for punt in punten:
+            self.plan.set_field(ctx, punt, "wie", f"@{target.naam}", (target,))
+        questions = ctx.store.team.assigned_to(gemeente["id"], source.id)
+        for question in questions:
+            ctx.store.team.assign(gemeente["id"], question, target.id, ctx.user.id, ctx.at)
+        if not punten and not questions:
+            return [Notice(f"{source.naam} heeft bij gemeente {gemeente['naam']} geen ontwikkelpunten "
+                           "en geen toegewezen vragen; er is niets overgedragen.")]
+        what = "; ".join(part for part in (
+            punten and "ontwikkelpunt" + ("en " if len(punten) > 1 else " ")
+            + ", ".join(f"#{p['nummer']}" for p in punten),
+            questions and ("vraag " if len(questions) == 1 else "de vragen ") + refs_text(questions))
+            if part)
+        replies: list[Reply] = [Notice(f"Overgedragen van {source.naam} aan {target.naam}: {what}.",
+                                       Tone.SUCCESS)]
+        if target.id != ctx.user.id:
+            replies.append(Tell(target.id, target.naam, gemeente["id"], (Notice(
+                f"{ctx.user.naam} heeft het werk van {source.naam} bij gemeente {gemeente['naam']} "
+                f"aan jou gegeven: {what}. Je krijgt er voortaan de herinneringen van; bekijk een "
+                f"ontwikkelpunt met {typed('ontwikkelpunt <nummer>', private=True)}"
+                + (f" en beantwoord de vragen met {typed('mijn vragen ' + gemeente['naam'], private=True)}"
+                   if questions else "") + "."),)))
+        return replies
