@@ -33,6 +33,7 @@ from bot.core.messages import console_user
 from bot.core.text import MAX_NAME_LENGTH, clean_text, gemeente_key, show_typed, whole_number
 from bot.render.plain import quoted_command
 from bot.service import Problem, Service
+from bot.team.forget import forget, leaving, may_forget, person_in
 from dialogues.content import ContentError
 from store import Store, StoreError
 from store.database import companions
@@ -175,6 +176,17 @@ def build_parser() -> argparse.ArgumentParser:
     naming.add_argument("namen", nargs="*", metavar="GEMEENTE")
     naming.add_argument("--ja", action="store_true",
                         help="niet vragen of het zeker is (voor scripts)")
+    forgetting = commands.add_parser(
+        "vergeet", parents=[common], help="iemand die vertrok vergeten (AVG): naam en id's overal "
+                                          "vervangen door een pseudoniem (voor de beheerder van de bot)",
+        description="Vervangt de naam en de gebruikers-id's van iemand die vertrok overal door een "
+                    "vast pseudoniem (‘Oud-medewerker 3’): in antwoorden, versies, stand van zaken, "
+                    "eigenaren, het logboek, herinneringen en exports. Alles blijft bewaard.")
+    forgetting.add_argument("persoon", metavar="PERSOON",
+                            help="de naam zoals die bij de antwoorden staat, of het gebruikers-id")
+    forgetting.add_argument("--overdragen-aan", metavar="PERSOON",
+                            help="wie de open ontwikkelpunten en toegewezen vragen krijgt")
+    forgetting.add_argument("--ja", action="store_true", help="niet vragen of het zeker is (voor scripts)")
     work = commands.add_parser(
         "werk", parents=[common], help="het werkproces: verwerkt wat binnenkwam (slack en run "
                                        "starten het zelf)",
@@ -229,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _grant(args, settings)
         if args.command == "gemeente":
             return _gemeenten(args, settings)
+        if args.command == "vergeet":
+            return _forget(args, settings)
         return _chat(args, settings)
     except Problem as problem:  # a command in it as the terminal takes it
         print(f"✗ {show_typed(str(problem), quoted_command)}", file=sys.stderr)
@@ -361,9 +375,12 @@ def _gemeenten(args: argparse.Namespace, settings: Settings) -> int:
     if len(args.namen) != wanted:
         raise ConfigError("Gebruik: leidraadbot gemeente lijst, leidraadbot gemeente hernoemen "
                           "OUD NIEUW, of leidraadbot gemeente samenvoegen VAN NAAR.")
-    if wanted and not args.ja and not _sure(args):
-        print("Er is niets veranderd.")
-        return 1
+    if wanted and not args.ja:
+        first, second = args.namen
+        if not _sure(f"Dit hernoemt ‘{first}’ tot ‘{second}’." if args.actie == "hernoemen" else
+                     f"Dit brengt alles van ‘{first}’ naar ‘{second}’; ‘{first}’ verdwijnt daarna."):
+            print("Er is niets veranderd.")
+            return 1
     store = _existing_store(settings)
     try:
         lines = Service(store).gemeenten(args.actie, *args.namen)
@@ -373,14 +390,31 @@ def _gemeenten(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _sure(args: argparse.Namespace) -> bool:
-    """Whether the operator confirms a rename or merge (asked at a terminal; a script says --ja)."""
-    first, second = args.namen
-    what = (f"‘{first}’ hernoemen tot ‘{second}’" if args.actie == "hernoemen" else
-            f"alles van ‘{first}’ naar ‘{second}’ brengen; ‘{first}’ verdwijnt daarna")
+def _forget(args: argparse.Namespace, settings: Settings) -> int:
+    """``leidraadbot vergeet PERSOON [--overdragen-aan PERSOON] [--ja]``."""
+    store = _existing_store(settings)
+    try:
+        gone = leaving(store, args.persoon)
+        heir = person_in(store, args.overdragen_aan) if args.overdragen_aan else None
+        may_forget(gone, heir)
+        if not args.ja and not _sure(f"{gone.summary()} Dat kan niet ongedaan worden gemaakt."):
+            print("Er is niets veranderd.")
+            return 1
+        forget(store, gone, heir, datetime.now(AMSTERDAM).isoformat())
+    finally:
+        store.close()
+    print(f"✓ ‘{gone.naam}’ heet nu overal ‘{gone.pseudonym}’"
+          + (f"; de open ontwikkelpunten en vragen zijn van {heir['naam']}" if heir else "") + ". "
+          "Backups die eerder gemaakt zijn bevatten de naam nog, tot je ze weggooit.")
+    return 0
+
+
+def _sure(what: str) -> bool:
+    """Whether the operator confirms what is about to happen, said in the sentence ``what``
+    (asked at a terminal; a script says --ja)."""
     if not sys.stdin.isatty():
-        raise ConfigError(f"Dit zou {what}. Bevestig met --ja.")
-    return input(f"Dit gaat {what}. Weet je het zeker? Typ ja: ").strip().casefold() == "ja"
+        raise ConfigError(f"{what} Bevestig met --ja.")
+    return input(f"{what} Weet je het zeker? Typ ja: ").strip().casefold() == "ja"
 
 
 def _existing_store(settings: Settings) -> Store:

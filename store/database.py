@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -190,6 +191,11 @@ class SqliteFile:
         found = cursor.fetchone()
         return None if found is None else dict(zip((c[0] for c in cursor.description), found, strict=True))
 
+    def value(self, sql: str, params=()):
+        """The first column of the first row, or None."""
+        found = self.db.execute(sql, params).fetchone()
+        return found[0] if found else None
+
     def insert(self, table: str, values: dict) -> int:
         """Insert one row (``table`` and the keys are the code's own names); its id."""
         columns = ", ".join(values)
@@ -203,6 +209,42 @@ class SqliteFile:
             assignments = ", ".join(f"{column} = ?" for column in values)
             self.db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?",
                                  [*values.values(), row_id])
+
+    def replace_everywhere(self, replacements: list[tuple[str, str]], keep: tuple[str, ...] = ()) -> int:
+        """Replace each old text by its new one, as a whole word, in every text value of every
+        table (inside the caller's transaction; foreign keys are checked when it commits); where
+        one of ``keep`` stands (a longer name that holds an old text), it stays. The number of
+        values changed."""
+        def pattern(old: str) -> re.Pattern:
+            return re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in (*keep, old)))
+
+        patterns = [(pattern(old), new) for old, new in replacements]
+        self.db.execute("PRAGMA defer_foreign_keys = ON")
+        changed = 0
+        tables = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'")]
+        for table in tables:
+            for column in (c[1] for c in self.db.execute(f"PRAGMA table_info([{table}])")
+                           if c[2].upper() in ("TEXT", "")):
+                found = " OR ".join(f"instr([{column}], ?) > 0" for _ in replacements)
+                for rowid, value in self.db.execute(
+                        f"SELECT rowid, [{column}] FROM [{table}] WHERE {found}",
+                        [old for old, _ in replacements]).fetchall():
+                    new = value
+                    for pattern, replacement in patterns:
+                        new = pattern.sub(lambda m, r=replacement: m[0] if m[0] in keep else r,
+                                          new) if isinstance(new, str) else new
+                    if new != value:
+                        self.db.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE rowid = ?",
+                                        [new, rowid])
+                        changed += 1
+        return changed
+
+    def compact(self) -> None:
+        """Rewrite the file without its free pages, and empty the WAL: what was deleted or
+        replaced is gone from the file too (and from every backup made after)."""
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _still_there(self) -> None:
         """``StoreError`` when the file was removed or replaced since it was opened: open

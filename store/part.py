@@ -32,8 +32,7 @@ class Part:
 
     def value(self, sql: str, params=()) -> Any:
         """The first column of the first row, or None."""
-        found = self.db.execute(sql, params).fetchone()
-        return found[0] if found else None
+        return self.file.value(sql, params)
 
     def changed(self, gemeente_id: int | None, kind: str, subject: str, old: str | None,
                 new: str | None, by: str, at: str, regio_id: int | None = None) -> None:

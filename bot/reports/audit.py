@@ -79,6 +79,8 @@ class AuditLog:
             nummer, _, who = subject.partition(":")
             yield f"#{nummer} herinneringen uitgesteld door {names(who)}", None, format_date(
                 date.fromisoformat(new))
+        elif kind == "vergeten":
+            yield f"{person} vergeten op verzoek (AVG): naam en gebruikers-id vervangen", None, None
         elif kind == "toewijzing":
             yield f"vraag {self._ref(subject)} toegewezen", names(old), names(new)
         elif kind == "projectleider":
