@@ -66,6 +66,9 @@ class FakeConnector:
     # the bot's messages as they are now: (conversation, activity id) -> the activity
     posted: dict[tuple[str, str], dict] = field(default_factory=dict)
     latency: float = 0.0  # how long the connector takes to answer each call, in seconds
+    # Microsoft 365 tenants: each person's (by key of PEOPLE) and each channel's, where they are
+    # not the one default TENANT; a roster or a new chat never crosses from one to another
+    tenants: dict[str, str] = field(default_factory=dict)
     # told of each post as it comes in (False) and as it is answered (True)
     watchers: list[Callable[[str, dict, bool], None]] = field(default_factory=list)
 
@@ -164,6 +167,12 @@ class FakeConnector:
                     "Retry-After": "0.1"}
         conversation = path.split("/v3/conversations/", 1)[-1].split("/activities")[0]
         if path.rstrip("/").endswith("/v3/conversations"):
+            tenant = body.get("tenantId") or (body.get("channelData") or {}).get("tenant", {}).get("id")
+            channel_id = (body.get("channelData") or {}).get("channel", {}).get("id")
+            for who in [m["id"] for m in body.get("members") or ()] + [channel_id] * bool(channel_id):
+                if self.tenant_of(who) != tenant:  # a chat or a channel is in its own tenant
+                    return self._refuse(403, "BotNotInConversationRoster",
+                                        f"{who} is not in tenant {tenant}.")
             self._record(Call("create", path, body))
             channel = (body.get("channelData") or {}).get("channel", {}).get("id")
             if channel:  # a new post in a channel
@@ -206,11 +215,18 @@ class FakeConnector:
             self.posted[conversation, activity_id] = body
         return 200, {"id": activity_id}
 
+    def tenant_of(self, who: str) -> str:
+        """The tenant of a person (their key, Teams id or Entra id) or of a channel."""
+        key = next((k for k, ids in PEOPLE.items() if who in (k, ids[0], ids[2])), who)
+        return self.tenants.get(key, TENANT)
+
     def _get(self, path: str) -> tuple:
+        conversation = path.split("/v3/conversations/", 1)[-1].split("/members/", 1)[0]
         member = path.rsplit("/members/", 1)[-1]
         for teams_id, name, aad in PEOPLE.values():
-            if member in (teams_id, aad):
-                return 200, {"id": teams_id, "name": name, "aadObjectId": aad, "tenantId": TENANT}
+            if member in (teams_id, aad) and self.tenant_of(aad) == self.tenant_of(conversation):
+                return 200, {"id": teams_id, "name": name, "aadObjectId": aad,
+                             "tenantId": self.tenant_of(aad)}
         return 404, {"error": {"code": "MemberNotFoundInConversation", "message": "not found"}}
 
     # --- what the tests read ----------------------------------------------------------------------
@@ -251,10 +267,12 @@ class TeamsUser:
     """Builds activities as one person causes them in Teams, and posts them to the bot."""
 
     def __init__(self, bot_url: str, connector: FakeConnector, who: str = "anna",
-                 token: str | None = "auto"):
+                 token: str | None = "auto", channel: str = CHANNEL, team: str = TEAM):
         self.bot_url, self.connector = bot_url, connector
         self.teams_id, self.naam, self.aad = PEOPLE[who]
+        self.tenant = connector.tenant_of(who)  # their organisation's Microsoft 365
         self.token = token
+        self.channel_id, self.team_id = channel, team  # their gemeente's team and channel
 
     def _base(self, kind: str, conversation: dict, channel_data: dict | None = None) -> dict:
         now = datetime.now(UTC)
@@ -263,19 +281,19 @@ class TeamsUser:
                 "localTimestamp": now.isoformat(timespec="milliseconds"), "locale": "nl-NL",
                 "serviceUrl": self.connector.url,
                 "from": {"id": self.teams_id, "name": self.naam, "aadObjectId": self.aad},
-                "conversation": {"tenantId": TENANT} | conversation,
+                "conversation": {"tenantId": self.tenant} | conversation,
                 "recipient": {"id": BOT, "name": "Leidraadbot"},
-                "channelData": {"tenant": {"id": TENANT}} | (channel_data or {})}
+                "channelData": {"tenant": {"id": self.tenant}} | (channel_data or {})}
 
     def personal(self) -> dict:
         return {"conversationType": "personal", "id": f"a:personal-{self.teams_id}"}
 
-    @staticmethod
-    def channel(post: str | None = None) -> tuple[dict, dict]:
+    def channel(self, post: str | None = None) -> tuple[dict, dict]:
+        channel, team = self.channel_id, self.team_id
         conversation = {"isGroup": True, "conversationType": "channel",
-                        "id": f"{CHANNEL};messageid={post}" if post else CHANNEL}
-        data = {"teamsChannelId": CHANNEL, "teamsTeamId": TEAM, "channel": {"id": CHANNEL},
-                "team": {"id": TEAM, "name": "Veiligheid"}}
+                        "id": f"{channel};messageid={post}" if post else channel}
+        data = {"teamsChannelId": channel, "teamsTeamId": team, "channel": {"id": channel},
+                "team": {"id": team, "name": "Veiligheid"}}
         return conversation, data
 
     def message(self, text: str, where: str = "personal", post: str | None = None,
@@ -288,7 +306,7 @@ class TeamsUser:
             conversation, data = self.channel(post)
             activity = self._base("message", conversation, data)
             if post is None:  # a new post: its conversation points at itself
-                activity["conversation"]["id"] = f"{CHANNEL};messageid={activity['id']}"
+                activity["conversation"]["id"] = f"{self.channel_id};messageid={activity['id']}"
             else:
                 activity["replyToId"] = post
         entities = []
