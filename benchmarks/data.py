@@ -15,6 +15,10 @@ TEAM = "T1"
 ADMIN = f"slack:{TEAM}:UADMIN"
 PUNTEN_PER_GEMEENTE = 40
 OWNERS_PER_GEMEENTE = 10
+AWAY = OWNERS_PER_GEMEENTE - 1  # the last owner of each gemeente is away (10%): with a vervanger
+# in the even-numbered gemeenten, without one (their reminder waits) in the others
+LATER = 10  # and every tenth ontwikkelpunt's owner put its reminder off (10%)
+UNTIL = "2027-12-31"
 
 
 def _fill(store: Store, plan: Plan, gemeente_id: int, punten: int, owners: list[str],
@@ -33,6 +37,8 @@ def _fill(store: Store, plan: Plan, gemeente_id: int, punten: int, owners: list[
             "kosten": "Binnen het budget", "wie": store.people.name(owner), "wie_id": owner,
             "planning": planning, "status": "open", "concept": int(n % 17 == 16)}, owners[0], AT)
         store.punten.log(punt["id"], "stand", "Stand van zaken " * 5, owner, AT)
+        if n % LATER == LATER - 1:
+            store.team.snooze(punt, owner, UNTIL, AT)
 
 
 def full_gemeente(store: Store, plan: Plan, naam: str = "Utrecht", punten: int = 100) -> dict:
@@ -50,8 +56,9 @@ def country(store: Store, plan: Plan, reminder_since: datetime, count: int | Non
             ) -> list[dict]:
     """Every official gemeente in regio Nederland, each bound to a Slack channel of its own with
     a beheerder and ``OWNERS_PER_GEMEENTE`` owners of its ``PUNTEN_PER_GEMEENTE`` ontwikkelpunten,
-    all over datum; a weekly status reminder on Monday 9:00 set at ``reminder_since``, and a
-    stuurgroep far ahead. ``count``: only the first so many gemeenten."""
+    all over datum (10% of the owners away, 10% of the punten's reminders put off by their
+    owner); a weekly status reminder on Monday 9:00 set at ``reminder_since``, and a stuurgroep
+    far ahead. ``count``: only the first so many gemeenten."""
     made = []
     with store.transaction():
         regio = store.gemeenten.regio("nederland", "Nederland", AT)
@@ -69,5 +76,7 @@ def country(store: Store, plan: Plan, reminder_since: datetime, count: int | Non
                                 reminder_since=reminder_since.isoformat())
             store.reminders.add_stuurgroep(gemeente["id"], "2027-06-01T14:00:00+02:00", owners[0], AT)
             _fill(store, plan, gemeente["id"], PUNTEN_PER_GEMEENTE, owners, "2026-06-30")
+            store.team.set_away(owners[AWAY], UNTIL, owners[0] if n % 2 == 0 else None, owners[AWAY],
+                                AT, [gemeente["id"]])
             made.append(gemeente)
     return made

@@ -3,6 +3,8 @@ stand-ins, and reminders someone put off for a while. Every change is logged (``
 
 from __future__ import annotations
 
+import json
+
 from store.part import Part
 
 
@@ -88,9 +90,11 @@ class Team(Part):
         return self.row("SELECT a.*, v.naam AS vervanger FROM absences a LEFT JOIN users v ON "
                         "v.id = a.vervanger_id WHERE a.user_id = ?", [user_id])
 
-    def absences(self) -> dict[str, dict]:
-        """Everyone away, by user id (for a reminder tick: one query)."""
-        return {r["user_id"]: r for r in self.rows("SELECT * FROM absences")}
+    def away_of(self, user_ids: list[str], day: str) -> dict[str, dict]:
+        """Which of ``user_ids`` are away on ``day`` (an ISO date), by user id."""
+        return {r["user_id"]: r for r in self.rows(
+            "SELECT * FROM absences WHERE user_id IN (SELECT value FROM json_each(?)) AND until >= ?",
+            [json.dumps(user_ids), day])}
 
     def stands_in_for(self, user_id: str, today: str) -> list[str]:
         """The people ``user_id`` stands in for now."""

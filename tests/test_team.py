@@ -3,6 +3,8 @@ with the bot, on the console, Slack and Teams."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.core.replies import CommandUsage, Handed, Notice, QuestionPrompt, Tell
@@ -122,6 +124,13 @@ def test_in_slack_the_colleague_gets_a_message_starts_with_its_button_and_reads_
     slack.settle()
     assert slack.store.db.execute("SELECT question_id, author_id FROM answers ORDER BY id DESC "
                                   "LIMIT 1").fetchone() == (ID["2.3"], "slack:T1:U2")
+    bram.open_home()  # their overview: their own questions, nothing of the gemeente's
+    anna.open_home()
+    slack.settle()
+    homes = {p["user_id"]: json.dumps(p["view"], ensure_ascii=False)
+             for p in slack.api.named("views.publish")}
+    assert "(toegewezen vragen)" in homes["U2"] and "Je toegewezen vragen zijn beantwoord." in homes["U2"]
+    assert "Deel I" not in homes["U2"] and "Gemeente Utrecht* (beheerder)" in homes["U1"]
     for text in ("samenvatting", "voortgang", "geschiedenis 1.1", "ontwikkelpunten", "toewijzingen"):
         bram.say(text, channel="D2")
         slack.settle()
@@ -133,3 +142,46 @@ def test_in_slack_the_colleague_gets_a_message_starts_with_its_button_and_reads_
 def _thread(slack) -> str:
     return next(m["ts"] for m in slack.api.named("chat.postMessage")
                 if m["channel"] == "C1" and "Checklist sturing" in m.get("text", ""))
+
+
+def test_on_the_console_someone_is_away_puts_a_reminder_off_and_hands_over(service, store):
+    anna, bram = Chat(service, "Anna"), Chat(service, "Bram")
+    anna.start()
+    anna.command("ontwikkelpunt nieuw")
+    for value in ("1", "overslaan", "Meldcode vaker gebruiken", "overslaan", "overslaan", "overslaan",
+                  "@Bram", "1-3-2027"):
+        anna.say(value)
+    [punt] = store.punten.all(1)
+    assert punt["wie"] == "@Bram" and not punt["concept"]  # the console names people as text
+    anna.command("toewijzen 2.3 Bram")
+    said = notices(anna.command("afwezig Bram tot 1-2-2027 vervanger Cor"))
+    assert "Bram is afwezig tot en met 1 februari 2027" in said and "naar Cor" in said
+    assert store.team.away("console:bram")["vervanger_id"] == "console:cor"
+    back = notices(bram.command("aanwezig"))
+    assert "Welkom terug!" in back and "je toegewezen vragen: nog open 2.3" in back
+    said = notices(bram.command("uitstellen 1 twee weken"))
+    assert "Goed: tot 26 maart 2026 herinner ik je niet aan #1." in said
+    said = notices(anna.command("overdragen @Bram @Cor"))
+    assert "Overgedragen van Bram aan Cor: ontwikkelpunt #1; vraag 2.3." in said
+    assert store.punten.get(1, 1)["wie"] == "Cor" and store.team.assigned_to(1, "console:cor")
+    assert "geen ontwikkelpunten" in notices(anna.command("overdragen @Bram @Cor"))
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("afwezig tot 31-02-2027", "bestaat niet"),
+    ("afwezig tot gisteren", "niet als datum lezen"),
+    ("afwezig tot 1-1-2020", "is al voorbij"),
+    ("afwezig tot 1-1-2099", "meer dan twee jaar"),
+    ("afwezig tot 1-3-2027 vervanger", "Noem na ‘vervanger’ wie er invalt"),
+    ("afwezig tot 1-3-2027 vervanger Anna", "Een vervanger is iemand anders"),
+    ("uitstellen 1 drie weken", "Kies ‘een week’ of ‘twee weken’"),
+    ("overdragen @Bram", "Noem twee mensen"),
+])
+def test_a_wrong_absence_later_or_hand_over_says_why_in_dutch_and_changes_nothing(service, store, typed,
+                                                                                    reason):
+    anna = Chat(service, "Anna")
+    anna.start()
+    replies = anna.command(typed)
+    said = " ".join(r.reason if isinstance(r, CommandUsage) else getattr(r, "text", "") for r in replies)
+    assert reason in said, replies
+    assert store.team.away("console:anna") is None and store.rows("SELECT * FROM snoozes") == []

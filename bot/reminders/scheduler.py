@@ -286,7 +286,7 @@ class ReminderMessages:
         if not owners:
             return
         day = today.isoformat()
-        away = {k: a for k, a in self.store.team.absences().items() if a["until"] >= day}
+        away = self.store.team.away_of(list(owners), day)
         later = self.store.team.snoozes(gemeente["id"], day) if kind == "status" else set()
         for owner, own in owners.items():
             absence = away.get(owner)

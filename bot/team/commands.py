@@ -218,7 +218,7 @@ class TeamCommands:
         if source.id == target.id:
             raise Problem("Dat is twee keer dezelfde persoon; er is niets overgedragen.", Tone.WARNING)
         gemeente = ctx.gemeente
-        punten = [p for p in ctx.store.punten.all(gemeente["id"]) if p["wie_id"] == source.id]
+        punten = [p for p in ctx.store.punten.all(gemeente["id"]) if _owned_by(p, source)]
         for punt in punten:
             self.plan.set_field(ctx, punt, "wie", f"@{target.naam}", (target,))
         questions = ctx.store.team.assigned_to(gemeente["id"], source.id)
@@ -242,3 +242,11 @@ class TeamCommands:
                 + (f" en beantwoord de vragen met {typed('mijn vragen ' + gemeente['naam'], private=True)}"
                    if questions else "") + "."),)))
         return replies
+
+
+def _owned_by(punt: dict, person: User) -> bool:
+    """Whether ``person`` owns ``punt``: by their id, or by their name where it was typed as text
+    (the console has no mentions)."""
+    if punt["wie_id"]:
+        return punt["wie_id"] == person.id
+    return (punt["wie"] or "").strip().lstrip("@").casefold() == person.naam.casefold()
