@@ -65,7 +65,7 @@ def test_the_vervanger_gets_the_reminders_on_behalf_and_may_update_until_the_own
     assert told.person == COR.id and "Bram is afwezig tot en met 4 december 2026 en heeft jou als " \
         "vervanger" in told.replies[0].text
     scheduler.run_once(local(2026, 11, 30, 9, 0))
-    on_behalf = next(r for r in to(api, "U3") if "Namens Bram" in r)
+    on_behalf = next(r for r in to(api, "U3") if "Je vervangt Bram" in r)
     assert "Meldcode vaker gebruiken" in on_behalf and to(api, "U2") == []
     assert "bijgewerkt" in dm(service, "bijwerken 1 Offerte is er", COR, "D3")[0].text
     assert "Offerte is er" in repr(dm(service, "ontwikkelpunt 1", COR, "D3"))

@@ -77,7 +77,7 @@ def test_in_teams_a_reminder_is_put_off_with_its_button_and_a_vervanger_gets_it_
     assert "heeft jou als vervanger" in card_texts(_personal(teams, "cor")[-1])
     _reminders_at(teams, datetime(2026, 3, 30, 8, 0, tzinfo=UTC))  # Bram's snooze is over
     on_behalf = card_texts(_personal(teams, "cor")[-1])
-    assert "Namens Bram Jansen, die afwezig is" in on_behalf and "Meldcode vaker gebruiken" in on_behalf
+    assert "Je vervangt Bram Jansen, die afwezig is" in on_behalf and "Meldcode vaker gebruiken" in on_behalf
     assert len(_personal(teams, "bram")) == 3  # nothing more to Bram while away
 
 

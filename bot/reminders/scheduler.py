@@ -294,7 +294,8 @@ class ReminderMessages:
             if reader is None:  # away without a vervanger: it waits
                 continue
             shown = tuple(p for p in own if (p.nummer, reader) not in later)
-            questions = tuple((ref_of(q), checklist().listed(q)) for q in (handed or {}).get(owner, ()))
+            questions = () if absence else tuple(  # handed questions wait for their owner
+                (ref_of(q), checklist().listed(q)) for q in (handed or {}).get(owner, ()))
             if shown or questions:
                 yield Outgoing(f"{base}:eigenaar:{owner}", gemeente["id"], None, reader, (Reminder(
                     kind, gemeente["naam"], shown, meeting, gemeente.get("stale_weeks") or 6,

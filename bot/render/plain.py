@@ -462,14 +462,15 @@ def reminder_intro(reply: Reminder) -> str:
                        "Eigenaren van open ontwikkelpunten: wil je de stand van zaken bijwerken?")
     if not reply.items:
         return f"Bij gemeente {reply.gemeente} wachten vragen van de Checklist sturing op jou."
-    who = "Van jouw ontwikkelpunten bij" if reply.personal else "Bij"
+    who = (f"Van de ontwikkelpunten van {reply.on_behalf} bij" if reply.on_behalf else
+           "Van jouw ontwikkelpunten bij" if reply.personal else "Bij")
     return (f"{who} gemeente {reply.gemeente} zijn deze verouderd (langer dan {reply.stale_weeks} "
             "weken geen stand van zaken) of over datum. Wil je ze bijwerken?")
 
 
 def reminder_lead(reply: Reminder) -> str:
     """Whose reminder it is, when the reader stands in for someone (empty when it is their own)."""
-    return f"Namens {reply.on_behalf}, die afwezig is: " if reply.on_behalf else ""
+    return f"Je vervangt {reply.on_behalf}, die afwezig is. " if reply.on_behalf else ""
 
 
 def reminder_questions(reply: Reminder) -> str:
@@ -485,7 +486,7 @@ def snooze_commands(reply: Reminder, punt: PuntSummary) -> tuple[tuple[str, str]
     """The buttons of an ontwikkelpunt in someone's own status reminder: later, not now."""
     if not reply.personal or reply.kind != "status":
         return ()
-    return (("Over een week", f"uitstellen {punt.nummer} een week {reply.gemeente}"),
+    return (("Herinner me over een week", f"uitstellen {punt.nummer} een week {reply.gemeente}"),
             ("Over twee weken", f"uitstellen {punt.nummer} twee weken {reply.gemeente}"))
 
 

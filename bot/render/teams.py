@@ -554,9 +554,9 @@ def _(reply: Reminder) -> list[CardElement]:
     if owners:  # a mention is markup in a TextBlock, with its entity on the card (see ``cards``)
         result.append(TextBlock(text="Eigenaren: " + ", ".join(owners), wrap=True))
     for punt in reply.items[:MAX_LISTED]:
-        buttons = _stand_button(punt, reply.gemeente)
-        buttons.actions += [button(label, sends, None) for label, sends in plain.snooze_commands(reply, punt)]
-        result.append(Container(items=[*_punt(punt, flags=True), buttons], separator=True))
+        later = [button(label, sends, None) for label, sends in plain.snooze_commands(reply, punt)]
+        result.append(Container(items=[*_punt(punt, flags=True), _stand_button(punt, reply.gemeente),
+                                       *([ActionSet(actions=later)] if later else [])], separator=True))
     if len(reply.items) > MAX_LISTED:
         result.append(subtle(f"en {len(reply.items) - MAX_LISTED} meer: {typed('ontwikkelpunten')}"))
     if reply.questions:
