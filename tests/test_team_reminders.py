@@ -143,3 +143,19 @@ DIRK = type(ANNA)("slack:T1:U4", "Dirk")
 def _channel():
     from bot.adapters.slack.translate import channel_place
     return channel_place("T1", "C1")
+
+
+def test_a_beheerder_sets_someone_else_away_and_a_lid_may_not(world, api):  # noqa: F811
+    service, _, _ = world
+    service.handle(Command(ANNA, _channel(), text="lid toevoegen <@slack:T1:U3>", mentions=(COR,)))
+    refused = service.handle(Command(COR, _channel(), text="afwezig <@slack:T1:U2> tot 4-12-2026",
+                                     mentions=(BRAM,)))
+    assert "Alleen een beheerder van gemeente Utrecht" in refused[0].text
+    assert service.store.team.away(BRAM.id) is None
+    replies = service.handle(Command(ANNA, _channel(), text="afwezig <@slack:T1:U2> tot 4-12-2026 "
+                                     "vervanger <@slack:T1:U3>", mentions=(BRAM, COR)))
+    assert replies[0].text.startswith("Bram is afwezig tot en met 4 december 2026")
+    told = {t.person: t.replies[0].text for t in replies if isinstance(t, Tell)}
+    assert "Anna heeft gezet dat je afwezig bent" in told[BRAM.id] and "vervanger" in told[COR.id]
+    back = service.handle(Command(ANNA, _channel(), text="aanwezig <@slack:T1:U2>", mentions=(BRAM,)))
+    assert back[0].text == "Bram is weer aanwezig." and "Welkom terug!" in back[1].replies[0].text
