@@ -47,6 +47,14 @@ class Punten(Part):
         return self.row("SELECT * FROM ontwikkelpunten WHERE gemeente_id = ? AND nummer = ?",
                         [gemeente_id, nummer])
 
+    def of_owner(self, user_id: str, naam: str, gemeente_id: int | None = None) -> list[dict]:
+        """The ontwikkelpunten someone owns: by their id, or by their name where it was typed as
+        text (the console has no mentions; "@Bram" counts too); of one gemeente, or of all."""
+        return self.rows(
+            "SELECT * FROM ontwikkelpunten WHERE (wie_id = :id OR (wie_id IS NULL AND "
+            "lower(trim(ltrim(trim(wie), '@'))) = lower(trim(:naam)))) AND (:g IS NULL OR "
+            "gemeente_id = :g) ORDER BY gemeente_id, nummer", {"id": user_id, "naam": naam, "g": gemeente_id})
+
     def all(self, gemeente_id: int) -> list[dict]:
         """All ontwikkelpunten of a gemeente, by number."""
         return self.rows("SELECT * FROM ontwikkelpunten WHERE gemeente_id = ? ORDER BY nummer",

@@ -32,7 +32,11 @@ COMMANDS = ["start", "start deel 2", "overslaan", "terug", "pauze", "verder", "h
             "ontwikkelpunt ²", "status ² afgerond", "Status ² van het beleid is vastgesteld",
             "ontwikkelpunt ١", "verouderd na ³ weken", "herinnering maandelijks ² 9:00",
             "wijzig 1 thema", "concepten maken", "weggooien 1", "regio", "status afgerond", "/start",
-            "Regio Utrecht heeft een projectleider.", "lid toevoegen @anna"]
+            "Regio Utrecht heeft een projectleider.", "lid toevoegen @anna",
+            "toewijzen 2.3 @anna", "toewijzen 2.1-2.99 @anna", "toewijzen bouwsteen 7 niemand",
+            "toewijzen deel 1 @anna", "toewijzingen", "mijn vragen", "afwezig tot 31-2-2027",
+            "afwezig tot 1-3-2027 vervanger @anna", "aanwezig", "uitstellen 1 een week",
+            "uitstellen 99 twee weken", "overdragen @anna @anna", "Toewijzen doet de teamleider."]
 NASTY = ["", " ", "\x00", "\u202egeheim", "\ud800", "\udfff lone", "😀" * 50, "<!channel>", "<@U1>",
          "*vet* _schuin_ `code`", '{"type": "AdaptiveCard"}', "<at>Iemand</at>", "'; DROP TABLE answers; --",
          "x" * 50_000, "9" * 400, "e\u0301\u200b", "‘’“”", "\r\n\r\n", "BSN 111222333"]

@@ -129,3 +129,27 @@ def test_forgetting_asks_first_and_refuses_while_open_ontwikkelpunten_are_theirs
     store = Store(db, durable=False)
     assert store.people.name(leaver.id) == "Bram Jansen"  # nothing changed
     store.close()
+
+
+def test_an_owner_named_as_text_counts_too(tmp_path, capsys):
+    """In the console an owner is a name typed as text ("@Bram Jansen"): still theirs, so still
+    refused while open, and handed over with --overdragen-aan."""
+    db = tmp_path / "leidraad.db"
+    store = Store(db, durable=False)
+    service = Service(store, clock=Clock())
+    from .conftest import Chat
+    anna, bram = Chat(service, "Anna"), Chat(service, "Bram Jansen")
+    anna.start()
+    bram.start()
+    bram.say("Ik ben de contractmanager")
+    anna.command("ontwikkelpunt nieuw")
+    for value in ("1", "overslaan", "Meldcode vaker gebruiken", "overslaan", "overslaan", "overslaan",
+                  "@Bram Jansen", "1-3-2027"):
+        anna.say(value)
+    store.close()
+    assert main(["vergeet", "Bram Jansen", "--ja", "--db", str(db)]) == 2
+    assert "(Utrecht #1)" in capsys.readouterr().err
+    assert main(["vergeet", "Bram Jansen", "--ja", "--overdragen-aan", "Anna", "--db", str(db)]) == 0
+    store = Store(db, durable=False)
+    assert store.punten.get(1, 1)["wie"] == "Anna" and store.punten.get(1, 1)["wie_id"] == "console:anna"
+    store.close()

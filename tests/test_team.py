@@ -55,7 +55,8 @@ def test_questions_are_handed_out_by_number_range_and_section_and_taken_back(ser
 
 @pytest.mark.parametrize("typed, reason", [
     ("toewijzen 2.40 Bram", "Vraag 2.40 bestaat niet; Deel II heeft de vragen 2.1 tot en met 2.25."),
-    ("toewijzen 3.1 Bram", "Noem de vragen met hun nummer"),
+    ("toewijzen 3.1 Bram", "Vraag 3.1 bestaat niet: er zijn twee delen"),
+    ("toewijzen 3.1-3.4 Bram", "Vraag 3.1 bestaat niet: er zijn twee delen"),
     ("toewijzen bouwsteen 9 Bram", "Deel II heeft de bouwstenen 1 tot en met 5."),
     ("toewijzen 1.2-2.3 Bram", "Een reeks vragen blijft binnen één deel"),
     ("toewijzen 2.3", "Noem ook aan wie"),
@@ -63,7 +64,7 @@ def test_questions_are_handed_out_by_number_range_and_section_and_taken_back(ser
 def test_a_wrong_handing_says_why_in_dutch_and_stores_nothing(service, store, typed, reason):
     anna = Chat(service, "Anna")
     anna.start()
-    replies = anna.command(typed)
+    replies = anna.say(typed)  # typed where a question waits: asked about, never the answer
     assert any(isinstance(r, CommandUsage) and reason in r.reason for r in replies), replies
     assert handed(store) == {} and store.rows("SELECT * FROM answers") == []
 
@@ -185,3 +186,29 @@ def test_a_wrong_absence_later_or_hand_over_says_why_in_dutch_and_changes_nothin
     said = " ".join(r.reason if isinstance(r, CommandUsage) else getattr(r, "text", "") for r in replies)
     assert reason in said, replies
     assert store.team.away("console:anna") is None and store.rows("SELECT * FROM snoozes") == []
+
+
+def test_what_a_new_user_ran_into_is_put_right(service, store):
+    """From a trial in a fresh clone: the hint at the start, the end of one's handed questions,
+    someone else's reminder, a day without a year, taking a question back."""
+    anna, bram = Chat(service, "Anna"), Chat(service, "Bram")
+    anna.start()
+    anna.command("toewijzen 2.3-2.4 Bram")
+    hint = notices(bram.start())
+    assert "Er zijn vragen aan jou toegewezen die nog open zijn: 2.3, 2.4. Die beantwoord je met" in hint
+    bram.command("mijn vragen")
+    bram.say("overslaan")
+    done = notices(bram.say("Prioriteit ligt bij de aanpak van huiselijk geweld"))
+    assert "Nog open: 2.3; typ \ue000mijn vragen\ue001 om er later op terug te komen." in done
+    assert "Nog open: 2.3" in render(bram.command("voortgang"))  # not "Alle vragen zijn doorlopen"
+    anna.command("ontwikkelpunt nieuw")
+    for value in ("1", "overslaan", "Meldcode vaker gebruiken", "overslaan", "overslaan", "overslaan",
+                  "@Bram", "1-3-2027"):
+        anna.say(value)
+    assert "gaan naar de eigenaar, Bram, niet naar jou" in notices(anna.command("uitstellen 1 een week"))
+    assert "herinner ik je niet aan #1" in notices(bram.command("uitstellen 1 een week"))
+    said = notices(bram.command("afwezig tot 21 december"))  # no year: the next 21 December
+    assert "afwezig tot en met 21 december 2026" in said
+    taken = anna.command("toewijzen 2.3 niemand")
+    [tell] = [r for r in taken if isinstance(r, Tell)]
+    assert tell.person == "console:bram" and "teruggenomen" in tell.replies[0].text

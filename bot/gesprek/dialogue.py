@@ -120,7 +120,8 @@ class Gesprek:
                 intro=self.questionnaire.intro,
                 total=len(self.questionnaire.questions),
             )
-            return conv, [welcome, *([self.standing(ctx)] if begun else []), *self._ask(ctx, conv)]
+            return conv, [welcome, *([self.standing(ctx)] if begun else []), *self._handed_to(ctx),
+                          *self._ask(ctx, conv)]
         if deel is not None:
             return conv, self.go_to_part(ctx, conv, deel)
         conv.status = ACTIVE
@@ -148,6 +149,16 @@ class Gesprek:
                      if len(questions) > 1 else
                      " Hij is al beantwoord; je kunt het antwoord behouden of een nieuw geven.")
         return conv, [Notice(said), *self._ask(ctx, conv)]
+
+    @staticmethod
+    def _handed_to(ctx: Context) -> list[Reply]:
+        """At the start of someone's gesprek: the questions a colleague handed them, still open."""
+        mine = [q for q in ctx.handed(ctx.gemeente) if q not in ctx.answers]
+        if not mine:
+            return []
+        return [Notice(f"Er {'is een vraag' if len(mine) == 1 else 'zijn vragen'} aan jou "
+                       f"toegewezen die nog open {'is' if len(mine) == 1 else 'zijn'}: "
+                       f"{refs_text(mine)}. Die beantwoord je met {typed('mijn vragen')}.")]
 
     def restrict(self, ctx: Context, conv: Conversation, questions: list[str]) -> None:
         """Keep ``conv`` to ``questions`` (someone who may answer only those)."""
@@ -447,11 +458,7 @@ class Gesprek:
     def _ask(self, ctx: Context, conv: Conversation) -> list[Reply]:
         asked, closed = record_ask(ctx, self.questionnaire.id, conv)
         if conv.done and conv.pending.only:
-            refs = refs_text(conv.pending.only)
-            return [*closed, Notice(f"Dank je! Je hebt de vragen van gemeente {ctx.gemeente['naam']} "
-                                    f"die aan jou zijn toegewezen doorlopen ({refs}). Je antwoorden "
-                                    f"zijn opgeslagen; typ {typed('mijn vragen')} om ze nog eens te "
-                                    "bekijken.", Tone.SUCCESS)]
+            return [*closed, self._handed_done(ctx, conv)]
         if conv.done:
             return [*closed, self._recap(ctx, conv)]
         return [*closed, *first_uses(conv, self._terms_of(conv.state)), self._prompt(ctx, conv, asked)]
@@ -528,7 +535,20 @@ class Gesprek:
             return self.questionnaire.parts[-1] if conv else self.questionnaire.parts[0]
         return self.questionnaire.position(conv.state).part
 
+    def _handed_done(self, ctx: Context, conv: Conversation) -> Notice:
+        """The end of the questions handed to someone: thanks, and what is still open."""
+        still = [q for q in conv.pending.only if q not in ctx.answers]
+        said = (f"Dank je! Je hebt de vragen van gemeente {ctx.gemeente['naam']} die aan jou zijn "
+                "toegewezen doorlopen.")
+        if still:
+            return Notice(f"{said} Nog open: {refs_text(still)}; typ {typed('mijn vragen')} om er "
+                          "later op terug te komen.")
+        return Notice(f"{said} Ze zijn alle beantwoord; typ {typed('mijn vragen')} om je antwoorden "
+                      "nog eens te bekijken.", Tone.SUCCESS)
+
     def _where(self, ctx: Context, conv: Conversation | None) -> str:
+        if conv is not None and conv.done and conv.pending.only:
+            return self._handed_done(ctx, conv).text
         if conv is None:
             answered = sum(t.answered for t in self.tallies(ctx.answers))
             return (f"Gemeente {ctx.gemeente['naam']} heeft {answered} van de "

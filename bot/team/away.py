@@ -3,11 +3,12 @@ happened meanwhile, for when they are back."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.core.commands import Arg, DoesNotFit, someone
-from bot.core.dutch import AMSTERDAM, DATE_EXAMPLE, DateError, format_date, parse_date
+from bot.core.dutch import AMSTERDAM, DATE_EXAMPLE, MONTH_NUMBERS, DateError, format_date, parse_date
 from bot.team.handing import refs_text
 from store import Store
 
@@ -32,8 +33,10 @@ class Away(Arg):
             tokens) else ""
         try:
             day = parse_date(day_text)
-        except DateError as error:
-            raise DoesNotFit(str(error), stand_in_at) from None
+        except DateError as error:  # a date typed wrong is this command; a sentence is an answer
+            day = _day_month(day_text)
+            if day is None:
+                raise DoesNotFit(str(error), stand_in_at if day_text[:1].isdigit() else i) from None
         stand_in = None
         if stand_in_at < len(tokens):
             if stand_in_at + 1 >= len(tokens):
@@ -45,6 +48,35 @@ class Away(Arg):
     @property
     def widest(self) -> int:
         return 14
+
+
+def _day_month(text: str) -> tuple[int, int] | None:
+    """``21 december`` or ``21-12``: a day and a month without a year, or None."""
+    words = " ".join(text.casefold().replace(".", " ").split())
+    numeric = re.fullmatch(r"(\d{1,2})[-/](\d{1,2})", words)
+    spelled = re.fullmatch(r"(\d{1,2}) ([a-z]+)", words)
+    if numeric:
+        return int(numeric.group(1)), int(numeric.group(2))
+    if spelled and spelled.group(2) in MONTH_NUMBERS:
+        return int(spelled.group(1)), MONTH_NUMBERS[spelled.group(2)]
+    return None
+
+
+def next_day(day: date | tuple[int, int], today: date) -> date:
+    """The date ``day`` means: as given, or for a day and month, the first from ``today`` on;
+    ``DateError`` for one that does not exist (31-2)."""
+    if isinstance(day, date):
+        return day
+    number, month = day
+    for year in (today.year, today.year + 1):
+        try:
+            found = date(year, month, number)
+        except ValueError:
+            continue
+        if found >= today:
+            return found
+    raise DateError(f"{number}-{month} bestaat niet als datum. Schrijf hem bijvoorbeeld als "
+                    f"{DATE_EXAMPLE}.")
 
 
 def meanwhile(store: Store, user_id: str, since: str, gemeenten: list[dict]) -> str:

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from bot.core.access import Role
 from bot.core.commands import PRIVATE, Choice, Number, People, Text, command
 from bot.core.context import Context, Problem, names_a_gemeente
-from bot.core.dutch import format_date, format_moment
+from bot.core.dutch import DateError, format_date, format_moment
 from bot.core.messages import User
 from bot.core.replies import Handed, Notice, Reply, Tell, Tone
 from bot.core.text import typed
 from bot.gesprek.dialogue import Gesprek
 from bot.ontwikkelplan.plan import Plan
-from bot.team.away import Away, meanwhile
+from bot.team.away import Away, meanwhile, next_day
 from bot.team.handing import Handing, ref_of, refs_text
 
 LONGEST_AWAY = 2 * 366  # days
@@ -48,12 +48,17 @@ class TeamCommands:
         if person is None:
             return [Notice(f"{which.capitalize()} van gemeente {gemeente['naam']} "
                            f"{'is' if len(questions) == 1 else 'zijn'} aan niemand meer toegewezen.",
-                           Tone.SUCCESS)]
+                           Tone.SUCCESS),
+                    *(Tell(before, ctx.store.people.name(before) or "", gemeente["id"], (Notice(
+                        f"{ctx.user.naam} heeft {'vraag' if len(qs) == 1 else 'de vragen'} "
+                        f"{refs_text(qs)} van gemeente {gemeente['naam']} teruggenomen; je hoeft "
+                        f"{'hem' if len(qs) == 1 else 'ze'} niet meer te beantwoorden."),))
+                      for before, qs in moved.items() if before and before != ctx.user.id)]
         replies: list[Reply] = [Notice(
             f"{which.capitalize()} van gemeente {gemeente['naam']} {'is' if len(questions) == 1 else 'zijn'} "
             f"nu toegewezen aan {person.naam}"
-            + (". Ik stuur een bericht in de eigen chat met mij." if moved and person.id != ctx.user.id
-               else "."), Tone.SUCCESS)]
+            + (f"; {person.naam} krijgt van mij een bericht met de vragen." if moved
+               and person.id != ctx.user.id else "."), Tone.SUCCESS)]
         received = [q for before, qs in moved.items() for q in qs]
         if received and person.id != ctx.user.id:
             replies.append(Tell(person.id, person.naam, gemeente["id"], (Handed(
@@ -111,16 +116,19 @@ class TeamCommands:
     # --- away, and who stands in ------------------------------------------------------------------
 
     @command("afwezig", args=(Away("wanneer"),), role=Role.IEDEREEN, usage="afwezig tot 1-3-2027",
-             help="zeggen dat je er een tijd niet bent: je herinneringen wachten, of gaan naar je "
-                  "vervanger (‘afwezig tot 1-3-2027 vervanger @iemand’), die dan je ontwikkelpunten "
-                  "kan bijwerken; een beheerder kan het ook voor een ander zetten (‘afwezig @iemand "
-                  "tot …’)")
+             help="zeggen tot wanneer je er niet bent; je herinneringen wachten dan, of gaan naar je "
+                  "vervanger (‘afwezig tot 1-3-2027 vervanger @iemand’)")
     def away(self, ctx: Context, wanneer) -> list[Reply]:
-        named, until, stand_in = wanneer
+        named, day, stand_in = wanneer
+        try:
+            until = next_day(day, ctx.today)
+        except DateError as error:
+            raise Problem(str(error), Tone.WARNING) from None
         person = self._subject(ctx, named)
         if until < ctx.today:
+            example = ctx.today + timedelta(days=14)
             raise Problem(f"{format_date(until)} is al voorbij. Noem de laatste dag dat je er niet "
-                          "bent, bijvoorbeeld over twee weken.", Tone.WARNING)
+                          f"bent, bijvoorbeeld {example.day}-{example.month}-{example.year}.", Tone.WARNING)
         if (until - ctx.today).days > LONGEST_AWAY:
             raise Problem("Dat is meer dan twee jaar vooruit. Noem een dag binnen twee jaar; wie "
                           "de gemeente verlaat, draagt het werk over met ‘overdragen’.", Tone.WARNING)
@@ -180,7 +188,9 @@ class TeamCommands:
         gemeente = ctx.gemeente or ctx.find_gemeente()
         ctx.require(gemeente, Role.BEHEERDER)
         if gemeente["id"] not in {g["id"] for g in ctx.store.team.gemeenten_involved(person.id)}:
-            raise Problem(f"{person.naam} hoort niet bij gemeente {gemeente['naam']}.", Tone.WARNING)
+            raise Problem(f"{person.naam} doet bij gemeente {gemeente['naam']} nog niet mee: geen lid, geen "
+                          "eigenaar van een ontwikkelpunt en geen toegewezen vragen. Er is niets "
+                          "veranderd.", Tone.WARNING)
         return person
 
     # --- later, from a reminder -------------------------------------------------------------------
@@ -194,6 +204,10 @@ class TeamCommands:
                   "stuurgroep krijg je altijd")
     def later(self, ctx: Context, nummer: int, hoelang: str, gemeente: str = "") -> list[Reply]:
         punt = self.plan.find(ctx, nummer)
+        if not _reminded(ctx, punt):
+            raise Problem(f"De herinneringen over #{punt['nummer']} gaan naar de eigenaar"
+                          + (f", {punt['wie'].lstrip('@')}" if punt["wie"] else "")
+                          + ", niet naar jou; er is niets uitgesteld.", Tone.WARNING)
         until = ctx.today + timedelta(days=int(hoelang))
         ctx.store.team.snooze(punt, ctx.user.id, until.isoformat(), ctx.at)
         upcoming = [datetime.fromisoformat(m["moment"]) for m in
@@ -218,7 +232,7 @@ class TeamCommands:
         if source.id == target.id:
             raise Problem("Dat is twee keer dezelfde persoon; er is niets overgedragen.", Tone.WARNING)
         gemeente = ctx.gemeente
-        punten = [p for p in ctx.store.punten.all(gemeente["id"]) if _owned_by(p, source)]
+        punten = ctx.store.punten.of_owner(source.id, source.naam, gemeente["id"])
         for punt in punten:
             self.plan.set_field(ctx, punt, "wie", f"@{target.naam}", (target,))
         questions = ctx.store.team.assigned_to(gemeente["id"], source.id)
@@ -244,9 +258,12 @@ class TeamCommands:
         return replies
 
 
-def _owned_by(punt: dict, person: User) -> bool:
-    """Whether ``person`` owns ``punt``: by their id, or by their name where it was typed as text
-    (the console has no mentions)."""
-    if punt["wie_id"]:
-        return punt["wie_id"] == person.id
-    return (punt["wie"] or "").strip().lstrip("@").casefold() == person.naam.casefold()
+
+def _reminded(ctx: Context, punt: dict) -> bool:
+    """Whether this user gets the reminders of ``punt``: its owner (by id, or by name where it
+    was typed as text), or their vervanger now."""
+    owner = punt["wie_id"]
+    if owner is None:
+        return (punt["wie"] or "").strip().lstrip("@").casefold() == ctx.user.naam.casefold()
+    return owner == ctx.user.id or owner in ctx.store.team.stands_in_for(ctx.user.id,
+                                                                         ctx.today.isoformat())

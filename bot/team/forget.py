@@ -55,10 +55,10 @@ def leaving(store: Store, named: str) -> Leaving:
     """What forgetting ``named`` would do (nothing is changed)."""
     person = person_in(store, named)
     number = store.value("SELECT count(*) FROM users WHERE id LIKE ?", [FORGOTTEN + "%"]) + 1
-    owned = store.db.execute(
-        "SELECT g.naam, p.nummer FROM ontwikkelpunten p JOIN gemeenten g ON g.id = p.gemeente_id "
-        f"WHERE p.wie_id = ? AND p.concept = 0 AND p.status IN {OPEN_STATUSES} ORDER BY g.naam, p.nummer",
-        [person["id"]]).fetchall()
+    names = {g["id"]: g["naam"] for g in store.gemeenten.all()}
+    owned = [(names[p["gemeente_id"]], p["nummer"])
+             for p in store.punten.of_owner(person["id"], person["naam"])
+             if not p["concept"] and p["status"] in OPEN_STATUSES]
     answers = store.value("SELECT count(*) FROM answers WHERE author_id = ?", [person["id"]])
     others = tuple(sorted((r[0] for r in store.db.execute(
         "SELECT DISTINCT naam FROM users WHERE id != ? AND instr(naam, ?) > 0 AND naam != ?",
@@ -99,7 +99,7 @@ def forget(store: Store, gone: Leaving, heir: dict | None, at: str) -> None:
 
 def _hand_over(store: Store, gone: Leaving, heir: dict, at: str) -> None:
     store.people.ensure("operator", "de beheerder van de bot", at)  # the author of the change
-    for punt in store.rows("SELECT * FROM ontwikkelpunten WHERE wie_id = ?", [gone.id]):
+    for punt in store.punten.of_owner(gone.id, gone.naam):
         store.punten.set(punt["id"], {"wie": heir["naam"], "wie_id": heir["id"]}, at)
         store.punten.log(punt["id"], "veld", heir["naam"], "operator", at, field="wie",
                          previous=punt["wie"])

@@ -10,8 +10,8 @@ from functools import cache
 from bot.core.commands import Arg, DoesNotFit, Token, someone
 from dialogues.content import Questionnaire, checklist
 
-REF = re.compile(r"([12])[.,](\d{1,2})")
-RANGE = re.compile(r"([12])[.,](\d{1,2})-(?:([12])[.,])?(\d{1,2})")  # 4.1-4.6, 4.1-6
+REF = re.compile(r"(\d)[.,](\d{1,2})")
+RANGE = re.compile(r"(\d)[.,](\d{1,2})-(?:(\d)[.,])?(\d{1,2})")  # 4.1-4.6, 4.1-6
 NOBODY = ("niemand", "geen")
 EXAMPLE = "‘toewijzen 2.3 @iemand’, ‘toewijzen 2.1-2.5 @iemand’ of ‘toewijzen bouwsteen 3 @iemand’"
 _JOINING = {"en", "&"}
@@ -96,7 +96,11 @@ def _range(refs: dict[str, str], part: str, first: str, other_part: str | None, 
 
 
 def _no_question(questionnaire: Questionnaire, ref: str) -> str:
-    part = questionnaire.part(int(ref[0]))
+    part = questionnaire.part(int(ref.split(".")[0]))
+    if part is None:
+        return (f"Vraag {ref} bestaat niet: er zijn twee delen, met de vragen 1.1 tot en met "
+                f"1.{len(questionnaire.part(1).questions)} en 2.1 tot en met "
+                f"2.{len(questionnaire.part(2).questions)}.")
     return (f"Vraag {ref} bestaat niet; {part.title} heeft de vragen {part.number}.1 tot en met "
             f"{part.number}.{len(part.questions)}.")
 
