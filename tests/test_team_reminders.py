@@ -159,3 +159,14 @@ def test_a_beheerder_sets_someone_else_away_and_a_lid_may_not(world, api):  # no
     assert "Anna heeft gezet dat je afwezig bent" in told[BRAM.id] and "vervanger" in told[COR.id]
     back = service.handle(Command(ANNA, _channel(), text="aanwezig <@slack:T1:U2>", mentions=(BRAM,)))
     assert back[0].text == "Bram is weer aanwezig." and "Welkom terug!" in back[1].replies[0].text
+
+
+def test_someone_named_in_the_console_never_stops_the_others_reminders(world, api):  # noqa: F811
+    service, scheduler, clock = world
+    clock.now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    weekly(service)
+    from .conftest import console_inbound
+    service.handle(console_inbound("Anna", command="toewijzen 2.3 Piet"))  # console:piet: no chat
+    outcomes = dict(scheduler.run_once(local(2026, 11, 30, 9, 0)))
+    assert [v for k, v in outcomes.items() if k.endswith("console:piet")] == ["skipped"]
+    assert sorted(v for k, v in outcomes.items() if not k.endswith("console:piet")) == ["sent"] * 3

@@ -193,11 +193,13 @@ class Scheduler:
     def _queue(self, outgoing: Outgoing, now: datetime) -> str:
         """Queue one message (inside the caller's transaction): queued, skipped when there is
         nothing to say, or 'al gedaan' when it was queued before."""
-        state = "queued" if outgoing.replies else "skipped"
+        # skipped: nothing to say, or to someone no platform here reaches (named in the console)
+        reached = outgoing.replies and self.outbox.platforms.serves(outgoing.lane)
+        state = "queued" if reached else "skipped"
         if not self.store.reminders.queue(outgoing.key, outgoing.gemeente_id, outgoing.lane,
                                           now.isoformat(), state):
             return "al gedaan"
-        if outgoing.replies:
+        if state == "queued":
             self.outbox.platforms.of(outgoing.lane).announce(
                 outgoing.lane, outgoing.gemeente_id, list(outgoing.replies),
                 _Queued(self.outbox, outgoing), in_channel=outgoing.channel is not None)
