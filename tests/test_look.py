@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("microsoft_teams.cards")
 
-from bot.core.replies import FormErrors, Notice, OpenForm, Reminder, Tone
+from bot.core.replies import FormErrors, Notice, OpenForm, Reminder, Tell, Tone
 from bot.render import teams
 from dialogues.content import checklist
 
@@ -25,7 +25,8 @@ from .adaptive_cards import nodes
 from .conftest import Chat, Clock
 
 # The pictures the handleiding shows, by the name of the card in the gallery.
-PICTURES = ("welkom", "vraag", "hulp-bij-een-vraag", "formulier-met-fouten", "samenvatting-vol")
+PICTURES = ("welkom", "vraag", "hulp-bij-een-vraag", "formulier-met-fouten", "samenvatting-vol",
+            "toegewezen-vragen", "herinnering-vervanger")
 
 
 def _gallery(chat, service) -> tuple[dict[str, list[dict] | dict], dict[str, str]]:
@@ -68,6 +69,14 @@ def _gallery(chat, service) -> tuple[dict[str, list[dict] | dict], dict[str, str
     assert items and all(p.over_datum for p in items)
     keep("herinnering-status", [Reminder("status", "Utrecht", items, None, 6)])
     keep("herinnering-persoonlijk", [Reminder("status", "Utrecht", items, None, 6, personal=True)])
+    keep("herinnering-vervanger", [Reminder("status", "Utrecht", items, None, 6, personal=True,
+                                            on_behalf="Bram Jansen")])
+    keep("herinnering-met-vragen", [Reminder("status", "Utrecht", (), None, 6, personal=True, questions=(
+        ("2.3", "Wat ontbreekt er nog"), ("2.4", "Waar ligt prioriteit")))])
+    [handed] = [r for r in chat.command("toewijzen 2.1-2.3 Bram Jansen") if isinstance(r, Tell)]
+    keep("toegewezen-vragen", handed.replies)
+    keep("toewijzingen", chat.command("toewijzingen"))
+    keep("uitgesteld", chat.command("afwezig tot 1-6-2026 vervanger Cor"))
     for tone in Tone:
         keep(f"melding-{tone}", [Notice("Je hoort nog bij geen enkele gemeente. Vraag een "
                                         "beheerder van je gemeente om je toe te voegen.", tone)])
