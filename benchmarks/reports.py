@@ -1,7 +1,8 @@
 """The reports: a gemeente's summary, the regiobeeld of the whole country, and the exports.
 
 Each is timed from the store's rows to what goes out: the summary and the regiobeeld as the Slack
-messages the bot posts, an export as the document's bytes (as ``leidraadbot export`` makes it).
+messages the bot posts, an export as the document's bytes (as ``leidraadbot export`` makes it),
+the dashboard's pages as the HTML the server sends (its own time, without the network).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from benchmarks.data import full_gemeente
 from benchmarks.timing import Row, Table, timed
+from bot.adapters.dashboard import Operator, page
 from bot.export import document
 from bot.render.slack import messages_of as slack_messages
 from bot.service import Service
@@ -40,3 +42,13 @@ def run(table: Table, folder: Path, rounds: int, country_store: Store) -> None:
         "regiobeeld of 342 gemeenten (40 ontwikkelpunten each), as Slack messages",
         timed(lambda: slack_messages([whole.reporter.regiobeeld(country_store, regio, TODAY)]), rounds),
         "< 40 ms", lambda p50, _: p50 < 40))
+    operator = Operator(whole)
+    table.add(Row.of(
+        "dashboard: the regio page of 342 gemeenten, server time",
+        timed(lambda: page(whole, operator, f"/dashboard/regio/{regio['id']}", {}).body, rounds),
+        "< 300 ms", lambda p50, _: p50 < 300))
+    gemeente = country_store.gemeenten.all()[0]
+    table.add(Row.of(
+        "dashboard: a gemeente's page (40 ontwikkelpunten), server time",
+        timed(lambda: page(whole, operator, f"/dashboard/gemeente/{gemeente['id']}", {}).body, rounds),
+        "< 100 ms", lambda p50, _: p50 < 100))

@@ -187,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     forgetting.add_argument("--overdragen-aan", metavar="PERSOON",
                             help="wie de open ontwikkelpunten en toegewezen vragen krijgt")
     forgetting.add_argument("--ja", action="store_true", help="niet vragen of het zeker is (voor scripts)")
+    showing = commands.add_parser(
+        "dashboard", parents=[common], help="het dashboard in je browser: elke gemeente en regio in "
+                                            "één oogopslag (alleen op deze computer)",
+        description="Serveert het dashboard op http://127.0.0.1:<poort>/dashboard, zonder "
+                    "aanmelden, voor wie achter deze computer zit (zoals het gesprek in de terminal).")
+    showing.add_argument("--port", metavar="N", default="8765", help="poort (standaard 8765)")
     work = commands.add_parser(
         "werk", parents=[common], help="het werkproces: verwerkt wat binnenkwam (slack en run "
                                        "starten het zelf)",
@@ -243,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _gemeenten(args, settings)
         if args.command == "vergeet":
             return _forget(args, settings)
+        if args.command == "dashboard":
+            return _dashboard(args, settings)
         return _chat(args, settings)
     except Problem as problem:  # a command in it as the terminal takes it
         print(f"✗ {show_typed(str(problem), quoted_command)}", file=sys.stderr)
@@ -387,6 +395,28 @@ def _gemeenten(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     print("\n".join(lines) if lines else "Er staan nog geen gemeenten in de database.")
+    return 0
+
+
+def _dashboard(args: argparse.Namespace, settings: Settings) -> int:
+    """``leidraadbot dashboard [--port N]``: the pages for the person at this computer alone."""
+    from bot.adapters.dashboard import PREFIX, Operator, dashboard
+    from bot.adapters.server import Server, asgi_app
+
+    port = whole_number(args.port, 5)
+    if port is None or port > 65535:
+        raise ConfigError(f"--port {args.port!r} is geen poortnummer; kies bijvoorbeeld 8765.")
+    store = _existing_store(settings)
+    service = Service(store)
+    operator = Operator(service)
+    pages = dashboard(service, lambda scope: operator)
+    server = Server(asgi_app({PREFIX: pages, PREFIX + "/": pages}, store.healthy), "127.0.0.1", port)
+    print(f"Het dashboard staat op http://127.0.0.1:{server.port}{PREFIX} (stoppen: Ctrl-C).",
+          flush=True)
+    try:
+        server.run()
+    finally:
+        store.close()
     return 0
 
 

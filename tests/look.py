@@ -103,3 +103,27 @@ def render(cards: dict[str, dict], screenshots: Path | None = None,
         os.unlink(job.name)
     assert done.returncode == 0, done.stderr
     return [Look(**r) for r in json.loads(done.stdout)]
+
+
+@dataclass(frozen=True)
+class PageLook:
+    name: str
+    violations: list[str]  # axe-core's WCAG 2.1 A and AA rules
+    links: list[str]  # every link (and disclosure) on the page
+    reached: list[str]  # those the Tab key reached, in order
+    pdf: str  # the page printed, as the print stylesheet asks
+
+
+def pages(urls: dict[str, str], folder: Path, screenshots: Path | None = None) -> list[PageLook]:
+    """Web pages opened in Chromium: axe's violations, keyboard reach, and a print to PDF."""
+    require()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as job:
+        json.dump({"pages": urls, "chromium": chromium(), "folder": str(folder),
+                   "screenshots": str(screenshots) if screenshots else None}, job)
+    try:
+        done = subprocess.run(["node", str(HERE / "pages.js"), job.name], capture_output=True,
+                              text=True, timeout=600)
+    finally:
+        os.unlink(job.name)
+    assert done.returncode == 0, done.stderr
+    return [PageLook(**r) for r in json.loads(done.stdout)]

@@ -1,6 +1,7 @@
 """The one HTTP server, for the platforms that need one: an ASGI app served by uvicorn.
 
-``/slack/events`` goes to Bolt, ``/healthz`` answers ``ok`` while the database does. The socket is
+``/slack/events`` goes to Bolt, ``/api/messages`` to the Teams SDK, ``/dashboard`` to the
+dashboard's pages, ``/healthz`` answers ``ok`` while the database does. The socket is
 bound before the server starts, so its port is known at once (port 0 picks a free one) and the
 first requests wait in the listen backlog until it serves them.
 """
@@ -27,10 +28,15 @@ BACKLOG = 2048  # a burst of requests is queued by the kernel, not refused
 
 
 def asgi_app(routes: dict[str, Asgi], healthy: Callable[[], bool]) -> Asgi:
-    """The ASGI application: each path to its handler, ``healthy()`` on /healthz."""
+    """The ASGI application: each path to its handler (a route that ends in ``/`` takes every
+    path below it), ``healthy()`` on /healthz."""
+
+    prefixes = [(path, handler) for path, handler in routes.items() if path.endswith("/")]
 
     async def application(scope: dict, receive: Callable, send: Callable) -> None:
-        handler = routes.get(scope["path"])
+        path = scope["path"]
+        handler = routes.get(path) or next((h for prefix, h in prefixes if path.startswith(prefix)),
+                                           None)
         if handler is not None:
             await handler(scope, receive, send)
             return

@@ -36,6 +36,17 @@ def read_planning(text: str) -> Planning:
     except DateError as error:
         if "bestaat niet" in str(error):
             raise
+    found = _dates_in(text)
+    if found:
+        return Planning(max(found), text)
+    if _VAGUE.search(text):
+        raise DateError("Zo concreet mogelijk, niet alleen een jaartal of kwartaal (Bijlage 3). "
+                        f"Noem een dag of een maand, bijvoorbeeld {EXAMPLE}.")
+    raise DateError(f"Ik kan in ‘{text[:60]}’ geen datum vinden. Schrijf bijvoorbeeld {EXAMPLE}.")
+
+
+def _dates_in(text: str) -> list[date]:
+    """Every date a planning's text names (a month alone counts as its last day)."""
     found: list[date] = []
     for match in _DATES.finditer(text):
         if match["month"]:
@@ -44,12 +55,21 @@ def read_planning(text: str) -> Planning:
             found.append(date(year, month, calendar.monthrange(year, month)[1]))
         else:
             found.append(parse_date(match.group(0)))
-    if found:
-        return Planning(max(found), text)
-    if _VAGUE.search(text):
-        raise DateError("Zo concreet mogelijk, niet alleen een jaartal of kwartaal (Bijlage 3). "
-                        f"Noem een dag of een maand, bijvoorbeeld {EXAMPLE}.")
-    raise DateError(f"Ik kan in ‘{text[:60]}’ geen datum vinden. Schrijf bijvoorbeeld {EXAMPLE}.")
+    return found
+
+
+def steps_of(steps: str) -> list[tuple[date, str]]:
+    """The steps of a planning typed as steps with dates, each with its (last) date: "1 maart
+    2027 offerte; juni 2027 start training" gives two."""
+    found = []
+    for step in re.split(r"[;\n]+", steps):
+        try:
+            dates = _dates_in(step)
+        except DateError:
+            continue
+        if dates and step.strip():
+            found.append((max(dates), step.strip()))
+    return found
 
 
 def planning_text(deadline: str | None, steps: str | None) -> str:

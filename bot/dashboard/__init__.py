@@ -1,0 +1,1 @@
+"""A dashboard: a gemeente's plan and the regiobeeld at a glance, as HTML pages."""
