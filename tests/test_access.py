@@ -554,3 +554,29 @@ def test_one_message_looks_up_the_channel_and_the_role_once(tmp_path):
         assert len(channel) == 1 and len(role) <= 1, (text, channel, role)  # only when asked
         assert len(role) == (text in ("hulp", "lid toevoegen <@slack:T1:U2>")), text  # beheerder?
     store.close()
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_the_dashboard_shows_each_role_what_the_chat_lets_them_read_and_nothing_else(world, role):
+    """Every page × every role: the same rule as the chat (in one's own chat with the bot): a
+    page of a gemeente the chat would refuse is never shown, and none of its marks leak."""
+    from bot.adapters.dashboard import Person, page
+
+    who = ROLES[role]
+    user = world.path.user(who)
+    viewer = Person(world.service, user.id, user.naam)
+    may_read = allowed(who, "direct bericht", "samenvatting")[0]
+    assert {g["naam"] for g in viewer.gemeenten()} == may_read & set(world.gemeenten)
+    assert {r["naam"] for r in viewer.regios()} == {LEADS[who]} if who in LEADS else not viewer.regios()
+    index = page(world.service, viewer, "/dashboard", {}).body.decode()
+    for naam, gid in world.gemeenten.items():
+        shown = [page(world.service, viewer, f"/dashboard/gemeente/{gid}{tail}", {})
+                 for tail in ("", "/ontwikkelplan.xlsx")]
+        expected = 200 if naam in may_read else 404
+        assert [r.status for r in shown] == [expected] * 2, (naam, [r.status for r in shown])
+        if naam not in may_read:
+            assert not any(mark.encode() in r.body for r in shown for mark in MARKS[naam])
+            assert f"/dashboard/gemeente/{gid}\"" not in index
+    for regio, rid in world.regios.items():
+        status = page(world.service, viewer, f"/dashboard/regio/{rid}", {}).status
+        assert status == (200 if LEADS.get(who) == regio else 404), regio
