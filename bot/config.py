@@ -58,6 +58,7 @@ class SlackSettings:
     signing_secret: str
     app_token: str
     api_url: str | None
+    dashboard_url: str = ""  # LEIDRAAD_DASHBOARD_URL: where the dashboard is on the web
 
 
 def slack_from_env(env: Mapping[str, str], http: bool, sending_only: bool = False) -> SlackSettings:
@@ -87,7 +88,17 @@ def slack_from_env(env: Mapping[str, str], http: bool, sending_only: bool = Fals
         raise ConfigError("De Slack-instellingen kloppen niet:\n- " + "\n- ".join(problems))
     if api_url and not api_url.endswith("/"):
         api_url += "/"
-    return SlackSettings(bot_token, signing_secret, app_token, api_url)
+    return SlackSettings(bot_token, signing_secret, app_token, api_url, dashboard_url(env))
+
+
+def dashboard_url(env: Mapping[str, str]) -> str:
+    """``LEIDRAAD_DASHBOARD_URL``: the address people open the dashboard at (https://…), or ""
+    where it is not on the web."""
+    url = env.get("LEIDRAAD_DASHBOARD_URL", "").strip().rstrip("/")
+    if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ConfigError("LEIDRAAD_DASHBOARD_URL moet met https:// beginnen (de aanmeldlink en de "
+                          "sessie gaan er alleen versleuteld heen).")
+    return url
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,7 @@ class TeamsSettings:
     tenant_id: str
     local: bool = False
     openid_url: str | None = None
+    dashboard_url: str = ""  # LEIDRAAD_DASHBOARD_URL
 
 
 def teams_from_env(env: Mapping[str, str]) -> TeamsSettings:
@@ -111,7 +123,7 @@ def teams_from_env(env: Mapping[str, str]) -> TeamsSettings:
                           ".venv/bin/pip install -e '.[teams]'")
     local = env.get("LEIDRAAD_TEAMS_LOKAAL", "").strip() in ("1", "ja", "true")
     settings = TeamsSettings(env.get("CLIENT_ID", "").strip(), env.get("CLIENT_SECRET", "").strip(),
-                             env.get("TENANT_ID", "").strip(), local)
+                             env.get("TENANT_ID", "").strip(), local, dashboard_url=dashboard_url(env))
     if local:
         return settings
     problems = [f"{name} ontbreekt ({what})" for name, value, what in (

@@ -66,7 +66,7 @@ SAMPLES = (
     "regio instellen Regio Zuid",
     "projectleider toevoegen @olaf", "e-maildomein utrecht.nl", "hulp", "begrippen",
     "toewijzen 1.2 @olaf", "toewijzingen", "mijn vragen", "afwezig tot 1-3-2027", "aanwezig",
-    "afwezig @bram tot 1-3-2027", "uitstellen 1 een week", "overdragen @bram @olaf",
+    "afwezig @bram tot 1-3-2027", "uitstellen 1 een week", "overdragen @bram @olaf", "dashboard",
 )
 MANAGING = {"verouderd na", "herinnering wekelijks", "herinnering maandelijks", "herinnering uit",
             "stuurgroep verwijder", "stuurgroep", "voorbereiding", "lid toevoegen",

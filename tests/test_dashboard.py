@@ -18,6 +18,7 @@ from benchmarks.data import country
 from bot.adapters.dashboard import PREFIX, Operator, dashboard
 from bot.adapters.server import Server, asgi_app
 from bot.core.dutch import AMSTERDAM
+from bot.core.messages import Place, PlaceKind
 from bot.service import Service
 from store import Store
 
@@ -192,3 +193,91 @@ def test_in_a_browser_the_pages_pass_axe_reach_every_link_and_print_on_a4(site, 
         sizes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
         assert sizes and all(abs(float(w) - 595.92) < 2 and abs(float(h) - 842.88) < 2
                              for w, h in sizes), (seen.name, sizes)  # A4, in points
+
+
+# --- signing in from the chat ---------------------------------------------------------------------
+
+class Recorded:
+    """Where a platform's delivery puts its calls (the outbox, in the worker)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def call(self, call):
+        self.calls.append(call)
+
+    def then(self, inbound):
+        raise AssertionError("no follow-up expected")
+
+
+def _no_redirects(url: str, cookie: str = "") -> tuple[int, dict, str]:
+    import http.client
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""),
+                       headers={"Cookie": cookie} if cookie else {})
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    headers = {k.lower(): v for k, v in response.getheaders()}
+    connection.close()
+    return response.status, headers, body
+
+
+def test_dashboard_in_the_chat_gives_a_link_that_signs_in_once_and_shows_only_theirs(site):
+    from bot.adapters.dashboard import Sessions, SignIn
+    from bot.adapters.seal import Seal
+    from bot.adapters.slack.delivery import SlackPlatform
+    from bot.core.messages import Said, User
+    from bot.core.replies import DashboardLink
+
+    service, store, _, _ = site
+    mine, other = store.gemeenten.all()[:2]
+    owner = store.db.execute("SELECT user_id FROM members WHERE gemeente_id = ? AND role = 'lid'",
+                             [mine["id"]]).fetchone()[0]
+    user = User(owner, store.people.name(owner))
+    seal = Seal("xoxb-een-token")
+    sessions = Sessions(service, {"slack": seal})
+    pages = dashboard(service, sessions.viewer_of, sessions.sign_in)
+    server = Server(asgi_app({PREFIX: pages, PREFIX + "/": pages}, store.healthy), "127.0.0.1", 0)
+    thread = server.serve_in_thread()
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        own_chat = Place(PlaceKind.DIRECT, "slack:T1:D1")
+        replies = service.handle(Said(user, own_chat, text="dashboard"))
+        assert replies == [DashboardLink()]
+        platform = SlackPlatform(None, service.plan.content, seal, SignIn(seal, base))
+        out = Recorded()
+        platform.deliver(Said(user, own_chat, text="dashboard", route={"channel": "D1"}), replies, out)
+        [link] = re.findall(r"http://127\.0\.0\.1:\d+/dashboard/aanmelden\?t=[^\s|>)]+", out.calls[0]["text"])
+        status, headers, _ = _no_redirects(link)
+        assert status == 303 and headers["location"] == "/dashboard"
+        cookie = headers["set-cookie"]
+        assert all(flag in cookie for flag in ("HttpOnly", "Secure", "SameSite=Lax", "Path=/dashboard"))
+        session = cookie.split(";", 1)[0]
+        status, _, index = _no_redirects(f"{base}/dashboard", session)
+        assert status == 200 and mine["naam"] in index and other["naam"] not in index
+        assert _no_redirects(f"{base}/dashboard/gemeente/{mine['id']}", session)[0] == 200
+        status, _, page = _no_redirects(f"{base}/dashboard/gemeente/{other['id']}", session)
+        assert status == 404 and other["naam"] not in page
+        replayed = _no_redirects(link)
+        assert replayed[0] == 401 and "set-cookie" not in replayed[1]  # once
+        forged = link.replace(owner.rsplit(":", 1)[1], "U99999")
+        assert _no_redirects(forged)[0] == 401
+        assert _no_redirects(f"{base}/dashboard", session.replace("naam", "name"))[0] == 401
+        assert _no_redirects(f"{base}/dashboard")[0] == 401  # no session: nothing shown
+        late = Sessions(service, {"slack": seal}, clock=lambda: datetime(2099, 1, 1, tzinfo=AMSTERDAM))
+        fresh = SignIn(seal, base).link(user, datetime.now(AMSTERDAM))
+        token = re.search(r"t=(.*)$", fresh).group(1)
+        from urllib.parse import unquote
+        assert late.sign_in(unquote(token)) is None  # expired
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+
+def test_where_the_dashboard_is_not_on_the_web_the_chat_says_so(slack):
+    slack.user("U1").say("dashboard", channel="D1")
+    slack.settle()
+    said = slack.api.named("chat.postMessage")[-1]["text"]
+    assert "nog niet op het web" in said and "LEIDRAAD_DASHBOARD_URL" in said

@@ -777,7 +777,7 @@ EVERY_COMMAND = (
     "herinnering wekelijks maandag 9:00", "herinnering maandelijks 1 9:00", "herinnering uit",
     "stuurgroepen", "stuurgroep 15-12-2026 14:00", "stuurgroep verwijder 15-12-2026",
     "voorbereiding 5 werkdagen", "koppel Utrecht", "lid toevoegen @bram", "beheerder toevoegen @bram",
-    "lid verwijderen @bram", "toewijzen 2.3 @bram", "toewijzingen", "mijn vragen",
+    "lid verwijderen @bram", "toewijzen 2.3 @bram", "toewijzingen", "mijn vragen", "dashboard",
     "afwezig tot 1-3-2027", "aanwezig", "uitstellen 1 een week", "overdragen @bram @anna",
     "regio instellen Regio Midden", "projectleider toevoegen @bram", "e-maildomein utrecht.nl",
     "samenvatting regio")
@@ -799,7 +799,8 @@ def test_every_command_of_the_table_is_answered_in_the_reply_chain(teams):
             regio = teams.store.gemeenten.regio_named("regio midden")
             with teams.store.transaction():
                 teams.store.people.add_projectleider(regio["id"], "teams:tenant-1:aad-anna", "operator", "nu")
-        private = text in ("samenvatting regio", "projectleider toevoegen @bram", "mijn vragen")  # own chat
+        private = text in ("samenvatting regio", "projectleider toevoegen @bram", "mijn vragen",
+                           "dashboard")  # own chat
         where = "a:personal-29:1anna" if private else chain
         before = len(teams.connector.sent(where))
         anna.send(anna.message(text, "personal" if private else "channel", post=post,

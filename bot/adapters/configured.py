@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 
+from bot.adapters.dashboard import PREFIX, Sessions, dashboard
+from bot.adapters.seal import Seal
 from bot.adapters.server import Server, asgi_app
 from bot.config import ConfigError, slack_from_env, teams_from_env
 from bot.service import Service
@@ -45,12 +47,14 @@ def listen(service: Service, env: Mapping[str, str], names: list[str], host: str
     wrong): Slack's Events API and Teams' ``/api/messages`` on one server (with ``/healthz``),
     or Slack over Socket Mode. Returns what serves until stopped."""
     routes: dict = {}
+    seals: dict[str, Seal] = {}  # each platform's key, for the dashboard's sign-in links
     socket_mode = None
     if "slack" in names:
         from bot.adapters.slack.app import build, events_handler
         from bot.adapters.slack.app import socket_mode as slack_socket
 
         slack = slack_from_env(env, http=slack_http)
+        seals["slack"] = Seal(slack.bot_token)
         bot = build(service, slack, http=slack_http)
         bot.inbox.open()
         if slack_http:
@@ -58,10 +62,11 @@ def listen(service: Service, env: Mapping[str, str], names: list[str], host: str
         else:
             socket_mode = slack_socket(bot, slack)
     if "teams" in names:
-        from bot.adapters.teams.app import ENDPOINT
+        from bot.adapters.teams.app import ENDPOINT, offer_seal
         from bot.adapters.teams.app import build as build_teams
 
         teams = teams_from_env(env)
+        seals["teams"] = offer_seal(teams)
         if teams.local and host not in (None, LOCAL):
             raise ConfigError("LEIDRAAD_TEAMS_LOKAAL=1 zet de controle van Teams uit; dat kan "
                               f"alleen op {LOCAL}. Start zonder --host, of met --host {LOCAL}.")
@@ -72,6 +77,9 @@ def listen(service: Service, env: Mapping[str, str], names: list[str], host: str
         routes[ENDPOINT] = teams_bot.asgi
     if not routes:
         return socket_mode.start  # Slack alone, over Socket Mode: no server needed
+    sessions = Sessions(service, seals)
+    pages = dashboard(service, sessions.viewer_of, sessions.sign_in)
+    routes |= {PREFIX: pages, PREFIX + "/": pages}
     server = Server(asgi_app(routes, service.store.healthy), host or "0.0.0.0",
                     port if port is not None else (3978 if "teams" in names else 3000))
 
@@ -79,7 +87,8 @@ def listen(service: Service, env: Mapping[str, str], names: list[str], host: str
         if socket_mode is not None:
             threading.Thread(target=socket_mode.start, name="socket-mode", daemon=True).start()
         for path in routes:
-            print(f"Leidraadbot luistert op http://{server.host}:{server.port}{path}", flush=True)
+            if not path.endswith("/"):
+                print(f"Leidraadbot luistert op http://{server.host}:{server.port}{path}", flush=True)
         if "teams" in names and teams.local:
             print("Lokale proef (LEIDRAAD_TEAMS_LOKAAL=1): Teams-verzoeken worden niet "
                   "gecontroleerd en antwoorden gaan zonder inloggen weg; alleen voor deze computer.",

@@ -7,19 +7,31 @@ may read. ``leidraadbot dashboard`` serves it on 127.0.0.1 for the person at the
     /dashboard/gemeente/<id>                      a gemeente's plan at a glance
     /dashboard/gemeente/<id>/ontwikkelplan.docx   its exports (also .xlsx and .pdf)
     /dashboard/regio/<id>?sorteer=open&richting=af the regiobeeld as a table
+    /dashboard/aanmelden?t=…                     signing in with a link from the chat
+
+From the chat (``dashboard`` in one's own chat with the bot) someone gets a link that signs them
+in once (``SignIn``: short-lived, single use, bound to that person, sealed with the bot's key);
+then a session cookie (HttpOnly, Secure, SameSite) says who they are (``Sessions``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import secrets
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from http.cookies import CookieError, SimpleCookie
 from typing import Protocol
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, unquote
 
+from bot.adapters.seal import Seal
 from bot.core.access import Facts, Role, authorize
+from bot.core.context import utc_now
 from bot.core.dutch import local_day
-from bot.core.messages import Place, PlaceKind
+from bot.core.messages import Place, PlaceKind, User
+from bot.core.replies import DashboardLink, Notice, Tone
 from bot.core.text import whole_number
 from bot.dashboard import html
 from bot.dashboard.pages import gemeente_page, regio_page
@@ -85,24 +97,104 @@ class Person:
             key=lambda g: g["naam"])
 
 
+# --- signing in from the chat ----------------------------------------------------------------------
+
+SIGN_IN, SESSION = "dashboard-aanmelden", "dashboard-sessie"  # what a seal is for
+LINK_VALID, SESSION_VALID = timedelta(minutes=10), timedelta(hours=8)
+COOKIE = "leidraad_sessie"
+NOT_SIGNED_IN = ("Je bent niet (meer) aangemeld, of de link is verlopen of al gebruikt. Vraag een "
+                 "nieuwe: typ ‘dashboard’ in je eigen chat met Leidraadbot.")
+
+
+class SignIn:
+    """Makes the link that signs someone in to the dashboard, once."""
+
+    def __init__(self, seal: Seal, base_url: str):
+        self.seal, self.base_url = seal, base_url.rstrip("/")
+
+    def link(self, user: User, now: datetime) -> str:
+        token = self.seal.close(SIGN_IN, user.id, {
+            "naam": user.naam, "tot": (now + LINK_VALID).isoformat(), "eenmalig": secrets.token_urlsafe(12)})
+        return f"{self.base_url}{PREFIX}/aanmelden?t={quote(token)}"
+
+
+def with_links(replies: list, sign_in: SignIn | None, user: User, now: datetime) -> list:
+    """The replies with each asked-for dashboard link made for ``user`` (or, where this bot has no
+    dashboard on the web, why not)."""
+    if sign_in is None:
+        return [Notice("Het dashboard staat voor deze bot nog niet op het web; de beheerder van de "
+                       "bot zet het aan met LEIDRAAD_DASHBOARD_URL.", Tone.WARNING)
+                if isinstance(r, DashboardLink) else r for r in replies]
+    return [DashboardLink(sign_in.link(user, now)) if isinstance(r, DashboardLink) else r for r in replies]
+
+
+class Sessions:
+    """Who looks, from their session cookie; a link from the chat makes the session. Each
+    platform's people are sealed with that platform's key (``seals``: by the first part of their
+    user id, ``slack`` or ``teams``)."""
+
+    def __init__(self, service: Service, seals: dict[str, Seal], clock: Callable[[], datetime] = utc_now):
+        self.service, self.seals, self.clock = service, seals, clock
+
+    def _opened(self, purpose: str, text: str) -> dict | None:
+        """The data sealed in ``text`` for ``purpose``, still valid; None otherwise."""
+        try:
+            user = str(json.loads(text.rpartition(".")[0]).get("user", ""))
+            seal = self.seals.get(user.split(":", 1)[0])
+            data = seal.open(purpose, user, text) if seal else None
+            if data is None or datetime.fromisoformat(data["tot"]) <= self.clock():
+                return None
+        except (ValueError, AttributeError, KeyError, TypeError):
+            return None
+        return data
+
+    def sign_in(self, token: str) -> str | None:
+        """The session (a cookie's value) a sign-in link gives, once; None for a link that was
+        changed, made up, expired or used before."""
+        data = self._opened(SIGN_IN, token)
+        if data is None:
+            return None
+        store, now = self.service.store, self.clock()
+        with store.transaction():
+            if not store.messaging.claim_delivery(f"dashboard:{data['eenmalig']}", now.isoformat()):
+                return None
+        seal = self.seals[data["user"].split(":", 1)[0]]
+        return seal.close(SESSION, data["user"], {"naam": data["naam"],
+                                                  "tot": (now + SESSION_VALID).isoformat()})
+
+    def viewer_of(self, scope: dict) -> Viewer | None:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(b"; ".join(v for k, v in scope.get("headers", ()) if k == b"cookie").decode())
+        except CookieError:
+            return None
+        data = self._opened(SESSION, unquote(cookie[COOKIE].value)) if COOKIE in cookie else None
+        return Person(self.service, data["user"], data["naam"]) if data else None
+
+
 class Response:
     def __init__(self, status: int, body: bytes, kind: str = "text/html; charset=utf-8",
-                 filename: str = ""):
+                 filename: str = "", headers: tuple[tuple[bytes, bytes], ...] = ()):
         self.status, self.body, self.kind, self.filename = status, body, kind, filename
+        self.headers = headers
 
 
-def dashboard(service: Service, viewer_of: Callable[[dict], Viewer | None]):
-    """The ASGI app of the dashboard; ``viewer_of(scope)`` says who asks (None: nobody known)."""
+def dashboard(service: Service, viewer_of: Callable[[dict], Viewer | None],
+              sign_in: Callable[[str], str | None] | None = None):
+    """The ASGI app of the dashboard; ``viewer_of(scope)`` says who asks (None: nobody known),
+    ``sign_in(token)`` turns a link from the chat into a session (the cookie's value)."""
 
     async def application(scope: dict, receive: Callable, send: Callable) -> None:
+        query = parse_qs(scope.get("query_string", b"").decode())
         if scope["method"] not in ("GET", "HEAD"):
             answer = Response(405, b"Het dashboard kan alleen gelezen worden.")
+        elif scope["path"] == f"{PREFIX}/aanmelden" and sign_in is not None:
+            answer = _signed_in(await asyncio.to_thread(sign_in, (query.get("t") or [""])[0]))
         elif (viewer := viewer_of(scope)) is None:
-            answer = Response(401, html.missing("Je bent niet aangemeld.").encode())
+            answer = Response(401, html.missing(NOT_SIGNED_IN).encode())
         else:  # the database is read on a thread, never on the server's loop
-            answer = await asyncio.to_thread(page, service, viewer, scope["path"],
-                                              parse_qs(scope.get("query_string", b"").decode()))
-        headers = [(b"content-type", answer.kind.encode()), *HEADERS]
+            answer = await asyncio.to_thread(page, service, viewer, scope["path"], query)
+        headers = [(b"content-type", answer.kind.encode()), *HEADERS, *answer.headers]
         if answer.filename:
             headers.append((b"content-disposition",
                             f'attachment; filename="{answer.filename}"'.encode()))
@@ -111,6 +203,15 @@ def dashboard(service: Service, viewer_of: Callable[[dict], Viewer | None]):
                     "body": b"" if scope["method"] == "HEAD" else answer.body})
 
     return application
+
+
+def _signed_in(session: str | None) -> Response:
+    """To the overview with a session cookie; or why not, and nothing else."""
+    if session is None:
+        return Response(401, html.missing(NOT_SIGNED_IN).encode())
+    cookie = (f"{COOKIE}={quote(session)}; Path={PREFIX}; Max-Age={int(SESSION_VALID.total_seconds())}; "
+              "HttpOnly; Secure; SameSite=Lax")
+    return Response(303, b"", headers=((b"location", PREFIX.encode()), (b"set-cookie", cookie.encode())))
 
 
 def page(service: Service, viewer: Viewer, path: str, query: dict[str, list[str]]) -> Response:

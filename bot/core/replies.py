@@ -421,6 +421,14 @@ class Handed:
 
 
 @dataclass(frozen=True)
+class DashboardLink:
+    """A link that signs the asker in to the dashboard once (``url``: made by the adapter, which
+    holds the key; empty where there is none, as in the console)."""
+
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Tell:
     """Replies for someone else than the one who wrote, in their own chat with the bot (a
     colleague handed questions, a new owner): the adapter announces them there."""
@@ -434,7 +442,7 @@ class Tell:
 Reply = (Notice | Abbreviations | Welcome | QuestionPrompt | QuestionDone | Help | CommandUsage
          | AnswerVersions | ProgressReport | QuestionList | Recap | Paused | StartThread | ChannelBound
          | HomeView | PuntDetail | PuntList | OpenForm | FormErrors | Summary | Regiobeeld | ExportFile
-         | Reminder | Setting | Handed | Tell)
+         | Reminder | Setting | Handed | Tell | DashboardLink)
 
 # What asks the adapter to act (start a thread, join the channel, show the errors in the form,
 # hand over a file) rather than to show a message; a platform without forms or a Home of its own

@@ -11,6 +11,7 @@ from bot.core.replies import (
     Abbreviations,
     AnswerVersions,
     CommandUsage,
+    DashboardLink,
     ExportFile,
     Guide,
     Handed,
@@ -540,3 +541,12 @@ def _(reply: Tell) -> str:  # the console shows what goes to someone else's own 
     inner = "\n\n".join(_text(r) for r in reply.replies)
     return _wrap(f"Bericht voor {reply.naam}, in de eigen chat met de bot:") + "\n" + "\n".join(
         "  │ " + line for line in inner.splitlines())
+
+
+@_text.register
+def _(reply: DashboardLink) -> str:
+    if reply.url:
+        return _wrap(f"Je dashboard: {reply.url} (de link meldt je één keer aan en werkt tien "
+                     "minuten; vraag daarna een nieuwe met ‘dashboard’).")
+    return _wrap("Het dashboard open je op deze computer met: leidraadbot dashboard (daarna in je "
+                 "browser op het adres dat het noemt).")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from bot.core.access import Role
 from bot.core.commands import PRIVATE, Choice, Number, Text, command
 from bot.core.context import Context, Problem, checked_name, gemeente_named, names_a_gemeente
-from bot.core.replies import ExportFile, Notice, Regiobeeld, Reply, Tone
+from bot.core.replies import DashboardLink, ExportFile, Notice, Regiobeeld, Reply, Tone
 from bot.core.text import typed
 from bot.ontwikkelplan.plan import Plan
 from bot.reports.audit import AuditLog, Change
@@ -26,6 +26,12 @@ class ReportCommands:
         self.reporter = reporter
         self.plan = plan
         self.audit_log = AuditLog(reporter.questionnaire, plan)
+
+    @command("dashboard", role=Role.IEDEREEN, where=PRIVATE, usage="dashboard",
+             help="een link naar het dashboard: je gemeente en je regio in één oogopslag, in je "
+                  "browser (de link meldt je één keer aan)")
+    def dashboard(self, ctx: Context) -> list[Reply]:
+        return [DashboardLink()]
 
     @command("samenvatting regio", "regiobeeld", role=Role.PROJECTLEIDER, where=PRIVATE,
              usage="samenvatting regio",

@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.signature import SignatureVerifier
 
+from bot.adapters.dashboard import SignIn
 from bot.adapters.seal import Seal
 from bot.adapters.server import Server, asgi_app
 from bot.adapters.slack.delivery import SlackPlatform
@@ -98,7 +99,7 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
     except (BoltError, SlackApiError, URLError, OSError) as error:
         raise ConfigError(f"Slack accepteert de app niet: {error}. Controleer SLACK_BOT_TOKEN "
                           "(en SLACK_API_URL als die gezet is).") from error
-    platform = SlackPlatform(client, service.plan.content, Seal(settings.bot_token))
+    platform = _platform(client, service, settings)
     inbox = Inbox(service, Platforms(slack=platform))
     forms = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formulier")
     register(app, Listeners(service, inbox, platform, forms))
@@ -107,7 +108,13 @@ def build(service: Service, settings: SlackSettings, http: bool) -> SlackBot:
 
 def slack_platform(service: Service, settings: SlackSettings) -> SlackPlatform:
     """Slack's side of the worker process's inbox: names looked up, replies sent."""
-    return SlackPlatform(web_client(settings), service.plan.content, Seal(settings.bot_token))
+    return _platform(web_client(settings), service, settings)
+
+
+def _platform(client, service: Service, settings: SlackSettings) -> SlackPlatform:
+    seal = Seal(settings.bot_token)
+    return SlackPlatform(client, service.plan.content, seal,
+                         SignIn(seal, settings.dashboard_url) if settings.dashboard_url else None)
 
 
 def socket_mode(bot: SlackBot, settings: SlackSettings) -> SocketModeHandler:

@@ -15,9 +15,11 @@ import base64
 import json
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.adapters.dashboard import SignIn, with_links
 from bot.adapters.seal import Seal
 from bot.adapters.slack.http import KeptAliveWebClient, KeptAliveWebhookClient
 from bot.adapters.slack.translate import People, slack_id, thread_place
@@ -68,10 +70,12 @@ PUBLIC = Summary | Regiobeeld  # a command's reply that the whole channel reads
 
 
 class SlackPlatform:
-    def __init__(self, client: KeptAliveWebClient, plan: Ontwikkelplan, seal: Seal):
+    def __init__(self, client: KeptAliveWebClient, plan: Ontwikkelplan, seal: Seal,
+                 sign_in: SignIn | None = None):
         self.client = client
         self.plan = plan
         self.seal = seal
+        self.sign_in = sign_in  # the dashboard's links, where it is on the web
         self.people = People(client)
 
     def prepare(self, inbound: Inbound) -> Inbound:
@@ -87,6 +91,7 @@ class SlackPlatform:
     # --- replies into calls -----------------------------------------------------------------------
 
     def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:
+        replies = with_links(replies, self.sign_in, inbound.user, datetime.now(UTC))
         route = inbound.route
         channel = route.get("channel")
         answer = route.get("response_url")

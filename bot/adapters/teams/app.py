@@ -27,6 +27,7 @@ from microsoft_teams.apps.http.adapter import HttpServerAdapter
 from microsoft_teams.cards import AdaptiveCard
 from pydantic import ValidationError
 
+from bot.adapters.dashboard import SignIn
 from bot.adapters.seal import Seal
 from bot.adapters.teams import translate
 from bot.adapters.teams.connector import Connector
@@ -153,8 +154,9 @@ def build(service: Service, settings: TeamsSettings, sending: bool = True) -> Te
 
 
 def worker_platform(service: Service, settings: TeamsSettings) -> TeamsPlatform:
-    return TeamsPlatform(Connector(sdk_app(settings)), service.store, service.plan.content,
-                         offer_seal(settings))
+    seal = offer_seal(settings)
+    return TeamsPlatform(Connector(sdk_app(settings)), service.store, service.plan.content, seal,
+                         SignIn(seal, settings.dashboard_url) if settings.dashboard_url else None)
 
 
 def offer_seal(settings: TeamsSettings) -> Seal:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from bot.adapters.dashboard import SignIn, with_links
 from bot.adapters.seal import Seal
 from bot.adapters.teams.connector import Connector
 from bot.core.messages import (
@@ -86,11 +87,13 @@ def packed(replies: list[Reply], addressed: bool = False) -> list[tuple[list[dic
 
 
 class TeamsPlatform:
-    def __init__(self, connector: Connector, store: Store, plan: Ontwikkelplan, seal: Seal):
+    def __init__(self, connector: Connector, store: Store, plan: Ontwikkelplan, seal: Seal,
+                 sign_in: SignIn | None = None):
         self.connector = connector
         self.store = store
         self.plan = plan
         self.seal = seal  # a file offer's context comes back sealed
+        self.sign_in = sign_in  # the dashboard's links, where it is on the web
         self._people: dict[str, User] = {}
 
     # --- before handling --------------------------------------------------------------------------
@@ -134,6 +137,7 @@ class TeamsPlatform:
     # --- replies into calls -----------------------------------------------------------------------
 
     def deliver(self, inbound: Inbound, replies: list[Reply], out: Out) -> None:
+        replies = with_links(replies, self.sign_in, inbound.user, datetime.now(UTC))
         route = inbound.route
         for reply in replies:
             if isinstance(reply, StartThread):
