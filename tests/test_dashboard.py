@@ -281,3 +281,22 @@ def test_where_the_dashboard_is_not_on_the_web_the_chat_says_so(slack):
     slack.settle()
     said = slack.api.named("chat.postMessage")[-1]["text"]
     assert "nog niet op het web" in said and "LEIDRAAD_DASHBOARD_URL" in said
+
+
+def test_the_slack_home_has_a_link_that_signs_in_to_the_dashboard(site):
+    from bot.adapters.dashboard import SignIn
+    from bot.adapters.seal import Seal
+    from bot.adapters.slack.delivery import SlackPlatform
+    from bot.core.messages import Opened, User
+
+    service, store, _, _ = site
+    member = store.db.execute("SELECT user_id FROM members WHERE role = 'lid'").fetchone()[0]
+    user = User(member, store.people.name(member))
+    seal = Seal("xoxb-een-token")
+    opened = Opened(user, Place(PlaceKind.DIRECT, "slack:T1:D1"), route={"user": "U1", "channel": "D1"})
+    out = Recorded()
+    SlackPlatform(None, service.plan.content, seal, SignIn(seal, "https://leidraad.example.nl")).deliver(
+        opened, service.handle(opened), out)
+    [view] = [c["view"] for c in out.calls if c["method"] == "views.publish"]
+    assert re.search(r"<https://leidraad\.example\.nl/dashboard/aanmelden\?t=[^|]+\|Open het dashboard>",
+                     str(view["blocks"]))

@@ -548,11 +548,15 @@ def thread_anchor(gemeente: str, slack_user: str) -> str:
             "Beantwoord de vragen in deze thread; iedereen in het kanaal kan meedoen.")
 
 
-def home_view(view: HomeView, continue_value: Callable[[str], str] | None) -> dict:
+def home_view(view: HomeView, continue_value: Callable[[str], str] | None, dashboard: str = "") -> dict:
     """The App Home tab: per gemeente the user belongs to, progress and a button to continue in
     the direct message (its value ``continue_value(gemeente)``; without one, where the bot does not
-    know that direct message, a word to open the tab again); then the commands."""
+    know that direct message, a word to open the tab again); a link that signs them in to the
+    dashboard (``dashboard``, where it is on the web); then the commands."""
     result: list[Block] = [kit.header("Leidraadbot")]
+    if dashboard and view.entries:
+        result.append(_section(f"<{dashboard}|Open het dashboard> · je gemeente en je regio in één "
+                               "oogopslag, in je browser (de link meldt je één keer aan)"))
     if continue_value is None:
         result.append(_context("Die knop was verlopen; er is niets gedaan. Open het tabblad Home "
                                "opnieuw om verder te gaan met het gesprek."))

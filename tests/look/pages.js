@@ -33,6 +33,9 @@ async function main() {
           runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
         return run.violations.map((v) => `${v.id}: ${v.nodes.length}× ${v.help}`);
       });
+      if (job.screenshots) {  // as it opens, before the keyboard moves it
+        await tab.screenshot({ path: path.join(job.screenshots, `dashboard-${name}.png`), fullPage: false });
+      }
       const links = await tab.evaluate(() => [...document.querySelectorAll('a[href], summary')]
         .map((a) => a.getAttribute('href') || 'summary:' + a.textContent.trim()));
       const reached = [];
@@ -50,9 +53,6 @@ async function main() {
       await tab.emulateMedia({ media: 'print' });
       await tab.pdf({ path: pdf, preferCSSPageSize: true });
       await tab.emulateMedia({ media: 'screen' });
-      if (job.screenshots) {
-        await tab.screenshot({ path: path.join(job.screenshots, `${name}.png`), fullPage: false });
-      }
       results.push({ name, violations: found, links, reached, pdf });
     }
   } finally {

@@ -98,8 +98,9 @@ class SlackPlatform:
         direct = inbound.place.kind is PlaceKind.DIRECT
         for reply in replies:
             if isinstance(reply, HomeView):
+                link = self.sign_in.link(inbound.user, datetime.now(UTC)) if self.sign_in else ""
                 out.call({"method": "views.publish", "user_id": route["user"],
-                          "view": home_view(reply, channel and self._continue_value(inbound))})
+                          "view": home_view(reply, channel and self._continue_value(inbound), link)})
             elif isinstance(reply, StartThread):
                 self._start_thread(inbound, reply, out)
             elif isinstance(reply, OpenForm) and route.get("trigger_id"):
