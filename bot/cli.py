@@ -25,7 +25,14 @@ from bot.adapters.console import (
     remembered_name,
     terminal_session,
 )
-from bot.config import ConfigError, Settings, configure_logging, from_env, platforms_configured
+from bot.config import (
+    ConfigError,
+    Settings,
+    configure_logging,
+    dashboard_url,
+    from_env,
+    platforms_configured,
+)
 from bot.core.commands import part_number
 from bot.core.context import gemeente_named
 from bot.core.dutch import AMSTERDAM, DateError, format_date, os_error, parse_date
@@ -520,9 +527,11 @@ def _teams_package(args: argparse.Namespace) -> int:
 
     client_id = os.environ.get("CLIENT_ID", "").strip()
     path = Path(args.uitvoer)
-    write_package(path, client_id, args.versie, args.website)
-    print(f"✓ App-pakket voor Teams opgeslagen als {path}. Upload het in Teams via Apps › Apps "
-          "beheren › Een app uploaden.")
+    dashboard = dashboard_url(os.environ)
+    write_package(path, client_id, args.versie, args.website, dashboard)
+    print(f"✓ App-pakket voor Teams opgeslagen als {path}"
+          + (f", met het dashboard als tabblad ({dashboard})" if dashboard else "")
+          + ". Upload het in Teams via Apps › Apps beheren › Een app uploaden.")
     return 0
 
 

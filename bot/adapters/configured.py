@@ -78,7 +78,11 @@ def listen(service: Service, env: Mapping[str, str], names: list[str], host: str
     if not routes:
         return socket_mode.start  # Slack alone, over Socket Mode: no server needed
     sessions = Sessions(service, seals)
-    pages = dashboard(service, sessions.viewer_of, sessions.sign_in)
+    tab = None
+    if "teams" in names and teams.dashboard_url and not teams.local:  # a Teams tab, with sign-on
+        from bot.adapters.teams.tab import EntraTokens, TeamsTab
+        tab = TeamsTab(EntraTokens(teams.client_id, teams.dashboard_url), sessions, teams.dashboard_url)
+    pages = dashboard(service, sessions.viewer_of, sessions.sign_in, tab)
     routes |= {PREFIX: pages, PREFIX + "/": pages}
     server = Server(asgi_app(routes, service.store.healthy), host or "0.0.0.0",
                     port if port is not None else (3978 if "teams" in names else 3000))

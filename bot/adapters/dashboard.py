@@ -40,8 +40,10 @@ from bot.service import Service
 log = logging.getLogger(__name__)
 
 PREFIX = "/dashboard"
+FRAMED_BY = ("https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft "
+             "https://*.office.com")  # where the pages may show: Teams' tabs
 HEADERS = [(b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                                         b"form-action 'none'; frame-ancestors 'none'"),
+                                         b"form-action 'none'; frame-ancestors " + FRAMED_BY.encode()),
            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
            (b"cache-control", b"no-store")]
 TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -148,6 +150,11 @@ class Sessions:
             return None
         return data
 
+    def session(self, user_id: str, naam: str) -> str:
+        """A session (a cookie's value) for someone of a platform whose key is here."""
+        seal = self.seals[user_id.split(":", 1)[0]]
+        return seal.close(SESSION, user_id, {"naam": naam, "tot": (self.clock() + SESSION_VALID).isoformat()})
+
     def sign_in(self, token: str) -> str | None:
         """The session (a cookie's value) a sign-in link gives, once; None for a link that was
         changed, made up, expired or used before."""
@@ -158,9 +165,7 @@ class Sessions:
         with store.transaction():
             if not store.messaging.claim_delivery(f"dashboard:{data['eenmalig']}", now.isoformat()):
                 return None
-        seal = self.seals[data["user"].split(":", 1)[0]]
-        return seal.close(SESSION, data["user"], {"naam": data["naam"],
-                                                  "tot": (now + SESSION_VALID).isoformat()})
+        return self.session(data["user"], data["naam"])
 
     def viewer_of(self, scope: dict) -> Viewer | None:
         cookie = SimpleCookie()
@@ -180,13 +185,18 @@ class Response:
 
 
 def dashboard(service: Service, viewer_of: Callable[[dict], Viewer | None],
-              sign_in: Callable[[str], str | None] | None = None):
+              sign_in: Callable[[str], str | None] | None = None,
+              tab: Callable[[dict], Response | None] | None = None):
     """The ASGI app of the dashboard; ``viewer_of(scope)`` says who asks (None: nobody known),
-    ``sign_in(token)`` turns a link from the chat into a session (the cookie's value)."""
+    ``sign_in(token)`` turns a link from the chat into a session (the cookie's value), ``tab``
+    answers the Teams tab's own pages (None for any other)."""
 
     async def application(scope: dict, receive: Callable, send: Callable) -> None:
         query = parse_qs(scope.get("query_string", b"").decode())
-        if scope["method"] not in ("GET", "HEAD"):
+        if tab is not None and scope["path"].startswith(f"{PREFIX}/teams") and (
+                answer := await asyncio.to_thread(tab, scope)) is not None:
+            pass
+        elif scope["method"] not in ("GET", "HEAD"):
             answer = Response(405, b"Het dashboard kan alleen gelezen worden.")
         elif scope["path"] == f"{PREFIX}/aanmelden" and sign_in is not None:
             answer = _signed_in(await asyncio.to_thread(sign_in, (query.get("t") or [""])[0]))
@@ -194,7 +204,9 @@ def dashboard(service: Service, viewer_of: Callable[[dict], Viewer | None],
             answer = Response(401, html.missing(NOT_SIGNED_IN).encode())
         else:  # the database is read on a thread, never on the server's loop
             answer = await asyncio.to_thread(page, service, viewer, scope["path"], query)
-        headers = [(b"content-type", answer.kind.encode()), *HEADERS, *answer.headers]
+        own = {name for name, _ in answer.headers}  # a page's own policy replaces the default
+        headers = [(b"content-type", answer.kind.encode()), *(h for h in HEADERS if h[0] not in own),
+                   *answer.headers]
         if answer.filename:
             headers.append((b"content-disposition",
                             f'attachment; filename="{answer.filename}"'.encode()))
@@ -209,9 +221,14 @@ def _signed_in(session: str | None) -> Response:
     """To the overview with a session cookie; or why not, and nothing else."""
     if session is None:
         return Response(401, html.missing(NOT_SIGNED_IN).encode())
-    cookie = (f"{COOKIE}={quote(session)}; Path={PREFIX}; Max-Age={int(SESSION_VALID.total_seconds())}; "
-              "HttpOnly; Secure; SameSite=Lax")
-    return Response(303, b"", headers=((b"location", PREFIX.encode()), (b"set-cookie", cookie.encode())))
+    return Response(303, b"", headers=((b"location", PREFIX.encode()),
+                                       (b"set-cookie", session_cookie(session, "SameSite=Lax"))))
+
+
+def session_cookie(session: str, same_site: str) -> bytes:
+    """The Set-Cookie of a session: never for scripts, only over https, for the dashboard."""
+    return (f"{COOKIE}={quote(session)}; Path={PREFIX}; Max-Age={int(SESSION_VALID.total_seconds())}; "
+            f"HttpOnly; Secure; {same_site}").encode()
 
 
 def page(service: Service, viewer: Viewer, path: str, query: dict[str, list[str]]) -> Response:

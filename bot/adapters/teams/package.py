@@ -15,6 +15,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.config import ConfigError
 from bot.core.dutch import os_error
@@ -38,8 +39,29 @@ COMMANDS = (
 )
 
 
-def manifest(client_id: str, version: str, website: str) -> dict:
-    """The app manifest for the bot ``client_id``."""
+def manifest(client_id: str, version: str, website: str, dashboard_url: str = "") -> dict:
+    """The app manifest for the bot ``client_id``; with the dashboard's address, its tabs too (a
+    personal one, and one a team can add to a channel), signed in with Teams single sign-on."""
+    return _with_tabs(_manifest(client_id, version, website), client_id, dashboard_url)
+
+
+def _with_tabs(found: dict, client_id: str, dashboard_url: str) -> dict:
+    if not dashboard_url:
+        return found
+    from bot.adapters.teams.tab import resource
+
+    url = dashboard_url.rstrip("/")
+    return found | {
+        "staticTabs": [{"entityId": "dashboard", "name": "Dashboard", "contentUrl": f"{url}/dashboard/teams",
+                        "websiteUrl": f"{url}/dashboard", "scopes": ["personal"]}],
+        "configurableTabs": [{"configurationUrl": f"{url}/dashboard/teams/instellen",
+                              "canUpdateConfiguration": False, "scopes": ["team", "groupChat"]}],
+        "validDomains": [urlsplit(url).hostname],
+        "webApplicationInfo": {"id": client_id, "resource": resource(url, client_id)},
+    }
+
+
+def _manifest(client_id: str, version: str, website: str) -> dict:
     return {
         "$schema": SCHEMA,
         "manifestVersion": "1.22",
@@ -76,7 +98,7 @@ def manifest(client_id: str, version: str, website: str) -> dict:
     }
 
 
-def write_package(path: Path, client_id: str, version: str, website: str) -> None:
+def write_package(path: Path, client_id: str, version: str, website: str, dashboard_url: str = "") -> None:
     """Write the zip Teams takes: the manifest and the icons at its root."""
     if not _GUID.match(client_id):
         raise ConfigError("Voor het app-pakket is CLIENT_ID nodig: de Microsoft App ID van de bot "
@@ -92,7 +114,7 @@ def write_package(path: Path, client_id: str, version: str, website: str) -> Non
                           "https://www.utrecht.nl.")
     try:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-            package.writestr("manifest.json", json.dumps(manifest(client_id, version, website),
+            package.writestr("manifest.json", json.dumps(manifest(client_id, version, website, dashboard_url),
                                                          ensure_ascii=False, indent=2))
             package.writestr("color.png", icon(192, (*ACCENT, 255), (255, 255, 255, 255)))
             package.writestr("outline.png", icon(32, (0, 0, 0, 0), (255, 255, 255, 255)))
