@@ -67,7 +67,7 @@ def text(page: str) -> str:
 
 
 def test_the_pages_show_what_the_database_holds(site):
-    _, store, url, _ = site
+    service, store, url, _ = site
     status, index, headers = get(url)
     assert status == 200 and '<html lang="nl">' in index
     assert "default-src 'none'" in headers["content-security-policy"]
@@ -81,8 +81,11 @@ def test_the_pages_show_what_the_database_holds(site):
     assert "Deel I: 23 van 23 vragen beantwoord" in shown and answered == 48
     counts = dict(store.db.execute("SELECT basisfunctie, count(*) FROM ontwikkelpunten WHERE gemeente_id = ? "
                                    "AND concept = 0 GROUP BY basisfunctie", [first["id"]]).fetchall())
+    chart = page.split('<svg class="chart"')[1].split("</svg>")[0]
+    totals = [int(t) for t in re.findall(r'<text x="[\d.]+" y="[\d.]+" font-size="12">(\d+)</text>', chart)]
     for number, count in counts.items():  # the table beside the chart: open, per basisfunctie
         assert re.search(rf"{number}\. [^<]+</th><td class=\"n\">{count}</td>", page), (number, count)
+    assert totals == [counts.get(b.number, 0) for b in service.plan.content.basisfuncties]  # the chart
     rows = re.findall(r"<td class=\"n\">\d+</td>\s*<td>(.*?)</td>", page.split('id="aandacht"')[1])
     order = [("Over datum." not in r, "Verouderd." not in r) for r in rows]
     assert rows and order == sorted(order) and "Verouderd." in rows[0]  # who needs attention first

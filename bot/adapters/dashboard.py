@@ -244,8 +244,7 @@ def page(service: Service, viewer: Viewer, path: str, query: dict[str, list[str]
             return _missing("Deze gemeente is er niet, of je mag haar niet zien.")
         if len(parts) == 3:
             return _export(service, gemeente, parts[2])
-        with service.store.transaction():  # one consistent moment of the database
-            shown = gemeente_page(service.store, service.reporter, gemeente, today)
+        shown = gemeente_page(service.store, service.reporter, gemeente, today)  # reads: no lock
         return Response(200, html.gemeente(shown).encode())
     if parts[0] == "regio" and number is not None and len(parts) == 2:
         regio = next((r for r in viewer.regios() if r["id"] == number), None)
