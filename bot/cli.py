@@ -407,7 +407,7 @@ def _gemeenten(args: argparse.Namespace, settings: Settings) -> int:
 
 def _dashboard(args: argparse.Namespace, settings: Settings) -> int:
     """``leidraadbot dashboard [--port N]``: the pages for the person at this computer alone."""
-    from bot.adapters.dashboard import PREFIX, Operator, dashboard
+    from bot.adapters.dashboard import PREFIX, Operator, dashboard, to_dashboard
     from bot.adapters.server import Server, asgi_app
 
     port = whole_number(args.port, 5)
@@ -417,7 +417,8 @@ def _dashboard(args: argparse.Namespace, settings: Settings) -> int:
     service = Service(store)
     operator = Operator(service)
     pages = dashboard(service, lambda scope: operator)
-    server = Server(asgi_app({PREFIX: pages, PREFIX + "/": pages}, store.healthy), "127.0.0.1", port)
+    server = Server(asgi_app({"/": to_dashboard, PREFIX: pages, PREFIX + "/": pages}, store.healthy),
+                    "127.0.0.1", port)
     print(f"Het dashboard staat op http://127.0.0.1:{server.port}{PREFIX} (stoppen: Ctrl-C).",
           flush=True)
     try:

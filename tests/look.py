@@ -93,16 +93,22 @@ def render(cards: dict[str, dict], screenshots: Path | None = None,
     require()
     if screenshots:
         screenshots.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as job:
-        json.dump({"cards": cards, "width": WIDTH, "find": find or {}, "themes": ["light", "dark"],
-                   "chromium": chromium(), "screenshots": str(screenshots) if screenshots else None}, job)
+    return [Look(**r) for r in _node("render.js", {
+        "cards": cards, "width": WIDTH, "find": find or {}, "themes": ["light", "dark"],
+        "screenshots": str(screenshots) if screenshots else None})]
+
+
+def _node(script: str, job: dict) -> list[dict]:
+    """What one of ``look/``'s scripts finds for ``job``, in headless Chromium."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as file:
+        json.dump(job | {"chromium": chromium()}, file)
     try:
-        done = subprocess.run(["node", str(HERE / "render.js"), job.name], capture_output=True,
+        done = subprocess.run(["node", str(HERE / script), file.name], capture_output=True,
                               text=True, timeout=600)
     finally:
-        os.unlink(job.name)
+        os.unlink(file.name)
     assert done.returncode == 0, done.stderr
-    return [Look(**r) for r in json.loads(done.stdout)]
+    return json.loads(done.stdout)
 
 
 @dataclass(frozen=True)
@@ -117,13 +123,5 @@ class PageLook:
 def pages(urls: dict[str, str], folder: Path, screenshots: Path | None = None) -> list[PageLook]:
     """Web pages opened in Chromium: axe's violations, keyboard reach, and a print to PDF."""
     require()
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as job:
-        json.dump({"pages": urls, "chromium": chromium(), "folder": str(folder),
-                   "screenshots": str(screenshots) if screenshots else None}, job)
-    try:
-        done = subprocess.run(["node", str(HERE / "pages.js"), job.name], capture_output=True,
-                              text=True, timeout=600)
-    finally:
-        os.unlink(job.name)
-    assert done.returncode == 0, done.stderr
-    return [PageLook(**r) for r in json.loads(done.stdout)]
+    return [PageLook(**r) for r in _node("pages.js", {
+        "pages": urls, "folder": str(folder), "screenshots": str(screenshots) if screenshots else None})]

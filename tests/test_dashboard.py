@@ -97,12 +97,12 @@ def test_the_regio_page_has_every_gemeente_and_sorts_by_any_column(site):
     service, store, url, _ = site
     regio = store.gemeenten.regios()[0]
     status, page, _ = get(f"{url}/regio/{regio['id']}")
-    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', page)
+    rows = re.findall(r'<tr><th scope="row">(?:<a [^>]+>)?([^<]+)<', page)
     assert status == 200 and len(rows) == GEMEENTEN + 1  # and the totals
     beeld = service.reporter.regiobeeld(store, regio, service.clock().date())
     assert rows[:-1] == [r.gemeente for r in beeld.rows]  # the chat's regiobeeld, the same order
     _, by_name, _ = get(f"{url}/regio/{regio['id']}?sorteer=gemeente&richting=op")
-    names = re.findall(r'<tr><th scope="row">([^<]+)</th>', by_name)[:-1]
+    names = re.findall(r'<tr><th scope="row">(?:<a [^>]+>)?([^<]+)<', by_name)[:-1]
     assert names == sorted(names, key=str.casefold) and 'aria-sort="ascending"' in by_name
     _, odd, _ = get(f"{url}/regio/{regio['id']}?sorteer=%3Cscript%3E&richting=x")
     assert "<script>" not in odd and "aria-sort" not in odd  # an unknown column: its own order
@@ -303,3 +303,20 @@ def test_the_slack_home_has_a_link_that_signs_in_to_the_dashboard(site):
     [view] = [c["view"] for c in out.calls if c["method"] == "views.publish"]
     assert re.search(r"<https://leidraad\.example\.nl/dashboard/aanmelden\?t=[^|]+\|Open het dashboard>",
                      str(view["blocks"]))
+
+
+def test_what_a_new_user_ran_into_on_the_pages_is_put_right(site):
+    """From a trial in a fresh clone: the regio's name once, one gemeente in the singular, the
+    gemeenten of the regio linked, concepts named, a write answered with a page and Allow."""
+    service, store, url, _ = site
+    regio = store.gemeenten.regios()[0]
+    _, index, _ = get(url)
+    assert "Regio Regio" not in index
+    _, page, _ = get(f"{url}/regio/{regio['id']}")
+    first = store.gemeenten.all()[0]
+    assert f'<a href="/dashboard/gemeente/{first["id"]}">{first["naam"]}</a>' in page
+    status, page, headers = get(url + "/", "POST")
+    assert status == 405 and headers["allow"] == "GET, HEAD" and "<html" in page
+    from bot.ontwikkelplan.planning import steps_of
+    assert [text for _, text in steps_of("1 februari 2027 offerte; juni 2027: start training")] == [
+        "offerte", "start training"]

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 STATUS_COLOURS = {"open": "#1f5f9e", "in uitvoering": "#7a4a00", "afgerond": "#24693d",
                   "vervallen": "#5a5a5a"}
 DONE, TODO = "#24693d", "#d8dde3"  # a progress bar: done, and what is left (behind a dark edge)
-ROW, LABEL = 28, 250  # the height of a bar's row, the width of its label
+ROW, LABEL = 28, 300  # the height of a bar's row, the width of its label
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def stacked(bars: list[Bar], title: str, width: int = 300) -> Markup:
     for i, bar in enumerate(bars):
         y, x = i * ROW + 4, LABEL
         rows.append(f'<text x="{LABEL - 8}" y="{y + 17}" font-size="13" text-anchor="end">'
-                    f'{escape(_short(bar.label, 32))}</text>')
+                    f'{escape(_short(bar.label, 42))}</text>')
         for name, count in bar.parts:
             if not count:
                 continue

@@ -34,8 +34,10 @@ def gemeente(page: GemeentePage) -> str:
                                                                summary=page.data.summary, bars=bars)
 
 
-def regio(page: RegioPage) -> str:
-    return _environment().get_template("regio.html").render(page=page, sorts=SORTS)
+def regio(page: RegioPage, readable: list[dict]) -> str:
+    """The regio's table; the gemeenten the viewer may read link to their page."""
+    links = {g["naam"]: g["id"] for g in readable}
+    return _environment().get_template("regio.html").render(page=page, sorts=SORTS, links=links)
 
 
 def missing(what: str) -> str:

@@ -67,8 +67,9 @@ def steps_of(steps: str) -> list[tuple[date, str]]:
             dates = _dates_in(step)
         except DateError:
             continue
+        what = _DATES.sub("", step).strip(" \t:;,-–·")  # the step without its date
         if dates and step.strip():
-            found.append((max(dates), step.strip()))
+            found.append((max(dates), what or step.strip()))
     return found
 
 

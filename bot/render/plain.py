@@ -548,5 +548,5 @@ def _(reply: DashboardLink) -> str:
     if reply.url:
         return _wrap(f"Je dashboard: {reply.url} (de link meldt je één keer aan en werkt tien "
                      "minuten; vraag daarna een nieuwe met ‘dashboard’).")
-    return _wrap("Het dashboard open je op deze computer met: leidraadbot dashboard (daarna in je "
-                 "browser op het adres dat het noemt).")
+    return _wrap("Het dashboard open je op deze computer met: leidraadbot dashboard (met --db erbij "
+                 "als je een andere database gebruikt); daarna in je browser op het adres dat het noemt.")

@@ -11,57 +11,43 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const run = require('./chromium');
 
 const axe = fs.readFileSync(path.join(__dirname, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
-async function main() {
-  const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-  const browser = await chromium.launch({
-    executablePath: job.chromium,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--lang=nl-NL'],
-  });
+run(async (browser, job) => {
   const results = [];
-  try {
-    // the page's own policy allows no script; axe is the test's, put in past it
-    const tab = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'nl-NL', bypassCSP: true });
-    for (const [name, url] of Object.entries(job.pages)) {
-      await tab.goto(url);
-      await tab.addScriptTag({ content: axe });
-      const found = await tab.evaluate(async () => {
-        const run = await window.axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-        return run.violations.map((v) => `${v.id}: ${v.nodes.length}× ${v.help}`);
-      });
-      if (job.screenshots) {  // as it opens, before the keyboard moves it
-        await tab.screenshot({ path: path.join(job.screenshots, `dashboard-${name}.png`), fullPage: false });
-      }
-      const links = await tab.evaluate(() => [...document.querySelectorAll('a[href], summary')]
-        .map((a) => a.getAttribute('href') || 'summary:' + a.textContent.trim()));
-      const reached = [];
-      await tab.evaluate(() => document.activeElement && document.activeElement.blur());
-      for (let i = 0; i < links.length + 2; i += 1) {  // Tab through the page, as far as it goes
-        await tab.keyboard.press('Tab');
-        const here = await tab.evaluate(() => {
-          const a = document.activeElement;
-          return a && a !== document.body ? (a.getAttribute('href') || 'summary:' + a.textContent.trim()) : null;
-        });
-        if (here === null || (reached.length && here === reached[0])) break;
-        reached.push(here);
-      }
-      const pdf = path.join(job.folder, `${name}.pdf`);
-      await tab.emulateMedia({ media: 'print' });
-      await tab.pdf({ path: pdf, preferCSSPageSize: true });
-      await tab.emulateMedia({ media: 'screen' });
-      results.push({ name, violations: found, links, reached, pdf });
+  // the page's own policy allows no script; axe is the test's, put in past it
+  const tab = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'nl-NL', bypassCSP: true });
+  for (const [name, url] of Object.entries(job.pages)) {
+    await tab.goto(url);
+    await tab.addScriptTag({ content: axe });
+    const found = await tab.evaluate(async () => {
+      const run = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return run.violations.map((v) => `${v.id}: ${v.nodes.length}× ${v.help}`);
+    });
+    if (job.screenshots) {  // as it opens, before the keyboard moves it
+      await tab.screenshot({ path: path.join(job.screenshots, `dashboard-${name}.png`), fullPage: false });
     }
-  } finally {
-    await browser.close();
+    const links = await tab.evaluate(() => [...document.querySelectorAll('a[href], summary')]
+      .map((a) => a.getAttribute('href') || 'summary:' + a.textContent.trim()));
+    const reached = [];
+    await tab.evaluate(() => document.activeElement && document.activeElement.blur());
+    for (let i = 0; i < links.length + 2; i += 1) {  // Tab through the page, as far as it goes
+      await tab.keyboard.press('Tab');
+      const here = await tab.evaluate(() => {
+        const a = document.activeElement;
+        return a && a !== document.body ? (a.getAttribute('href') || 'summary:' + a.textContent.trim()) : null;
+      });
+      if (here === null || (reached.length && here === reached[0])) break;
+      reached.push(here);
+    }
+    const pdf = path.join(job.folder, `${name}.pdf`);
+    await tab.emulateMedia({ media: 'print' });
+    await tab.pdf({ path: pdf, preferCSSPageSize: true });
+    await tab.emulateMedia({ media: 'screen' });
+    results.push({ name, violations: found, links, reached, pdf });
   }
-  process.stdout.write(JSON.stringify(results));
-}
-
-main().catch((error) => {
-  process.stderr.write(String(error && error.stack || error));
-  process.exit(1);
+  return results;
 });

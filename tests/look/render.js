@@ -13,7 +13,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const run = require('./chromium');
 
 const here = (...parts) => path.join(__dirname, 'node_modules', ...parts);
 const read = (file) => fs.readFileSync(file, 'utf8');
@@ -56,51 +56,37 @@ function draw([cards, host]) {
   return warnings;
 }
 
-async function main() {
-  const job = JSON.parse(read(process.argv[2]));
+run(async (browser, job) => {
   const width = job.width || 450;
-  const browser = await chromium.launch({
-    executablePath: job.chromium,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--font-render-hinting=none', '--lang=nl-NL'],
-  });
   const results = [];
-  try {
-    const tab = await browser.newPage({ viewport: { width: width + 40, height: 800 }, locale: 'nl-NL' });
-    const renderer = read(here('adaptivecards', 'dist', 'adaptivecards.min.js'));
-    const axe = read(here('axe-core', 'axe.min.js'));
-    for (const name of job.themes || ['light', 'dark']) {
-      const { host, css } = theme(name);
-      const background = css_colour(host.containerStyles.default.backgroundColor);
-      for (const [cardName, card] of Object.entries(job.cards)) {
-        await tab.setViewportSize({ width: width + 40, height: 800 });
-        await tab.setContent(page(css, background, width));
-        await tab.addScriptTag({ content: renderer });
-        await tab.addScriptTag({ content: axe });
-        const warnings = await tab.evaluate(draw, [card, host]);
-        const contrast = await tab.evaluate(async () => {
-          const found = await window.axe.run(document.getElementById('card'), { runOnly: ['color-contrast'] });
-          return found.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(' ')}: ${n.any.map((a) => a.message).join('; ')}`));
-        });
-        const [height, top] = await tab.evaluate((text) => {
-          const card = document.getElementById('card');
-          const box = card.getBoundingClientRect();
-          const holder = text && [...card.querySelectorAll('p, span, div')].find((e) => e.children.length === 0 && e.textContent.includes(text));
-          return [box.height, holder ? holder.getBoundingClientRect().top - box.top : null];
-        }, (job.find || {})[cardName] || null);
-        if (job.screenshots) {
-          await tab.setViewportSize({ width: width + 40, height: Math.ceil(height) + 16 });
-          await tab.locator('#card').screenshot({ path: path.join(job.screenshots, `${cardName}-${name}.png`) });
-        }
-        results.push({ name: cardName, theme: name, height: Math.round(height), top: top === null ? null : Math.round(top), contrast, warnings });
+  const tab = await browser.newPage({ viewport: { width: width + 40, height: 800 }, locale: 'nl-NL' });
+  const renderer = read(here('adaptivecards', 'dist', 'adaptivecards.min.js'));
+  const axe = read(here('axe-core', 'axe.min.js'));
+  for (const name of job.themes || ['light', 'dark']) {
+    const { host, css } = theme(name);
+    const background = css_colour(host.containerStyles.default.backgroundColor);
+    for (const [cardName, card] of Object.entries(job.cards)) {
+      await tab.setViewportSize({ width: width + 40, height: 800 });
+      await tab.setContent(page(css, background, width));
+      await tab.addScriptTag({ content: renderer });
+      await tab.addScriptTag({ content: axe });
+      const warnings = await tab.evaluate(draw, [card, host]);
+      const contrast = await tab.evaluate(async () => {
+        const found = await window.axe.run(document.getElementById('card'), { runOnly: ['color-contrast'] });
+        return found.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(' ')}: ${n.any.map((a) => a.message).join('; ')}`));
+      });
+      const [height, top] = await tab.evaluate((text) => {
+        const card = document.getElementById('card');
+        const box = card.getBoundingClientRect();
+        const holder = text && [...card.querySelectorAll('p, span, div')].find((e) => e.children.length === 0 && e.textContent.includes(text));
+        return [box.height, holder ? holder.getBoundingClientRect().top - box.top : null];
+      }, (job.find || {})[cardName] || null);
+      if (job.screenshots) {
+        await tab.setViewportSize({ width: width + 40, height: Math.ceil(height) + 16 });
+        await tab.locator('#card').screenshot({ path: path.join(job.screenshots, `${cardName}-${name}.png`) });
       }
+      results.push({ name: cardName, theme: name, height: Math.round(height), top: top === null ? null : Math.round(top), contrast, warnings });
     }
-  } finally {
-    await browser.close();
   }
-  process.stdout.write(JSON.stringify(results));
-}
-
-main().catch((error) => {
-  process.stderr.write(String(error && error.stack || error));
-  process.exit(1);
-});
+  return results;
+}, ['--font-render-hinting=none']);

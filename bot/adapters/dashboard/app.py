@@ -55,7 +55,8 @@ def dashboard(service: Service, viewer_of: Callable[[dict], Viewer | None],
                 answer := await asyncio.to_thread(tab, scope)) is not None:
             pass
         elif scope["method"] not in ("GET", "HEAD"):
-            answer = Response(405, b"Het dashboard kan alleen gelezen worden.")
+            answer = Response(405, html.missing("Het dashboard kan alleen gelezen worden.").encode(),
+                              headers=((b"allow", b"GET, HEAD"),))
         elif scope["path"] == f"{PREFIX}/aanmelden" and sign_in is not None:
             answer = _signed_in(await asyncio.to_thread(sign_in, (query.get("t") or [""])[0]))
         elif (viewer := viewer_of(scope)) is None:
@@ -106,7 +107,7 @@ def page(service: Service, viewer: Viewer, path: str, query: dict[str, list[str]
         direction = (query.get("richting") or [""])[0]
         shown = regio_page(service.store, service.reporter, regio, today, sort,
                            {"af": True, "op": False}.get(direction))
-        return Response(200, html.regio(shown).encode())
+        return Response(200, html.regio(shown, viewer.gemeenten()).encode())
     return _missing("Deze pagina bestaat niet.")
 
 
@@ -130,3 +131,10 @@ def _export(service: Service, gemeente: dict, name: str) -> Response:
             return Response(503, html.missing(str(error)).encode())
     filename = export.filename.rsplit(".", 1)[0] + "." + fmt
     return Response(200, content, TYPES[fmt], filename)
+
+
+async def to_dashboard(scope: dict, receive: Callable, send: Callable) -> None:
+    """``/`` on the dashboard's own server: the dashboard."""
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", PREFIX.encode()), *HEADERS]})
+    await send({"type": "http.response.body", "body": b""})
