@@ -20,6 +20,7 @@ from bot.adapters.server import Server, asgi_app
 from bot.core.dutch import AMSTERDAM
 from bot.core.messages import Place, PlaceKind
 from bot.service import Service
+from dialogues.content import checklist
 from store import Store
 
 from . import look
@@ -36,6 +37,16 @@ def site(tmp_path_factory):
     store = Store(folder / "leidraad.db", durable=False)
     service = Service(store, clock=Clock(datetime(2026, 6, 1, 8, 0, tzinfo=AMSTERDAM)))
     country(store, service.plan, datetime(2026, 1, 5, 8, 0, tzinfo=AMSTERDAM), count=GEMEENTEN)
+    questions = [q.id for q in checklist().questions]
+    with store.transaction():  # the others each as far as they are: fewer answers, some done
+        for n, g in enumerate(store.gemeenten.all()[1:], 1):
+            gone = questions[-(n * 4):]
+            store.db.execute(f"DELETE FROM answers WHERE gemeente_id = ? AND question_id IN "
+                             f"({','.join('?' * len(gone))})", [g["id"], *gone])
+            store.db.execute("UPDATE ontwikkelpunten SET status = 'afgerond' WHERE gemeente_id = ? "
+                             "AND nummer <= ?", [g["id"], 3 * n])
+            store.db.execute("UPDATE ontwikkelpunten SET planning = '2026-05-01' WHERE gemeente_id = ? "
+                             "AND nummer % ? = 0", [g["id"], n + 2])
     chat = Chat(service, "<b>Anna</b> & Co", "Utrecht")
     chat.start()
     chat.say("De wethouder <script>alert(1)</script> is opdrachtgever")
@@ -306,15 +317,18 @@ def test_the_slack_home_has_a_link_that_signs_in_to_the_dashboard(site):
 
 
 def test_what_a_new_user_ran_into_on_the_pages_is_put_right(site):
-    """From a trial in a fresh clone: the regio's name once, one gemeente in the singular, the
-    gemeenten of the regio linked, concepts named, a write answered with a page and Allow."""
-    service, store, url, _ = site
+    """From a trial in a fresh clone: the regio's name once, the gemeenten of the regio linked,
+    concepts named, a write answered with a page and Allow, a planning step without its date."""
+    _, store, url, _ = site
     regio = store.gemeenten.regios()[0]
     _, index, _ = get(url)
     assert "Regio Regio" not in index
     _, page, _ = get(f"{url}/regio/{regio['id']}")
     first = store.gemeenten.all()[0]
     assert f'<a href="/dashboard/gemeente/{first["id"]}">{first["naam"]}</a>' in page
+    concepts = [p["nummer"] for p in store.punten.all(first["id"]) if p["concept"]]
+    _, page, _ = get(f"{url}/gemeente/{first['id']}")
+    assert concepts and f"Nog niet af (concepten): #{concepts[0]} " in text(page)
     status, page, headers = get(url + "/", "POST")
     assert status == 405 and headers["allow"] == "GET, HEAD" and "<html" in page
     from bot.ontwikkelplan.planning import steps_of
