@@ -177,6 +177,12 @@ def test_exports_unknown_pages_and_writes(site):
     assert get(url + "/", "POST")[0] == 405
 
 
+def folder_store_first(folder) -> int:
+    import sqlite3
+    with sqlite3.connect(folder / "leidraad.db") as conn:
+        return conn.execute("SELECT min(id) FROM gemeenten").fetchone()[0]
+
+
 def test_leidraadbot_dashboard_serves_on_this_computer_alone(site):
     *_, folder = site
     bot = subprocess.Popen([sys.executable, "-m", "bot", "dashboard", "--port", "0", "--db",
@@ -185,7 +191,12 @@ def test_leidraadbot_dashboard_serves_on_this_computer_alone(site):
         line = bot.stdout.readline()
         served = re.search(r"http://127\.0\.0\.1:(\d+)/dashboard", line)
         assert served, line
+        first = folder_store_first(folder)
         assert get(served.group(0))[0] == 200
+        status, page, _ = get(f"{served.group(0)}/gemeente/{first}")  # below it, too
+        assert status == 200 and "Checklist sturing" in page
+        home = f"http://127.0.0.1:{served.group(1)}/"
+        assert _no_redirects(home)[:2][0] == 303 and _no_redirects(home)[1]["location"] == "/dashboard"
     finally:
         bot.terminate()
         bot.wait(timeout=20)

@@ -29,9 +29,10 @@ BACKLOG = 2048  # a burst of requests is queued by the kernel, not refused
 
 def asgi_app(routes: dict[str, Asgi], healthy: Callable[[], bool]) -> Asgi:
     """The ASGI application: each path to its handler (a route that ends in ``/`` takes every
-    path below it), ``healthy()`` on /healthz."""
+    path below it; ``/`` itself is only ``/``), ``healthy()`` on /healthz."""
 
-    prefixes = [(path, handler) for path, handler in routes.items() if path.endswith("/")]
+    prefixes = sorted(((path, handler) for path, handler in routes.items()  # the longest first
+                       if path.endswith("/") and path != "/"), key=lambda r: -len(r[0]))
 
     async def application(scope: dict, receive: Callable, send: Callable) -> None:
         path = scope["path"]
