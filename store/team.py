@@ -45,10 +45,12 @@ class Team(Part):
             "SELECT question_id FROM assignments WHERE gemeente_id = ? AND user_id = ? ORDER BY rowid",
             [gemeente_id, user_id])]
 
-    def gemeenten_of(self, user_id: str) -> list[dict]:
-        """The gemeenten that handed ``user_id`` questions, by name."""
+    def handed_elsewhere(self, user_id: str) -> list[dict]:
+        """The gemeenten that handed ``user_id`` questions and that they are no member of, by name."""
         return self.rows("SELECT DISTINCT g.* FROM assignments a JOIN gemeenten g ON "
-                         "g.id = a.gemeente_id WHERE a.user_id = ? ORDER BY g.naam", [user_id])
+                         "g.id = a.gemeente_id WHERE a.user_id = :u AND NOT EXISTS (SELECT 1 FROM "
+                         "members m WHERE m.gemeente_id = g.id AND m.user_id = :u) ORDER BY g.naam",
+                         {"u": user_id})
 
     def gemeenten_involved(self, user_id: str) -> list[dict]:
         """The gemeenten someone takes part in: as a member, as the owner of ontwikkelpunten, or

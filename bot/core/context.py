@@ -197,9 +197,7 @@ class Context:
                                     "is aangemaakt."))
             return named.made(self.store, user.id, self.at)
         memberships = self.store.people.memberships(user.id)
-        member_of = {g["id"] for g in memberships}
-        reachable = memberships + [g for g in self.store.team.gemeenten_of(user.id)
-                                   if g["id"] not in member_of]  # handed questions there
+        reachable = memberships + self.store.team.handed_elsewhere(user.id)  # questions handed there
         last = self.store.gesprekken.last_gemeente_in(place.id)  # the gemeente whose gesprek was here last
         if last is not None:
             chosen = next((g for g in reachable if g["id"] == last), None)

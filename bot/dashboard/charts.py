@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 # Dark enough against white for 3:1 (non-text) and for white text on it (4.5:1).
 STATUS_COLOURS = {"open": "#1f5f9e", "in uitvoering": "#7a4a00", "afgerond": "#24693d",
                   "vervallen": "#5a5a5a"}
-DONE, TODO = "#24693d", "#d8dde3"  # a progress bar: done, and what is left (behind a dark edge)
+FILLED, LEFT = "#24693d", "#d8dde3"  # a progress bar: what is done, and what is left (behind a dark edge)
 ROW, LABEL = 28, 300  # the height of a bar's row, the width of its label
 
 
@@ -29,8 +29,8 @@ def progress(done: int, total: int, label: str, width: int = 240) -> Markup:
     return Markup(
         f'<svg class="bar" role="img" aria-label="{escape(title)}" width="{width + 80}" height="18" '
         f'viewBox="0 0 {width + 80} 18"><title>{escape(title)}</title>'
-        f'<rect x="0.5" y="2.5" width="{width}" height="13" fill="{TODO}" stroke="#4b5563"/>'
-        f'<rect x="0.5" y="2.5" width="{filled}" height="13" fill="{DONE}"/>'
+        f'<rect x="0.5" y="2.5" width="{width}" height="13" fill="{LEFT}" stroke="#4b5563"/>'
+        f'<rect x="0.5" y="2.5" width="{filled}" height="13" fill="{FILLED}"/>'
         f'<text x="{width + 8}" y="14" font-size="13">{done} / {total}</text></svg>')
 
 

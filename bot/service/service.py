@@ -130,8 +130,7 @@ class Service:
         commands they may use in a direct message (the access rule's dry run, over all their
         gemeenten)."""
         memberships = self.store.people.memberships(ctx.user.id)
-        member_of = {g["id"] for g in memberships}
-        handed = [g for g in self.store.team.gemeenten_of(ctx.user.id) if g["id"] not in member_of]
+        handed = self.store.team.handed_elsewhere(ctx.user.id)
         facts = ctx.facts_in_own_chat(memberships, bool(handed))
         direct = Place(PlaceKind.DIRECT, ctx.place.id)
         commands = self.table.allowed(PlaceKind.DIRECT,

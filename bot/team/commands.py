@@ -59,12 +59,12 @@ class TeamCommands:
             f"nu toegewezen aan {person.naam}"
             + (f"; {person.naam} krijgt van mij een bericht met de vragen." if moved
                and person.id != ctx.user.id else "."), Tone.SUCCESS)]
-        received = [q for before, qs in moved.items() for q in qs]
+        changed = {q for qs in moved.values() for q in qs}
+        received = [q for q in questions if q in changed]  # in the checklist's order
         if received and person.id != ctx.user.id:
             replies.append(Tell(person.id, person.naam, gemeente["id"], (Handed(
                 gemeente["naam"], ctx.user.naam,
-                tuple((ref_of(q), self.gesprek.questionnaire.listed(q)) for q in
-                      sorted(received, key=[x.id for x in self.gesprek.questionnaire.questions].index)),
+                tuple((ref_of(q), self.gesprek.questionnaire.listed(q)) for q in received),
                 f"mijn vragen {gemeente['naam']}"),)))
         for before, qs in moved.items():
             if before and before not in (person.id, ctx.user.id):
@@ -260,10 +260,8 @@ class TeamCommands:
 
 
 def _reminded(ctx: Context, punt: dict) -> bool:
-    """Whether this user gets the reminders of ``punt``: its owner (by id, or by name where it
-    was typed as text), or their vervanger now."""
-    owner = punt["wie_id"]
-    if owner is None:
-        return (punt["wie"] or "").strip().lstrip("@").casefold() == ctx.user.naam.casefold()
-    return owner == ctx.user.id or owner in ctx.store.team.stands_in_for(ctx.user.id,
-                                                                         ctx.today.isoformat())
+    """Whether this user gets the reminders of ``punt``: its owner (the store's one rule, by id or
+    by a name typed as text), or their vervanger now."""
+    owned = ctx.store.punten.of_owner(ctx.user.id, ctx.user.naam, punt["gemeente_id"])
+    return any(p["id"] == punt["id"] for p in owned) or punt["wie_id"] in ctx.store.team.stands_in_for(
+        ctx.user.id, ctx.today.isoformat())

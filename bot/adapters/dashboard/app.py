@@ -51,9 +51,10 @@ def dashboard(service: Service, viewer_of: Callable[[dict], Viewer | None],
 
     async def application(scope: dict, receive: Callable, send: Callable) -> None:
         query = parse_qs(scope.get("query_string", b"").decode())
-        if tab is not None and scope["path"].startswith(f"{PREFIX}/teams") and (
-                answer := await asyncio.to_thread(tab, scope)) is not None:
-            pass
+        own = (await asyncio.to_thread(tab, scope)
+               if tab is not None and scope["path"].startswith(f"{PREFIX}/teams") else None)
+        if own is not None:  # the Teams tab's own pages
+            answer = own
         elif scope["method"] not in ("GET", "HEAD"):
             answer = Response(405, html.missing("Het dashboard kan alleen gelezen worden.").encode(),
                               headers=((b"allow", b"GET, HEAD"),))

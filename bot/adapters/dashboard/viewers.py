@@ -49,10 +49,12 @@ class Person:
 
     def gemeenten(self) -> list[dict]:
         led = {r["id"] for r in self.regios()}
-        candidates = {g["id"]: g for g in (*self.store.people.memberships(self.user_id),
-                                           *(g for r in led for g in self.store.gemeenten.of_regio(r)))}
+        memberships = self.store.people.memberships(self.user_id)
+        roles = {g["id"]: g["role"] for g in memberships}  # one query, not one per gemeente
+        candidates = {g["id"]: g for g in (*(g for r in led for g in self.store.gemeenten.of_regio(r)),
+                                           *memberships)}
         own_chat = Place(PlaceKind.DIRECT, f"{self.user_id}~dashboard")
         return sorted((g for g in candidates.values() if authorize(own_chat, Facts(
-            False, role=lambda g=g: self.store.people.role(g["id"], self.user_id),
+            False, role=lambda g=g: roles.get(g["id"]),
             leads_regio=lambda g=g: g["regio_id"] in led), Role.LEZER) is None),
             key=lambda g: g["naam"])

@@ -48,8 +48,7 @@ class EntraTokens:
             key = self._keys.get_signing_key_from_jwt(token).key
             claims = jwt.decode(token, key, algorithms=["RS256"], audience=self.audiences,
                                 options={"require": ["exp", "iat", "iss", "aud", "tid", "oid"]})
-        except (jwt.PyJWTError, ValueError) as error:
-            del error  # why it failed is not for the page to say
+        except (jwt.PyJWTError, ValueError):  # why it failed is not for the page to say
             return None
         tid, oid = str(claims["tid"]), str(claims["oid"])
         if claims["iss"] not in (f"https://login.microsoftonline.com/{tid}/v2.0",
